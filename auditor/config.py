@@ -1,0 +1,123 @@
+"""One frozen configuration object for a run; defaults come from the environment.
+
+Every option of the CLI maps to a field here, so that a Python caller of
+:func:`auditor.pipeline.run_audit` has the same control as a shell user.
+Tokens are held in :class:`Secret` so that they never appear in ``repr``,
+logs or outputs.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import platformdirs
+
+from auditor.models import TargetEnvironment
+
+#: Default PyPI endpoints (overridable for mirrors and for the tests' fake servers).
+DEFAULT_PYPI_URL = "https://pypi.org"
+DEFAULT_INDEX_URL = "https://pypi.org/simple"
+
+#: Bounded pool for concurrent HTTP lookups.  PyPI's CDN copes well with
+#: a handful of parallel clients; 16 keeps a 70-package cold audit around
+#: the latency of a few sequential round trips.
+DEFAULT_CONCURRENCY = 16
+
+#: Seconds before an HTTP request is abandoned (connect, read).
+DEFAULT_TIMEOUT = (5.0, 30.0)
+
+
+class Secret(str):
+    """A string whose ``repr``/``str`` never reveal the value.
+
+    Use :meth:`reveal` at the one place the value is sent (an HTTP header).
+    """
+
+    def __new__(cls, value: str) -> "Secret":
+        obj = super().__new__(cls, "***")
+        obj._value = value  # type: ignore[attr-defined]
+        return obj
+
+    def reveal(self) -> str:
+        """The secret value, for the request that needs it."""
+        return self._value  # type: ignore[attr-defined]
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    def __reduce__(self):  # never pickle the value into a cache
+        return (Secret, ("",))
+
+
+def default_cache_dir() -> Path:
+    """``$AUDITOR_CACHE_DIR``, else the platform's user cache dir (platformdirs)."""
+    env = os.environ.get("AUDITOR_CACHE_DIR")
+    if env:
+        return Path(env)
+    return Path(platformdirs.user_cache_dir("auditor", appauthor=False))
+
+
+def _token(*names: str) -> Secret | None:
+    for name in names:
+        value = os.environ.get(name)
+        if value:
+            return Secret(value.strip())
+    return None
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings for one audit.
+
+    Attributes:
+        cache_dir: directory of the persistent HTTP cache and git clones.
+        use_cache: False disables the persistent cache (``--no-cache``).
+        offline: use only cached data; anything missing is ``unknown (offline)``.
+        pypi_url: base URL of the PyPI JSON API (``/pypi/NAME/json``).
+        index_url: PEP 503/691 simple index used for metadata and resolution.
+        target: the environment markers are evaluated for.
+        concurrency: maximum concurrent network requests.
+        timeout: ``(connect, read)`` seconds for every HTTP request.
+        github_token / gitlab_token: API tokens (from ``GITHUB_TOKEN``/``GH_TOKEN``,
+            ``GITLAB_TOKEN``), never logged or cached.
+        enabled: names of optional collectors to run (see the collector
+            registry in :mod:`auditor.pipeline`); ``None`` means "all that are on by default".
+        disabled: names of collectors turned off by the user.
+        as_of: ISO date; history and release facts after it are ignored.
+        people: add person nodes to the graph.
+        show_emails: show e-mail addresses instead of salted hashes.
+        verbose: print diagnostic detail (request counts, rate-limit budget).
+        weights_file: YAML file overriding the scoring weights.
+    """
+
+    cache_dir: Path = field(default_factory=default_cache_dir)
+    use_cache: bool = True
+    offline: bool = False
+    pypi_url: str = field(default_factory=lambda: os.environ.get("AUDITOR_PYPI_URL", DEFAULT_PYPI_URL))
+    index_url: str = field(default_factory=lambda: os.environ.get("AUDITOR_INDEX_URL", DEFAULT_INDEX_URL))
+    target: TargetEnvironment = field(default_factory=TargetEnvironment)
+    concurrency: int = DEFAULT_CONCURRENCY
+    timeout: tuple[float, float] = DEFAULT_TIMEOUT
+    github_token: Secret | None = field(default_factory=lambda: _token("GITHUB_TOKEN", "GH_TOKEN"))
+    gitlab_token: Secret | None = field(default_factory=lambda: _token("GITLAB_TOKEN"))
+    enabled: frozenset[str] | None = None
+    disabled: frozenset[str] = frozenset()
+    as_of: str | None = None
+    people: bool = False
+    show_emails: bool = False
+    verbose: bool = False
+    weights_file: Path | None = None
+
+    def with_changes(self, **changes) -> "Config":
+        """A copy with *changes* applied (the object itself is frozen)."""
+        return replace(self, **changes)
+
+    def collector_enabled(self, name: str, default: bool = True) -> bool:
+        """Whether the optional collector *name* should run."""
+        if name in self.disabled:
+            return False
+        if self.enabled is not None:
+            return name in self.enabled
+        return default

@@ -1,0 +1,520 @@
+"""Frozen dataclasses shared by every stage of the pipeline.
+
+Stages exchange only these types; library objects (HTTP responses,
+``importlib.metadata`` distributions, subprocess results) stay inside the
+stage that produced them.  Nothing in this module does I/O.
+
+A fact that could not be collected is an :class:`Unknown` carrying the
+reason, never ``None`` or ``0``: reports render it as ``unknown (<reason>)``.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any, Mapping, TypeVar, Union
+
+from packaging.utils import canonicalize_name
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A value that could not be determined.
+
+    Attributes:
+        reason: short human-readable cause, e.g. ``"not found on PyPI"``,
+            ``"offline"``, ``"rate limited"``, ``"HTTP 503 after 3 retries"``.
+        fault: ``True`` when the value is missing because something failed
+            (network, bad data) and the audit is therefore incomplete;
+            ``False`` when it is missing by design or by the user's choice
+            (a disabled collector, a package with no public source).
+    """
+
+    reason: str
+    fault: bool = True
+
+    def __str__(self) -> str:
+        return f"unknown ({self.reason})"
+
+
+#: ``Known[int]`` reads as "an int, or Unknown with the reason".
+Known = Union[T, Unknown]
+
+
+def is_unknown(value: object) -> bool:
+    """Return True when *value* is an :class:`Unknown`."""
+    return isinstance(value, Unknown)
+
+
+def normalize_name(name: str) -> str:
+    """PEP 503 normalized form of a distribution name (``Foo_Bar`` -> ``foo-bar``)."""
+    return str(canonicalize_name(name))
+
+
+class Confidence(str, enum.Enum):
+    """How sure a repository mapping is, strongest first.
+
+    ``verified``: a cryptographic statement (PEP 740 attestation from a
+    Trusted Publisher) names the repository.  ``high``: the package's own
+    metadata labels the URL as its source.  ``medium``: a URL in the
+    metadata or the built-in table that points at a forge but is not
+    labelled as source (e.g. ``Home-page``).  ``low``: inferred from a
+    weaker hint (documentation or issue-tracker URL on a forge).
+    ``none``: no repository known.
+    """
+
+    VERIFIED = "verified"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    NONE = "none"
+
+    @property
+    def rank(self) -> int:
+        """0 for ``verified`` up to 4 for ``none``; lower is stronger."""
+        return list(Confidence).index(self)
+
+
+class Severity(str, enum.Enum):
+    """Severity of a finding, in SARIF-compatible order (highest first)."""
+
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """0 for ``critical`` up to 4 for ``info``."""
+        return list(Severity).index(self)
+
+
+# --------------------------------------------------------------------------
+# Inputs: what every source hands the pipeline
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TargetEnvironment:
+    """The environment for which markers are evaluated (PEP 508 marker variables).
+
+    Attributes:
+        python_version: ``"3.11"`` style ``python_version`` marker value.
+        python_full_version: ``"3.11.7"``; defaults to ``python_version + ".0"``.
+        sys_platform: ``"linux"``, ``"darwin"`` or ``"win32"``.
+        platform_machine: ``"x86_64"``, ``"arm64"``, ``"AMD64"``, ...
+        implementation_name: ``"cpython"`` unless stated otherwise.
+    """
+
+    python_version: str = "3.11"
+    sys_platform: str = "linux"
+    platform_machine: str = "x86_64"
+    python_full_version: str | None = None
+    implementation_name: str = "cpython"
+
+    def marker_environment(self) -> dict[str, str]:
+        """The dict :meth:`packaging.markers.Marker.evaluate` expects."""
+        os_name = "nt" if self.sys_platform == "win32" else "posix"
+        platform_system = {"linux": "Linux", "darwin": "Darwin", "win32": "Windows"}.get(
+            self.sys_platform, self.sys_platform
+        )
+        full = self.python_full_version or f"{self.python_version}.0"
+        return {
+            "implementation_name": self.implementation_name,
+            "implementation_version": full,
+            "os_name": os_name,
+            "platform_machine": self.platform_machine,
+            "platform_release": "",
+            "platform_system": platform_system,
+            "platform_version": "",
+            "python_full_version": full,
+            "platform_python_implementation": "CPython"
+            if self.implementation_name == "cpython"
+            else self.implementation_name,
+            "python_version": self.python_version,
+            "sys_platform": self.sys_platform,
+        }
+
+
+@dataclass(frozen=True)
+class CoreMetadata:
+    """The core-metadata fields auditor reads (PKG-INFO / METADATA / PEP 658 ``.metadata``).
+
+    Field names follow the Core Metadata specification.  Every value is
+    untrusted text from the package author.
+
+    Attributes:
+        name: ``Name`` as written by the author (not normalized).
+        version: ``Version``.
+        summary: ``Summary``.
+        home_page: ``Home-page``.
+        download_url: ``Download-URL``.
+        project_urls: ``Project-URL`` entries as ``(label, url)`` pairs, in order.
+        author / author_email / maintainer / maintainer_email: the raw fields.
+        license: ``License-Expression`` if present, else ``License`` (first line).
+        requires_dist: ``Requires-Dist`` PEP 508 strings.
+        requires_python: ``Requires-Python``.
+        provides_extra: ``Provides-Extra`` names.
+    """
+
+    name: str
+    version: str
+    summary: str | None = None
+    home_page: str | None = None
+    download_url: str | None = None
+    project_urls: tuple[tuple[str, str], ...] = ()
+    author: str | None = None
+    author_email: str | None = None
+    maintainer: str | None = None
+    maintainer_email: str | None = None
+    license: str | None = None
+    requires_dist: tuple[str, ...] = ()
+    requires_python: str | None = None
+    provides_extra: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DependencyEdge:
+    """A requirement of one distribution (or of the root) on another.
+
+    Attributes:
+        target: PEP 503 normalized name of the required distribution.
+        requirement: the PEP 508 requirement string as declared
+            (a ``Requires-Dist`` value or an input line).
+        marker: the environment-marker text, or ``None``.
+        extras: extras requested of the target (``requests[socks]`` -> ``("socks",)``).
+        via_extra: the requiring distribution's extra that activated this
+            edge (``Requires-Dist: x; extra == "y"`` -> ``"y"``), else ``None``.
+        kind: ``"runtime"``, or ``"build"`` for build requirements.
+    """
+
+    target: str
+    requirement: str
+    marker: str | None = None
+    extras: tuple[str, ...] = ()
+    via_extra: str | None = None
+    kind: str = "runtime"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a distribution comes from and which input line named it.
+
+    Attributes:
+        kind: ``"registry"`` (an index such as PyPI), ``"url"`` (direct
+            archive URL), ``"vcs"`` (``git+https://...``), ``"path"`` (local
+            directory or file), ``"installed"`` (read from an environment), or
+            ``"interpreter"`` (the Python interpreter itself).
+        url: the direct URL for ``url``/``vcs``/``path`` kinds, else ``None``.
+        file: the input file that named it directly, if any.
+        line: 1-based line in *file*, if known.
+        index_url: the index it resolves from, for ``registry`` kind.
+    """
+
+    kind: str = "registry"
+    url: str | None = None
+    file: str | None = None
+    line: int | None = None
+    index_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """One distribution (name + version) in the audited set.
+
+    Attributes:
+        name: PEP 503 normalized name.
+        version: the pinned version; ``None`` only for URL/VCS/path
+            requirements whose version could not be learned.
+        metadata: the distribution's core metadata, or Unknown with why.
+        requires: dependency edges to other distributions in the same set,
+            markers and extras already evaluated for the target environment.
+        origin: where it comes from.
+        direct: True when the audited input names it directly.
+        hashes: ``sha256:...`` hashes the input pins, if any.
+    """
+
+    name: str
+    version: str | None
+    metadata: CoreMetadata | Unknown
+    requires: tuple[DependencyEdge, ...] = ()
+    origin: Origin = field(default_factory=Origin)
+    direct: bool = False
+    hashes: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """Graph node id: ``"name==version"`` (``"name"`` when unversioned)."""
+        return f"{self.name}=={self.version}" if self.version else self.name
+
+
+@dataclass(frozen=True)
+class Inventory:
+    """A complete, pinned dependency set: what every source returns.
+
+    Attributes:
+        root_name: label of the audited input (a path, or ``env:<python>``).
+        root_kind: ``"requirements"``, ``"environment"``, ``"lockfile"`` or ``"pyproject"``.
+        root_requires: edges from the root to the directly required distributions.
+        distributions: every distribution in the set, unique by name.
+        target: environment the markers were evaluated for.
+        interpreter_version: full version of the Python interpreter the set
+            runs on (``"3.11.7"``), used for the interpreter node.
+        resolver: what produced the pins (``"uv pip compile"``, ``"pip --dry-run"``,
+            ``"installed"``, ``"lockfile"``).
+    """
+
+    root_name: str
+    root_kind: str
+    root_requires: tuple[DependencyEdge, ...]
+    distributions: tuple[Distribution, ...]
+    target: TargetEnvironment
+    interpreter_version: str
+    resolver: str = ""
+
+    def by_name(self) -> dict[str, Distribution]:
+        """Distributions keyed by normalized name."""
+        return {d.name: d for d in self.distributions}
+
+
+# --------------------------------------------------------------------------
+# Repository mapping
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RepositoryRef:
+    """A canonical source repository location.
+
+    Attributes:
+        url: canonical ``https://host/path`` without ``.git`` or trailing slash;
+            host lower-cased; on case-insensitive forges (GitHub, GitLab,
+            Bitbucket, Codeberg) the path is lower-cased too.
+        host: ``"github.com"``, ``"gitlab.com"``, ... (lower case).
+        path: ``"owner/name"`` (GitLab: ``"group/subgroup/name"``).
+        subpath: directory inside a monorepo (``"libs/core"``), or ``None``.
+    """
+
+    url: str
+    host: str
+    path: str
+    subpath: str | None = None
+
+    @property
+    def forge(self) -> str:
+        """``"github"``, ``"gitlab"``, ``"bitbucket"``, ``"codeberg"`` or ``"other"``."""
+        return {
+            "github.com": "github",
+            "gitlab.com": "gitlab",
+            "bitbucket.org": "bitbucket",
+            "codeberg.org": "codeberg",
+        }.get(self.host, "other")
+
+    @property
+    def clone_url(self) -> str:
+        """URL for ``git clone`` (the canonical URL; forges accept it without ``.git``)."""
+        return self.url
+
+
+@dataclass(frozen=True)
+class RepoMapping:
+    """A package's source repository, with the evidence and how sure we are.
+
+    Attributes:
+        repo: the repository, or ``None`` when none is known.
+        evidence: which field or table gave it, e.g.
+            ``"core metadata Project-URL 'Source'"``,
+            ``"PyPI JSON info.project_urls 'Homepage'"``,
+            ``"built-in table (numpy's metadata lists no source)"``.
+        confidence: see :class:`Confidence`.
+        note: extra explanation, e.g. ``"no public source repository"``.
+        candidates: other repository URLs seen, ``(url, evidence)`` pairs,
+            for analysts (disagreements show up here).
+    """
+
+    repo: RepositoryRef | None
+    evidence: str
+    confidence: Confidence
+    note: str | None = None
+    candidates: tuple[tuple[str, str], ...] = ()
+
+
+# --------------------------------------------------------------------------
+# People
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Maintainer:
+    """A PyPI account that can publish releases of a project.
+
+    Source: the PyPI JSON API ``ownership.roles`` list (``/pypi/NAME/json``).
+
+    Attributes:
+        username: PyPI username.
+        role: ``"Owner"`` or ``"Maintainer"`` (both can upload releases).
+    """
+
+    username: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A person named in core metadata ``Author``/``Maintainer`` fields.
+
+    Attributes:
+        name: display name, or ``None``.
+        email: address, or ``None``.
+        field: the metadata field it came from (``"Author-email"``, ...).
+    """
+
+    name: str | None
+    email: str | None
+    field: str
+
+
+@dataclass(frozen=True)
+class Ownership:
+    """Who controls a project on PyPI.
+
+    Source: the PyPI JSON API ``ownership`` object.
+
+    Attributes:
+        organization: the PyPI organization that owns the project, or ``None``.
+        maintainers: accounts with upload rights (``Owner`` and ``Maintainer`` roles).
+    """
+
+    organization: str | None
+    maintainers: tuple[Maintainer, ...]
+
+
+@dataclass(frozen=True)
+class PyPIProject:
+    """Facts about a project from the PyPI JSON API (``/pypi/NAME/json``).
+
+    Attributes:
+        name: the project's display name (``info.name``).
+        ownership: see :class:`Ownership`; Unknown when the API omits it.
+        project_urls: ``info.project_urls`` as ``(label, url)`` pairs.
+        home_page: ``info.home_page``.
+        download_url: ``info.download_url``.
+        latest_version: ``info.version``.
+        release_count: number of non-empty entries in ``releases``.
+        first_upload: ISO-8601 time of the earliest file upload, or ``None``.
+        version_uploads: ``{version: earliest upload time (ISO-8601)}`` for every release.
+        yanked_versions: versions whose files are all yanked.
+    """
+
+    name: str
+    ownership: Ownership | Unknown
+    project_urls: tuple[tuple[str, str], ...] = ()
+    home_page: str | None = None
+    download_url: str | None = None
+    latest_version: str | None = None
+    release_count: int = 0
+    first_upload: str | None = None
+    version_uploads: Mapping[str, str] = field(default_factory=dict)
+    yanked_versions: tuple[str, ...] = ()
+
+
+# --------------------------------------------------------------------------
+# Judgement: scores and findings
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One contribution to an exposure score.
+
+    Attributes:
+        name: stable factor id (``"maintainers"``, ``"blast_radius"``, ...).
+        value: the measured input (a JSON scalar) or Unknown.
+        points: points added to the score (0 when the value is unknown).
+        weight: the maximum points this factor can give.
+        detail: one-line explanation of how value became points.
+    """
+
+    name: str
+    value: Any
+    points: float
+    weight: float
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Score:
+    """An exposure score in [0, 100] and the factors that made it.
+
+    Attributes:
+        total: sum of factor points, rescaled to [0, 100] over the weights of
+            the factors whose value is known.
+        factors: every factor, known or not, in a fixed order.
+        unknown_factors: names of factors whose value was unknown.
+    """
+
+    total: float
+    factors: tuple[Factor, ...]
+    unknown_factors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A judged fact worth a reviewer's attention.
+
+    Attributes:
+        id: stable rule id (``"AUD001"``-style), shared by every output format.
+        severity: see :class:`Severity`.
+        message: one line, plain text (formatters escape it).
+        package: normalized name of the package it concerns, or ``None`` for the root.
+        evidence: where the fact came from.
+    """
+
+    id: str
+    severity: Severity
+    message: str
+    package: str | None = None
+    evidence: str | None = None
+
+
+# --------------------------------------------------------------------------
+# The enriched node and the result
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PackageNode:
+    """Everything collected about one distribution.
+
+    Attributes:
+        distribution: the pinned distribution.
+        mapping: its source repository mapping.
+        project: PyPI JSON facts, or Unknown (unknown package, network failure, offline).
+        contacts: people named in core metadata.
+        signals: facts from optional enrichers, keyed by the enricher's
+            ``key`` (e.g. ``"history"``, ``"github"``, ``"vulnerabilities"``);
+            each value is that enricher's own frozen model or an Unknown.
+    """
+
+    distribution: Distribution
+    mapping: RepoMapping
+    project: PyPIProject | Unknown
+    contacts: tuple[Contact, ...] = ()
+    signals: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        """PEP 503 normalized name."""
+        return self.distribution.name
+
+    @property
+    def maintainers(self) -> tuple[Maintainer, ...] | Unknown:
+        """Publish-capable PyPI accounts, or Unknown when PyPI data is missing."""
+        if isinstance(self.project, Unknown):
+            return self.project
+        if isinstance(self.project.ownership, Unknown):
+            return self.project.ownership
+        return self.project.ownership.maintainers
