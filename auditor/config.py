@@ -19,6 +19,8 @@ from auditor.models import TargetEnvironment
 #: Default PyPI endpoints (overridable for mirrors and for the tests' fake servers).
 DEFAULT_PYPI_URL = "https://pypi.org"
 DEFAULT_INDEX_URL = "https://pypi.org/simple"
+#: OSV API base URL (https://google.github.io/osv.dev/api/).
+DEFAULT_OSV_URL = "https://api.osv.dev"
 
 #: Bounded pool for concurrent HTTP lookups.  PyPI's CDN copes well with
 #: a handful of parallel clients; 16 keeps a 70-package cold audit around
@@ -90,6 +92,12 @@ class Config:
         show_emails: show e-mail addresses instead of salted hashes.
         verbose: print diagnostic detail (request counts, rate-limit budget).
         weights_file: YAML file overriding the scoring weights.
+        vulnerability_service: ``"osv"`` (default; gives severities) or ``"pypi"``
+            (per-version JSON ``vulnerabilities``), used through pip-audit.
+        osv_url: OSV API base URL (``/v1/query`` is appended); ``$AUDITOR_OSV_URL``.
+        osv_db: offline OSV database (a directory or zip of OSV JSON records,
+            e.g. ``PyPI/all.zip``); when set, no vulnerability service is queried.
+        build_deps: add the sdist build requirements as ``build`` edges (``--build-deps``).
     """
 
     cache_dir: Path = field(default_factory=default_cache_dir)
@@ -109,6 +117,10 @@ class Config:
     show_emails: bool = False
     verbose: bool = False
     weights_file: Path | None = None
+    vulnerability_service: str = "osv"
+    osv_url: str = field(default_factory=lambda: os.environ.get("AUDITOR_OSV_URL", DEFAULT_OSV_URL))
+    osv_db: Path | None = None
+    build_deps: bool = False
 
     def with_changes(self, **changes) -> "Config":
         """A copy with *changes* applied (the object itself is frozen)."""

@@ -1,0 +1,267 @@
+"""Findings of the package and release signals: the catalogue and the probes.
+
+The catalogue (``findings.yaml`` next to this module) gives every finding a
+stable id, a default severity, a title, a motivation and a remediation;
+reports reuse it (SARIF rules, Markdown help).  The probes are small pure
+functions that turn one node's collected facts into :class:`Finding` values;
+they never fetch.  Thresholds are named constants with their reasoning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Callable, Iterable, Mapping, Sequence
+
+import yaml
+
+from auditor.models import (
+    Finding,
+    InstallFacts,
+    NameSignals,
+    PackageNode,
+    ReleaseFacts,
+    ReleaseProvenance,
+    Severity,
+    VendoredCode,
+    VulnerabilityReport,
+)
+
+#: A project with no release for this many days is reported as stale (AUD111):
+#: two years, the "no release in the last year" of OpenSSF Scorecard's
+#: Maintained check doubled to tolerate stable, finished libraries.
+STALE_AFTER_DAYS = 730
+#: A project whose first upload is younger than this is reported as new (AUD112).
+#: Most malicious PyPI packages are removed within days to weeks of upload
+#: (Ladisa et al., "SoK: Taxonomy of Attacks on Open-Source Software Supply
+#: Chains", 2023; PyPI malware reports), so 90 days covers that window.
+NEW_PROJECT_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One catalogue entry.
+
+    Attributes:
+        id: stable id (``"AUD101"``).
+        name: kebab-case name (``"known-vulnerability"``).
+        title: one line.
+        severity: default severity.
+        motivation: why it matters (a paragraph).
+        remediation: what to do (a paragraph).
+    """
+
+    id: str
+    name: str
+    title: str
+    severity: Severity
+    motivation: str
+    remediation: str
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> dict[str, Rule]:
+    """Every rule of ``findings.yaml``, keyed by id, in id order."""
+    text = resources.files("auditor.signals").joinpath("findings.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    return {
+        rid: Rule(
+            id=rid,
+            name=entry["name"],
+            title=entry["title"],
+            severity=Severity(entry["severity"]),
+            motivation=" ".join(str(entry["motivation"]).split()),
+            remediation=" ".join(str(entry["remediation"]).split()),
+        )
+        for rid, entry in sorted(data.items())
+    }
+
+
+def _finding(rule_id: str, node: PackageNode, message: str, evidence: str, severity: Severity | None = None) -> Finding:
+    rule = catalogue()[rule_id]
+    return Finding(
+        id=rule.id,
+        severity=severity or rule.severity,
+        message=message,
+        package=node.name,
+        evidence=evidence,
+    )
+
+
+def _signal(node: PackageNode, key: str, kind: type):
+    value = node.signals.get(key)
+    return value if isinstance(value, kind) else None
+
+
+def probe_vulnerabilities(node: PackageNode) -> list[Finding]:
+    """AUD101 per advisory; severity is the advisory's, else the rule's default."""
+    report = _signal(node, "vulnerabilities", VulnerabilityReport)
+    if report is None:
+        return []
+    out = []
+    for adv in report.advisories:
+        fix = f"; fixed in {', '.join(adv.fixed_versions)}" if adv.fixed_versions else "; no fixed version"
+        aliases = f" ({', '.join(adv.aliases)})" if adv.aliases else ""
+        out.append(
+            _finding(
+                "AUD101",
+                node,
+                f"{node.name} {report.version} is affected by {adv.id}{aliases}{fix}",
+                f"{report.service}: {adv.url or adv.id}",
+                adv.severity,
+            )
+        )
+    return out
+
+
+def probe_provenance(node: PackageNode) -> list[Finding]:
+    """AUD102 (publisher repository != mapped repository), AUD103 (invalid), AUD104 (unattested)."""
+    prov = _signal(node, "provenance", ReleaseProvenance)
+    if prov is None:
+        return []
+    where = f"PyPI integrity API, {prov.filename}" if prov.filename else "PyPI integrity API"
+    if prov.status == "unattested":
+        return [_finding("AUD104", node, f"{node.name} {node.distribution.version} has no attestations", where)]
+    if prov.status == "invalid":
+        return [_finding("AUD103", node, f"attestations of {prov.filename} do not verify: {prov.detail}", where)]
+    from auditor.signals.provenance import publisher_matches
+
+    mapped = node.mapping.repo
+    urls = [p.repository_url for p in prov.publishers if p.repository_url]
+    if mapped is not None and urls and not any(publisher_matches(p, mapped) for p in prov.publishers):
+        return [
+            _finding(
+                "AUD102",
+                node,
+                f"{node.name} was published from {urls[0]} but its metadata points at {mapped.url}",
+                f"{where}; mapping: {node.mapping.evidence}",
+            )
+        ]
+    return []
+
+
+def probe_release(node: PackageNode) -> list[Finding]:
+    """AUD105 (yanked), AUD111 (stale), AUD112 (new project)."""
+    facts = _signal(node, "release", ReleaseFacts)
+    if facts is None:
+        return []
+    out = []
+    src = f"PyPI JSON API /pypi/{node.name}/json (as of {facts.reference_date})"
+    if facts.yanked:
+        out.append(_finding("AUD105", node, f"{node.name} {facts.version} is yanked on PyPI", src))
+    if facts.days_since_last_release is not None and facts.days_since_last_release > STALE_AFTER_DAYS:
+        out.append(
+            _finding(
+                "AUD111",
+                node,
+                f"{node.name}: last release {facts.last_release} was {facts.days_since_last_release:.0f} days ago",
+                src,
+            )
+        )
+    if facts.project_age_days is not None and facts.project_age_days < NEW_PROJECT_DAYS:
+        out.append(
+            _finding("AUD112", node, f"{node.name} was first published {facts.project_age_days:.0f} days ago", src)
+        )
+    return out
+
+
+def probe_install(node: PackageNode) -> list[Finding]:
+    """AUD106 when no wheel fits the target and the sdist is built at install time."""
+    facts = _signal(node, "install", InstallFacts)
+    if facts is None or not facts.builds_from_source:
+        return []
+    backend = f" with {facts.build_backend}" if facts.build_backend else ""
+    return [
+        _finding(
+            "AUD106",
+            node,
+            f"{node.name} {facts.version} has no wheel for the target; installing builds {facts.sdist}{backend}",
+            "simple index file list (PEP 691) and packaging.tags",
+        )
+    ]
+
+
+def probe_vendored(node: PackageNode) -> list[Finding]:
+    """AUD107 when an installed wheel bundles third-party shared libraries."""
+    code = _signal(node, "vendored", VendoredCode)
+    if code is None or not code.bundled:
+        return []
+    names = sorted({lib.upstream or lib.path.rsplit("/", 1)[-1] for lib in code.bundled})
+    size = sum(lib.size or 0 for lib in code.bundled)
+    return [
+        _finding(
+            "AUD107",
+            node,
+            f"{node.name} bundles {len(code.bundled)} native libraries ({size / 1e6:.1f} MB): {', '.join(names)}",
+            "RECORD of the installed .dist-info",
+        )
+    ]
+
+
+def probe_names(node: PackageNode) -> list[Finding]:
+    """AUD108 (similar to a popular name), AUD109 (repository shared with unrelated names)."""
+    names = _signal(node, "names", NameSignals)
+    if names is None:
+        return []
+    out = []
+    if names.similar_to:
+        popular, technique = names.similar_to[0]
+        out.append(
+            _finding(
+                "AUD108",
+                node,
+                f"{node.name} resembles the popular project {popular} ({technique})",
+                "auditor/data/top-pypi-projects.txt",
+            )
+        )
+    if names.shares_repository_with and node.mapping.repo is not None:
+        out.append(
+            _finding(
+                "AUD109",
+                node,
+                f"{node.mapping.repo.url} is also claimed by {', '.join(names.shares_repository_with)}",
+                node.mapping.evidence,
+            )
+        )
+    return out
+
+
+def probe_opaque(node: PackageNode) -> list[Finding]:
+    """AUD110 when no source repository is known for a registry package."""
+    if node.mapping.repo is not None or node.distribution.origin.kind in ("vcs", "path", "interpreter"):
+        return []
+    why = node.mapping.note or node.mapping.evidence or "no repository URL in metadata"
+    return [_finding("AUD110", node, f"{node.name} has no public source repository ({why})", node.mapping.evidence)]
+
+
+#: Every probe, in report order.
+PROBES: tuple[Callable[[PackageNode], list[Finding]], ...] = (
+    probe_vulnerabilities,
+    probe_provenance,
+    probe_release,
+    probe_install,
+    probe_vendored,
+    probe_names,
+    probe_opaque,
+)
+
+
+def findings_for(node: PackageNode) -> list[Finding]:
+    """All findings of the signal probes for one node, in :data:`PROBES` order."""
+    out: list[Finding] = []
+    for probe in PROBES:
+        out.extend(probe(node))
+    return out
+
+
+def all_findings(nodes: Iterable[PackageNode]) -> list[Finding]:
+    """Findings of every node, sorted by severity, id, package (deterministic)."""
+    out = [f for node in nodes for f in findings_for(node)]
+    return sorted(out, key=lambda f: (f.severity.rank, f.id, f.package or "", f.message))
+
+
+def rules_by_id(ids: Sequence[str] | None = None) -> Mapping[str, Rule]:
+    """Catalogue entries for *ids* (all when ``None``), for report formatters."""
+    cat = catalogue()
+    return cat if ids is None else {i: cat[i] for i in ids if i in cat}
