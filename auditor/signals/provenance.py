@@ -1,0 +1,205 @@
+"""PEP 740 provenance of each pinned release, verified with ``pypi-attestations``.
+
+For the file an installer would take for the target (the best wheel, else
+the sdist; see :mod:`auditor.signals.install`), this collector fetches the
+provenance object from PyPI's integrity API::
+
+    GET {pypi_url}/integrity/{project}/{version}/{filename}/provenance
+    Accept: application/vnd.pypi.integrity.v1+json
+
+(``Context.http("pypi-integrity")``) and verifies every attestation of every
+bundle against the bundle's Trusted Publisher and the file's sha256 digest
+from the simple index, with ``pypi_attestations.Attestation.verify``.
+A 404 means the release has no attestations: ``unattested``, not a failure.
+
+Verification uses sigstore's production trust root in offline mode
+(:data:`SIGSTORE_OFFLINE`): the root shipped with / cached by ``sigstore`` is
+used and no TUF refresh is attempted, so an audit never depends on
+``tuf-repo-cdn.sigstore.dev``.  Keep ``sigstore`` updated to refresh the root.
+
+The fact is returned; the pipeline applies it to the repository mapping with
+:func:`apply_provenance` (agreeing publisher -> ``verified``).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from typing import Any, Mapping, Sequence
+
+from auditor.collectors import Collector, Context
+from auditor.models import (
+    Confidence,
+    PackageNode,
+    ReleaseProvenance,
+    RepoMapping,
+    RepositoryRef,
+    TrustedPublisher,
+    Unknown,
+)
+from auditor.signals.index import ReleaseFile, release_files
+from auditor.signals.install import best_wheel
+
+log = logging.getLogger(__name__)
+#: sigstore warns on every verification that offline mode skips TUF updates; that is our choice.
+logging.getLogger("sigstore._internal.tuf").setLevel(logging.ERROR)
+
+INTEGRITY_ACCEPT = "application/vnd.pypi.integrity.v1+json"
+#: Do not refresh sigstore's TUF trust root over the network (see module docstring).
+SIGSTORE_OFFLINE = True
+#: Forge base URL of each Trusted Publisher kind that names a repository.
+PUBLISHER_FORGES = {"GitHub": "https://github.com", "GitLab": "https://gitlab.com"}
+
+
+def integrity_url(pypi_url: str, name: str, version: str, filename: str) -> str:
+    """The integrity-API provenance URL of one file."""
+    return f"{pypi_url.rstrip('/')}/integrity/{name}/{version}/{filename}/provenance"
+
+
+def publisher_from(data: Any) -> TrustedPublisher:
+    """Our :class:`TrustedPublisher` from a pypi-attestations publisher model (or its dict)."""
+    raw = data.model_dump() if hasattr(data, "model_dump") else dict(data)
+    kind = str(raw.get("kind") or "unknown")
+    repository = raw.get("repository")
+    workflow = raw.get("workflow") or raw.get("workflow_filepath")
+    base = PUBLISHER_FORGES.get(kind)
+    url = f"{base}/{str(repository).strip('/')}" if base and repository else None
+    if url and kind in ("GitHub", "GitLab"):
+        url = url.lower()  # both forges' paths are case-insensitive; RepositoryRef.url is lower-cased
+    return TrustedPublisher(
+        kind=kind,
+        repository=str(repository) if repository else None,
+        workflow=str(workflow) if workflow else None,
+        environment=raw.get("environment") or None,
+        repository_url=url,
+    )
+
+
+def verify_provenance(doc: Mapping[str, Any], filename: str, sha256: str) -> ReleaseProvenance:
+    """Verify a PEP 740 provenance object for one file.
+
+    Args:
+        doc: the integrity API's JSON (``{"version": 1, "attestation_bundles": [...]}``).
+        filename: the distribution's file name (the attestation subject).
+        sha256: the file's hex digest (from the index, or computed).
+
+    Returns:
+        ``verified`` when every attestation verifies, else ``invalid`` with
+        the first error; never raises for bad input.
+    """
+    from pydantic import ValidationError
+    from pypi_attestations import AttestationError, Distribution, Provenance
+
+    try:
+        prov = Provenance.model_validate(doc)
+        dist = Distribution(name=filename, digest=sha256)
+    except (ValidationError, ValueError) as exc:
+        return ReleaseProvenance("invalid", filename, detail=f"malformed provenance: {_first_line(exc)}")
+    publishers = tuple(publisher_from(b.publisher) for b in prov.attestation_bundles)
+    predicates: list[str] = []
+    try:
+        for bundle in prov.attestation_bundles:
+            for attestation in bundle.attestations:
+                predicate_type, _ = attestation.verify(bundle.publisher, dist, offline=SIGSTORE_OFFLINE)
+                predicates.append(predicate_type)
+    except AttestationError as exc:
+        return ReleaseProvenance("invalid", filename, publishers, tuple(predicates), _first_line(exc))
+    except Exception as exc:  # sigstore raises several unrelated types on malformed bundles
+        return ReleaseProvenance("invalid", filename, publishers, tuple(predicates), f"{type(exc).__name__}: {_first_line(exc)}")
+    if not predicates:
+        return ReleaseProvenance("invalid", filename, publishers, (), "provenance has no attestations")
+    return ReleaseProvenance(
+        "verified",
+        filename,
+        publishers,
+        tuple(sorted(set(predicates))),
+        f"{len(predicates)} attestation(s) verified for {', '.join(p.kind + (' ' + p.repository if p.repository else '') for p in publishers)}",
+    )
+
+
+def publisher_matches(publisher: TrustedPublisher, repo: RepositoryRef) -> bool:
+    """Whether a Trusted Publisher's repository is *repo* (canonical URL comparison)."""
+    return bool(publisher.repository_url) and publisher.repository_url.rstrip("/").lower() == repo.url.rstrip("/").lower()
+
+
+def apply_provenance(mapping: RepoMapping, provenance: ReleaseProvenance | Unknown | None) -> RepoMapping:
+    """The repository mapping after taking verified provenance into account.
+
+    * verified and a publisher's repository equals ``mapping.repo`` ->
+      the same mapping with confidence ``verified`` and the attestation as evidence;
+    * verified, no repository mapped, and a publisher names one -> that
+      repository, ``verified``;
+    * anything else (disagreement, unattested, invalid, unknown) -> unchanged
+      (a disagreement is finding AUD102, see :mod:`auditor.signals.findings`).
+    """
+    if not isinstance(provenance, ReleaseProvenance) or provenance.status != "verified":
+        return mapping
+    named = [p for p in provenance.publishers if p.repository_url]
+    if mapping.repo is not None:
+        for pub in named:
+            if publisher_matches(pub, mapping.repo):
+                return replace(
+                    mapping,
+                    confidence=Confidence.VERIFIED,
+                    evidence=f"{mapping.evidence}; confirmed by PEP 740 attestation "
+                    f"({pub.kind} Trusted Publisher {pub.repository}, workflow {pub.workflow})",
+                )
+        return mapping
+    if named:
+        pub = named[0]
+        url = pub.repository_url
+        host, path = url.split("://", 1)[1].split("/", 1)
+        return RepoMapping(
+            repo=RepositoryRef(url=url, host=host, path=path),
+            evidence=f"PEP 740 attestation of {provenance.filename} ({pub.kind} Trusted Publisher, workflow {pub.workflow})",
+            confidence=Confidence.VERIFIED,
+            note=mapping.note,
+            candidates=mapping.candidates,
+        )
+    return mapping
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+
+
+def _pick(files: list[ReleaseFile], ctx: Context) -> ReleaseFile | None:
+    return best_wheel(files, ctx.config.target) or next((f for f in files if f.kind == "sdist"), None) or (
+        files[0] if files else None
+    )
+
+
+class ProvenanceCollector(Collector):
+    """PEP 740 provenance per node (see :class:`Collector`).
+
+    Results: :class:`ReleaseProvenance` (``verified``/``unattested``/``invalid``)
+    or Unknown (index or integrity API unreachable, no digest to verify against).
+    """
+
+    key = "provenance"
+    description = "PEP 740 attestations from PyPI's integrity API, verified with pypi-attestations"
+
+    def collect(self, nodes: Sequence[PackageNode], ctx: Context) -> Mapping[str, ReleaseProvenance | Unknown]:
+        def one(node: PackageNode) -> ReleaseProvenance | Unknown:
+            version = node.distribution.version
+            if node.distribution.origin.kind not in ("registry", "installed") or not version:
+                return Unknown(f"{node.distribution.origin.kind} requirement: not from an index", fault=False)
+            files = release_files(ctx, node.name, version)
+            if isinstance(files, Unknown):
+                return files
+            chosen = _pick(files, ctx)
+            if chosen is None:
+                return Unknown(f"no files for {version} on the index")
+            if chosen.provenance_listed and not chosen.provenance_url:
+                return ReleaseProvenance("unattested", chosen.filename, detail="simple index: provenance is null")
+            url = chosen.provenance_url or integrity_url(ctx.config.pypi_url, node.name, version, chosen.filename)
+            doc = ctx.http("pypi-integrity").get_json(url, {"Accept": INTEGRITY_ACCEPT})
+            if isinstance(doc, Unknown):
+                if doc.reason.startswith("not found"):
+                    return ReleaseProvenance("unattested", chosen.filename, detail="integrity API: no provenance (HTTP 404)")
+                return doc
+            if not chosen.sha256:
+                return Unknown(f"index gives no sha256 for {chosen.filename}: cannot verify")
+            return verify_provenance(doc, chosen.filename, chosen.sha256)
+
+        return dict(zip((n.name for n in nodes), ctx.map(one, nodes, task="provenance")))
