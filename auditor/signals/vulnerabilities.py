@@ -331,6 +331,10 @@ class ServiceSession:
         self.pypi_url = pypi_url.rstrip("/") if pypi_url else None
         self._local = threading.local()
 
+    def forget(self) -> None:
+        """Clear :attr:`last_json` (a query answered without a request)."""
+        self._local.json = None
+
     @property
     def last_json(self) -> Any:
         """JSON body of the last response on this thread (``None`` if not JSON)."""
@@ -363,6 +367,53 @@ class ServiceSession:
         if resp.status_code == 504 and self.client.config.offline and not getattr(resp, "from_cache", False):
             raise _TransportFailure(Unknown("offline"))
         return self._keep(resp)
+
+
+#: OSV's ``/v1/querybatch`` accepts at most 1000 queries per request.
+OSV_BATCH_LIMIT = 1000
+
+
+class BatchedOsvService(OsvService):
+    """pip-audit's ``OsvService`` with ``query_all`` over ``/v1/querybatch``.
+
+    pip-audit's interface lets batching services override ``query_all``; OSV's
+    batch endpoint answers only ids (``{"results": [{"vulns": [{"id",
+    "modified"}]}]}``), so one batch request finds the affected packages and
+    full records are then fetched with ``/v1/query`` for those alone.  A
+    failed batch falls back to one query per package.
+
+    Args:
+        batch_url: ``{osv_url}/v1/querybatch``.
+        (other arguments as ``OsvService``)
+    """
+
+    def __init__(self, *args: Any, batch_url: str, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.batch_url = batch_url
+        self.clean: set[tuple[str, str]] = set()
+
+    def prefilter(self, specs: Sequence[ResolvedDependency]) -> None:
+        """Ask ``/v1/querybatch`` which of *specs* have advisories; remember the clean ones."""
+        for start in range(0, len(specs), OSV_BATCH_LIMIT):
+            chunk = specs[start : start + OSV_BATCH_LIMIT]
+            body = {"queries": [{"package": {"name": d.canonical_name, "ecosystem": "PyPI"}, "version": str(d.version)} for d in chunk]}
+            try:
+                resp = self.session.post(url=self.batch_url, data=json.dumps(body), timeout=self.timeout)
+                resp.raise_for_status()
+                results = resp.json().get("results") or []
+            except (_TransportFailure, requests.RequestException, ValueError, AttributeError):
+                continue  # fall back to per-package queries for this chunk
+            if len(results) != len(chunk):
+                continue
+            for dep, result in zip(chunk, results):
+                if not (result or {}).get("vulns") and not (result or {}).get("next_page_token"):
+                    self.clean.add((dep.canonical_name, str(dep.version)))
+
+    def query(self, spec):  # see VulnerabilityService.query
+        if not spec.is_skipped() and (spec.canonical_name, str(spec.version)) in self.clean:
+            self.session.forget()
+            return spec, []
+        return super().query(spec)
 
 
 def _raw_records(body: Any, service: str) -> dict[str, Mapping[str, Any]]:
@@ -401,9 +452,11 @@ class VulnerabilityCollector(Collector):
             if settings is not None:
                 settings.allowable_methods = ("GET", "HEAD", "POST")
             session = ServiceSession(client)
-            service: Any = OsvService(
+            base = config.osv_url.rstrip("/")
+            service: Any = BatchedOsvService(
                 cache_dir=Path(config.cache_dir) / "pip-audit",
-                osv_url=f"{config.osv_url.rstrip('/')}/v1/query",
+                osv_url=f"{base}/v1/query",
+                batch_url=f"{base}/v1/querybatch",
             )
         elif kind == "pypi":
             session = ServiceSession(ctx.http("pypi-vulns"), config.pypi_url)
@@ -411,6 +464,8 @@ class VulnerabilityCollector(Collector):
         else:
             raise InputError(f"unknown vulnerability service {kind!r} (choose 'osv' or 'pypi')")
         service.session = session  # pip-audit keeps its session in this attribute
+        if isinstance(service, BatchedOsvService) and len(pinned) > 1:
+            service.prefilter([ResolvedDependency(name=n.name, version=Version(n.distribution.version)) for n in pinned])
 
         def query(node: PackageNode) -> VulnerabilityReport | Unknown:
             version = node.distribution.version

@@ -57,15 +57,25 @@ def test_osv_service_through_pip_audit(ctx, config):
     assert out["idna"].advisories == ()
     assert isinstance(out["local"], Unknown) and not out["local"].fault
     assert all(m == "POST" for m, _, _ in srv.requests)
+    # one batch request, then full queries only for the affected packages
+    assert [p for _, p, _ in srv.requests] == ["/v1/querybatch", "/v1/query", "/v1/query"]
 
 
 def test_osv_server_error_is_unknown(ctx, config, monkeypatch):
     monkeypatch.setattr("auditor.net.http.BACKOFF_FACTOR", 0)
-    with FakeServer(osv_handler) as srv:
+
+    def no_batch(method, path, body):
+        if path == "/v1/querybatch":
+            return 503, {"Retry-After": "0"}, {"code": 14, "message": "unavailable"}
+        return osv_handler(method, path, body)
+
+    with FakeServer(no_batch) as srv:
         ctx.config = config.with_changes(osv_url=srv.url)
         out = VulnerabilityCollector().collect([node("broken", "1.0"), node("idna", "3.7")], ctx)
     assert isinstance(out["broken"], Unknown) and "osv" in out["broken"].reason
     assert out["idna"].advisories == ()
+    # the failed batch fell back to one query per package
+    assert sorted(p for _, p, _ in srv.requests if p == "/v1/query") == ["/v1/query", "/v1/query"]
 
 
 def pypi_handler(method, path, body):
@@ -147,3 +157,25 @@ def test_severity_sources():
     assert sev is Severity.CRITICAL and src.startswith("CVSS:3.1")
     assert osv_severity({"severity": [{"type": "CVSS_V3", "score": "garbage"}]}) == (None, None)
     assert osv_severity({}) == (None, None)
+
+
+def test_warm_cache_makes_no_requests(tmp_path):
+    from auditor.collectors import Context
+    from auditor.config import Config
+
+    with FakeServer(osv_handler) as srv:
+        cfg = Config(cache_dir=tmp_path / "c", osv_url=srv.url)
+        nodes = [node("jinja2", "3.1.2"), node("idna", "3.7")]
+        first = Context(config=cfg)
+        cold = VulnerabilityCollector().collect(nodes, first)
+        first.close()
+        n = len(srv.requests)
+        second = Context(config=cfg)
+        warm = VulnerabilityCollector().collect(nodes, second)
+        counts = second.request_counts()["osv"]
+        second.close()
+        offline = Context(config=cfg.with_changes(offline=True))
+        off = VulnerabilityCollector().collect(nodes, offline)
+        offline.close()
+    assert cold == warm == off
+    assert len(srv.requests) == n and counts["network"] == 0 and counts["cache_hits"] == 2  # the batch and the one full query
