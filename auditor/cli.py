@@ -87,7 +87,7 @@ class RichProgress(Progress):
 
 def fail(exc: AuditorError) -> "typer.Exit":
     """Print *exc* as one line on stderr and return the Exit to raise."""
-    err.print(f"auditor: error: {exc}", markup=False)
+    typer.echo(f"auditor: error: {exc}", err=True)
     return typer.Exit(int(exc.exit_code))
 
 
@@ -206,7 +206,7 @@ def audit(
             result = run_audit(config, source, progress)
         _emit(result, output_format.value, output, limit)
         if verbose:
-            err.print(f"audit took {result.elapsed:.2f} s; HTTP requests: {result.requests}", markup=False)
+            typer.echo(f"auditor: audit took {result.elapsed:.2f} s; HTTP requests: {result.requests}", err=True)
     except AuditorError as exc:
         raise fail(exc) from exc
     except KeyboardInterrupt:
@@ -214,10 +214,10 @@ def audit(
     except Exception as exc:  # noqa: BLE001 - the one place unexpected errors become an exit code
         if verbose:
             traceback.print_exc()
-        err.print(f"auditor: internal error: {type(exc).__name__}: {exc}", markup=False)
+        typer.echo(f"auditor: internal error: {type(exc).__name__}: {exc}", err=True)
         raise typer.Exit(int(ExitCode.INTERNAL))
     if result.incomplete:
-        err.print(f"auditor: {len(result.missing)} fact(s) could not be collected; the report says which", markup=False)
+        typer.echo(f"auditor: {len(result.missing)} fact(s) could not be collected; the report says which", err=True)
         raise typer.Exit(int(ExitCode.INCOMPLETE))
 
 

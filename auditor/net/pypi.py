@@ -144,43 +144,47 @@ def parse_simple_html(text: str, base_url: str) -> list[IndexFile]:
     return files
 
 
-def _file_version(filename: str) -> tuple[str, bool, str] | None:
-    """``(normalized version, is_wheel, platform tags)`` of a distribution file name."""
+def _file_info(filename: str) -> tuple[str, bool, frozenset] | None:
+    """``(normalized version, is_wheel, wheel tags)`` of a distribution file name."""
     try:
         if filename.endswith(".whl"):
             _name, version, _build, tags = parse_wheel_filename(filename)
-            return canonicalize_version(version), True, " ".join(str(t.platform) for t in tags)
+            return canonicalize_version(version), True, frozenset(tags)
         _name, version = parse_sdist_filename(filename)
-        return canonicalize_version(version), False, ""
+        return canonicalize_version(version), False, frozenset()
     except (InvalidWheelFilename, InvalidSdistFilename, ValueError):
         return None
+
+
+def _wheel_rank(tags: frozenset, target: TargetEnvironment) -> int:
+    """0: built for the target interpreter and platform; 1: pure Python;
+    2: the target platform, another interpreter; 3: any other wheel."""
+    py = "cp" + target.python_version.replace(".", "")
+    hints = PLATFORM_TAG_HINTS.get(target.sys_platform, ())
+    platform_ok = any(any(h in t.platform for h in hints) for t in tags)
+    if any(t.platform == "any" for t in tags):
+        return 1
+    if platform_ok and any(t.interpreter == py or t.abi == "abi3" for t in tags):
+        return 0
+    return 2 if platform_ok else 3
 
 
 def choose_metadata_file(files: list[IndexFile], version: str, target: TargetEnvironment) -> list[IndexFile]:
     """Files of *version* worth asking for metadata, best first.
 
-    Wheels for the target platform first (``Requires-Dist`` can in principle
-    differ per wheel), then pure-Python wheels, other wheels, then sdists
-    (PEP 643 static metadata).  Files the index marks as having no metadata
-    are dropped.
+    Wheels for the target interpreter and platform first (``Requires-Dist``
+    can in principle differ per wheel), then pure-Python wheels, other
+    wheels, then sdists (PEP 643 static metadata).  Files the index marks as
+    having no metadata are dropped.
     """
     want = canonicalize_version(version)
-    hints = PLATFORM_TAG_HINTS.get(target.sys_platform, ())
     ranked: list[tuple[int, IndexFile]] = []
     for f in files:
-        parsed = _file_version(f.filename)
-        if parsed is None or parsed[0] != want or f.core_metadata is False:
+        info = _file_info(f.filename)
+        if info is None or info[0] != want or f.core_metadata is False:
             continue
-        _v, is_wheel, platforms = parsed
-        if not is_wheel:
-            rank = 3
-        elif "any" in platforms:
-            rank = 1
-        elif any(h in platforms for h in hints):
-            rank = 0
-        else:
-            rank = 2
-        ranked.append((rank, f))
+        _v, is_wheel, tags = info
+        ranked.append((_wheel_rank(tags, target) if is_wheel else 4, f))
     ranked.sort(key=lambda rf: (rf[0], rf[1].core_metadata is not True))
     return [f for _r, f in ranked]
 
