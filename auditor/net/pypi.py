@@ -33,6 +33,7 @@ from packaging.utils import (
 
 from auditor.collectors import Context
 from auditor.models import CoreMetadata, Maintainer, Ownership, PyPIProject, TargetEnvironment, Unknown
+from auditor.net.lazy_wheel import wheel_metadata
 from auditor.sources.metadata import from_json_info, parse_core_metadata
 
 SIMPLE_ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.1"
@@ -294,8 +295,9 @@ class PyPIClient:
 
         Tries the PEP 658 ``.metadata`` file of the best file for the target
         (see :func:`choose_metadata_file`), verifying its sha256 when the
-        index gives one; falls back to the JSON API's ``info`` when *version*
-        is the latest release.
+        index gives one; then the METADATA member of the wheel itself, read
+        with HTTP range requests (:mod:`auditor.net.lazy_wheel`); then the
+        JSON API's ``info`` when *version* is the latest release.
 
         Returns:
             CoreMetadata, or Unknown (e.g. ``"no core metadata published for
@@ -303,8 +305,17 @@ class PyPIClient:
         """
         files = self.index_files(name)
         if not isinstance(files, Unknown):
-            for f in choose_metadata_file(files, version, self.config.target)[:3]:
+            candidates = choose_metadata_file(files, version, self.config.target)
+            for f in candidates[:3]:
                 text = self._metadata_file(f)
+                if not isinstance(text, Unknown):
+                    return parse_core_metadata(text)
+            wheels = [f for f in candidates if f.filename.endswith(".whl")]
+            if wheels:  # no PEP 658 file: read METADATA out of the remote wheel
+                text = wheel_metadata(
+                    self.ctx.http("pypi-files"), wheels[0].url, wheels[0].filename,
+                    self.config.cache_dir if self.config.use_cache else None, self.config.offline,
+                )
                 if not isinstance(text, Unknown):
                     return parse_core_metadata(text)
         doc = self.project_json(name)

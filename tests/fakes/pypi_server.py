@@ -67,6 +67,7 @@ class FakePyPI:
         self.files: dict[str, dict[str, str]] = defaultdict(dict)
         self.hits: Counter[str] = Counter()
         self.faults: dict[str, deque] = defaultdict(deque)
+        self.wheels: dict[str, bytes] = {}  # filename -> bytes, served with Range support
         self.lock = threading.Lock()
         if load_fixtures:
             for path in FIXTURES.glob("*.json"):
@@ -109,10 +110,29 @@ class FakePyPI:
                     fault = None
                 if isinstance(fault, int) or (isinstance(fault, str) and fault.isdigit()):
                     return self._send(int(fault), b'{"message": "fault injected"}', "application/json")
+                wheel = state.wheels.get(path.rsplit("/", 1)[-1]) if path.startswith("/files/") else None
+                if wheel is not None:
+                    return self._send_range(wheel, self.headers.get("Range"))
                 status, body, ctype = state.route(path, self.headers.get("Accept", ""))
                 if fault == "truncate":
                     return self._send(status, body[: len(body) // 2], ctype)
                 return self._send(status, body, ctype)
+
+            def _send_range(self, data, header):
+                m = re.fullmatch(r"bytes=(\d*)-(\d*)", header or "")
+                if not m:
+                    return self._send(200, data, "application/zip")
+                if m.group(1) == "":
+                    start, end = max(0, len(data) - int(m.group(2))), len(data) - 1
+                else:
+                    start, end = int(m.group(1)), min(len(data) - 1, int(m.group(2) or len(data) - 1))
+                body = data[start:end + 1]
+                self.send_response(206)
+                self.send_header("Content-Type", "application/zip")
+                self.send_header("Content-Range", f"bytes {start}-{end}/{len(data)}")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
 
             def _send(self, status, body, ctype):
                 self.send_response(status)
@@ -152,6 +172,9 @@ class FakePyPI:
                     "core-metadata": {"sha256": hashlib.sha256(text.encode()).hexdigest()},
                 }
                 for fn, text in sorted(self.files.get(name, {}).items())
+            ] + [
+                {"filename": fn, "url": f"/files/{fn}", "hashes": {"sha256": "0" * 64}, "core-metadata": False}
+                for fn in sorted(self.wheels) if fn.replace("_", "-").lower().startswith(name + "-")
             ]
             doc = {"meta": {"api-version": "1.1"}, "name": name, "files": files, "versions": []}
             return 200, json.dumps(doc).encode(), "application/vnd.pypi.simple.v1+json"
