@@ -175,18 +175,19 @@ def choose_metadata_file(files: list[IndexFile], version: str, target: TargetEnv
 
     Wheels for the target interpreter and platform first (``Requires-Dist``
     can in principle differ per wheel), then pure-Python wheels, other
-    wheels, then sdists (PEP 643 static metadata).  Files the index marks as
-    having no metadata are dropped.
+    wheels, then sdists (PEP 643 static metadata).  Files the index says have
+    no PEP 658 file are kept (their METADATA can still be read remotely) but
+    ranked after those that have one.
     """
     want = canonicalize_version(version)
     ranked: list[tuple[int, IndexFile]] = []
     for f in files:
         info = _file_info(f.filename)
-        if info is None or info[0] != want or f.core_metadata is False:
+        if info is None or info[0] != want:
             continue
         _v, is_wheel, tags = info
         ranked.append((_wheel_rank(tags, target) if is_wheel else 4, f))
-    ranked.sort(key=lambda rf: (rf[0], rf[1].core_metadata is not True))
+    ranked.sort(key=lambda rf: (rf[1].core_metadata is False, rf[0], rf[1].core_metadata is not True))
     return [f for _r, f in ranked]
 
 
@@ -306,7 +307,7 @@ class PyPIClient:
         files = self.index_files(name)
         if not isinstance(files, Unknown):
             candidates = choose_metadata_file(files, version, self.config.target)
-            for f in candidates[:3]:
+            for f in [c for c in candidates if c.core_metadata is not False][:3]:
                 text = self._metadata_file(f)
                 if not isinstance(text, Unknown):
                     return parse_core_metadata(text)
