@@ -42,6 +42,11 @@ class OutputFormat(str, Enum):
     graphml = "graphml"
 
 
+class VulnService(str, Enum):
+    osv = "osv"
+    pypi = "pypi"
+
+
 class Platform(str, Enum):
     linux = "linux"
     darwin = "darwin"
@@ -187,6 +192,10 @@ def audit(
     weights: Optional[Path] = typer.Option(None, "--weights", help="YAML file overriding the scoring weights (docs/scoring.md)."),
     limit: int = typer.Option(40, "--limit", min=0, help="Rows in the table (0: all)."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Diagnostics on stderr: request counts, timings."),
+    osv_db: Optional[Path] = typer.Option(None, "--osv-db", help="Offline OSV database (directory or zip of OSV JSON records, e.g. PyPI/all.zip); no vulnerability service is queried."),
+    osv_url: Optional[str] = typer.Option(None, "--osv-url", help="OSV API base URL [default: https://api.osv.dev or $AUDITOR_OSV_URL]."),
+    vuln_service: VulnService = typer.Option(VulnService.osv, "--vulnerability-service", help="Online advisory source (through pip-audit)."),
+    build_deps: bool = typer.Option(False, "--build-deps", help="Add sdist build requirements as 'build' edges in the graph."),
 ) -> None:
     """Audit a requirements file, a lockfile, or an installed environment.
 
@@ -198,6 +207,7 @@ def audit(
             cache_dir=cache_dir, no_cache=no_cache, offline=offline, python_version=python_version,
             platform=platform, concurrency=concurrency, weights=weights, verbose=verbose,
             index_url=index_url, pypi_url=pypi_url,
+            **signal_options(osv_db, osv_url, vuln_service, build_deps),
         )
         source = open_input(input_path, env, python, input_format)
         from auditor.pipeline import run_audit
@@ -219,6 +229,55 @@ def audit(
     if result.incomplete:
         typer.echo(f"auditor: {len(result.missing)} fact(s) could not be collected; the report says which", err=True)
         raise typer.Exit(int(ExitCode.INCOMPLETE))
+
+
+def signal_options(osv_db: Optional[Path], osv_url: Optional[str], vuln_service: "VulnService", build_deps: bool) -> dict:
+    """Config fields of the signal options (vulnerability source, build edges)."""
+    extra: dict = {"vulnerability_service": vuln_service.value, "build_deps": build_deps}
+    if osv_db is not None:
+        extra["osv_db"] = osv_db
+    if osv_url:
+        extra["osv_url"] = osv_url
+    return extra
+
+
+@app.command()
+def explain(
+    package: str = typer.Argument(..., help="The package to explain (any spelling of its name)."),
+    input_path: Optional[Path] = typer.Argument(None, metavar="[INPUT]", help="requirements.txt or lockfile to audit."),
+    env: bool = typer.Option(False, "--env", help="Audit the environment auditor runs in."),
+    python: Optional[str] = typer.Option(None, "--python", help="Audit the environment of this Python interpreter."),
+    input_format: Optional[str] = typer.Option(None, "--input-format", help="Force the input type."),
+    python_version: Optional[str] = typer.Option(None, "--python-version", help="Target Python version."),
+    platform: Optional[Platform] = typer.Option(None, "--platform", help="Target sys_platform."),
+    index_url: Optional[str] = typer.Option(None, "--index-url", help="Simple index URL."),
+    pypi_url: Optional[str] = typer.Option(None, "--pypi-url", help="PyPI JSON API base URL."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Cache directory."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Do not use the persistent cache."),
+    offline: bool = typer.Option(False, "--offline", help="Use only cached data."),
+    weights: Optional[Path] = typer.Option(None, "--weights", help="YAML file overriding the scoring weights."),
+    osv_db: Optional[Path] = typer.Option(None, "--osv-db", help="Offline OSV database (directory or zip)."),
+    osv_url: Optional[str] = typer.Option(None, "--osv-url", help="OSV API base URL."),
+    vuln_service: VulnService = typer.Option(VulnService.osv, "--vulnerability-service", help="Online advisory source."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Diagnostics on stderr."),
+) -> None:
+    """Explain one package's exposure: factors, points, evidence, findings, and its paths from the root."""
+    try:
+        config = make_config(
+            cache_dir=cache_dir, no_cache=no_cache, offline=offline, python_version=python_version,
+            platform=platform, concurrency=16, weights=weights, verbose=verbose,
+            index_url=index_url, pypi_url=pypi_url,
+            **signal_options(osv_db, osv_url, vuln_service, False),
+        )
+        source = open_input(input_path, env, python, input_format)
+        from auditor.pipeline import run_audit
+        from auditor.report import explain as explain_report
+
+        with RichProgress(verbose) as progress:
+            result = run_audit(config, source, progress)
+        explain_report.render(result, package, sys.stdout)
+    except AuditorError as exc:
+        raise fail(exc) from exc
 
 
 def _emit(result, fmt: str, output: Optional[Path], limit: int) -> None:

@@ -25,7 +25,7 @@ from auditor.collectors import Collector, Context, Progress
 from auditor.config import Config
 from auditor.graph import attrs as A
 from auditor.graph import queries
-from auditor.graph.build import build_graph, node_id
+from auditor.graph.build import add_build_edges, build_graph, node_id
 from auditor.models import (
     Confidence,
     DependencyEdge,
@@ -43,6 +43,7 @@ from auditor.people.contacts import contacts_from_metadata
 from auditor.repos.mapping import lookup_known, map_repository
 from auditor.repos.urls import canonical_repository
 from auditor.scoring.aggregate import load_weights, score_all
+from auditor.signals.registry import SIGNAL_COLLECTORS, apply_signals
 from auditor.sources.interface import Source
 
 #: Normalized name of the interpreter node.
@@ -51,7 +52,9 @@ INTERPRETER = "python"
 #: Optional collectors, in the order they run: ``(name, factory)``.  A
 #: factory takes the Config and returns a Collector.  Each can be turned off
 #: with ``--no-<name>``; see Config.collector_enabled.
-COLLECTORS: tuple[tuple[str, Callable[[Config], Collector]], ...] = ()
+COLLECTORS: tuple[tuple[str, Callable[[Config], Collector]], ...] = (
+    *SIGNAL_COLLECTORS,
+)
 
 
 @dataclass(frozen=True)
@@ -310,7 +313,10 @@ def run_audit(
     try:
         nodes = collect_nodes(inventory, ctx)
         nodes = run_collectors(nodes, ctx, enabled_collectors(config) if collectors is None else collectors)
+        nodes, findings = apply_signals(nodes, config)
         graph = build_graph(inventory, nodes)
+        if config.build_deps:
+            add_build_edges(graph, nodes)
         scores = score_all(graph, nodes, weights)
         annotate(graph, nodes, scores)
         root = summarize(graph, nodes)
@@ -320,6 +326,7 @@ def run_audit(
             graph=graph,
             scores=scores,
             root=root,
+            findings=findings,
             missing=missing_data(inventory, nodes),
             requests=ctx.request_counts(),
             generated_at=_dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),

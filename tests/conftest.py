@@ -37,6 +37,7 @@ def config(tmp_path, fake_pypi) -> Config:
         cache_dir=tmp_path / "cache",
         pypi_url=fake_pypi.url,
         index_url=fake_pypi.url + "/simple",
+        osv_url=fake_pypi.url,
         target=TargetEnvironment(python_version="3.11", sys_platform="linux", platform_machine="x86_64"),
         concurrency=4,
         timeout=(2.0, 5.0),

@@ -13,12 +13,14 @@ INTERPRETER = "interpreter"
 REPOSITORY = "repository"
 MAINTAINER = "maintainer"  # a PyPI account with publish rights
 PERSON = "person"  # a contributor from git history
+BUILD_REQUIREMENT = "build_requirement"  # an unresolved sdist build requirement (--build-deps)
 
 # edge kinds (attribute KIND)
 REQUIRES = "requires"  # distribution/root -> distribution/interpreter
 SOURCE = "source"  # distribution -> repository it is built from
 MAINTAINS = "maintains"  # maintainer -> distribution (can publish it)
 CONTRIBUTED_TO = "contributed_to"  # person -> repository
+BUILD = "build"  # distribution -> distribution/build requirement its sdist build needs (--build-deps)
 
 # common attributes
 KIND = "kind"

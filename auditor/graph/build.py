@@ -121,3 +121,32 @@ def _node_attrs(node: PackageNode) -> dict:
     if unknown:
         out[A.UNKNOWN] = unknown
     return out
+
+
+def add_build_edges(g: nx.DiGraph, nodes: Mapping[str, PackageNode]) -> None:
+    """Add ``build`` edges from each distribution to its sdist build requirements (in place).
+
+    Source: ``signals["install"]`` (:class:`~auditor.models.InstallFacts`:
+    the sdist's ``[build-system] requires``).  A requirement already in the
+    graph links to that distribution; otherwise to a ``build_requirement``
+    node (id ``"build:<name>"``), since build environments are resolved at
+    install time, not here.  ``build`` edges are not ``requires`` edges:
+    reach and blast radius ignore them.
+    """
+    from auditor.models import InstallFacts
+    from auditor.signals.install import build_edges
+
+    ids = {name: node_id(n) for name, n in nodes.items()}
+    for name, node in nodes.items():
+        facts = node.signals.get("install")
+        if not isinstance(facts, InstallFacts):
+            continue
+        for edge in build_edges(facts):
+            target = ids.get(edge.target)
+            if target is None:
+                target = f"build:{edge.target}"
+                if target not in g:
+                    g.add_node(target, **{A.KIND: A.BUILD_REQUIREMENT, A.NAME: edge.target, A.LABEL: edge.target})
+            attrs = _edge_attrs(edge)
+            attrs[A.KIND] = A.BUILD
+            g.add_edge(ids[name], target, **attrs)

@@ -159,6 +159,8 @@ class InstallCollector(Collector):
             version = node.distribution.version
             if node.distribution.origin.kind not in ("registry", "installed") or not version:
                 return Unknown(f"{node.distribution.origin.kind} requirement: not from an index", fault=False)
+            if isinstance(node.project, Unknown) and node.project.reason.startswith("not found"):
+                return Unknown(f"no PyPI project ({node.project.reason})", fault=False)  # reported once, as "pypi"
             files = release_files(ctx, node.name, version)
             if isinstance(files, Unknown):
                 return files

@@ -101,7 +101,8 @@ class ReleaseCollector(Collector):
         for node in nodes:
             version = node.distribution.version
             if isinstance(node.project, Unknown):
-                out[node.name] = node.project
+                # already reported once as the node's missing PyPI data
+                out[node.name] = Unknown(f"no PyPI project facts ({node.project.reason})", fault=False)
             elif not version:
                 out[node.name] = Unknown("no pinned version", fault=False)
             else:

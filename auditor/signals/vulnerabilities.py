@@ -391,6 +391,7 @@ class BatchedOsvService(OsvService):
         super().__init__(*args, **kwargs)
         self.batch_url = batch_url
         self.clean: set[tuple[str, str]] = set()
+        self.down: Unknown | None = None
 
     def prefilter(self, specs: Sequence[ResolvedDependency]) -> None:
         """Ask ``/v1/querybatch`` which of *specs* have advisories; remember the clean ones."""
@@ -401,7 +402,10 @@ class BatchedOsvService(OsvService):
                 resp = self.session.post(url=self.batch_url, data=json.dumps(body), timeout=self.timeout)
                 resp.raise_for_status()
                 results = resp.json().get("results") or []
-            except (_TransportFailure, requests.RequestException, ValueError, AttributeError):
+            except _TransportFailure as exc:  # the service is unreachable: do not try each package
+                self.down = exc.unknown
+                return
+            except (requests.RequestException, ValueError, AttributeError):
                 continue  # fall back to per-package queries for this chunk
             if len(results) != len(chunk):
                 continue
@@ -434,9 +438,15 @@ class VulnerabilityCollector(Collector):
 
     def collect(self, nodes: Sequence[PackageNode], ctx: Context) -> Mapping[str, VulnerabilityReport | Unknown]:
         config = ctx.config
-        pinned = [n for n in nodes if n.distribution.version and _parse(n.distribution.version) is not None]
+        pinned = [
+            n for n in nodes
+            if n.distribution.version and _parse(n.distribution.version) is not None
+            and n.distribution.origin.kind != "interpreter"  # CPython advisories are not in the PyPI ecosystem
+        ]
         out: dict[str, VulnerabilityReport | Unknown] = {
-            n.name: Unknown("no PEP 440 version pinned", fault=False) for n in nodes if n not in pinned
+            n.name: Unknown("no PEP 440 version pinned" if n.distribution.origin.kind != "interpreter"
+                            else "the interpreter is not a PyPI package", fault=False)
+            for n in nodes if n not in pinned
         }
         if config.osv_db is not None:
             db = OsvDatabase.load(config.osv_db)
@@ -466,6 +476,9 @@ class VulnerabilityCollector(Collector):
         service.session = session  # pip-audit keeps its session in this attribute
         if isinstance(service, BatchedOsvService) and len(pinned) > 1:
             service.prefilter([ResolvedDependency(name=n.name, version=Version(n.distribution.version)) for n in pinned])
+            if service.down is not None:
+                out.update({n.name: service.down for n in pinned})
+                return out
 
         def query(node: PackageNode) -> VulnerabilityReport | Unknown:
             version = node.distribution.version

@@ -118,6 +118,14 @@ class FakePyPI:
                     return self._send(status, body[: len(body) // 2], ctype)
                 return self._send(status, body, ctype)
 
+            def do_POST(self):  # noqa: N802 - the OSV API (/v1/query, /v1/querybatch): no advisories
+                path = self.path.split("?")[0]
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                with state.lock:
+                    state.hits[path] += 1
+                status, data, ctype = state.osv_route(path, body)
+                return self._send(status, data, ctype)
+
             def _send_range(self, data, header):
                 m = re.fullmatch(r"bytes=(\d*)-(\d*)", header or "")
                 if not m:
@@ -150,6 +158,15 @@ class FakePyPI:
     def __exit__(self, *exc) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+    def osv_route(self, path: str, body: bytes) -> tuple[int, bytes, str]:
+        """OSV API answers in the real shapes, with no advisories (``{}`` per query)."""
+        if path == "/v1/query":
+            return 200, b"{}", "application/json"
+        if path == "/v1/querybatch":
+            queries = json.loads(body or b"{}").get("queries") or []
+            return 200, json.dumps({"results": [{} for _ in queries]}).encode(), "application/json"
+        return 404, b'{"code": 5, "message": "Not Found"}', "application/json"
 
     def route(self, path: str, accept: str) -> tuple[int, bytes, str]:
         """``(status, body, content type)`` for *path*, in PyPI's shapes."""

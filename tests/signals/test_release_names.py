@@ -39,7 +39,7 @@ def test_release_collector_and_findings(ctx):
     nodes = [node("demo", "1.1", project=PROJECT), node("gone"), node("nover", None, project=PROJECT)]
     out = ReleaseCollector().collect(nodes, ctx)
     assert isinstance(out["demo"], ReleaseFacts)
-    assert out["gone"] == Unknown("not fetched", fault=False)
+    assert out["gone"] == Unknown("no PyPI project facts (not fetched)", fault=False)
     assert isinstance(out["nover"], Unknown)
     ids = [f.id for f in findings_for(node("demo", "1.1", repo_url="https://github.com/a/demo", signals={"release": out["demo"]}))]
     assert ids == ["AUD105", "AUD111"]  # yanked; last release 2024-05-01 is 914 days before as_of

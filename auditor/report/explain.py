@@ -1,0 +1,90 @@
+"""``auditor explain PACKAGE``: one node's score, factor by factor, with evidence and paths.
+
+Writes plain text (rich ``Text``: metadata strings are shown, never
+interpreted as markup) to the stream it is given; never fetches.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from auditor.errors import InputError
+from auditor.graph import attrs as A
+from auditor.graph import queries
+from auditor.graph.build import node_id
+from auditor.models import Unknown, normalize_name
+from auditor.report.serialize import to_jsonable
+from auditor.signals.findings import catalogue
+
+#: Root-to-node paths shown (shortest first).
+MAX_PATHS = 5
+
+
+def _signal_line(key: str, value) -> str:
+    if isinstance(value, Unknown):
+        return f"{key}: {value}"
+    data = to_jsonable(value)
+    if isinstance(data, dict):
+        parts = []
+        for k, v in data.items():
+            if v in (None, [], {}, ""):
+                continue
+            text = str(v) if not isinstance(v, (list, dict)) else f"{len(v)} item(s)" if len(str(v)) > 80 else str(v)
+            parts.append(f"{k}={text}")
+        return f"{key}: " + ", ".join(parts)
+    return f"{key}: {data}"
+
+
+def render(result, package: str, out: TextIO) -> None:
+    """Explain *package*'s exposure score.
+
+    Prints the total, every factor (value, points, weight, detail), the
+    repository evidence, the collected signals, the findings, and up to
+    :data:`MAX_PATHS` dependency paths from the root.
+
+    Raises:
+        InputError: *package* is not in the audited set.
+    """
+    name = normalize_name(package)
+    node = result.nodes.get(name)
+    if node is None:
+        raise InputError(f"{package!r} is not in the audited set ({len(result.nodes)} packages)")
+    console = Console(file=out, width=120 if not out.isatty() else None, highlight=False, no_color=not out.isatty())
+    score = result.scores[name]
+    total = score.total
+    console.print(Text(f"{node.distribution.key}: exposure {total if isinstance(total, Unknown) else f'{total:.1f}'} / 100", style="bold"))
+    console.print(Text("total = 100 × Σ points / Σ weight of the known factors (docs/scoring.md)"))
+    table = Table(header_style="bold")
+    for col, kw in (("Factor", {}), ("Value", {"overflow": "fold"}), ("Points", {"justify": "right"}),
+                    ("Weight", {"justify": "right"}), ("Why", {"overflow": "fold"})):
+        table.add_column(col, **kw)
+    for f in score.factors:
+        value = "unknown" if isinstance(f.value, Unknown) else str(f.value)
+        table.add_row(Text(f.name), Text(value), Text(f"{f.points:g}"), Text(f"{f.weight:g}"), Text(f.detail))
+    console.print(table)
+    known = [f for f in score.factors if not isinstance(f.value, Unknown)]
+    if known:
+        console.print(Text(f"{sum(f.points for f in known):g} points of {sum(f.weight for f in known):g} possible"
+                           + (f"; unknown (not counted): {', '.join(score.unknown_factors)}" if score.unknown_factors else "")))
+    console.print(Text("Evidence", style="bold"))
+    repo = node.mapping.repo.url if node.mapping.repo else "none"
+    console.print(Text(f"  repository: {repo} ({node.mapping.confidence.value}; {node.mapping.evidence})"))
+    for key, value in sorted(node.signals.items()):
+        console.print(Text("  " + _signal_line(key, value)))
+    mine = [f for f in result.findings if f.package == name]
+    console.print(Text(f"Findings ({len(mine)})", style="bold"))
+    rules = catalogue()
+    for f in mine:
+        title = rules[f.id].title if f.id in rules else ""
+        console.print(Text(f"  {f.severity.value.upper():8} {f.id} {title}: {f.message}"))
+    paths = queries.paths_to_root(result.graph, node_id(node), limit=MAX_PATHS)
+    console.print(Text(f"Paths from the root ({len(paths)} shown)", style="bold"))
+    if not paths:
+        console.print(Text("  not reached from the root"))
+    for path in paths:
+        labels = [result.graph.nodes[p].get(A.LABEL, p) for p in path]
+        console.print(Text("  " + " -> ".join(str(lbl) for lbl in labels)))
