@@ -66,3 +66,28 @@ def test_bad_weights_file(env_args, tmp_path):
 def test_version():
     res = runner.invoke(app, ["--version"])
     assert res.exit_code == 0 and res.output.startswith("auditor ")
+
+
+def test_explain_command(env_args):
+    res = runner.invoke(app, ["explain", "LIB", *env_args])
+    assert res.exit_code == 0, res.output
+    assert "lib==2.0: exposure" in res.output and "Paths from the root" in res.output
+    assert "app==1.0 -> lib==2.0" in res.output
+    res = runner.invoke(app, ["explain", "nope", *env_args])
+    assert res.exit_code == 2 and "not in the audited set" in res.output
+
+
+def test_osv_db_option(env_args, tmp_path):
+    import zipfile
+
+    db = tmp_path / "all.zip"
+    record = {"id": "PYSEC-2099-7", "summary": "lib is bad", "affected": [{"package": {"ecosystem": "PyPI", "name": "lib"},
+              "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "2.1"}]}]}]}
+    with zipfile.ZipFile(db, "w") as zf:
+        zf.writestr("PYSEC-2099-7.json", json.dumps(record))
+    res = runner.invoke(app, ["audit", *env_args, "--osv-db", str(db), "-f", "json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert [(f["id"], f["package"]) for f in doc["findings"] if f["id"] == "AUD101"] == [("AUD101", "lib")]
+    res = runner.invoke(app, ["audit", *env_args, "--osv-db", str(tmp_path / "missing.zip")])
+    assert res.exit_code == 2 and "missing.zip" in res.output

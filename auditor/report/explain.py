@@ -33,7 +33,13 @@ def _signal_line(key: str, value) -> str:
         for k, v in data.items():
             if v in (None, [], {}, ""):
                 continue
-            text = str(v) if not isinstance(v, (list, dict)) else f"{len(v)} item(s)" if len(str(v)) > 80 else str(v)
+            if isinstance(v, list) and v and all(isinstance(i, dict) for i in v):
+                label = next((k2 for k2 in ("id", "path", "kind") if k2 in v[0]), None)
+                text = "[" + ", ".join(str(i.get(label)) for i in v) + "]" if label else f"{len(v)} item(s)"
+            elif isinstance(v, (list, dict)):
+                text = str(v) if len(str(v)) <= 80 else f"{len(v)} item(s)"
+            else:
+                text = str(v)
             parts.append(f"{k}={text}")
         return f"{key}: " + ", ".join(parts)
     return f"{key}: {data}"

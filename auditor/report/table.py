@@ -84,12 +84,30 @@ def render(result, out: TextIO, limit: int = DEFAULT_LIMIT, color: bool | None =
     console.print(table)
     if limit and len(ranked) > limit:
         console.print(Text(f"… {len(ranked) - limit} more packages (use --limit 0 or --format json for all)"))
+    if result.findings:
+        _findings(console, result.findings)
     if result.missing:
         console.print(Text(f"Incomplete: {len(result.missing)} fact(s) could not be collected:", style="yellow bold"))
         for m in result.missing[:20]:
             console.print(Text(f"  {m.package or '(run)'}: {m.what}: {m.reason}"))
         if len(result.missing) > 20:
             console.print(Text(f"  … {len(result.missing) - 20} more (see --format json)"))
+
+
+#: Findings listed in the table (most severe first); JSON/SARIF carry all of them.
+FINDINGS_SHOWN = 20
+
+
+def _findings(console: Console, findings) -> None:
+    from collections import Counter
+
+    counts = Counter(f.severity.value for f in findings)
+    order = ("critical", "high", "medium", "low", "info")
+    console.print(Text(f"Findings: {len(findings)} (" + ", ".join(f"{counts[s]} {s}" for s in order if counts[s]) + ")", style="bold"))
+    for f in findings[:FINDINGS_SHOWN]:
+        console.print(Text(f"  {f.severity.value.upper():8} {f.id}  {f.message}"))
+    if len(findings) > FINDINGS_SHOWN:
+        console.print(Text(f"  … {len(findings) - FINDINGS_SHOWN} more (see --format json; `auditor explain PACKAGE`)"))
 
 
 def _style(total: float) -> str:

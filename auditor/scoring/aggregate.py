@@ -23,10 +23,18 @@ from auditor.models import PackageNode, Score, Unknown
 from auditor.scoring import (
     blast_radius,
     contributors,
+    install_time,
     maintainers,
+    name_confusion,
     organization,
+    project_age,
+    provenance,
+    release_staleness,
     repo_confidence,
     single_maintainer,
+    vendored_native,
+    vulnerabilities,
+    yanked,
 )
 from auditor.scoring.base import ScoringView
 
@@ -38,6 +46,14 @@ FACTORS: tuple[ModuleType, ...] = (
     repo_confidence,
     blast_radius,
     contributors,
+    vulnerabilities,
+    provenance,
+    name_confusion,
+    install_time,
+    project_age,
+    release_staleness,
+    yanked,
+    vendored_native,
 )
 
 
