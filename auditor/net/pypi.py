@@ -54,6 +54,10 @@ class IndexFile:
         metadata_sha256: expected sha256 of the ``.metadata`` file, if given.
         upload_time: ISO-8601 upload time (PEP 700), if given.
         yanked: PEP 592 yanked flag.
+        sha256: the file's sha256 (JSON ``hashes.sha256``; HTML ``#sha256=`` fragment), if given.
+        provenance: PEP 740 provenance URL (JSON ``provenance``; HTML ``data-provenance``), if given.
+        provenance_listed: True when the index states the provenance at all
+            (then ``provenance=None`` means "no attestations").
     """
 
     filename: str
@@ -62,6 +66,9 @@ class IndexFile:
     metadata_sha256: str | None = None
     upload_time: str | None = None
     yanked: bool = False
+    sha256: str | None = None
+    provenance: str | None = None
+    provenance_listed: bool = False
 
 
 class _LinkParser(HTMLParser):
@@ -107,6 +114,8 @@ def parse_simple_json(doc: Mapping[str, Any], base_url: str) -> list[IndexFile]:
     for f in doc.get("files") or []:
         meta = f.get("core-metadata", f.get("data-dist-info-metadata", f.get("dist-info-metadata")))
         has, sha = _hash_attr(meta)
+        hashes = f.get("hashes") if isinstance(f.get("hashes"), Mapping) else {}
+        prov = f.get("provenance")
         files.append(
             IndexFile(
                 filename=str(f.get("filename", "")),
@@ -115,6 +124,9 @@ def parse_simple_json(doc: Mapping[str, Any], base_url: str) -> list[IndexFile]:
                 metadata_sha256=sha,
                 upload_time=f.get("upload-time"),
                 yanked=bool(f.get("yanked")),
+                sha256=hashes.get("sha256") or None,
+                provenance=urljoin(base_url, prov) if isinstance(prov, str) and prov else None,
+                provenance_listed="provenance" in f,
             )
         )
     return files
@@ -129,7 +141,7 @@ def parse_simple_html(text: str, base_url: str) -> list[IndexFile]:
         href = a.get("href")
         if not href:
             continue
-        url = urldefrag(urljoin(base_url, href))[0]
+        url, fragment = urldefrag(urljoin(base_url, href))
         meta = a.get("data-core-metadata", a.get("data-dist-info-metadata"))
         has, sha = _hash_attr(meta) if "data-core-metadata" in a or "data-dist-info-metadata" in a else (None, None)
         files.append(
@@ -140,6 +152,9 @@ def parse_simple_html(text: str, base_url: str) -> list[IndexFile]:
                 metadata_sha256=sha,
                 upload_time=a.get("data-upload-time"),
                 yanked="data-yanked" in a,
+                sha256=fragment.split("=", 1)[1] if fragment.startswith("sha256=") else None,
+                provenance=urljoin(base_url, a["data-provenance"]) if a.get("data-provenance") else None,
+                provenance_listed="data-provenance" in a,
             )
         )
     return files

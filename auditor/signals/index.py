@@ -1,10 +1,10 @@
-"""The files of one release on the simple index (PEP 691 JSON), with digests and provenance links.
+"""The files of one release on the simple index, with digests and provenance links.
 
 Shared by the install-time and provenance signals.  Source:
-``GET {index_url}/{name}/`` with ``Accept: application/vnd.pypi.simple.v1+json``
-through ``Context.http("index")``; each ``files[]`` entry gives ``filename``,
-``url``, ``hashes.sha256``, ``yanked`` and, on PyPI, ``provenance`` (PEP 740:
-the integrity-API URL of the file's provenance object, or ``null``).
+``GET {index_url}/{name}/`` through :class:`auditor.net.pypi.PyPIClient`
+(PEP 691 JSON, or PEP 503 HTML from mirrors); each file gives its name,
+URL, sha256, yanked flag and, on PEP 740 indexes, ``provenance`` (the
+integrity-API URL of the file's provenance object, or ``null``).
 
 Files are assigned to a release by parsing their names with
 ``packaging.utils`` (wheel and sdist filename rules), never by guessing.
@@ -13,9 +13,6 @@ Files are assigned to a release by parsing their names with
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
-from urllib.parse import urldefrag, urljoin
-
 from packaging.utils import (
     InvalidSdistFilename,
     InvalidWheelFilename,
@@ -28,7 +25,6 @@ from packaging.version import InvalidVersion, Version
 from auditor.collectors import Context
 from auditor.models import Unknown
 
-PEP691_ACCEPT = "application/vnd.pypi.simple.v1+json"
 
 
 @dataclass(frozen=True)
@@ -68,53 +64,39 @@ def _release_version(filename: str) -> tuple[str, Version] | None:
         return None
 
 
-def parse_files(doc: Mapping[str, Any], base_url: str, version: str) -> list[ReleaseFile]:
-    """Files of *version* in a PEP 691 project document, in index order."""
+def release_files(ctx: Context, name: str, version: str) -> list[ReleaseFile] | Unknown:
+    """Files of *name* == *version* on ``Config.index_url``.
+
+    Uses :meth:`auditor.net.pypi.PyPIClient.index_files` (PEP 691 JSON or
+    PEP 503 HTML, shared cache with the metadata lookups).
+
+    Returns:
+        The files (possibly empty: a version with no files), or Unknown
+        (``"not found on the index"``, HTTP errors, offline).
+    """
+    from auditor.net.pypi import PyPIClient
+
+    files = PyPIClient(ctx).index_files(name)
+    if isinstance(files, Unknown):
+        return files
     try:
         want = canonicalize_version(Version(version))
     except InvalidVersion:
         return []
     out = []
-    for f in doc.get("files") or []:
-        name = str(f.get("filename") or "")
-        parsed = _release_version(name)
+    for f in files:
+        parsed = _release_version(f.filename)
         if parsed is None or canonicalize_version(parsed[1]) != want:
             continue
-        hashes = f.get("hashes") or {}
-        prov = f.get("provenance")
         out.append(
             ReleaseFile(
-                filename=name,
-                url=urldefrag(urljoin(base_url, str(f.get("url") or "")))[0],
-                sha256=str(hashes.get("sha256")) if isinstance(hashes, Mapping) and hashes.get("sha256") else None,
+                filename=f.filename,
+                url=f.url,
+                sha256=f.sha256,
                 kind=parsed[0],
-                provenance_url=urljoin(base_url, str(prov)) if isinstance(prov, str) and prov else None,
-                yanked=bool(f.get("yanked")),
-                provenance_listed="provenance" in f,
+                provenance_url=f.provenance,
+                yanked=f.yanked,
+                provenance_listed=f.provenance_listed,
             )
         )
     return out
-
-
-def release_files(ctx: Context, name: str, version: str) -> list[ReleaseFile] | Unknown:
-    """Files of *name* == *version* on ``Config.index_url`` (PEP 691 JSON).
-
-    Returns:
-        The files (possibly empty: a version with no files), or Unknown
-        (``"not found on the index"``, HTTP errors, offline, non-JSON index).
-    """
-    url = f"{ctx.config.index_url.rstrip('/')}/{name}/"
-    resp = ctx.http("index").get(url, {"Accept": PEP691_ACCEPT})
-    if isinstance(resp, Unknown):
-        return resp
-    if resp.status_code in (404, 410):
-        return Unknown("not found on the index")
-    if resp.status_code >= 400:
-        return Unknown(f"index answered HTTP {resp.status_code}")
-    if "json" not in resp.headers.get("Content-Type", ""):
-        return Unknown("index does not serve PEP 691 JSON")
-    try:
-        doc = resp.json()
-    except ValueError:
-        return Unknown("index answered invalid JSON")
-    return parse_files(doc, resp.url or url, version)

@@ -66,6 +66,10 @@ def handler(method, path, body):
         ],
         "/simple/tampered/": [simple_entry(PA_FILE, "0" * 64)],  # right name, wrong digest
     }
+    if path == "/simple/htmlonly/":  # a PEP 503 mirror: hashes in fragments, PEP 740 data-provenance
+        html = (f'<html><body><a href="/files/{PA_FILE}#sha256={PA_SHA}" '
+                f'data-provenance="/integrity/pypi-attestations/0.0.19/{PA_FILE}/provenance">{PA_FILE}</a></body></html>')
+        return 200, {"Content-Type": "text/html"}, html
     if path in pages:
         doc = {"meta": {"api-version": "1.1"}, "name": path.split("/")[2], "files": pages[path]}
         return 200, {"Content-Type": "application/vnd.pypi.simple.v1+json"}, json.dumps(doc)
@@ -160,6 +164,12 @@ def test_provenance_collector(server, ctx):
     # unattested and invalid findings
     assert [f.id for f in findings_for(node("wheelpkg", "2.0", repo_url=gh, signals={"provenance": out["wheelpkg"]}))] == ["AUD104"]
     assert [f.id for f in findings_for(node("t", "1", repo_url=gh, signals={"provenance": out["tampered"]}))] == ["AUD103"]
+
+
+def test_html_index_with_data_provenance(server, ctx):
+    out = ProvenanceCollector().collect([node("htmlonly", "0.0.19")], ctx)
+    assert out["htmlonly"].status == "verified"
+    assert InstallCollector().collect([node("htmlonly", "0.0.19")], ctx)["htmlonly"].builds_from_source  # sdist only
 
 
 def test_malformed_provenance_is_invalid_not_crash():
