@@ -76,7 +76,12 @@ def release_files(ctx: Context, name: str, version: str) -> list[ReleaseFile] | 
     """
     from auditor.net.pypi import PyPIClient
 
-    files = PyPIClient(ctx).index_files(name)
+    # One parse per project and run: the install and provenance signals both
+    # need the list, and large HTML pages take tens of milliseconds to parse.
+    memo = ctx.__dict__.setdefault("_signals_index_files", {})
+    files = memo.get(name)
+    if files is None:
+        files = memo[name] = PyPIClient(ctx).index_files(name)
     if isinstance(files, Unknown):
         return files
     try:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import tarfile
+from functools import lru_cache
 import tomllib
 import zipfile
 from typing import Iterable, Mapping, Sequence
@@ -62,7 +63,8 @@ def _platforms(target: TargetEnvironment) -> list[str]:
     return [f"{target.sys_platform}_{machine}".lower()]
 
 
-def target_tags(target: TargetEnvironment) -> list[tags.Tag]:
+@lru_cache(maxsize=16)
+def target_tags(target: TargetEnvironment) -> tuple[tags.Tag, ...]:
     """Supported wheel tags for *target*, most preferred first (``packaging.tags``)."""
     major, minor = (int(x) for x in target.python_version.split(".")[:2])
     platforms = _platforms(target)
@@ -74,12 +76,17 @@ def target_tags(target: TargetEnvironment) -> list[tags.Tag]:
         interp = f"{tags.interpreter_name()}{major}{minor}"
         out += list(tags.generic_tags(interp, platforms=platforms))
     out += list(tags.compatible_tags((major, minor), interp, platforms))
-    return out
+    return tuple(out)
+
+
+@lru_cache(maxsize=16)
+def _priorities(target: TargetEnvironment) -> dict[tags.Tag, int]:
+    return {tag: i for i, tag in enumerate(target_tags(target))}
 
 
 def best_wheel(files: Iterable[ReleaseFile], target: TargetEnvironment) -> ReleaseFile | None:
     """The wheel an installer would pick for *target* (best tag priority), or ``None``."""
-    priority = {tag: i for i, tag in enumerate(target_tags(target))}
+    priority = _priorities(target)
     best: tuple[int, ReleaseFile] | None = None
     for f in files:
         if f.kind != "wheel":
