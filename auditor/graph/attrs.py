@@ -45,6 +45,17 @@ DEPENDENTS = "dependents"  # int: distributions in this graph that depend on it,
 SCORE = "exposure"  # float in [0, 100]
 FACTORS = "factors"  # list of {name, value, points, weight, detail}
 UNKNOWN = "unknown"  # dict {attribute: reason} for facts that could not be collected
+# distribution attributes from the signal collectors (auditor/signals/)
+ADVISORIES = "advisories"  # int: known advisories affecting the pinned version
+ADVISORY_IDS = "advisory_ids"  # list[str]: their primary ids
+WORST_SEVERITY = "worst_severity"  # "critical".."info", absent when none is rated
+PROVENANCE = "provenance"  # "verified" | "unattested" | "invalid"
+PUBLISHER = "publisher"  # Trusted Publisher repository URL (or kind), when verified
+YANKED = "yanked"  # bool
+BUILDS_FROM_SOURCE = "builds_from_source"  # bool: no wheel for the target
+BUILD_BACKEND = "build_backend"  # str, when read
+BUNDLED_LIBRARIES = "bundled_libraries"  # int: native libraries in *.libs/ or .dylibs/
+SIMILAR_TO = "similar_to"  # str: the popular name this one resembles
 
 # edge attributes
 REQUIREMENT = "requirement"

@@ -118,9 +118,47 @@ def _node_attrs(node: PackageNode) -> dict:
     if not isinstance(node.project, Unknown) and not isinstance(node.project.ownership, Unknown):
         if node.project.ownership.organization:
             out[A.ORGANIZATION] = node.project.ownership.organization
+    _signal_attrs(node, out, unknown)
     if unknown:
         out[A.UNKNOWN] = unknown
     return out
+
+
+def _signal_attrs(node: PackageNode, out: dict, unknown: dict) -> None:
+    """Scalar summaries of the signal collectors' facts (docs/graph.md); Unknowns go to *unknown*."""
+    from auditor.models import InstallFacts, NameSignals, ReleaseFacts, ReleaseProvenance, VendoredCode, VulnerabilityReport
+
+    sig = node.signals
+    for key, attr in (("vulnerabilities", A.ADVISORIES), ("provenance", A.PROVENANCE), ("release", A.YANKED),
+                      ("install", A.BUILDS_FROM_SOURCE), ("vendored", A.BUNDLED_LIBRARIES)):
+        if isinstance(sig.get(key), Unknown) and sig[key].fault:
+            unknown[attr] = sig[key].reason
+    vulns = sig.get("vulnerabilities")
+    if isinstance(vulns, VulnerabilityReport):
+        out[A.ADVISORIES] = len(vulns.advisories)
+        out[A.ADVISORY_IDS] = [a.id for a in vulns.advisories]
+        if vulns.worst is not None:
+            out[A.WORST_SEVERITY] = vulns.worst.value
+    prov = sig.get("provenance")
+    if isinstance(prov, ReleaseProvenance):
+        out[A.PROVENANCE] = prov.status
+        pubs = [p.repository_url or p.kind for p in prov.publishers]
+        if pubs and prov.status == "verified":
+            out[A.PUBLISHER] = pubs[0]
+    release = sig.get("release")
+    if isinstance(release, ReleaseFacts):
+        out[A.YANKED] = release.yanked
+    install = sig.get("install")
+    if isinstance(install, InstallFacts):
+        out[A.BUILDS_FROM_SOURCE] = install.builds_from_source
+        if install.build_backend:
+            out[A.BUILD_BACKEND] = install.build_backend
+    vendored = sig.get("vendored")
+    if isinstance(vendored, VendoredCode):
+        out[A.BUNDLED_LIBRARIES] = len(vendored.bundled)
+    names = sig.get("names")
+    if isinstance(names, NameSignals) and names.similar_to:
+        out[A.SIMILAR_TO] = names.similar_to[0][0]
 
 
 def add_build_edges(g: nx.DiGraph, nodes: Mapping[str, PackageNode]) -> None:

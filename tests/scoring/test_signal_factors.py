@@ -121,3 +121,29 @@ def test_explain_unknown_package_is_input_error(config, fake_pypi):
     result = run_audit(config, StaticSource(inventory(["app"], dist("app"))), collectors=[])
     with pytest.raises(InputError, match="not in the audited set"):
         explain.render(result, "nope", io.StringIO())
+
+
+def test_graph_signal_attributes_and_build_edges(config, fake_pypi, tmp_path):
+    import networkx as nx
+
+    from auditor.report import graphml
+
+    fake_pypi.add("app", "1.0")
+    fake_pypi.add("lib", "1.0")
+    inv = inventory(["app"], dist("app", requires=["lib"], project_urls=(("Source", GH),)), dist("lib"))
+    result = run_audit(config.with_changes(build_deps=True), StaticSource(inv), collectors=COLLECTORS)
+    g = result.graph
+    lib = g.nodes["lib==1.0"]
+    assert (lib["advisories"], lib["worst_severity"], lib["provenance"]) == (2, "high", "unattested")
+    assert lib["builds_from_source"] is True and lib["yanked"] is True and lib["bundled_libraries"] == 2
+    assert lib["similar_to"] == "libs" and lib["advisory_ids"] == ["GHSA-aaaa-bbbb-cccc", "PYSEC-2026-2"]
+    assert g.nodes["app==1.0"]["publisher"] == GH
+    assert g.edges["lib==1.0", "build:setuptools"]["kind"] == "build"
+    assert g.nodes["build:setuptools"]["kind"] == "build_requirement"
+    assert result.graph.nodes["lib==1.0"]["dependents"] == 1  # build edges do not count as requires
+    path = tmp_path / "g.graphml"
+    with open(path, "w") as fh:
+        graphml.render(result, fh)
+    back = nx.read_graphml(path)
+    assert back.nodes["lib==1.0"]["builds_from_source"] is True
+    assert back.edges["lib==1.0", "build:setuptools"]["kind"] == "build"
