@@ -231,6 +231,10 @@ def probe_opaque(node: PackageNode) -> list[Finding]:
     """AUD110 when no source repository is known for a registry package."""
     if node.mapping.repo is not None or node.distribution.origin.kind in ("vcs", "path", "interpreter"):
         return []
+    from auditor.models import Unknown
+
+    if isinstance(node.project, Unknown) and node.project.fault:
+        return []  # PyPI facts are missing (reported as such), not proof that no source exists
     why = node.mapping.note or node.mapping.evidence or "no repository URL in metadata"
     return [_finding("AUD110", node, f"{node.name} has no public source repository ({why})", node.mapping.evidence)]
 

@@ -89,3 +89,11 @@ def test_catalogue_complete():
     assert list(cat) == sorted(cat) and len(cat) == 12
     for rule in cat.values():
         assert rule.title and rule.motivation and rule.remediation and "\n" not in rule.motivation
+
+
+def test_opaque_only_when_facts_are_complete():
+    from auditor.models import Origin
+
+    assert [f.id for f in findings_for(node("closed", project=PROJECT))] == ["AUD110"]
+    assert findings_for(node("unreachable", project=Unknown("HTTP 503 after 3 retries"))) == []
+    assert findings_for(node("local", project=PROJECT, origin=Origin(kind="path"))) == []
