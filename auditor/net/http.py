@@ -182,6 +182,29 @@ class HttpClient:
         self.stats.count("failures")
         return Unknown(f"{_host(url)}: response truncated ({_short(last)})")
 
+    def post(self, url: str, data: bytes | str, headers: Mapping[str, str] | None = None) -> requests.Response | Unknown:
+        """POST *data* to *url* (query APIs such as OSV's); the response, or Unknown on a transport failure.
+
+        Counted and cached like :meth:`get` when the session's cache allows
+        POST (requests-cache keys include the body); not retried on 5xx
+        (urllib3 retries only idempotent methods), so callers decide.
+        """
+        try:
+            resp = self.session.post(url, data=data, headers=dict(headers or {}), timeout=self.config.timeout)
+        except requests.exceptions.Timeout:
+            self.stats.count("failures")
+            return Unknown(f"{_host(url)}: timed out")
+        except requests.exceptions.ConnectionError as exc:
+            self.stats.count("failures")
+            return Unknown(f"{_host(url)}: connection failed ({_short(exc)})")
+        except requests.exceptions.RequestException as exc:
+            self.stats.count("failures")
+            return Unknown(f"{_host(url)}: {_short(exc)}")
+        self.stats.count("cache_hits" if getattr(resp, "from_cache", False) else "network")
+        if resp.status_code == 504 and self.config.offline and not getattr(resp, "from_cache", False):
+            return Unknown("offline")
+        return resp
+
     def get_json(self, url: str, headers: Mapping[str, str] | None = None) -> Any | Unknown:
         """GET *url* and decode JSON.
 

@@ -356,16 +356,9 @@ class ServiceSession:
         return self._keep(resp)
 
     def post(self, url: str, data: Any = None, timeout: Any = None, **_: Any) -> requests.Response:
-        try:
-            resp = self.client.session.post(
-                url, data=data, headers={"Content-Type": "application/json"}, timeout=self.client.config.timeout
-            )
-        except requests.exceptions.RequestException as exc:
-            self.client.stats.count("failures")
-            raise _TransportFailure(Unknown(f"{url.split('/')[2]}: {type(exc).__name__}")) from exc
-        self.client.stats.count("cache_hits" if getattr(resp, "from_cache", False) else "network")
-        if resp.status_code == 504 and self.client.config.offline and not getattr(resp, "from_cache", False):
-            raise _TransportFailure(Unknown("offline"))
+        resp = self.client.post(url, data if data is not None else b"", {"Content-Type": "application/json"})
+        if isinstance(resp, Unknown):
+            raise _TransportFailure(resp)
         return self._keep(resp)
 
 
