@@ -33,6 +33,13 @@ from rapidfuzz.distance import DamerauLevenshtein
 from auditor.collectors import Collector, Context
 from auditor.models import NameSignals, PackageNode, Unknown, normalize_name
 
+#: Only the most downloaded projects are typosquatting *targets*.  Attackers
+#: imitate very popular names (Vu et al. 2020), and comparing against the whole
+#: list flags ordinary long-tail projects: measured on established projects
+#: ranked 10,000-12,000, 95 of 2,000 (4.8%) sit one edit or transformation from
+#: a more popular name in the full list, but 13-26 of 1,985 (0.7-1.3%) against
+#: the top 1,000 -- and those are mostly look-alikes such as ``xoto3``/``boto3``.
+TYPOSQUAT_TARGETS = 1000
 #: Names shorter than this are not compared by edit distance: short popular
 #: names ("six", "attrs", "rich") have many legitimate one-edit neighbours.
 MIN_EDIT_LENGTH = 5
@@ -63,11 +70,16 @@ def _ranks() -> dict[str, int]:
     return {name: i + 1 for i, name in enumerate(top_projects())}
 
 
+def targets() -> tuple[str, ...]:
+    """The names typosquatting is checked against: the :data:`TYPOSQUAT_TARGETS` most downloaded."""
+    return top_projects()[:TYPOSQUAT_TARGETS]
+
+
 @lru_cache(maxsize=1)
 def _keyed() -> dict[str, dict[str, str]]:
-    """Indexes of the top names under each transformation: {technique: {key: top name}}."""
+    """Indexes of the target names under each transformation: {technique: {key: target}}."""
     index: dict[str, dict[str, str]] = defaultdict(dict)
-    for name in top_projects():  # most popular first: setdefault keeps the most popular
+    for name in targets():  # most popular first: setdefault keeps the most popular
         for technique, key in _keys(name):
             index[technique].setdefault(key, name)
     return index
@@ -100,7 +112,7 @@ def _keys(name: str) -> Iterable[tuple[str, str]]:
 
 
 def similar_names(name: str) -> tuple[tuple[str, str], ...]:
-    """More popular names that *name* imitates.
+    """Popular names (the :data:`TYPOSQUAT_TARGETS` most downloaded) that *name* imitates.
 
     Args:
         name: a PEP 503 normalized name.
@@ -121,7 +133,7 @@ def similar_names(name: str) -> tuple[tuple[str, str], ...]:
     if len(name) >= MIN_EDIT_LENGTH:
         for hit, dist, _ in process.extract(
             name,
-            top_projects(),
+            targets(),
             scorer=DamerauLevenshtein.distance,
             score_cutoff=MAX_EDIT_DISTANCE,
             limit=MAX_SIMILAR,
