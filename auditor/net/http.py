@@ -183,27 +183,37 @@ class HttpClient:
         return Unknown(f"{_host(url)}: response truncated ({_short(last)})")
 
     def post(self, url: str, data: bytes | str, headers: Mapping[str, str] | None = None) -> requests.Response | Unknown:
-        """POST *data* to *url* (query APIs such as OSV's); the response, or Unknown on a transport failure.
+        """POST *data* to an idempotent query API (OSV); the response, or Unknown on a transport failure.
 
-        Counted and cached like :meth:`get` when the session's cache allows
-        POST (requests-cache keys include the body); not retried on 5xx
-        (urllib3 retries only idempotent methods), so callers decide.
+        Cached like :meth:`get` when the session's cache allows POST
+        (requests-cache keys include the body).  urllib3 retries only GET and
+        HEAD, so 429 and 5xx answers are retried here: at most
+        :data:`MAX_RETRIES` times, sleeping ``Retry-After`` (capped at
+        :data:`MAX_RETRY_AFTER` seconds) or the exponential backoff; the last
+        answer is returned as is.
         """
-        try:
-            resp = self.session.post(url, data=data, headers=dict(headers or {}), timeout=self.config.timeout)
-        except requests.exceptions.Timeout:
-            self.stats.count("failures")
-            return Unknown(f"{_host(url)}: timed out")
-        except requests.exceptions.ConnectionError as exc:
-            self.stats.count("failures")
-            return Unknown(f"{_host(url)}: connection failed ({_short(exc)})")
-        except requests.exceptions.RequestException as exc:
-            self.stats.count("failures")
-            return Unknown(f"{_host(url)}: {_short(exc)}")
-        self.stats.count("cache_hits" if getattr(resp, "from_cache", False) else "network")
-        if resp.status_code == 504 and self.config.offline and not getattr(resp, "from_cache", False):
-            return Unknown("offline")
-        return resp
+        import time
+
+        resp = None
+        for attempt in range(MAX_RETRIES + 1):
+            try:
+                resp = self.session.post(url, data=data, headers=dict(headers or {}), timeout=self.config.timeout)
+            except requests.exceptions.Timeout:
+                self.stats.count("failures")
+                return Unknown(f"{_host(url)}: timed out")
+            except requests.exceptions.ConnectionError as exc:
+                self.stats.count("failures")
+                return Unknown(f"{_host(url)}: connection failed ({_short(exc)})")
+            except requests.exceptions.RequestException as exc:
+                self.stats.count("failures")
+                return Unknown(f"{_host(url)}: {_short(exc)}")
+            self.stats.count("cache_hits" if getattr(resp, "from_cache", False) else "network")
+            if resp.status_code == 504 and self.config.offline and not getattr(resp, "from_cache", False):
+                return Unknown("offline")
+            if resp.status_code not in (429, *RETRY_STATUSES) or attempt == MAX_RETRIES or self.config.offline:
+                return resp
+            time.sleep(_retry_delay(resp, attempt))
+        return resp  # pragma: no cover - the loop always returns
 
     def get_json(self, url: str, headers: Mapping[str, str] | None = None) -> Any | Unknown:
         """GET *url* and decode JSON.
@@ -259,6 +269,18 @@ class HttpClient:
     def close(self) -> None:
         """Close the underlying session and its cache connection."""
         self.session.close()
+
+
+#: Longest ``Retry-After`` honoured by :meth:`HttpClient.post`, in seconds.
+MAX_RETRY_AFTER = 30.0
+
+
+def _retry_delay(resp: requests.Response, attempt: int) -> float:
+    """``Retry-After`` seconds when given (capped), else ``BACKOFF_FACTOR * 2**attempt``."""
+    value = resp.headers.get("Retry-After", "")
+    if value.strip().isdigit():
+        return min(float(value), MAX_RETRY_AFTER)
+    return min(BACKOFF_FACTOR * (2**attempt), MAX_RETRY_AFTER)
 
 
 def _host(url: str) -> str:

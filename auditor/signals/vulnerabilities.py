@@ -436,10 +436,11 @@ class VulnerabilityCollector(Collector):
             if n.distribution.version and _parse(n.distribution.version) is not None
             and n.distribution.origin.kind != "interpreter"  # CPython advisories are not in the PyPI ecosystem
         ]
+        queried = {n.name for n in pinned}
         out: dict[str, VulnerabilityReport | Unknown] = {
             n.name: Unknown("no PEP 440 version pinned" if n.distribution.origin.kind != "interpreter"
                             else "the interpreter is not a PyPI package", fault=False)
-            for n in nodes if n not in pinned
+            for n in nodes if n.name not in queried
         }
         if config.osv_db is not None:
             db = OsvDatabase.load(config.osv_db)

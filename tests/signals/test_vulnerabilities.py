@@ -74,8 +74,10 @@ def test_osv_server_error_is_unknown(ctx, config, monkeypatch):
         out = VulnerabilityCollector().collect([node("broken", "1.0"), node("idna", "3.7")], ctx)
     assert isinstance(out["broken"], Unknown) and "osv" in out["broken"].reason
     assert out["idna"].advisories == ()
-    # the failed batch fell back to one query per package
-    assert sorted(p for _, p, _ in srv.requests if p == "/v1/query") == ["/v1/query", "/v1/query"]
+    # 5xx answers are retried (MAX_RETRIES=3), then the failed batch falls back to one query per package
+    paths = [(p, json.loads(b).get("package", {}).get("name")) for _, p, b in srv.requests]
+    assert paths.count(("/v1/querybatch", None)) == 4
+    assert paths.count(("/v1/query", "broken")) == 4 and paths.count(("/v1/query", "idna")) == 1
 
 
 def pypi_handler(method, path, body):
@@ -179,3 +181,19 @@ def test_warm_cache_makes_no_requests(tmp_path):
         offline.close()
     assert cold == warm == off
     assert len(srv.requests) == n and counts["network"] == 0 and counts["cache_hits"] == 2  # the batch and the one full query
+
+
+def test_rate_limited_query_is_retried(ctx, config):
+    answered = {"n": 0}
+
+    def limited(method, path, body):
+        if path == "/v1/query" and answered["n"] == 0:
+            answered["n"] += 1
+            return 429, {"Retry-After": "0"}, {"code": 8, "message": "Resource has been exhausted"}
+        return osv_handler(method, path, body)
+
+    with FakeServer(limited) as srv:
+        ctx.config = config.with_changes(osv_url=srv.url)
+        out = VulnerabilityCollector().collect([node("jinja2", "3.1.2")], ctx)
+    assert [a.id for a in out["jinja2"].advisories] == ["CVE-2024-22195"]
+    assert [p for _, p, _ in srv.requests] == ["/v1/query", "/v1/query"]  # one node: no batch; one retry
