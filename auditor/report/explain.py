@@ -41,7 +41,7 @@ def _signal_line(key: str, value) -> str:
             else:
                 text = str(v)
             parts.append(f"{k}={text}")
-        return f"{key}: " + ", ".join(parts)
+        return f"{key}: " + (", ".join(parts) or "nothing found")
     return f"{key}: {data}"
 
 

@@ -23,4 +23,4 @@ def score(node, node_id, view, spec):
         return factor(NAME, list(names.shares_repository_with), spec.get("shared_fraction", 0.5), spec,
                       f"repository also claimed by {', '.join(names.shares_repository_with)}")
     rank = f"download rank {names.rank}" if names.rank else "not among the most downloaded projects"
-    return factor(NAME, None, 0.0, spec, f"no confusable name ({rank})")
+    return factor(NAME, "none", 0.0, spec, f"no confusable name ({rank})")
