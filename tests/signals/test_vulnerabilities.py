@@ -197,3 +197,14 @@ def test_rate_limited_query_is_retried(ctx, config):
         out = VulnerabilityCollector().collect([node("jinja2", "3.1.2")], ctx)
     assert [a.id for a in out["jinja2"].advisories] == ["CVE-2024-22195"]
     assert [p for _, p, _ in srv.requests] == ["/v1/query", "/v1/query"]  # one node: no batch; one retry
+
+
+def test_versions_list_and_name_normalization():
+    rec = {"id": "PYSEC-X", "affected": [{"package": {"ecosystem": "PyPI", "name": "Foo_Bar"}, "versions": ["1.0", "1.1"]}]}
+    assert record_affects(rec, "foo-bar", "1.0") and record_affects(rec, "foo-bar", "1.1.0")
+    assert not record_affects(rec, "foo-bar", "1.2") and not record_affects(rec, "foo", "1.0")
+    other_ecosystem = {"id": "X", "affected": [{"package": {"ecosystem": "npm", "name": "foo-bar"}, "versions": ["1.0"]}]}
+    assert not record_affects(other_ecosystem, "foo-bar", "1.0")
+    limited = {"id": "Y", "affected": [{"package": {"ecosystem": "PyPI", "name": "p"},
+               "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"limit": "2.0"}]}]}]}
+    assert record_affects(limited, "p", "1.9") and not record_affects(limited, "p", "2.0")
