@@ -257,24 +257,36 @@ def _edge(dep: Dep, via: str | None) -> DependencyEdge:
     )
 
 
-def fetch_metadata(dists: Sequence[Distribution], config: Config) -> list[Distribution]:
+def fetch_metadata(dists: Sequence[Distribution], config: Config, client: Any = None) -> list[Distribution]:
     """Fill ``metadata`` of registry distributions from the index, concurrently.
 
     Source: :meth:`auditor.net.pypi.PyPIClient.core_metadata` (PEP 658
     ``.metadata`` files, cached forever by the HTTP layer).  Distributions
     that are not from a registry, or have no version, get an Unknown saying why.
+
+    Args:
+        dists: the distributions; only those whose metadata is
+            :data:`NOT_FETCHED` are looked up.
+        config: the run's configuration.
+        client: any object with ``core_metadata(name, version) ->
+            CoreMetadata | Unknown`` (tests pass a fake); a
+            ``PyPIClient`` on a fresh context when omitted.
     """
     from auditor.collectors import Context
-    from auditor.net.pypi import PyPIClient
 
     ctx = Context(config)
-    client = PyPIClient(ctx)
+    if client is None:
+        from auditor.net.pypi import PyPIClient
+
+        client = PyPIClient(ctx)
 
     def one(d: Distribution) -> Distribution:
         if d.metadata != NOT_FETCHED:
             return d
-        if d.origin.kind != "registry" or not d.version:
+        if d.origin.kind != "registry":
             return replace(d, metadata=Unknown(f"{d.origin.kind} distribution: no index metadata", fault=False))
+        if not d.version:
+            return replace(d, metadata=Unknown("version not pinned in the lockfile", fault=True))
         return replace(d, metadata=client.core_metadata(d.name, d.version))
 
     try:

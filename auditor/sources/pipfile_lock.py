@@ -95,12 +95,13 @@ class PipfileLockSource(Source):
     name = "Pipfile.lock"
 
     def __init__(self, path: str | Path, text: str | None = None, all_platforms: bool = True,
-                 develop: bool = True, fetch_metadata: bool = True):
+                 develop: bool = True, fetch_metadata: bool = True, metadata_client: Any = None):
         self.path = Path(path)
         self.text = text
         self.all_platforms = all_platforms
         self.develop = develop
         self.fetch_metadata = fetch_metadata
+        self.metadata_client = metadata_client
 
     def collect(self, config: Config) -> Inventory:
         """See :meth:`Source.collect`."""
@@ -141,7 +142,7 @@ class PipfileLockSource(Source):
         roots = None if self.text is not None else pipfile_requirements(p.with_name("Pipfile"))
         items = list(dists.values())
         if self.fetch_metadata:
-            items = fetch_metadata(items, config)
+            items = fetch_metadata(items, config, self.metadata_client)
         root_edges, linked = link_computed(roots, items, config, self.all_platforms)
         return inventory(p, "lockfile", root_edges, linked, config, resolver="Pipfile.lock")
 

@@ -24,6 +24,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from auditor.config import Config
+from auditor.errors import InputError
 from auditor.models import Distribution, Inventory, Origin
 from auditor.sources.interface import Source
 from auditor.sources.lockfile import (
@@ -103,6 +104,68 @@ def _extra_deps(strings: list[Any], p: Path, line: int | None) -> list[Dep]:
     return out
 
 
+def _undepended_root(doc: dict[str, Any], packages: dict[str, LockedPackage]) -> list[Dep]:
+    """Root deps when the project's own requirements are unknown: every package
+    no other package depends on (base or extra dependencies)."""
+    required = {d.target for pkg in packages.values() for d in pkg.deps or []}
+    required |= {d.target for pkg in packages.values() for ds in pkg.extra_deps.values() for d in ds}
+    tables = {str(canonicalize_name(t["name"])): t for t in doc["package"]}
+    root = []
+    for n in sorted(packages):
+        if n in required:
+            continue
+        marker = tables[n].get("markers") if isinstance(tables[n].get("markers"), str) else None
+        groups = tables[n].get("groups")
+        kind = "runtime" if not groups or "main" in groups else f"group:{sorted(groups)[0]}"
+        root.append(Dep(n, requirement_text(n, (), marker), marker=marker, kind=kind))
+    return root
+
+
+def pyproject_root(pyproject: Path) -> list[Dep] | None:
+    """The project's requirements from the ``pyproject.toml`` next to the lock:
+    PEP 621 ``dependencies`` (``runtime``), ``optional-dependencies``
+    (``extra:<name>``), PEP 735 groups and Poetry's
+    ``[tool.poetry.dependencies]`` / ``[tool.poetry.group.<g>.dependencies]``
+    (``group:<g>``).  None when there is no readable file."""
+    if not pyproject.is_file():
+        return None
+    try:
+        doc = load_toml(pyproject)
+    except InputError:
+        return None
+    out: list[Dep] = []
+
+    def add(text: str, kind: str) -> None:
+        try:
+            req = Requirement(text)
+        except InvalidRequirement:
+            return
+        out.append(Dep(str(canonicalize_name(req.name)), str(req), extras=tuple(sorted(req.extras)),
+                       marker=str(req.marker) if req.marker else None, kind=kind))
+
+    project = doc.get("project") or {}
+    for r in project.get("dependencies") or []:
+        add(str(r), "runtime")
+    for extra, reqs in (project.get("optional-dependencies") or {}).items():
+        for r in reqs or []:
+            add(str(r), f"extra:{extra}")
+    for group, reqs in (doc.get("dependency-groups") or {}).items():
+        for r in reqs or []:
+            if isinstance(r, str):
+                add(r, f"group:{group}")
+    poetry = (doc.get("tool") or {}).get("poetry") or {}
+    sections = [("runtime", poetry.get("dependencies") or {})]
+    sections += [(f"group:{g}", (t or {}).get("dependencies") or {}) for g, t in (poetry.get("group") or {}).items()]
+    for kind, deps in sections:
+        for name, spec in deps.items():
+            if name.lower() == "python":
+                continue
+            extras = spec.get("extras", []) if isinstance(spec, dict) else []
+            marker = spec.get("markers") if isinstance(spec, dict) else None
+            add(requirement_text(name, extras, marker), kind)
+    return out or None
+
+
 class PoetryLockSource(Source):
     """A ``poetry.lock`` file.
 
@@ -111,16 +174,18 @@ class PoetryLockSource(Source):
         text: its content, if already read (``--git-base``).
         all_platforms: keep every platform's packages (see :mod:`auditor.sources.lockfile`).
         fetch_metadata: fetch core metadata for repository mapping.
+        metadata_client: object with ``core_metadata(name, version)`` (default: a ``PyPIClient``).
     """
 
     name = "poetry.lock"
 
     def __init__(self, path: str | Path, text: str | None = None, all_platforms: bool = True,
-                 fetch_metadata: bool = True):
+                 fetch_metadata: bool = True, metadata_client: Any = None):
         self.path = Path(path)
         self.text = text
         self.all_platforms = all_platforms
         self.fetch_metadata = fetch_metadata
+        self.metadata_client = metadata_client
 
     def collect(self, config: Config) -> Inventory:
         """See :meth:`Source.collect`."""
@@ -152,18 +217,17 @@ class PoetryLockSource(Source):
                 deps=deps,
                 extra_deps=extras,
             )
-        required = {d.target for pkg in packages.values() for d in pkg.deps or []}
-        root = []
-        for n in sorted(packages):
-            if n in required:
-                continue
-            table_marker = next((t.get("markers") for t in doc["package"]
-                                 if str(canonicalize_name(t["name"])) == n and isinstance(t.get("markers"), str)), None)
-            groups = next((t.get("groups") for t in doc["package"] if str(canonicalize_name(t["name"])) == n), None)
-            kind = "runtime" if not groups or "main" in groups else f"group:{sorted(groups)[0]}"
-            root.append(Dep(n, requirement_text(n, (), table_marker), marker=table_marker, kind=kind))
+        root = self._declared_root(packages) if self.text is None else None
+        if root is None:
+            root = _undepended_root(doc, packages)
         root_edges, linked, reached = link_recorded(root, packages, config.target, self.all_platforms)
         dists = [d for n, d in linked.items() if self.all_platforms or n in reached]
         if self.fetch_metadata:
-            dists = fetch_metadata(dists, config)
+            dists = fetch_metadata(dists, config, self.metadata_client)
         return inventory(p, "lockfile", root_edges, dists, config, resolver="poetry.lock")
+
+    def _declared_root(self, packages: dict[str, LockedPackage]) -> list[Dep] | None:
+        root = pyproject_root(self.path.with_name("pyproject.toml"))
+        if root is None or not any(d.target in packages for d in root):
+            return None
+        return root

@@ -86,11 +86,12 @@ class PylockSource(Source):
     name = "pylock.toml"
 
     def __init__(self, path: str | Path, text: str | None = None, all_platforms: bool = True,
-                 fetch_metadata: bool = True):
+                 fetch_metadata: bool = True, metadata_client: Any = None):
         self.path = Path(path)
         self.text = text
         self.all_platforms = all_platforms
         self.fetch_metadata = fetch_metadata
+        self.metadata_client = metadata_client
 
     def collect(self, config: Config) -> Inventory:
         """See :meth:`Source.collect`."""
@@ -136,11 +137,11 @@ class PylockSource(Source):
             root_edges, linked, _reached = link_recorded(root, packages, config.target, True)
             dists = list(linked.values())
             if self.fetch_metadata:
-                dists = fetch_metadata(dists, config)
+                dists = fetch_metadata(dists, config, self.metadata_client)
         else:
             dists = [pkg.dist for pkg in packages.values()]
             if self.fetch_metadata:
-                dists = fetch_metadata(dists, config)
+                dists = fetch_metadata(dists, config, self.metadata_client)
             root_edges, dists = link_computed(None, dists, config, self.all_platforms)
         return inventory(p, "lockfile", root_edges, dists, config, resolver=f"pylock.toml ({doc.get('created-by', 'unknown tool')})")
 

@@ -82,8 +82,9 @@ def declared_requirements(path: Path, text: str, extras: tuple[str, ...] | None 
     if wanted:
         try:
             resolved = resolve_dependency_groups(dg, *wanted)
-        except (ValueError, TypeError, LookupError) as exc:
-            raise InputError(f"[dependency-groups]: {exc}", str(path), lines.find([r"^\s*\[dependency-groups\]"])) from exc
+        except (ValueError, TypeError, LookupError, ExceptionGroup) as exc:
+            first = exc.exceptions[0] if isinstance(exc, ExceptionGroup) else exc
+            raise InputError(f"[dependency-groups]: {first}", str(path), lines.find([r"^\s*\[dependency-groups\]"])) from exc
         for r in resolved:
             add(r, "dependency-groups")
     return out

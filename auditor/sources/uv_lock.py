@@ -74,17 +74,19 @@ class UvLockSource(Source):
             all groups recorded in the lock (a lockfile audit covers what can be installed).
         fetch_metadata: fetch each registry package's core metadata (PEP 658)
             for repository mapping; ``False`` leaves it Unknown (tests, offline diff of edges).
+        metadata_client: object with ``core_metadata(name, version)`` (default: a ``PyPIClient``).
     """
 
     name = "uv.lock"
 
     def __init__(self, path: str | Path, text: str | None = None, all_platforms: bool = True,
-                 groups: tuple[str, ...] | None = None, fetch_metadata: bool = True):
+                 groups: tuple[str, ...] | None = None, fetch_metadata: bool = True, metadata_client: Any = None):
         self.path = Path(path)
         self.text = text
         self.all_platforms = all_platforms
         self.groups = groups
         self.fetch_metadata = fetch_metadata
+        self.metadata_client = metadata_client
 
     def collect(self, config: Config) -> Inventory:
         """See :meth:`Source.collect`."""
@@ -163,7 +165,7 @@ class UvLockSource(Source):
         root_edges, linked, reached = link_recorded(root, packages, config.target, self.all_platforms)
         dists = [d for n, d in linked.items() if self.all_platforms or n in reached]
         if self.fetch_metadata:
-            dists = fetch_metadata(dists, config)
+            dists = fetch_metadata(dists, config, self.metadata_client)
         return inventory(p, "lockfile", root_edges, dists, config, resolver="uv.lock")
 
     @staticmethod
