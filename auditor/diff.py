@@ -227,6 +227,8 @@ class AuditDiff:
         unknowns: ``(package, what, reason)`` for facts that could not be
             collected about changed packages (data gaps a policy must weigh).
         reference_time: the ISO-8601 time ages were computed against.
+        head_packages: every head-side package as ``(name, version, file, line)``
+            (for rules that apply to the whole tree, e.g. a denylist).
     """
 
     base: str
@@ -242,6 +244,7 @@ class AuditDiff:
     totals_after: Totals
     unknowns: tuple[tuple[str, str, str], ...] = ()
     reference_time: str = ""
+    head_packages: tuple[tuple[str, str | None, str | None, int | None], ...] = ()
 
     def of_kind(self, kind: str) -> tuple[VersionChange, ...]:
         """Changes of one kind (``"added"``, ``"upgraded"``, ...)."""
@@ -643,6 +646,10 @@ def diff_audits(base: Any, head: Any, now: dt.datetime | None = None) -> AuditDi
         totals_after=totals(h),
         unknowns=tuple(unknowns),
         reference_time=now.isoformat(timespec="seconds"),
+        head_packages=tuple(
+            (n, node.distribution.version, node.distribution.origin.file, node.distribution.origin.line)
+            for n, node in sorted(h.nodes.items())
+        ),
     )
 
 
