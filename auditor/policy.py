@@ -487,7 +487,7 @@ def evaluate(policy: Policy, diff: AuditDiff, today: dt.date | None = None) -> P
             if isinstance(age, Unknown):
                 unknown("POL006", delta, age)
             elif age < policy.min_release_age_days:
-                add("POL006", delta, f"{delta.name} {delta.change.after} was published {age:g} days ago "
+                add("POL006", delta, f"{delta.name} {delta.change.after} was published {age:g} day(s) ago "
                                      f"(policy: at least {policy.min_release_age_days:g})")
 
     if policy.deny:
