@@ -121,11 +121,13 @@ class Vulnerability:
         id: OSV id (``GHSA-...``, ``PYSEC-...``).
         severity: :class:`~auditor.models.Severity`, or Unknown when not rated.
         summary: one line, untrusted text.
+        aliases: other ids of the same advisory (CVE, GHSA, PYSEC).
     """
 
     id: str
     severity: Severity | Unknown
     summary: str = ""
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -335,9 +337,11 @@ def _person_key(item: Any) -> str | None:
 def people_of(node: PackageNode) -> tuple[str, ...] | Unknown:
     """Identities of contributors from the ``history`` signal.
 
-    Accepts the history collector's model when it exposes ``people``,
-    ``contributors`` or ``authors`` (items with ``identity``/``id``/``login``/
-    ``email``/``name``, or strings); Unknown when the signal is absent.
+    Accepts the history collector's model (``RepositoryHistory.people``:
+    :class:`~auditor.models.Person` items, keyed by their resolved ``id``),
+    or any object exposing ``people``/``contributors``/``authors`` as a
+    sequence of items with ``identity``/``id``/``login``/``email``/``name``
+    or of strings; Unknown when the signal is absent.
     """
     sig = node.signals.get(HISTORY_SIGNAL) if node.signals else None
     if sig is None:
@@ -348,7 +352,7 @@ def people_of(node: PackageNode) -> tuple[str, ...] | Unknown:
         items = getattr(sig, attr, None)
         if isinstance(items, Unknown):
             return items
-        if items is not None:
+        if items is not None and not isinstance(items, (int, float, str)):
             return tuple(sorted({k for k in (_person_key(i) for i in items) if k}))
     if isinstance(sig, (list, tuple, set, frozenset)):
         return tuple(sorted({k for k in (_person_key(i) for i in sig) if k}))
@@ -370,9 +374,10 @@ def _severity(value: Any) -> Severity | Unknown:
 def vulnerabilities_of(node: PackageNode) -> tuple[Vulnerability, ...] | Unknown:
     """Known vulnerabilities from the ``vulnerabilities`` signal (OSV ids).
 
-    Accepts a sequence of records (or a model with ``vulnerabilities``/
-    ``advisories``) whose items have ``id`` and optionally ``severity`` and
-    ``summary``; Unknown when the signal is absent.
+    Accepts the vulnerabilities collector's ``VulnerabilityReport``
+    (``advisories``: items with ``id``, ``aliases``, ``severity`` (a
+    :class:`~auditor.models.Severity` or None), ``summary``), or a sequence of
+    such records or dicts; Unknown when the signal is absent.
     """
     sig = node.signals.get(VULNERABILITY_SIGNAL) if node.signals else None
     if sig is None:
@@ -393,7 +398,8 @@ def vulnerabilities_of(node: PackageNode) -> tuple[Vulnerability, ...] | Unknown
             continue
         sev = v.get("severity") if isinstance(v, Mapping) else getattr(v, "severity", None)
         summary = v.get("summary", "") if isinstance(v, Mapping) else getattr(v, "summary", "")
-        out.append(Vulnerability(str(vid), _severity(sev), str(summary or "")))
+        aliases = v.get("aliases", ()) if isinstance(v, Mapping) else getattr(v, "aliases", ())
+        out.append(Vulnerability(str(vid), _severity(sev), str(summary or ""), tuple(str(a) for a in aliases or ())))
     return tuple(sorted(out, key=lambda x: x.id))
 
 
@@ -587,8 +593,8 @@ def diff_audits(base: Any, head: Any, now: dt.datetime | None = None) -> AuditDi
         if not isinstance(vulns, Unknown) and bn is not None:
             old = vulnerabilities_of(bn)
             if not isinstance(old, Unknown):
-                old_ids = {v.id for v in old}
-                vulns = tuple(v for v in vulns if v.id not in old_ids)
+                old_ids = {i for v in old for i in (v.id, *v.aliases)}
+                vulns = tuple(v for v in vulns if not ({v.id, *v.aliases} & old_ids))
         uploaded = _uploaded(hn)
         repo = _repo(hn)
         delta = PackageDelta(

@@ -146,9 +146,16 @@ def open_source(path: str | Path, input_format: str | None = None, text: str | N
             ``fetch_metadata=False``).
 
     Raises:
-        InputError: unknown format, format not available, or *text* given
-            for a format that reads only files.
+        InputError: the file does not exist or is a directory (when *text*
+            is not given), unknown format, format not available, or *text*
+            given for a format that reads only files.
     """
+    if text is None:
+        p = Path(path)
+        if not p.exists():
+            raise InputError("no such file", file=str(p))
+        if p.is_dir():
+            raise InputError("is a directory; give a requirements file or a lockfile", file=str(p))
     fmt = input_format or detect(path, text)
     cls = source_class(fmt)
     if text is not None:
