@@ -50,6 +50,10 @@ class Context:
     config: Config
     progress: Progress = field(default_factory=Progress)
     clients: dict[str, HttpClient] = field(default_factory=dict)
+    #: Parsed facts shared by every client of this context (e.g. PyPI projects
+    #: by name), so two audits run on one context (``auditor diff``) parse each
+    #: document once.
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def http(self, service: str) -> HttpClient:

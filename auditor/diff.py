@@ -277,7 +277,10 @@ def audit_view(result: Any, name: str | None = None) -> AuditView:
     if isinstance(result, Inventory):
         nodes = {d.name: _bare_node(d) for d in result.distributions}
         return AuditView(name or result.root_name, nodes, result.root_requires, complete=False)
-    nodes = dict(getattr(result, "nodes"))
+    # the interpreter node (origin kind "interpreter") is the same on both
+    # sides of a lockfile diff; it and the edges to it are left out
+    nodes = {n: node for n, node in getattr(result, "nodes").items()
+             if node.distribution.origin.kind != "interpreter"}
     inv = getattr(result, "inventory", None)
     root = tuple(getattr(inv, "root_requires", None) or getattr(result, "root_requires", None) or ())
     label = name or getattr(inv, "root_name", None) or getattr(result, "name", "") or ""
@@ -464,10 +467,11 @@ def _compare(before: str | None, after: str | None) -> str:
 
 
 def _edges(view: AuditView) -> set[tuple[str, str, str, str | None]]:
-    out = {(ROOT, e.target, e.requirement, e.marker) for e in view.root_requires}
+    out = {(ROOT, e.target, e.requirement, e.marker) for e in view.root_requires if e.target in view.nodes}
     for name, node in view.nodes.items():
         for e in node.distribution.requires:
-            out.add((name, e.target, e.requirement, e.marker))
+            if e.target in view.nodes:
+                out.add((name, e.target, e.requirement, e.marker))
     return out
 
 

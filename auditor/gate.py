@@ -162,16 +162,20 @@ def open_sides(base: str | None, head: str, git_base: str | None = None, input_f
     return Side(str(base), open_source(Path(base), input_format or detect(base), **options)), head_side
 
 
-def audit(config: Config, side: Side, progress=None) -> AuditView:
+def audit(config: Config, side: Side, progress=None, ctx=None) -> AuditView:
     """Audit one side with the pipeline; an edges-only view when it is not available.
 
     Source of every fact: :func:`auditor.pipeline.run_audit`.
+
+    Args:
+        ctx: a :class:`~auditor.collectors.Context` shared by both sides
+            (parsed PyPI documents are reused); one per call when None.
     """
     try:
         from auditor.pipeline import run_audit
     except ImportError:  # pipeline not in this build: inventory only
         return audit_view(side.source.collect(config), side.label)
-    result = run_audit(config, side.source, progress=progress)
+    result = run_audit(config, side.source, progress=progress, ctx=ctx)
     return audit_view(result, side.label)
 
 
@@ -193,10 +197,14 @@ class GateOutcome:
 def run_gate(config: Config, base: Side, head: Side, policy: Policy | None = None, fail_on_unknown: bool = False,
              progress=None) -> GateOutcome:
     """Audit both sides, diff them, evaluate the policy (the default one when None)."""
+    from auditor.collectors import Context, Progress
+
+    ctx = Context(config, progress or Progress())
     try:
-        before = audit(config, base, progress)
-        after = audit(config, head, progress)
+        before = audit(config, base, progress, ctx)
+        after = audit(config, head, progress, ctx)
     finally:
+        ctx.close()
         for side in (base, head):
             if side.tmp is not None:
                 side.tmp.cleanup()

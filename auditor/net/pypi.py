@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 from urllib.parse import urljoin, urldefrag
 
 from packaging.utils import (
@@ -267,11 +267,15 @@ class PyPIClient:
         return doc
 
     def project(self, name: str) -> PyPIProject | Unknown:
-        """Facts about project *name* (PEP 503 normalized) from the JSON API."""
+        """Facts about project *name* (PEP 503 normalized) from the JSON API
+        (memoized per context: see ``Context.memo``)."""
+        key = ("pypi-project", name, self.config.as_of)
+        if key in self.ctx.memo:
+            return self.ctx.memo[key]
         doc = self.project_json(name)
-        if isinstance(doc, Unknown):
-            return doc
-        return parse_project(doc, self.config.as_of)
+        project = doc if isinstance(doc, Unknown) else parse_project(doc, self.config.as_of)
+        self.ctx.memo[key] = project
+        return project
 
     def index_files(self, name: str) -> list[IndexFile] | Unknown:
         """Files of project *name* on the simple index (PEP 691 JSON or PEP 503 HTML)."""
@@ -291,8 +295,12 @@ class PyPIClient:
         except ValueError:
             return Unknown("index page could not be parsed")
 
-    def core_metadata(self, name: str, version: str) -> CoreMetadata | Unknown:
+    def core_metadata(self, name: str, version: str, files: Sequence[IndexFile] = ()) -> CoreMetadata | Unknown:
         """Core metadata of *name* == *version*.
+
+        *files*: distribution files already known (a lockfile records their
+        URLs); their PEP 658 ``.metadata`` files are tried first, which
+        skips the index page (large for projects with many releases).
 
         Tries the PEP 658 ``.metadata`` file of the best file for the target
         (see :func:`choose_metadata_file`), verifying its sha256 when the
@@ -304,6 +312,10 @@ class PyPIClient:
             CoreMetadata, or Unknown (e.g. ``"no core metadata published for
             foo 1.0 (sdist-only release without PEP 658 metadata)"``).
         """
+        for f in choose_metadata_file(list(files), version, self.config.target)[:2]:
+            text = self._metadata_file(f)
+            if not isinstance(text, Unknown):
+                return parse_core_metadata(text)
         files = self.index_files(name)
         if not isinstance(files, Unknown):
             candidates = choose_metadata_file(files, version, self.config.target)

@@ -102,9 +102,12 @@ class LineIndex:
     n-th occurrence for the n-th table of that name.
     """
 
+    _TOML_NAME = re.compile(r"""^\s*name\s*=\s*(["'])(.*?)\1\s*(#.*)?$""")
+
     def __init__(self, text: str | None):
         self.lines = (text or "").splitlines()
         self._seen: dict[str, int] = defaultdict(int)
+        self._names: dict[str, list[int]] | None = None
 
     def find(self, patterns: Sequence[str], occurrence_key: str | None = None) -> int | None:
         """Line of the n-th line matching any regex in *patterns*."""
@@ -122,8 +125,16 @@ class LineIndex:
 
     def toml_name(self, raw_name: str) -> int | None:
         """Line of ``name = "<raw_name>"`` (n-th call for the same name: n-th table)."""
-        q = re.escape(raw_name)
-        return self.find([rf'^\s*name\s*=\s*["\']{q}["\']\s*(#.*)?$'], f"toml:{raw_name}")
+        if self._names is None:  # one pass over the text, then lookups
+            self._names = defaultdict(list)
+            for i, line in enumerate(self.lines, 1):
+                m = self._TOML_NAME.match(line)
+                if m:
+                    self._names[m.group(2)].append(i)
+        found = self._names.get(raw_name, [])
+        n = self._seen[f"toml:{raw_name}"]
+        self._seen[f"toml:{raw_name}"] += 1
+        return found[n] if n < len(found) else None
 
 
 def marker_holds(marker: str | None, env: Mapping[str, str], extras: Iterable[str] = (), groups: Iterable[str] = (),
@@ -181,11 +192,13 @@ class LockedPackage:
         deps: recorded base dependencies (``None`` when the lockfile
             records none and edges must be computed).
         extra_deps: recorded dependencies per extra of this package.
+        files: URLs of the distribution files the lock records (wheels, sdist).
     """
 
     dist: Distribution
     deps: list[Dep] | None = None
     extra_deps: dict[str, list[Dep]] = field(default_factory=dict)
+    files: tuple[str, ...] = ()
 
 
 def link_recorded(
@@ -257,7 +270,8 @@ def _edge(dep: Dep, via: str | None) -> DependencyEdge:
     )
 
 
-def fetch_metadata(dists: Sequence[Distribution], config: Config, client: Any = None) -> list[Distribution]:
+def fetch_metadata(dists: Sequence[Distribution], config: Config, client: Any = None,
+                   files: Mapping[str, Sequence[str]] | None = None) -> list[Distribution]:
     """Fill ``metadata`` of registry distributions from the index, concurrently.
 
     Source: :meth:`auditor.net.pypi.PyPIClient.core_metadata` (PEP 658
@@ -268,17 +282,22 @@ def fetch_metadata(dists: Sequence[Distribution], config: Config, client: Any = 
         dists: the distributions; only those whose metadata is
             :data:`NOT_FETCHED` are looked up.
         config: the run's configuration.
-        client: any object with ``core_metadata(name, version) ->
-            CoreMetadata | Unknown`` (tests pass a fake); a
+        client: any object with ``core_metadata(name, version, files=())
+            -> CoreMetadata | Unknown`` (tests pass a fake); a
             ``PyPIClient`` on a fresh context when omitted.
+        files: ``{name: [distribution file URL, ...]}`` recorded by the
+            lockfile: their ``.metadata`` files are tried before the index.
     """
     from auditor.collectors import Context
+    from auditor.net.pypi import IndexFile
 
     ctx = Context(config)
+    memo = MetadataMemo.open(config) if client is None else None
     if client is None:
         from auditor.net.pypi import PyPIClient
 
         client = PyPIClient(ctx)
+    files = files or {}
 
     def one(d: Distribution) -> Distribution:
         if d.metadata != NOT_FETCHED:
@@ -287,12 +306,102 @@ def fetch_metadata(dists: Sequence[Distribution], config: Config, client: Any = 
             return replace(d, metadata=Unknown(f"{d.origin.kind} distribution: no index metadata", fault=False))
         if not d.version:
             return replace(d, metadata=Unknown("version not pinned in the lockfile", fault=True))
-        return replace(d, metadata=client.core_metadata(d.name, d.version))
+        if memo is not None:
+            hit = memo.get(d.name, d.version)
+            if hit is not None:
+                return replace(d, metadata=hit)
+        known = [IndexFile(filename=u.rsplit("/", 1)[-1].split("#", 1)[0], url=u.split("#", 1)[0])
+                 for u in _preferred(files.get(d.name, ()), config.target)]
+        meta = client.core_metadata(d.name, d.version, files=known)
+        if memo is not None and isinstance(meta, CoreMetadata):
+            memo.put(d.name, d.version, meta)
+        return replace(d, metadata=meta)
 
     try:
         return ctx.map(one, dists)
     finally:
         ctx.close()
+        if memo is not None:
+            memo.close()
+
+
+#: Wheel tags that run anywhere: their metadata is the best guess for every target.
+_UNIVERSAL = ("-none-any.whl",)
+
+
+def _preferred(urls: Sequence[str], target: TargetEnvironment, keep: int = 2) -> list[str]:
+    """The *keep* file URLs most likely to carry the target's metadata: pure
+    wheels, then wheels naming the target's machine, then other wheels, then the sdist."""
+    machine = target.platform_machine.lower()
+
+    def rank(u: str) -> int:
+        name = u.rsplit("/", 1)[-1].lower()
+        if name.endswith(_UNIVERSAL):
+            return 0
+        if name.endswith(".whl") and machine in name:
+            return 1
+        return 2 if name.endswith(".whl") else 3
+
+    return sorted(urls, key=rank)[:keep]
+
+
+class MetadataMemo:
+    """A persistent memo of core metadata by ``name==version`` (SQLite in ``Config.cache_dir``).
+
+    A released distribution's core metadata never changes, so once parsed it
+    is kept; a warm lockfile read then skips the index pages and metadata
+    files (and their parsing) entirely.  Only successful lookups are kept.
+    Disabled (``open`` returns None) with ``Config.use_cache=False``.
+    """
+
+    FILE = "core-metadata-v1.sqlite"
+
+    def __init__(self, path: Path):
+        import sqlite3
+        import threading
+
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
+        self._db.execute("CREATE TABLE IF NOT EXISTS metadata (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+    @classmethod
+    def open(cls, config: Config) -> "MetadataMemo | None":
+        """The memo for *config*, or None when caching is off or the directory is unusable."""
+        if not config.use_cache:
+            return None
+        try:
+            Path(config.cache_dir).mkdir(parents=True, exist_ok=True)
+            return cls(Path(config.cache_dir) / cls.FILE)
+        except Exception:  # noqa: BLE001 - a memo is an optimization, never an error
+            return None
+
+    def get(self, name: str, version: str) -> CoreMetadata | None:
+        import json
+
+        with self._lock:
+            row = self._db.execute("SELECT value FROM metadata WHERE key = ?", (f"{name}=={version}",)).fetchone()
+        if row is None:
+            return None
+        try:
+            raw = json.loads(row[0])
+            raw["project_urls"] = tuple(tuple(x) for x in raw.get("project_urls") or ())
+            for key in ("requires_dist", "provides_extra"):
+                raw[key] = tuple(raw.get(key) or ())
+            return CoreMetadata(**raw)
+        except (ValueError, TypeError):
+            return None
+
+    def put(self, name: str, version: str, meta: CoreMetadata) -> None:
+        import json
+        from dataclasses import asdict
+
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO metadata VALUES (?, ?)", (f"{name}=={version}", json.dumps(asdict(meta))))
+            self._db.commit()
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
 
 
 def link_computed(

@@ -72,6 +72,13 @@ def _hashes(table: dict[str, Any]) -> tuple[str, ...]:
     return tuple(f"{algo}:{h}" for fl in files for algo, h in sorted((fl.get("hashes") or {}).items()))
 
 
+def _file_urls(table: dict[str, Any]) -> tuple[str, ...]:
+    files = [w for w in table.get("wheels") or [] if isinstance(w, dict)]
+    if isinstance(table.get("sdist"), dict):
+        files.append(table["sdist"])
+    return tuple(str(f["url"]) for f in files if isinstance(f.get("url"), str))
+
+
 class PylockSource(Source):
     """A PEP 751 ``pylock.toml`` file.
 
@@ -130,18 +137,18 @@ class PylockSource(Source):
                             f"package {table['name']!r}: dependency without a 'name'", p, line)
                     t = str(canonicalize_name(d["name"]))
                     deps.append(Dep(t, t, marker=chosen.get(t, ({},))[0].get("marker")))
-            packages[name] = LockedPackage(dist=dist, deps=deps)
+            packages[name] = LockedPackage(dist=dist, deps=deps, files=_file_urls(table))
         if recorded:
             required = {d.target for pkg in packages.values() for d in pkg.deps or []}
             root = [Dep(n, n, marker=packages_marker(chosen, n)) for n in sorted(packages) if n not in required]
             root_edges, linked, _reached = link_recorded(root, packages, config.target, True)
             dists = list(linked.values())
             if self.fetch_metadata:
-                dists = fetch_metadata(dists, config, self.metadata_client)
+                dists = fetch_metadata(dists, config, self.metadata_client, {n: pkg.files for n, pkg in packages.items()})
         else:
             dists = [pkg.dist for pkg in packages.values()]
             if self.fetch_metadata:
-                dists = fetch_metadata(dists, config, self.metadata_client)
+                dists = fetch_metadata(dists, config, self.metadata_client, {n: pkg.files for n, pkg in packages.items()})
             root_edges, dists = link_computed(None, dists, config, self.all_platforms)
         return inventory(p, "lockfile", root_edges, dists, config, resolver=f"pylock.toml ({doc.get('created-by', 'unknown tool')})")
 

@@ -142,6 +142,7 @@ class UvLockSource(Source):
                     str(canonicalize_name(e)): [self._dep(d, p, line) for d in deps]
                     for e, deps in (table.get("optional-dependencies") or {}).items()
                 },
+                files=_file_urls(table),
             )
 
         root: list[Dep] = []
@@ -165,7 +166,7 @@ class UvLockSource(Source):
         root_edges, linked, reached = link_recorded(root, packages, config.target, self.all_platforms)
         dists = [d for n, d in linked.items() if self.all_platforms or n in reached]
         if self.fetch_metadata:
-            dists = fetch_metadata(dists, config, self.metadata_client)
+            dists = fetch_metadata(dists, config, self.metadata_client, {n: pkg.files for n, pkg in packages.items()})
         return inventory(p, "lockfile", root_edges, dists, config, resolver="uv.lock")
 
     @staticmethod
@@ -190,6 +191,13 @@ def _hashes(table: dict[str, Any]) -> tuple[str, ...]:
         if isinstance(w, dict) and w.get("hash"):
             out.append(str(w["hash"]))
     return tuple(out)
+
+
+def _file_urls(table: dict[str, Any]) -> tuple[str, ...]:
+    files = [w for w in table.get("wheels") or [] if isinstance(w, dict)]
+    if isinstance(table.get("sdist"), dict):
+        files.append(table["sdist"])
+    return tuple(str(f["url"]) for f in files if isinstance(f.get("url"), str))
 
 
 def _newer(a: str | None, b: str | None) -> bool:

@@ -28,8 +28,10 @@ class FakeMetadataClient:
         }
         self.calls: list[tuple[str, str]] = []
 
-    def core_metadata(self, name: str, version: str):
+    def core_metadata(self, name: str, version: str, files=()):
         self.calls.append((name, version))
+        self.files = getattr(self, "files", {})
+        self.files[name] = [f.url for f in files]
         return self.data.get(f"{name}=={version}", Unknown("not in the recorded metadata"))
 
 

@@ -69,6 +69,8 @@ def test_uv_lock_fetches_metadata_through_the_client(locks, config, fake_metadat
     inv = UvLockSource(locks / "small-uv" / "uv.lock", metadata_client=fake_metadata).collect(config)
     assert isinstance(inv.by_name()["requests"].metadata, CoreMetadata)
     assert ("requests", "2.32.3") in fake_metadata.calls
+    # the lock's own file URLs are offered, so the index page can be skipped
+    assert any(u.endswith("requests-2.32.3-py3-none-any.whl") for u in fake_metadata.files["requests"])
 
 
 def test_poetry_lock_small(locks, config):
