@@ -46,5 +46,5 @@ def fake_metadata() -> FakeMetadataClient:
 
 
 @pytest.fixture
-def config(tmp_path) -> Config:
+def lock_config(tmp_path) -> Config:
     return Config(cache_dir=tmp_path / "cache", offline=True)

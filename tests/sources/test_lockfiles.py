@@ -24,8 +24,8 @@ def edges(inv):
     return {(d.name, e.target) for d in inv.distributions for e in d.requires}
 
 
-def test_uv_lock_small_uses_recorded_edges(locks, config):
-    inv = UvLockSource(locks / "small-uv" / "uv.lock", fetch_metadata=False).collect(config)
+def test_uv_lock_small_uses_recorded_edges(locks, lock_config):
+    inv = UvLockSource(locks / "small-uv" / "uv.lock", fetch_metadata=False).collect(lock_config)
     assert names(inv) == SMALL  # the project itself is the root, not a distribution
     assert {("requests", "urllib3"), ("rich", "pygments"), ("click", "colorama"), ("pytest", "pluggy")} <= edges(inv)
     root = {e.target: e for e in inv.root_requires}
@@ -40,23 +40,23 @@ def test_uv_lock_small_uses_recorded_edges(locks, config):
     assert text[req.origin.line - 1] == 'name = "requests"'
 
 
-def test_uv_lock_universal_keeps_windows_only_packages(locks, config):
-    inv = UvLockSource(locks / "small-uv" / "uv.lock", fetch_metadata=False).collect(config)
+def test_uv_lock_universal_keeps_windows_only_packages(locks, lock_config):
+    inv = UvLockSource(locks / "small-uv" / "uv.lock", fetch_metadata=False).collect(lock_config)
     assert "colorama" in names(inv)
     colorama_edge = next(e for e in inv.by_name()["click"].requires if e.target == "colorama")
     assert colorama_edge.marker == "sys_platform == 'win32'"
 
 
-def test_uv_lock_target_only_drops_other_platforms(locks, config):
-    inv = UvLockSource(locks / "small-uv" / "uv.lock", all_platforms=False, fetch_metadata=False).collect(config)
+def test_uv_lock_target_only_drops_other_platforms(locks, lock_config):
+    inv = UvLockSource(locks / "small-uv" / "uv.lock", all_platforms=False, fetch_metadata=False).collect(lock_config)
     assert "colorama" not in names(inv)
-    win = config.with_changes(target=TargetEnvironment(sys_platform="win32", platform_machine="AMD64"))
+    win = lock_config.with_changes(target=TargetEnvironment(sys_platform="win32", platform_machine="AMD64"))
     inv = UvLockSource(locks / "small-uv" / "uv.lock", all_platforms=False, fetch_metadata=False).collect(win)
     assert "colorama" in names(inv)
 
 
-def test_uv_lock_large_with_forks_and_extras(locks, config):
-    inv = UvLockSource(locks / "large-head" / "uv.lock", fetch_metadata=False).collect(config)
+def test_uv_lock_large_with_forks_and_extras(locks, lock_config):
+    inv = UvLockSource(locks / "large-head" / "uv.lock", fetch_metadata=False).collect(lock_config)
     assert len(inv.distributions) == 72
     by = inv.by_name()
     # datasets requires fsspec[http]; the extra pulls aiohttp through fsspec
@@ -65,16 +65,16 @@ def test_uv_lock_large_with_forks_and_extras(locks, config):
     assert by["tenacity"].direct
 
 
-def test_uv_lock_fetches_metadata_through_the_client(locks, config, fake_metadata):
-    inv = UvLockSource(locks / "small-uv" / "uv.lock", metadata_client=fake_metadata).collect(config)
+def test_uv_lock_fetches_metadata_through_the_client(locks, lock_config, fake_metadata):
+    inv = UvLockSource(locks / "small-uv" / "uv.lock", metadata_client=fake_metadata).collect(lock_config)
     assert isinstance(inv.by_name()["requests"].metadata, CoreMetadata)
     assert ("requests", "2.32.3") in fake_metadata.calls
     # the lock's own file URLs are offered, so the index page can be skipped
     assert any(u.endswith("requests-2.32.3-py3-none-any.whl") for u in fake_metadata.files["requests"])
 
 
-def test_poetry_lock_small(locks, config):
-    inv = PoetryLockSource(locks / "small-poetry" / "poetry.lock", fetch_metadata=False).collect(config)
+def test_poetry_lock_small(locks, lock_config):
+    inv = PoetryLockSource(locks / "small-poetry" / "poetry.lock", fetch_metadata=False).collect(lock_config)
     assert names(inv) == SMALL
     by = inv.by_name()
     assert {e.target for e in by["requests"].requires} == {"certifi", "charset-normalizer", "idna", "urllib3"}
@@ -85,14 +85,14 @@ def test_poetry_lock_small(locks, config):
     assert by["requests"].origin.index_url == "https://pypi.org/simple"
 
 
-def test_poetry_lock_large(locks, config):
-    inv = PoetryLockSource(locks / "large-poetry" / "poetry.lock", fetch_metadata=False).collect(config)
+def test_poetry_lock_large(locks, lock_config):
+    inv = PoetryLockSource(locks / "large-poetry" / "poetry.lock", fetch_metadata=False).collect(lock_config)
     assert len(inv.distributions) >= 60
     assert {"transformers", "datasets", "tenacity"} <= {e.target for e in inv.root_requires}
 
 
-def test_pipfile_lock_small_computes_edges_from_metadata(locks, config, fake_metadata):
-    inv = PipfileLockSource(locks / "small-pipenv" / "Pipfile.lock", metadata_client=fake_metadata).collect(config)
+def test_pipfile_lock_small_computes_edges_from_metadata(locks, lock_config, fake_metadata):
+    inv = PipfileLockSource(locks / "small-pipenv" / "Pipfile.lock", metadata_client=fake_metadata).collect(lock_config)
     assert names(inv) == SMALL
     assert ("requests", "urllib3") in edges(inv) and ("rich", "markdown-it-py") in edges(inv)
     # root requirements come from the Pipfile next to the lock
@@ -102,26 +102,26 @@ def test_pipfile_lock_small_computes_edges_from_metadata(locks, config, fake_met
     assert str(colorama.metadata) == "unknown (version not pinned in the lockfile)"
 
 
-def test_pipfile_lock_large_without_network(locks, config):
-    inv = PipfileLockSource(locks / "large-pipenv" / "Pipfile.lock", fetch_metadata=False).collect(config)
+def test_pipfile_lock_large_without_network(locks, lock_config):
+    inv = PipfileLockSource(locks / "large-pipenv" / "Pipfile.lock", fetch_metadata=False).collect(lock_config)
     assert len(inv.distributions) >= 60
     assert all(d.hashes for d in inv.distributions if d.version)
 
 
-def test_pylock_from_uv_export_computes_edges(locks, config, fake_metadata):
-    inv = PylockSource(locks / "small-uv" / "pylock.toml", metadata_client=fake_metadata).collect(config)
+def test_pylock_from_uv_export_computes_edges(locks, lock_config, fake_metadata):
+    inv = PylockSource(locks / "small-uv" / "pylock.toml", metadata_client=fake_metadata).collect(lock_config)
     assert names(inv) == SMALL
     assert {e.target for e in inv.root_requires} == {"click", "pytest", "requests", "rich"}
     assert ("click", "colorama") in edges(inv)  # kept: universal lock, edge from the win32 pass
     assert inv.by_name()["certifi"].origin.line is not None
 
 
-def test_pylock_from_uv_pip_compile(locks, config):
-    inv = PylockSource(locks / "small-uv" / "pylock.compile.toml", fetch_metadata=False).collect(config)
+def test_pylock_from_uv_pip_compile(locks, lock_config):
+    inv = PylockSource(locks / "small-uv" / "pylock.compile.toml", fetch_metadata=False).collect(lock_config)
     assert {"requests", "rich", "click"} <= names(inv)
 
 
-def test_pylock_recorded_dependencies(tmp_path, config):
+def test_pylock_recorded_dependencies(tmp_path, lock_config):
     lock = tmp_path / "pylock.toml"
     lock.write_text(
         'lock-version = "1.0"\ncreated-by = "hand"\n\n'
@@ -129,18 +129,18 @@ def test_pylock_recorded_dependencies(tmp_path, config):
         '[[packages]]\nname = "b"\nversion = "2.0"\n\n'
         '[[packages]]\nname = "c"\nversion = "3.0"\nmarker = "sys_platform == \'win32\'"\n'
     )
-    inv = PylockSource(lock, fetch_metadata=False).collect(config)
+    inv = PylockSource(lock, fetch_metadata=False).collect(lock_config)
     assert edges(inv) == {("a", "b")}
     assert {e.target for e in inv.root_requires} == {"a", "c"}
-    inv = PylockSource(lock, fetch_metadata=False, all_platforms=False).collect(config)
+    inv = PylockSource(lock, fetch_metadata=False, all_platforms=False).collect(lock_config)
     assert names(inv) == {"a", "b"}
 
 
-def test_pylock_rejects_future_major_version(tmp_path, config):
+def test_pylock_rejects_future_major_version(tmp_path, lock_config):
     lock = tmp_path / "pylock.toml"
     lock.write_text('lock-version = "2.0"\n[[packages]]\nname = "a"\n')
     with pytest.raises(InputError, match="lock-version"):
-        PylockSource(lock, fetch_metadata=False).collect(config)
+        PylockSource(lock, fetch_metadata=False).collect(lock_config)
 
 
 @pytest.mark.parametrize(
@@ -157,10 +157,10 @@ def test_pylock_rejects_future_major_version(tmp_path, config):
         ("binary.uv.lock", None),
     ],
 )
-def test_broken_lockfiles_name_file_and_line(locks, config, name, line):
+def test_broken_lockfiles_name_file_and_line(locks, lock_config, name, line):
     path = locks / "broken" / name
     with pytest.raises(InputError) as info:
-        open_source(path, fetch_metadata=False).collect(config)
+        open_source(path, fetch_metadata=False).collect(lock_config)
     err = info.value
     assert err.file == str(path) and err.line == line
     assert err.exit_code == ExitCode.USAGE
@@ -168,15 +168,15 @@ def test_broken_lockfiles_name_file_and_line(locks, config, name, line):
     assert "\n" not in str(err)
 
 
-def test_wrong_shape_is_an_input_error(tmp_path, config):
+def test_wrong_shape_is_an_input_error(tmp_path, lock_config):
     lock = tmp_path / "uv.lock"
     lock.write_text('version = 1\n[[package]]\nname = "a"\nversion = 3\n')
     with pytest.raises(InputError, match="'version' must be a string") as info:
-        UvLockSource(lock, fetch_metadata=False).collect(config)
+        UvLockSource(lock, fetch_metadata=False).collect(lock_config)
     assert info.value.line == 3
 
 
-def test_git_text_is_used_instead_of_the_file(locks, config, tmp_path):
+def test_git_text_is_used_instead_of_the_file(locks, lock_config, tmp_path):
     text = (locks / "small-uv" / "uv.lock").read_text()
-    inv = open_source(tmp_path / "uv.lock", text=text, fetch_metadata=False).collect(config)
+    inv = open_source(tmp_path / "uv.lock", text=text, fetch_metadata=False).collect(lock_config)
     assert names(inv) == SMALL
