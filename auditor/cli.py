@@ -258,22 +258,31 @@ def diff(
     from auditor.report.write import write_atomic
 
     try:
-        if len(paths) != (1 if git_base else 2):
-            raise InputError("give BASE HEAD, or --git-base REV PATH")
+        if (len(paths) < 1 if git_base else len(paths) != 2) or (len(paths) > 1 and git_base and output_format != DiffFormat.markdown):
+            raise InputError("give BASE HEAD, or --git-base REV PATH (several PATHs only with --format markdown)")
         config = make_config(
             cache_dir=cache_dir, no_cache=no_cache, offline=offline, python_version=python_version,
             platform=platform, concurrency=concurrency, weights=None, verbose=verbose,
             index_url=index_url, pypi_url=pypi_url,
         )
         rules = load_policy(policy)
-        base, head = gate.open_sides(None if git_base else str(paths[0]), str(paths[-1]), git_base, input_format,
-                                     all_platforms=not target_only)
+        pairs = [(None, str(p)) for p in paths] if git_base else [(str(paths[0]), str(paths[1]))]
+        outcomes = []
         with RichProgress(verbose) as progress:
-            outcome = gate.run_gate(config, base, head, rules, fail_on_unknown, progress)
+            for base_path, head_path in pairs:
+                base, head = gate.open_sides(base_path, head_path, git_base, input_format, all_platforms=not target_only)
+                outcomes.append(gate.run_gate(config, base, head, rules, fail_on_unknown, progress))
+
+        def render(out) -> None:
+            for i, outcome in enumerate(outcomes):
+                if i:
+                    out.write("\n")
+                gate.write_report(output_format.value, out, outcome)
+
         if output is None:
-            gate.write_report(output_format.value, sys.stdout, outcome)
+            render(sys.stdout)
         else:
-            write_atomic(output, lambda out: gate.write_report(output_format.value, out, outcome))
+            write_atomic(output, render)
     except AuditorError as exc:
         raise fail(exc) from exc
     except KeyboardInterrupt:
@@ -283,7 +292,7 @@ def diff(
             traceback.print_exc()
         typer.echo(f"auditor: internal error: {type(exc).__name__}: {exc}", err=True)
         raise typer.Exit(int(ExitCode.INTERNAL))
-    raise typer.Exit(int(outcome.exit_code))
+    raise typer.Exit(int(gate.worst([o.exit_code for o in outcomes])))
 
 
 def _emit(result, fmt: str, output: Optional[Path], limit: int) -> None:

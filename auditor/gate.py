@@ -63,6 +63,10 @@ def _git(args: list[str], cwd: Path) -> bytes:
     return proc.stdout
 
 
+class NotAtRevision(InputError):
+    """The file does not exist at the git revision (a lockfile the change adds)."""
+
+
 def git_show(rev: str, path: str | Path) -> str:
     """The content of *path* at git revision *rev* (``git show REV:./PATH``).
 
@@ -72,8 +76,9 @@ def git_show(rev: str, path: str | Path) -> str:
             inside a git work tree.
 
     Raises:
-        InputError: not in a git repository, unknown revision, the file
-            does not exist at *rev*, or it is not UTF-8.
+        NotAtRevision: the file does not exist at *rev*.
+        InputError: not in a git repository, unknown revision, or the
+            content is not UTF-8.
     """
     p = Path(path)
     if rev.startswith("-"):
@@ -81,7 +86,12 @@ def git_show(rev: str, path: str | Path) -> str:
     directory = (p.parent if str(p.parent) else Path(".")).resolve()
     if not directory.is_dir():
         raise InputError(f"no such directory: {directory}", str(path))
-    data = _git(["show", f"{rev}:./{p.name}"], directory)
+    try:
+        data = _git(["show", f"{rev}:./{p.name}"], directory)
+    except InputError as exc:
+        if "exists on disk, but not in" in str(exc) or "does not exist in" in str(exc):
+            raise NotAtRevision(f"{path} does not exist at {rev}", str(path)) from exc
+        raise
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -109,6 +119,22 @@ def git_archive(rev: str, path: str | Path, into: Path) -> Path:
 # --------------------------------------------------------------------------
 # Sides, audits, the gate
 # --------------------------------------------------------------------------
+
+
+class EmptySource(Source):
+    """The base side when the file does not exist at the base revision: nothing installed."""
+
+    name = "empty"
+
+    def __init__(self, label: str):
+        self.label = label
+
+    def collect(self, config: Config):
+        """An empty :class:`~auditor.models.Inventory`."""
+        from auditor.models import Inventory
+
+        t = config.target
+        return Inventory(self.label, "lockfile", (), (), t, t.python_full_version or f"{t.python_version}.0", "none")
 
 
 @dataclass
@@ -146,15 +172,19 @@ def open_sides(base: str | None, head: str, git_base: str | None = None, input_f
     fmt = input_format or detect(head_path)
     head_side = Side(str(head), open_source(head_path, fmt, **options))
     if git_base:
+        label = f"{head}@{git_base}"
         if fmt in TEXT_CAPABLE:
-            text = git_show(git_base, head_path)
-            return Side(f"{head}@{git_base}", open_source(head_path, fmt, text=text, **options)), head_side
+            try:
+                text = git_show(git_base, head_path)
+            except NotAtRevision:  # the change adds this file: everything in it is new
+                return Side(label + " (absent)", EmptySource(label)), head_side
+            return Side(label, open_source(head_path, fmt, text=text, **options)), head_side
         tmp = tempfile.TemporaryDirectory(prefix="auditor-base-")
         where = git_archive(git_base, head_path, Path(tmp.name))
         if not where.is_file():
             tmp.cleanup()
-            raise InputError(f"{head} does not exist at {git_base}", str(head))
-        return Side(f"{head}@{git_base}", open_source(where, fmt, **options), tmp), head_side
+            return Side(label + " (absent)", EmptySource(label)), head_side
+        return Side(label, open_source(where, fmt, **options), tmp), head_side
     if base is None:
         raise InputError("auditor diff needs BASE and HEAD files, or --git-base REV PATH")
     if not Path(base).is_file():
@@ -211,6 +241,14 @@ def run_gate(config: Config, base: Side, head: Side, policy: Policy | None = Non
     diff = diff_audits(before, after)
     result = evaluate(policy or load_policy(), diff)
     return GateOutcome(diff, result, result.exit_code(fail_on_unknown))
+
+
+def worst(codes: list[ExitCode]) -> ExitCode:
+    """The exit code of several diffs: a failure beats incomplete beats pass."""
+    for code in (ExitCode.POLICY_FAILURE, ExitCode.INCOMPLETE):
+        if code in codes:
+            return code
+    return ExitCode.OK
 
 
 def write_report(fmt: str, stream: IO[str], outcome: GateOutcome, base_dir: str | None = None) -> None:

@@ -126,3 +126,32 @@ def test_usage_and_input_errors(sides, tmp_path):
     broken = Path(__file__).resolve().parent / "fixtures" / "lockfiles" / "broken" / "truncated.uv.lock"
     res = runner.invoke(app, ["diff", base, str(broken), *args])
     assert res.exit_code == 2 and "truncated.uv.lock:56: invalid TOML" in res.output
+
+
+def test_git_base_in_a_real_repository(sides, tmp_path, monkeypatch):
+    import shutil
+    import subprocess
+
+    base, head, args = sides
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.org", "PATH": "/usr/bin:/bin:/usr/local/bin", "HOME": str(repo)}
+
+    def git(*a):
+        subprocess.run(["git", *a], cwd=repo, check=True, capture_output=True, env=env)
+
+    git("init", "-q", "-b", "main")
+    shutil.copy(base, repo / "uv.lock")
+    git("add", "uv.lock")
+    git("commit", "-q", "-m", "base")
+    shutil.copy(head, repo / "uv.lock")
+    (repo / "tools").mkdir()
+    shutil.copy(base, repo / "tools" / "uv.lock")  # a lockfile the change adds
+    monkeypatch.chdir(repo)
+    res = runner.invoke(app, ["diff", "--git-base", "HEAD", "uv.lock", "tools/uv.lock", *args])
+    assert res.exit_code == 1, res.output
+    assert "<sub>uv.lock&#64;HEAD → uv.lock" in res.stdout  # labels are escaped like any string
+    assert "<sub>tools/uv.lock&#64;HEAD \\(absent\\) → tools/uv.lock" in res.stdout
+    res = runner.invoke(app, ["diff", "--git-base", "HEAD", "uv.lock", "tools/uv.lock", *args, "-f", "sarif"])
+    assert res.exit_code == 2  # one SARIF document per run: several PATHs only for markdown

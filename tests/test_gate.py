@@ -94,3 +94,14 @@ def test_missing_files(tmp_path):
         open_sides(str(tmp_path / "a.lock"), str(LOCKS / "small-uv" / "uv.lock"))
     with pytest.raises(InputError, match="BASE and HEAD"):
         open_sides(None, str(LOCKS / "small-uv" / "uv.lock"))
+
+
+def test_file_added_by_the_change_has_an_empty_base(repo, monkeypatch):
+    monkeypatch.chdir(repo)
+    (repo / "new").mkdir()
+    shutil.copy(LOCKS / "small-uv" / "uv.lock", repo / "new" / "uv.lock")
+    base, head = open_sides(None, "new/uv.lock", git_base="HEAD", fetch_metadata=False)
+    assert base.label.endswith("(absent)")
+    monkeypatch.setitem(__import__("sys").modules, "auditor.pipeline", None)
+    outcome = run_gate(Config(offline=True), base, head, policy=parse_policy("rules: {}"))
+    assert len(outcome.diff.of_kind("added")) == 15 and outcome.diff.totals_before.packages == 0
