@@ -117,7 +117,7 @@ def main() -> None:
           f"{HEAD.relative_to(ROOT)} ({outcome.diff.totals_after.packages} packages): "
           f"{len(outcome.diff.changes)} changes, verdict {outcome.result.verdict.value}")
     print(f"{'measure':<18} {'median':>9}   (runs: {args.runs})")
-    print(f"{'cli (cold fill)':<18} {fill:>8.2f}s   (one run; network)")
+    print(f"{'cli (first run)':<18} {fill:>8.2f}s   (one run; fills the cache, network when empty)")
     print(f"{'cli (warm)':<18} {cli:>8.2f}s")
     print(f"{'import':<18} {imp:>8.2f}s")
     print(f"{'in-process gate':<18} {gate_t:>8.2f}s")

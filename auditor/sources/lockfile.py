@@ -346,62 +346,45 @@ def _preferred(urls: Sequence[str], target: TargetEnvironment, keep: int = 2) ->
 
 
 class MetadataMemo:
-    """A persistent memo of core metadata by ``name==version`` (SQLite in ``Config.cache_dir``).
+    """Core metadata by ``name==version`` in the persistent :class:`~auditor.net.memo.FactMemo`.
 
     A released distribution's core metadata never changes, so once parsed it
-    is kept; a warm lockfile read then skips the index pages and metadata
-    files (and their parsing) entirely.  Only successful lookups are kept.
-    Disabled (``open`` returns None) with ``Config.use_cache=False``.
+    is kept without expiry; a warm lockfile read then skips the index pages
+    and metadata files (and their parsing).  Only successful lookups are kept.
     """
 
-    FILE = "core-metadata-v1.sqlite"
+    NS = "core-metadata"
 
-    def __init__(self, path: Path):
-        import sqlite3
-        import threading
-
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
-        self._db.execute("CREATE TABLE IF NOT EXISTS metadata (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    def __init__(self, memo):
+        self.memo = memo
 
     @classmethod
     def open(cls, config: Config) -> "MetadataMemo | None":
-        """The memo for *config*, or None when caching is off or the directory is unusable."""
-        if not config.use_cache:
-            return None
-        try:
-            Path(config.cache_dir).mkdir(parents=True, exist_ok=True)
-            return cls(Path(config.cache_dir) / cls.FILE)
-        except Exception:  # noqa: BLE001 - a memo is an optimization, never an error
-            return None
+        """The memo for *config*, or None when caching is off."""
+        from auditor.net.memo import FactMemo
+
+        memo = FactMemo.open(config)
+        return cls(memo) if memo is not None else None
 
     def get(self, name: str, version: str) -> CoreMetadata | None:
-        import json
-
-        with self._lock:
-            row = self._db.execute("SELECT value FROM metadata WHERE key = ?", (f"{name}=={version}",)).fetchone()
-        if row is None:
+        raw = self.memo.get(self.NS, f"{name}=={version}")
+        if not isinstance(raw, dict):
             return None
         try:
-            raw = json.loads(row[0])
             raw["project_urls"] = tuple(tuple(x) for x in raw.get("project_urls") or ())
             for key in ("requires_dist", "provides_extra"):
                 raw[key] = tuple(raw.get(key) or ())
             return CoreMetadata(**raw)
-        except (ValueError, TypeError):
+        except (TypeError, ValueError):
             return None
 
     def put(self, name: str, version: str, meta: CoreMetadata) -> None:
-        import json
         from dataclasses import asdict
 
-        with self._lock:
-            self._db.execute("INSERT OR REPLACE INTO metadata VALUES (?, ?)", (f"{name}=={version}", json.dumps(asdict(meta))))
-            self._db.commit()
+        self.memo.put(self.NS, f"{name}=={version}", asdict(meta))
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        self.memo.close()
 
 
 def link_computed(
