@@ -126,6 +126,17 @@ def detect(path: str | Path, text: str | None = None) -> str:
     return detect_content(text)
 
 
+def _accepted(cls: type, options: dict[str, Any]) -> dict[str, Any]:
+    """The *options* that ``cls.__init__`` accepts (lockfile-only options such
+    as ``all_platforms`` are dropped for the requirements source)."""
+    import inspect
+
+    params = inspect.signature(cls.__init__).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return dict(options)
+    return {k: v for k, v in options.items() if k in params}
+
+
 def environment_source(python: str | None = None) -> Source:
     """``auditor.sources.environment.EnvironmentSource(python)`` (imported lazily)."""
     from auditor.sources.environment import EnvironmentSource
@@ -142,8 +153,8 @@ def open_source(path: str | Path, input_format: str | None = None, text: str | N
         text: the file's content, when it does not come from *path* on disk
             (``auditor diff --git-base`` passes ``git show REV:PATH``); only
             for :data:`TEXT_CAPABLE` formats.
-        **options: passed to the source class (e.g. ``all_platforms=False``,
-            ``fetch_metadata=False``).
+        **options: passed to the source class when its constructor accepts
+            them (e.g. ``all_platforms=False``, ``fetch_metadata=False``).
 
     Raises:
         InputError: the file does not exist or is a directory (when *text*
@@ -158,6 +169,7 @@ def open_source(path: str | Path, input_format: str | None = None, text: str | N
             raise InputError("is a directory; give a requirements file or a lockfile", file=str(p))
     fmt = input_format or detect(path, text)
     cls = source_class(fmt)
+    options = _accepted(cls, options)
     if text is not None:
         if fmt not in TEXT_CAPABLE:
             raise InputError(f"input format {fmt!r} cannot be read from a git revision", str(path))

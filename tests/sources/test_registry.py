@@ -56,3 +56,15 @@ def test_every_registered_lockfile_class_is_named_kind_source():
         cls = source_class(fmt)
         assert cls.__name__.endswith("Source") and cls.name == fmt
     assert set(SOURCES) >= {"requirements", "uv.lock", "pylock.toml", "poetry.lock", "Pipfile.lock", "pyproject.toml"}
+
+
+def test_options_a_source_does_not_take_are_dropped(locks, monkeypatch):
+    class Plain:
+        name = "plain"
+
+        def __init__(self, path):
+            self.path = path
+
+    monkeypatch.setattr("auditor.sources.registry.source_class", lambda fmt: Plain)
+    src = open_source(locks / "small-uv" / "requirements-hashes.txt", "requirements", all_platforms=False)
+    assert isinstance(src, Plain)
