@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Mapping
 
 from packaging.version import InvalidVersion, Version
 
@@ -661,13 +661,3 @@ def diff_audits(base: Any, head: Any, now: dt.datetime | None = None) -> AuditDi
             for n, node in sorted(h.nodes.items())
         ),
     )
-
-
-def changed_names(diff: AuditDiff) -> Iterable[str]:
-    """Names of added or changed packages on the head side."""
-    return (d.name for d in diff.deltas)
-
-
-def sequence(value: Sequence[str] | Unknown) -> Sequence[str]:
-    """*value*, or ``()`` when Unknown (for counting in reports)."""
-    return () if isinstance(value, Unknown) else value

@@ -12,7 +12,7 @@ import pytest
 
 from auditor.config import Config
 from auditor.errors import InputError
-from auditor.gate import audit, git_show, open_sides, write_report, run_gate
+from auditor.gate import git_show, open_sides, run_gate, write_report
 from auditor.policy import parse_policy
 
 LOCKS = Path(__file__).resolve().parent / "fixtures" / "lockfiles"

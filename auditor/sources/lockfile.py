@@ -450,15 +450,3 @@ def inventory(
         interpreter_version=t.python_full_version or f"{t.python_version}.0",
         resolver=resolver,
     )
-
-
-def as_str(value: Any, what: str, path: Path, line: int | None = None) -> str:
-    """*value* if it is a string, else :class:`InputError` naming *what*."""
-    if not isinstance(value, str):
-        raise InputError(f"{what} must be a string, got {type(value).__name__}", str(path), line)
-    return value
-
-
-def is_metadata_known(d: Distribution) -> bool:
-    """True when *d* carries real core metadata."""
-    return isinstance(d.metadata, CoreMetadata)

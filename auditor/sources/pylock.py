@@ -140,7 +140,7 @@ class PylockSource(Source):
             packages[name] = LockedPackage(dist=dist, deps=deps, files=_file_urls(table))
         if recorded:
             required = {d.target for pkg in packages.values() for d in pkg.deps or []}
-            root = [Dep(n, n, marker=packages_marker(chosen, n)) for n in sorted(packages) if n not in required]
+            root = [Dep(n, n, marker=_marker_of(chosen, n)) for n in sorted(packages) if n not in required]
             root_edges, linked, _reached = link_recorded(root, packages, config.target, True)
             dists = list(linked.values())
             if self.fetch_metadata:
@@ -153,7 +153,7 @@ class PylockSource(Source):
         return inventory(p, "lockfile", root_edges, dists, config, resolver=f"pylock.toml ({doc.get('created-by', 'unknown tool')})")
 
 
-def packages_marker(chosen: dict[str, tuple[dict[str, Any], int | None, bool]], name: str) -> str | None:
+def _marker_of(chosen: dict[str, tuple[dict[str, Any], int | None, bool]], name: str) -> str | None:
     """The ``marker`` of the chosen entry for *name*."""
     m = chosen[name][0].get("marker")
     return m if isinstance(m, str) else None
