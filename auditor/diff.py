@@ -155,6 +155,8 @@ class PackageDelta:
             that the base version did not have (Unknown when not collected).
         uploaded: ISO-8601 upload time of the head version, or Unknown.
         age_days: days between *uploaded* and the diff's reference time, or Unknown.
+        project_age_days: days since the project's first upload to PyPI (a
+            brand-new project is a typosquatting signal), or Unknown.
     """
 
     name: str
@@ -176,6 +178,7 @@ class PackageDelta:
     vulnerabilities_added: tuple[Vulnerability, ...] | Unknown = ()
     uploaded: str | Unknown = field(default_factory=lambda: Unknown("not collected", fault=False))
     age_days: float | Unknown = field(default_factory=lambda: Unknown("not collected", fault=False))
+    project_age_days: float | Unknown = field(default_factory=lambda: Unknown("not collected", fault=False))
 
     @property
     def weak_mapping(self) -> bool:
@@ -429,6 +432,13 @@ def _uploaded(node: PackageNode) -> str | Unknown:
     return Unknown(f"no upload time for {version} in the PyPI JSON API", fault=True)
 
 
+def _first_upload(node: PackageNode) -> str | Unknown:
+    project = node.project
+    if isinstance(project, Unknown):
+        return project
+    return project.first_upload or Unknown("no release uploads in the PyPI JSON API", fault=True)
+
+
 def _age_days(uploaded: str | Unknown, now: dt.datetime) -> float | Unknown:
     if isinstance(uploaded, Unknown):
         return uploaded
@@ -621,6 +631,7 @@ def diff_audits(base: Any, head: Any, now: dt.datetime | None = None) -> AuditDi
             vulnerabilities_added=vulns,
             uploaded=uploaded,
             age_days=_age_days(uploaded, now),
+            project_age_days=_age_days(_first_upload(hn), now),
         )
         deltas.append(delta)
         for what, value in (("maintainers", maint), ("upload time", uploaded), ("vulnerabilities", vulns),

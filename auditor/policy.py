@@ -58,7 +58,7 @@ class Rule:
 
 RULES: dict[str, Rule] = {
     r.id: r
-    for r in (
+    for r in sorted((
         Rule("POL001", "max-people-increase", "max_people_increase",
              "The change adds more people who can change the code the project runs than allowed.",
              "Prefer dependencies already in the tree, or raise the limit deliberately in the policy."),
@@ -77,11 +77,14 @@ RULES: dict[str, Rule] = {
         Rule("POL006", "min-release-age", "min_release_age_days",
              "A new or changed version was published too recently.",
              "Wait until the release has aged, or pin the previous version."),
+        Rule("POL009", "min-project-age", "min_project_age_days",
+             "A new package's project was first published on PyPI too recently.",
+             "Brand-new projects are where typosquats live: check the name, the author and the source."),
         Rule("POL007", "deny", "deny", "A denied package (or version) is in the dependency tree.",
              "Remove the package or move to an allowed version."),
         Rule("POL008", "expired-exception", "exceptions", "A policy exception has expired.",
              "Renew the exception with a new date and reason, or remove it.", level="warning"),
-    )
+    ), key=lambda r: r.id)
 }
 
 _CONFIDENCES = [c.value for c in Confidence if c is not Confidence.NONE]
@@ -96,6 +99,7 @@ _RULE_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "forbid_single_maintainer": ((bool,), "true or false"),
     "max_vulnerability_severity": ((str,), f"one of {', '.join(_SEVERITIES)} or null"),
     "min_release_age_days": ((int, float), "a non-negative number of days or null"),
+    "min_project_age_days": ((int, float), "a non-negative number of days or null"),
 }
 _TOP_KEYS = ("version", "rules", "allow", "deny", "exceptions")
 _EXCEPTION_KEYS = ("package", "rules", "reason", "expires")
@@ -133,6 +137,7 @@ class Policy:
         forbid_single_maintainer: single-maintainer rule.
         max_vulnerability_severity: highest severity tolerated.
         min_release_age_days: minimum age of new versions.
+        min_project_age_days: minimum age of new packages' projects.
         allow / deny: package names (deny also takes PEP 508 requirement strings).
         exceptions: per-package waivers.
     """
@@ -145,6 +150,7 @@ class Policy:
     forbid_single_maintainer: bool = False
     max_vulnerability_severity: Severity | None = None
     min_release_age_days: float | None = None
+    min_project_age_days: float | None = None
     allow: frozenset[str] = frozenset()
     deny: tuple[str, ...] = ()
     exceptions: tuple[PolicyException, ...] = ()
@@ -489,6 +495,14 @@ def evaluate(policy: Policy, diff: AuditDiff, today: dt.date | None = None) -> P
             elif age < policy.min_release_age_days:
                 add("POL006", delta, f"{delta.name} {delta.change.after} was published {age:g} day(s) ago "
                                      f"(policy: at least {policy.min_release_age_days:g})")
+
+        if policy.min_project_age_days is not None and added:
+            page = delta.project_age_days
+            if isinstance(page, Unknown):
+                unknown("POL009", delta, page)
+            elif page < policy.min_project_age_days:
+                add("POL009", delta, f"{delta.name}: the project was first published {page:g} day(s) ago "
+                                     f"(policy: at least {policy.min_project_age_days:g})")
 
     if policy.deny:
         versions = _head_versions(diff)

@@ -35,7 +35,8 @@ def node(name, version, *, maintainers=("alice",), org=None, repo="auto", confid
     else:
         own = Unknown("PyPI JSON API returned no 'ownership' object") if maintainers is None else Ownership(
             org, tuple(Maintainer(m, "Owner") for m in maintainers))
-        proj = PyPIProject(name=name, ownership=own, version_uploads={version: uploaded} if uploaded else {})
+        proj = PyPIProject(name=name, ownership=own, version_uploads={version: uploaded} if uploaded else {},
+                           first_upload=uploaded)
     dist = Distribution(
         name=name, version=version, metadata=Unknown("not needed", fault=False),
         requires=tuple(DependencyEdge(target=t, requirement=t) for t in requires),

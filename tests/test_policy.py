@@ -78,6 +78,12 @@ def test_people_and_maintainer_growth():
                     today=TODAY).verdict is Verdict.PASS
 
 
+def test_project_age():
+    h = view("h", node("typo", "0.1", maintainers=("x", "y"), uploaded="2025-05-30T00:00:00Z"))
+    result = evaluate(parse_policy("rules: {min_project_age_days: 14}"), diff_audits(view("b"), h, now=NOW), today=TODAY)
+    assert [v.rule for v in result.failing] == ["POL009"] and "2 day(s) ago" in result.failing[0].message
+
+
 def test_vulnerability_severity_threshold():
     h = view("h", node("a", "2.0", maintainers=("x", "y"), signals={"vulnerabilities": [
         {"id": "GHSA-low", "severity": "low"}, {"id": "GHSA-crit", "severity": "critical"}, {"id": "PYSEC-norating"}]}))
@@ -115,4 +121,4 @@ def test_validation_errors_name_file_line_and_key(tmp_path, text, message, line)
 
 
 def test_rule_ids_are_stable():
-    assert list(RULES) == [f"POL00{i}" for i in range(1, 9)]
+    assert list(RULES) == [f"POL00{i}" for i in range(1, 10)]

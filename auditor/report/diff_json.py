@@ -18,7 +18,7 @@ breaking ones the major; documented in ``docs/diff.md``)::
                     "repository", "repository_before", "confidence", "weak_mapping",
                     "new_repository", "contacts_added", "people_added",
                     "vulnerabilities_added": [{"id", "severity", "summary"}],
-                    "uploaded", "age_days"}],
+                    "uploaded", "age_days", "project_age_days"}],
       "new_maintainers": [str], "new_people": [str] | {"unknown": reason},
       "new_repositories": [str],
       "totals": {"before": {...}, "after": {...}},
@@ -92,6 +92,7 @@ def _package(d: PackageDelta) -> dict:
         "vulnerabilities_added": _v(d.vulnerabilities_added),
         "uploaded": _v(d.uploaded),
         "age_days": _v(d.age_days),
+        "project_age_days": _v(d.project_age_days),
     }
 
 

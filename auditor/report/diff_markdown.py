@@ -69,11 +69,14 @@ def _change(d: PackageDelta) -> str:
     return f"{md(c.before)} → {md(c.after)} ({c.kind})"
 
 
-def flags(d: PackageDelta, young_days: float | None = None) -> list[str]:
+def flags(d: PackageDelta, young_days: float | None = None, young_project_days: float | None = None) -> list[str]:
     """Risk flags shown for a package (plain words, no metadata)."""
     out = []
     if d.change.kind == "added":
         out.append("new")
+        if (young_project_days is not None and not isinstance(d.project_age_days, Unknown)
+                and d.project_age_days < young_project_days):
+            out.append("new project")
     if not isinstance(d.maintainers_added, Unknown) and d.maintainers_added and d.change.kind != "added":
         out.append("new maintainers")
     single = d.single_maintainer
@@ -116,6 +119,9 @@ def write_diff_markdown(stream: IO[str], diff: AuditDiff, result=None, young_day
             policy's ``min_release_age_days``).
     """
     verdict = result.verdict.value if result is not None else None
+    young_project_days = None
+    if result is not None:
+        young_project_days = result.policy.min_project_age_days
     if young_days is None and result is not None:
         young_days = result.policy.min_release_age_days
     counts = {k: len(diff.of_kind(k)) for k in ("added", "removed", "upgraded", "downgraded", "changed")}
@@ -135,7 +141,7 @@ def write_diff_markdown(stream: IO[str], diff: AuditDiff, result=None, young_day
             by_pkg.setdefault(v.package or "", []).append(v)
     rows = []
     for d in diff.deltas:
-        f = flags(d, young_days)
+        f = flags(d, young_days, young_project_days)
         vs = by_pkg.get(d.name, [])
         if not f and not vs:
             continue

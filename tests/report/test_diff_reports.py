@@ -40,7 +40,7 @@ def test_markdown_verdict_table_and_details(result_and_diff):
     write_diff_markdown(out, d, r)
     text = out.getvalue()
     first = text.splitlines()[0]
-    assert first.startswith("❌ **auditor: policy failed**") and "3 violations" in first
+    assert first.startswith("❌ **auditor: policy failed**") and "4 violations" in first
     assert "| fresh | added 0.1 | mallory | none |" in text
     assert text.count("<details>") == text.count("</details>") >= 3
     assert "POL004" in text
@@ -72,7 +72,7 @@ def test_sarif_is_valid_and_points_at_the_lockfile_line(result_and_diff):
     jsonschema.validate(log, SCHEMA)
     run = log["runs"][0]
     ids = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
-    assert ids == ["POL001", "POL002", "POL003", "POL004", "POL005", "POL006", "POL007", "POL008"]
+    assert ids == [f"POL00{i}" for i in range(1, 10)]
     res = next(x for x in run["results"] if x["ruleId"] == "POL004")
     loc = res["locations"][0]["physicalLocation"]
     assert loc["artifactLocation"]["uri"] == "uv.lock" and loc["region"]["startLine"] == 42
@@ -121,4 +121,4 @@ def test_json_is_versioned_and_unknowns_are_explicit(result_and_diff):
     assert fresh["single_maintainer"] is True and fresh["line"] == 42
     assert doc["new_people"] == {"unknown": "history not collected"}
     assert doc["totals"]["after"]["maintainers"] == 5
-    assert {v["rule"] for v in doc["policy"]["violations"]} == {"POL003", "POL004", "POL006"}
+    assert {v["rule"] for v in doc["policy"]["violations"]} == {"POL003", "POL004", "POL006", "POL009"}
