@@ -147,6 +147,8 @@ def write_diff_markdown(stream: IO[str], diff: AuditDiff, result=None, young_day
             continue
         rules = ", ".join(sorted({(v.rule + (" (waived)" if v.waived_by else "")) for v in vs})) or "–"
         maint = _k(d.maintainers)
+        if isinstance(d.organization, str) and d.organization:
+            maint += f" (org: {md(d.organization)})"
         if not isinstance(d.maintainers_added, Unknown) and d.maintainers_added and d.change.kind != "added":
             maint += f" (new: {_k(d.maintainers_added)})"
         repo = md(d.repository) if d.repository else "none"
