@@ -217,6 +217,12 @@ class PoetryLockSource(Source):
                 deps=deps,
                 extra_deps=extras,
             )
+        for name, pkg in packages.items():
+            for dep in pkg.deps or []:
+                # a dependency without a marker applies everywhere, so Poetry must have locked it
+                require(dep.target in packages or dep.marker is not None,
+                        f"package {name!r} depends on {dep.target!r}, which the lock does not contain "
+                        "(truncated or hand-edited lockfile?)", p, pkg.dist.origin.line)
         root = self._declared_root(packages) if self.text is None else None
         if root is None:
             root = _undepended_root(doc, packages)

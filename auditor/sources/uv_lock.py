@@ -103,6 +103,7 @@ class UvLockSource(Source):
         # Pick one version per name: forks are resolved for the target.
         chosen: dict[str, tuple[dict[str, Any], int | None]] = {}
         root_tables: list[dict[str, Any]] = []
+        root_lines: list[int | None] = []
         for table in doc.get("package", []):
             require(isinstance(table, dict) and isinstance(table.get("name"), str),
                     "[[package]] without a string 'name'", p)
@@ -113,6 +114,7 @@ class UvLockSource(Source):
             require(isinstance(source, dict), f"package {raw!r}: 'source' must be a table", p, line)
             if _is_project(source, members, name):
                 root_tables.append(table)
+                root_lines.append(line)
                 continue
             version = table.get("version")
             require(version is None or isinstance(version, str), f"package {raw!r}: 'version' must be a string", p, line)
@@ -145,6 +147,14 @@ class UvLockSource(Source):
                 files=_file_urls(table),
             )
 
+        project_names = {str(canonicalize_name(t["name"])) for t in root_tables}
+        for name, pkg in packages.items():
+            deps = list(pkg.deps or []) + [d for ds in pkg.extra_deps.values() for d in ds]
+            for dep in deps:
+                require(dep.target in packages or dep.target in project_names,
+                        f"package {name!r} depends on {dep.target!r}, which the lock does not contain "
+                        "(truncated or hand-edited lockfile?)", p, pkg.dist.origin.line)
+
         root: list[Dep] = []
         for table in root_tables:
             specs = {
@@ -159,6 +169,10 @@ class UvLockSource(Source):
             for group, deps in sorted((table.get("dev-dependencies") or {}).items()):
                 if self.groups is None or group in self.groups:
                     root.extend(self._dep(d, p, None, kind=f"group:{group}") for d in deps)
+        for dep in root:
+            require(dep.target in packages or dep.target in project_names,
+                    f"the project depends on {dep.target!r}, which the lock does not contain "
+                    "(truncated or hand-edited lockfile?)", p, root_lines[0] if root_lines else None)
         if not root_tables:  # a lock without the project (e.g. a script lock): every package is a root
             required = {d.target for pkg in packages.values() for d in pkg.deps or []}
             root = [Dep(n, n) for n in sorted(packages) if n not in required]

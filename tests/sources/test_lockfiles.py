@@ -168,6 +168,23 @@ def test_broken_lockfiles_name_file_and_line(locks, lock_config, name, line):
     assert "\n" not in str(err)
 
 
+def test_lock_cut_at_a_table_boundary_is_detected(locks, lock_config):
+    # valid TOML, but the project's dependencies are not locked any more
+    path = locks / "broken" / "cut-at-table.uv.lock"
+    with pytest.raises(InputError, match="depends on 'requests', which the lock does not contain") as info:
+        UvLockSource(path, fetch_metadata=False).collect(lock_config)
+    assert path.read_text().splitlines()[info.value.line - 1] == 'name = "small-app"'
+
+
+def test_poetry_lock_missing_dependency(tmp_path, lock_config):
+    lock = tmp_path / "poetry.lock"
+    lock.write_text('[[package]]\nname = "a"\nversion = "1"\n\n[package.dependencies]\nb = ">=1"\n\n'
+                    '[metadata]\nlock-version = "2.1"\n')
+    with pytest.raises(InputError, match="'a' depends on 'b'") as info:
+        PoetryLockSource(lock, fetch_metadata=False).collect(lock_config)
+    assert info.value.line == 2
+
+
 def test_wrong_shape_is_an_input_error(tmp_path, lock_config):
     lock = tmp_path / "uv.lock"
     lock.write_text('version = 1\n[[package]]\nname = "a"\nversion = 3\n')
