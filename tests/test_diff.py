@@ -106,3 +106,47 @@ def test_real_lockfiles_without_collection():
     assert ("transformers", "4.49.0", "4.56.0") in [(c.name, c.before, c.after) for c in d.of_kind("upgraded")]
     assert (ROOT, "tenacity") in [(e.source, e.target) for e in d.edges_added]
     assert d.totals_before.packages == 69 and d.totals_after.packages == 72
+
+
+def test_signal_models_of_the_history_and_vulnerability_collectors():
+    """Shapes of auditor.models.RepositoryHistory (people: Person with a resolved id)
+    and VulnerabilityReport (advisories with id, aliases, severity or None)."""
+    from dataclasses import dataclass
+
+    from auditor.models import Severity
+
+    @dataclass(frozen=True)
+    class Person:
+        id: str
+        names: tuple = ()
+        emails: tuple = ()
+
+    @dataclass(frozen=True)
+    class RepositoryHistory:
+        url: str
+        contributors: int
+        people: tuple
+
+    @dataclass(frozen=True)
+    class Advisory:
+        id: str
+        aliases: tuple = ()
+        summary: str = ""
+        severity: object = None
+
+    @dataclass(frozen=True)
+    class VulnerabilityReport:
+        version: str
+        advisories: tuple
+        service: str = "osv"
+
+    old = {"history": RepositoryHistory("u", 1, (Person("person:a"),)),
+           "vulnerabilities": VulnerabilityReport("1.0", (Advisory("PYSEC-1", ("CVE-1",)),))}
+    new = {"history": RepositoryHistory("u", 2, (Person("person:a"), Person("person:b"))),
+           "vulnerabilities": VulnerabilityReport("2.0", (Advisory("GHSA-1", ("CVE-1",), severity=Severity.HIGH),
+                                                          Advisory("GHSA-2", severity=None)))}
+    d = diff_audits(view("b", node("a", "1.0", signals=old)), view("h", node("a", "2.0", signals=new)), now=NOW)
+    delta = d.deltas[0]
+    assert delta.people_added == ("person:b",)
+    # GHSA-1 is the same advisory as PYSEC-1 (alias CVE-1): not new
+    assert [(v.id, str(v.severity)) for v in delta.vulnerabilities_added] == [("GHSA-2", "unknown (severity not rated)")]
