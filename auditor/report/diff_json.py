@@ -6,6 +6,7 @@ breaking ones the major; documented in ``docs/diff.md``)::
     {
       "schema_version": "1.0",
       "kind": "auditor-diff",
+      "tool": {"name": "auditor", "version": str},
       "base": str, "head": str, "reference_time": ISO-8601,
       "verdict": "pass" | "fail" | "incomplete" | null,   # null without a policy
       "exit_code": int | null,
@@ -39,6 +40,7 @@ import json
 from dataclasses import asdict
 from typing import IO, Any
 
+from auditor import __version__
 from auditor.diff import AuditDiff, PackageDelta, Totals, Vulnerability
 from auditor.models import Unknown
 
@@ -101,6 +103,7 @@ def diff_document(diff: AuditDiff, result=None, exit_code: int | None = None) ->
     doc: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "kind": "auditor-diff",
+        "tool": {"name": "auditor", "version": __version__},
         "base": diff.base,
         "head": diff.head,
         "reference_time": diff.reference_time,
