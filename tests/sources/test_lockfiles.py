@@ -197,3 +197,43 @@ def test_git_text_is_used_instead_of_the_file(locks, lock_config, tmp_path):
     text = (locks / "small-uv" / "uv.lock").read_text()
     inv = open_source(tmp_path / "uv.lock", text=text, fetch_metadata=False).collect(lock_config)
     assert names(inv) == SMALL
+
+
+FORKED = """version = 1
+revision = 3
+requires-python = ">=3.10"
+resolution-markers = ["python_full_version >= '3.12'", "python_full_version < '3.12'"]
+
+[[package]]
+name = "app"
+version = "0.1.0"
+source = { virtual = "." }
+dependencies = [
+    { name = "numpy", version = "1.26.4", source = { registry = "https://pypi.org/simple" }, marker = "python_full_version < '3.12'" },
+    { name = "numpy", version = "2.1.0", source = { registry = "https://pypi.org/simple" }, marker = "python_full_version >= '3.12'" },
+]
+
+[[package]]
+name = "numpy"
+version = "1.26.4"
+source = { registry = "https://pypi.org/simple" }
+resolution-markers = ["python_full_version < '3.12'"]
+
+[[package]]
+name = "numpy"
+version = "2.1.0"
+source = { registry = "https://pypi.org/simple" }
+resolution-markers = ["python_full_version >= '3.12'"]
+"""
+
+
+def test_uv_lock_forks_choose_the_version_for_the_target(tmp_path, lock_config):
+    lock = tmp_path / "uv.lock"
+    lock.write_text(FORKED)
+    inv = UvLockSource(lock, fetch_metadata=False).collect(lock_config)  # target 3.11 (TargetEnvironment default)
+    assert inv.by_name()["numpy"].version == "1.26.4"
+    assert inv.by_name()["numpy"].origin.line == 16
+    py312 = lock_config.with_changes(target=TargetEnvironment(python_version="3.12"))
+    inv = UvLockSource(lock, fetch_metadata=False).collect(py312)
+    assert inv.by_name()["numpy"].version == "2.1.0"
+    assert inv.by_name()["numpy"].origin.line == 21
