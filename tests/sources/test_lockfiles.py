@@ -236,4 +236,4 @@ def test_uv_lock_forks_choose_the_version_for_the_target(tmp_path, lock_config):
     py312 = lock_config.with_changes(target=TargetEnvironment(python_version="3.12"))
     inv = UvLockSource(lock, fetch_metadata=False).collect(py312)
     assert inv.by_name()["numpy"].version == "2.1.0"
-    assert inv.by_name()["numpy"].origin.line == 21
+    assert inv.by_name()["numpy"].origin.line == 22
