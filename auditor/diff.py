@@ -157,6 +157,9 @@ class PackageDelta:
         age_days: days between *uploaded* and the diff's reference time, or Unknown.
         project_age_days: days since the project's first upload to PyPI (a
             brand-new project is a typosquatting signal), or Unknown.
+        mapping_gap: when no repository is mapped *because* the data the
+            mapping reads (PyPI JSON, core metadata) could not be collected,
+            the Unknown saying why; ``None`` when the mapping had its data.
     """
 
     name: str
@@ -179,6 +182,7 @@ class PackageDelta:
     uploaded: str | Unknown = field(default_factory=lambda: Unknown("not collected", fault=False))
     age_days: float | Unknown = field(default_factory=lambda: Unknown("not collected", fault=False))
     project_age_days: float | Unknown = field(default_factory=lambda: Unknown("not collected", fault=False))
+    mapping_gap: Unknown | None = None
 
     @property
     def weak_mapping(self) -> bool:
@@ -432,6 +436,16 @@ def _uploaded(node: PackageNode) -> str | Unknown:
     return Unknown(f"no upload time for {version} in the PyPI JSON API", fault=True)
 
 
+def _mapping_gap(node: PackageNode) -> Unknown | None:
+    """Why the repository mapping lacked its inputs, when it found nothing."""
+    if node.mapping.repo is not None:
+        return None
+    for value in (node.project, node.distribution.metadata):
+        if isinstance(value, Unknown) and value.fault:
+            return value
+    return None
+
+
 def _first_upload(node: PackageNode) -> str | Unknown:
     project = node.project
     if isinstance(project, Unknown):
@@ -632,6 +646,7 @@ def diff_audits(base: Any, head: Any, now: dt.datetime | None = None) -> AuditDi
             uploaded=uploaded,
             age_days=_age_days(uploaded, now),
             project_age_days=_age_days(_first_upload(hn), now),
+            mapping_gap=_mapping_gap(hn),
         )
         deltas.append(delta)
         for what, value in (("maintainers", maint), ("upload time", uploaded), ("vulnerabilities", vulns),

@@ -467,7 +467,9 @@ def evaluate(policy: Policy, diff: AuditDiff, today: dt.date | None = None) -> P
             continue
         added = delta.change.kind == "added"
         if policy.require_source_repository and added:
-            if delta.repository is None:
+            if delta.repository is None and delta.mapping_gap is not None:
+                unknown("POL003", delta, delta.mapping_gap)
+            elif delta.repository is None:
                 add("POL003", delta, f"{delta.name} {delta.change.after or ''}: no public source repository is mapped".replace("  ", " "))
             elif delta.confidence != Confidence.VERIFIED and delta.confidence.rank > policy.min_repository_confidence.rank:
                 add("POL003", delta, f"{delta.name}: repository {delta.repository} is mapped only with "

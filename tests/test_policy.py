@@ -122,3 +122,11 @@ def test_validation_errors_name_file_line_and_key(tmp_path, text, message, line)
 
 def test_rule_ids_are_stable():
     assert list(RULES) == [f"POL00{i}" for i in range(1, 10)]
+
+
+def test_missing_repository_because_data_is_missing_is_undecided_not_a_violation():
+    h = view("h", node("x", "1.0", repo=None, project=None))
+    result = evaluate(parse_policy("rules: {require_source_repository: true}"), diff_audits(view("b"), h, now=NOW),
+                      today=TODAY)
+    assert result.verdict is Verdict.INCOMPLETE
+    assert [(u.rule, u.package) for u in result.undecided] == [("POL003", "x")]

@@ -84,7 +84,7 @@ def _package(d: PackageDelta) -> dict:
         "new_to_project": _v(d.new_to_project),
         "organization": _v(d.organization),
         "single_maintainer": _v(d.single_maintainer),
-        "repository": d.repository,
+        "repository": d.repository if d.repository or d.mapping_gap is None else _v(d.mapping_gap),
         "repository_before": d.repository_before,
         "confidence": d.confidence.value,
         "weak_mapping": d.weak_mapping,

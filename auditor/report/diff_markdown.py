@@ -82,7 +82,9 @@ def flags(d: PackageDelta, young_days: float | None = None, young_project_days: 
     single = d.single_maintainer
     if single is True and d.change.kind == "added":
         out.append("single maintainer")
-    if d.repository is None:
+    if d.repository is None and d.mapping_gap is not None:
+        out.append("repository unknown")
+    elif d.repository is None:
         out.append("no repository")
     elif d.weak_mapping:
         out.append("weak repository mapping")
@@ -151,7 +153,7 @@ def write_diff_markdown(stream: IO[str], diff: AuditDiff, result=None, young_day
             maint += f" (org: {md(d.organization)})"
         if not isinstance(d.maintainers_added, Unknown) and d.maintainers_added and d.change.kind != "added":
             maint += f" (new: {_k(d.maintainers_added)})"
-        repo = md(d.repository) if d.repository else "none"
+        repo = md(d.repository) if d.repository else ("unknown" if d.mapping_gap is not None else "none")
         rows.append((0 if any(not v.waived_by for v in vs) else 1, d.name,
                      f"| {_code(d.name)} | {_change(d)} | {maint} | {repo} | {', '.join(f) or '–'} | {rules} |"))
     rows.sort(key=lambda r: (r[0], r[1]))
