@@ -268,6 +268,9 @@ def diff(
         rules = load_policy(policy)
         pairs = [(None, str(p)) for p in paths] if git_base else [(str(paths[0]), str(paths[1]))]
         outcomes = []
+        import time
+
+        started = time.monotonic()
         with RichProgress(verbose) as progress:
             for base_path, head_path in pairs:
                 base, head = gate.open_sides(base_path, head_path, git_base, input_format, all_platforms=not target_only)
@@ -283,6 +286,8 @@ def diff(
             render(sys.stdout)
         else:
             write_atomic(output, render)
+        if verbose:
+            typer.echo(f"auditor: diff took {time.monotonic() - started:.2f} s", err=True)
     except AuditorError as exc:
         raise fail(exc) from exc
     except KeyboardInterrupt:

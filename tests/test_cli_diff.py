@@ -155,3 +155,27 @@ def test_git_base_in_a_real_repository(sides, tmp_path, monkeypatch):
     assert "<sub>tools/uv.lock&#64;HEAD \\(absent\\) → tools/uv.lock" in res.stdout
     res = runner.invoke(app, ["diff", "--git-base", "HEAD", "uv.lock", "tools/uv.lock", *args, "-f", "sarif"])
     assert res.exit_code == 2  # one SARIF document per run: several PATHs only for markdown
+
+
+def _pypi_reachable() -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("pypi.org", 443), timeout=3).close()
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.network
+def test_live_pypi_diff_of_real_locks(tmp_path):
+    if not _pypi_reachable():
+        pytest.skip("pypi.org unreachable")
+    locks = Path(__file__).resolve().parent / "fixtures" / "lockfiles"
+    res = runner.invoke(app, ["diff", str(locks / "small-uv" / "uv.lock"), str(locks / "small-uv-head" / "uv.lock"),
+                              "--cache-dir", str(tmp_path / "cache"), "-f", "json"])
+    assert res.exit_code in (1, 3), res.output
+    doc = json.loads(res.stdout)
+    assert {p["name"] for p in doc["packages"]} == {"python-slugify", "text-unidecode", "tomli"}
+    slugify = next(p for p in doc["packages"] if p["name"] == "python-slugify")
+    assert slugify["repository"] == "https://github.com/un33k/python-slugify"
