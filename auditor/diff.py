@@ -476,6 +476,19 @@ def _contacts(node: PackageNode | None) -> set[str]:
 # --------------------------------------------------------------------------
 
 
+#: The index a registry distribution comes from when the input does not say.
+DEFAULT_INDEX = "https://pypi.org/simple"
+
+
+def source_key(origin) -> tuple[str, str | None, str | None]:
+    """Where a distribution comes from: ``(kind, url, index)`` with the index
+    normalized (no trailing slash; unspecified means PyPI)."""
+    index = None
+    if origin.kind == "registry":
+        index = (origin.index_url or DEFAULT_INDEX).rstrip("/")
+    return origin.kind, origin.url, index
+
+
 def _compare(before: str | None, after: str | None) -> str:
     if before == after:
         return "same"
@@ -558,10 +571,8 @@ def diff_audits(base: Any, head: Any, now: dt.datetime | None = None) -> AuditDi
             changes.append(VersionChange(name, "removed", bn.distribution.version, None))
         else:
             kind = _compare(bn.distribution.version, hn.distribution.version)
-            if kind == "same" and (bn.distribution.origin.kind, bn.distribution.origin.url) != (
-                hn.distribution.origin.kind, hn.distribution.origin.url
-            ):
-                kind = "changed"
+            if kind == "same" and source_key(bn.distribution.origin) != source_key(hn.distribution.origin):
+                kind = "changed"  # same version from another index, URL or VCS: a dependency-confusion signal
             if kind != "same":
                 changes.append(VersionChange(name, kind, bn.distribution.version, hn.distribution.version))
 

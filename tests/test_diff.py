@@ -150,3 +150,16 @@ def test_signal_models_of_the_history_and_vulnerability_collectors():
     assert delta.people_added == ("person:b",)
     # GHSA-1 is the same advisory as PYSEC-1 (alias CVE-1): not new
     assert [(v.id, str(v.severity)) for v in delta.vulnerabilities_added] == [("GHSA-2", "unknown (severity not rated)")]
+
+
+def test_same_version_from_another_index_is_a_change():
+    from dataclasses import replace
+
+    from auditor.models import Origin
+
+    a = node("internal-lib", "1.0")
+    b = replace(a, distribution=replace(a.distribution, origin=Origin(kind="registry", index_url="https://evil.example/simple")))
+    d = diff_audits(view("b", a), view("h", b), now=NOW)
+    assert [(c.name, c.kind) for c in d.changes] == [("internal-lib", "changed")]
+    same = replace(a, distribution=replace(a.distribution, origin=Origin(kind="registry", index_url="https://pypi.org/simple/")))
+    assert diff_audits(view("b", a), view("h", same), now=NOW).empty

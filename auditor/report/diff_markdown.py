@@ -96,6 +96,10 @@ def flags(d: PackageDelta, young_days: float | None = None, young_project_days: 
         out.append("young release")
     if d.change.kind == "downgraded":
         out.append("downgrade")
+    if d.change.kind == "changed":
+        out.append("source changed")
+    if d.contacts_added and d.change.kind != "added":
+        out.append("new authors")
     return out
 
 
