@@ -3,7 +3,8 @@
 Format (Poetry's lock format, ``[metadata] lock-version`` 1.x and 2.x):
 ``[[package]]`` tables with ``name``, ``version``, ``files`` (hashes),
 optional ``markers`` and ``groups`` (2.1), ``[package.source]`` (``type`` =
-``legacy``/``git``/``url``/``directory``/``file``),
+``legacy``/``git``/``url``/``directory``/``file``; lock-version 1.x keeps the
+hashes in ``[metadata.files]`` instead),
 ``[package.dependencies]`` mapping a name to a constraint string, a table
 (``version``, ``markers``, ``extras``, ``optional``) or a list of tables,
 and ``[package.extras]`` mapping an extra to PEP 508 strings in Poetry's
@@ -195,6 +196,8 @@ class PoetryLockSource(Source):
         require(isinstance(doc.get("package"), list) and "metadata" in doc,
                 "not a poetry.lock file (no [[package]] tables or no [metadata])", p)
         lines = LineIndex(text)
+        # lock-version 1.x kept file hashes in [metadata.files] instead of per package
+        legacy_files = (doc.get("metadata") or {}).get("files") or {}
         packages: dict[str, LockedPackage] = {}
         for table in doc["package"]:
             require(isinstance(table, dict) and isinstance(table.get("name"), str), "[[package]] without a 'name'", p)
@@ -203,7 +206,8 @@ class PoetryLockSource(Source):
             name = str(canonicalize_name(raw))
             version = table.get("version")
             require(isinstance(version, str), f"package {raw!r}: 'version' must be a string", p, line)
-            hashes = tuple(str(f["hash"]) for f in table.get("files") or [] if isinstance(f, dict) and f.get("hash"))
+            files = table.get("files") or legacy_files.get(raw) or legacy_files.get(name) or []
+            hashes = tuple(str(f["hash"]) for f in files if isinstance(f, dict) and f.get("hash"))
             deps_table = table.get("dependencies") or {}
             require(isinstance(deps_table, dict), f"package {raw!r}: [package.dependencies] must be a table", p, line)
             deps = [d for n, spec in deps_table.items() for d in _deps(n, spec, p, line)]

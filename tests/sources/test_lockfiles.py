@@ -237,3 +237,15 @@ def test_uv_lock_forks_choose_the_version_for_the_target(tmp_path, lock_config):
     inv = UvLockSource(lock, fetch_metadata=False).collect(py312)
     assert inv.by_name()["numpy"].version == "2.1.0"
     assert inv.by_name()["numpy"].origin.line == 22
+
+
+def test_poetry_lock_version_1_keeps_hashes_in_metadata_files(tmp_path, lock_config):
+    lock = tmp_path / "poetry.lock"
+    lock.write_text(
+        '[[package]]\nname = "six"\nversion = "1.16.0"\ndescription = ""\ncategory = "main"\noptional = false\n'
+        'python-versions = ">=2.7"\n\n[metadata]\nlock-version = "1.1"\npython-versions = "^3.8"\n'
+        'content-hash = "x"\n\n[metadata.files]\nsix = [\n    {file = "six-1.16.0-py2.py3-none-any.whl", '
+        'hash = "sha256:8abb"},\n]\n'
+    )
+    inv = PoetryLockSource(lock, fetch_metadata=False).collect(lock_config)
+    assert inv.by_name()["six"].hashes == ("sha256:8abb",)
