@@ -249,3 +249,18 @@ def test_poetry_lock_version_1_keeps_hashes_in_metadata_files(tmp_path, lock_con
     )
     inv = PoetryLockSource(lock, fetch_metadata=False).collect(lock_config)
     assert inv.by_name()["six"].hashes == ("sha256:8abb",)
+
+
+def test_pip_compile_style_requirements_with_hashes(locks, tmp_path):
+    """`uv pip compile --generate-hashes` output, read by the requirements source
+    (branch `inputs`) without resolving: every line is pinned and hashed."""
+    requirements = pytest.importorskip("auditor.sources.requirements")
+    from auditor.config import Config
+
+    offline = Config(cache_dir=tmp_path / "cache", offline=True)
+    src = open_source(locks / "small-uv" / "requirements-hashes.txt")
+    assert isinstance(src, requirements.RequirementsSource)
+    inv = requirements.RequirementsSource(locks / "small-uv" / "requirements-hashes.txt", resolver="none").collect(offline)
+    assert {d.name for d in inv.distributions} == {"certifi", "charset-normalizer", "click", "idna", "markdown-it-py",
+                                                   "mdurl", "pygments", "requests", "rich", "urllib3"}
+    assert all(d.hashes for d in inv.distributions)
