@@ -264,3 +264,12 @@ def test_pip_compile_style_requirements_with_hashes(locks, tmp_path):
     assert {d.name for d in inv.distributions} == {"certifi", "charset-normalizer", "click", "idna", "markdown-it-py",
                                                    "mdurl", "pygments", "requests", "rich", "urllib3"}
     assert all(d.hashes for d in inv.distributions)
+
+
+@pytest.mark.parametrize("side, count", [("large-base", 69), ("large-head", 72)])
+def test_large_pylock_matches_its_uv_lock(locks, lock_config, side, count):
+    """`uv export --format pylock.toml` of the same lock: same names and versions."""
+    py = PylockSource(locks / side / "pylock.toml", fetch_metadata=False).collect(lock_config)
+    uv = UvLockSource(locks / side / "uv.lock", fetch_metadata=False).collect(lock_config)
+    assert len(py.distributions) == count
+    assert {(d.name, d.version) for d in py.distributions} == {(d.name, d.version) for d in uv.distributions}
