@@ -345,8 +345,16 @@ def summarize_error(stderr: str, tool: str) -> str:
 # --------------------------------------------------------------------------
 
 
-def uv_command(uv: str, request: ResolveRequest, infile: Path, constraints: Path | None) -> list[str]:
-    """The ``uv pip compile`` command line for *request* (exposed for tests and docs)."""
+def uv_command(
+    uv: str, request: ResolveRequest, infile: Path, constraints: Path | None, python: str | None = None
+) -> list[str]:
+    """The ``uv pip compile`` command line for *request* (exposed for tests and docs).
+
+    ``--python`` names an interpreter (default: the one auditor runs in) so
+    that uv does not search the machine for one matching the target version
+    (slow, and it may try to download one); the target version itself is
+    ``--python-version``, which is what uv resolves for.
+    """
     t = request.target
     cmd = [
         uv, "pip", "compile", str(infile),
@@ -357,6 +365,8 @@ def uv_command(uv: str, request: ResolveRequest, infile: Path, constraints: Path
         "--color", "never",
         "--python-version", t.python_full_version or t.python_version,
         "--python-platform", uv_python_platform(t),
+        "--python", python or sys.executable,
+        "--no-python-downloads",
     ]  # fmt: skip
     if constraints is not None:
         cmd += ["--constraints", str(constraints)]

@@ -12,8 +12,12 @@ import zipfile
 from pathlib import Path
 
 
-def _metadata(name: str, version: str, requires: tuple[str, ...], extras: tuple[str, ...], summary: str) -> str:
+def _metadata(
+    name: str, version: str, requires: tuple[str, ...], extras: tuple[str, ...], summary: str, requires_python: str | None = None
+) -> str:
     lines = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}", f"Summary: {summary}"]
+    if requires_python:
+        lines.append(f"Requires-Python: {requires_python}")
     lines += [f"Provides-Extra: {e}" for e in extras]
     lines += [f"Requires-Dist: {r}" for r in requires]
     return "\n".join(lines) + "\n\n"
@@ -27,6 +31,7 @@ def make_wheel(
     extras: tuple[str, ...] | list[str] = (),
     tag: str = "py3-none-any",
     summary: str = "test package",
+    requires_python: str | None = None,
 ) -> Path:
     """Write ``<name>-<version>-<tag>.whl`` into *directory* and return its path."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -35,7 +40,7 @@ def make_wheel(
     path = directory / f"{dist}-{version}-{tag}.whl"
     files = {
         f"{dist}/__init__.py": "",
-        f"{info}/METADATA": _metadata(name, version, tuple(requires), tuple(extras), summary),
+        f"{info}/METADATA": _metadata(name, version, tuple(requires), tuple(extras), summary, requires_python),
         f"{info}/WHEEL": f"Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: {tag}\n",
     }
     record = "".join(f"{p},,\n" for p in files) + f"{info}/RECORD,,\n"
@@ -68,3 +73,24 @@ def make_sdist(directory: Path, name: str, version: str) -> Path:
             ti.size = len(data)
             tf.addfile(ti, io.BytesIO(data))
     return path
+
+
+def standard_wheelhouse(directory: Path) -> Path:
+    """The wheelhouse most tests use.
+
+    ``alpha 1.0`` requires ``beta>=1`` and, with extra ``g``, ``gamma``;
+    ``beta 2.0`` requires ``delta`` on Windows only; ``newpy 2.0`` needs
+    Python >= 3.12 (``newpy 1.0`` does not); ``sd 2.0`` is an sdist only
+    (``sd 1.0`` has a wheel); ``epsilon`` requires ``alpha[g]``.
+    """
+    make_wheel(directory, "alpha", "1.0", ["beta>=1", 'gamma; extra == "g"'], ["g"])
+    make_wheel(directory, "beta", "1.0")
+    make_wheel(directory, "beta", "2.0", ['delta; sys_platform == "win32"'])
+    make_wheel(directory, "gamma", "1.0")
+    make_wheel(directory, "delta", "1.0")
+    make_wheel(directory, "epsilon", "1.0", ["alpha[g]"])
+    make_wheel(directory, "newpy", "1.0")
+    make_wheel(directory, "newpy", "2.0", requires_python=">=3.12")
+    make_wheel(directory, "sd", "1.0")
+    make_sdist(directory, "sd", "2.0")
+    return directory
