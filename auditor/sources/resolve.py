@@ -67,9 +67,10 @@ UV_PLATFORMS: dict[tuple[str, str], str] = {
 }
 
 #: pip ``--platform`` tag per ``(sys_platform, platform_machine)``, chosen to
-#: match :data:`UV_PLATFORMS`.  pip expands a ``manylinux_2_28`` or
-#: ``macosx_13_0`` tag to every older compatible one (pip's
-#: ``compatibility_tags._get_custom_platforms``).
+#: match :data:`UV_PLATFORMS`.  pip expands a ``macosx_13_0`` tag to every
+#: older compatible one by itself, but not a ``manylinux_2_28`` tag (pip 26
+#: ``pip debug --verbose --platform manylinux_2_28_x86_64`` lists only that
+#: tag), so :func:`pip_platforms` spells the manylinux ones out.
 PIP_PLATFORMS: dict[tuple[str, str], str] = {
     ("linux", "x86_64"): "manylinux_2_28_x86_64",
     ("linux", "amd64"): "manylinux_2_28_x86_64",
@@ -83,6 +84,11 @@ PIP_PLATFORMS: dict[tuple[str, str], str] = {
     ("win32", "arm64"): "win_arm64",
     ("win32", "x86"): "win32",
 }
+
+#: Oldest glibc minor version manylinux tags go down to (manylinux1 = 2_5, PEP 600).
+MANYLINUX_OLDEST_GLIBC_MINOR = 5
+#: Legacy manylinux aliases (PEP 599/571/513) and the glibc minor they stand for.
+MANYLINUX_LEGACY = {17: "manylinux2014", 12: "manylinux2010", 5: "manylinux1"}
 
 #: Phrases in uv's error output that mean "uv's own problem", where pip
 #: (different TLS stack, different proxy handling, older syntax support)
@@ -206,7 +212,7 @@ def uv_python_platform(target: TargetEnvironment) -> str:
 
 
 def pip_platform(target: TargetEnvironment) -> str:
-    """The pip ``--platform`` tag for *target* (see :data:`PIP_PLATFORMS`).
+    """The newest pip ``--platform`` tag for *target* (see :data:`PIP_PLATFORMS`).
 
     Raises:
         ConfigError: no tag is known for the platform/machine pair.
@@ -218,6 +224,24 @@ def pip_platform(target: TargetEnvironment) -> str:
             f"no resolver platform for sys_platform={target.sys_platform!r} "
             f"platform_machine={target.platform_machine!r}"
         ) from None
+
+
+def pip_platforms(target: TargetEnvironment) -> list[str]:
+    """Every pip ``--platform`` tag for *target*, newest first: for Linux the
+    manylinux_2_28 tag and each older glibc tag with its legacy alias (pip
+    does not expand these itself); for macOS and Windows the one tag."""
+    tag = pip_platform(target)
+    m = re.match(r"^manylinux_2_(\d+)_(\w+)$", tag)
+    if not m:
+        return [tag]
+    newest, arch = int(m.group(1)), m.group(2)
+    tags = []
+    for minor in range(newest, MANYLINUX_OLDEST_GLIBC_MINOR - 1, -1):
+        tags.append(f"manylinux_2_{minor}_{arch}")
+        legacy = MANYLINUX_LEGACY.get(minor)
+        if legacy and (arch in ("x86_64", "i686") or legacy == "manylinux2014"):
+            tags.append(f"{legacy}_{arch}")
+    return tags
 
 
 # --------------------------------------------------------------------------
@@ -618,7 +642,7 @@ def pip_command(python: str, request: ResolveRequest, infile: Path, constraints:
         "--dry-run", "--ignore-installed", "--report", "-", "--quiet",
         "--disable-pip-version-check", "--no-input", "--isolated",
         "--python-version", t.python_full_version or t.python_version,
-        "--platform", pip_platform(t),
+        *(arg for tag in pip_platforms(t) for arg in ("--platform", tag)),
         "--implementation", "cp" if t.implementation_name == "cpython" else t.implementation_name[:2],
         "-r", str(infile),
     ]  # fmt: skip
