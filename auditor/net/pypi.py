@@ -33,6 +33,7 @@ from packaging.utils import (
 
 from auditor.collectors import Context
 from auditor.models import CoreMetadata, Maintainer, Ownership, PyPIProject, TargetEnvironment, Unknown
+from auditor.net.lazy_wheel import wheel_metadata
 from auditor.sources.metadata import from_json_info, parse_core_metadata
 
 SIMPLE_ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.1"
@@ -144,44 +145,49 @@ def parse_simple_html(text: str, base_url: str) -> list[IndexFile]:
     return files
 
 
-def _file_version(filename: str) -> tuple[str, bool, str] | None:
-    """``(normalized version, is_wheel, platform tags)`` of a distribution file name."""
+def _file_info(filename: str) -> tuple[str, bool, frozenset] | None:
+    """``(normalized version, is_wheel, wheel tags)`` of a distribution file name."""
     try:
         if filename.endswith(".whl"):
             _name, version, _build, tags = parse_wheel_filename(filename)
-            return canonicalize_version(version), True, " ".join(str(t.platform) for t in tags)
+            return canonicalize_version(version), True, frozenset(tags)
         _name, version = parse_sdist_filename(filename)
-        return canonicalize_version(version), False, ""
+        return canonicalize_version(version), False, frozenset()
     except (InvalidWheelFilename, InvalidSdistFilename, ValueError):
         return None
+
+
+def _wheel_rank(tags: frozenset, target: TargetEnvironment) -> int:
+    """0: built for the target interpreter and platform; 1: pure Python;
+    2: the target platform, another interpreter; 3: any other wheel."""
+    py = "cp" + target.python_version.replace(".", "")
+    hints = PLATFORM_TAG_HINTS.get(target.sys_platform, ())
+    platform_ok = any(any(h in t.platform for h in hints) for t in tags)
+    if any(t.platform == "any" for t in tags):
+        return 1
+    if platform_ok and any(t.interpreter == py or t.abi == "abi3" for t in tags):
+        return 0
+    return 2 if platform_ok else 3
 
 
 def choose_metadata_file(files: list[IndexFile], version: str, target: TargetEnvironment) -> list[IndexFile]:
     """Files of *version* worth asking for metadata, best first.
 
-    Wheels for the target platform first (``Requires-Dist`` can in principle
-    differ per wheel), then pure-Python wheels, other wheels, then sdists
-    (PEP 643 static metadata).  Files the index marks as having no metadata
-    are dropped.
+    Wheels for the target interpreter and platform first (``Requires-Dist``
+    can in principle differ per wheel), then pure-Python wheels, other
+    wheels, then sdists (PEP 643 static metadata).  Files the index says have
+    no PEP 658 file are kept (their METADATA can still be read remotely) but
+    ranked after those that have one.
     """
     want = canonicalize_version(version)
-    hints = PLATFORM_TAG_HINTS.get(target.sys_platform, ())
     ranked: list[tuple[int, IndexFile]] = []
     for f in files:
-        parsed = _file_version(f.filename)
-        if parsed is None or parsed[0] != want or f.core_metadata is False:
+        info = _file_info(f.filename)
+        if info is None or info[0] != want:
             continue
-        _v, is_wheel, platforms = parsed
-        if not is_wheel:
-            rank = 3
-        elif "any" in platforms:
-            rank = 1
-        elif any(h in platforms for h in hints):
-            rank = 0
-        else:
-            rank = 2
-        ranked.append((rank, f))
-    ranked.sort(key=lambda rf: (rf[0], rf[1].core_metadata is not True))
+        _v, is_wheel, tags = info
+        ranked.append((_wheel_rank(tags, target) if is_wheel else 4, f))
+    ranked.sort(key=lambda rf: (rf[1].core_metadata is False, rf[0], rf[1].core_metadata is not True))
     return [f for _r, f in ranked]
 
 
@@ -290,8 +296,9 @@ class PyPIClient:
 
         Tries the PEP 658 ``.metadata`` file of the best file for the target
         (see :func:`choose_metadata_file`), verifying its sha256 when the
-        index gives one; falls back to the JSON API's ``info`` when *version*
-        is the latest release.
+        index gives one; then the METADATA member of the wheel itself, read
+        with HTTP range requests (:mod:`auditor.net.lazy_wheel`); then the
+        JSON API's ``info`` when *version* is the latest release.
 
         Returns:
             CoreMetadata, or Unknown (e.g. ``"no core metadata published for
@@ -299,8 +306,17 @@ class PyPIClient:
         """
         files = self.index_files(name)
         if not isinstance(files, Unknown):
-            for f in choose_metadata_file(files, version, self.config.target)[:3]:
+            candidates = choose_metadata_file(files, version, self.config.target)
+            for f in [c for c in candidates if c.core_metadata is not False][:3]:
                 text = self._metadata_file(f)
+                if not isinstance(text, Unknown):
+                    return parse_core_metadata(text)
+            wheels = [f for f in candidates if f.filename.endswith(".whl")]
+            if wheels:  # no PEP 658 file: read METADATA out of the remote wheel
+                text = wheel_metadata(
+                    self.ctx.http("pypi-files"), wheels[0].url, wheels[0].filename,
+                    self.config.cache_dir if self.config.use_cache else None, self.config.offline,
+                )
                 if not isinstance(text, Unknown):
                     return parse_core_metadata(text)
         doc = self.project_json(name)

@@ -53,11 +53,35 @@ def marker_env():
         "sys_platform": sys.platform,
     }
 
+def venv_prefix():
+    # What site.venv() does (skipped under -S): a pyvenv.cfg next to the
+    # executable or one level up marks a virtual environment.
+    exe_dir = os.path.dirname(os.path.abspath(sys.executable))
+    for cand in (exe_dir, os.path.dirname(exe_dir)):
+        cfg = os.path.join(cand, "pyvenv.cfg")
+        if os.path.isfile(cfg):
+            system = False
+            with open(cfg, encoding="utf-8") as fh:
+                for line in fh:
+                    key, _, value = line.partition("=")
+                    if key.strip().lower() == "include-system-site-packages":
+                        system = value.strip().lower() == "true"
+            return os.path.dirname(cfg), system
+    return None, True
+
 paths = []
-for key in ("purelib", "platlib"):
-    p = sysconfig.get_paths().get(key)
-    if p and p not in paths and os.path.isdir(p):
-        paths.append(p)
+prefix, system_site = venv_prefix()
+schemes = []
+if prefix:
+    schemes.append({"base": prefix, "platbase": prefix})
+if system_site:
+    schemes.append(None)
+for scheme_vars in schemes:
+    found = sysconfig.get_paths(vars=scheme_vars) if scheme_vars else sysconfig.get_paths()
+    for key in ("purelib", "platlib"):
+        p = found.get(key)
+        if p and p not in paths and os.path.isdir(p):
+            paths.append(p)
 dists = []
 for dist in metadata.distributions(path=paths):
     text = dist.read_text("METADATA") or dist.read_text("PKG-INFO") or ""
@@ -72,6 +96,7 @@ for dist in metadata.distributions(path=paths):
     })
 print(json.dumps({
     "executable": sys.executable,
+    "prefix": prefix or sys.prefix,
     "python_full_version": platform.python_version(),
     "marker_env": marker_env(),
     "paths": paths,
