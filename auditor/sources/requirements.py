@@ -371,6 +371,12 @@ class RequirementsSource(Source):
         self.path = Path(path)
         self.resolver = resolver
         self.allow_build = allow_build
+        #: After :meth:`collect`: the resolver's answer (tool, seconds, why pip was used), or None.
+        self.resolution: Resolution | None = None
+        #: After :meth:`collect`: HTTP request counts of the metadata lookups,
+        #: ``{service: {"network": n, "cache_hits": n, "failures": n}}``
+        #: (the resolver subprocess's own traffic is not counted).
+        self.requests: dict[str, dict[str, int]] = {}
 
     def collect(self, config: Config) -> Inventory:
         """See :meth:`Source.collect`.
@@ -389,6 +395,7 @@ class RequirementsSource(Source):
             pins, resolver_name = _pins_from_input(wanted), "none (pinned input)"
         else:
             resolution, unresolved = self._resolve(parsed, config)
+            self.resolution = resolution
             pins, resolver_name = list(resolution.pins), resolution.resolver
         by_name = _index_lines(wanted, pins)
         dists = self._distributions(pins, by_name, parsed, config)
@@ -468,7 +475,7 @@ class RequirementsSource(Source):
     def _distributions(
         self, pins: list[Pin], by_name: dict[str, RequirementLine], parsed: ParsedRequirements, config: Config
     ) -> list[Distribution]:
-        metadata = _metadata_for(pins, parsed, config)
+        metadata = _metadata_for(pins, parsed, config, self.requests)
         dists = []
         for pin in pins:
             line = by_name.get(pin.name)
@@ -572,8 +579,10 @@ def _origin(line: RequirementLine | None, kind: str, url: str | None, index_url:
     )
 
 
-def _metadata_for(pins: list[Pin], parsed: ParsedRequirements, config: Config) -> dict[str, CoreMetadata | Unknown]:
-    """Core metadata for every pin, keyed by name.
+def _metadata_for(
+    pins: list[Pin], parsed: ParsedRequirements, config: Config, counts: dict | None = None
+) -> dict[str, CoreMetadata | Unknown]:
+    """Core metadata for every pin, keyed by name (request counts are added to *counts*).
 
     Sources, in order: the resolver's report (pip); a local wheel in a
     find-links directory or at a ``file:`` URL; a local project's static
@@ -617,6 +626,11 @@ def _metadata_for(pins: list[Pin], parsed: ParsedRequirements, config: Config) -
                 client = PyPIClient(ctx)
                 results = ctx.map(lambda p: client.core_metadata(p.name, p.version), group, task="metadata")
             finally:
+                if counts is not None:
+                    for service, c in ctx.request_counts().items():
+                        total = counts.setdefault(service, {"network": 0, "cache_hits": 0, "failures": 0})
+                        for k, v in c.items():
+                            total[k] = total.get(k, 0) + v
                 ctx.close()
             for pin, meta in zip(group, results):
                 out[pin.name] = meta

@@ -316,3 +316,43 @@ def test_empty_file(tmp_path, config):
     root = write(tmp_path / "requirements.txt", "# nothing\n")
     inv = RequirementsSource(root).collect(config)
     assert inv.distributions == () and inv.root_requires == ()
+
+
+def test_end_to_end_against_a_fake_index(tmp_path, fake_pypi):
+    """Real uv against the fake PyPI's PEP 691 pages and PEP 658 files; metadata through PyPIClient; run_audit."""
+    from auditor.pipeline import run_audit
+
+    fake_pypi.add("app", "1.0", requires_dist=["lib>=2", 'winlib; sys_platform == "win32"'])
+    fake_pypi.add("lib", "2.0")
+    cfg = Config(
+        cache_dir=tmp_path / "cache",
+        pypi_url=fake_pypi.url,
+        index_url=fake_pypi.url + "/simple",
+        target=TargetEnvironment(python_version="3.11", sys_platform="linux", platform_machine="x86_64"),
+        timeout=(2.0, 5.0),
+    )
+    root = write(tmp_path / "requirements.txt", "app\n")
+    source = RequirementsSource(root)
+    inv = source.collect(cfg)
+    d = inv.by_name()
+    assert {n: x.version for n, x in d.items()} == {"app": "1.0", "lib": "2.0"}
+    assert d["app"].origin.index_url == fake_pypi.url + "/simple"
+    assert [e.target for e in d["app"].requires] == ["lib"]
+    assert isinstance(d["lib"].metadata, CoreMetadata)
+    result = run_audit(cfg, source)
+    assert {"app", "lib"} <= set(result.nodes)
+
+
+def test_second_collect_uses_the_metadata_cache(tmp_path, fake_pypi):
+    fake_pypi.add("app", "1.0", requires_dist=["lib"])
+    fake_pypi.add("lib", "2.0")
+    cfg = Config(cache_dir=tmp_path / "cache", pypi_url=fake_pypi.url, index_url=fake_pypi.url + "/simple")
+    root = write(tmp_path / "requirements.txt", "app\n")
+    first = RequirementsSource(root)
+    first.collect(cfg)
+    assert first.resolution.resolver == "uv pip compile"
+    assert sum(c["network"] for c in first.requests.values()) > 0
+    second = RequirementsSource(root)
+    second.collect(cfg)
+    assert sum(c["network"] for c in second.requests.values()) == 0
+    assert sum(c["cache_hits"] for c in second.requests.values()) > 0
