@@ -39,6 +39,7 @@ from auditor.sources.resolve import (
     find_local_wheel,
     needs_build,
     read_local_project,
+    redact_url,
     read_wheel_metadata,
     resolve,
 )
@@ -301,7 +302,8 @@ def parse_requirements(path: str | Path) -> ParsedRequirements:
             items.append((r.line_number, "requirement", r))
         for lineno, what, item in sorted(items, key=lambda t: (t[0], t[1] != "invalid")):
             if what == "invalid":
-                raise InputError(f"{_one_line(item.error_message)}: {item.line.strip()!r}", str(file), lineno)
+                text = redact_url(f"{_one_line(item.error_message)}: {item.line.strip()!r}")
+                raise InputError(text, str(file), lineno)
             if what == "requirement":
                 line = _requirement_line(item, file, constraint)
                 (cons if constraint else reqs).append(line)
@@ -411,7 +413,7 @@ class RequirementsSource(Source):
                         hashes=line.hashes,
                     )
                 )
-        root_texts = [_root_text(line, by_name) for line in wanted]
+        root_texts = [redact_url(t) for t in (_root_text(line, by_name) for line in wanted) if t]
         root_edges, linked = _link([t for t in root_texts if t], dists, target)
         linked = _edges_from_via(linked, pins)
         return Inventory(
@@ -570,12 +572,13 @@ def _root_text(line: RequirementLine, by_name: dict[str, RequirementLine]) -> st
 
 
 def _origin(line: RequirementLine | None, kind: str, url: str | None, index_url: str | None) -> Origin:
+    """The distribution's Origin; credentials in URLs are redacted (:func:`redact_url`)."""
     return Origin(
         kind=kind,
-        url=url if kind != "registry" else None,
+        url=redact_url(url) if url and kind != "registry" else None,
         file=line.file if line else None,
         line=line.line if line else None,
-        index_url=index_url,
+        index_url=redact_url(index_url) if index_url else None,
     )
 
 

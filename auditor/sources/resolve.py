@@ -8,8 +8,8 @@ auditor never resolves by itself.  It runs a real resolver in a subprocess:
    builds are allowed, and its output (a requirements.txt with ``# via`` and
    ``# from <index>`` annotations) parsed into :class:`Pin` objects;
 2. ``pip install --dry-run --ignore-installed --report -`` as a fallback when
-   uv is missing or fails for a reason pip may not share (crash, usage error,
-   TLS/proxy trouble).  pip's installation report (JSON, version 1) carries
+   uv is missing or fails for a reason pip may not share (crash, unsupported
+   argument or syntax, TLS/proxy trouble).  pip's installation report (JSON, version 1) carries
    each distribution's core metadata, so no metadata lookup is needed after it.
 
 Neither resolver executes code from the audited packages by default: uv runs
@@ -90,6 +90,11 @@ MANYLINUX_OLDEST_GLIBC_MINOR = 5
 #: Legacy manylinux aliases (PEP 599/571/513) and the glibc minor they stand for.
 MANYLINUX_LEGACY = {17: "manylinux2014", 12: "manylinux2010", 5: "manylinux1"}
 
+#: uv's exit codes for an error it reported (1: the command failed, e.g. no
+#: solution; 2: any other error, e.g. a download failed or a bad argument).
+#: Anything else (a signal, a Rust panic's 101) is a crash: pip is tried.
+UV_ERROR_EXIT_CODES = (1, 2)
+
 #: Phrases in uv's error output that mean "uv's own problem", where pip
 #: (different TLS stack, different proxy handling, older syntax support)
 #: may still succeed.  Unsatisfiable requirements are not in this list:
@@ -98,6 +103,36 @@ UV_FALLBACK_PATTERNS = re.compile(
     r"certificate|tls|ssl|proxy|not supported|unsupported|unexpected argument|unrecognized",
     re.IGNORECASE,
 )
+
+
+_ENV_VAR_RE = re.compile(r"\$\{([A-Z0-9_]+)\}")
+_USERINFO_RE = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<user>[^/@\s:]*)(?::(?P<password>[^/@\s]*))?@", re.IGNORECASE)
+
+
+def expand_env(text: str) -> str:
+    """Expand ``${VAR}`` references the way pip does in requirements files
+    (upper-case letters, digits and ``_`` only; unknown variables stay as written).
+
+    The expanded text goes only to the resolver subprocess: auditor's models
+    keep the text as written, so a token passed this way never reaches a report.
+    """
+    return _ENV_VAR_RE.sub(lambda m: os.environ.get(m.group(1), m.group(0)), text)
+
+
+def redact_url(text: str) -> str:
+    """Hide credentials in every URL in *text*: ``https://user:tok@h`` ->
+    ``https://user:***@h``, ``https://tok@h`` -> ``https://***@h``
+    (``ssh://git@h`` and ``git+ssh://git@h`` stay: ``git`` is not a secret)."""
+
+    def repl(m: re.Match) -> str:
+        user, password = m.group("user"), m.group("password")
+        if password is not None:
+            return f"{m.group('scheme')}{user}:***@"
+        if user == "git" or user.startswith("${"):
+            return m.group(0)
+        return f"{m.group('scheme')}***@"
+
+    return _USERINFO_RE.sub(repl, text)
 
 
 @dataclass(frozen=True)
@@ -296,6 +331,35 @@ def resolve(request: ResolveRequest, resolver: str = "auto") -> Resolution:
     return Resolution(res.pins, res.resolver, res.seconds, fallback_reason=reason)
 
 
+def resolver_input(request: ResolveRequest) -> str:
+    """The requirements file handed to the resolver: index options, then requirements.
+
+    Index options (``--index-url``, ``--extra-index-url``, ``--find-links``,
+    ``--no-index``) go in the file, which both uv and pip read, rather than on
+    the command line, where credentials in an index URL would be visible to
+    every user of the machine (``ps``).  ``${VAR}`` references are expanded
+    here (:func:`expand_env`), in a private temporary directory.
+    """
+    lines = []
+    if request.no_index:
+        lines.append("--no-index")
+    elif request.index_url:
+        lines.append(f"--index-url {request.index_url}")
+    lines += [f"--extra-index-url {url}" for url in request.extra_index_urls]
+    lines += [f"--find-links {loc}" for loc in request.find_links]
+    lines += list(request.requirements)
+    return "".join(f"{expand_env(line)}\n" for line in lines)
+
+
+def _write_inputs(request: ResolveRequest, infile: Path) -> None:
+    """Write :func:`resolver_input` to *infile* (and the constraints beside it)."""
+    infile.write_text(resolver_input(request), encoding="utf-8")
+    if request.constraints:
+        (infile.parent / "constraints.txt").write_text(
+            "".join(f"{expand_env(line)}\n" for line in request.constraints), encoding="utf-8"
+        )
+
+
 def _run(cmd: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[subprocess.CompletedProcess, float]:
     start = time.monotonic()
     try:
@@ -361,7 +425,7 @@ def summarize_error(stderr: str, tool: str) -> str:
         text = f"{text}: {cause}" if text else cause
     if hints:
         text += f" ({hints[0]})"
-    return f"{tool}: {text}"
+    return redact_url(f"{tool}: {text}")
 
 
 # --------------------------------------------------------------------------
@@ -394,14 +458,6 @@ def uv_command(
     ]  # fmt: skip
     if constraints is not None:
         cmd += ["--constraints", str(constraints)]
-    if request.no_index:
-        cmd.append("--no-index")
-    elif request.index_url:
-        cmd += ["--index-url", request.index_url]
-    for url in request.extra_index_urls:
-        cmd += ["--extra-index-url", url]
-    for loc in request.find_links:
-        cmd += ["--find-links", loc]
     if request.pre:
         cmd += ["--prerelease", "allow"]
     if not request.allow_build:
@@ -430,17 +486,16 @@ def resolve_with_uv(request: ResolveRequest, uv: str | None = None) -> Resolutio
     with tempfile.TemporaryDirectory(prefix="auditor-uv-") as tmp:
         tmpdir = Path(tmp)
         infile = tmpdir / "requirements.in"
-        infile.write_text("".join(f"{line}\n" for line in request.requirements), encoding="utf-8")
-        cons = None
-        if request.constraints:
-            cons = tmpdir / "constraints.txt"
-            cons.write_text("".join(f"{line}\n" for line in request.constraints), encoding="utf-8")
+        _write_inputs(request, infile)
+        cons = tmpdir / "constraints.txt" if request.constraints else None
         cmd = uv_command(uv, request, infile, cons)
         proc, seconds = _run(cmd, tmpdir, _clean_env())
     if proc.returncode == 0:
         return Resolution(parse_uv_output(proc.stdout), "uv pip compile", seconds)
     message = summarize_error(proc.stderr, "uv pip compile")
-    if proc.returncode != 1 or (UV_FALLBACK_PATTERNS.search(proc.stderr) and "No solution found" not in proc.stderr):
+    if proc.returncode not in UV_ERROR_EXIT_CODES:
+        raise ResolverUnavailable(f"uv exited with code {proc.returncode}: {message}")
+    if UV_FALLBACK_PATTERNS.search(proc.stderr) and "No solution found" not in proc.stderr:
         raise ResolverUnavailable(message)
     raise ResolutionError(message)
 
@@ -648,14 +703,6 @@ def pip_command(python: str, request: ResolveRequest, infile: Path, constraints:
     ]  # fmt: skip
     if constraints is not None:
         cmd += ["-c", str(constraints)]
-    if request.no_index:
-        cmd.append("--no-index")
-    elif request.index_url:
-        cmd += ["--index-url", request.index_url]
-    for url in request.extra_index_urls:
-        cmd += ["--extra-index-url", url]
-    for loc in request.find_links:
-        cmd += ["--find-links", loc]
     if request.pre:
         cmd.append("--pre")
     # pip refuses --platform/--python-version without --only-binary :all:;
@@ -694,11 +741,8 @@ def resolve_with_pip(request: ResolveRequest, python: str | None = None) -> Reso
     with tempfile.TemporaryDirectory(prefix="auditor-pip-") as tmp:
         tmpdir = Path(tmp)
         infile = tmpdir / "requirements.in"
-        infile.write_text("".join(f"{line}\n" for line in request.requirements), encoding="utf-8")
-        cons = None
-        if request.constraints:
-            cons = tmpdir / "constraints.txt"
-            cons.write_text("".join(f"{line}\n" for line in request.constraints), encoding="utf-8")
+        _write_inputs(request, infile)
+        cons = tmpdir / "constraints.txt" if request.constraints else None
         cmd = pip_command(python, request, infile, cons)
         proc, seconds = _run(cmd, tmpdir, _clean_env())
     if proc.returncode != 0:

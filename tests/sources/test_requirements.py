@@ -356,3 +356,22 @@ def test_second_collect_uses_the_metadata_cache(tmp_path, fake_pypi):
     second.collect(cfg)
     assert sum(c["network"] for c in second.requests.values()) == 0
     assert sum(c["cache_hits"] for c in second.requests.values()) > 0
+
+
+def test_credentials_never_reach_the_inventory(tmp_path, wheels, config, monkeypatch):
+    monkeypatch.setenv("PRIVATE_TOKEN", "s3cret-value")
+    monkeypatch.setenv("UV_HTTP_RETRIES", "0")  # the refused connection fails at once
+    root = source_file(
+        tmp_path,
+        wheels,
+        "alpha\n"
+        "pkg @ https://user:${PRIVATE_TOKEN}@127.0.0.1:9/pkg-1.0-py3-none-any.whl\n"
+        "other @ https://user:literal-tok@127.0.0.1:9/other-1.0-py3-none-any.whl\n",
+    )
+    inv = RequirementsSource(root).collect(config)
+    text = repr(inv)
+    assert "s3cret-value" not in text and "literal-tok" not in text
+    d = inv.by_name()
+    assert d["other"].origin.url == "https://user:***@127.0.0.1:9/other-1.0-py3-none-any.whl"
+    assert d["pkg"].origin.url == "https://user:***@127.0.0.1:9/pkg-1.0-py3-none-any.whl"
+    assert isinstance(d["pkg"].metadata, Unknown)

@@ -70,9 +70,15 @@ def test_uv_command_passes_target_index_and_cache(tmp_path):
     joined = " ".join(cmd)
     assert "--python-version 3.11" in joined
     assert "--python-platform x86_64-pc-windows-msvc" in joined
-    assert "--index-url https://mirror.example/simple" in joined
-    assert "--extra-index-url https://extra.example/simple" in joined
-    assert "--find-links /w" in joined and "--prerelease allow" in joined
+    assert "--prerelease allow" in joined
+    # index options travel in the input file, not on the command line
+    assert R.resolver_input(req).splitlines() == [
+        "--index-url https://mirror.example/simple",
+        "--extra-index-url https://extra.example/simple",
+        "--find-links /w",
+        "x",
+    ]
+    assert "mirror.example" not in joined
     assert "--no-build" in cmd and "--no-config" in cmd
     assert f"--cache-dir {tmp_path / 'uv'}" in joined
     assert "--constraints" in cmd
@@ -286,3 +292,37 @@ def test_read_wheel_metadata(tmp_path):
     assert R.read_wheel_metadata(whl).requires_dist == ("alpha",)
     assert R.find_local_wheel(tmp_path, "zeta", "0.5.0") == whl
     assert R.find_local_wheel(tmp_path, "zeta", "0.6") is None
+
+
+def test_env_vars_expanded_for_the_resolver_only(monkeypatch):
+    monkeypatch.setenv("IDX_TOKEN", "s3cret")
+    req = R.ResolveRequest(
+        requirements=("pkg @ https://u:${IDX_TOKEN}@files.example/pkg-1.0-py3-none-any.whl",),
+        index_url="https://u:${IDX_TOKEN}@idx.example/simple",
+    )
+    text = R.resolver_input(req)
+    assert "https://u:s3cret@idx.example/simple" in text and "u:s3cret@files.example" in text
+    assert "${UNSET_VAR_X}" in R.expand_env("${UNSET_VAR_X}")
+
+
+def test_redact_url():
+    assert R.redact_url("see https://user:tok@h.example/simple now") == "see https://user:***@h.example/simple now"
+    assert R.redact_url("git+https://ghp_abc@github.com/o/r.git") == "git+https://***@github.com/o/r.git"
+    assert R.redact_url("git+ssh://git@github.com/o/r.git") == "git+ssh://git@github.com/o/r.git"
+    assert R.redact_url("https://pypi.org/simple") == "https://pypi.org/simple"
+
+
+def test_fallback_to_pip_when_uv_is_killed(wheels, tmp_path, monkeypatch):
+    fake = tmp_path / "uv"
+    fake.write_text("#!/bin/sh\nkill -9 $$\n")
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setattr(R, "find_uv", lambda: str(fake))
+    res = R.resolve(request(wheels, "alpha"))
+    assert res.resolver == "pip --dry-run" and "exited with code -9" in res.fallback_reason
+
+
+def test_download_failure_is_not_retried_with_pip(wheels, monkeypatch):
+    monkeypatch.setenv("UV_HTTP_RETRIES", "0")
+    monkeypatch.setattr(R, "resolve_with_pip", lambda *a, **k: pytest.fail("pip must not run"))
+    with pytest.raises(ResolutionError, match="Failed to download"):
+        R.resolve(request(wheels, "other @ https://127.0.0.1:9/other-1.0-py3-none-any.whl"))
