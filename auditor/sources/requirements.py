@@ -198,9 +198,9 @@ def _name_for_location(url: str, kind: str) -> str | None:
     return None
 
 
-def _requirement_line(r, file: Path, constraint: bool) -> RequirementLine:
+def _requirement_line(r, file: Path, constraint: bool, lineno: int | None = None) -> RequirementLine:
     """Convert one pip-requirements-parser requirement; raises InputError on a bad value."""
-    where = dict(file=str(file), line=r.line_number)
+    where = dict(file=str(file), line=lineno or r.line_number)
     for h in r.hash_options or ():
         if not _HASH_RE.match(h):
             raise InputError(
@@ -258,6 +258,29 @@ def _requirement_line(r, file: Path, constraint: bool) -> RequirementLine:
     )
 
 
+#: Per-requirement options newer than the vendored parser (pip 23.1+
+#: ``--config-settings``/``-C``): they only matter for builds, which an
+#: audit never runs, so they are dropped and the line parsed without them.
+_NEWER_OPTION_RE = re.compile(r"no such option: (--config-settings|-C)\b")
+_NEWER_OPTION_ARG_RE = re.compile(r"\s(?:--config-settings|-C)(?:=|\s+)\S+")
+
+
+def _without_newer_options(text: str, file: Path, lineno: int, constraint: bool) -> RequirementLine | None:
+    """Parse *text* again without ``--config-settings`` arguments; None if it still fails."""
+    import tempfile
+
+    from pip_requirements_parser import RequirementsFile
+
+    stripped = _NEWER_OPTION_ARG_RE.sub("", f" {text}").strip()
+    with tempfile.TemporaryDirectory(prefix="auditor-req-") as tmp:
+        one = Path(tmp) / "line.txt"
+        one.write_text(stripped + "\n", encoding="utf-8")
+        parsed = RequirementsFile.from_file(str(one), include_nested=False)
+    if parsed.invalid_lines or len(parsed.requirements) != 1:
+        return None
+    return _requirement_line(parsed.requirements[0], file, constraint, lineno)
+
+
 def parse_requirements(path: str | Path) -> ParsedRequirements:
     """Parse a requirements file and everything it includes.
 
@@ -301,6 +324,12 @@ def parse_requirements(path: str | Path) -> ParsedRequirements:
         for r in parsed.requirements:
             items.append((r.line_number, "requirement", r))
         for lineno, what, item in sorted(items, key=lambda t: (t[0], t[1] != "invalid")):
+            if what == "invalid" and _NEWER_OPTION_RE.search(item.error_message):
+                line = _without_newer_options(item.line, file, lineno, constraint)
+                if line is not None:
+                    (cons if constraint else reqs).append(line)
+                    opts["ignored"].append(("config_settings", str(file), lineno))
+                    continue
             if what == "invalid":
                 text = redact_url(f"{_one_line(item.error_message)}: {item.line.strip()!r}")
                 raise InputError(text, str(file), lineno)

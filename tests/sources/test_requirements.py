@@ -111,6 +111,15 @@ def test_includes_are_relative_to_the_including_file(tmp_path, monkeypatch):
     assert [r.name for r in parse_requirements(root).requirements] == ["beta"]
 
 
+def test_config_settings_are_accepted_and_ignored(tmp_path):
+    # pip 23.1+ syntax the vendored parser predates: only builds use it, and audits never build
+    root = write(tmp_path / "r.txt", "ok==1\nbar==1.0 --config-settings editable_mode=compat --hash=sha256:" + "c" * 64 + "\n")
+    parsed = parse_requirements(root)
+    bar = parsed.requirements[1]
+    assert (bar.name, bar.line, bar.hashes, bar.file) == ("bar", 2, ("sha256:" + "c" * 64,), str(root))
+    assert ("config_settings", str(root), 2) in parsed.options.ignored
+
+
 def test_unnamed_vcs_reference_keeps_no_name(tmp_path):
     root = write(tmp_path / "r.txt", "git+https://example.org/a/b.git@v1\n")
     (line,) = parse_requirements(root).requirements
