@@ -41,8 +41,11 @@ from auditor.sources.resolve import (
     read_local_project,
     redact_url,
     read_wheel_metadata,
-    resolve,
+    resolve_cached,
 )
+
+#: Subdirectory of ``Config.cache_dir`` holding remembered resolutions.
+RESOLUTION_CACHE_DIR = "resolutions"
 
 #: Hash algorithms pip accepts for ``--hash`` (pip ``STRONG_HASHES``).
 ALLOWED_HASHES = ("sha256", "sha384", "sha512")
@@ -480,8 +483,13 @@ class RequirementsSource(Source):
         lines = list(parsed.requirements)
         if not lines:
             return Resolution((), "none (empty input)"), {}
+        cache = config.cache_dir / RESOLUTION_CACHE_DIR if config.use_cache else None
+
+        def run(request: ResolveRequest) -> Resolution:
+            return resolve_cached(request, self.resolver, cache, offline=config.offline)
+
         try:
-            return resolve(self._request(parsed, config, lines), self.resolver), {}
+            return run(self._request(parsed, config, lines)), {}
         except ResolutionError as first:
             direct = [l for l in lines if l.kind != "registry"]
             if not direct:
@@ -493,7 +501,7 @@ class RequirementsSource(Source):
                     continue
                 kept = [l for l in lines if l not in drop]
                 try:
-                    res = resolve(self._request(parsed, config, kept), self.resolver) if kept else Resolution((), "none")
+                    res = run(self._request(parsed, config, kept)) if kept else Resolution((), "none")
                 except ResolutionError:
                     if drop is direct:
                         raise

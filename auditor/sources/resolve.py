@@ -209,12 +209,14 @@ class Resolution:
         resolver: ``"uv pip compile"`` or ``"pip --dry-run"``.
         seconds: wall-clock time the resolver subprocess took.
         fallback_reason: why uv was not used, when pip answered.
+        cached: the answer was remembered from an earlier run (:func:`resolve_cached`).
     """
 
     pins: tuple[Pin, ...]
     resolver: str
     seconds: float = 0.0
     fallback_reason: str | None = None
+    cached: bool = False
 
 
 class ResolverUnavailable(Exception):
@@ -329,6 +331,130 @@ def resolve(request: ResolveRequest, resolver: str = "auto") -> Resolution:
     except ResolverUnavailable as exc:
         raise ResolutionError(f"pip could not run: {exc}") from exc
     return Resolution(res.pins, res.resolver, res.seconds, fallback_reason=reason)
+
+
+#: Seconds a cached resolution stays valid.  Same lifetime as the simple-index
+#: pages in the HTTP cache (:data:`auditor.net.http.EXPIRY` ``"index"``): a new
+#: upstream release can change an unpinned resolution, and an hour is how
+#: stale auditor already lets its view of the index be.
+RESOLUTION_CACHE_TTL = 3600
+
+#: Bumped when the cached document's shape changes.
+RESOLUTION_CACHE_VERSION = 1
+
+
+def resolution_cache_key(request: ResolveRequest, resolver: str) -> str | None:
+    """A stable key for *request*, or None when it must not be cached.
+
+    Requests naming local paths (``file:`` references, local find-links) are
+    never cached: a local project or wheelhouse changes without notice, and
+    resolving them costs no network anyway.  The key hashes the resolver's
+    input (with ``${VAR}`` expanded, so a changed token gives a new key; the
+    key does not reveal it), the target, the options that change the answer,
+    and the tool versions.
+    """
+    import hashlib
+
+    text = resolver_input(request) + "".join(request.constraints)
+    if "file:" in text or any(not re.match(r"^[a-z]+://", f) for f in request.find_links):
+        return None
+    doc = {
+        "v": RESOLUTION_CACHE_VERSION,
+        "input": text,
+        "constraints": [expand_env(c) for c in request.constraints],
+        "target": vars(request.target),
+        "pre": request.pre,
+        "allow_build": request.allow_build,
+        "exclude_newer": request.exclude_newer,
+        "resolver": resolver,
+        "uv": _tool_version("uv"),
+        "pip": _tool_version("pip"),
+    }
+    return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
+
+
+def _tool_version(tool: str) -> str:
+    try:
+        if tool == "uv":
+            from importlib.metadata import version
+
+            return version("uv")
+        import pip
+
+        return pip.__version__
+    except Exception:  # noqa: BLE001 - an unknown version just makes a different key
+        return "unknown"
+
+
+def _pin_to_json(pin: Pin) -> dict:
+    from dataclasses import asdict
+
+    return asdict(pin)
+
+
+def _pin_from_json(doc: dict) -> Pin:
+    meta = doc.get("metadata")
+    if meta is not None:
+        meta = CoreMetadata(
+            **{
+                k: (tuple(tuple(x) if isinstance(x, list) else x for x in v) if isinstance(v, list) else v)
+                for k, v in meta.items()
+            }
+        )
+    return Pin(**{**doc, "via": tuple(doc.get("via") or ()), "metadata": meta})
+
+
+def resolve_cached(
+    request: ResolveRequest,
+    resolver: str = "auto",
+    cache_dir: Path | None = None,
+    offline: bool = False,
+    ttl: float | None = None,
+) -> Resolution:
+    """:func:`resolve`, remembering the answer under *cache_dir* for *ttl* seconds.
+
+    A warm audit of the same input thus runs no resolver and makes no
+    network request (uv would revalidate the index pages).  With *offline*
+    a cached answer of any age is used.  ``cache_dir=None`` disables the cache;
+    *ttl* defaults to :data:`RESOLUTION_CACHE_TTL`.
+
+    Returns:
+        The :class:`Resolution` (``cached=True`` when it comes from the cache).
+    """
+    ttl = RESOLUTION_CACHE_TTL if ttl is None else ttl
+    key = resolution_cache_key(request, resolver) if cache_dir is not None else None
+    path = cache_dir / f"{key}.json" if key and cache_dir is not None else None
+    if path is not None and path.is_file():
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            fresh = offline or time.time() - float(doc["created"]) < ttl
+            if fresh and doc.get("v") == RESOLUTION_CACHE_VERSION:
+                return Resolution(
+                    tuple(_pin_from_json(p) for p in doc["pins"]),
+                    doc["resolver"],
+                    0.0,
+                    doc.get("fallback_reason"),
+                    cached=True,
+                )
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # a damaged entry is ignored and rewritten
+    res = resolve(request, resolver)
+    if path is not None:
+        doc = {
+            "v": RESOLUTION_CACHE_VERSION,
+            "created": time.time(),
+            "resolver": res.resolver,
+            "fallback_reason": res.fallback_reason,
+            "pins": [_pin_to_json(p) for p in res.pins],
+        }
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(doc), encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError as exc:  # a read-only cache only costs speed
+            log.info("resolution cache not written: %s", exc)
+    return res
 
 
 def resolver_input(request: ResolveRequest) -> str:

@@ -283,7 +283,7 @@ def test_unresolvable_registry_requirement_fails(tmp_path, wheels, config):
 
 
 def test_no_resolve_takes_pins_as_given(tmp_path, wheels, config, monkeypatch):
-    monkeypatch.setattr(REQ, "resolve", lambda *a, **k: pytest.fail("resolver must not run"))
+    monkeypatch.setattr(REQ, "resolve_cached", lambda *a, **k: pytest.fail("resolver must not run"))
     root = source_file(tmp_path, wheels, f"alpha==1.0 --hash={HASH_A}\nbeta==1.0\n")
     inv = RequirementsSource(root, resolver="none").collect(config)
     d = inv.by_name()
@@ -361,8 +361,11 @@ def test_second_collect_uses_the_metadata_cache(tmp_path, fake_pypi):
     first.collect(cfg)
     assert first.resolution.resolver == "uv pip compile"
     assert sum(c["network"] for c in first.requests.values()) > 0
+    n = fake_pypi.network_requests
     second = RequirementsSource(root)
     second.collect(cfg)
+    assert second.resolution.cached and second.resolution.resolver == "uv pip compile"
+    assert fake_pypi.network_requests == n  # neither uv nor the metadata lookups went out
     assert sum(c["network"] for c in second.requests.values()) == 0
     assert sum(c["cache_hits"] for c in second.requests.values()) > 0
 
@@ -384,3 +387,20 @@ def test_credentials_never_reach_the_inventory(tmp_path, wheels, config, monkeyp
     assert d["other"].origin.url == "https://user:***@127.0.0.1:9/other-1.0-py3-none-any.whl"
     assert d["pkg"].origin.url == "https://user:***@127.0.0.1:9/pkg-1.0-py3-none-any.whl"
     assert isinstance(d["pkg"].metadata, Unknown)
+
+
+def test_resolution_cache_expires_and_can_be_off(tmp_path, fake_pypi, monkeypatch):
+    from auditor.sources import resolve as R
+
+    fake_pypi.add("app", "1.0")
+    cfg = Config(cache_dir=tmp_path / "cache", pypi_url=fake_pypi.url, index_url=fake_pypi.url + "/simple")
+    root = write(tmp_path / "requirements.txt", "app\n")
+    RequirementsSource(root).collect(cfg)
+    assert len(list((tmp_path / "cache" / REQ.RESOLUTION_CACHE_DIR).glob("*.json"))) == 1
+    monkeypatch.setattr(R, "RESOLUTION_CACHE_TTL", 0)
+    again = RequirementsSource(root)
+    again.collect(cfg)
+    assert not again.resolution.cached
+    off = RequirementsSource(root)
+    off.collect(cfg.with_changes(use_cache=False, cache_dir=tmp_path / "other"))
+    assert not off.resolution.cached and not (tmp_path / "other" / REQ.RESOLUTION_CACHE_DIR).exists()
