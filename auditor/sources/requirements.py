@@ -424,7 +424,7 @@ class RequirementsSource(Source):
         target = config.target
         env = target.marker_environment()
         wanted = [r for r in parsed.requirements if _applies(r, env)]
-        unresolved: dict[str, str] = {}
+        unresolved: dict[tuple[str, int], str] = {}
         if self.resolver == "none":
             pins, resolver_name = _pins_from_input(wanted), "none (pinned input)"
         else:
@@ -433,19 +433,29 @@ class RequirementsSource(Source):
             pins, resolver_name = list(resolution.pins), resolution.resolver
         by_name = _index_lines(wanted, pins)
         dists = self._distributions(pins, by_name, parsed, config)
-        for line in wanted:  # direct references left out of the resolution
-            if line.name and line.name in unresolved and line.name not in {d.name for d in dists}:
-                dists.append(
-                    Distribution(
-                        name=line.name,
-                        version=None,
-                        metadata=Unknown(unresolved[line.name]),
-                        origin=_origin(line, line.kind, line.url, None),
-                        direct=True,
-                        hashes=line.hashes,
-                    )
+        root_texts = [_root_text(line, by_name) for line in wanted]
+        present = {d.name for d in dists}
+        for line in wanted:  # direct references left out of the resolution stay as nodes
+            reason = unresolved.get((line.file, line.line))
+            if reason is None:
+                continue
+            name = line.name or _fallback_name(line.url or "")
+            if name in present:
+                continue
+            present.add(name)
+            dists.append(
+                Distribution(
+                    name=name,
+                    version=None,
+                    metadata=Unknown(redact_url(reason)),
+                    origin=_origin(line, line.kind, line.url, None),
+                    direct=True,
+                    hashes=line.hashes,
                 )
-        root_texts = [redact_url(t) for t in (_root_text(line, by_name) for line in wanted) if t]
+            )
+            if not line.name:
+                root_texts.append(f"{name} @ {line.url}" + (f" ; {line.marker}" if line.marker else ""))
+        root_texts = [redact_url(t) for t in root_texts if t]
         root_edges, linked = _link([t for t in root_texts if t], dists, target)
         linked = _edges_from_via(linked, pins)
         return Inventory(
@@ -476,10 +486,16 @@ class RequirementsSource(Source):
             offline=config.offline,
         )
 
-    def _resolve(self, parsed: ParsedRequirements, config: Config) -> tuple[Resolution, dict[str, str]]:
+    def _resolve(
+        self, parsed: ParsedRequirements, config: Config
+    ) -> tuple[Resolution, dict[tuple[str, int], str]]:
         """Resolve everything; if that fails and direct references are present,
         resolve again without the ones that need a build (or without every
-        direct reference), keeping them as unresolved nodes with the reason."""
+        direct reference), keeping them as unresolved nodes with the reason.
+
+        Returns:
+            The resolution and ``{(file, line): reason}`` of the lines left out.
+        """
         lines = list(parsed.requirements)
         if not lines:
             return Resolution((), "none (empty input)"), {}
@@ -506,7 +522,7 @@ class RequirementsSource(Source):
                     if drop is direct:
                         raise
                     continue
-                return res, {l.name: reason for l in drop if l.name}
+                return res, {(l.file, l.line): reason for l in drop}
             raise
 
     # -- metadata ---------------------------------------------------------
@@ -538,6 +554,17 @@ class RequirementsSource(Source):
                 )
             )
         return dists
+
+
+def _fallback_name(url: str) -> str:
+    """A node name for an unnamed reference nobody could resolve: the last
+    path segment of its URL without ``.git``, ``@revision`` or archive suffix."""
+    path = urlsplit(url.split("+", 1)[1] if _VCS_RE.match(url) else url).path
+    segment = unquote(path.rstrip("/").rsplit("/", 1)[-1]) or url
+    segment = segment.split("@", 1)[0]
+    for suffix in (".git", ".tar.gz", ".zip", ".whl"):
+        segment = segment.removesuffix(suffix)
+    return normalize_name(segment) or "unnamed"
 
 
 def _applies(line: RequirementLine, env: dict[str, str]) -> bool:

@@ -264,6 +264,7 @@ def test_references_that_need_a_build_stay_as_unknown_nodes(tmp_path, wheels, co
         ./legacy
         thing @ git+http://127.0.0.1:9/thing.git
         sdistonly @ {(wheels / 'sd-2.0.tar.gz').as_uri()}
+        git+http://127.0.0.1:9/group/Unnamed_Repo.git@v1
         """,
     )
     inv = RequirementsSource(root).collect(config)
@@ -273,7 +274,19 @@ def test_references_that_need_a_build_stay_as_unknown_nodes(tmp_path, wheels, co
         assert isinstance(d[name].metadata, Unknown) and d[name].metadata.reason.startswith("not resolved:")
         assert d[name].direct and d[name].origin.kind in ("vcs", "path")
     assert d["thing"].origin.kind == "vcs" and d["thing"].origin.line == 5
+    # an unnamed reference nobody could resolve is still a node, named after its URL
+    assert d["unnamed-repo"].origin.line == 7 and isinstance(d["unnamed-repo"].metadata, Unknown)
+    assert {"thing", "sdistonly", "unnamed-repo", "legacy", "alpha"} <= {e.target for e in inv.root_requires}
+    assert d["legacy"].origin.kind == "path" and d["legacy"].origin.url == legacy.resolve().as_uri()
     assert not (legacy / "EXECUTED").exists()
+
+
+def test_constraints_limit_but_add_nothing(tmp_path, wheels, config):
+    write(tmp_path / "c.txt", "beta<2\ngamma==1.0\n")
+    root = source_file(tmp_path, wheels, "-c c.txt\nalpha\n")
+    d = RequirementsSource(root).collect(config).by_name()
+    assert set(d) == {"alpha", "beta"} and d["beta"].version == "1.0"
+    assert not d["beta"].direct and d["beta"].origin.file is None
 
 
 def test_unresolvable_registry_requirement_fails(tmp_path, wheels, config):
