@@ -879,11 +879,15 @@ def resolve_with_pip(request: ResolveRequest, python: str | None = None) -> Reso
         report = json.loads(proc.stdout)
     except ValueError as exc:
         raise ResolutionError("pip --dry-run: the installation report is not JSON") from exc
-    return Resolution(parse_pip_report(report), "pip --dry-run", seconds)
+    index = None if request.no_index else (request.index_url or "https://pypi.org/simple")
+    return Resolution(parse_pip_report(report, index), "pip --dry-run", seconds)
 
 
-def parse_pip_report(report: dict) -> tuple[Pin, ...]:
+def parse_pip_report(report: dict, default_index: str | None = None) -> tuple[Pin, ...]:
     """Pins from a pip installation report (``--report``, format version 1).
+
+    *default_index* is recorded as the index of every pin downloaded over
+    HTTP (the report gives the file's URL, not the index that listed it).
 
     Fields read: ``install[].metadata`` (core metadata as JSON, PEP 566),
     ``install[].download_info`` (``url``, ``vcs_info``, ``dir_info``,
@@ -907,8 +911,10 @@ def parse_pip_report(report: dict) -> tuple[Pin, ...]:
                 kind, direct_url = "path", url
             else:
                 kind, direct_url = ("path" if (url or "").startswith("file:") else "url"), url
+        elif url and url.startswith("file:"):
+            index_url = url.rsplit("/", 1)[0]  # a find-links directory
         elif url:
-            index_url = url.rsplit("/", 1)[0]
+            index_url = default_index  # pip's report names the file, not the index it was listed on
         pins.append(
             Pin(
                 name=name,

@@ -260,11 +260,11 @@ def test_parse_pip_report_direct_references():
             },
         ],
     }
-    pins = {p.name: p for p in R.parse_pip_report(json.loads(json.dumps(report)))}
+    pins = {p.name: p for p in R.parse_pip_report(json.loads(json.dumps(report)), "https://pypi.org/simple")}
     assert pins["flask"].kind == "vcs" and pins["flask"].url == "git+https://github.com/pallets/flask.git@abc123"
     assert pins["flask"].metadata.requires_dist == ("click>=8",)
     assert pins["proj"].kind == "path" and pins["proj"].editable
-    assert pins["click"].kind == "registry" and pins["click"].index_url == "https://files.example/a/b"
+    assert pins["click"].kind == "registry" and pins["click"].index_url == "https://pypi.org/simple"
 
 
 def test_needs_build():
