@@ -417,3 +417,29 @@ def test_resolution_cache_expires_and_can_be_off(tmp_path, fake_pypi, monkeypatc
     off = RequirementsSource(root)
     off.collect(cfg.with_changes(use_cache=False, cache_dir=tmp_path / "other"))
     assert not off.resolution.cached and not (tmp_path / "other" / REQ.RESOLUTION_CACHE_DIR).exists()
+
+
+def _pypi_reachable() -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("pypi.org", 443), timeout=3).close()
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.network
+@pytest.mark.skipif(not _pypi_reachable(), reason="PyPI unreachable")
+def test_live_scikit_learn_example(tmp_path):
+    """The shipped example against live PyPI: uv and pip agree on the pins."""
+    example = Path(__file__).resolve().parents[2] / "examples" / "scikit-learn" / "requirements.txt"
+    cfg = Config(cache_dir=tmp_path / "cache")
+    uv_inv = RequirementsSource(example).collect(cfg)
+    pip_inv = RequirementsSource(example, resolver="pip").collect(cfg.with_changes(use_cache=False))
+    assert uv_inv.resolver == "uv pip compile" and pip_inv.resolver == "pip --dry-run"
+    versions = {d.name: d.version for d in uv_inv.distributions}
+    assert versions == {d.name: d.version for d in pip_inv.distributions}
+    assert {"scikit-learn", "numpy", "scipy", "joblib", "threadpoolctl"} <= set(versions)
+    sk = uv_inv.by_name()["scikit-learn"]
+    assert sk.direct and isinstance(sk.metadata, CoreMetadata) and sk.requires
