@@ -13,7 +13,7 @@ resolver's report (pip), a local wheel (find-links), or the index
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable
 from urllib.parse import unquote, urlsplit
