@@ -201,13 +201,17 @@ class NamesCollector(Collector):
     description = "typosquatting candidates (top PyPI projects) and repositories shared by unrelated names"
 
     def collect(self, nodes: Sequence[PackageNode], ctx: Context) -> Mapping[str, NameSignals | Unknown]:
-        shared = shared_repositories(nodes)
+        packages = [n for n in nodes if n.distribution.origin.kind != "interpreter"]
+        shared = shared_repositories(packages)
         ranks = _ranks()
-        return {
-            node.name: NameSignals(
+        out: dict[str, NameSignals | Unknown] = {
+            n.name: Unknown("the interpreter is not a PyPI package", fault=False)
+            for n in nodes if n.distribution.origin.kind == "interpreter"
+        }
+        for node in packages:
+            out[node.name] = NameSignals(
                 rank=ranks.get(node.name),
                 similar_to=similar_names(node.name),
                 shares_repository_with=shared.get(node.name, ()),
             )
-            for node in nodes
-        }
+        return out

@@ -97,3 +97,10 @@ def test_opaque_only_when_facts_are_complete():
     assert [f.id for f in findings_for(node("closed", project=PROJECT))] == ["AUD110"]
     assert findings_for(node("unreachable", project=Unknown("HTTP 503 after 3 retries"))) == []
     assert findings_for(node("local", project=PROJECT, origin=Origin(kind="path"))) == []
+
+
+def test_interpreter_is_not_a_name_candidate(ctx):
+    from auditor.models import Origin
+
+    out = NamesCollector().collect([node("python", "3.11.7", origin=Origin(kind="interpreter"))], ctx)
+    assert isinstance(out["python"], Unknown) and not out["python"].fault
