@@ -674,6 +674,8 @@ class InstallFacts:
         build_backend: ``build-system.build-backend`` of the sdist (PEP 517
             default ``setuptools.build_meta:__legacy__`` when absent), or ``None``.
         build_requires: ``build-system.requires`` PEP 508 strings.
+        backend_path: ``build-system.backend-path`` (PEP 517 in-tree backend:
+            the build backend is code shipped inside the sdist itself).
     """
 
     version: str
@@ -682,6 +684,7 @@ class InstallFacts:
     builds_from_source: bool
     build_backend: str | None = None
     build_requires: tuple[str, ...] = ()
+    backend_path: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

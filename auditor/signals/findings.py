@@ -172,6 +172,8 @@ def probe_install(node: PackageNode) -> list[Finding]:
     if facts is None or not facts.builds_from_source:
         return []
     backend = f" with {facts.build_backend}" if facts.build_backend else ""
+    if facts.backend_path:
+        backend += f" (in-tree backend from {', '.join(facts.backend_path)})"
     return [
         _finding(
             "AUD106",

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import tarfile
+from dataclasses import replace
 from functools import lru_cache
 import tomllib
 import zipfile
@@ -39,6 +40,8 @@ OLDEST_GLIBC_MINOR = 5
 TARGET_MACOS = (14, 0)
 #: PEP 517 says a missing ``build-backend`` means the legacy setuptools backend.
 LEGACY_BACKEND = "setuptools.build_meta:__legacy__"
+#: What pip installs for a legacy build (PEP 518's default ``requires`` plus ``wheel``).
+LEGACY_REQUIRES = ("setuptools>=40.8.0", "wheel")
 #: sdists larger than this are not downloaded to read their build system.
 MAX_SDIST_BYTES = 50 * 1024 * 1024
 
@@ -98,8 +101,8 @@ def best_wheel(files: Iterable[ReleaseFile], target: TargetEnvironment) -> Relea
     return best[1] if best else None
 
 
-def read_build_system(archive: bytes, filename: str) -> tuple[str | None, tuple[str, ...]]:
-    """``(build-backend, requires)`` from an sdist's top-level ``pyproject.toml``, read as data.
+def read_build_system(archive: bytes, filename: str) -> tuple[str | None, tuple[str, ...], tuple[str, ...]]:
+    """``(build-backend, requires, backend-path)`` from an sdist's top-level ``pyproject.toml``, read as data.
 
     Without a ``pyproject.toml`` (or without ``[build-system]``) PEP 517/518
     defaults apply: the legacy setuptools backend requiring ``setuptools``
@@ -122,13 +125,14 @@ def read_build_system(archive: bytes, filename: str) -> tuple[str | None, tuple[
                     text = fh.read().decode("utf-8") if fh else None
                     break
     if text is None:
-        return LEGACY_BACKEND, ("setuptools>=40.8.0", "wheel")
+        return LEGACY_BACKEND, LEGACY_REQUIRES, ()
     data = tomllib.loads(text)
     if not isinstance(data.get("build-system"), dict):
-        return LEGACY_BACKEND, ("setuptools>=40.8.0", "wheel")
+        return LEGACY_BACKEND, LEGACY_REQUIRES, ()
     build = data["build-system"]
     requires = tuple(str(r) for r in build.get("requires") or ())
-    return str(build.get("build-backend") or LEGACY_BACKEND), requires
+    backend_path = tuple(str(p) for p in build.get("backend-path") or ())
+    return str(build.get("build-backend") or LEGACY_BACKEND), requires, backend_path
 
 
 def build_edges(facts: InstallFacts) -> tuple[DependencyEdge, ...]:
@@ -182,18 +186,18 @@ class InstallCollector(Collector):
                 builds_from_source=wheel is None and sdist is not None,
             )
             if sdist is not None and (facts.builds_from_source or ctx.config.build_deps):
-                backend, requires = self._build_system(ctx, sdist)
-                facts = InstallFacts(**{**facts.__dict__, "build_backend": backend, "build_requires": requires})
+                backend, requires, backend_path = self._build_system(ctx, sdist)
+                facts = replace(facts, build_backend=backend, build_requires=requires, backend_path=backend_path)
             return facts
 
         return dict(zip((n.name for n in nodes), ctx.map(one, nodes, task="install")))
 
     @staticmethod
-    def _build_system(ctx: Context, sdist: ReleaseFile) -> tuple[str | None, tuple[str, ...]]:
+    def _build_system(ctx: Context, sdist: ReleaseFile) -> tuple[str | None, tuple[str, ...], tuple[str, ...]]:
         resp = ctx.http("pypi-files").get(sdist.url)
         if isinstance(resp, Unknown) or resp.status_code != 200 or len(resp.content) > MAX_SDIST_BYTES:
-            return None, ()
+            return None, (), ()
         try:
             return read_build_system(resp.content, sdist.filename)
         except (ValueError, OSError, tarfile.TarError, zipfile.BadZipFile, UnicodeDecodeError):
-            return None, ()
+            return None, (), ()

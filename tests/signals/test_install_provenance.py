@@ -114,7 +114,9 @@ def test_wheel_or_sdist(server, ctx):
 
 
 def test_legacy_build_system_defaults():
-    assert read_build_system(sdist_bytes("x-1", None), "x-1.tar.gz") == ("setuptools.build_meta:__legacy__", ("setuptools>=40.8.0", "wheel"))
+    assert read_build_system(sdist_bytes("x-1", None), "x-1.tar.gz") == ("setuptools.build_meta:__legacy__", ("setuptools>=40.8.0", "wheel"), ())
+    in_tree = '[build-system]\nrequires = []\nbuild-backend = "backend"\nbackend-path = ["_build"]\n'
+    assert read_build_system(sdist_bytes("x-1", in_tree), "x-1.tar.gz") == ("backend", (), ("_build",))
     assert read_build_system(sdist_bytes("x-1", "[tool.black]\n"), "x-1.tar.gz")[0] == "setuptools.build_meta:__legacy__"
     with pytest.raises(ValueError):
         read_build_system(sdist_bytes("x-1", "[build-system\n"), "x-1.tar.gz")
