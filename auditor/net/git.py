@@ -156,8 +156,7 @@ def cache_key(url: str) -> str:
 
     ``https://github.com/numpy/numpy`` -> ``github.com_numpy_numpy-<10 hex of sha256(url)>.git``.
     """
-    bare = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url, flags=re.I)
-    bare = _CREDENTIALS.sub("", bare)
+    bare = re.sub(r"^[a-z][a-z0-9+.-]*://", "", _CREDENTIALS.sub(r"\g<scheme>", url), flags=re.I)
     slug = re.sub(r"[^A-Za-z0-9._-]+", "_", bare).strip("._")[:80] or "repo"
     digest = hashlib.sha256(url.encode("utf-8")).hexdigest()[:10]
     return f"{slug}-{digest}.git"
@@ -367,7 +366,7 @@ def iter_log(git_dir: Path, until: int | None = None, timeout: float = LOCAL_TIM
         drain.join()
     if code != 0:
         err = b"".join(stderr_chunks).decode("utf-8", "replace")
-        if "does not have any commits" in err or "bad default revision 'HEAD'" in err:
+        if "ambiguous argument 'HEAD'" in err or "does not have any commits" in err:  # empty repository
             return
         if code < 0:
             raise GitError(f"git log killed after {timeout:g} s")
