@@ -44,7 +44,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from auditor.collectors import Collector, Context
 from auditor.errors import InputError
 from auditor.models import Contribution, PackageNode, RepositoryHistory, Unknown
-from auditor.net.git import GitCache, GitError, check_mailmap, iter_log
+from auditor.net.git import FS, TS, GitCache, GitError, check_mailmap, iter_log_batches
 from auditor.people.identity import IdentityResolver, bot_key
 
 #: Activity window for active contributors and bus factor, in days
@@ -163,32 +163,47 @@ def read_repo_log(git_dir: Path, url: str, as_of: int | None = None, now: int | 
     out = RepoLog(url=url)
     pairs = out.pairs
     raw_co: dict[str, _Stats] = {}
-    commits = 0
+    commits = skipped = 0
     first = last = None
-    for f in iter_log(git_dir, until=as_of):
-        if len(f) != 8:
-            out.skipped += 1
-            continue
-        an, ae, _at, cn, ce, ct_s, parents, trailers = f
-        try:
-            ct = int(ct_s)
-        except ValueError:
-            out.skipped += 1
-            continue
-        if as_of is not None and ct > as_of:
-            continue
-        commits += 1
-        if first is None or ct < first:
-            first = ct
-        if last is None or ct > last:
-            last = ct
-        in_window = start < ct <= end
-        _bump(pairs, ((an, ae), (cn, ce), " " in parents), ct, in_window)
-        if trailers:
-            for value in trailers.split("\x1e"):
-                value = value.strip()
-                if value:
-                    _bump(raw_co, value, ct, in_window)
+    bound = as_of if as_of is not None else float("inf")
+    for batch in iter_log_batches(git_dir, until=as_of):
+        for rec in batch:
+            f = rec.split(FS)
+            if len(f) != 8:
+                skipped += 1
+                continue
+            an, ae, _at, cn, ce, ct_s, parents, trailers = f
+            try:
+                ct = int(ct_s)
+            except ValueError:
+                skipped += 1
+                continue
+            if ct > bound:
+                continue
+            commits += 1
+            if first is None or ct < first:
+                first = ct
+            if last is None or ct > last:
+                last = ct
+            in_window = start < ct <= end
+            key = ((an, ae), (cn, ce), " " in parents)
+            st = pairs.get(key)
+            if st is None:
+                pairs[key] = _Stats(1, 1 if in_window else 0, ct, ct)
+            else:
+                st.n += 1
+                if in_window:
+                    st.n_window += 1
+                if ct < st.first:
+                    st.first = ct
+                elif ct > st.last:
+                    st.last = ct
+            if trailers:
+                for value in trailers.split(TS):
+                    value = value.strip()
+                    if value:
+                        _bump(raw_co, value, ct, in_window)
+    out.skipped = skipped
     out.commits, out.first, out.last = commits, first, last
     if raw_co:
         mapped = check_mailmap(git_dir, raw_co)

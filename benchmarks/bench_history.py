@@ -1,0 +1,91 @@
+"""Benchmark: reading a large git history vs. a bare ``git log`` of the same fields.
+
+Usage::
+
+    PYTHONPATH=. python benchmarks/bench_history.py [REPO] [--runs N] [--cache DIR]
+
+REPO is a local repository path or a URL (default: the numpy mirror fetched
+for development, ``/work/.mirror/numpy+numpy/repo``; never committed).  It is
+first cloned the way audits clone (bare, treeless, via
+:class:`auditor.net.git.GitCache`; the local "server" is told to allow
+filters), then timed, each ``--runs`` times, medians printed:
+
+* ``git log``: the exact argv auditor runs (:func:`auditor.net.git.log_command`,
+  same format, same mailmap), output to /dev/null;
+* ``read``: :func:`auditor.people.history.read_repo_log` (git log + streamed
+  parsing + folding by identity);
+* ``read+resolve``: :func:`auditor.people.history.histories` (also identity
+  resolution and the per-repository figures).
+
+The floor (issue 3) is ``read <= 1.5 x git log``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from auditor.models import Unknown
+from auditor.net.git import GitCache, git_env, log_command
+from auditor.people.history import histories, read_repo_log
+
+DEFAULT_REPO = "/work/.mirror/numpy+numpy/repo"
+
+
+def timed(fns: dict, runs: int) -> tuple[dict[str, float], dict[str, object]]:
+    """Median seconds per function; runs are interleaved so that load from other
+    processes on the machine falls on every contender alike."""
+    times: dict[str, list[float]] = {k: [] for k in fns}
+    results: dict[str, object] = {}
+    for _ in range(runs):
+        for name, fn in fns.items():
+            t0 = time.perf_counter()
+            results[name] = fn()
+            times[name].append(time.perf_counter() - t0)
+    return {k: statistics.median(v) for k, v in times.items()}, results
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("repo", nargs="?", default=DEFAULT_REPO)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--cache", type=Path, default=None, help="cache dir to keep the clone between runs")
+    args = ap.parse_args()
+
+    url = Path(args.repo).resolve().as_uri() if Path(args.repo).exists() else args.repo
+    cache_dir = args.cache or Path(tempfile.mkdtemp(prefix="bench-history-"))
+    # Let a local source repository serve a partial clone, as forges do.
+    os.environ.update({"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "uploadpack.allowFilter",
+                       "GIT_CONFIG_VALUE_0": "true"})
+    t0 = time.perf_counter()
+    git_dir = GitCache(cache_dir).update(url)
+    if isinstance(git_dir, Unknown):
+        print(f"cannot clone {url}: {git_dir.reason}", file=sys.stderr)
+        return 1
+    print(f"clone/update: {time.perf_counter() - t0:.2f} s  ({git_dir})")
+
+    cmd = log_command(git_dir)
+    med, res = timed({
+        "bare": lambda: subprocess.run(cmd, stdout=subprocess.DEVNULL, env=git_env(), check=True),
+        "read": lambda: read_repo_log(git_dir, url),
+        "full": lambda: histories({url: git_dir}),
+    }, args.runs)
+    lg, h = res["read"], res["full"][url]
+    bare, read, full = med["bare"], med["read"], med["full"]
+    print(f"commits: {lg.commits}   contributors: {h.contributors}   active: {h.active_contributors}   "
+          f"bus factor: {h.bus_factor}")
+    print(f"median of {args.runs} (interleaved):")
+    print(f"  git log (same argv, to /dev/null): {bare:.3f} s")
+    print(f"  read_repo_log (auditor):           {read:.3f} s   ratio {read / bare:.2f}x")
+    print(f"  histories (read + resolve):        {full:.3f} s   ratio {full / bare:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
