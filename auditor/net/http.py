@@ -176,7 +176,7 @@ class HttpClient:
                 self.stats.count("cache_hits")
             else:
                 self.stats.count("network")
-            if resp.status_code == 504 and self.config.offline and not getattr(resp, "from_cache", False):
+            if resp.status_code == 504 and self.config.offline:  # requests-cache's answer to an offline miss
                 return Unknown("offline")
             return resp
         self.stats.count("failures")
