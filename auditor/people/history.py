@@ -32,18 +32,21 @@ applied: the figures cover the whole repository.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+import secrets
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from auditor.collectors import Collector, Context
 from auditor.errors import InputError
-from auditor.models import Contribution, PackageNode, RepositoryHistory, Unknown
+from auditor.models import Contribution, PackageNode, Person, RepositoryHistory, Unknown
 from auditor.net.git import FS, TS, GitCache, GitError, check_mailmap, iter_log_batches
 from auditor.people.identity import IdentityResolver, bot_key
 
@@ -56,6 +59,12 @@ WINDOW_DAYS = 365
 BUS_FACTOR_SHARE = 0.5
 #: Repositories whose logs are read at the same time (``git log`` is CPU-bound).
 READ_PARALLEL = 2
+#: Environment variable holding a fixed salt for e-mail hashes (default: random per run).
+SALT_ENV = "AUDITOR_PEOPLE_SALT"
+#: Whether the interpreter node (CPython) gets git history.  Off: CPython's
+#: 120,000-commit history is the same for every audit and would dominate
+#: every node's people reach; its figures belong in a separate audit.
+INCLUDE_INTERPRETER = False
 
 _CONTACT_RE = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<(?P<email>[^<>\s]*)>\s*$")
 
@@ -390,6 +399,52 @@ def histories(urls_to_dirs: Mapping[str, Path | Unknown], as_of: str | None = No
     return out
 
 
+def email_hash(email: str, salt: str) -> str:
+    """``"hash:<16 hex>"``: salted SHA-256 of a lower-cased address (stable for one salt)."""
+    digest = hashlib.sha256(f"{salt}\0{email.lower()}".encode("utf-8")).hexdigest()
+    return f"hash:{digest[:16]}"
+
+
+def people_salt() -> str:
+    """The salt for e-mail hashes: ``$AUDITOR_PEOPLE_SALT`` (to compare runs), else random per run."""
+    return os.environ.get(SALT_ENV) or secrets.token_hex(16)
+
+
+def redact_people(result: Mapping[str, RepositoryHistory | Unknown], salt: str, *, keep_people: bool,
+                  show_emails: bool) -> dict[str, RepositoryHistory | Unknown]:
+    """Apply the output policy to figures computed by :func:`summarize`.
+
+    Args:
+        result: ``{url: RepositoryHistory or Unknown}``.
+        salt: see :func:`people_salt`.
+        keep_people: keep :attr:`RepositoryHistory.people` (``--people``); otherwise it is emptied
+            (contributions, with their person ids, are always kept).
+        show_emails: keep addresses and the unsalted person ids (``--show-emails``); otherwise
+            addresses become :func:`email_hash` values and person ids are re-hashed with the salt
+            (an unsalted id is a hash of an identity key, which could be confirmed by guessing).
+
+    Returns:
+        A new mapping; Unknown values pass through.
+    """
+    def pid(x: str) -> str:
+        if show_emails:
+            return x
+        return "person:" + hashlib.sha256(f"{salt}\0{x}".encode("utf-8")).hexdigest()[:16]
+
+    out: dict[str, RepositoryHistory | Unknown] = {}
+    for url, h in result.items():
+        if isinstance(h, Unknown):
+            out[url] = h
+            continue
+        people: tuple[Person, ...] = ()
+        if keep_people:
+            people = tuple(sorted((replace(p, id=pid(p.id), emails=p.emails if show_emails else tuple(
+                sorted(email_hash(e, salt) for e in p.emails))) for p in h.people), key=lambda p: p.id))
+        contributions = tuple(replace(c, person=pid(c.person)) for c in h.contributions)
+        out[url] = replace(h, people=people, contributions=contributions)
+    return out
+
+
 class HistoryCollector(Collector):
     """Contributors, activity and bus factor from each mapped repository's git history.
 
@@ -401,6 +456,11 @@ class HistoryCollector(Collector):
         extra_links: ``(GitHub login, email)`` pairs to merge identities with
             (for an enricher that knows them, e.g. a forge contributors API).
         freshness: overrides :data:`auditor.net.git.FRESHNESS_SECONDS`.
+        salt: salt for e-mail hashes (default :func:`people_salt`).
+
+    Output policy (:func:`redact_people`): ``Config.people`` keeps the
+    :class:`~auditor.models.Person` records; without ``Config.show_emails``
+    their addresses are salted hashes and person ids are salted too.
 
     Attributes:
         cache: the :class:`GitCache` of the last :meth:`collect` (its ``stats``
@@ -411,8 +471,10 @@ class HistoryCollector(Collector):
     default_enabled = True
     description = "contributors, activity and bus factor from git history"
 
-    def __init__(self, extra_links: Iterable[tuple[str, str]] = (), freshness: float | None = None):
+    def __init__(self, extra_links: Iterable[tuple[str, str]] = (), freshness: float | None = None,
+                 salt: str | None = None):
         self.extra_links = tuple(extra_links)
+        self.salt = salt
         self.freshness = freshness
         self.cache: GitCache | None = None
 
@@ -429,14 +491,17 @@ class HistoryCollector(Collector):
         url_of: dict[str, str] = {}
         for node in nodes:
             repo = node.mapping.repo
-            if repo is None:
+            if node.distribution.origin.kind == "interpreter" and not INCLUDE_INTERPRETER:
+                result[node.name] = Unknown("interpreter history not collected", fault=False)
+            elif repo is None:
                 result[node.name] = Unknown("no source repository", fault=False)
             else:
                 url_of[node.name] = repo.clone_url
         urls = sorted(set(url_of.values()))
         ctx.progress.start("git history", len(urls))
         dirs = cache.update_all(urls)
-        per_repo = histories(dirs, as_of=cfg.as_of, extra_links=self.extra_links)
+        per_repo = redact_people(histories(dirs, as_of=cfg.as_of, extra_links=self.extra_links),
+                                 self.salt or people_salt(), keep_people=cfg.people, show_emails=cfg.show_emails)
         ctx.progress.advance("git history", len(urls))
         s = cache.stats
         ctx.progress.message(f"git: {s.clones} clones, {s.fetches} fetches, {s.fresh} fresh, {s.failures} failed")

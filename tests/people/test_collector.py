@@ -33,7 +33,7 @@ def test_collect(tmp_path, git_home):
     nodes = [node("alpha-core", "org/alpha"), node("alpha-extra", "org/alpha"), node("beta", "org/beta"),
              node("nosource", None), node("gone", "org/gone")]
     ctx = Context(config=Config(cache_dir=tmp_path / "cache", as_of="2024-12-31"))
-    collector = HistoryCollector()
+    collector = HistoryCollector(salt="pepper")
     out = collector.collect(nodes, ctx)
 
     assert collector.cache.stats.clones == 2 and collector.cache.stats.failures == 1
@@ -42,11 +42,32 @@ def test_collect(tmp_path, git_home):
     assert isinstance(a, RepositoryHistory) and a.url == "https://github.com/org/alpha"
     assert (a.commits, a.contributors, a.bus_factor, a.as_of) == (2, 2, 1, "2024-12-31")
     assert a.person_ids() & b.person_ids()          # Jane, across repositories
+    assert a.people == ()                           # people details only with --people
     assert out["nosource"] == Unknown("no source repository", fault=False)
     assert isinstance(out["gone"], Unknown) and out["gone"].reason.startswith("git clone failed")
 
-    again = HistoryCollector()
+    again = HistoryCollector(salt="pepper")
     out2 = again.collect(nodes, ctx)
     s = again.cache.stats
     assert (s.clones, s.fetches, s.fresh) == (0, 0, 2)
     assert out2["alpha-core"] == a
+
+
+def test_people_and_email_policy(tmp_path, git_home):
+    srv = tmp_path / "srv"
+    RepoBuilder(srv / "org" / "alpha").commit(("Jane Doe", "Jane@X.org"), "2024-05-01")
+    git("config", "--global", f"url.{srv.as_uri()}/.insteadOf", "https://github.com/")
+    nodes = [node("alpha", "org/alpha")]
+    base = Config(cache_dir=tmp_path / "cache", as_of="2024-12-31", people=True)
+
+    hidden = HistoryCollector(salt="pepper").collect(nodes, Context(config=base))["alpha"]
+    (p,) = hidden.people
+    assert p.names == ("Jane Doe",) and p.emails[0].startswith("hash:") and "jane" not in p.emails[0]
+    assert hidden.contributions[0].person == p.id
+    again = HistoryCollector(salt="pepper").collect(nodes, Context(config=base))["alpha"]
+    other_salt = HistoryCollector(salt="salt").collect(nodes, Context(config=base))["alpha"]
+    assert again.people == hidden.people and other_salt.people[0].id != p.id
+
+    shown = HistoryCollector(salt="pepper").collect(
+        nodes, Context(config=base.with_changes(show_emails=True)))["alpha"]
+    assert shown.people[0].emails == ("jane@x.org",)
