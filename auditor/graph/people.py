@@ -19,7 +19,9 @@ from typing import AbstractSet, Hashable, Mapping
 
 import networkx as nx
 
-from auditor.models import PeopleReach
+from auditor.graph import attrs as A
+from auditor.graph.queries import dependency_view
+from auditor.models import PeopleReach, RepositoryHistory, Unknown
 
 
 def reach_sets(graph: nx.DiGraph, people: Mapping[Hashable, AbstractSet[str]]
@@ -87,3 +89,69 @@ def who_reaches(graph: nx.DiGraph, people: Mapping[Hashable, AbstractSet[str]], 
     for pid in sorted(people.get(node, ())):
         via[pid] = [n for n in (path or []) if n != node and pid in people.get(n, ())]
     return path, via
+
+
+def annotate_history(graph: nx.DiGraph, histories: Mapping[str, RepositoryHistory | Unknown], *,
+                     add_people: bool = False) -> None:
+    """Write git-history figures and people reach onto *graph* (in place).
+
+    Args:
+        graph: the audit graph from :func:`auditor.graph.build.build_graph`.
+        histories: ``{package node id: RepositoryHistory or Unknown}`` (the
+            ``"history"`` signal of each node).
+        add_people: also add ``person`` nodes (id: the person id) and
+            ``contributed_to`` edges person -> repository node
+            (``--people``); needs :attr:`RepositoryHistory.people`.
+
+    Package nodes get :data:`~auditor.graph.attrs.CONTRIBUTORS`,
+    ``ACTIVE_CONTRIBUTORS``, ``COMMITTERS``, ``BUS_FACTOR``, ``COMMITS``,
+    ``FIRST_COMMIT``, ``LAST_COMMIT``, ``EXCLUDED_BOTS`` (or an entry in
+    ``UNKNOWN`` with the reason); every package node and the root get
+    ``PEOPLE_REACH``, ``PEOPLE_NAIVE_SUM`` and ``PEOPLE_OVERCOUNT`` over the
+    ``requires`` edges.
+    """
+    people: dict[Hashable, frozenset[str]] = {}
+    for nid, h in histories.items():
+        if nid not in graph:
+            continue
+        attrs = graph.nodes[nid]
+        if isinstance(h, RepositoryHistory):
+            attrs.update({
+                A.CONTRIBUTORS: h.contributors, A.ACTIVE_CONTRIBUTORS: h.active_contributors,
+                A.COMMITTERS: h.committers, A.BUS_FACTOR: h.bus_factor, A.COMMITS: h.commits,
+                A.EXCLUDED_BOTS: h.excluded_bots,
+            })
+            if h.first_commit:
+                attrs[A.FIRST_COMMIT], attrs[A.LAST_COMMIT] = h.first_commit, h.last_commit
+            if h.as_of:
+                attrs[A.HISTORY_AS_OF] = h.as_of
+            people[nid] = h.person_ids()
+        elif isinstance(h, Unknown):
+            attrs.setdefault(A.UNKNOWN, {})[A.CONTRIBUTORS] = h.reason
+    view = dependency_view(graph)
+    for nid, r in people_reach(view, people).items():
+        attrs = graph.nodes[nid]
+        if r.nodes == 0:
+            continue  # nobody known below: leave it absent rather than claim 0
+        attrs[A.PEOPLE_REACH], attrs[A.PEOPLE_NAIVE_SUM], attrs[A.PEOPLE_OVERCOUNT] = r.people, r.naive_sum, r.overcount
+    if not add_people:
+        return
+    for nid, h in histories.items():
+        if not isinstance(h, RepositoryHistory) or nid not in graph:
+            continue
+        rid = f"repo:{h.url}"
+        if rid not in graph:
+            continue
+        by_id = {p.id: p for p in h.people}
+        for c in h.contributions:
+            p = by_id.get(c.person)
+            if p is None:
+                continue
+            if c.person not in graph:
+                graph.add_node(c.person, **{A.KIND: A.PERSON, A.NAME: p.display_name, A.LABEL: p.display_name,
+                                            A.NAMES: list(p.names), A.EMAILS: list(p.emails),
+                                            A.LOGINS: list(p.logins)})
+            graph.add_edge(c.person, rid, **{A.KIND: A.CONTRIBUTED_TO, A.COMMITS: c.authored,
+                                             A.CO_AUTHORED: c.co_authored, A.LANDED: c.landed,
+                                             A.ACTIVE: c.active, A.FIRST_COMMIT: c.first, A.LAST_COMMIT: c.last})
+
