@@ -65,6 +65,10 @@ SALT_ENV = "AUDITOR_PEOPLE_SALT"
 #: 120,000-commit history is the same for every audit and would dominate
 #: every node's people reach; its figures belong in a separate audit.
 INCLUDE_INTERPRETER = False
+#: Only canonical web URLs are cloned (``RepositoryRef.url`` is always one);
+#: anything else in package metadata (``file://``, ``ext::``) is refused.
+#: ``url.<base>.insteadOf`` in the user's git config still applies after this check.
+ALLOWED_URL_PREFIXES = ("https://", "http://")
 
 _CONTACT_RE = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<(?P<email>[^<>\s]*)>\s*$")
 
@@ -495,6 +499,8 @@ class HistoryCollector(Collector):
                 result[node.name] = Unknown("interpreter history not collected", fault=False)
             elif repo is None:
                 result[node.name] = Unknown("no source repository", fault=False)
+            elif not repo.clone_url.startswith(ALLOWED_URL_PREFIXES):
+                result[node.name] = Unknown(f"not cloned: unsupported URL scheme in {repo.clone_url!r}", fault=False)
             else:
                 url_of[node.name] = repo.clone_url
         urls = sorted(set(url_of.values()))

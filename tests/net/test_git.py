@@ -93,7 +93,9 @@ def test_offline_uses_the_cache_only(tmp_path, upstream):
     GitCache(tmp_path / "cache").update(REF)
     shutil.rmtree(upstream.path)
     offline = GitCache(tmp_path / "cache", offline=True, freshness=0)
-    assert not isinstance(offline.update(REF), Unknown)
+    path = offline.update(REF)
+    assert not isinstance(path, Unknown)
+    assert commits(path) == 1     # reading history needs no network (no lazy fetch of .mailmap)
     other = offline.update("https://github.com/example/other")
     assert other == Unknown("offline", fault=False)
 
