@@ -103,7 +103,10 @@ def iso(ts: int | None) -> str | None:
     """ISO-8601 UTC (``2024-05-01T12:00:00Z``) for Unix seconds, or None."""
     if ts is None:
         return None
-    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (OverflowError, OSError, ValueError):  # a forged date beyond year 9999
+        return None
 
 
 def parse_contact(text: str) -> _Ident | None:

@@ -190,3 +190,9 @@ def test_as_of_timestamp():
     assert as_of_timestamp("2024-12-31T10:00:00Z") == ts("2024-12-31T10:00:00")
     with pytest.raises(InputError):
         as_of_timestamp("last tuesday")
+
+
+def test_iso_survives_forged_dates():
+    from auditor.people.history import iso
+    assert iso(0) == "1970-01-01T00:00:00Z"
+    assert iso(10**13) is None
