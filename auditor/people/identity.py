@@ -67,7 +67,7 @@ GENERIC_NAMES = frozenset({"your name", "unknown author", "no author", "root use
 BOT_LOGINS = frozenset({
     "dependabot", "dependabot-preview", "pre-commit-ci", "github-actions", "renovate",
     "renovate-bot", "greenkeeper", "snyk-bot", "pyup-bot", "allcontributors",
-    "codecov-io", "imgbot", "web-flow", "github", "gitlab",
+    "codecov-io", "imgbot", "web-flow", "github", "gitlab", "copilot", "copilot-swe-agent",
 })
 
 #: The forge's own committer identity for web edits and merge-button merges
