@@ -43,7 +43,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from auditor.models import RepositoryRef, Unknown
 
@@ -225,17 +225,44 @@ class GitCache:
         self.stats.count("clones")
         return path
 
-    def update_all(self, repos: Iterable[RepositoryRef | str]) -> dict[str, Path | Unknown]:
+    def update_all(self, repos: Iterable[RepositoryRef | str],
+                   on_done: Callable[[str], None] | None = None) -> dict[str, Path | Unknown]:
         """:meth:`update` for each distinct repository, at most ``max_parallel`` at once.
+
+        Args:
+            repos: repositories (duplicates are updated once).
+            on_done: called with each URL when its update finishes (progress).
 
         Returns:
             ``{url: git directory or Unknown}``, one entry per distinct URL.
         """
         urls = sorted({r.clone_url if isinstance(r, RepositoryRef) else r for r in repos})
+        self._sweep()
+
+        def one(url: str) -> Path | Unknown:
+            try:
+                return self.update(url)
+            finally:
+                if on_done:
+                    on_done(url)
+
         if len(urls) <= 1:
-            return {u: self.update(u) for u in urls}
+            return {u: one(u) for u in urls}
         with ThreadPoolExecutor(max_workers=min(self.max_parallel, len(urls))) as pool:
-            return dict(zip(urls, pool.map(self.update, urls)))
+            return dict(zip(urls, pool.map(one, urls)))
+
+    def _sweep(self) -> None:
+        """Remove temporary clone directories left by a killed run (older than two clone timeouts)."""
+        try:
+            leftovers = list(self.root.glob(".clone-*"))
+        except OSError:
+            return
+        for tmp in leftovers:
+            try:
+                if self.clock() - tmp.stat().st_mtime > 2 * CLONE_TIMEOUT:
+                    shutil.rmtree(tmp, ignore_errors=True)
+            except OSError:
+                pass
 
     # -- internals -----------------------------------------------------------------
 

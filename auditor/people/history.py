@@ -507,11 +507,10 @@ class HistoryCollector(Collector):
             else:
                 url_of[node.name] = repo.clone_url
         urls = sorted(set(url_of.values()))
-        ctx.progress.start("git history", len(urls))
-        dirs = cache.update_all(urls)
+        ctx.progress.start("git clone/fetch", len(urls))
+        dirs = cache.update_all(urls, on_done=lambda _url: ctx.progress.advance("git clone/fetch"))
         per_repo = redact_people(histories(dirs, as_of=cfg.as_of, extra_links=self.extra_links),
                                  self.salt or people_salt(), keep_people=cfg.people, show_emails=cfg.show_emails)
-        ctx.progress.advance("git history", len(urls))
         s = cache.stats
         ctx.progress.message(f"git: {s.clones} clones, {s.fetches} fetches, {s.fresh} fresh, {s.failures} failed")
         for name, url in url_of.items():

@@ -100,13 +100,18 @@ def test_offline_uses_the_cache_only(tmp_path, upstream):
     assert other == Unknown("offline", fault=False)
 
 
-def test_update_all_deduplicates(tmp_path, upstream):
+def test_update_all_deduplicates_and_sweeps_leftovers(tmp_path, upstream):
     other = RepoBuilder(tmp_path / "srv" / "example" / "two")
     other.commit(ALICE, "2024-01-01")
-    cache = GitCache(tmp_path / "cache", max_parallel=2)
-    out = cache.update_all([REF, REF.url, "https://github.com/example/two"])
-    assert sorted(out) == ["https://github.com/example/proj", "https://github.com/example/two"]
+    stale = tmp_path / "cache" / "git" / ".clone-killed"
+    stale.mkdir(parents=True)
+    clock = Clock(stale.stat().st_mtime + 3 * 3600)
+    done = []
+    cache = GitCache(tmp_path / "cache", max_parallel=2, clock=clock)
+    out = cache.update_all([REF, REF.url, "https://github.com/example/two"], on_done=done.append)
+    assert sorted(out) == sorted(done) == ["https://github.com/example/proj", "https://github.com/example/two"]
     assert cache.stats.clones == 2
+    assert not stale.exists()
 
 
 def test_log_records_and_co_author_mailmap(tmp_path, upstream):
