@@ -113,7 +113,7 @@ def bot_key(name: str, email: str) -> str | None:
         if candidate.endswith("[bot]") or base in BOT_LOGINS:
             return f"bot:{base}"
     local = e.split("@", 1)[0]
-    if local.endswith("[bot]") or local in BOT_LOGINS and e.endswith(("@github.com", "@users.noreply.github.com")):
+    if local.endswith("[bot]"):
         return f"bot:{local.removesuffix('[bot]')}"
     return None
 
