@@ -152,3 +152,16 @@ def test_redact_and_cache_key():
     key = cache_key("https://user:tok@github.com/a/b")
     assert "tok" not in key and key.endswith(".git")
     assert cache_key("https://github.com/a/b") != cache_key("https://github.com/a/b_")
+
+
+def test_every_git_call_has_a_timeout(tmp_path, monkeypatch):
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "git").write_text("#!/bin/sh\nexec sleep 30\n")
+    (fake / "git").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake}:/usr/bin:/bin")
+    from auditor.net.git import GitError, run_git
+    with pytest.raises(GitError, match="timed out"):
+        run_git(["fetch"], timeout=0.2)
+    with pytest.raises(GitError, match="killed"):
+        list(iter_log(tmp_path, timeout=0.2))
