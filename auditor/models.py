@@ -600,8 +600,12 @@ class RepositoryHistory:
             window has no such commit.
         excluded_bots: distinct bot accounts seen and left out.
         window_days: the activity window (365).
-        people: the people behind the figures, sorted by id.
-        contributions: one per person, most authored commits first.
+        people: the people behind the figures, sorted by id (only with ``--people``).
+        contributions: one per person, most authored commits first (only with ``--people``).
+
+    The ids of the contributors are always kept, in private fields that
+    JSON output leaves out (a large tree has tens of thousands): use
+    :meth:`person_ids`.
     """
 
     url: str
@@ -617,10 +621,14 @@ class RepositoryHistory:
     window_days: int = 365
     people: tuple[Person, ...] = ()
     contributions: tuple[Contribution, ...] = ()
+    _person_ids: frozenset[str] = field(default=frozenset(), repr=False)
+    _active_ids: frozenset[str] = field(default=frozenset(), repr=False)
 
     def person_ids(self, active_only: bool = False) -> frozenset[str]:
         """Ids of the contributors (or only the active ones)."""
-        return frozenset(c.person for c in self.contributions if c.active or not active_only)
+        if self.contributions:
+            return frozenset(c.person for c in self.contributions if c.active or not active_only)
+        return self._active_ids if active_only else self._person_ids
 
 
 @dataclass(frozen=True)

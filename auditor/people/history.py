@@ -424,8 +424,9 @@ def redact_people(result: Mapping[str, RepositoryHistory | Unknown], salt: str, 
     Args:
         result: ``{url: RepositoryHistory or Unknown}``.
         salt: see :func:`people_salt`.
-        keep_people: keep :attr:`RepositoryHistory.people` (``--people``); otherwise it is emptied
-            (contributions, with their person ids, are always kept).
+        keep_people: keep :attr:`RepositoryHistory.people` and ``contributions`` (``--people``);
+            otherwise both are emptied and only the person ids are kept (private fields that
+            JSON output leaves out; :meth:`RepositoryHistory.person_ids`).
         show_emails: keep addresses and the unsalted person ids (``--show-emails``); otherwise
             addresses become :func:`email_hash` values and person ids are re-hashed with the salt
             (an unsalted id is a hash of an identity key, which could be confirmed by guessing).
@@ -443,12 +444,15 @@ def redact_people(result: Mapping[str, RepositoryHistory | Unknown], salt: str, 
         if isinstance(h, Unknown):
             out[url] = h
             continue
-        people: tuple[Person, ...] = ()
+        contributions = tuple(replace(c, person=pid(c.person)) for c in h.contributions)
+        ids = frozenset(c.person for c in contributions)
+        active = frozenset(c.person for c in contributions if c.active)
         if keep_people:
             people = tuple(sorted((replace(p, id=pid(p.id), emails=p.emails if show_emails else tuple(
                 sorted(email_hash(e, salt) for e in p.emails))) for p in h.people), key=lambda p: p.id))
-        contributions = tuple(replace(c, person=pid(c.person)) for c in h.contributions)
-        out[url] = replace(h, people=people, contributions=contributions)
+            out[url] = replace(h, people=people, contributions=contributions, _person_ids=ids, _active_ids=active)
+        else:
+            out[url] = replace(h, people=(), contributions=(), _person_ids=ids, _active_ids=active)
     return out
 
 
