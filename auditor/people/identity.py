@@ -24,11 +24,13 @@ Keys of one identity (:func:`identity_keys`):
    "john" or "admin" never merges strangers.  Placeholder names
    (:data:`GENERIC_NAMES`, e.g. "Your Name") give no key.
 
-Bots are not people (:func:`bot_key`): ``[bot]`` accounts, the automation
-accounts in :data:`BOT_LOGINS` (dependabot, pre-commit-ci, github-actions,
-...), and the forge's own committer identity for web edits and merge
-buttons (GitHub's ``web-flow``: ``GitHub <noreply@github.com>``,
-:data:`FORGE_COMMITTER_EMAILS`).  They are counted, not merged.
+Bots are not people (:func:`bot_key`): ``[bot]`` accounts, names ending in
+"bot" as a word, the automation accounts in :data:`BOT_LOGINS` (dependabot,
+pre-commit-ci, github-actions, ...), AI coding agents named in co-author
+trailers (:data:`AUTOMATION_EMAILS`), and the forge's own committer identity
+for web edits and merge buttons (GitHub's ``web-flow``:
+``GitHub <noreply@github.com>``, :data:`FORGE_COMMITTER_EMAILS`).  They are
+counted, not merged.
 
 Resolution is global: one :class:`IdentityResolver` is fed the identities
 of every audited repository, so one person who committed to numpy and scipy
@@ -74,6 +76,10 @@ BOT_LOGINS = frozenset({
 #: (GitHub's ``web-flow`` account commits as ``GitHub <noreply@github.com>``).
 FORGE_COMMITTER_EMAILS = frozenset({"noreply@github.com", "noreply@gitlab.com"})
 
+#: Addresses of automation and AI coding agents seen in ``Co-authored-by``
+#: trailers of numpy and scipy (2025): tools, not people.
+AUTOMATION_EMAILS = frozenset({"noreply@anthropic.com", "oz-agent@warp.dev", "bot@stepsecurity.io"})
+
 
 def normalize_email(email: str) -> str:
     """Lower-cased, trimmed address (``<``/``>`` removed)."""
@@ -104,8 +110,10 @@ def bot_key(name: str, email: str) -> str | None:
     n = name.strip().lower()
     nr = noreply_login(e)
     login = nr[0] if nr else None
-    if e in FORGE_COMMITTER_EMAILS:
+    if e in FORGE_COMMITTER_EMAILS or e in AUTOMATION_EMAILS:
         return f"bot:{e}"
+    if n.endswith(" bot"):  # "StepSecurity Bot"; not "Olga Botvinnik"
+        return f"bot:{n.removesuffix(' bot')}"
     for candidate in (login, n):
         if not candidate:
             continue

@@ -75,6 +75,9 @@ def test_person_ids_are_stable_and_order_independent():
     ("GitHub", "noreply@github.com"),
     ("some-app[bot]", "some-app@example.com"),
     ("Dependabot", "support@dependabot.com"),
+    ("Claude Opus 4.6 (1M context)", "noreply@anthropic.com"),
+    ("StepSecurity Bot", "bot@stepsecurity.io"),
+    ("Some Helper Bot", "helper@example.com"),
 ])
 def test_bots(name, email):
     assert bot_key(name, email)
@@ -85,6 +88,7 @@ def test_bots(name, email):
 def test_humans_are_not_bots():
     assert bot_key("Jane Doe", "jane@github.com") is None
     assert bot_key("Abbot Smith", "abbot@x.org") is None
+    assert bot_key("Olga Botvinnik", "olga@x.org") is None
 
 
 def test_identity_without_keys_is_its_own_person():
