@@ -37,7 +37,6 @@ import os
 import re
 import secrets
 import time
-from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
@@ -46,7 +45,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from auditor.collectors import Collector, Context
 from auditor.errors import InputError
-from auditor.models import Contribution, PackageNode, Person, RepositoryHistory, Unknown
+from auditor.models import Contribution, PackageNode, RepositoryHistory, Unknown
 from auditor.net.git import FS, TS, GitCache, GitError, check_mailmap, iter_log_batches
 from auditor.people.identity import IdentityResolver, bot_key
 
