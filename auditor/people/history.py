@@ -5,8 +5,8 @@ Pipeline of this module:
 1. :class:`~auditor.net.git.GitCache` clones or fetches every distinct
    mapped repository (bounded parallelism; see :mod:`auditor.net.git`).
 2. :func:`read_repo_log` streams one ``git log`` per repository and folds
-   it into a :class:`RepoLog`: commit counts per (author, committer, merge,
-   in-window) identity pair, so memory grows with people, not commits.
+   it into a :class:`RepoLog`: commit counts (all time and in the window)
+   per (author, committer, is-merge) key, so memory grows with people, not commits.
 3. :func:`summarize` resolves identities across *all* repositories at once
    (:mod:`auditor.people.identity`) and computes each
    :class:`~auditor.models.RepositoryHistory`.
@@ -49,12 +49,12 @@ from auditor.models import Contribution, PackageNode, RepositoryHistory, Unknown
 from auditor.net.git import FS, TS, GitCache, GitError, check_mailmap, iter_log_batches
 from auditor.people.identity import IdentityResolver, bot_key
 
-#: Activity window for active contributors and bus factor, in days
-#: (one year: the window OpenSSF Scorecard's Maintained and Contributors checks use in spirit,
-#: long enough to cover projects with one release a year).
+#: Activity window for active contributors and bus factor, in days: one
+#: year (issue 3's definition), long enough for projects that release once a
+#: year.  OpenSSF Scorecard's Maintained check looks at a shorter 90 days.
 WINDOW_DAYS = 365
-#: Share of window commits the bus-factor people must have authored together
-#: (one half: the usual "truck factor" definition, e.g. CHAOSS "Bus Factor" metric).
+#: Share of window commits the bus-factor people must have authored together:
+#: one half, as in the CHAOSS "Bus Factor" metric (the fewest people making 50% of contributions).
 BUS_FACTOR_SHARE = 0.5
 #: Repositories whose logs are read at the same time (``git log`` is CPU-bound).
 READ_PARALLEL = 2
