@@ -58,7 +58,7 @@ WINDOW_DAYS = 365
 BUS_FACTOR_SHARE = 0.5
 #: Repositories whose logs are read at the same time (``git log`` is CPU-bound).
 READ_PARALLEL = 2
-#: Environment variable holding a fixed salt for e-mail hashes (default: random per run).
+#: Environment variable holding a fixed salt for e-mail hashes and person ids (default: random per process).
 SALT_ENV = "AUDITOR_PEOPLE_SALT"
 #: Whether the interpreter node (CPython) gets git history.  Off: CPython's
 #: 120,000-commit history is the same for every audit and would dominate
@@ -411,9 +411,15 @@ def email_hash(email: str, salt: str) -> str:
     return f"hash:{digest[:16]}"
 
 
+#: Random salt of this process: every audit in one process (both sides of
+#: ``auditor diff``) hashes alike, so their person ids can be compared.
+_PROCESS_SALT = secrets.token_hex(16)
+
+
 def people_salt() -> str:
-    """The salt for e-mail hashes: ``$AUDITOR_PEOPLE_SALT`` (to compare runs), else random per run."""
-    return os.environ.get(SALT_ENV) or secrets.token_hex(16)
+    """The salt for e-mail hashes and person ids: ``$AUDITOR_PEOPLE_SALT`` (to compare
+    separate runs), else random per process."""
+    return os.environ.get(SALT_ENV) or _PROCESS_SALT
 
 
 def redact_people(result: Mapping[str, RepositoryHistory | Unknown], salt: str, *, keep_people: bool,

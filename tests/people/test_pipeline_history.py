@@ -148,3 +148,16 @@ def test_cli_audit_people_graphml(cli_args, tmp_path):
     g = nx.read_graphml(out)
     assert sum(1 for _, k in g.nodes(data="kind") if k == "person") == 3
     assert g.nodes["<root>"]["people_reach"] == 3
+
+
+def test_diff_sees_new_people_through_history(config, fake_pypi, forge):
+    from auditor.diff import diff_audits
+
+    cfg = config.with_changes(disabled=frozenset(), as_of="2024-12-31")
+    head_inv = small(fake_pypi)
+    base_inv = inventory(["app"], dist("app", "1.0", project_urls=APP_URLS))
+    base = run_audit(cfg, StaticSource(base_inv))
+    head = run_audit(cfg, StaticSource(head_inv))
+    d = diff_audits(base, head)
+    # Carol is new; Jane (in app and lib, merged across repositories) is not
+    assert len(d.new_people) == 1
