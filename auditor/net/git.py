@@ -199,7 +199,7 @@ class GitCache:
 
         Returns:
             the bare repository directory, or ``Unknown(reason)``:
-            ``"offline"`` (not cached, offline mode; ``fault=False``), or
+            ``"offline"`` (not cached, offline mode; a fault, as for HTTP: the audit is incomplete), or
             ``"git clone failed: <git's reason>"`` / ``"git fetch failed: ..."``.
         """
         url = repo.clone_url if isinstance(repo, RepositoryRef) else repo
@@ -216,7 +216,7 @@ class GitCache:
             self.stats.count("fetches")
             return path
         if self.offline:
-            return Unknown("offline", fault=False)
+            return Unknown("offline")
         try:
             self._clone(url, path)
         except GitError as exc:

@@ -97,7 +97,7 @@ def test_offline_uses_the_cache_only(tmp_path, upstream):
     assert not isinstance(path, Unknown)
     assert commits(path) == 1     # reading history needs no network (no lazy fetch of .mailmap)
     other = offline.update("https://github.com/example/other")
-    assert other == Unknown("offline", fault=False)
+    assert other == Unknown("offline")
 
 
 def test_update_all_deduplicates_and_sweeps_leftovers(tmp_path, upstream):
