@@ -7,8 +7,9 @@ Usage::
 REPO is a local repository path or a URL (default: the numpy mirror fetched
 for development, ``/work/.mirror/numpy+numpy/repo``; never committed).  It is
 first cloned the way audits clone (bare, treeless, via
-:class:`auditor.net.git.GitCache`; the local "server" is told to allow
-filters), then timed, each ``--runs`` times, medians printed:
+:class:`auditor.net.git.GitCache`; a local source must allow filters,
+``uploadpack.allowFilter``, which the shim made for a config-less mirror
+does), then timed, each ``--runs`` times, medians printed:
 
 * ``git log``: the exact argv auditor runs (:func:`auditor.net.git.log_command`,
   same format, same mailmap), output to /dev/null;
@@ -23,7 +24,8 @@ The floor (issue 3) is ``read <= 1.5 x git log``.
 from __future__ import annotations
 
 import argparse
-import os
+import atexit
+import shutil
 import statistics
 import subprocess
 import sys
@@ -51,6 +53,26 @@ def timed(fns: dict, runs: int) -> tuple[dict[str, float], dict[str, object]]:
     return {k: statistics.median(v) for k, v in times.items()}, results
 
 
+def servable(repo: Path) -> Path:
+    """A bare repository git can serve: *repo* itself, or (for a mirror without a
+    ``config`` file, as the development mirrors are) a shim sharing its objects."""
+    if (repo / "config").exists() or (repo / ".git").exists():
+        return repo
+    tmp = tempfile.mkdtemp(prefix="bench-src-")
+    atexit.register(shutil.rmtree, tmp, True)
+    shim = Path(tmp) / "src.git"
+    shim.mkdir()
+    (shim / "objects").symlink_to(repo / "objects")
+    for name in ("HEAD", "packed-refs"):
+        if (repo / name).exists():
+            shutil.copy(repo / name, shim / name)
+    shutil.copytree(repo / "refs", shim / "refs")
+    # Serve partial clones as forges do (git ignores GIT_CONFIG_* for the local "remote" side).
+    (shim / "config").write_text("[core]\n\trepositoryformatversion = 0\n\tbare = true\n"
+                                 "[uploadpack]\n\tallowFilter = true\n")
+    return shim
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("repo", nargs="?", default=DEFAULT_REPO)
@@ -58,11 +80,8 @@ def main() -> int:
     ap.add_argument("--cache", type=Path, default=None, help="cache dir to keep the clone between runs")
     args = ap.parse_args()
 
-    url = Path(args.repo).resolve().as_uri() if Path(args.repo).exists() else args.repo
+    url = servable(Path(args.repo).resolve()).as_uri() if Path(args.repo).exists() else args.repo
     cache_dir = args.cache or Path(tempfile.mkdtemp(prefix="bench-history-"))
-    # Let a local source repository serve a partial clone, as forges do.
-    os.environ.update({"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "uploadpack.allowFilter",
-                       "GIT_CONFIG_VALUE_0": "true"})
     t0 = time.perf_counter()
     git_dir = GitCache(cache_dir).update(url)
     if isinstance(git_dir, Unknown):
