@@ -81,7 +81,10 @@ def main() -> int:
     args = ap.parse_args()
 
     url = servable(Path(args.repo).resolve()).as_uri() if Path(args.repo).exists() else args.repo
-    cache_dir = args.cache or Path(tempfile.mkdtemp(prefix="bench-history-"))
+    cache_dir = args.cache
+    if cache_dir is None:
+        cache_dir = Path(tempfile.mkdtemp(prefix="bench-history-"))
+        atexit.register(shutil.rmtree, cache_dir, True)
     t0 = time.perf_counter()
     git_dir = GitCache(cache_dir).update(url)
     if isinstance(git_dir, Unknown):
