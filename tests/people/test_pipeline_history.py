@@ -161,3 +161,18 @@ def test_diff_sees_new_people_through_history(config, fake_pypi, forge):
     d = diff_audits(base, head)
     # Carol is new; Jane (in app and lib, merged across repositories) is not
     assert len(d.new_people) == 1
+
+
+def test_people_table_shows_markup_in_names_literally(config, fake_pypi, forge):
+    from auditor.report.people import people_view, render_table
+
+    lib = forge / "libs" / "lib"
+    git("commit", "-q", "--allow-empty", "-m", "x", cwd=lib, env={
+        "GIT_AUTHOR_NAME": "[bold red]Mallory[/] <script>", "GIT_AUTHOR_EMAIL": "m@evil.example",
+        "GIT_COMMITTER_NAME": "[bold red]Mallory[/] <script>", "GIT_COMMITTER_EMAIL": "m@evil.example",
+        "GIT_AUTHOR_DATE": "@1717243200 +0000", "GIT_COMMITTER_DATE": "@1717243200 +0000"})
+    cfg = config.with_changes(disabled=frozenset(), as_of="2024-12-31", people=True)
+    result = run_audit(cfg, StaticSource(small(fake_pypi)))
+    out = io.StringIO()
+    render_table(people_view(result, "lib"), out, color=False)
+    assert "[bold red]Mallory[/]" in out.getvalue()
