@@ -17,7 +17,9 @@ Keys of one identity (:func:`identity_keys`):
    gives ``ghid:12345`` (GitHub's numeric user id, which survives a login
    rename, so ``12345+old@`` and ``12345+new@`` merge).  A login learnt
    elsewhere (an enricher's contributors list: :meth:`IdentityResolver.link`)
-   joins through the same ``login:`` key.
+   joins through the same ``login:`` key.  GitLab's
+   ``123-login@users.noreply.gitlab.com`` forms give ``gitlab:``/``glid:``
+   keys (:data:`GITLAB_NOREPLY_RE`), separate from GitHub logins.
 3. **The same full name across e-mails, for multi-word names only**:
    ``name:<casefolded, NFKC, whitespace collapsed>`` when the name has at
    least :data:`MIN_NAME_WORDS` words, so that "John Smith" merges but
@@ -51,6 +53,11 @@ from auditor.models import Person
 #: GitHub noreply address: optional ``<numeric id>+`` then the login.
 #: Source: GitHub docs, "Setting your commit email address" (noreply format).
 NOREPLY_RE = re.compile(r"^(?:(?P<id>\d+)\+)?(?P<login>[^@+\s]+)@users\.noreply\.github\.com$", re.I)
+
+#: GitLab's private commit address: ``<numeric id>-<username>@users.noreply.gitlab.com``.
+#: Source: GitLab docs, "Use an automatically-generated private commit email".
+#: Merged like GitHub's (keys ``gitlab:<username>``, ``glid:<id>``), never with GitHub logins.
+GITLAB_NOREPLY_RE = re.compile(r"^(?:(?P<id>\d+)-)?(?P<login>[^@\s]+)@users\.noreply\.gitlab\.com$", re.I)
 
 #: A full name needs at least this many words to merge identities by name.
 MIN_NAME_WORDS = 2
@@ -137,6 +144,11 @@ def identity_keys(name: str, email: str) -> list[str]:
             keys.append(f"login:{nr[0]}")
             if nr[1]:
                 keys.append(f"ghid:{nr[1]}")
+        gl = GITLAB_NOREPLY_RE.match(e)
+        if gl:
+            keys.append(f"gitlab:{gl.group('login').lower()}")
+            if gl.group("id"):
+                keys.append(f"glid:{gl.group('id')}")
     n = normalize_name(name)
     if len(n.split()) >= MIN_NAME_WORDS and n not in GENERIC_NAMES:
         keys.append(f"name:{n}")

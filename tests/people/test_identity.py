@@ -95,3 +95,9 @@ def test_identity_without_keys_is_its_own_person():
     assert identity_keys("x", "") == ["raw:x\0"]
     groups, _ = people(("x", ""), ("y", ""))
     assert len(groups) == 2
+
+
+def test_gitlab_noreply_forms_merge_among_themselves_only():
+    groups, _ = people(("a", "42-jdoe@users.noreply.gitlab.com"), ("b", "jdoe@users.noreply.gitlab.com"),
+                       ("c", "jdoe@users.noreply.github.com"))
+    assert sorted(len(g) for g in groups) == [1, 2]
