@@ -165,3 +165,44 @@ def test_every_git_call_has_a_timeout(tmp_path, monkeypatch):
         run_git(["fetch"], timeout=0.2)
     with pytest.raises(GitError, match="killed"):
         list(iter_log(tmp_path, timeout=0.2))
+
+
+def test_credentials_from_the_users_git_config_are_used(tmp_path, git_home):
+    """A private repository behind HTTP Basic auth, served by git's dumb HTTP protocol:
+    the credential helper in the user's git config answers; auditor adds nothing."""
+    import base64
+    import functools
+
+    src = RepoBuilder(tmp_path / "src")
+    src.commit(ALICE, "2024-01-01")
+    srv = tmp_path / "srv"
+    srv.mkdir()
+    git("clone", "-q", "--bare", str(src.path), str(srv / "private.git"))
+    git("--git-dir", str(srv / "private.git"), "update-server-info")
+    expected = "Basic " + base64.b64encode(b"user:s3cret").decode()
+
+    class Private(http.server.SimpleHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server API
+            if self.headers.get("Authorization") != expected:
+                self.send_response(401)
+                self.send_header("WWW-Authenticate", 'Basic realm="git"')
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            super().do_GET()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Private, directory=str(srv)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/private.git"
+    try:
+        denied = GitCache(tmp_path / "cache1").update(url)
+        assert isinstance(denied, Unknown) and "s3cret" not in denied.reason
+        git("config", "--global", "credential.helper", "!f() { echo username=user; echo password=s3cret; }; f")
+        path = GitCache(tmp_path / "cache2").update(url)
+    finally:
+        server.shutdown()
+    assert not isinstance(path, Unknown), path
+    assert commits(path) == 1
