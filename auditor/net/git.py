@@ -210,7 +210,7 @@ class GitCache:
                 return path
             try:
                 self._fetch(path)
-            except GitError as exc:
+            except (GitError, OSError) as exc:  # OSError: the cache directory is not writable
                 self.stats.count("failures")
                 return Unknown(f"git fetch failed: {exc}")
             self.stats.count("fetches")
@@ -219,7 +219,7 @@ class GitCache:
             return Unknown("offline")
         try:
             self._clone(url, path)
-        except GitError as exc:
+        except (GitError, OSError) as exc:
             self.stats.count("failures")
             return Unknown(f"git clone failed: {exc}")
         self.stats.count("clones")
