@@ -386,7 +386,7 @@ def histories(urls_to_dirs: Mapping[str, Path | Unknown], as_of: str | None = No
         url, git_dir = item
         try:
             return read_repo_log(git_dir, url, as_of=until, now=now)
-        except GitError as exc:
+        except (GitError, OSError) as exc:  # OSError: git missing or not executable
             return Unknown(f"git log failed: {exc}")
 
     items = sorted(ready.items())
