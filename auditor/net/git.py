@@ -44,6 +44,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
+from urllib.parse import urlsplit
 
 from auditor.models import RepositoryRef, Unknown
 
@@ -84,6 +85,13 @@ GIT_ENV = {
     "LC_ALL": "C",
     "GIT_FLUSH": "0",
 }
+
+#: git messages meaning the *host* cannot be reached (not just this repository).
+#: After one of these, other repositories on that host are not tried in this run,
+#: so an audit of 70 GitHub packages on a network that drops packets costs one
+#: connection timeout, not seventy.
+HOST_DOWN_MARKERS = ("Could not resolve host", "Failed to connect", "Connection timed out",
+                     "Connection refused", "Network is unreachable")
 
 _CREDENTIALS = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)[^/@\s]+@", re.I)
 
@@ -154,6 +162,14 @@ def run_git(args: Sequence[str], *, cwd: Path | None = None, timeout: float = LO
     return proc.stdout
 
 
+def _host(url: str) -> str:
+    """Lower-cased host of *url* (``""`` for local paths)."""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
 def cache_key(url: str) -> str:
     """Directory name for a repository URL: readable, filesystem-safe and collision-free.
 
@@ -186,6 +202,8 @@ class GitCache:
         self.max_parallel = max(1, max_parallel)
         self.clock = clock
         self.stats = GitStats()
+        self._down: dict[str, str] = {}  # host -> reason, for this run
+        self._down_lock = threading.Lock()
 
     def path_for(self, url: str) -> Path:
         """Where the clone of *url* lives (it may not exist yet)."""
@@ -204,25 +222,28 @@ class GitCache:
         """
         url = repo.clone_url if isinstance(repo, RepositoryRef) else repo
         path = self.path_for(url)
-        if (path / "HEAD").exists():
-            if self.offline or self._is_fresh(path):
-                self.stats.count("fresh")
-                return path
-            try:
-                self._fetch(path)
-            except (GitError, OSError) as exc:  # OSError: the cache directory is not writable
-                self.stats.count("failures")
-                return Unknown(f"git fetch failed: {exc}")
-            self.stats.count("fetches")
+        exists = (path / "HEAD").exists()
+        if exists and (self.offline or self._is_fresh(path)):
+            self.stats.count("fresh")
             return path
-        if self.offline:
+        if not exists and self.offline:
             return Unknown("offline")
-        try:
-            self._clone(url, path)
-        except (GitError, OSError) as exc:
+        what = "fetch" if exists else "clone"
+        host = _host(url)
+        with self._down_lock:
+            down = self._down.get(host)
+        if down is not None:
             self.stats.count("failures")
-            return Unknown(f"git clone failed: {exc}")
-        self.stats.count("clones")
+            return Unknown(f"git {what} skipped: {host} unreachable in this run ({down})")
+        try:
+            self._fetch(path) if exists else self._clone(url, path)
+        except (GitError, OSError) as exc:  # OSError: the cache directory is not writable
+            self.stats.count("failures")
+            if any(m in str(exc) for m in HOST_DOWN_MARKERS):
+                with self._down_lock:
+                    self._down.setdefault(host, str(exc))
+            return Unknown(f"git {what} failed: {exc}")
+        self.stats.count("fetches" if exists else "clones")
         return path
 
     def update_all(self, repos: Iterable[RepositoryRef | str],

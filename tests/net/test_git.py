@@ -206,3 +206,19 @@ def test_credentials_from_the_users_git_config_are_used(tmp_path, git_home):
         server.shutdown()
     assert not isinstance(path, Unknown), path
     assert commits(path) == 1
+
+
+def test_an_unreachable_host_is_tried_once_per_run(tmp_path, git_home):
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cache = GitCache(tmp_path / "cache", max_parallel=1)
+    out = cache.update_all([f"http://127.0.0.1:{port}/a/one", f"http://127.0.0.1:{port}/a/two"])
+    first, second = out[f"http://127.0.0.1:{port}/a/one"], out[f"http://127.0.0.1:{port}/a/two"]
+    assert first.reason.startswith("git clone failed") and "Failed to connect" in first.reason
+    assert second.reason.startswith("git clone skipped: 127.0.0.1 unreachable in this run")
+    assert cache.stats.failures == 2
+    # a new run tries again
+    assert GitCache(tmp_path / "cache").update(f"http://127.0.0.1:{port}/a/two").reason.startswith("git clone failed")
