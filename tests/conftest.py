@@ -24,9 +24,14 @@ def _isolated_env(monkeypatch, tmp_path):
 
 
 @pytest.fixture
-def fake_pypi():
-    """A running :class:`FakePyPI` preloaded with the recorded fixtures."""
+def fake_pypi(monkeypatch):
+    """A running :class:`FakePyPI` preloaded with the recorded fixtures.
+
+    It also answers the OSV API (no advisories); ``$AUDITOR_OSV_URL`` points
+    at it so that CLI runs never try api.osv.dev.
+    """
     with FakePyPI() as server:
+        monkeypatch.setenv("AUDITOR_OSV_URL", server.url)
         yield server
 
 
@@ -41,6 +46,7 @@ def config(tmp_path, fake_pypi) -> Config:
         target=TargetEnvironment(python_version="3.11", sys_platform="linux", platform_machine="x86_64"),
         concurrency=4,
         timeout=(2.0, 5.0),
+        disabled=frozenset({"history"}),  # git history has its own end-to-end tests (tests/people/test_pipeline_history.py)
     )
 
 

@@ -52,6 +52,8 @@ def render(result, out: TextIO, limit: int = DEFAULT_LIMIT, color: bool | None =
         ("Package", {}),
         ("Version", {}),
         ("Maint.", {"justify": "right"}),
+        ("People", {"justify": "right"}),
+        ("Bus", {"justify": "right"}),
         ("Org", {}),
         ("Repository", {"overflow": "fold"}),
         ("Conf.", {}),
@@ -75,6 +77,7 @@ def render(result, out: TextIO, limit: int = DEFAULT_LIMIT, color: bool | None =
             Text(node.name),
             Text(node.distribution.version or "?"),
             _fmt(maint if isinstance(maint, Unknown) else len(maint)),
+            *_history_cells(node),
             Text(org),
             Text(node.mapping.repo.url if node.mapping.repo else (node.mapping.note or "—")),
             Text(node.mapping.confidence.value),
@@ -108,6 +111,16 @@ def _findings(console: Console, findings) -> None:
         console.print(Text(f"  {f.severity.value.upper():8} {f.id}  {f.message}"))
     if len(findings) > FINDINGS_SHOWN:
         console.print(Text(f"  … {len(findings) - FINDINGS_SHOWN} more (see --format json; `auditor explain PACKAGE`)"))
+
+
+def _history_cells(node) -> tuple[Text, Text]:
+    """Contributors and bus factor from the ``history`` signal (git history)."""
+    history = node.signals.get("history")
+    if history is None:
+        return Text("—"), Text("—")
+    if isinstance(history, Unknown):
+        return _fmt(history), _fmt(history)
+    return Text(str(history.contributors)), Text(str(history.bus_factor))
 
 
 def _style(total: float) -> str:
