@@ -68,26 +68,46 @@ def release_files(ctx: Context, name: str, version: str) -> list[ReleaseFile] | 
     """Files of *name* == *version* on ``Config.index_url``.
 
     Uses :meth:`auditor.net.pypi.PyPIClient.index_files` (PEP 691 JSON or
-    PEP 503 HTML, shared cache with the metadata lookups).
+    PEP 503 HTML, shared cache with the metadata lookups).  The result is
+    memoized for the run (``Context.memo``: the install and provenance
+    signals both need it) and in the persistent fact memo
+    (``Context.facts()``, namespace ``release-files``) for the index's HTTP
+    cache lifetime, so a warm audit parses no index page (large HTML pages
+    take tens of milliseconds each).
 
     Returns:
         The files (possibly empty: a version with no files), or Unknown
         (``"not found on the index"``, HTTP errors, offline).
     """
+    from dataclasses import asdict
+
+    from auditor.net.http import EXPIRY
     from auditor.net.pypi import PyPIClient
 
-    # One parse per project and run: the install and provenance signals both
-    # need the list, and large HTML pages take tens of milliseconds to parse.
-    memo = ctx.__dict__.setdefault("_signals_index_files", {})
-    files = memo.get(name)
-    if files is None:
-        files = memo[name] = PyPIClient(ctx).index_files(name)
-    if isinstance(files, Unknown):
-        return files
     try:
         want = canonicalize_version(Version(version))
     except InvalidVersion:
         return []
+    run_key = ("signals-release-files", name, want)
+    if run_key in ctx.memo:
+        return ctx.memo[run_key]
+    facts = ctx.facts()
+    memo_key = f"{ctx.config.index_url}|{name}|{want}"
+    stored = facts.get("release-files", memo_key, EXPIRY["index"]) if facts else None
+    if isinstance(stored, list):
+        try:
+            out: list[ReleaseFile] | Unknown = [ReleaseFile(**d) for d in stored]
+            ctx.memo[run_key] = out
+            return out
+        except TypeError:
+            pass
+    page_key = ("signals-index-files", name)
+    if page_key not in ctx.memo:
+        ctx.memo[page_key] = PyPIClient(ctx).index_files(name)
+    files = ctx.memo[page_key]
+    if isinstance(files, Unknown):
+        ctx.memo[run_key] = files
+        return files
     out = []
     for f in files:
         parsed = _release_version(f.filename)
@@ -104,4 +124,7 @@ def release_files(ctx: Context, name: str, version: str) -> list[ReleaseFile] | 
                 provenance_listed=f.provenance_listed,
             )
         )
+    if facts is not None:
+        facts.put("release-files", memo_key, [asdict(f) for f in out])
+    ctx.memo[run_key] = out
     return out

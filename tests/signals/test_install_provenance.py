@@ -177,3 +177,20 @@ def test_html_index_with_data_provenance(server, ctx):
 def test_malformed_provenance_is_invalid_not_crash():
     result = verify_provenance({"version": 1, "attestation_bundles": [{"publisher": {"kind": "GitHub"}}]}, PA_FILE, PA_SHA)
     assert isinstance(result, ReleaseProvenance) and result.status == "invalid"
+
+
+def test_warm_run_reads_release_files_from_the_fact_memo(tmp_path):
+    from auditor.collectors import Context
+    from auditor.config import Config
+
+    with FakeServer(handler) as srv:
+        cfg = Config(cache_dir=tmp_path / "c", index_url=srv.url + "/simple", pypi_url=srv.url)
+        results = []
+        for _ in range(2):
+            ctx = Context(config=cfg)
+            nodes = [node("pypi-attestations", "0.0.19"), node("wheelpkg", "2.0")]
+            results.append((InstallCollector().collect(nodes, ctx), ProvenanceCollector().collect(nodes, ctx)))
+            ctx.close()
+        index_hits = [p for _, p, _ in srv.requests if p.startswith("/simple/")]
+    assert results[0] == results[1]
+    assert sorted(index_hits) == ["/simple/pypi-attestations/", "/simple/wheelpkg/"]  # first run only, once each
