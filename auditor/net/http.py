@@ -677,3 +677,22 @@ def _host(url: str) -> str:
 def _short(exc: BaseException | None) -> str:
     text = str(exc) if exc else ""
     return (text.splitlines() or [type(exc).__name__ if exc else ""])[0][:160]
+
+
+def describe_clients(clients: Mapping[str, HttpClient]) -> list[str]:
+    """One ``--verbose`` line per service: request accounting and the rate-limit budget.
+
+    Example: ``"github: 312 requests (12 revalidated, 304), 40 cache hits,
+    2 retries, 1 rate-limit waits (7.0 s); rate limit 4688/5000 left, resets in 41 min"``.
+    """
+    lines = []
+    for name, c in sorted(clients.items()):
+        s = c.stats
+        line = (
+            f"{name}: {s.network} requests ({s.revalidated} revalidated, 304), {s.cache_hits} cache hits, "
+            f"{s.retries} retries, {s.rate_limit_waits} rate-limit waits ({s.waited:.1f} s), {s.failures} failed"
+        )
+        if c.budget.remaining is not None or c.budget.stopped:
+            line += f"; rate limit {c.describe_budget()}"
+        lines.append(line)
+    return lines

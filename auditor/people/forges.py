@@ -59,6 +59,19 @@ def top_logins(contributors: tuple[ForgeContributor, ...] | Unknown, n: int = TO
     return [c.login for c in people[:n] if c.login]
 
 
+def login_email_pairs(github_results: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """``(login, email)`` pairs from :class:`GitHubCollector` results, sorted and unique.
+
+    The shape :class:`auditor.people.history.HistoryCollector` takes as
+    ``extra_links`` (merged by :meth:`IdentityResolver.link`).
+    """
+    pairs = set()
+    for facts in github_results.values():
+        if isinstance(facts, ForgeFacts):
+            pairs.update((login, email) for email, login in facts.email_logins.items())
+    return sorted(pairs)
+
+
 def email_login_links(facts: Mapping[str, Any]) -> dict[str, str]:
     """All ``{e-mail: login}`` links in a ``signals`` mapping (GitHub), for identity resolution."""
     gh = facts.get("github")

@@ -196,3 +196,14 @@ def test_token_only_to_its_origin_and_never_stored(tmp_path, server):
         rows = conn.execute("select count(*) from responses").fetchone()[0]
     assert rows >= 2
     assert TOKEN not in repr(c.tokens) and TOKEN not in str(c.tokens)
+
+
+def test_offline_serves_expired_entries(tmp_path, server):
+    server.add("/old", Reply(200, {"old": 1}, {"ETag": '"v1"'}))
+    online = client(tmp_path)
+    online.session.settings.expire_after = 0  # stored already expired
+    online.get_json(server.url + "/old")
+    online.close()
+    offline = client(tmp_path, offline=True)
+    assert offline.get_json(server.url + "/old") == {"old": 1}
+    assert server.count() == 1

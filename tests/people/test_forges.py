@@ -123,3 +123,21 @@ def test_token_file(tmp_path):
     with pytest.raises(InputError) as err:
         read_token_file(tmp_path / "missing")
     assert "missing" in str(err.value)
+
+
+def test_login_email_pairs_for_identity_resolution(tmp_path, forges):
+    from auditor.people.forges import login_email_pairs
+
+    out = GitHubCollector().collect(forges.nodes(), Context(forges.config(tmp_path)))
+    pairs = login_email_pairs(out)
+    assert ("org0-dev0", "org0-dev0@example.com") in pairs
+    assert pairs == sorted(set(pairs))
+
+
+def test_verbose_lines_show_budget(tmp_path, forges):
+    from auditor.net.http import describe_clients
+
+    ctx = Context(forges.config(tmp_path))
+    GitHubCollector().collect(forges.nodes(), ctx)
+    (line,) = describe_clients(ctx.clients)
+    assert line.startswith("github: ") and "rate limit" in line and "/5000 left" in line
