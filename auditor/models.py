@@ -451,12 +451,12 @@ class Score:
 
     Attributes:
         total: sum of factor points, rescaled to [0, 100] over the weights of
-            the factors whose value is known.
+            the factors whose value is known; Unknown when no factor is known.
         factors: every factor, known or not, in a fixed order.
         unknown_factors: names of factors whose value was unknown.
     """
 
-    total: float
+    total: float | Unknown
     factors: tuple[Factor, ...]
     unknown_factors: tuple[str, ...] = ()
 

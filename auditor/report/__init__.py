@@ -1,1 +1,1 @@
-"""report stage."""
+"""Formatters: one module per output format, registered in :mod:`auditor.report.registry`."""

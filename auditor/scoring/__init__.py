@@ -1,1 +1,1 @@
-"""scoring stage."""
+"""Scoring: one module per factor, aggregated by :mod:`auditor.scoring.aggregate`."""

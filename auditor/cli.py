@@ -1,0 +1,241 @@
+"""The ``auditor`` command (typer): options -> Config -> pipeline -> report -> exit code.
+
+Everything here is also callable from Python (:func:`auditor.pipeline.run_audit`
+and the formatters); this module only parses options, shows progress, turns
+:class:`~auditor.errors.AuditorError` into a one-line message, and chooses the
+exit code (see :class:`~auditor.errors.ExitCode`).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichProgressBar, TextColumn, TimeElapsedColumn
+
+from auditor import __version__
+from auditor.collectors import Progress
+from auditor.config import Config, default_cache_dir
+from auditor.errors import AuditorError, ExitCode, InputError
+from auditor.models import TargetEnvironment
+
+app = typer.Typer(
+    name="auditor",
+    help="Supply-chain auditor for Python and ML projects: who can change the code you run.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+err = Console(stderr=True, highlight=False)
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+    graphml = "graphml"
+
+
+class Platform(str, Enum):
+    linux = "linux"
+    darwin = "darwin"
+    win32 = "win32"
+
+
+#: Default ``platform_machine`` per ``sys_platform`` for marker evaluation.
+DEFAULT_MACHINE = {"linux": "x86_64", "darwin": "arm64", "win32": "AMD64"}
+
+
+class RichProgress(Progress):
+    """Progress bars on stderr (only when stderr is a terminal)."""
+
+    def __init__(self, verbose: bool = False):
+        self.verbose = verbose
+        self.bar = RichProgressBar(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=err, transient=True, disable=not err.is_terminal,
+        )
+        self.tasks: dict[str, int] = {}
+
+    def __enter__(self):
+        self.bar.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self.bar.__exit__(*exc)
+
+    def start(self, task: str, total: int) -> None:
+        if task in self.tasks:
+            self.bar.update(self.tasks[task], total=total, completed=0)
+        else:
+            self.tasks[task] = self.bar.add_task(task, total=total)
+
+    def advance(self, task: str, steps: int = 1) -> None:
+        if task in self.tasks:
+            self.bar.advance(self.tasks[task], steps)
+
+    def message(self, text: str) -> None:
+        if self.verbose:
+            err.print(text, markup=False)
+
+
+def fail(exc: AuditorError) -> "typer.Exit":
+    """Print *exc* as one line on stderr and return the Exit to raise."""
+    typer.echo(f"auditor: error: {exc}", err=True)
+    return typer.Exit(int(exc.exit_code))
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"auditor {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(False, "--version", callback=version_callback, is_eager=True, help="Show the version and exit."),
+) -> None:
+    """Supply-chain auditor for Python and ML projects."""
+
+
+def make_config(
+    *,
+    cache_dir: Optional[Path],
+    no_cache: bool,
+    offline: bool,
+    python_version: Optional[str],
+    platform: Optional[Platform],
+    concurrency: int,
+    weights: Optional[Path],
+    verbose: bool,
+    index_url: Optional[str] = None,
+    pypi_url: Optional[str] = None,
+    **extra,
+) -> Config:
+    """Build the run's Config from CLI options (shared by every command)."""
+    sys_platform = platform.value if platform else sys.platform if sys.platform in DEFAULT_MACHINE else "linux"
+    pyver = python_version or f"{sys.version_info.major}.{sys.version_info.minor}"
+    if not all(p.isdigit() for p in pyver.split(".")) or len(pyver.split(".")) not in (2, 3):
+        raise InputError(f"--python-version must look like 3.11 or 3.11.4, got {pyver!r}")
+    parts = pyver.split(".")
+    import platform as _platform
+
+    machine = _platform.machine() if sys_platform == sys.platform else DEFAULT_MACHINE[sys_platform]
+    target = TargetEnvironment(
+        python_version=".".join(parts[:2]),
+        python_full_version=pyver if len(parts) == 3 else None,
+        sys_platform=sys_platform,
+        platform_machine=machine or DEFAULT_MACHINE[sys_platform],
+    )
+    changes = dict(
+        cache_dir=cache_dir or default_cache_dir(),
+        use_cache=not no_cache,
+        offline=offline,
+        target=target,
+        concurrency=max(1, concurrency),
+        weights_file=weights,
+        verbose=verbose,
+        **extra,
+    )
+    if index_url:
+        changes["index_url"] = index_url
+    if pypi_url:
+        changes["pypi_url"] = pypi_url
+    return Config().with_changes(**changes)
+
+
+def open_input(input_path: Optional[Path], env: bool, python: Optional[str], input_format: Optional[str] = None):
+    """The Source for the command line's input choice.
+
+    Raises:
+        InputError: no input, or more than one, or a missing file.
+    """
+    chosen = sum(bool(x) for x in (input_path, env, python))
+    if chosen != 1:
+        raise InputError("give exactly one input: a requirements/lock file, --env, or --python PATH")
+    if env or python:
+        from auditor.sources.environment import EnvironmentSource
+
+        return EnvironmentSource(python)
+    from auditor.sources.registry import open_source
+
+    return open_source(input_path, input_format)
+
+
+@app.command()
+def audit(
+    input_path: Optional[Path] = typer.Argument(None, metavar="[INPUT]", help="requirements.txt or lockfile to audit."),
+    env: bool = typer.Option(False, "--env", help="Audit the environment auditor runs in."),
+    python: Optional[str] = typer.Option(None, "--python", help="Audit the environment of this Python interpreter (its packages are never imported)."),
+    input_format: Optional[str] = typer.Option(None, "--input-format", help="Force the input type (see docs/inputs.md)."),
+    output_format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="Report format."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file (atomically) instead of stdout."),
+    python_version: Optional[str] = typer.Option(None, "--python-version", help="Target Python version for markers and resolution [default: this interpreter's]."),
+    platform: Optional[Platform] = typer.Option(None, "--platform", help="Target sys_platform for markers and resolution [default: this machine's]."),
+    index_url: Optional[str] = typer.Option(None, "--index-url", help="Simple index for resolution and metadata [default: https://pypi.org/simple or $AUDITOR_INDEX_URL]."),
+    pypi_url: Optional[str] = typer.Option(None, "--pypi-url", help="Base URL of the PyPI JSON API [default: https://pypi.org or $AUDITOR_PYPI_URL]."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Cache directory [default: $AUDITOR_CACHE_DIR or the user cache dir]."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the persistent cache."),
+    offline: bool = typer.Option(False, "--offline", help="Use only cached data; anything else is reported as unknown (offline)."),
+    concurrency: int = typer.Option(16, "--concurrency", min=1, max=128, help="Maximum concurrent network requests."),
+    weights: Optional[Path] = typer.Option(None, "--weights", help="YAML file overriding the scoring weights (docs/scoring.md)."),
+    limit: int = typer.Option(40, "--limit", min=0, help="Rows in the table (0: all)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Diagnostics on stderr: request counts, timings."),
+) -> None:
+    """Audit a requirements file, a lockfile, or an installed environment.
+
+    Exit codes: 0 complete, 2 bad usage or input, 3 completed but some data
+    could not be collected (every output lists what), 4 internal error.
+    """
+    try:
+        config = make_config(
+            cache_dir=cache_dir, no_cache=no_cache, offline=offline, python_version=python_version,
+            platform=platform, concurrency=concurrency, weights=weights, verbose=verbose,
+            index_url=index_url, pypi_url=pypi_url,
+        )
+        source = open_input(input_path, env, python, input_format)
+        from auditor.pipeline import run_audit
+
+        with RichProgress(verbose) as progress:
+            result = run_audit(config, source, progress)
+        _emit(result, output_format.value, output, limit)
+        if verbose:
+            typer.echo(f"auditor: audit took {result.elapsed:.2f} s; HTTP requests: {result.requests}", err=True)
+    except AuditorError as exc:
+        raise fail(exc) from exc
+    except KeyboardInterrupt:
+        raise typer.Exit(130)
+    except Exception as exc:  # noqa: BLE001 - the one place unexpected errors become an exit code
+        if verbose:
+            traceback.print_exc()
+        typer.echo(f"auditor: internal error: {type(exc).__name__}: {exc}", err=True)
+        raise typer.Exit(int(ExitCode.INTERNAL))
+    if result.incomplete:
+        typer.echo(f"auditor: {len(result.missing)} fact(s) could not be collected; the report says which", err=True)
+        raise typer.Exit(int(ExitCode.INCOMPLETE))
+
+
+def _emit(result, fmt: str, output: Optional[Path], limit: int) -> None:
+    from auditor.report.registry import renderer
+    from auditor.report.write import write_atomic
+
+    render = renderer(fmt)
+    if fmt == "table":
+        base = render
+        render = lambda res, out: base(res, out, limit=limit)  # noqa: E731
+    if output is None:
+        render(result, sys.stdout)
+    else:
+        write_atomic(output, lambda out: render(result, out))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    logging.basicConfig(level=logging.WARNING, format="auditor: %(message)s")
+    app()

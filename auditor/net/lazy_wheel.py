@@ -1,0 +1,152 @@
+"""Core metadata of a remote wheel without downloading it (HTTP range requests).
+
+When an index has no PEP 658 ``.metadata`` file for a wheel, the wheel's
+``*.dist-info/METADATA`` member is read through :class:`RangeFile`, a
+seekable file object that fetches only the byte ranges :mod:`zipfile` asks
+for (the end-of-central-directory record, the central directory, and the
+one member): typically 2–3 requests of a few kilobytes, whatever the wheel's
+size.  This is the technique of pip's ``lazy_wheel``; zip parsing itself is
+left to the standard library.
+
+Wheels are immutable, so the extracted METADATA is kept as a file under
+``<cache dir>/wheel-metadata/`` and never fetched twice.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from auditor.models import Unknown
+from auditor.net.http import HttpClient
+
+#: Bytes fetched per range request; the central directory of even torch's
+#: wheels fits in one or two of these.
+CHUNK = 256 * 1024
+#: Most range requests one wheel may cost before we give up.
+MAX_REQUESTS = 8
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._+-]")
+
+
+class RangeUnsupported(Exception):
+    """The server does not answer range requests with 206 Partial Content."""
+
+
+class RangeFile(io.RawIOBase):
+    """A read-only, seekable view of a remote file fetched by HTTP ranges.
+
+    Args:
+        client: the HTTP client (requests go through its retries and accounting).
+        url: the file's URL.
+
+    Raises:
+        RangeUnsupported: on the first read, if the server ignores ``Range``.
+    """
+
+    def __init__(self, client: HttpClient, url: str):
+        super().__init__()
+        self.client = client
+        self.url = url
+        self.pos = 0
+        self.size: int | None = None
+        self.chunks: dict[int, bytes] = {}
+        self.requests = 0
+        self._fetch_tail()
+
+    def _get(self, header: str) -> tuple[bytes, str]:
+        if self.requests >= MAX_REQUESTS:
+            raise RangeUnsupported("too many range requests")
+        self.requests += 1
+        resp = self.client.get(self.url, {"Range": header, "Accept-Encoding": "identity"})
+        if isinstance(resp, Unknown):
+            raise RangeUnsupported(resp.reason)
+        if resp.status_code != 206:
+            raise RangeUnsupported(f"HTTP {resp.status_code} to a range request")
+        return resp.content, resp.headers.get("Content-Range", "")
+
+    def _fetch_tail(self) -> None:
+        body, content_range = self._get(f"bytes=-{CHUNK}")
+        m = re.match(r"bytes (\d+)-(\d+)/(\d+)", content_range)
+        if not m:
+            raise RangeUnsupported("no Content-Range in the answer")
+        start, total = int(m.group(1)), int(m.group(3))
+        self.size = total
+        self.chunks[start] = body
+
+    def _read_range(self, start: int, end: int) -> bytes:
+        """Bytes [start, end) from the chunks held, fetching what is missing."""
+        for cstart, data in self.chunks.items():
+            if cstart <= start and end <= cstart + len(data):
+                return data[start - cstart:end - cstart]
+        fetch_end = min(self.size or end, max(end, start + CHUNK))
+        body, _ = self._get(f"bytes={start}-{fetch_end - 1}")
+        self.chunks[start] = body
+        return body[: end - start]
+
+    # io.RawIOBase protocol --------------------------------------------------
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.pos, io.SEEK_END: self.size or 0}[whence]
+        self.pos = max(0, base + offset)
+        return self.pos
+
+    def read(self, n: int = -1) -> bytes:
+        size = self.size or 0
+        end = size if n is None or n < 0 else min(size, self.pos + n)
+        if end <= self.pos:
+            return b""
+        data = self._read_range(self.pos, end)
+        self.pos += len(data)
+        return data
+
+    def readinto(self, buffer) -> int:  # pragma: no cover - zipfile uses read()
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def wheel_metadata(client: HttpClient, url: str, filename: str, cache_dir: Path | None, offline: bool = False) -> bytes | Unknown:
+    """The ``METADATA`` member of the remote wheel at *url*.
+
+    Args:
+        client: HTTP client for the file host.
+        url: the wheel's URL.
+        filename: the wheel's file name (names the cache entry).
+        cache_dir: directory for extracted METADATA files; ``None`` disables it.
+        offline: use only the cache.
+
+    Returns:
+        The METADATA bytes, or Unknown (server without range support, not a
+        zip, no METADATA member, offline miss).
+    """
+    cached = cache_dir / "wheel-metadata" / (_SAFE_NAME.sub("_", filename) + ".metadata") if cache_dir else None
+    if cached is not None and cached.exists():
+        return cached.read_bytes()
+    if offline:
+        return Unknown("offline")
+    try:
+        with zipfile.ZipFile(RangeFile(client, url)) as zf:
+            names = [n for n in zf.namelist() if re.fullmatch(r"[^/]+\.dist-info/METADATA", n)]
+            if len(names) != 1:
+                return Unknown(f"{filename}: no single .dist-info/METADATA member")
+            data = zf.read(names[0])
+    except RangeUnsupported as exc:
+        return Unknown(f"{filename}: range requests not possible ({exc})")
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
+        return Unknown(f"{filename}: not a readable wheel ({exc})")
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(cached)
+    return data

@@ -1,0 +1,342 @@
+"""PyPI client: the project JSON API and the simple index's core metadata.
+
+Two facts come from PyPI, each from its documented interface:
+
+* ``GET {pypi_url}/pypi/{name}/json`` (the JSON API): ``info`` (project
+  URLs, latest version), ``releases`` (upload times, yanked flags) and
+  ``ownership`` (``organization`` and ``roles`` of the accounts that can
+  publish).  Parsed into :class:`~auditor.models.PyPIProject`.
+* ``GET {index_url}/{name}/`` (PEP 503 / PEP 691 simple index) then the
+  distribution file's PEP 658 ``.metadata`` file: the exact version's core
+  metadata, without downloading the distribution.  Parsed into
+  :class:`~auditor.models.CoreMetadata`.
+
+Every call answers a model or an :class:`~auditor.models.Unknown` with the
+reason; nothing raises for a single package.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from typing import Any, Mapping
+from urllib.parse import urljoin, urldefrag
+
+from packaging.utils import (
+    InvalidSdistFilename,
+    InvalidWheelFilename,
+    canonicalize_version,
+    parse_sdist_filename,
+    parse_wheel_filename,
+)
+
+from auditor.collectors import Context
+from auditor.models import CoreMetadata, Maintainer, Ownership, PyPIProject, TargetEnvironment, Unknown
+from auditor.net.lazy_wheel import wheel_metadata
+from auditor.sources.metadata import from_json_info, parse_core_metadata
+
+SIMPLE_ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.1"
+
+#: Platform-tag fragments that mark a wheel as built for a ``sys_platform``.
+PLATFORM_TAG_HINTS = {"linux": ("manylinux", "musllinux", "linux"), "darwin": ("macosx",), "win32": ("win",)}
+
+
+@dataclass(frozen=True)
+class IndexFile:
+    """One file of a project on the simple index.
+
+    Attributes:
+        filename: the distribution file name.
+        url: absolute download URL (fragment removed).
+        core_metadata: True/False when the index says whether a PEP 658
+            ``.metadata`` file exists, ``None`` when it does not say.
+        metadata_sha256: expected sha256 of the ``.metadata`` file, if given.
+        upload_time: ISO-8601 upload time (PEP 700), if given.
+        yanked: PEP 592 yanked flag.
+    """
+
+    filename: str
+    url: str
+    core_metadata: bool | None = None
+    metadata_sha256: str | None = None
+    upload_time: str | None = None
+    yanked: bool = False
+
+
+class _LinkParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[dict[str, str | None]] = []
+        self._current: dict[str, str | None] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self._current = dict(attrs)
+            self._current["_text"] = ""
+
+    def handle_data(self, data: str) -> None:
+        if self._current is not None:
+            self._current["_text"] = (self._current.get("_text") or "") + data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._current is not None:
+            self.links.append(self._current)
+            self._current = None
+
+
+def _hash_attr(value: Any) -> tuple[bool | None, str | None]:
+    """Decode PEP 691 ``core-metadata`` (bool or {hash: value}) / PEP 658 attribute text."""
+    if value is None:
+        return None, None
+    if isinstance(value, bool):
+        return value, None
+    if isinstance(value, Mapping):
+        return True, value.get("sha256")
+    text = str(value)
+    if text.lower() == "true":
+        return True, None
+    if text.startswith("sha256="):
+        return True, text.split("=", 1)[1]
+    return True, None
+
+
+def parse_simple_json(doc: Mapping[str, Any], base_url: str) -> list[IndexFile]:
+    """Files of a PEP 691 JSON project page."""
+    files = []
+    for f in doc.get("files") or []:
+        meta = f.get("core-metadata", f.get("data-dist-info-metadata", f.get("dist-info-metadata")))
+        has, sha = _hash_attr(meta)
+        files.append(
+            IndexFile(
+                filename=str(f.get("filename", "")),
+                url=urldefrag(urljoin(base_url, str(f.get("url", ""))))[0],
+                core_metadata=has,
+                metadata_sha256=sha,
+                upload_time=f.get("upload-time"),
+                yanked=bool(f.get("yanked")),
+            )
+        )
+    return files
+
+
+def parse_simple_html(text: str, base_url: str) -> list[IndexFile]:
+    """Files of a PEP 503 HTML project page (with PEP 658/592/700 attributes when present)."""
+    parser = _LinkParser()
+    parser.feed(text)
+    files = []
+    for a in parser.links:
+        href = a.get("href")
+        if not href:
+            continue
+        url = urldefrag(urljoin(base_url, href))[0]
+        meta = a.get("data-core-metadata", a.get("data-dist-info-metadata"))
+        has, sha = _hash_attr(meta) if "data-core-metadata" in a or "data-dist-info-metadata" in a else (None, None)
+        files.append(
+            IndexFile(
+                filename=(a.get("_text") or url.rsplit("/", 1)[-1]).strip(),
+                url=url,
+                core_metadata=has,
+                metadata_sha256=sha,
+                upload_time=a.get("data-upload-time"),
+                yanked="data-yanked" in a,
+            )
+        )
+    return files
+
+
+def _file_info(filename: str) -> tuple[str, bool, frozenset] | None:
+    """``(normalized version, is_wheel, wheel tags)`` of a distribution file name."""
+    try:
+        if filename.endswith(".whl"):
+            _name, version, _build, tags = parse_wheel_filename(filename)
+            return canonicalize_version(version), True, frozenset(tags)
+        _name, version = parse_sdist_filename(filename)
+        return canonicalize_version(version), False, frozenset()
+    except (InvalidWheelFilename, InvalidSdistFilename, ValueError):
+        return None
+
+
+def _wheel_rank(tags: frozenset, target: TargetEnvironment) -> int:
+    """0: built for the target interpreter and platform; 1: pure Python;
+    2: the target platform, another interpreter; 3: any other wheel."""
+    py = "cp" + target.python_version.replace(".", "")
+    hints = PLATFORM_TAG_HINTS.get(target.sys_platform, ())
+    platform_ok = any(any(h in t.platform for h in hints) for t in tags)
+    if any(t.platform == "any" for t in tags):
+        return 1
+    if platform_ok and any(t.interpreter == py or t.abi == "abi3" for t in tags):
+        return 0
+    return 2 if platform_ok else 3
+
+
+def choose_metadata_file(files: list[IndexFile], version: str, target: TargetEnvironment) -> list[IndexFile]:
+    """Files of *version* worth asking for metadata, best first.
+
+    Wheels for the target interpreter and platform first (``Requires-Dist``
+    can in principle differ per wheel), then pure-Python wheels, other
+    wheels, then sdists (PEP 643 static metadata).  Files the index says have
+    no PEP 658 file are kept (their METADATA can still be read remotely) but
+    ranked after those that have one.
+    """
+    want = canonicalize_version(version)
+    ranked: list[tuple[int, IndexFile]] = []
+    for f in files:
+        info = _file_info(f.filename)
+        if info is None or info[0] != want:
+            continue
+        _v, is_wheel, tags = info
+        ranked.append((_wheel_rank(tags, target) if is_wheel else 4, f))
+    ranked.sort(key=lambda rf: (rf[1].core_metadata is False, rf[0], rf[1].core_metadata is not True))
+    return [f for _r, f in ranked]
+
+
+def parse_project(doc: Mapping[str, Any], as_of: str | None = None) -> PyPIProject:
+    """Build a :class:`PyPIProject` from a ``/pypi/NAME/json`` document.
+
+    Args:
+        doc: the decoded JSON document.
+        as_of: ISO date; releases uploaded after it are ignored.
+    """
+    info = doc.get("info") or {}
+    own = doc.get("ownership")
+    if isinstance(own, Mapping):
+        roles = tuple(
+            sorted(
+                {
+                    Maintainer(username=str(r.get("user")), role=str(r.get("role") or "Maintainer"))
+                    for r in own.get("roles") or []
+                    if r.get("user")
+                },
+                key=lambda m: (m.role != "Owner", m.username.lower()),
+            )
+        )
+        ownership: Ownership | Unknown = Ownership(organization=own.get("organization") or None, maintainers=roles)
+    else:
+        ownership = Unknown("PyPI JSON API returned no 'ownership' object")
+    uploads: dict[str, str] = {}
+    yanked: list[str] = []
+    for version, files in (doc.get("releases") or {}).items():
+        times = sorted(str(f.get("upload_time_iso_8601") or f.get("upload_time") or "") for f in files or [])
+        times = [t for t in times if t]
+        if not times:
+            continue
+        if as_of and times[0][:10] > as_of[:10]:
+            continue
+        uploads[version] = times[0]
+        if files and all(f.get("yanked") for f in files):
+            yanked.append(version)
+    meta = from_json_info(info)
+    return PyPIProject(
+        name=str(info.get("name") or ""),
+        ownership=ownership,
+        project_urls=meta.project_urls,
+        home_page=meta.home_page,
+        download_url=meta.download_url,
+        latest_version=info.get("version"),
+        release_count=len(uploads),
+        first_upload=min(uploads.values()) if uploads else None,
+        version_uploads=dict(sorted(uploads.items())),
+        yanked_versions=tuple(sorted(yanked)),
+    )
+
+
+class PyPIClient:
+    """Lookups against PyPI (or a mirror / the tests' fake server).
+
+    Args:
+        ctx: the run context; HTTP goes through ``ctx.http("pypi")`` (JSON
+            API, cached a day), ``ctx.http("index")`` (simple pages) and
+            ``ctx.http("pypi-files")`` (immutable ``.metadata`` files, cached forever).
+    """
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self.config = ctx.config
+
+    def project_json(self, name: str) -> Mapping[str, Any] | Unknown:
+        """The raw ``/pypi/NAME/json`` document, or Unknown (``not found on PyPI``, HTTP errors, offline)."""
+        url = f"{self.config.pypi_url.rstrip('/')}/pypi/{name}/json"
+        doc = self.ctx.http("pypi").get_json(url)
+        if isinstance(doc, Unknown):
+            if doc.reason.startswith("not found"):
+                return Unknown("not found on PyPI")
+            return doc
+        if not isinstance(doc, Mapping) or "info" not in doc:
+            return Unknown("PyPI JSON API answered an unexpected document")
+        return doc
+
+    def project(self, name: str) -> PyPIProject | Unknown:
+        """Facts about project *name* (PEP 503 normalized) from the JSON API."""
+        doc = self.project_json(name)
+        if isinstance(doc, Unknown):
+            return doc
+        return parse_project(doc, self.config.as_of)
+
+    def index_files(self, name: str) -> list[IndexFile] | Unknown:
+        """Files of project *name* on the simple index (PEP 691 JSON or PEP 503 HTML)."""
+        url = f"{self.config.index_url.rstrip('/')}/{name}/"
+        resp = self.ctx.http("index").get(url, {"Accept": SIMPLE_ACCEPT})
+        if isinstance(resp, Unknown):
+            return resp
+        if resp.status_code == 404:
+            return Unknown("not found on the index")
+        if resp.status_code >= 400:
+            return Unknown(f"index answered HTTP {resp.status_code}")
+        ctype = resp.headers.get("Content-Type", "")
+        try:
+            if "json" in ctype:
+                return parse_simple_json(resp.json(), resp.url or url)
+            return parse_simple_html(resp.text, resp.url or url)
+        except ValueError:
+            return Unknown("index page could not be parsed")
+
+    def core_metadata(self, name: str, version: str) -> CoreMetadata | Unknown:
+        """Core metadata of *name* == *version*.
+
+        Tries the PEP 658 ``.metadata`` file of the best file for the target
+        (see :func:`choose_metadata_file`), verifying its sha256 when the
+        index gives one; then the METADATA member of the wheel itself, read
+        with HTTP range requests (:mod:`auditor.net.lazy_wheel`); then the
+        JSON API's ``info`` when *version* is the latest release.
+
+        Returns:
+            CoreMetadata, or Unknown (e.g. ``"no core metadata published for
+            foo 1.0 (sdist-only release without PEP 658 metadata)"``).
+        """
+        files = self.index_files(name)
+        if not isinstance(files, Unknown):
+            candidates = choose_metadata_file(files, version, self.config.target)
+            for f in [c for c in candidates if c.core_metadata is not False][:3]:
+                text = self._metadata_file(f)
+                if not isinstance(text, Unknown):
+                    return parse_core_metadata(text)
+            wheels = [f for f in candidates if f.filename.endswith(".whl")]
+            if wheels:  # no PEP 658 file: read METADATA out of the remote wheel
+                text = wheel_metadata(
+                    self.ctx.http("pypi-files"), wheels[0].url, wheels[0].filename,
+                    self.config.cache_dir if self.config.use_cache else None, self.config.offline,
+                )
+                if not isinstance(text, Unknown):
+                    return parse_core_metadata(text)
+        doc = self.project_json(name)
+        if not isinstance(doc, Unknown):
+            info = doc.get("info") or {}
+            if canonicalize_version(str(info.get("version", ""))) == canonicalize_version(version):
+                return from_json_info(info)
+        if isinstance(files, Unknown):
+            return files
+        if isinstance(doc, Unknown) and not doc.reason.startswith("not found"):
+            return doc
+        return Unknown(f"no core metadata published for {name} {version} (no PEP 658 metadata file)")
+
+    def _metadata_file(self, f: IndexFile) -> bytes | Unknown:
+        resp = self.ctx.http("pypi-files").get(f.url + ".metadata")
+        if isinstance(resp, Unknown):
+            return resp
+        if resp.status_code != 200:
+            return Unknown(f"HTTP {resp.status_code} for {f.filename}.metadata")
+        body = resp.content
+        if f.metadata_sha256 and hashlib.sha256(body).hexdigest() != f.metadata_sha256.lower():
+            return Unknown(f"{f.filename}.metadata does not match the index's sha256")
+        return body

@@ -1,0 +1,329 @@
+"""``run_audit``: the one place where the stages are wired together.
+
+    source.collect()          -> Inventory          (sources/)
+    PyPI JSON per package     -> PyPIProject         (net/pypi.py)
+    map_repository()          -> RepoMapping         (repos/)
+    contacts_from_metadata()  -> Contact             (people/)
+    COLLECTORS[*].collect()   -> PackageNode.signals (optional enrichers)
+    build_graph()             -> networkx.DiGraph    (graph/)
+    score_all()               -> Score per package   (scoring/)
+
+Formatters (report/) then render the :class:`AuditResult`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import time
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Mapping, Sequence
+
+import networkx as nx
+
+from auditor import __version__
+from auditor.collectors import Collector, Context, Progress
+from auditor.config import Config
+from auditor.graph import attrs as A
+from auditor.graph import queries
+from auditor.graph.build import build_graph, node_id
+from auditor.models import (
+    Confidence,
+    DependencyEdge,
+    Distribution,
+    Finding,
+    Inventory,
+    Origin,
+    PackageNode,
+    RepoMapping,
+    Score,
+    Unknown,
+)
+from auditor.net.pypi import PyPIClient
+from auditor.people.contacts import contacts_from_metadata
+from auditor.repos.mapping import lookup_known, map_repository
+from auditor.repos.urls import canonical_repository
+from auditor.scoring.aggregate import load_weights, score_all
+from auditor.sources.interface import Source
+
+#: Normalized name of the interpreter node.
+INTERPRETER = "python"
+
+#: Optional collectors, in the order they run: ``(name, factory)``.  A
+#: factory takes the Config and returns a Collector.  Each can be turned off
+#: with ``--no-<name>``; see Config.collector_enabled.
+COLLECTORS: tuple[tuple[str, Callable[[Config], Collector]], ...] = ()
+
+
+@dataclass(frozen=True)
+class RootSummary:
+    """Transitive figures for the audited input.
+
+    Attributes:
+        packages: distributions reached (interpreter excluded).
+        direct: distributions the input names directly.
+        repositories: distinct source repositories reached.
+        unmapped: distributions with no known repository.
+        maintainers: distinct PyPI accounts that can publish something reached.
+        organizations: distinct PyPI organizations owning something reached.
+        maintainers_unknown: distributions whose maintainers are unknown.
+        contributors: distinct people reached through git history, or Unknown.
+    """
+
+    packages: int
+    direct: int
+    repositories: int
+    unmapped: int
+    maintainers: int
+    organizations: int
+    maintainers_unknown: int
+    contributors: int | Unknown = Unknown("git history not collected", fault=False)
+
+
+@dataclass(frozen=True)
+class MissingData:
+    """One fact that could not be collected (shown in every output).
+
+    Attributes:
+        package: normalized package name (``None`` for the whole run).
+        what: which fact (``"pypi"``, ``"metadata"``, a collector key, ...).
+        reason: why.
+    """
+
+    package: str | None
+    what: str
+    reason: str
+
+
+@dataclass
+class AuditResult:
+    """The outcome of one audit, what every formatter renders.
+
+    Attributes:
+        inventory: the resolved input.
+        nodes: package nodes by normalized name (interpreter included as ``"python"``).
+        graph: the audit graph (:mod:`auditor.graph.attrs` names its attributes).
+        scores: exposure score per package name.
+        root: transitive figures for the input.
+        findings: judged facts (empty until signal collectors add rules).
+        missing: facts that could not be collected; non-empty means incomplete.
+        requests: HTTP accounting per service (``Context.request_counts``).
+        generated_at: ISO-8601 UTC time the audit finished.
+        elapsed: seconds the audit took.
+        tool_version: auditor's version.
+    """
+
+    inventory: Inventory
+    nodes: dict[str, PackageNode]
+    graph: nx.DiGraph
+    scores: dict[str, Score]
+    root: RootSummary
+    findings: list[Finding] = field(default_factory=list)
+    missing: list[MissingData] = field(default_factory=list)
+    requests: dict[str, dict[str, int]] = field(default_factory=dict)
+    generated_at: str = ""
+    elapsed: float = 0.0
+    tool_version: str = __version__
+
+    @property
+    def incomplete(self) -> bool:
+        """True when some fact could not be collected because of a fault."""
+        return bool(self.missing)
+
+    def ranked(self) -> list[PackageNode]:
+        """Package nodes by exposure, highest first (unknown scores last), then name."""
+
+        def key(node: PackageNode):
+            total = self.scores[node.name].total
+            return (isinstance(total, Unknown), -(total if not isinstance(total, Unknown) else 0), node.name)
+
+        return sorted(self.nodes.values(), key=key)
+
+
+def interpreter_distribution(inventory: Inventory) -> Distribution:
+    """The node for the Python interpreter: every distribution requires it."""
+    return Distribution(
+        name=INTERPRETER,
+        version=inventory.interpreter_version or inventory.target.python_full_version or inventory.target.python_version,
+        metadata=Unknown("the interpreter has no core metadata", fault=False),
+        origin=Origin(kind="interpreter"),
+    )
+
+
+def interpreter_mapping() -> RepoMapping:
+    """CPython's repository, from the built-in table (definitive: high confidence)."""
+    entry = lookup_known(INTERPRETER) or {}
+    ref = canonical_repository(entry.get("repo", "https://github.com/python/cpython"))
+    return RepoMapping(ref, f"built-in table ({entry.get('reason', 'the CPython interpreter')})", Confidence.HIGH)
+
+
+def _with_interpreter_edges(inventory: Inventory, interp: Distribution) -> tuple[Distribution, ...]:
+    out = []
+    for d in inventory.distributions:
+        rp = None if isinstance(d.metadata, Unknown) else d.metadata.requires_python
+        edge = DependencyEdge(target=INTERPRETER, requirement=f"python{rp}" if rp else "python")
+        out.append(replace(d, requires=d.requires + (edge,)))
+    return tuple(out) + (interp,)
+
+
+def collect_nodes(inventory: Inventory, ctx: Context) -> dict[str, PackageNode]:
+    """PyPI facts, repository mapping and contacts for every distribution.
+
+    PyPI JSON lookups run concurrently on ``ctx``'s bounded pool; an unknown
+    package or a failed lookup becomes ``Unknown`` on that node only.
+    """
+    client = PyPIClient(ctx)
+    interp = interpreter_distribution(inventory)
+    dists = _with_interpreter_edges(inventory, interp)
+
+    def lookup(d: Distribution):
+        if d.origin.kind == "interpreter":
+            return Unknown("the interpreter is not published on PyPI", fault=False)
+        if d.origin.kind in ("vcs", "url", "path"):
+            return Unknown(f"installed from a {d.origin.kind} requirement, not from PyPI", fault=False)
+        return client.project(d.name)
+
+    projects = ctx.map(lookup, dists, task="PyPI projects")
+    nodes: dict[str, PackageNode] = {}
+    for d, project in zip(dists, projects):
+        mapping = interpreter_mapping() if d.origin.kind == "interpreter" else map_repository(d, project)
+        nodes[d.name] = PackageNode(
+            distribution=d,
+            mapping=mapping,
+            project=project,
+            contacts=contacts_from_metadata(d.metadata),
+        )
+    return nodes
+
+
+def run_collectors(nodes: dict[str, PackageNode], ctx: Context, collectors: Sequence[Collector]) -> dict[str, PackageNode]:
+    """Run each collector and store its results in ``PackageNode.signals``."""
+    for collector in collectors:
+        results = collector.collect(list(nodes.values()), ctx)
+        for name, value in results.items():
+            if name in nodes:
+                node = nodes[name]
+                nodes[name] = replace(node, signals={**node.signals, collector.key: value})
+    return nodes
+
+
+def enabled_collectors(config: Config) -> list[Collector]:
+    """Instances of the collectors in :data:`COLLECTORS` that *config* enables."""
+    out = []
+    for name, factory in COLLECTORS:
+        collector = factory(config)
+        if config.collector_enabled(name, collector.default_enabled):
+            out.append(collector)
+    return out
+
+
+def missing_data(inventory: Inventory, nodes: Mapping[str, PackageNode]) -> list[MissingData]:
+    """Every fault-caused Unknown on the nodes, as a flat sorted list."""
+    out: list[MissingData] = []
+    for name, node in sorted(nodes.items()):
+        if isinstance(node.distribution.metadata, Unknown) and node.distribution.metadata.fault:
+            out.append(MissingData(name, "metadata", node.distribution.metadata.reason))
+        project = node.project
+        if isinstance(project, Unknown):
+            if project.fault:
+                out.append(MissingData(name, "pypi", project.reason))
+        elif isinstance(project.ownership, Unknown) and project.ownership.fault:
+            out.append(MissingData(name, "ownership", project.ownership.reason))
+        for key, value in sorted(node.signals.items()):
+            if isinstance(value, Unknown) and value.fault:
+                out.append(MissingData(name, key, value.reason))
+    return out
+
+
+def summarize(graph: nx.DiGraph, nodes: Mapping[str, PackageNode]) -> RootSummary:
+    """Transitive figures over everything the root reaches."""
+    reached = queries.reach(graph, A.ROOT_ID)
+    dists = [n for n in reached if graph.nodes[n].get(A.KIND) == A.DISTRIBUTION]
+    by_id = {node_id(n): n for n in nodes.values()}
+    orgs = set()
+    unknown_maint = 0
+    for nid in reached:
+        node = by_id.get(nid)
+        if node is None or node.distribution.origin.kind == "interpreter":
+            continue
+        if isinstance(node.maintainers, Unknown):
+            unknown_maint += 1
+        elif not isinstance(node.project, Unknown) and not isinstance(node.project.ownership, Unknown):
+            if node.project.ownership.organization:
+                orgs.add(node.project.ownership.organization)
+    return RootSummary(
+        packages=len(dists),
+        direct=sum(1 for _r, v, k in graph.out_edges(A.ROOT_ID, data=A.KIND) if k == A.REQUIRES),
+        repositories=len(queries.repositories_of(graph, reached)),
+        unmapped=sum(1 for n in dists if A.REPO_URL not in graph.nodes[n]),
+        maintainers=len(queries.maintainers_of(graph, reached)),
+        organizations=len(orgs),
+        maintainers_unknown=unknown_maint,
+    )
+
+
+def annotate(graph: nx.DiGraph, nodes: Mapping[str, PackageNode], scores: Mapping[str, Score]) -> None:
+    """Write scores and dependents counts onto the graph's package nodes (in place)."""
+    counts = queries.dependents_counts(graph)
+    for name, node in nodes.items():
+        nid = node_id(node)
+        attrs = graph.nodes[nid]
+        attrs[A.DEPENDENTS] = counts.get(nid, 0)
+        score = scores[name]
+        if isinstance(score.total, Unknown):
+            attrs.setdefault(A.UNKNOWN, {})[A.SCORE] = score.total.reason
+        else:
+            attrs[A.SCORE] = score.total
+        attrs[A.FACTORS] = [
+            {"name": f.name, "value": str(f.value) if isinstance(f.value, Unknown) else f.value,
+             "points": f.points, "weight": f.weight, "detail": f.detail}
+            for f in score.factors
+        ]
+
+
+def run_audit(
+    config: Config,
+    source: Source,
+    progress: Progress | None = None,
+    collectors: Sequence[Collector] | None = None,
+) -> AuditResult:
+    """Audit one input end to end.
+
+    Args:
+        config: the run's configuration.
+        source: the input (requirements file, environment, lockfile).
+        progress: progress reporter (the CLI passes a rich one).
+        collectors: optional collectors to run; default: those enabled in
+            :data:`COLLECTORS` by *config*.
+
+    Returns:
+        The :class:`AuditResult`.
+
+    Raises:
+        InputError, ResolutionError, SourceError: from the source (bad input).
+        ConfigError: invalid weights file.
+    """
+    started = time.monotonic()
+    progress = progress or Progress()
+    weights = load_weights(config.weights_file)
+    inventory = source.collect(config)
+    ctx = Context(config, progress)
+    try:
+        nodes = collect_nodes(inventory, ctx)
+        nodes = run_collectors(nodes, ctx, enabled_collectors(config) if collectors is None else collectors)
+        graph = build_graph(inventory, nodes)
+        scores = score_all(graph, nodes, weights)
+        annotate(graph, nodes, scores)
+        root = summarize(graph, nodes)
+        return AuditResult(
+            inventory=inventory,
+            nodes=nodes,
+            graph=graph,
+            scores=scores,
+            root=root,
+            missing=missing_data(inventory, nodes),
+            requests=ctx.request_counts(),
+            generated_at=_dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
+            elapsed=round(time.monotonic() - started, 3),
+        )
+    finally:
+        ctx.close()

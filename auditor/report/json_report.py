@@ -1,0 +1,91 @@
+"""``--format json``: the audit as a versioned JSON document.
+
+The schema is documented in ``docs/json-schema.md``.  ``schema_version``
+follows semantic versioning: a new field is a minor bump, a removed or
+changed field a major bump.  Unknown values are ``{"unknown": "<reason>"}``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from auditor.graph import attrs as A
+from auditor.graph.build import node_id
+from auditor.models import Unknown
+from auditor.report.serialize import to_jsonable
+
+SCHEMA_VERSION = "1.0"
+
+
+def package_record(result, node) -> dict:
+    """The JSON object for one package node (shared by other JSON-based formats)."""
+    d = node.distribution
+    score = result.scores[node.name]
+    nid = node_id(node)
+    maint = node.maintainers
+    project = node.project
+    org = None
+    if not isinstance(project, Unknown) and not isinstance(project.ownership, Unknown):
+        org = project.ownership.organization
+    history = node.signals.get("history", Unknown("git history not collected", fault=False))
+    return {
+        "name": d.name,
+        "version": d.version,
+        "kind": "interpreter" if d.origin.kind == "interpreter" else "distribution",
+        "direct": d.direct,
+        "origin": to_jsonable(d.origin),
+        "repository": {
+            "url": node.mapping.repo.url if node.mapping.repo else None,
+            "subpath": node.mapping.repo.subpath if node.mapping.repo else None,
+            "evidence": node.mapping.evidence,
+            "confidence": node.mapping.confidence.value,
+            "note": node.mapping.note,
+            "candidates": [{"url": u, "evidence": e} for u, e in node.mapping.candidates],
+        },
+        "maintainers": to_jsonable(maint) if isinstance(maint, Unknown) else [
+            {"username": m.username, "role": m.role} for m in maint
+        ],
+        "organization": org,
+        "contacts": to_jsonable(node.contacts),
+        "contributors": to_jsonable(history) if isinstance(history, Unknown) else to_jsonable(getattr(history, "contributors", history)),
+        "dependencies": [
+            {"name": e.target, "requirement": e.requirement, "marker": e.marker, "extras": list(e.extras), "via_extra": e.via_extra}
+            for e in d.requires
+        ],
+        "dependents": result.graph.nodes[nid].get(A.DEPENDENTS, 0),
+        "score": to_jsonable(score),
+        "signals": to_jsonable(dict(sorted(node.signals.items()))),
+        "metadata": {"unknown": d.metadata.reason} if isinstance(d.metadata, Unknown) else None,
+    }
+
+
+def document(result) -> dict:
+    """The whole JSON document as a dict."""
+    inv = result.inventory
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "auditor", "version": result.tool_version},
+        "generated_at": result.generated_at,
+        "input": {
+            "name": inv.root_name,
+            "kind": inv.root_kind,
+            "resolver": inv.resolver,
+            "target": to_jsonable(inv.target),
+            "requires": [to_jsonable(e) for e in inv.root_requires],
+        },
+        "summary": {
+            **to_jsonable(result.root),
+            "complete": not result.incomplete,
+        },
+        "missing": [to_jsonable(m) for m in result.missing],
+        "packages": [package_record(result, n) for n in result.ranked()],
+        "findings": [to_jsonable(f) for f in result.findings],
+        "requests": result.requests,
+    }
+
+
+def render(result, out: TextIO) -> None:
+    """Write the JSON document to *out* (UTF-8 text, 2-space indent, stable key order)."""
+    json.dump(document(result), out, indent=2, ensure_ascii=False)
+    out.write("\n")

@@ -1,0 +1,96 @@
+"""``--format table`` (default): a terminal table sorted by exposure.
+
+Every string from package metadata or an API is wrapped in
+:class:`rich.text.Text`, so markup in it (``[bold]``...) is shown, not
+interpreted.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from auditor.graph import attrs as A
+from auditor.graph.build import node_id
+from auditor.models import Unknown
+
+#: Rows shown in the terminal; ``--limit 0`` shows all.
+DEFAULT_LIMIT = 40
+
+
+def _fmt(value) -> Text:
+    if isinstance(value, Unknown):
+        return Text("unknown", style="yellow")
+    return Text(str(value))
+
+
+def render(result, out: TextIO, limit: int = DEFAULT_LIMIT, color: bool | None = None) -> None:
+    """Write the summary, the ranked table and the missing-data list to *out*.
+
+    Args:
+        result: the AuditResult.
+        out: text stream.
+        limit: maximum rows (0 for all).
+        color: force colours on/off; default: only when *out* is a terminal.
+    """
+    console = Console(file=out, force_terminal=color, no_color=color is False, width=160 if not out.isatty() else None, highlight=False)
+    root = result.root
+    inv = result.inventory
+    console.print(Text(f"auditor {result.tool_version} — {inv.root_name} ({inv.root_kind}, {inv.resolver or 'no resolver'})", style="bold"))
+    summary = (
+        f"{root.packages} packages ({root.direct} direct), {root.repositories} repositories "
+        f"({root.unmapped} packages unmapped), {root.maintainers} PyPI accounts can publish, "
+        f"{root.organizations} organizations, contributors: {_fmt(root.contributors)}"
+    )
+    console.print(Text(summary))
+    table = Table(show_lines=False, header_style="bold", expand=False)
+    for col, kw in (
+        ("Exposure", {"justify": "right"}),
+        ("Package", {}),
+        ("Version", {}),
+        ("Maint.", {"justify": "right"}),
+        ("Org", {}),
+        ("Repository", {"overflow": "fold"}),
+        ("Conf.", {}),
+        ("Dependents", {"justify": "right"}),
+        ("Top factors", {"overflow": "fold"}),
+    ):
+        table.add_column(col, **kw)
+    ranked = result.ranked()
+    shown = ranked if not limit else ranked[:limit]
+    for node in shown:
+        score = result.scores[node.name]
+        maint = node.maintainers
+        project = node.project
+        org = ""
+        if not isinstance(project, Unknown) and not isinstance(project.ownership, Unknown):
+            org = project.ownership.organization or ""
+        top = sorted((f for f in score.factors if f.points > 0), key=lambda f: -f.points)[:3]
+        total = score.total
+        table.add_row(
+            Text("unknown", style="yellow") if isinstance(total, Unknown) else Text(f"{total:.1f}", style=_style(total)),
+            Text(node.name),
+            Text(node.distribution.version or "?"),
+            _fmt(maint if isinstance(maint, Unknown) else len(maint)),
+            Text(org),
+            Text(node.mapping.repo.url if node.mapping.repo else (node.mapping.note or "—")),
+            Text(node.mapping.confidence.value),
+            Text(str(result.graph.nodes[node_id(node)].get(A.DEPENDENTS, 0))),
+            Text(", ".join(f"{f.name} +{f.points:g}" for f in top)),
+        )
+    console.print(table)
+    if limit and len(ranked) > limit:
+        console.print(Text(f"… {len(ranked) - limit} more packages (use --limit 0 or --format json for all)"))
+    if result.missing:
+        console.print(Text(f"Incomplete: {len(result.missing)} fact(s) could not be collected:", style="yellow bold"))
+        for m in result.missing[:20]:
+            console.print(Text(f"  {m.package or '(run)'}: {m.what}: {m.reason}"))
+        if len(result.missing) > 20:
+            console.print(Text(f"  … {len(result.missing) - 20} more (see --format json)"))
+
+
+def _style(total: float) -> str:
+    return "red" if total >= 60 else "yellow" if total >= 40 else "green"

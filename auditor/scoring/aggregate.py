@@ -1,0 +1,100 @@
+"""Aggregate factors into exposure scores; the factor table lives here.
+
+Gather facts, then judge: this module never fetches.  Each factor module
+exposes ``NAME`` and ``score(node, node_id, view, spec) -> Factor``; the
+table :data:`FACTORS` lists them in report order.  Weights come from
+``weights.yaml`` next to this file, overridable by a user file.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Mapping
+
+import networkx as nx
+import yaml
+
+from auditor.errors import ConfigError
+from auditor.graph import queries
+from auditor.graph.build import node_id
+from auditor.models import PackageNode, Score, Unknown
+from auditor.scoring import (
+    blast_radius,
+    contributors,
+    maintainers,
+    organization,
+    repo_confidence,
+    single_maintainer,
+)
+from auditor.scoring.base import ScoringView
+
+#: The factors, in the order reports list them.
+FACTORS: tuple[ModuleType, ...] = (
+    maintainers,
+    single_maintainer,
+    organization,
+    repo_confidence,
+    blast_radius,
+    contributors,
+)
+
+
+def load_weights(path: Path | None = None) -> dict[str, dict[str, Any]]:
+    """The default weights, updated with the user's file *path* if given.
+
+    Raises:
+        ConfigError: the file is unreadable, not a mapping, names an unknown
+            factor or key, or gives a non-numeric or negative value.
+    """
+    text = resources.files("auditor.scoring").joinpath("weights.yaml").read_text(encoding="utf-8")
+    weights: dict[str, dict[str, Any]] = yaml.safe_load(text)
+    if path is None:
+        return weights
+    try:
+        user = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot read weights: {str(exc).splitlines()[0]}") from exc
+    if not isinstance(user, dict):
+        raise ConfigError(f"{path}: weights must be a mapping of factor -> {{weight: N}}")
+    for name, spec in user.items():
+        if name not in weights:
+            raise ConfigError(f"{path}: unknown factor {name!r} (known: {', '.join(sorted(weights))})")
+        if not isinstance(spec, dict):
+            raise ConfigError(f"{path}: {name}: expected a mapping like {{weight: 10}}")
+        for key, value in spec.items():
+            if key not in weights[name]:
+                raise ConfigError(f"{path}: {name}: unknown key {key!r}")
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+                raise ConfigError(f"{path}: {name}.{key}: expected a non-negative number, got {value!r}")
+        weights[name] = {**weights[name], **spec}
+    return weights
+
+
+def score_node(node: PackageNode, nid: str, view: ScoringView, weights: Mapping[str, Mapping[str, Any]]) -> Score:
+    """Score one package node with every factor of :data:`FACTORS`."""
+    factors = []
+    for module in FACTORS:
+        spec = weights.get(module.NAME)
+        if spec is None:
+            continue
+        factors.append(module.score(node, nid, view, spec))
+    known = [f for f in factors if not isinstance(f.value, Unknown)]
+    unknown = tuple(f.name for f in factors if isinstance(f.value, Unknown))
+    total_weight = sum(f.weight for f in known)
+    if total_weight <= 0:
+        return Score(Unknown("no factor could be evaluated"), tuple(factors), unknown)
+    total = round(100.0 * sum(f.points for f in known) / total_weight, 1)
+    return Score(total, tuple(factors), unknown)
+
+
+def score_all(graph: nx.DiGraph, nodes: Mapping[str, PackageNode], weights: Mapping[str, Mapping[str, Any]]) -> dict[str, Score]:
+    """Scores of every package node, keyed by normalized name."""
+    packages = [n for n in queries.package_ids(graph)]
+    view = ScoringView(
+        graph=graph,
+        dependents=queries.dependents_counts(graph),
+        package_count=sum(1 for n in packages if graph.nodes[n].get("kind") == "distribution"),
+    )
+    return {name: score_node(node, node_id(node), view, weights) for name, node in nodes.items()}

@@ -1,0 +1,90 @@
+"""Core metadata parsing (PKG-INFO / METADATA / PEP 658 ``.metadata`` files).
+
+Parsing is done by :func:`packaging.metadata.parse_email`, which is lenient:
+fields it cannot parse are dropped rather than raising, so a package with
+sloppy metadata still becomes a node.  Every value is untrusted text.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+from packaging.metadata import parse_email
+
+from auditor.models import CoreMetadata
+
+
+def _first_line(text: str | None) -> str | None:
+    if not text:
+        return None
+    line = text.strip().splitlines()[0].strip() if text.strip() else ""
+    return line[:200] or None
+
+
+def parse_core_metadata(text: str | bytes) -> CoreMetadata:
+    """Parse a core-metadata document.
+
+    Args:
+        text: the RFC 822-style document (``METADATA``, ``PKG-INFO`` or a
+            PEP 658 ``.metadata`` file).
+
+    Returns:
+        A :class:`CoreMetadata`.  Missing ``Name``/``Version`` become ``""``.
+    """
+    raw, _unparsed = parse_email(text)
+    return from_raw(raw)
+
+
+def from_raw(raw: Mapping) -> CoreMetadata:
+    """Build :class:`CoreMetadata` from a ``packaging.metadata.RawMetadata`` dict."""
+    urls = raw.get("project_urls") or {}
+    if isinstance(urls, Mapping):
+        project_urls = tuple((str(k), str(v)) for k, v in urls.items())
+    else:  # pragma: no cover - older packaging returned a list
+        project_urls = tuple(tuple(str(x).split(",", 1)) for x in urls)  # type: ignore[misc]
+    return CoreMetadata(
+        name=str(raw.get("name") or ""),
+        version=str(raw.get("version") or ""),
+        summary=raw.get("summary"),
+        home_page=raw.get("home_page"),
+        download_url=raw.get("download_url"),
+        project_urls=project_urls,
+        author=raw.get("author"),
+        author_email=raw.get("author_email"),
+        maintainer=raw.get("maintainer"),
+        maintainer_email=raw.get("maintainer_email"),
+        license=raw.get("license_expression") or _first_line(raw.get("license")),
+        requires_dist=tuple(raw.get("requires_dist") or ()),
+        requires_python=raw.get("requires_python"),
+        provides_extra=tuple(raw.get("provides_extra") or ()),
+    )
+
+
+def from_json_info(info: Mapping) -> CoreMetadata:
+    """Build :class:`CoreMetadata` from a PyPI JSON API ``info`` object or a
+    pip installation-report ``metadata`` object (both use snake_case keys)."""
+    urls = info.get("project_urls") or {}
+    if isinstance(urls, list):  # pip's report: ["Label, url", ...]
+        pairs = []
+        for item in urls:
+            label, _, url = str(item).partition(",")
+            pairs.append((label.strip(), url.strip()))
+        project_urls = tuple(pairs)
+    else:
+        project_urls = tuple((str(k), str(v)) for k, v in urls.items())
+    return CoreMetadata(
+        name=str(info.get("name") or ""),
+        version=str(info.get("version") or ""),
+        summary=info.get("summary"),
+        home_page=info.get("home_page") or None,
+        download_url=info.get("download_url") or None,
+        project_urls=project_urls,
+        author=info.get("author") or None,
+        author_email=info.get("author_email") or None,
+        maintainer=info.get("maintainer") or None,
+        maintainer_email=info.get("maintainer_email") or None,
+        license=info.get("license_expression") or _first_line(info.get("license")),
+        requires_dist=tuple(info.get("requires_dist") or ()),
+        requires_python=info.get("requires_python") or None,
+        provides_extra=tuple(info.get("provides_extra") or ()),
+    )

@@ -1,0 +1,72 @@
+"""Shared fixtures: a fake PyPI on 127.0.0.1, configs that point at it, small environments."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from auditor.config import Config
+from auditor.models import TargetEnvironment
+from tests.fakes.pypi_server import FakePyPI, metadata_text
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch, tmp_path):
+    """No test reads the developer's tokens, cache or index settings."""
+    for var in ("GITHUB_TOKEN", "GH_TOKEN", "GITLAB_TOKEN", "AUDITOR_PYPI_URL", "AUDITOR_INDEX_URL"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AUDITOR_CACHE_DIR", str(tmp_path / "default-cache"))
+    # Retries keep their count but not their real-world backoff (tests stay fast).
+    monkeypatch.setattr("auditor.net.http.BACKOFF_FACTOR", 0.01)
+
+
+@pytest.fixture
+def fake_pypi():
+    """A running :class:`FakePyPI` preloaded with the recorded fixtures."""
+    with FakePyPI() as server:
+        yield server
+
+
+@pytest.fixture
+def config(tmp_path, fake_pypi) -> Config:
+    """A Config whose PyPI and index are the fake server and whose cache is per-test."""
+    return Config(
+        cache_dir=tmp_path / "cache",
+        pypi_url=fake_pypi.url,
+        index_url=fake_pypi.url + "/simple",
+        target=TargetEnvironment(python_version="3.11", sys_platform="linux", platform_machine="x86_64"),
+        concurrency=4,
+        timeout=(2.0, 5.0),
+    )
+
+
+class FakeEnvironment:
+    """A real virtual environment (no pip) whose site-packages the test fills with dist-info folders."""
+
+    def __init__(self, root: Path):
+        subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(root)], check=True)
+        self.root = root
+        self.python = str(root / "bin" / "python")
+        found = list(root.glob("lib/python*/site-packages"))
+        self.site = found[0]
+
+    def install(self, name: str, version: str, requires_dist=(), project_urls=(), author_email=None,
+                direct_url: str | None = None) -> Path:
+        """Write ``name-version.dist-info`` with METADATA (and direct_url.json when given)."""
+        info = self.site / f"{name.replace('-', '_')}-{version}.dist-info"
+        info.mkdir()
+        (info / "METADATA").write_text(metadata_text(name, version, requires_dist, project_urls, author_email))
+        (info / "INSTALLER").write_text("pip\n")
+        (info / "RECORD").write_text("")
+        if direct_url:
+            (info / "direct_url.json").write_text(direct_url)
+        return info
+
+
+@pytest.fixture
+def fake_env(tmp_path) -> FakeEnvironment:
+    """An empty virtual environment to install fake distributions into."""
+    return FakeEnvironment(tmp_path / "venv")

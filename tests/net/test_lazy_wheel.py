@@ -1,0 +1,40 @@
+"""Reading METADATA out of a remote wheel with range requests."""
+
+import io
+import os
+import zipfile
+
+from auditor.collectors import Context
+from auditor.models import Unknown
+from auditor.net.pypi import PyPIClient
+
+
+def make_wheel(name: str, version: str, metadata: str, padding: int = 600_000) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(f"{name}/big.bin", os.urandom(padding))  # incompressible: the wheel is large
+        zf.writestr(f"{name}-{version}.dist-info/METADATA", metadata)
+        zf.writestr(f"{name}-{version}.dist-info/RECORD", "")
+    return buf.getvalue()
+
+
+def test_metadata_from_remote_wheel_without_pep658_file(config, fake_pypi):
+    fake_pypi.add("bigpkg", "2.0", with_metadata=False)
+    text = "Metadata-Version: 2.1\nName: bigpkg\nVersion: 1.0\nRequires-Dist: numpy\n"
+    fake_pypi.wheels["bigpkg-1.0-py3-none-any.whl"] = make_wheel("bigpkg", "1.0", text)
+    ctx = Context(config)
+    meta = PyPIClient(ctx).core_metadata("bigpkg", "1.0")
+    assert meta.requires_dist == ("numpy",)
+    wheel_hits = fake_pypi.hits["/files/bigpkg-1.0-py3-none-any.whl"]
+    assert 1 <= wheel_hits <= 3  # a few ranges, never the whole 600 kB file
+    # Immutable: the next run reads it from the cache directory.
+    again = PyPIClient(Context(config)).core_metadata("bigpkg", "1.0")
+    assert again == meta
+    assert fake_pypi.hits["/files/bigpkg-1.0-py3-none-any.whl"] == wheel_hits
+
+
+def test_not_a_zip_is_unknown(config, fake_pypi):
+    fake_pypi.add("broken", "2.0", with_metadata=False)
+    fake_pypi.wheels["broken-1.0-py3-none-any.whl"] = b"not a zip at all" * 100
+    meta = PyPIClient(Context(config)).core_metadata("broken", "1.0")
+    assert isinstance(meta, Unknown)

@@ -1,0 +1,68 @@
+"""The CLI: inputs, formats, exit codes (typer's CliRunner, fake PyPI)."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from auditor.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env_args(fake_env, fake_pypi, tmp_path):
+    fake_pypi.add("app", "1.0", requires_dist=["lib"], roles=(("Owner", "alice"),))
+    fake_pypi.add("lib", "2.0")
+    fake_env.install("app", "1.0", requires_dist=["lib"], project_urls=(("Source", "https://github.com/o/app"),))
+    fake_env.install("lib", "2.0")
+    return ["--python", fake_env.python, "--pypi-url", fake_pypi.url, "--index-url", fake_pypi.url + "/simple",
+            "--cache-dir", str(tmp_path / "cache")]
+
+
+def test_audit_environment_table(env_args):
+    res = runner.invoke(app, ["audit", *env_args])
+    assert res.exit_code == 0, res.output
+    assert "app" in res.output and "2 packages (1 direct)" in res.output
+
+
+def test_audit_json_to_file(env_args, tmp_path):
+    out = tmp_path / "audit.json"
+    res = runner.invoke(app, ["audit", *env_args, "--format", "json", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(out.read_text())
+    assert {p["name"] for p in doc["packages"]} == {"app", "lib", "python"}
+
+
+def test_missing_data_exit_code_3(env_args, fake_pypi):
+    del fake_pypi.projects["lib"]
+    res = runner.invoke(app, ["audit", *env_args, "-f", "json"])
+    assert res.exit_code == 3
+    assert json.loads(res.stdout)["missing"][0]["package"] == "lib"
+
+
+def test_no_input_is_usage_error():
+    res = runner.invoke(app, ["audit"])
+    assert res.exit_code == 2 and "exactly one input" in res.output
+
+
+def test_missing_file_is_input_error(tmp_path):
+    res = runner.invoke(app, ["audit", str(tmp_path / "nope.txt")])
+    assert res.exit_code == 2 and "nope.txt: no such file" in res.output
+
+
+def test_bad_python_version_option(env_args):
+    res = runner.invoke(app, ["audit", *env_args, "--python-version", "three"])
+    assert res.exit_code == 2
+
+
+def test_bad_weights_file(env_args, tmp_path):
+    w = tmp_path / "w.yml"
+    w.write_text("bogus: {weight: 1}\n")
+    res = runner.invoke(app, ["audit", *env_args, "--weights", str(w)])
+    assert res.exit_code == 2 and "unknown factor" in res.output
+
+
+def test_version():
+    res = runner.invoke(app, ["--version"])
+    assert res.exit_code == 0 and res.output.startswith("auditor ")
