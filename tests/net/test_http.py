@@ -8,6 +8,7 @@ import pytest
 
 from auditor.config import Config, Secret
 from auditor.models import Unknown
+from auditor.net import http
 from auditor.net.http import CACHE_FILE, MAX_RETRIES, HostToken, HttpClient
 from tests.net.fakeserver import FakeClock, FakeServer, Reply
 
@@ -46,7 +47,8 @@ def test_500_then_success_retries_with_backoff(tmp_path, server):
     c = client(tmp_path, clock=clock)
     assert c.get_json(server.url + "/flaky") == {"ok": True}
     assert server.count("/flaky") == 3
-    assert clock.sleeps == [0.5, 1.0]  # BACKOFF_BASE * 2**n, jitter pinned to the maximum
+    base = http.BACKOFF_BASE
+    assert clock.sleeps == [round(base, 3), round(2 * base, 3)]  # BACKOFF_BASE * 2**n, jitter pinned to the maximum
     assert c.stats.retries == 2
 
 
