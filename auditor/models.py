@@ -638,6 +638,18 @@ class ForgeFacts:
     accounts: Mapping[str, "ForgeAccount | Unknown"] = field(default_factory=dict)
     maintainer_logins: Mapping[str, str] = field(default_factory=dict)
 
+    def faults(self) -> list[tuple[str, str]]:
+        """``(field, reason)`` for every part missing because of a fault (for the "missing" list)."""
+        out = []
+        parts = [("repo", self.repo), ("contributors", self.contributors)]
+        if not isinstance(self.repo, Unknown):
+            parts.append(("security_policy", self.repo.security_policy))
+        parts += [(f"account {login}", acc) for login, acc in sorted(self.accounts.items())]
+        for name, value in parts:
+            if isinstance(value, Unknown) and value.fault:
+                out.append((name, value.reason))
+        return out
+
 
 @dataclass(frozen=True)
 class ScorecardCheck:
@@ -719,3 +731,11 @@ class DepsDevVersion:
     dependents: int | Unknown = field(default_factory=lambda: Unknown("not requested", fault=False))
     direct_dependents: int | Unknown = field(default_factory=lambda: Unknown("not requested", fault=False))
     mapping_agreement: str = "no mapping"
+
+    def faults(self) -> list[tuple[str, str]]:
+        """``(field, reason)`` for every part missing because of a fault."""
+        return [
+            (name, value.reason)
+            for name, value in (("dependents", self.dependents), ("direct_dependents", self.direct_dependents))
+            if isinstance(value, Unknown) and value.fault
+        ][:1]

@@ -96,7 +96,7 @@ class GitHubClient:
         doc = self._get(f"/repos/{quote(owner)}/{quote(name)}")
         if isinstance(doc, Unknown):
             if doc.reason.startswith("not found"):
-                return Unknown("repository not found on GitHub (deleted, renamed away or private)")
+                return Unknown("repository not found on GitHub (deleted, renamed away or private)", fault=False)
             return doc
         if not isinstance(doc, Mapping) or "full_name" not in doc:
             return Unknown("GitHub answered an unexpected repository document")
@@ -184,7 +184,7 @@ class GitHubClient:
         doc = self._get(f"/users/{quote(login)}")
         if isinstance(doc, Unknown):
             if doc.reason.startswith("not found"):
-                return Unknown("account not found on GitHub (deleted or renamed)")
+                return Unknown("account not found on GitHub (deleted or renamed)", fault=False)
             return doc
         if not isinstance(doc, Mapping) or "login" not in doc:
             return Unknown("GitHub answered an unexpected user document")

@@ -402,7 +402,7 @@ class HttpClient:
             except requests.exceptions.Timeout:
                 last = "timed out"
             except requests.exceptions.ConnectionError as exc:
-                last = f"connection failed ({_short(exc)})"
+                last = f"connection failed ({_connection_cause(exc)})"
             except requests.exceptions.RequestException as exc:
                 self.stats.count("failures")
                 return Unknown(f"{_host(url)}: {_short(exc)}")
@@ -672,6 +672,25 @@ def _origin(url: str) -> str:
 
 def _host(url: str) -> str:
     return urlsplit(url).netloc or url
+
+
+def _connection_cause(exc: BaseException) -> str:
+    """A short cause for a connection failure (urllib3's messages repeat the URL and pool)."""
+    text = str(exc)
+    for needle, cause in (
+        ("NameResolution", "name resolution failed"),
+        ("Name or service not known", "name resolution failed"),
+        ("refused", "connection refused"),
+        ("reset by peer", "connection reset"),
+        ("RemoteDisconnected", "server closed the connection"),
+        ("SSLError", "TLS error"),
+        ("CERTIFICATE", "TLS certificate error"),
+        ("ProxyError", "proxy error"),
+        ("timed out", "timed out"),
+    ):
+        if needle in text:
+            return cause
+    return _short(exc)
 
 
 def _short(exc: BaseException | None) -> str:

@@ -112,6 +112,9 @@ class GitHubCollector(Collector):
         for path in paths:
             facts = partial[path]
             for node in by_repo[path]:
+                if isinstance(facts.repo, Unknown):
+                    out[node.name] = facts.repo  # the whole signal is unknown, with the reason
+                    continue
                 maint = maintainer_logins(node, facts.contributors)
                 mine = sorted(wanted[path] | set(maint.values()))
                 out[node.name] = replace(
@@ -174,7 +177,11 @@ class GitLabCollector(Collector):
         keys = sorted(by_repo)
         http = ctx.http("gitlab")
         results = ctx.map(lambda k: self._project_facts(GitLabClient(http, k[0]), k[1]), keys, task="GitLab projects")
-        return {node.name: facts for key, facts in zip(keys, results) for node in by_repo[key]}
+        return {
+            node.name: facts.repo if isinstance(facts.repo, Unknown) else facts
+            for key, facts in zip(keys, results)
+            for node in by_repo[key]
+        }
 
     def _project_facts(self, gl: GitLabClient, path: str) -> ForgeFacts:
         got = gl.project(path)

@@ -43,10 +43,10 @@ def test_offline_cold_cache_gives_offline_unknowns(tmp_path):
         ctx = Context(f.config(tmp_path, offline=True))
         out = run_all(ctx, f.nodes())
         assert f.total_requests() == 0
-        assert out["github"]["pkg0"].repo == Unknown("offline")
+        assert out["github"]["pkg0"] == Unknown("offline")
         assert out["scorecard"]["pkg0"] == Unknown("offline")
         assert out["depsdev"]["pkg0"] == Unknown("offline")
-        assert out["gitlab"]["glpkg"].repo == Unknown("offline")
+        assert out["gitlab"]["glpkg"] == Unknown("offline")
 
 
 def test_expired_entries_revalidate_with_etag(tmp_path):

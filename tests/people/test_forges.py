@@ -62,8 +62,8 @@ def test_deleted_repository_is_unknown_and_stops_there(tmp_path):
     repo = FakeRepo("github.com", "gone/away", "gone", deleted=True)
     with FakeForges([repo]) as f:
         facts = GitHubCollector().collect(f.nodes(), Context(f.config(tmp_path)))["gone"]
-        assert isinstance(facts.repo, Unknown) and "not found on GitHub" in facts.repo.reason
-        assert facts.contributors == facts.repo
+        assert isinstance(facts, Unknown) and "not found on GitHub" in facts.reason
+        assert not facts.fault  # a deleted repository is a fact, not a failed lookup
         assert f.github.count() == 1
 
 
@@ -82,8 +82,8 @@ def test_rate_limit_mid_run_finishes_with_unknowns(tmp_path):
         ctx.clients["github"] = HttpClient(cfg, "github", clock=clock)
         out = GitHubCollector().collect(f.nodes(), ctx)
         assert isinstance(out["p0"].repo, ForgeRepo)  # before the limit
-        assert out["p1"].repo == Unknown("rate limited")
-        assert out["p2"].repo == Unknown("rate limited")
+        assert out["p1"] == Unknown("rate limited")
+        assert out["p2"] == Unknown("rate limited")
         assert f.github.count("/api/v3/repos/o2") == 0  # never called after the stop
         assert clock.sleeps == []  # 50 minutes is too long to wait
         assert "stopped (rate limited)" == ctx.clients["github"].describe_budget()
