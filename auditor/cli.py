@@ -150,6 +150,23 @@ def make_config(
     return Config().with_changes(**changes)
 
 
+def forge_options(no_github: bool, no_gitlab: bool, no_scorecard: bool, no_depsdev: bool,
+                  github_token_file: Optional[Path]) -> dict:
+    """Config changes for the forge enrichers' options (docs/forges.md).
+
+    Raises:
+        InputError: the token file is missing or empty (its content is never shown).
+    """
+    off = {name for name, flag in (("github", no_github), ("gitlab", no_gitlab),
+                                   ("scorecard", no_scorecard), ("depsdev", no_depsdev)) if flag}
+    changes: dict = {"disabled": frozenset(off)} if off else {}
+    if github_token_file is not None:
+        from auditor.net.github import read_token_file
+
+        changes["github_token"] = read_token_file(github_token_file)
+    return changes
+
+
 def open_input(input_path: Optional[Path], env: bool, python: Optional[str], input_format: Optional[str] = None):
     """The Source for the command line's input choice.
 
@@ -187,6 +204,11 @@ def audit(
     weights: Optional[Path] = typer.Option(None, "--weights", help="YAML file overriding the scoring weights (docs/scoring.md)."),
     limit: int = typer.Option(40, "--limit", min=0, help="Rows in the table (0: all)."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Diagnostics on stderr: request counts, timings."),
+    no_github: bool = typer.Option(False, "--no-github", help="Skip the GitHub enricher (docs/forges.md)."),
+    no_gitlab: bool = typer.Option(False, "--no-gitlab", help="Skip the GitLab enricher."),
+    no_scorecard: bool = typer.Option(False, "--no-scorecard", help="Skip the OpenSSF Scorecard enricher."),
+    no_depsdev: bool = typer.Option(False, "--no-depsdev", help="Skip the deps.dev enricher."),
+    github_token_file: Optional[Path] = typer.Option(None, "--github-token-file", help="Read the GitHub token from this file [default: $GITHUB_TOKEN or $GH_TOKEN]."),
 ) -> None:
     """Audit a requirements file, a lockfile, or an installed environment.
 
@@ -198,6 +220,7 @@ def audit(
             cache_dir=cache_dir, no_cache=no_cache, offline=offline, python_version=python_version,
             platform=platform, concurrency=concurrency, weights=weights, verbose=verbose,
             index_url=index_url, pypi_url=pypi_url,
+            **forge_options(no_github, no_gitlab, no_scorecard, no_depsdev, github_token_file),
         )
         source = open_input(input_path, env, python, input_format)
         from auditor.pipeline import run_audit
@@ -207,6 +230,10 @@ def audit(
         _emit(result, output_format.value, output, limit)
         if verbose:
             typer.echo(f"auditor: audit took {result.elapsed:.2f} s; HTTP requests: {result.requests}", err=True)
+            from auditor.net.http import describe_counts
+
+            for line in describe_counts(result.requests):
+                typer.echo(f"auditor: {line}", err=True)
     except AuditorError as exc:
         raise fail(exc) from exc
     except KeyboardInterrupt:

@@ -698,6 +698,30 @@ def _short(exc: BaseException | None) -> str:
     return (text.splitlines() or [type(exc).__name__ if exc else ""])[0][:160]
 
 
+def describe_counts(requests_by_service: Mapping[str, Mapping[str, int]]) -> list[str]:
+    """One ``--verbose`` line per service from :meth:`auditor.collectors.Context.request_counts`.
+
+    Example: ``"github: 312 requests (12 revalidated by 304), 40 cache hits, 0 failed;
+    rate limit: 4688 left"``; ``"rate limit: stopped (rate limited)"`` when the service was given up.
+    """
+    lines = []
+    for name, c in sorted(requests_by_service.items()):
+        line = f"{name}: {c.get('network', 0)} requests"
+        if c.get("revalidated"):
+            line += f" ({c['revalidated']} revalidated by 304)"
+        line += f", {c.get('cache_hits', 0)} cache hits, {c.get('failures', 0)} failed"
+        if c.get("retries"):
+            line += f", {c['retries']} retries"
+        if c.get("rate_limit_waits"):
+            line += f", {c['rate_limit_waits']} rate-limit waits"
+        if c.get("rate_limited"):
+            line += "; rate limit: stopped (rate limited)"
+        elif "rate_limit_remaining" in c:
+            line += f"; rate limit: {c['rate_limit_remaining']} left"
+        lines.append(line)
+    return lines
+
+
 def describe_clients(clients: Mapping[str, HttpClient]) -> list[str]:
     """One ``--verbose`` line per service: request accounting and the rate-limit budget.
 

@@ -26,6 +26,7 @@ from auditor.scoring import (
     maintainers,
     organization,
     repo_confidence,
+    scorecard,
     single_maintainer,
 )
 from auditor.scoring.base import ScoringView
@@ -38,6 +39,7 @@ FACTORS: tuple[ModuleType, ...] = (
     repo_confidence,
     blast_radius,
     contributors,
+    scorecard,
 )
 
 

@@ -14,6 +14,9 @@ from auditor.collectors import Collector, Context
 from auditor.models import PackageNode
 from auditor.net.depsdev import DepsDevClient
 
+#: ``Origin.kind`` values whose distribution is a PyPI release deps.dev may know.
+PYPI_ORIGINS = ("registry", "installed")
+
 
 class DepsDevCollector(Collector):
     """Interface: :class:`~auditor.collectors.Collector`."""
@@ -23,7 +26,9 @@ class DepsDevCollector(Collector):
 
     def collect(self, nodes: Sequence[PackageNode], ctx: Context) -> Mapping[str, Any]:
         client = DepsDevClient(ctx.http("depsdev"), ctx.config.depsdev_url)
-        todo = [n for n in nodes if n.distribution.version]
+        # Only distributions that come from an index (deps.dev knows PyPI releases, not
+        # local paths, VCS checkouts or the interpreter).
+        todo = [n for n in nodes if n.distribution.version and n.distribution.origin.kind in PYPI_ORIGINS]
 
         def one(node: PackageNode):
             repo = getattr(node.mapping, "repo", None)
