@@ -90,6 +90,11 @@ MAX_RATE_LIMIT_WAIT = 60.0
 DEFAULT_SECONDARY_WAIT = 60.0
 #: Rate-limit waits one request may take before it gives up.
 MAX_RATE_LIMIT_WAITS = 2
+#: Consecutive lookups that end in connection failures or timeouts (each
+#: after its retries) before a service is considered unreachable and not
+#: called again this run: an audit without access to, say, GitHub should not
+#: pay the retry backoff once per package.
+UNREACHABLE_AFTER = 3
 
 #: Cache lifetimes per service, in seconds (-1: never expires).
 #: PyPI project JSON changes when a release or ownership changes: one day.
@@ -345,6 +350,7 @@ class HttpClient:
         self.stats = HttpStats()
         self.budget = RateBudget()
         self._budget_lock = threading.Lock()
+        self._transport_failures = 0
         self._local = threading.local()
         self._uniform = rng or random.uniform
         self.session = session or build_session(config, service, self)
@@ -407,6 +413,7 @@ class HttpClient:
                 self.stats.count("failures")
                 return Unknown(f"{_host(url)}: {_short(exc)}")
             else:
+                self._transport_failures = 0
                 sent = getattr(self._local, "sent", 0)
                 if resp.status_code == 504 and self.config.offline and not sent:
                     self.stats.count("failures")
@@ -427,6 +434,8 @@ class HttpClient:
                 retry_after = _retry_after(resp, self.clock.time())
             if attempt >= MAX_RETRIES:
                 self.stats.count("failures")
+                if not last.startswith("HTTP"):
+                    self._note_transport_failure(url)
                 return Unknown(f"{_host(url)}: {last} after {MAX_RETRIES} retries")
             delay = self._uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt))
             if last.startswith("HTTP") and retry_after is not None:
@@ -527,6 +536,13 @@ class HttpClient:
         self.session.close()
 
     # -- internals -------------------------------------------------------------------
+
+    def _note_transport_failure(self, url: str) -> None:
+        with self._budget_lock:
+            self._transport_failures += 1
+            if self._transport_failures >= UNREACHABLE_AFTER and not self.budget.stopped:
+                self.budget.stopped = f"{_host(url)} unreachable"
+                log.info("%s: %s; not calling it again this run", self.service, self.budget.stopped)
 
     def _sleep(self, seconds: float) -> None:
         if seconds > 0:

@@ -209,3 +209,19 @@ def test_offline_serves_expired_entries(tmp_path, server):
     offline = client(tmp_path, offline=True)
     assert offline.get_json(server.url + "/old") == {"old": 1}
     assert server.count() == 1
+
+
+def test_unreachable_service_is_given_up_after_a_few_lookups(tmp_path):
+    import socket
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()  # nothing listens there: connection refused
+    clock = FakeClock()
+    c = client(tmp_path, clock=clock)
+    reasons = [c.get_json(f"http://127.0.0.1:{port}/p{i}") for i in range(6)]
+    assert all(isinstance(r, Unknown) for r in reasons)
+    assert reasons[0].reason.endswith(f"connection failed (connection refused) after {MAX_RETRIES} retries")
+    assert reasons[5] == Unknown(f"127.0.0.1:{port} unreachable")
+    assert c.stats.retries == http.UNREACHABLE_AFTER * MAX_RETRIES  # no retries once given up
