@@ -94,8 +94,10 @@ class Context:
                     counts[extra] = getattr(s, extra)
             if c.budget.remaining is not None:
                 counts["rate_limit_remaining"] = c.budget.remaining
-            if c.budget.stopped:
+            if c.budget.stopped == "rate limited":
                 counts["rate_limited"] = 1
+            elif c.budget.stopped:
+                counts["unreachable"] = 1
             out[name] = counts
         return out
 

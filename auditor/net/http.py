@@ -316,7 +316,7 @@ def build_session(config: Config, service: str, client: "HttpClient | None" = No
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     session.headers["User-Agent"] = USER_AGENT
-    session.trust_env = False  # no ~/.netrc credentials sent to arbitrary hosts
+    # trust_env stays on: proxies and REQUESTS_CA_BUNDLE come from the environment.
     return session
 
 
@@ -409,6 +409,10 @@ class HttpClient:
                 last = "timed out"
             except requests.exceptions.ConnectionError as exc:
                 last = f"connection failed ({_connection_cause(exc)})"
+                if "name resolution" in last:  # DNS answers do not change within seconds: no retry
+                    self.stats.count("failures")
+                    self._note_transport_failure(url)
+                    return Unknown(f"{_host(url)}: {last}")
             except requests.exceptions.RequestException as exc:
                 self.stats.count("failures")
                 return Unknown(f"{_host(url)}: {_short(exc)}")
@@ -732,6 +736,8 @@ def describe_counts(requests_by_service: Mapping[str, Mapping[str, int]]) -> lis
             line += f", {c['rate_limit_waits']} rate-limit waits"
         if c.get("rate_limited"):
             line += "; rate limit: stopped (rate limited)"
+        elif c.get("unreachable"):
+            line += "; stopped (unreachable)"
         elif "rate_limit_remaining" in c:
             line += f"; rate limit: {c['rate_limit_remaining']} left"
         lines.append(line)

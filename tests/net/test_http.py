@@ -225,3 +225,11 @@ def test_unreachable_service_is_given_up_after_a_few_lookups(tmp_path):
     assert reasons[0].reason.endswith(f"connection failed (connection refused) after {MAX_RETRIES} retries")
     assert reasons[5] == Unknown(f"127.0.0.1:{port} unreachable")
     assert c.stats.retries == http.UNREACHABLE_AFTER * MAX_RETRIES  # no retries once given up
+
+
+def test_name_resolution_failure_is_not_retried(tmp_path):
+    clock = FakeClock()
+    c = client(tmp_path, clock=clock)
+    got = c.get_json("http://auditor-test.invalid/x")  # RFC 6761: .invalid never resolves
+    assert isinstance(got, Unknown) and "name resolution failed" in got.reason
+    assert c.stats.retries == 0 and clock.sleeps == []
