@@ -11,6 +11,12 @@ Claims checked (the script exits 1 if one fails):
   injected latencies of the requests it made.
 
 Usage: PYTHONPATH=. python benchmarks/bench_forges.py [--packages 70] [--latency 0.05] [--runs 3]
+
+Full-audit mode: ``--audit INPUT`` (a requirements file or lockfile) or
+``--audit-python PATH`` (an installed environment) runs the whole pipeline
+(``run_audit``) on a real dependency set: PyPI is the live one (cold runs
+need it), the four forge services are the local fakes, answering for any
+repository the mapping finds.
 """
 
 from __future__ import annotations
@@ -45,13 +51,52 @@ def one_pass(forges: FakeForges, cache: Path, concurrency: int) -> tuple[float, 
     return wall, forges.total_requests() - before
 
 
+def audit_pass(forges: FakeForges, cache: Path, source_args: tuple, concurrency: int) -> tuple[float, int, int]:
+    """One full audit; ``(wall seconds, forge requests, network requests counted by every HttpClient)``."""
+    from auditor.cli import open_input
+    from auditor.pipeline import run_audit
+
+    before = forges.total_requests()
+    cfg = forges.config(cache, concurrency=concurrency)
+    start = time.perf_counter()
+    result = run_audit(cfg, open_input(*source_args))
+    wall = time.perf_counter() - start
+    network = sum(c.get("network", 0) for c in result.requests.values())
+    return wall, forges.total_requests() - before, network
+
+
+def main_audit(args) -> int:
+    source_args = (Path(args.audit), False, None) if args.audit else (None, False, args.audit_python)
+    cold, warm = [], []
+    with FakeForges([], latency=args.latency, generic=True) as forges:
+        for _ in range(args.runs):
+            with tempfile.TemporaryDirectory() as tmp:
+                cold.append(audit_pass(forges, Path(tmp), source_args, args.concurrency))
+                warm.append(audit_pass(forges, Path(tmp), source_args, args.concurrency))
+        repos = len(forges.repos)
+    med = lambda rows, i: statistics.median(r[i] for r in rows)  # noqa: E731
+    serial = med(cold, 1) * args.latency
+    print(f"full audit of {args.audit or args.audit_python}: {repos} repositories seen by the fake forges, "
+          f"latency {args.latency*1000:.0f} ms/request, runs {args.runs}, concurrency {args.concurrency}")
+    print(f"cold: median {med(cold, 0):.2f} s; forge requests {[r[1] for r in cold]}; all HTTP requests {[r[2] for r in cold]}")
+    print(f"      sum of injected forge latencies {serial:.2f} s")
+    print(f"warm: median {med(warm, 0):.2f} s; forge requests {[r[1] for r in warm]}; all HTTP requests {[r[2] for r in warm]}")
+    ok = all(r[1] == 0 and r[2] == 0 for r in warm) and med(cold, 0) < serial
+    print("OK" if ok else "FAILED: warm run made requests or cold run was not concurrent")
+    return 0 if ok else 1
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--packages", type=int, default=70)
     ap.add_argument("--latency", type=float, default=0.05, help="seconds per request, injected by the servers")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--concurrency", type=int, default=16)
+    ap.add_argument("--audit", help="full audit of this requirements file or lockfile (live PyPI, fake forges)")
+    ap.add_argument("--audit-python", help="full audit of this interpreter's environment (live PyPI, fake forges)")
     args = ap.parse_args()
+    if args.audit or args.audit_python:
+        return main_audit(args)
 
     repos = world(args.packages - 1)  # + one gitlab.com project
     cold, warm, cold_reqs, warm_reqs = [], [], [], []

@@ -71,10 +71,13 @@ class FakeForges:
         repos: the world.
         latency: injected per-request latency (seconds).
         rate_remaining: GitHub's starting ``X-RateLimit-Remaining``.
+        generic: answer for any repository or package, inventing a plausible
+            one on first sight (benchmarks of real dependency sets).
     """
 
     repos: list[FakeRepo]
     latency: float = 0.0
+    generic: bool = False
     rate_remaining: int = 5000
     rate_reset: int = 1_700_003_600
     github: FakeServer = field(init=False)
@@ -138,10 +141,15 @@ class FakeForges:
         return h
 
     def _find(self, host: str, path: str) -> FakeRepo | None:
-        for r in self.repos:
-            if r.host == host and r.path.lower() == path.lower():
-                return r
-        return None
+        with self._lock:
+            for r in self.repos:
+                if r.host == host and r.path.lower() == path.lower():
+                    return r
+            if not self.generic:
+                return None
+            repo = FakeRepo(host, path, package=path.split("/")[-1].lower(), contributors=2 + len(path) % 7)
+            self.repos.append(repo)
+            return repo
 
     def _ok(self, body) -> Reply:
         raw = json.dumps(body).encode()
@@ -234,6 +242,8 @@ class FakeForges:
                     for i in range(repo.contributors)
                 ], rl)
             full = unquote(rest)
+            if self.generic and not any(r.path.lower() == full.lower() for r in self.repos if r.host != "github.com"):
+                self._find("gitlab.com", full)
             gl = [r for r in self.repos if r.host != "github.com"]
             for i, r in enumerate(gl):
                 if r.path.lower() == full.lower() and not r.deleted:
@@ -280,6 +290,8 @@ class FakeForges:
                 dependents = version.endswith(":dependents")
                 version = version.removesuffix(":dependents")
                 repo = next((r for r in self.repos if r.package == name and r.version == version), None)
+                if repo is None and self.generic:
+                    repo = FakeRepo("github.com", f"{name}/{name}", name, version=version)
                 if repo is None:
                     return Reply(404, {"code": 5, "message": "package not found", "details": []})
                 if dependents:
