@@ -556,7 +556,8 @@ class ForgeContributor:
 
     Attributes:
         login: account login, or ``None`` for anonymous entries (GitLab: always ``None``).
-        email: commit e-mail for anonymous entries (GitHub) or every entry (GitLab).
+        email: commit e-mail for anonymous entries (GitHub) or every entry (GitLab);
+            a salted ``"hash:<16 hex>"`` unless ``--show-emails``.
         name: commit author name when given.
         contributions: number of commits the forge counts.
         account_type: ``"User"``, ``"Bot"`` or ``"Anonymous"``.
@@ -620,10 +621,12 @@ class ForgeFacts:
             deleted or private repository, ``"rate limited"``, ``"offline"``).
         contributors: the forge's contributor list (first pages, most commits first), or Unknown.
         contributor_count: the forge's own count, anonymous entries included, or Unknown.
-        email_logins: ``{lower-cased commit e-mail: login}`` links the forge
+        _email_logins: ``{lower-cased commit e-mail: login}`` links the forge
             knows (GitHub commits API ``commit.author.email`` + ``author.login``,
-            and ``ID+login@users.noreply.github.com`` addresses).  This is the
-            shape identity resolution (auditor/people/identity.py) merges by.
+            and ``ID+login@users.noreply.github.com`` addresses), read through
+            :attr:`email_logins`.  This is the shape identity resolution
+            (auditor/people/identity.py) merges by.  Personal data: the
+            leading underscore keeps it out of every report and ``repr``.
         accounts: ``{login: account or Unknown}`` for the top contributors,
             the owner (when a user) and matched PyPI maintainers.
         maintainer_logins: ``{PyPI username: forge login}`` for PyPI
@@ -634,9 +637,14 @@ class ForgeFacts:
     repo: ForgeRepo | Unknown
     contributors: tuple[ForgeContributor, ...] | Unknown
     contributor_count: int | Unknown
-    email_logins: Mapping[str, str] = field(default_factory=dict)
+    _email_logins: Mapping[str, str] = field(default_factory=dict, repr=False)
     accounts: Mapping[str, "ForgeAccount | Unknown"] = field(default_factory=dict)
     maintainer_logins: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def email_logins(self) -> Mapping[str, str]:
+        """``{lower-cased e-mail: login}`` (see ``_email_logins``)."""
+        return self._email_logins
 
     def faults(self) -> list[tuple[str, str]]:
         """``(field, reason)`` for every part missing because of a fault (for the "missing" list)."""

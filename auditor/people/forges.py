@@ -19,6 +19,9 @@ gather facts and never score; see auditor/scoring for the judgement.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import secrets
 from dataclasses import replace
 from typing import Any, Mapping, Sequence
 
@@ -27,6 +30,31 @@ from auditor.config import Config
 from auditor.models import ForgeAccount, ForgeContributor, ForgeFacts, PackageNode, Unknown
 from auditor.net.github import GitHubClient, noreply_login
 from auditor.net.gitlab import GitLabClient
+
+#: Fixed salt for e-mail hashes, to compare runs (the history collector reads the same variable).
+SALT_ENV = "AUDITOR_PEOPLE_SALT"
+
+
+def run_salt() -> str:
+    """``$AUDITOR_PEOPLE_SALT``, else a random salt (hashes then differ between runs)."""
+    return os.environ.get(SALT_ENV) or secrets.token_hex(16)
+
+
+def email_hash(email: str, salt: str) -> str:
+    """``"hash:<16 hex>"``: salted SHA-256 of a lower-cased address."""
+    return "hash:" + hashlib.sha256(f"{salt}\0{email.lower()}".encode("utf-8")).hexdigest()[:16]
+
+
+def redact(facts: Any, salt: str) -> Any:
+    """*facts* with contributor e-mails replaced by :func:`email_hash` values (``--show-emails`` off).
+
+    ``_email_logins`` stays (it is never serialized) so identity resolution can still use it.
+    """
+    if not isinstance(facts, ForgeFacts) or isinstance(facts.contributors, Unknown):
+        return facts
+    people = tuple(replace(c, email=email_hash(c.email, salt)) if c.email else c for c in facts.contributors)
+    return replace(facts, contributors=people)
+
 
 #: Top contributors (by commit count, accounts only, bots excluded) whose
 #: account creation date is fetched: the people with the most write history.
@@ -120,6 +148,9 @@ class GitHubCollector(Collector):
                 out[node.name] = replace(
                     facts, accounts={login: accounts[login] for login in mine}, maintainer_logins=maint
                 )
+        if not cfg.show_emails:
+            salt = run_salt()
+            out = {name: redact(value, salt) for name, value in out.items()}
         return out
 
     def _repo_facts(self, gh: GitHubClient, path: str) -> ForgeFacts:
@@ -142,7 +173,7 @@ class GitHubCollector(Collector):
             repo=repo,
             contributors=contributors,
             contributor_count=count,
-            email_logins=dict(sorted(email_logins.items())),
+            _email_logins=dict(sorted(email_logins.items())),
         )
 
 
@@ -177,8 +208,9 @@ class GitLabCollector(Collector):
         keys = sorted(by_repo)
         http = ctx.http("gitlab")
         results = ctx.map(lambda k: self._project_facts(GitLabClient(http, k[0]), k[1]), keys, task="GitLab projects")
+        salt = None if ctx.config.show_emails else run_salt()
         return {
-            node.name: facts.repo if isinstance(facts.repo, Unknown) else facts
+            node.name: facts.repo if isinstance(facts.repo, Unknown) else (redact(facts, salt) if salt else facts)
             for key, facts in zip(keys, results)
             for node in by_repo[key]
         }

@@ -95,7 +95,9 @@ def test_gitlab_project_and_contributors(tmp_path, forges):
     facts = out["glpkg"]
     assert facts.repo.forge == "gitlab" and facts.repo.owner_type == "organization"
     assert facts.repo.license == "bsd-3-clause"
-    assert facts.contributor_count == 2 and facts.contributors[0].email == "dev0@example.net"
+    assert facts.contributor_count == 2 and facts.contributors[0].email.startswith("hash:")  # --show-emails off
+    shown = GitLabCollector().collect(forges.nodes(), Context(forges.config(tmp_path, show_emails=True)))["glpkg"]
+    assert shown.contributors[0].email == "dev0@example.net"
     assert forges.gitlab.seen[0].path == "/api/v4/projects/group%2Fsub%2Fglpkg?license=true"
 
 
@@ -141,3 +143,12 @@ def test_verbose_lines_show_budget(tmp_path, forges):
     GitHubCollector().collect(forges.nodes(), ctx)
     (line,) = describe_clients(ctx.clients)
     assert line.startswith("github: ") and "rate limit" in line and "/5000 left" in line
+
+
+def test_emails_stay_out_of_reports_unless_asked(tmp_path, forges):
+    from auditor.report.serialize import to_jsonable
+
+    facts = GitHubCollector().collect(forges.nodes(), Context(forges.config(tmp_path)))["pkg1"]
+    text = repr(to_jsonable(facts)) + repr(facts)
+    assert "@example" not in text  # anonymous contributors hashed, e-mail links never serialized
+    assert facts.email_logins  # still there for identity resolution
