@@ -127,8 +127,8 @@ URL_EXPIRY: dict[str, dict[re.Pattern, int]] = {
 
 CACHE_FILE = "http-cache.sqlite"
 
-#: Request headers that carry credentials: never stored, never forwarded off-host.
-AUTH_HEADERS = ("Authorization", "PRIVATE-TOKEN", "Proxy-Authorization")
+#: Request headers that carry our credentials: set only by the adapter, for the token's own origin.
+AUTH_HEADERS = ("Authorization", "PRIVATE-TOKEN")
 
 
 class Clock:
@@ -301,7 +301,7 @@ def build_session(config: Config, service: str, client: "HttpClient | None" = No
         allowable_codes=(200, 404, 410),
         stale_if_error=config.offline,
         cache_control=False,
-        ignored_parameters=list(AUTH_HEADERS) + ["access_token", "private_token"],
+        ignored_parameters=list(AUTH_HEADERS) + ["Proxy-Authorization", "access_token", "private_token"],
         match_headers=["Accept"],
     )
     if config.offline:
