@@ -117,7 +117,7 @@ class GitHubClient:
         got = self.http.get_json_pages(url, HEADERS, max_pages=CONTRIBUTOR_PAGES)
         if isinstance(got, Unknown):
             if "HTTP 403" in got.reason:
-                return Unknown("contributor list too large for the GitHub API")
+                return Unknown("contributor list too large for the GitHub API", fault=False)
             return got
         items, complete = got
         people = tuple(parse_contributor(i) for i in items if isinstance(i, Mapping))

@@ -152,3 +152,18 @@ def test_emails_stay_out_of_reports_unless_asked(tmp_path, forges):
     text = repr(to_jsonable(facts)) + repr(facts)
     assert "@example" not in text  # anonymous contributors hashed, e-mail links never serialized
     assert facts.email_logins  # still there for identity resolution
+
+
+def test_contributor_list_too_large_is_a_fact_not_a_fault(tmp_path):
+    repo = FakeRepo("github.com", "huge/mono", "mono")
+    with FakeForges([repo]) as f:
+        f.github.add("/api/v3/repos/huge/mono/contributors?anon=1&per_page=100", Reply(403, {
+            "message": "The history or contributor list is too large to list contributors for this repository via the API."}))
+        facts = GitHubCollector().collect(f.nodes(), Context(f.config(tmp_path)))["mono"]
+        assert facts.contributors == Unknown("contributor list too large for the GitHub API", fault=False)
+        assert isinstance(facts.repo, ForgeRepo) and facts.faults() == []
+        assert ctx_budget_untouched(f)
+
+
+def ctx_budget_untouched(f) -> bool:
+    return f.github.count("/api/v3/repos/huge/mono/commits") == 1  # the run went on after the 403
