@@ -231,18 +231,6 @@ class HttpStats:
         with self._lock:
             setattr(self, attr, getattr(self, attr) + amount)
 
-    def as_dict(self) -> dict[str, float]:
-        """The counters as a plain dict (for ``--verbose`` and JSON)."""
-        return {
-            "network": self.network,
-            "cache_hits": self.cache_hits,
-            "revalidated": self.revalidated,
-            "failures": self.failures,
-            "retries": self.retries,
-            "rate_limit_waits": self.rate_limit_waits,
-            "waited": round(self.waited, 3),
-        }
-
 
 def _cache_backend(config: Config):
     if not config.use_cache:
@@ -740,24 +728,5 @@ def describe_counts(requests_by_service: Mapping[str, Mapping[str, int]]) -> lis
             line += "; stopped (unreachable)"
         elif "rate_limit_remaining" in c:
             line += f"; rate limit: {c['rate_limit_remaining']} left"
-        lines.append(line)
-    return lines
-
-
-def describe_clients(clients: Mapping[str, HttpClient]) -> list[str]:
-    """One ``--verbose`` line per service: request accounting and the rate-limit budget.
-
-    Example: ``"github: 312 requests (12 revalidated, 304), 40 cache hits,
-    2 retries, 1 rate-limit waits (7.0 s); rate limit 4688/5000 left, resets in 41 min"``.
-    """
-    lines = []
-    for name, c in sorted(clients.items()):
-        s = c.stats
-        line = (
-            f"{name}: {s.network} requests ({s.revalidated} revalidated, 304), {s.cache_hits} cache hits, "
-            f"{s.retries} retries, {s.rate_limit_waits} rate-limit waits ({s.waited:.1f} s), {s.failures} failed"
-        )
-        if c.budget.remaining is not None or c.budget.stopped:
-            line += f"; rate limit {c.describe_budget()}"
         lines.append(line)
     return lines

@@ -137,12 +137,12 @@ def test_login_email_pairs_for_identity_resolution(tmp_path, forges):
 
 
 def test_verbose_lines_show_budget(tmp_path, forges):
-    from auditor.net.http import describe_clients
+    from auditor.net.http import describe_counts
 
     ctx = Context(forges.config(tmp_path))
     GitHubCollector().collect(forges.nodes(), ctx)
-    (line,) = describe_clients(ctx.clients)
-    assert line.startswith("github: ") and "rate limit" in line and "/5000 left" in line
+    (line,) = describe_counts(ctx.request_counts())
+    assert line.startswith("github: ") and "cache hits" in line and " left" in line
 
 
 def test_emails_stay_out_of_reports_unless_asked(tmp_path, forges):
