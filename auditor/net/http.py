@@ -34,9 +34,12 @@ nothing else imports ``requests``.  Each service (``"pypi"``, ``"github"``,
 * an explicit ``(connect, read)`` timeout on every request;
 * offline mode (``Config.offline``): only cached responses are used; a miss
   answers ``Unknown("offline")``;
+* a service that cannot be reached (:data:`UNREACHABLE_AFTER` lookups in a
+  row fail to connect, or its name does not resolve) is not called again
+  this run: ``Unknown("<host> unreachable")``;
 * counters (:class:`HttpStats`) of network requests, cache hits,
-  revalidations, retries and waits, for ``--verbose``, the benchmarks and
-  the tests that prove a warm run makes no requests.
+  revalidations, retries and waits, for ``--verbose`` (:func:`describe_counts`),
+  the benchmarks and the tests that prove a warm run makes no requests.
 
 Failures never raise out of :meth:`HttpClient.get` / :meth:`HttpClient.get_json`:
 they come back as :class:`~auditor.models.Unknown` with the reason, so one
