@@ -35,7 +35,7 @@ nothing else imports ``requests``.  Each service (``"pypi"``, ``"github"``,
 * offline mode (``Config.offline``): only cached responses are used; a miss
   answers ``Unknown("offline")``;
 * a service that cannot be reached (:data:`UNREACHABLE_AFTER` lookups in a
-  row fail to connect, or its name does not resolve) is not called again
+  row fail to connect or to resolve its name; DNS failures are not retried) is not called again
   this run: ``Unknown("<host> unreachable")``;
 * counters (:class:`HttpStats`) of network requests, cache hits,
   revalidations, retries and waits, for ``--verbose`` (:func:`describe_counts`),
