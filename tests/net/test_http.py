@@ -227,9 +227,18 @@ def test_unreachable_service_is_given_up_after_a_few_lookups(tmp_path):
     assert c.stats.retries == http.UNREACHABLE_AFTER * MAX_RETRIES  # no retries once given up
 
 
-def test_name_resolution_failure_is_not_retried(tmp_path):
+def test_name_resolution_failure_is_not_retried(tmp_path, monkeypatch):
+    import requests
+    from requests.adapters import HTTPAdapter
+
+    def no_dns(self, request, **kw):  # what urllib3 raises when a name does not resolve (no real DNS in tests)
+        raise requests.exceptions.ConnectionError(
+            "HTTPSConnectionPool(host='api.example.invalid', port=443): Max retries exceeded "
+            "(Caused by NameResolutionError(\"Failed to resolve 'api.example.invalid'\"))")
+
+    monkeypatch.setattr(HTTPAdapter, "send", no_dns)
     clock = FakeClock()
     c = client(tmp_path, clock=clock)
-    got = c.get_json("http://auditor-test.invalid/x")  # RFC 6761: .invalid never resolves
+    got = c.get_json("https://api.example.invalid/x")
     assert isinstance(got, Unknown) and "name resolution failed" in got.reason
     assert c.stats.retries == 0 and clock.sleeps == []
