@@ -248,6 +248,85 @@ def audit(
         raise typer.Exit(int(ExitCode.INCOMPLETE))
 
 
+class DiffFormat(str, Enum):
+    markdown = "markdown"
+    sarif = "sarif"
+    json = "json"
+
+
+@app.command()
+def diff(
+    paths: list[Path] = typer.Argument(..., metavar="BASE HEAD | PATH", help="Two files to compare, or one PATH with --git-base."),
+    git_base: Optional[str] = typer.Option(None, "--git-base", metavar="REV", help="Compare PATH with the same path at this git revision."),
+    policy: Optional[Path] = typer.Option(None, "--policy", help="Policy YAML (docs/policy.md) [default: the shipped default policy]."),
+    output_format: DiffFormat = typer.Option(DiffFormat.markdown, "--format", "-f", help="Report format."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file (atomically) instead of stdout."),
+    fail_on_unknown: bool = typer.Option(False, "--fail-on-unknown", help="Exit 1 (not 3) when a rule cannot decide for lack of data."),
+    target_only: bool = typer.Option(False, "--target-only", help="Drop lockfile packages the target platform never installs."),
+    input_format: Optional[str] = typer.Option(None, "--input-format", help="Force the input type of both sides (docs/diff.md)."),
+    python_version: Optional[str] = typer.Option(None, "--python-version", help="Target Python version for markers [default: this interpreter's]."),
+    platform: Optional[Platform] = typer.Option(None, "--platform", help="Target sys_platform for markers [default: this machine's]."),
+    index_url: Optional[str] = typer.Option(None, "--index-url", help="Simple index for metadata [default: https://pypi.org/simple or $AUDITOR_INDEX_URL]."),
+    pypi_url: Optional[str] = typer.Option(None, "--pypi-url", help="Base URL of the PyPI JSON API [default: https://pypi.org or $AUDITOR_PYPI_URL]."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Cache directory [default: $AUDITOR_CACHE_DIR or the user cache dir]."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the persistent cache."),
+    offline: bool = typer.Option(False, "--offline", help="Use only cached data."),
+    concurrency: int = typer.Option(16, "--concurrency", min=1, max=128, help="Maximum concurrent network requests."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Diagnostics on stderr."),
+) -> None:
+    """Compare two lockfiles (or a file with itself at a git revision) and apply a policy.
+
+    Exit codes: 0 policy passed, 1 policy failed, 2 bad usage or input, 3
+    nothing failed but a rule could not decide for lack of data (1 with
+    --fail-on-unknown), 4 internal error.
+    """
+    from auditor import gate
+    from auditor.policy import load_policy
+    from auditor.report.write import write_atomic
+
+    try:
+        if (len(paths) < 1 if git_base else len(paths) != 2) or (len(paths) > 1 and git_base and output_format != DiffFormat.markdown):
+            raise InputError("give BASE HEAD, or --git-base REV PATH (several PATHs only with --format markdown)")
+        config = make_config(
+            cache_dir=cache_dir, no_cache=no_cache, offline=offline, python_version=python_version,
+            platform=platform, concurrency=concurrency, weights=None, verbose=verbose,
+            index_url=index_url, pypi_url=pypi_url,
+        )
+        rules = load_policy(policy)
+        pairs = [(None, str(p)) for p in paths] if git_base else [(str(paths[0]), str(paths[1]))]
+        outcomes = []
+        import time
+
+        started = time.monotonic()
+        with RichProgress(verbose) as progress:
+            for base_path, head_path in pairs:
+                base, head = gate.open_sides(base_path, head_path, git_base, input_format, all_platforms=not target_only)
+                outcomes.append(gate.run_gate(config, base, head, rules, fail_on_unknown, progress))
+
+        def render(out) -> None:
+            for i, outcome in enumerate(outcomes):
+                if i:
+                    out.write("\n")
+                gate.write_report(output_format.value, out, outcome)
+
+        if output is None:
+            render(sys.stdout)
+        else:
+            write_atomic(output, render)
+        if verbose:
+            typer.echo(f"auditor: diff took {time.monotonic() - started:.2f} s", err=True)
+    except AuditorError as exc:
+        raise fail(exc) from exc
+    except KeyboardInterrupt:
+        raise typer.Exit(130)
+    except Exception as exc:  # noqa: BLE001
+        if verbose:
+            traceback.print_exc()
+        typer.echo(f"auditor: internal error: {type(exc).__name__}: {exc}", err=True)
+        raise typer.Exit(int(ExitCode.INTERNAL))
+    raise typer.Exit(int(gate.worst([o.exit_code for o in outcomes])))
+
+
 def _emit(result, fmt: str, output: Optional[Path], limit: int) -> None:
     from auditor.report.registry import renderer
     from auditor.report.write import write_atomic

@@ -50,6 +50,10 @@ class Context:
     config: Config
     progress: Progress = field(default_factory=Progress)
     clients: dict[str, HttpClient] = field(default_factory=dict)
+    #: Parsed facts shared by every client of this context (e.g. PyPI projects
+    #: by name), so two audits run on one context (``auditor diff``) parse each
+    #: document once.
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def http(self, service: str) -> HttpClient:
@@ -81,6 +85,16 @@ class Context:
         with ThreadPoolExecutor(max_workers=max(1, min(self.config.concurrency, len(items)))) as pool:
             return list(pool.map(run, items))
 
+    def facts(self):
+        """The run's persistent :class:`~auditor.net.memo.FactMemo` (None with ``--no-cache``),
+        opened on first use and closed by :meth:`close`."""
+        with self._lock:
+            if "_facts" not in self.memo:
+                from auditor.net.memo import FactMemo
+
+                self.memo["_facts"] = FactMemo.open(self.config)
+            return self.memo["_facts"]
+
     def request_counts(self) -> dict[str, dict[str, int]]:
         """``{service: {"network": n, "cache_hits": n, "failures": n}}``; the counters
         ``"revalidated"`` (304s), ``"retries"``, ``"rate_limit_waits"`` appear when non-zero,
@@ -102,9 +116,12 @@ class Context:
         return out
 
     def close(self) -> None:
-        """Close every HTTP client."""
+        """Close every HTTP client (and the fact memo)."""
         for client in self.clients.values():
             client.close()
+        facts = self.memo.pop("_facts", None)
+        if facts is not None:
+            facts.close()
 
 
 class Collector(abc.ABC):

@@ -297,6 +297,7 @@ def run_audit(
     source: Source,
     progress: Progress | None = None,
     collectors: Sequence[Collector] | None = None,
+    ctx: Context | None = None,
 ) -> AuditResult:
     """Audit one input end to end.
 
@@ -306,6 +307,8 @@ def run_audit(
         progress: progress reporter (the CLI passes a rich one).
         collectors: optional collectors to run; default: those enabled in
             :data:`COLLECTORS` by *config*.
+        ctx: a context to reuse (``auditor diff`` audits both sides on one,
+            sharing parsed PyPI documents); the caller then closes it.
 
     Returns:
         The :class:`AuditResult`.
@@ -318,7 +321,8 @@ def run_audit(
     progress = progress or Progress()
     weights = load_weights(config.weights_file)
     inventory = source.collect(config)
-    ctx = Context(config, progress)
+    own_ctx = ctx is None
+    ctx = ctx or Context(config, progress)
     try:
         nodes = collect_nodes(inventory, ctx)
         nodes = run_collectors(nodes, ctx, enabled_collectors(config) if collectors is None else collectors)
@@ -338,4 +342,5 @@ def run_audit(
             elapsed=round(time.monotonic() - started, 3),
         )
     finally:
-        ctx.close()
+        if own_ctx:
+            ctx.close()

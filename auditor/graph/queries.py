@@ -33,8 +33,10 @@ def dependents_counts(g: nx.DiGraph) -> dict[str, int]:
     """``{package id: number of distributions depending on it transitively}``.
 
     One reverse traversal per node; the graphs here have hundreds of nodes at most.
+    The filtered view is copied into a plain graph first: traversing a
+    ``subgraph_view`` re-runs its filters on every step (5x slower here).
     """
-    view = dependency_view(g)
+    view = nx.DiGraph(dependency_view(g))
     return {n: len(nx.ancestors(view, n) - {A.ROOT_ID}) for n in package_ids(g)}
 
 

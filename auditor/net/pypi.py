@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 from urllib.parse import urljoin, urldefrag
 
 from packaging.utils import (
@@ -33,6 +33,7 @@ from packaging.utils import (
 
 from auditor.collectors import Context
 from auditor.models import CoreMetadata, Maintainer, Ownership, PyPIProject, TargetEnvironment, Unknown
+from auditor.net.http import EXPIRY
 from auditor.net.lazy_wheel import wheel_metadata
 from auditor.sources.metadata import from_json_info, parse_core_metadata
 
@@ -241,6 +242,40 @@ def parse_project(doc: Mapping[str, Any], as_of: str | None = None) -> PyPIProje
     )
 
 
+def project_to_json(p: PyPIProject) -> dict:
+    """A JSON-ready dict of *p* (for :class:`auditor.net.memo.FactMemo`)."""
+    own: Any
+    if isinstance(p.ownership, Unknown):
+        own = {"unknown": p.ownership.reason, "fault": p.ownership.fault}
+    else:
+        own = {"organization": p.ownership.organization,
+               "maintainers": [[m.username, m.role] for m in p.ownership.maintainers]}
+    return {
+        "name": p.name, "ownership": own, "project_urls": [list(x) for x in p.project_urls],
+        "home_page": p.home_page, "download_url": p.download_url, "latest_version": p.latest_version,
+        "release_count": p.release_count, "first_upload": p.first_upload,
+        "version_uploads": dict(p.version_uploads), "yanked_versions": list(p.yanked_versions),
+    }
+
+
+def project_from_json(d: Any) -> PyPIProject | None:
+    """The inverse of :func:`project_to_json`; None when *d* is not such a dict."""
+    try:
+        own = d["ownership"]
+        ownership: Ownership | Unknown = (
+            Unknown(own["unknown"], bool(own.get("fault", True))) if "unknown" in own
+            else Ownership(own["organization"], tuple(Maintainer(u, r) for u, r in own["maintainers"]))
+        )
+        return PyPIProject(
+            name=d["name"], ownership=ownership, project_urls=tuple(tuple(x) for x in d["project_urls"]),
+            home_page=d["home_page"], download_url=d["download_url"], latest_version=d["latest_version"],
+            release_count=d["release_count"], first_upload=d["first_upload"],
+            version_uploads=dict(d["version_uploads"]), yanked_versions=tuple(d["yanked_versions"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 class PyPIClient:
     """Lookups against PyPI (or a mirror / the tests' fake server).
 
@@ -267,11 +302,21 @@ class PyPIClient:
         return doc
 
     def project(self, name: str) -> PyPIProject | Unknown:
-        """Facts about project *name* (PEP 503 normalized) from the JSON API."""
-        doc = self.project_json(name)
-        if isinstance(doc, Unknown):
-            return doc
-        return parse_project(doc, self.config.as_of)
+        """Facts about project *name* (PEP 503 normalized) from the JSON API
+        (memoized per context: see ``Context.memo``)."""
+        key = ("pypi-project", name, self.config.as_of)
+        if key in self.ctx.memo:
+            return self.ctx.memo[key]
+        facts = self.ctx.facts()
+        stored = facts.get("pypi-project", f"{name}|{self.config.as_of or ''}", EXPIRY["pypi"]) if facts else None
+        project = project_from_json(stored) if stored is not None else None
+        if project is None:
+            doc = self.project_json(name)
+            project = doc if isinstance(doc, Unknown) else parse_project(doc, self.config.as_of)
+            if facts is not None and not isinstance(project, Unknown):
+                facts.put("pypi-project", f"{name}|{self.config.as_of or ''}", project_to_json(project))
+        self.ctx.memo[key] = project
+        return project
 
     def index_files(self, name: str) -> list[IndexFile] | Unknown:
         """Files of project *name* on the simple index (PEP 691 JSON or PEP 503 HTML)."""
@@ -291,8 +336,12 @@ class PyPIClient:
         except ValueError:
             return Unknown("index page could not be parsed")
 
-    def core_metadata(self, name: str, version: str) -> CoreMetadata | Unknown:
+    def core_metadata(self, name: str, version: str, files: Sequence[IndexFile] = ()) -> CoreMetadata | Unknown:
         """Core metadata of *name* == *version*.
+
+        *files*: distribution files already known (a lockfile records their
+        URLs); their PEP 658 ``.metadata`` files are tried first, which
+        skips the index page (large for projects with many releases).
 
         Tries the PEP 658 ``.metadata`` file of the best file for the target
         (see :func:`choose_metadata_file`), verifying its sha256 when the
@@ -304,6 +353,10 @@ class PyPIClient:
             CoreMetadata, or Unknown (e.g. ``"no core metadata published for
             foo 1.0 (sdist-only release without PEP 658 metadata)"``).
         """
+        for f in choose_metadata_file(list(files), version, self.config.target)[:2]:
+            text = self._metadata_file(f)
+            if not isinstance(text, Unknown):
+                return parse_core_metadata(text)
         files = self.index_files(name)
         if not isinstance(files, Unknown):
             candidates = choose_metadata_file(files, version, self.config.target)

@@ -1,41 +1,177 @@
-"""The table of input sources and the choice of one for a path.
+"""The input registry: input format names, detection, and :func:`open_source`.
 
-``open_source(path, input_format)`` picks the source by ``--input-format``,
-else by the file name (and content where names are ambiguous).
+:data:`SOURCES` is the explicit table of input formats (``--input-format``
+accepts its keys).  Source classes are imported lazily, by dotted path, so
+that a format whose module is missing (not merged yet, or an optional
+dependency) only fails when it is chosen.
+
+Detection (:func:`detect`) looks at the file name first (the names each tool
+writes), then at the content for renamed files: a TOML document with
+``lock-version`` and ``[[packages]]`` is a PEP 751 lock, ``version`` +
+``[[package]]`` with ``source`` tables is uv.lock, ``[metadata]`` +
+``[[package]]`` is poetry.lock, ``[project]``/``[dependency-groups]`` is a
+pyproject.toml, a JSON object with ``_meta`` is Pipfile.lock; anything else
+is read as requirements.
 """
 
 from __future__ import annotations
 
 import importlib
+import json
+import tomllib
 from pathlib import Path
+from typing import Any
 
 from auditor.errors import InputError
 from auditor.sources.interface import Source
 
-#: ``--input-format`` name -> ``"module:Class"``; imported only when chosen.
+#: ``--input-format`` name -> ``"module:Class"`` of its :class:`Source`.
 SOURCES: dict[str, str] = {
     "requirements": "auditor.sources.requirements:RequirementsSource",
+    "pylock.toml": "auditor.sources.pylock:PylockSource",
+    "uv.lock": "auditor.sources.uv_lock:UvLockSource",
+    "poetry.lock": "auditor.sources.poetry_lock:PoetryLockSource",
+    "Pipfile.lock": "auditor.sources.pipfile_lock:PipfileLockSource",
+    "pyproject.toml": "auditor.sources.pyproject:PyprojectSource",
 }
 
+#: Formats whose source class accepts ``text=`` (content from ``git show``).
+TEXT_CAPABLE = ("pylock.toml", "uv.lock", "poetry.lock", "Pipfile.lock", "pyproject.toml")
 
-def detect(path: Path) -> str:
-    """The source name for *path* (by file name; requirements files by default)."""
+#: Formats that are lockfiles (``auditor diff`` uses the lock's own line numbers).
+LOCKFILES = ("pylock.toml", "uv.lock", "poetry.lock", "Pipfile.lock")
+
+
+def source_class(fmt: str) -> type[Source]:
+    """The :class:`Source` class registered for *fmt*.
+
+    Raises:
+        InputError: unknown format name, or its module is not available.
+    """
+    if fmt not in SOURCES:
+        raise InputError(f"unknown input format {fmt!r} (choose from: {', '.join(SOURCES)})")
+    module, _, cls = SOURCES[fmt].partition(":")
+    try:
+        return getattr(importlib.import_module(module), cls)
+    except (ImportError, AttributeError) as exc:
+        raise InputError(f"input format {fmt!r} is not available in this build ({exc})") from exc
+
+
+def detect_name(path: Path) -> str | None:
+    """The format implied by the file name alone, or None."""
+    name = path.name
+    lower = name.lower()
+    if lower.endswith("pylock.toml") or (lower.startswith("pylock.") and lower.endswith(".toml")):
+        return "pylock.toml"
+    # suffix match, so that copies such as ``base.uv.lock`` keep their type
+    if lower.endswith("uv.lock"):
+        return "uv.lock"
+    if lower.endswith("poetry.lock"):
+        return "poetry.lock"
+    if lower.endswith("pipfile.lock"):
+        return "Pipfile.lock"
+    if lower == "pyproject.toml":
+        return "pyproject.toml"
+    if lower.endswith((".txt", ".in")) or "requirements" in lower or "constraints" in lower:
+        return "requirements"
+    return None
+
+
+def detect_content(text: str) -> str:
+    """The format implied by the content (for renamed files): see the module docstring."""
+    stripped = text.lstrip()
+    if stripped.startswith("{"):
+        try:
+            doc: Any = json.loads(text)
+        except ValueError:
+            doc = None
+        if isinstance(doc, dict) and "_meta" in doc:
+            return "Pipfile.lock"
+        return "requirements"
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return "requirements"
+    if "lock-version" in doc and "packages" in doc:
+        return "pylock.toml"
+    if "package" in doc and "metadata" in doc and "version" not in doc:
+        return "poetry.lock"
+    if "package" in doc and "version" in doc:
+        return "uv.lock"
+    if "project" in doc or "dependency-groups" in doc or "build-system" in doc:
+        return "pyproject.toml"
     return "requirements"
 
 
-def open_source(path: Path | str, input_format: str | None = None) -> Source:
-    """A Source for *path*.
+def detect(path: str | Path, text: str | None = None) -> str:
+    """The input format of *path*: by name, else by content.
+
+    Args:
+        path: the input file.
+        text: its content, if already read (the file is read otherwise;
+            only the name is used when the file cannot be read).
+
+    Returns:
+        A key of :data:`SOURCES`.
+    """
+    p = Path(path)
+    by_name = detect_name(p)
+    if by_name is not None:
+        return by_name
+    if text is None:
+        try:
+            text = p.read_bytes()[: 1 << 20].decode("utf-8", errors="replace")
+        except OSError:
+            return "requirements"
+    return detect_content(text)
+
+
+def _accepted(cls: type, options: dict[str, Any]) -> dict[str, Any]:
+    """The *options* that ``cls.__init__`` accepts (lockfile-only options such
+    as ``all_platforms`` are dropped for the requirements source)."""
+    import inspect
+
+    params = inspect.signature(cls.__init__).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return dict(options)
+    return {k: v for k, v in options.items() if k in params}
+
+
+def environment_source(python: str | None = None) -> Source:
+    """``auditor.sources.environment.EnvironmentSource(python)`` (imported lazily)."""
+    from auditor.sources.environment import EnvironmentSource
+
+    return EnvironmentSource(python=python)
+
+
+def open_source(path: str | Path, input_format: str | None = None, text: str | None = None, **options: Any) -> Source:
+    """The :class:`Source` for *path*.
+
+    Args:
+        path: the input file.
+        input_format: a key of :data:`SOURCES` (``--input-format``); detected when None.
+        text: the file's content, when it does not come from *path* on disk
+            (``auditor diff --git-base`` passes ``git show REV:PATH``); only
+            for :data:`TEXT_CAPABLE` formats.
+        **options: passed to the source class when its constructor accepts
+            them (e.g. ``all_platforms=False``, ``fetch_metadata=False``).
 
     Raises:
-        InputError: the file does not exist, or *input_format* is not a known source.
+        InputError: the file does not exist or is a directory (when *text*
+            is not given), unknown format, format not available, or *text*
+            given for a format that reads only files.
     """
-    path = Path(path)
-    if not path.exists():
-        raise InputError("no such file", file=str(path))
-    if path.is_dir():
-        raise InputError("is a directory; give a requirements file or a lockfile", file=str(path))
-    name = input_format or detect(path)
-    if name not in SOURCES:
-        raise InputError(f"unknown --input-format {name!r} (known: {', '.join(sorted(SOURCES))})")
-    module, cls = SOURCES[name].split(":")
-    return getattr(importlib.import_module(module), cls)(path)
+    if text is None:
+        p = Path(path)
+        if not p.exists():
+            raise InputError("no such file", file=str(p))
+        if p.is_dir():
+            raise InputError("is a directory; give a requirements file or a lockfile", file=str(p))
+    fmt = input_format or detect(path, text)
+    cls = source_class(fmt)
+    options = _accepted(cls, options)
+    if text is not None:
+        if fmt not in TEXT_CAPABLE:
+            raise InputError(f"input format {fmt!r} cannot be read from a git revision", str(path))
+        return cls(path, text=text, **options)  # type: ignore[call-arg]
+    return cls(path, **options)  # type: ignore[call-arg]

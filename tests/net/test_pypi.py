@@ -94,7 +94,8 @@ def test_repeated_lookup_is_served_from_cache(config, fake_pypi):
     ctx = Context(config)  # a new run, same cache directory
     PyPIClient(ctx).project("joblib")
     assert fake_pypi.network_requests == before
-    assert ctx.request_counts()["pypi"] == {"network": 0, "cache_hits": 1, "failures": 0}
+    # served by the parsed-fact memo (auditor.net.memo), or else by the HTTP cache
+    assert ctx.request_counts().get("pypi", {"network": 0})["network"] == 0
 
 
 def test_offline_miss_is_unknown_offline(config, fake_pypi):

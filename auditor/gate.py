@@ -1,0 +1,273 @@
+"""``auditor diff``: audit two inputs, diff them, apply a policy, write a report.
+
+Everything the CLI's ``diff`` command does is callable from here:
+
+* :func:`open_sides` turns ``BASE HEAD`` or ``--git-base REV PATH`` into two
+  :class:`~auditor.sources.interface.Source` objects (via
+  :func:`auditor.sources.registry.open_source`);
+* :func:`audit` runs the pipeline (:func:`auditor.pipeline.run_audit`) on one side;
+* :func:`run_gate` does both sides, :func:`auditor.diff.diff_audits` and
+  :func:`auditor.policy.evaluate`, and returns a :class:`GateOutcome`;
+* :func:`write_report` writes it in the chosen format.
+
+Git access: :func:`git_show` and :func:`git_archive` run ``git`` in a
+subprocess (no shell, fixed arguments, timeout).  They belong with the
+other git code in ``auditor/net/git.py``; they live here until that module
+lands so the two branches merge cleanly.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from auditor.config import Config
+from auditor.diff import AuditDiff, AuditView, audit_view, diff_audits
+from auditor.errors import ExitCode, InputError, OutputError
+from auditor.policy import Policy, PolicyResult, evaluate, load_policy
+from auditor.sources.interface import Source
+from auditor.sources.registry import TEXT_CAPABLE, detect, open_source
+
+#: Seconds a ``git show``/``git archive`` may take.
+GIT_TIMEOUT = 60
+
+#: Output formats of ``auditor diff``.
+FORMATS = ("markdown", "sarif", "json")
+
+
+# --------------------------------------------------------------------------
+# git (see the module docstring: to move to auditor/net/git.py)
+# --------------------------------------------------------------------------
+
+
+def _git(args: list[str], cwd: Path) -> bytes:
+    try:
+        proc = subprocess.run(
+            ["git", "-c", "core.quotepath=off", *args],
+            cwd=cwd, capture_output=True, timeout=GIT_TIMEOUT, check=False,
+            env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
+        )
+    except FileNotFoundError as exc:
+        raise InputError("git is not installed (needed for --git-base)") from exc
+    except subprocess.TimeoutExpired as exc:
+        raise InputError(f"git {args[0]} timed out after {GIT_TIMEOUT}s") from exc
+    if proc.returncode != 0:
+        tail = (proc.stderr.decode("utf-8", "replace").strip().splitlines() or ["failed"])[-1]
+        raise InputError(f"git {args[0]}: {tail}")
+    return proc.stdout
+
+
+class NotAtRevision(InputError):
+    """The file does not exist at the git revision (a lockfile the change adds)."""
+
+
+def git_show(rev: str, path: str | Path) -> str:
+    """The content of *path* at git revision *rev* (``git show REV:./PATH``).
+
+    Args:
+        rev: a revision (``origin/main``, a commit id, ``HEAD~1``).
+        path: the file, absolute or relative to the working directory,
+            inside a git work tree.
+
+    Raises:
+        NotAtRevision: the file does not exist at *rev*.
+        InputError: not in a git repository, unknown revision, or the
+            content is not UTF-8.
+    """
+    p = Path(path)
+    if rev.startswith("-"):
+        raise InputError(f"invalid git revision {rev!r}")
+    directory = (p.parent if str(p.parent) else Path(".")).resolve()
+    if not directory.is_dir():
+        raise InputError(f"no such directory: {directory}", str(path))
+    try:
+        data = _git(["show", f"{rev}:./{p.name}"], directory)
+    except InputError as exc:
+        if "exists on disk, but not in" in str(exc) or "does not exist in" in str(exc):
+            raise NotAtRevision(f"{path} does not exist at {rev}", str(path)) from exc
+        raise
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path} at {rev} is not UTF-8 text", str(path)) from exc
+
+
+def git_archive(rev: str, path: str | Path, into: Path) -> Path:
+    """Extract the tree at *rev* into *into* and return where *path* lands.
+
+    Used for inputs that read other files (requirements ``-r`` includes).
+
+    Raises:
+        InputError: as :func:`git_show`.
+    """
+    p = Path(path).resolve()
+    top = Path(_git(["rev-parse", "--show-toplevel"], p.parent).decode().strip())
+    if rev.startswith("-"):
+        raise InputError(f"invalid git revision {rev!r}")
+    data = _git(["archive", "--format=tar", rev], top)
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        tar.extractall(into, filter="data")
+    return into / p.relative_to(top)
+
+
+# --------------------------------------------------------------------------
+# Sides, audits, the gate
+# --------------------------------------------------------------------------
+
+
+class EmptySource(Source):
+    """The base side when the file does not exist at the base revision: nothing installed."""
+
+    name = "empty"
+
+    def __init__(self, label: str):
+        self.label = label
+
+    def collect(self, config: Config):
+        """An empty :class:`~auditor.models.Inventory`."""
+        from auditor.models import Inventory
+
+        t = config.target
+        return Inventory(self.label, "lockfile", (), (), t, t.python_full_version or f"{t.python_version}.0", "none")
+
+
+@dataclass
+class Side:
+    """One side of the diff.
+
+    Attributes:
+        label: shown in reports (``path`` or ``path@rev``).
+        source: the input.
+        tmp: a temporary directory to clean up, if one was made.
+    """
+
+    label: str
+    source: Source
+    tmp: tempfile.TemporaryDirectory | None = None
+
+
+def open_sides(base: str | None, head: str, git_base: str | None = None, input_format: str | None = None,
+               **options: Any) -> tuple[Side, Side]:
+    """The two sides of ``auditor diff``.
+
+    Args:
+        base: the base file (``auditor diff BASE HEAD``); ignored with *git_base*.
+        head: the head file (or PATH with *git_base*).
+        git_base: a git revision: the base side is PATH at that revision.
+        input_format: forces the format of both sides (``--input-format``).
+        **options: passed to the sources (e.g. ``all_platforms``).
+
+    Raises:
+        InputError: missing arguments, unreadable files, git failures.
+    """
+    head_path = Path(head)
+    if not head_path.is_file():
+        raise InputError("no such file", str(head))
+    fmt = input_format or detect(head_path)
+    head_side = Side(str(head), open_source(head_path, fmt, **options))
+    if git_base:
+        label = f"{head}@{git_base}"
+        if fmt in TEXT_CAPABLE:
+            try:
+                text = git_show(git_base, head_path)
+            except NotAtRevision:  # the change adds this file: everything in it is new
+                return Side(label + " (absent)", EmptySource(label)), head_side
+            return Side(label, open_source(head_path, fmt, text=text, **options)), head_side
+        tmp = tempfile.TemporaryDirectory(prefix="auditor-base-")
+        where = git_archive(git_base, head_path, Path(tmp.name))
+        if not where.is_file():
+            tmp.cleanup()
+            return Side(label + " (absent)", EmptySource(label)), head_side
+        return Side(label, open_source(where, fmt, **options), tmp), head_side
+    if base is None:
+        raise InputError("auditor diff needs BASE and HEAD files, or --git-base REV PATH")
+    if not Path(base).is_file():
+        raise InputError("no such file", str(base))
+    return Side(str(base), open_source(Path(base), input_format or detect(base), **options)), head_side
+
+
+def audit(config: Config, side: Side, progress=None, ctx=None) -> AuditView:
+    """Audit one side with the pipeline; an edges-only view when it is not available.
+
+    Source of every fact: :func:`auditor.pipeline.run_audit`.
+
+    Args:
+        ctx: a :class:`~auditor.collectors.Context` shared by both sides
+            (parsed PyPI documents are reused); one per call when None.
+    """
+    try:
+        from auditor.pipeline import run_audit
+    except ImportError:  # pipeline not in this build: inventory only
+        return audit_view(side.source.collect(config), side.label)
+    result = run_audit(config, side.source, progress=progress, ctx=ctx)
+    return audit_view(result, side.label)
+
+
+@dataclass(frozen=True)
+class GateOutcome:
+    """What ``auditor diff`` decided.
+
+    Attributes:
+        diff: the :class:`~auditor.diff.AuditDiff`.
+        result: the policy result.
+        exit_code: the process exit code (see :meth:`PolicyResult.exit_code`).
+    """
+
+    diff: AuditDiff
+    result: PolicyResult
+    exit_code: ExitCode
+
+
+def run_gate(config: Config, base: Side, head: Side, policy: Policy | None = None, fail_on_unknown: bool = False,
+             progress=None) -> GateOutcome:
+    """Audit both sides, diff them, evaluate the policy (the default one when None)."""
+    from auditor.collectors import Context, Progress
+
+    ctx = Context(config, progress or Progress())
+    try:
+        before = audit(config, base, progress, ctx)
+        after = audit(config, head, progress, ctx)
+    finally:
+        ctx.close()
+        for side in (base, head):
+            if side.tmp is not None:
+                side.tmp.cleanup()
+    diff = diff_audits(before, after)
+    result = evaluate(policy or load_policy(), diff)
+    return GateOutcome(diff, result, result.exit_code(fail_on_unknown))
+
+
+def worst(codes: list[ExitCode]) -> ExitCode:
+    """The exit code of several diffs: a failure beats incomplete beats pass."""
+    for code in (ExitCode.POLICY_FAILURE, ExitCode.INCOMPLETE):
+        if code in codes:
+            return code
+    return ExitCode.OK
+
+
+def write_report(fmt: str, stream: IO[str], outcome: GateOutcome, base_dir: str | None = None) -> None:
+    """Write *outcome* as ``markdown``, ``sarif`` or ``json`` to *stream*.
+
+    Raises:
+        OutputError: unknown format.
+    """
+    if fmt == "markdown":
+        from auditor.report.diff_markdown import write_diff_markdown
+
+        write_diff_markdown(stream, outcome.diff, outcome.result)
+    elif fmt == "sarif":
+        from auditor.report.sarif import policy_sarif, write_sarif
+
+        write_sarif(stream, policy_sarif(outcome.result, base_dir))
+    elif fmt == "json":
+        from auditor.report.diff_json import write_diff_json
+
+        write_diff_json(stream, outcome.diff, outcome.result, int(outcome.exit_code))
+    else:
+        raise OutputError(f"unknown diff format {fmt!r} (choose from: {', '.join(FORMATS)})")

@@ -1,0 +1,212 @@
+"""SARIF 2.1.0 writer, for ``auditor diff`` policy results and for audit findings.
+
+The output validates against the OASIS SARIF 2.1.0 JSON schema (the tests
+check it with :mod:`jsonschema`) and follows what GitHub code scanning
+reads: one run, ``tool.driver.rules`` with stable ids, one result per
+violation with a ``physicalLocation`` pointing at the lockfile line that
+declares the package, ``partialFingerprints`` so that alerts stay the same
+across runs, and ``suppressions`` for violations waived by a policy exception.
+
+Every string comes from our own rules or from package metadata; JSON
+encoding escapes it, and control characters are removed so that no
+viewer can be tricked by terminal escapes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import IO, Iterable, Mapping, Sequence
+
+from auditor import __version__
+from auditor.models import Finding, Severity
+
+SARIF_VERSION = "2.1.0"
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://github.com/auditor-dev/auditor"
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+#: :class:`~auditor.models.Severity` -> SARIF ``level``.
+LEVELS = {
+    Severity.CRITICAL: "error",
+    Severity.HIGH: "error",
+    Severity.MEDIUM: "warning",
+    Severity.LOW: "note",
+    Severity.INFO: "note",
+}
+
+
+@dataclass(frozen=True)
+class SarifRule:
+    """A ``reportingDescriptor``.
+
+    Attributes:
+        id: stable rule id (``POL003``, ``AUD001``).
+        name: kebab-case name.
+        summary: ``shortDescription``.
+        help: ``help.text`` (remediation).
+        level: default level (``error``, ``warning``, ``note``).
+    """
+
+    id: str
+    name: str
+    summary: str
+    help: str = ""
+    level: str = "warning"
+
+
+@dataclass(frozen=True)
+class SarifResult:
+    """One ``result``.
+
+    Attributes:
+        rule_id: a :class:`SarifRule` id.
+        message: plain text, one line.
+        level: ``error``/``warning``/``note``.
+        file: artifact path (relative paths are kept; absolute ones are made
+            relative to the working directory when inside it).
+        line: 1-based start line, if known.
+        package: PEP 503 name (used in the fingerprint and properties).
+        suppressed: justification when waived (becomes a SARIF suppression).
+    """
+
+    rule_id: str
+    message: str
+    level: str = "warning"
+    file: str | None = None
+    line: int | None = None
+    package: str | None = None
+    suppressed: str | None = None
+
+
+def clean(text: str | None) -> str:
+    """Remove control characters (terminal escapes) and collapse newlines."""
+    return _CONTROL.sub("", " ".join(str(text or "").splitlines())).strip()
+
+
+def artifact_uri(path: str, base: str | None = None) -> str:
+    """A relative POSIX URI for *path* when it lies under *base* (default: cwd)."""
+    p = Path(path)
+    if p.is_absolute():
+        try:
+            p = p.relative_to(Path(base or os.getcwd()).resolve())
+        except ValueError:
+            return p.as_uri()
+    return str(PurePosixPath(*p.parts)) if p.parts else "."
+
+
+def sarif_log(rules: Sequence[SarifRule], results: Iterable[SarifResult], base: str | None = None,
+              properties: Mapping[str, object] | None = None) -> dict:
+    """Build a SARIF 2.1.0 log (one run) as a JSON-ready dict.
+
+    Args:
+        rules: every rule the run can report (all are listed, so that rule
+            ids and indices are stable whatever fails).
+        results: the results, in the order given.
+        base: directory artifact paths are made relative to.
+        properties: extra run ``properties`` (e.g. the verdict).
+    """
+    index = {r.id: i for i, r in enumerate(rules)}
+    out_results = []
+    for r in results:
+        result: dict = {
+            "ruleId": r.rule_id,
+            "level": r.level,
+            "message": {"text": clean(r.message) or r.rule_id},
+        }
+        if r.rule_id in index:
+            result["ruleIndex"] = index[r.rule_id]
+        if r.file:
+            region = {"startLine": int(r.line)} if r.line and r.line > 0 else None
+            loc: dict = {"physicalLocation": {"artifactLocation": {"uri": artifact_uri(r.file, base)}}}
+            if region:
+                loc["physicalLocation"]["region"] = region
+            if r.package:
+                loc["logicalLocations"] = [{"name": clean(r.package), "kind": "package"}]
+            result["locations"] = [loc]
+        fp = hashlib.sha256(f"{r.rule_id}|{r.package or ''}|{clean(r.message)}".encode()).hexdigest()[:32]
+        result["partialFingerprints"] = {"auditorRulePackage/v1": fp}
+        if r.package:
+            result["properties"] = {"package": clean(r.package)}
+        if r.suppressed:
+            result["suppressions"] = [{"kind": "external", "status": "accepted", "justification": clean(r.suppressed)}]
+        out_results.append(result)
+    run: dict = {
+        "tool": {
+            "driver": {
+                "name": "auditor",
+                "version": __version__,
+                "informationUri": INFORMATION_URI,
+                "rules": [
+                    {
+                        "id": r.id,
+                        "name": r.name,
+                        "shortDescription": {"text": clean(r.summary)},
+                        "fullDescription": {"text": clean(r.summary)},
+                        "help": {"text": clean(r.help or r.summary)},
+                        "defaultConfiguration": {"level": r.level},
+                    }
+                    for r in rules
+                ],
+            }
+        },
+        "results": out_results,
+        "columnKind": "unicodeCodePoints",
+    }
+    if properties:
+        run["properties"] = dict(properties)
+    return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
+
+
+def write_sarif(stream: IO[str], log: dict) -> None:
+    """Write a SARIF log (from :func:`sarif_log`) to *stream*, deterministic key order."""
+    json.dump(log, stream, indent=2, sort_keys=False, ensure_ascii=False)
+    stream.write("\n")
+
+
+def findings_sarif(findings: Sequence[Finding], locations: Mapping[str, tuple[str | None, int | None]],
+                   rules: Sequence[SarifRule] | None = None, base: str | None = None) -> dict:
+    """SARIF for audit findings (``auditor audit --format sarif``).
+
+    Args:
+        findings: :class:`~auditor.models.Finding` values.
+        locations: ``{package: (file, line)}`` where each package is declared
+            (``Distribution.origin.file`` / ``.line``).
+        rules: rule documentation; when omitted one rule per distinct
+            finding id is derived (name = id, summary = first message).
+        base: directory artifact paths are made relative to.
+    """
+    if rules is None:
+        seen: dict[str, SarifRule] = {}
+        for f in findings:
+            seen.setdefault(f.id, SarifRule(f.id, f.id.lower(), f.message, level=LEVELS[f.severity]))
+        rules = [seen[k] for k in sorted(seen)]
+    results = []
+    for f in findings:
+        file, line = locations.get(f.package or "", (None, None))
+        results.append(SarifResult(f.id, f.message, LEVELS[f.severity], file, line, f.package))
+    return sarif_log(rules, results, base)
+
+
+def policy_sarif(result, base: str | None = None) -> dict:
+    """SARIF for a :class:`~auditor.policy.PolicyResult` (``auditor diff --format sarif``).
+
+    One rule per policy rule (:data:`auditor.policy.RULES`); one result per
+    violation at the head lockfile's line for the package; waived violations
+    are reported with a suppression carrying the exception's reason and expiry.
+    """
+    from auditor.policy import RULES
+
+    rules = [SarifRule(r.id, r.name, r.summary, r.help, r.level) for r in RULES.values()]
+    results = []
+    for v in result.violations:
+        suppressed = None
+        if v.waived_by is not None:
+            suppressed = f"{v.waived_by.reason} (until {v.waived_by.expires.isoformat()})"
+        results.append(SarifResult(v.rule, v.message, RULES[v.rule].level, v.file, v.line, v.package, suppressed))
+    return sarif_log(rules, results, base, {"verdict": result.verdict.value, "policy": result.policy.source})

@@ -1,0 +1,452 @@
+"""Helpers shared by the lockfile sources (uv.lock, poetry.lock, Pipfile.lock, pylock.toml).
+
+Nothing here parses TOML or requirements by hand: TOML goes through
+:mod:`tomllib`, markers and requirement strings through :mod:`packaging`.
+
+Two ways to get dependency edges:
+
+* **recorded**: the lockfile lists each package's dependencies (uv.lock,
+  poetry.lock, pylock.toml when ``packages.dependencies`` is present); the
+  edges are taken as written, extras propagated from the root;
+* **computed**: the lockfile lists only the pinned set (Pipfile.lock, most
+  pylock.toml files): each package's core metadata is fetched from the index
+  (PEP 658, :meth:`auditor.net.pypi.PyPIClient.core_metadata`) and
+  :func:`auditor.sources.edges.link` computes the edges for the target.
+
+Universal locks (one lock for every platform) are kept whole by default
+(``all_platforms=True``): every locked package stays in the inventory and
+edges keep their marker text, so a package needed only on Windows is still
+audited.  With ``all_platforms=False`` markers are evaluated for
+``Config.target`` and packages the target never installs are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import defaultdict, deque
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName
+from packaging.requirements import InvalidRequirement, Requirement
+
+from auditor.config import Config
+from auditor.errors import InputError
+from auditor.models import CoreMetadata, DependencyEdge, Distribution, Inventory, TargetEnvironment, Unknown
+
+#: Placeholder metadata for distributions before the index was asked
+#: (``fetch_metadata=False``); ``fault=False`` because it is a choice.
+NOT_FETCHED = Unknown("core metadata not fetched (lockfile read without network)", fault=False)
+
+
+def read_text(path: Path) -> str:
+    """The file's UTF-8 text.
+
+    Raises:
+        InputError: the file cannot be read or is not UTF-8.
+    """
+    try:
+        return path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}", str(path)) from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", str(path)) from exc
+
+
+def load_toml(path: Path, text: str | None = None) -> dict[str, Any]:
+    """Parse a TOML file with :mod:`tomllib`.
+
+    Args:
+        path: the file (used in messages; read when *text* is None).
+        text: the file's content, if already read (``--git-base`` passes
+            the content of ``git show``).
+
+    Raises:
+        InputError: the file cannot be read, is not UTF-8, or is not valid
+            TOML; names the file and the line (tomllib reports ``(at line
+            L, column C)``; the column is kept in the message).
+    """
+    if text is None:
+        text = read_text(path)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        line = getattr(exc, "lineno", None)
+        col = getattr(exc, "colno", None)
+        if line is None:
+            m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
+            if m:
+                line, col = int(m.group(1)), int(m.group(2))
+        head = getattr(exc, "msg", None) or re.sub(r"\s*\(at line \d+, column \d+\)", "", msg)
+        if line is None and "end of document" in msg:
+            line = text.count("\n") + 1
+        where = f" (column {col})" if col else ""
+        raise InputError(f"invalid TOML: {head}{where}", str(path), line) from exc
+
+
+def require(cond: bool, message: str, path: Path, line: int | None = None) -> None:
+    """Raise :class:`InputError` with *message* unless *cond* holds."""
+    if not cond:
+        raise InputError(message, str(path), line)
+
+
+class LineIndex:
+    """Finds the 1-based line where a package is declared in a lockfile's text.
+
+    Used for ``Origin.line`` (and hence SARIF locations).  tomllib does not
+    report positions of values, so this looks for the ``name = "..."`` key
+    (TOML tables) or ``"name": {`` (JSON) that declares the package, the
+    n-th occurrence for the n-th table of that name.
+    """
+
+    _TOML_NAME = re.compile(r"""^\s*name\s*=\s*(["'])(.*?)\1\s*(#.*)?$""")
+
+    def __init__(self, text: str | None):
+        self.lines = (text or "").splitlines()
+        self._seen: dict[str, int] = defaultdict(int)
+        self._names: dict[str, list[int]] | None = None
+
+    def find(self, patterns: Sequence[str], occurrence_key: str | None = None) -> int | None:
+        """Line of the n-th line matching any regex in *patterns*."""
+        regexes = [re.compile(p) for p in patterns]
+        key = occurrence_key or "|".join(patterns)
+        want = self._seen[key]
+        n = 0
+        for i, line in enumerate(self.lines, 1):
+            if any(r.search(line) for r in regexes):
+                if n == want:
+                    self._seen[key] += 1
+                    return i
+                n += 1
+        return None
+
+    def toml_name(self, raw_name: str) -> int | None:
+        """Line of ``name = "<raw_name>"`` (n-th call for the same name: n-th table)."""
+        if self._names is None:  # one pass over the text, then lookups
+            self._names = defaultdict(list)
+            for i, line in enumerate(self.lines, 1):
+                m = self._TOML_NAME.match(line)
+                if m:
+                    self._names[m.group(2)].append(i)
+        found = self._names.get(raw_name, [])
+        n = self._seen[f"toml:{raw_name}"]
+        self._seen[f"toml:{raw_name}"] += 1
+        return found[n] if n < len(found) else None
+
+
+def marker_holds(marker: str | None, env: Mapping[str, str], extras: Iterable[str] = (), groups: Iterable[str] = (),
+                 lock_context: bool = False) -> bool:
+    """Whether the PEP 508 *marker* holds in *env*.
+
+    A marker that does not parse or cannot be evaluated counts as holding,
+    so nothing is silently dropped.  With *lock_context*, ``extras`` and
+    ``dependency_groups`` are the sets PEP 751 defines for ``pylock.toml``.
+    """
+    if not marker:
+        return True
+    try:
+        m = Marker(marker)
+    except InvalidMarker:
+        return True
+    try:
+        if lock_context:
+            return m.evaluate({**env, "extras": set(extras), "dependency_groups": set(groups)}, context="lock_file")
+        extras = list(extras) or [""]
+        return any(m.evaluate({**env, "extra": e}) for e in extras)
+    except (UndefinedComparison, UndefinedEnvironmentName, InvalidMarker, TypeError):
+        return True
+
+
+def requirement_text(name: str, extras: Iterable[str] = (), marker: str | None = None, specifier: str = "") -> str:
+    """A PEP 508 requirement string, checked by :class:`packaging.requirements.Requirement`."""
+    ex = sorted(set(extras))
+    text = name + (f"[{','.join(ex)}]" if ex else "") + specifier
+    if marker:
+        text += f"; {marker}"
+    try:
+        return str(Requirement(text))
+    except InvalidRequirement:
+        return text
+
+
+@dataclass
+class Dep:
+    """One recorded dependency: *target* (normalized name), with extras and marker text."""
+
+    target: str
+    requirement: str
+    extras: tuple[str, ...] = ()
+    marker: str | None = None
+    kind: str = "runtime"
+
+
+@dataclass
+class LockedPackage:
+    """A package as a lockfile records it, before edges are linked.
+
+    Attributes:
+        dist: the distribution (``requires`` empty until linked).
+        deps: recorded base dependencies (``None`` when the lockfile
+            records none and edges must be computed).
+        extra_deps: recorded dependencies per extra of this package.
+        files: URLs of the distribution files the lock records (wheels, sdist).
+    """
+
+    dist: Distribution
+    deps: list[Dep] | None = None
+    extra_deps: dict[str, list[Dep]] = field(default_factory=dict)
+    files: tuple[str, ...] = ()
+
+
+def link_recorded(
+    root: Sequence[Dep],
+    packages: Mapping[str, LockedPackage],
+    target: TargetEnvironment,
+    all_platforms: bool,
+) -> tuple[tuple[DependencyEdge, ...], dict[str, Distribution], set[str]]:
+    """Turn recorded dependencies into edges, propagating requested extras.
+
+    Args:
+        root: the root's dependencies.
+        packages: locked packages by normalized name (recorded ``deps``).
+        target: environment for marker evaluation.
+        all_platforms: keep edges whose marker is false for *target*
+            (their marker text stays on the edge).
+
+    Returns:
+        ``(root_edges, linked distributions by name, reachable names)``.
+    """
+    env = target.marker_environment()
+    active: dict[str, set[str]] = defaultdict(set)
+    reached: set[str] = set()
+    queue: deque[str] = deque()
+
+    def keep(dep: Dep, extra: str = "") -> bool:
+        return all_platforms or marker_holds(dep.marker, env, [extra] if extra else ())
+
+    def request(dep: Dep) -> None:
+        if dep.target not in packages:
+            return
+        new = set(dep.extras) - active[dep.target]
+        if new or dep.target not in reached:
+            active[dep.target] |= new
+            reached.add(dep.target)
+            queue.append(dep.target)
+
+    root_edges = []
+    for dep in root:
+        if dep.target in packages and keep(dep):
+            root_edges.append(_edge(dep, None))
+            request(dep)
+    edges: dict[str, dict[tuple, DependencyEdge]] = defaultdict(dict)
+    while queue:
+        name = queue.popleft()
+        pkg = packages[name]
+        contexts: list[tuple[str | None, list[Dep]]] = [(None, pkg.deps or [])]
+        contexts += [(e, pkg.extra_deps.get(e, [])) for e in sorted(active[name])]
+        for via, deps in contexts:
+            for dep in deps:
+                if dep.target == name:  # pkg[all] -> pkg[a, b]
+                    request(dep)
+                    continue
+                if dep.target not in packages or not keep(dep, via or ""):
+                    continue
+                edges[name].setdefault((dep.target, dep.requirement, via), _edge(dep, via))
+                request(dep)
+    linked = {
+        n: replace(p.dist, requires=tuple(sorted(edges[n].values(), key=lambda e: (e.target, e.via_extra or "", e.requirement))))
+        for n, p in packages.items()
+    }
+    return tuple(sorted(root_edges, key=lambda e: (e.target, e.kind, e.requirement))), linked, reached
+
+
+def _edge(dep: Dep, via: str | None) -> DependencyEdge:
+    return DependencyEdge(
+        target=dep.target, requirement=dep.requirement, marker=dep.marker, extras=tuple(sorted(dep.extras)),
+        via_extra=via, kind=dep.kind,
+    )
+
+
+def fetch_metadata(dists: Sequence[Distribution], config: Config, client: Any = None,
+                   files: Mapping[str, Sequence[str]] | None = None) -> list[Distribution]:
+    """Fill ``metadata`` of registry distributions from the index, concurrently.
+
+    Source: :meth:`auditor.net.pypi.PyPIClient.core_metadata` (PEP 658
+    ``.metadata`` files, cached forever by the HTTP layer).  Distributions
+    that are not from a registry, or have no version, get an Unknown saying why.
+
+    Args:
+        dists: the distributions; only those whose metadata is
+            :data:`NOT_FETCHED` are looked up.
+        config: the run's configuration.
+        client: any object with ``core_metadata(name, version, files=())
+            -> CoreMetadata | Unknown`` (tests pass a fake); a
+            ``PyPIClient`` on a fresh context when omitted.
+        files: ``{name: [distribution file URL, ...]}`` recorded by the
+            lockfile: their ``.metadata`` files are tried before the index.
+    """
+    from auditor.collectors import Context
+    from auditor.net.pypi import IndexFile
+
+    ctx = Context(config)
+    memo = MetadataMemo.open(config) if client is None else None
+    if client is None:
+        from auditor.net.pypi import PyPIClient
+
+        client = PyPIClient(ctx)
+    files = files or {}
+
+    def one(d: Distribution) -> Distribution:
+        if d.metadata != NOT_FETCHED:
+            return d
+        if d.origin.kind != "registry":
+            return replace(d, metadata=Unknown(f"{d.origin.kind} distribution: no index metadata", fault=False))
+        if not d.version:
+            return replace(d, metadata=Unknown("version not pinned in the lockfile", fault=True))
+        if memo is not None:
+            hit = memo.get(d.name, d.version)
+            if hit is not None:
+                return replace(d, metadata=hit)
+        known = [IndexFile(filename=u.rsplit("/", 1)[-1].split("#", 1)[0], url=u.split("#", 1)[0])
+                 for u in _preferred(files.get(d.name, ()), config.target)]
+        meta = client.core_metadata(d.name, d.version, files=known)
+        if memo is not None and isinstance(meta, CoreMetadata):
+            memo.put(d.name, d.version, meta)
+        return replace(d, metadata=meta)
+
+    try:
+        return ctx.map(one, dists)
+    finally:
+        ctx.close()
+        if memo is not None:
+            memo.close()
+
+
+#: Wheel tags that run anywhere: their metadata is the best guess for every target.
+_UNIVERSAL = ("-none-any.whl",)
+
+
+def _preferred(urls: Sequence[str], target: TargetEnvironment, keep: int = 2) -> list[str]:
+    """The *keep* file URLs most likely to carry the target's metadata: pure
+    wheels, then wheels naming the target's machine, then other wheels, then the sdist."""
+    machine = target.platform_machine.lower()
+
+    def rank(u: str) -> int:
+        name = u.rsplit("/", 1)[-1].lower()
+        if name.endswith(_UNIVERSAL):
+            return 0
+        if name.endswith(".whl") and machine in name:
+            return 1
+        return 2 if name.endswith(".whl") else 3
+
+    return sorted(urls, key=rank)[:keep]
+
+
+class MetadataMemo:
+    """Core metadata by ``name==version`` in the persistent :class:`~auditor.net.memo.FactMemo`.
+
+    A released distribution's core metadata never changes, so once parsed it
+    is kept without expiry; a warm lockfile read then skips the index pages
+    and metadata files (and their parsing).  Only successful lookups are kept.
+    """
+
+    NS = "core-metadata"
+
+    def __init__(self, memo):
+        self.memo = memo
+
+    @classmethod
+    def open(cls, config: Config) -> "MetadataMemo | None":
+        """The memo for *config*, or None when caching is off."""
+        from auditor.net.memo import FactMemo
+
+        memo = FactMemo.open(config)
+        return cls(memo) if memo is not None else None
+
+    def get(self, name: str, version: str) -> CoreMetadata | None:
+        raw = self.memo.get(self.NS, f"{name}=={version}")
+        if not isinstance(raw, dict):
+            return None
+        try:
+            raw["project_urls"] = tuple(tuple(x) for x in raw.get("project_urls") or ())
+            for key in ("requires_dist", "provides_extra"):
+                raw[key] = tuple(raw.get(key) or ())
+            return CoreMetadata(**raw)
+        except (TypeError, ValueError):
+            return None
+
+    def put(self, name: str, version: str, meta: CoreMetadata) -> None:
+        from dataclasses import asdict
+
+        self.memo.put(self.NS, f"{name}=={version}", asdict(meta))
+
+    def close(self) -> None:
+        self.memo.close()
+
+
+def link_computed(
+    root_requirements: Sequence[str] | None,
+    dists: Sequence[Distribution],
+    config: Config,
+    all_platforms: bool,
+) -> tuple[tuple[DependencyEdge, ...], list[Distribution]]:
+    """Edges from core metadata (``link``) for locks that record none.
+
+    With *root_requirements* ``None`` (the lock does not say what the project
+    requires), the root requires every distribution nothing else requires.
+    With *all_platforms*, edges are computed under the target and, for each
+    of the other common platforms (``linux``, ``darwin``, ``win32``), merged.
+    """
+    from auditor.sources.edges import link
+
+    targets = [config.target]
+    if all_platforms:
+        for plat, machine in (("linux", "x86_64"), ("darwin", "arm64"), ("win32", "AMD64")):
+            if plat != config.target.sys_platform:
+                targets.append(replace(config.target, sys_platform=plat, platform_machine=machine))
+    root_edges: dict[tuple, DependencyEdge] = {}
+    merged: dict[str, dict[tuple, DependencyEdge]] = defaultdict(dict)
+    for t in targets:
+        r, linked = link(root_requirements or (), dists, t)
+        for e in r:
+            root_edges.setdefault((e.target, e.requirement), e)
+        for d in linked:
+            for e in d.requires:
+                merged[d.name].setdefault((e.target, e.requirement, e.via_extra), e)
+    out = [replace(d, requires=tuple(sorted(merged[d.name].values(), key=lambda e: (e.target, e.via_extra or "")))) for d in dists]
+    if root_requirements is None:
+        required = {e.target for d in out for e in d.requires}
+        root_edges = {
+            (d.name, ""): DependencyEdge(target=d.name, requirement=f"{d.name}=={d.version}" if d.version else d.name)
+            for d in out
+            if d.name not in required
+        }
+    direct = {e.target for e in root_edges.values()}
+    out = [replace(d, direct=d.name in direct) for d in out]
+    return tuple(sorted(root_edges.values(), key=lambda e: (e.target, e.requirement))), out
+
+
+def inventory(
+    path: Path,
+    root_kind: str,
+    root_edges: Sequence[DependencyEdge],
+    dists: Iterable[Distribution],
+    config: Config,
+    resolver: str,
+) -> Inventory:
+    """Assemble the :class:`Inventory` (sorted by name; ``direct`` set from *root_edges*)."""
+    direct = {e.target for e in root_edges}
+    ds = tuple(sorted((replace(d, direct=d.direct or d.name in direct) for d in dists), key=lambda d: d.name))
+    t = config.target
+    return Inventory(
+        root_name=str(path),
+        root_kind=root_kind,
+        root_requires=tuple(root_edges),
+        distributions=ds,
+        target=t,
+        interpreter_version=t.python_full_version or f"{t.python_version}.0",
+        resolver=resolver,
+    )

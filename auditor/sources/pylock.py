@@ -1,0 +1,159 @@
+"""``pylock.toml`` / ``pylock.<name>.toml``: the PEP 751 lockfile (read with :mod:`tomllib`).
+
+Format (PEP 751, ``lock-version = "1.0"``): top-level ``environments``,
+``requires-python``, ``extras``, ``dependency-groups``, ``default-groups``,
+``created-by``; ``[[packages]]`` with ``name``, ``version``, ``marker``
+(evaluated in PEP 751's lock-file context, where ``extras`` and
+``dependency_groups`` are sets), ``index``, one of ``vcs``/``directory``/
+``archive``/``sdist``+``wheels`` (with ``hashes``), and optionally
+``dependencies``: tables naming other entries of ``packages`` (by
+``name``, plus ``version`` etc. to disambiguate).
+
+When ``dependencies`` is recorded, those edges are used; otherwise (uv's
+export writes none) they are computed from core metadata with
+:func:`auditor.sources.edges.link`.  PEP 751 does not record what the
+project itself requires: the root requires every package nothing else
+requires.  A package appearing several times (one entry per marker) is
+resolved for ``Config.target``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from packaging.utils import canonicalize_name
+
+from auditor.config import Config
+from auditor.models import Distribution, Inventory, Origin
+from auditor.sources.interface import Source
+from auditor.sources.lockfile import (
+    NOT_FETCHED,
+    Dep,
+    LineIndex,
+    LockedPackage,
+    fetch_metadata,
+    inventory,
+    link_computed,
+    link_recorded,
+    load_toml,
+    marker_holds,
+    read_text,
+    require,
+)
+
+#: File names PEP 751 allows: ``pylock.toml`` or ``pylock.<name>.toml``.
+FILENAME_RE = re.compile(r"^pylock\.([^.]+\.)?toml$")
+
+
+def _origin(table: dict[str, Any], path: Path, line: int | None) -> Origin:
+    f = str(path)
+    if isinstance(table.get("vcs"), dict):
+        v = table["vcs"]
+        url = v.get("url") or v.get("path") or ""
+        commit = v.get("commit-id")
+        return Origin(kind="vcs", url=f"{v.get('type', 'git')}+{url}" + (f"@{commit}" if commit else ""), file=f, line=line)
+    if isinstance(table.get("directory"), dict):
+        return Origin(kind="path", url=str(table["directory"].get("path")), file=f, line=line)
+    if isinstance(table.get("archive"), dict):
+        a = table["archive"]
+        return Origin(kind="url" if a.get("url") else "path", url=str(a.get("url") or a.get("path")), file=f, line=line)
+    return Origin(kind="registry", index_url=table.get("index") or "https://pypi.org/simple", file=f, line=line)
+
+
+def _hashes(table: dict[str, Any]) -> tuple[str, ...]:
+    files = []
+    if isinstance(table.get("sdist"), dict):
+        files.append(table["sdist"])
+    files += [w for w in table.get("wheels") or [] if isinstance(w, dict)]
+    if isinstance(table.get("archive"), dict):
+        files.append(table["archive"])
+    return tuple(f"{algo}:{h}" for fl in files for algo, h in sorted((fl.get("hashes") or {}).items()))
+
+
+def _file_urls(table: dict[str, Any]) -> tuple[str, ...]:
+    files = [w for w in table.get("wheels") or [] if isinstance(w, dict)]
+    if isinstance(table.get("sdist"), dict):
+        files.append(table["sdist"])
+    return tuple(str(f["url"]) for f in files if isinstance(f.get("url"), str))
+
+
+class PylockSource(Source):
+    """A PEP 751 ``pylock.toml`` file.
+
+    Args:
+        path: the lockfile.
+        text: its content, if already read (``--git-base``).
+        all_platforms: keep every entry, whatever its marker.
+        fetch_metadata: fetch core metadata (repository mapping; and the
+            edges when the lock records none).
+    """
+
+    name = "pylock.toml"
+
+    def __init__(self, path: str | Path, text: str | None = None, all_platforms: bool = True,
+                 fetch_metadata: bool = True, metadata_client: Any = None):
+        self.path = Path(path)
+        self.text = text
+        self.all_platforms = all_platforms
+        self.fetch_metadata = fetch_metadata
+        self.metadata_client = metadata_client
+
+    def collect(self, config: Config) -> Inventory:
+        """See :meth:`Source.collect`."""
+        p = self.path
+        text = self.text if self.text is not None else read_text(p)
+        doc = load_toml(p, text)
+        require("lock-version" in doc and isinstance(doc.get("packages"), list),
+                "not a pylock.toml file (no 'lock-version' or no [[packages]])", p)
+        require(str(doc["lock-version"]).split(".")[0] == "1",
+                f"unsupported lock-version {doc['lock-version']!r} (PEP 751 readers must reject major != 1)", p)
+        env = config.target.marker_environment()
+        groups = [str(g) for g in doc.get("default-groups") or []]
+        lines = LineIndex(text)
+        chosen: dict[str, tuple[dict[str, Any], int | None, bool]] = {}
+        for table in doc["packages"]:
+            require(isinstance(table, dict) and isinstance(table.get("name"), str), "[[packages]] without a 'name'", p)
+            line = lines.toml_name(table["name"])
+            name = str(canonicalize_name(table["name"]))
+            marker = table.get("marker")
+            require(marker is None or isinstance(marker, str), f"package {table['name']!r}: 'marker' must be a string", p, line)
+            holds = marker_holds(marker, env, (), groups, lock_context=True)
+            if not holds and not self.all_platforms:
+                continue
+            if name not in chosen or (holds and not chosen[name][2]):
+                chosen[name] = (table, line, holds)
+        recorded = any("dependencies" in t for t, _l, _h in chosen.values())
+        packages: dict[str, LockedPackage] = {}
+        for name, (table, line, _holds) in chosen.items():
+            dist = Distribution(name=name, version=table.get("version"), metadata=NOT_FETCHED,
+                                origin=_origin(table, p, line), hashes=_hashes(table))
+            deps = None
+            if recorded:
+                deps = []
+                for d in table.get("dependencies") or []:
+                    require(isinstance(d, dict) and isinstance(d.get("name"), str),
+                            f"package {table['name']!r}: dependency without a 'name'", p, line)
+                    t = str(canonicalize_name(d["name"]))
+                    deps.append(Dep(t, t, marker=chosen.get(t, ({},))[0].get("marker")))
+            packages[name] = LockedPackage(dist=dist, deps=deps, files=_file_urls(table))
+        if recorded:
+            required = {d.target for pkg in packages.values() for d in pkg.deps or []}
+            root = [Dep(n, n, marker=_marker_of(chosen, n)) for n in sorted(packages) if n not in required]
+            root_edges, linked, _reached = link_recorded(root, packages, config.target, True)
+            dists = list(linked.values())
+            if self.fetch_metadata:
+                dists = fetch_metadata(dists, config, self.metadata_client, {n: pkg.files for n, pkg in packages.items()})
+        else:
+            dists = [pkg.dist for pkg in packages.values()]
+            if self.fetch_metadata:
+                dists = fetch_metadata(dists, config, self.metadata_client, {n: pkg.files for n, pkg in packages.items()})
+            root_edges, dists = link_computed(None, dists, config, self.all_platforms)
+        return inventory(p, "lockfile", root_edges, dists, config, resolver=f"pylock.toml ({doc.get('created-by', 'unknown tool')})")
+
+
+def _marker_of(chosen: dict[str, tuple[dict[str, Any], int | None, bool]], name: str) -> str | None:
+    """The ``marker`` of the chosen entry for *name*."""
+    m = chosen[name][0].get("marker")
+    return m if isinstance(m, str) else None
