@@ -273,6 +273,11 @@ def diff(
     offline: bool = typer.Option(False, "--offline", help="Use only cached data."),
     concurrency: int = typer.Option(16, "--concurrency", min=1, max=128, help="Maximum concurrent network requests."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Diagnostics on stderr."),
+    no_github: bool = typer.Option(False, "--no-github", help="Skip the GitHub enricher (docs/forges.md)."),
+    no_gitlab: bool = typer.Option(False, "--no-gitlab", help="Skip the GitLab enricher."),
+    no_scorecard: bool = typer.Option(False, "--no-scorecard", help="Skip the OpenSSF Scorecard enricher."),
+    no_depsdev: bool = typer.Option(False, "--no-depsdev", help="Skip the deps.dev enricher."),
+    github_token_file: Optional[Path] = typer.Option(None, "--github-token-file", help="Read the GitHub token from this file [default: $GITHUB_TOKEN or $GH_TOKEN]."),
 ) -> None:
     """Compare two lockfiles (or a file with itself at a git revision) and apply a policy.
 
@@ -291,6 +296,7 @@ def diff(
             cache_dir=cache_dir, no_cache=no_cache, offline=offline, python_version=python_version,
             platform=platform, concurrency=concurrency, weights=None, verbose=verbose,
             index_url=index_url, pypi_url=pypi_url,
+            **forge_options(no_github, no_gitlab, no_scorecard, no_depsdev, github_token_file),
         )
         rules = load_policy(policy)
         pairs = [(None, str(p)) for p in paths] if git_base else [(str(paths[0]), str(paths[1]))]
