@@ -17,6 +17,7 @@ reason; nothing raises for a single package.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -41,6 +42,13 @@ SIMPLE_ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simpl
 
 #: Platform-tag fragments that mark a wheel as built for a ``sys_platform``.
 PLATFORM_TAG_HINTS = {"linux": ("manylinux", "musllinux", "linux"), "darwin": ("macosx",), "win32": ("win",)}
+#: Platform-tag fragments for a ``platform_machine`` (``universal2`` covers both Mac architectures).
+MACHINE_TAG_HINTS = {
+    "x86_64": ("x86_64", "amd64", "universal2", "intel"),
+    "amd64": ("amd64", "x86_64"),
+    "aarch64": ("aarch64", "arm64", "universal2"),
+    "arm64": ("arm64", "aarch64", "universal2"),
+}
 
 
 @dataclass(frozen=True)
@@ -163,7 +171,10 @@ def _wheel_rank(tags: frozenset, target: TargetEnvironment) -> int:
     2: the target platform, another interpreter; 3: any other wheel."""
     py = "cp" + target.python_version.replace(".", "")
     hints = PLATFORM_TAG_HINTS.get(target.sys_platform, ())
-    platform_ok = any(any(h in t.platform for h in hints) for t in tags)
+    machines = MACHINE_TAG_HINTS.get(target.platform_machine.lower(), (target.platform_machine.lower(),))
+    platform_ok = any(
+        any(h in t.platform for h in hints) and any(m in t.platform for m in machines) for t in tags
+    )
     if any(t.platform == "any" for t in tags):
         return 1
     if platform_ok and any(t.interpreter == py or t.abi == "abi3" for t in tags):
@@ -353,6 +364,24 @@ class PyPIClient:
             CoreMetadata, or Unknown (e.g. ``"no core metadata published for
             foo 1.0 (sdist-only release without PEP 658 metadata)"``).
         """
+        t = self.config.target
+        memo_key = f"{self.config.index_url}|{name}|{canonicalize_version(version)}|{t.sys_platform}|{t.python_version}"
+        facts = self.ctx.facts()
+        stored = facts.get("core-metadata", memo_key) if facts else None
+        if isinstance(stored, dict):
+            try:
+                return CoreMetadata(**{k: tuple(tuple(x) if isinstance(x, list) else x for x in v) if isinstance(v, list) else v
+                                       for k, v in stored.items()})
+            except TypeError:
+                pass
+        meta = self._core_metadata(name, version, files)
+        if facts is not None and isinstance(meta, CoreMetadata):
+            # A release's metadata never changes: memoized without expiry, so a
+            # warm audit parses no index page.
+            facts.put("core-metadata", memo_key, dataclasses.asdict(meta))
+        return meta
+
+    def _core_metadata(self, name: str, version: str, files: Sequence[IndexFile]) -> CoreMetadata | Unknown:
         for f in choose_metadata_file(list(files), version, self.config.target)[:2]:
             text = self._metadata_file(f)
             if not isinstance(text, Unknown):
