@@ -134,7 +134,7 @@ class EmptySource(Source):
         from auditor.models import Inventory
 
         t = config.target
-        return Inventory(self.label, "lockfile", (), (), t, t.python_full_version or f"{t.python_version}.0", "none")
+        return Inventory(self.label, "lockfile", (), (), t, t.python_full_version or t.python_version, "none")
 
 
 @dataclass

@@ -447,6 +447,6 @@ def inventory(
         root_requires=tuple(root_edges),
         distributions=ds,
         target=t,
-        interpreter_version=t.python_full_version or f"{t.python_version}.0",
+        interpreter_version=t.python_full_version or t.python_version,
         resolver=resolver,
     )

@@ -464,7 +464,7 @@ class RequirementsSource(Source):
             root_requires=root_edges,
             distributions=tuple(sorted(linked, key=lambda d: d.name)),
             target=target,
-            interpreter_version=target.python_full_version or f"{target.python_version}.0",
+            interpreter_version=target.python_full_version or target.python_version,
             resolver=resolver_name,
         )
 

@@ -227,7 +227,7 @@ def test_collect_for_another_target(tmp_path, wheels, config):
     d = inv.by_name()
     assert "delta" in d and [e.target for e in d["beta"].requires] == ["delta"]
     assert d["newpy"].version == "2.0" and inv.target == target
-    assert inv.interpreter_version == "3.12.0"
+    assert inv.interpreter_version == "3.12"  # patch level unknown: not invented
 
 
 def test_collect_with_pip(tmp_path, wheels, config):
