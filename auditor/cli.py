@@ -23,7 +23,7 @@ from auditor import __version__
 from auditor.collectors import Progress
 from auditor.config import Config, default_cache_dir
 from auditor.errors import AuditorError, ExitCode, InputError
-from auditor.models import TargetEnvironment
+from auditor.models import TargetEnvironment, Unknown
 
 app = typer.Typer(
     name="auditor",
@@ -204,6 +204,10 @@ def audit(
     weights: Optional[Path] = typer.Option(None, "--weights", help="YAML file overriding the scoring weights (docs/scoring.md)."),
     limit: int = typer.Option(40, "--limit", min=0, help="Rows in the table (0: all)."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Diagnostics on stderr: request counts, timings."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE", help="Count git history only up to this ISO date (reproducible figures; docs/history.md)."),
+    people: bool = typer.Option(False, "--people", help="Add person nodes and contributed_to edges (graph, JSON)."),
+    show_emails: bool = typer.Option(False, "--show-emails", help="Show contributors' e-mail addresses instead of salted hashes."),
+    no_history: bool = typer.Option(False, "--no-history", help="Do not read git history (no clones or fetches)."),
     no_github: bool = typer.Option(False, "--no-github", help="Skip the GitHub enricher (docs/forges.md)."),
     no_gitlab: bool = typer.Option(False, "--no-gitlab", help="Skip the GitLab enricher."),
     no_scorecard: bool = typer.Option(False, "--no-scorecard", help="Skip the OpenSSF Scorecard enricher."),
@@ -219,7 +223,7 @@ def audit(
         config = make_config(
             cache_dir=cache_dir, no_cache=no_cache, offline=offline, python_version=python_version,
             platform=platform, concurrency=concurrency, weights=weights, verbose=verbose,
-            index_url=index_url, pypi_url=pypi_url,
+            index_url=index_url, pypi_url=pypi_url, **_history_options(as_of, people, show_emails, no_history),
             **forge_options(no_github, no_gitlab, no_scorecard, no_depsdev, github_token_file),
         )
         source = open_input(input_path, env, python, input_format)
@@ -245,6 +249,74 @@ def audit(
         raise typer.Exit(int(ExitCode.INTERNAL))
     if result.incomplete:
         typer.echo(f"auditor: {len(result.missing)} fact(s) could not be collected; the report says which", err=True)
+        raise typer.Exit(int(ExitCode.INCOMPLETE))
+
+
+def _history_options(as_of: Optional[str], people: bool, show_emails: bool, no_history: bool) -> dict:
+    """Config fields of the git-history options (``--as-of`` is validated here: exit 2 when bad)."""
+    from auditor.people.history import as_of_timestamp
+
+    as_of_timestamp(as_of)
+    out: dict = {"as_of": as_of, "people": people, "show_emails": show_emails}
+    if no_history:
+        out["disabled"] = frozenset({"history"})
+    return out
+
+
+class PeopleFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+@app.command("people")
+def people_command(
+    package: str = typer.Argument(..., help="The package whose people to list (a name in the audited tree)."),
+    input_path: Optional[Path] = typer.Argument(None, metavar="[INPUT]", help="requirements.txt or lockfile."),
+    env: bool = typer.Option(False, "--env", help="Audit the environment auditor runs in."),
+    python: Optional[str] = typer.Option(None, "--python", help="Audit the environment of this Python interpreter."),
+    input_format: Optional[str] = typer.Option(None, "--input-format", help="Force the input type."),
+    output_format: PeopleFormat = typer.Option(PeopleFormat.table, "--format", "-f", help="Output format."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE", help="Count git history only up to this ISO date."),
+    show_emails: bool = typer.Option(False, "--show-emails", help="Show e-mail addresses instead of salted hashes."),
+    python_version: Optional[str] = typer.Option(None, "--python-version", help="Target Python version."),
+    platform: Optional[Platform] = typer.Option(None, "--platform", help="Target sys_platform."),
+    index_url: Optional[str] = typer.Option(None, "--index-url", help="Simple index for resolution and metadata."),
+    pypi_url: Optional[str] = typer.Option(None, "--pypi-url", help="Base URL of the PyPI JSON API."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help="Cache directory."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the persistent HTTP cache."),
+    offline: bool = typer.Option(False, "--offline", help="Use only cached data and cached clones."),
+    concurrency: int = typer.Option(16, "--concurrency", min=1, max=128, help="Maximum concurrent network requests."),
+    limit: int = typer.Option(50, "--limit", min=0, help="People shown (0: all)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Diagnostics on stderr."),
+) -> None:
+    """List the people behind PACKAGE (from git history) and the path by which they reach the root."""
+    try:
+        config = make_config(
+            cache_dir=cache_dir, no_cache=no_cache, offline=offline, python_version=python_version,
+            platform=platform, concurrency=concurrency, weights=None, verbose=verbose,
+            index_url=index_url, pypi_url=pypi_url, **_history_options(as_of, True, show_emails, False),
+        )
+        source = open_input(input_path, env, python, input_format)
+        from auditor.pipeline import run_audit
+        from auditor.report import people as people_report
+
+        with RichProgress(verbose) as progress:
+            result = run_audit(config, source, progress)
+        view = people_report.people_view(result, package)
+        if output_format is PeopleFormat.json:
+            people_report.render_json(view, sys.stdout)
+        else:
+            people_report.render_table(view, sys.stdout, limit=limit)
+    except AuditorError as exc:
+        raise fail(exc) from exc
+    except KeyboardInterrupt:
+        raise typer.Exit(130)
+    except Exception as exc:  # noqa: BLE001 - as in audit
+        if verbose:
+            traceback.print_exc()
+        typer.echo(f"auditor: internal error: {type(exc).__name__}: {exc}", err=True)
+        raise typer.Exit(int(ExitCode.INTERNAL))
+    if isinstance(view.history, Unknown) and view.history.fault:
         raise typer.Exit(int(ExitCode.INCOMPLETE))
 
 

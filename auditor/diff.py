@@ -358,6 +358,9 @@ def people_of(node: PackageNode) -> tuple[str, ...] | Unknown:
         return Unknown("history not collected", fault=False)
     if isinstance(sig, Unknown):
         return sig
+    person_ids = getattr(sig, "person_ids", None)
+    if callable(person_ids):  # RepositoryHistory: ids are kept even without --people
+        return tuple(sorted(person_ids()))
     for attr in ("people", "contributors", "authors"):
         items = getattr(sig, attr, None)
         if isinstance(items, Unknown):

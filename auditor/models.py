@@ -521,6 +521,134 @@ class PackageNode:
 
 
 # --------------------------------------------------------------------------
+# Git history: people and per-repository figures (auditor.people.history)
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Person:
+    """One human, merged from every identity they used (see :mod:`auditor.people.identity`).
+
+    Source: author, committer and ``Co-authored-by`` identities in git
+    history (``.mailmap`` applied), plus login<->email links from enrichers.
+
+    Attributes:
+        id: ``"person:<16 hex>"``, stable between runs while the person's
+            identities are unchanged (a hash of their smallest identity key;
+            formats that must not reveal e-mails re-hash it with a salt).
+        names: every display name seen, sorted.
+        emails: every e-mail address seen (lower-cased), sorted.
+        logins: GitHub logins learnt from noreply addresses or enrichers, sorted.
+    """
+
+    id: str
+    names: tuple[str, ...]
+    emails: tuple[str, ...]
+    logins: tuple[str, ...] = ()
+
+    @property
+    def display_name(self) -> str:
+        """The longest name (usually the full one), else a login, else ``"?"``."""
+        if self.names:
+            return max(self.names, key=lambda n: (len(n), n))
+        return self.logins[0] if self.logins else "?"
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """What one person did in one repository (up to the as-of date).
+
+    Attributes:
+        person: :attr:`Person.id`.
+        authored: non-merge commits they authored.
+        co_authored: commits naming them in a ``Co-authored-by:`` trailer.
+        landed: commits they committed for another author, plus merge
+            commits they made (merging lands others' work).
+        active: True when any of those falls in the activity window.
+        first / last: ISO-8601 UTC committer dates of their first and last
+            commit touching this repository.
+    """
+
+    person: str
+    authored: int
+    co_authored: int
+    landed: int
+    active: bool
+    first: str
+    last: str
+
+
+@dataclass(frozen=True)
+class RepositoryHistory:
+    """Per-repository figures from the default branch's git history.
+
+    Source: ``git log`` of a bare treeless clone (``auditor.net.git``), up to
+    ``as_of``; people resolved across every audited repository.
+
+    Attributes:
+        url: canonical repository URL (:attr:`RepositoryRef.url`).
+        as_of: ISO date the figures are computed at (``None``: the audit time).
+        commits: commits reachable from ``HEAD`` (merges included) up to as-of.
+        first_commit / last_commit: ISO-8601 UTC committer dates, or ``None`` when empty.
+        contributors: distinct people (authors, co-authors, committers; bots excluded).
+        active_contributors: of those, people with a commit in the
+            ``window_days`` before as-of.
+        committers: people who landed others' work (committer differs from
+            the author, or author of a merge commit); forge web-flow excluded.
+        bus_factor: smallest number of people who together authored at least
+            half of the non-merge, non-bot commits in the window; 0 when the
+            window has no such commit.
+        excluded_bots: distinct bot accounts seen and left out.
+        window_days: the activity window (365).
+        people: the people behind the figures, sorted by id (only with ``--people``).
+        contributions: one per person, most authored commits first (only with ``--people``).
+
+    The ids of the contributors are always kept, in private fields that
+    JSON output leaves out (a large tree has tens of thousands): use
+    :meth:`person_ids`.
+    """
+
+    url: str
+    as_of: str | None
+    commits: int
+    first_commit: str | None
+    last_commit: str | None
+    contributors: int
+    active_contributors: int
+    committers: int
+    bus_factor: int
+    excluded_bots: int
+    window_days: int = 365
+    people: tuple[Person, ...] = ()
+    contributions: tuple[Contribution, ...] = ()
+    _person_ids: frozenset[str] = field(default=frozenset(), repr=False)
+    _active_ids: frozenset[str] = field(default=frozenset(), repr=False)
+
+    def person_ids(self, active_only: bool = False) -> frozenset[str]:
+        """Ids of the contributors (or only the active ones)."""
+        if self.contributions:
+            return frozenset(c.person for c in self.contributions if c.active or not active_only)
+        return self._active_ids if active_only else self._person_ids
+
+
+@dataclass(frozen=True)
+class PeopleReach:
+    """Distinct people over a node and everything it depends on.
+
+    Attributes:
+        people: distinct people in the union of the per-node sets.
+        naive_sum: the sum of the per-node counts (what adding up would claim).
+        overcount: ``naive_sum - people``: people counted more than once.
+        nodes: how many nodes with known people contributed.
+    """
+
+    people: int
+    naive_sum: int
+    overcount: int
+    nodes: int
+
+
+# --------------------------------------------------------------------------
 # Forges and ecosystem services: GitHub, GitLab, OpenSSF Scorecard, deps.dev
 # (issue 4; collectors in auditor/people/forges.py and auditor/signals/)
 # --------------------------------------------------------------------------

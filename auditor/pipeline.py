@@ -26,6 +26,7 @@ from auditor.config import Config
 from auditor.graph import attrs as A
 from auditor.graph import queries
 from auditor.graph.build import build_graph, node_id
+from auditor.graph.people import annotate_history
 from auditor.models import (
     Confidence,
     DependencyEdge,
@@ -40,6 +41,7 @@ from auditor.models import (
 )
 from auditor.net.pypi import PyPIClient
 from auditor.people.contacts import contacts_from_metadata
+from auditor.people.history import HistoryCollector
 from auditor.people.forges import GitHubCollector, GitLabCollector
 from auditor.signals.depsdev import DepsDevCollector
 from auditor.signals.scorecard import ScorecardCollector
@@ -61,6 +63,7 @@ COLLECTORS: tuple[tuple[str, Callable[[Config], Collector]], ...] = (
     ("gitlab", lambda config: GitLabCollector()),
     ("scorecard", lambda config: ScorecardCollector()),
     ("depsdev", lambda config: DepsDevCollector()),
+    ("history", lambda config: HistoryCollector()),
 )
 
 
@@ -77,6 +80,8 @@ class RootSummary:
         organizations: distinct PyPI organizations owning something reached.
         maintainers_unknown: distributions whose maintainers are unknown.
         contributors: distinct people reached through git history, or Unknown.
+        contributors_overcount: how many more the per-package contributor
+            counts add up to (people counted in several repositories), or Unknown.
     """
 
     packages: int
@@ -87,6 +92,7 @@ class RootSummary:
     organizations: int
     maintainers_unknown: int
     contributors: int | Unknown = Unknown("git history not collected", fault=False)
+    contributors_overcount: int | Unknown = Unknown("git history not collected", fault=False)
 
 
 @dataclass(frozen=True)
@@ -270,7 +276,19 @@ def summarize(graph: nx.DiGraph, nodes: Mapping[str, PackageNode]) -> RootSummar
         maintainers=len(queries.maintainers_of(graph, reached)),
         organizations=len(orgs),
         maintainers_unknown=unknown_maint,
+        **_root_people(graph, nodes),
     )
+
+
+def _root_people(graph: nx.DiGraph, nodes: Mapping[str, PackageNode]) -> dict[str, Any]:
+    """RootSummary's contributor fields, from the root's people reach (see annotate_history)."""
+    root = graph.nodes[A.ROOT_ID]
+    if A.PEOPLE_REACH in root:
+        return {"contributors": root[A.PEOPLE_REACH], "contributors_overcount": root[A.PEOPLE_OVERCOUNT]}
+    if any("history" in n.signals for n in nodes.values()):
+        why = Unknown("no repository history could be read")
+        return {"contributors": why, "contributors_overcount": why}
+    return {}
 
 
 def annotate(graph: nx.DiGraph, nodes: Mapping[str, PackageNode], scores: Mapping[str, Score]) -> None:
@@ -327,6 +345,8 @@ def run_audit(
         nodes = collect_nodes(inventory, ctx)
         nodes = run_collectors(nodes, ctx, enabled_collectors(config) if collectors is None else collectors)
         graph = build_graph(inventory, nodes)
+        annotate_history(graph, {node_id(n): n.signals["history"] for n in nodes.values() if "history" in n.signals},
+                         add_people=config.people)
         scores = score_all(graph, nodes, weights)
         annotate(graph, nodes, scores)
         root = summarize(graph, nodes)

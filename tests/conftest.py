@@ -45,6 +45,7 @@ def config(tmp_path, fake_pypi) -> Config:
         target=TargetEnvironment(python_version="3.11", sys_platform="linux", platform_machine="x86_64"),
         concurrency=4,
         timeout=(2.0, 5.0),
+        disabled=frozenset({"history"}),  # git history has its own end-to-end tests (tests/people/test_pipeline_history.py)
     )
 
 

@@ -17,7 +17,7 @@ def env_args(fake_env, fake_pypi, tmp_path):
     fake_env.install("app", "1.0", requires_dist=["lib"], project_urls=(("Source", "https://github.com/o/app"),))
     fake_env.install("lib", "2.0")
     return ["--python", fake_env.python, "--pypi-url", fake_pypi.url, "--index-url", fake_pypi.url + "/simple",
-            "--cache-dir", str(tmp_path / "cache")]
+            "--cache-dir", str(tmp_path / "cache"), "--no-history"]
 
 
 def test_audit_environment_table(env_args):

@@ -54,3 +54,24 @@ ROLE = "role"
 # root attributes
 INPUT_KIND = "input_kind"
 RESOLVER = "resolver"
+
+# git history (auditor.people.history; see docs/history.md)
+ACTIVE_CONTRIBUTORS = "active_contributors"  # int: people with a commit in the last 365 days to as-of
+COMMITTERS = "committers"  # int: people who landed others' work
+BUS_FACTOR = "bus_factor"  # int: fewest people authoring >= half of the window's commits
+COMMITS = "commits"  # int: commits on the default branch up to as-of (on person->repo edges: authored)
+FIRST_COMMIT = "first_commit"  # ISO-8601 UTC
+LAST_COMMIT = "last_commit"  # ISO-8601 UTC
+EXCLUDED_BOTS = "excluded_bots"  # int: bot accounts left out of the counts
+HISTORY_AS_OF = "history_as_of"  # ISO date of --as-of, when given
+PEOPLE_REACH = "people_reach"  # int: distinct people over the node and everything it depends on
+PEOPLE_NAIVE_SUM = "people_naive_sum"  # int: the per-node counts added up over the same nodes
+PEOPLE_OVERCOUNT = "people_overcount"  # int: naive sum - people_reach
+
+# person nodes (with --people) and contributed_to edges
+NAMES = "names"  # list[str]
+EMAILS = "emails"  # list[str]: addresses with --show-emails, else salted "hash:<16 hex>"
+LOGINS = "logins"  # list[str]: GitHub logins
+CO_AUTHORED = "co_authored"  # int
+LANDED = "landed"  # int: commits landed for others, merges
+ACTIVE = "active"  # bool: any commit in the window

@@ -52,6 +52,8 @@ def render(result, out: TextIO, limit: int = DEFAULT_LIMIT, color: bool | None =
         ("Package", {}),
         ("Version", {}),
         ("Maint.", {"justify": "right"}),
+        ("People", {"justify": "right"}),
+        ("Bus", {"justify": "right"}),
         ("Org", {}),
         ("Repository", {"overflow": "fold"}),
         ("Conf.", {}),
@@ -75,6 +77,7 @@ def render(result, out: TextIO, limit: int = DEFAULT_LIMIT, color: bool | None =
             Text(node.name),
             Text(node.distribution.version or "?"),
             _fmt(maint if isinstance(maint, Unknown) else len(maint)),
+            *_history_cells(node),
             Text(org),
             Text(node.mapping.repo.url if node.mapping.repo else (node.mapping.note or "—")),
             Text(node.mapping.confidence.value),
@@ -90,6 +93,16 @@ def render(result, out: TextIO, limit: int = DEFAULT_LIMIT, color: bool | None =
             console.print(Text(f"  {m.package or '(run)'}: {m.what}: {m.reason}"))
         if len(result.missing) > 20:
             console.print(Text(f"  … {len(result.missing) - 20} more (see --format json)"))
+
+
+def _history_cells(node) -> tuple[Text, Text]:
+    """Contributors and bus factor from the ``history`` signal (git history)."""
+    history = node.signals.get("history")
+    if history is None:
+        return Text("—"), Text("—")
+    if isinstance(history, Unknown):
+        return _fmt(history), _fmt(history)
+    return Text(str(history.contributors)), Text(str(history.bus_factor))
 
 
 def _style(total: float) -> str:

@@ -21,7 +21,9 @@ from auditor.graph import queries
 from auditor.graph.build import node_id
 from auditor.models import PackageNode, Score, Unknown
 from auditor.scoring import (
+    active_contributors,
     blast_radius,
+    bus_factor,
     contributors,
     maintainers,
     organization,
@@ -39,6 +41,8 @@ FACTORS: tuple[ModuleType, ...] = (
     repo_confidence,
     blast_radius,
     contributors,
+    active_contributors,
+    bus_factor,
     scorecard,
 )
 

@@ -1,0 +1,157 @@
+"""Transitive people reach: distinct people over a node and everything it depends on.
+
+Pure functions over a networkx ``DiGraph`` whose edges point from a
+dependent to its dependency (``root -> requests -> urllib3``), so that
+"everything a node depends on" is :func:`networkx.descendants`.  Dependency
+cycles are allowed (nodes of a strongly connected component reach each
+other).  Nothing here fetches or scores.
+
+The per-node input is a set of person ids (``RepositoryHistory.person_ids()``,
+resolved across repositories by :mod:`auditor.people.identity`), so a person
+who contributes to several dependencies counts once: the *naive sum* of the
+per-node counts overcounts exactly those people, and
+:class:`~auditor.models.PeopleReach` reports by how much.
+"""
+
+from __future__ import annotations
+
+from typing import AbstractSet, Hashable, Mapping
+
+import networkx as nx
+
+from auditor.graph import attrs as A
+from auditor.graph.queries import dependency_view
+from auditor.models import PeopleReach, RepositoryHistory, Unknown
+
+
+def reach_sets(graph: nx.DiGraph, people: Mapping[Hashable, AbstractSet[str]]
+               ) -> dict[Hashable, tuple[frozenset[str], frozenset[Hashable]]]:
+    """For each node: (distinct people over it and its descendants, those descendants + itself).
+
+    Args:
+        graph: dependency graph, edges dependent -> dependency.
+        people: ``{node: person ids}``; nodes missing here (unknown history,
+            the root) contribute nobody.
+
+    Returns:
+        ``{node: (person ids, reached nodes including the node)}``.  Computed
+        once per strongly connected component in reverse topological order,
+        so the cost is one set union per edge of the condensation.
+    """
+    cond = nx.condensation(graph)
+    members = nx.get_node_attributes(cond, "members")
+    out_people: dict[int, frozenset[str]] = {}
+    out_nodes: dict[int, frozenset[Hashable]] = {}
+    for comp in reversed(list(nx.topological_sort(cond))):
+        ids: set[str] = set()
+        nodes: set[Hashable] = set(members[comp])
+        for n in members[comp]:
+            ids.update(people.get(n, ()))
+        for succ in cond.successors(comp):
+            ids |= out_people[succ]
+            nodes |= out_nodes[succ]
+        out_people[comp] = frozenset(ids)
+        out_nodes[comp] = frozenset(nodes)
+    mapping = cond.graph["mapping"]
+    return {n: (out_people[mapping[n]], out_nodes[mapping[n]]) for n in graph.nodes}
+
+
+def people_reach(graph: nx.DiGraph, people: Mapping[Hashable, AbstractSet[str]]) -> dict[Hashable, PeopleReach]:
+    """:class:`~auditor.models.PeopleReach` for every node of *graph*.
+
+    ``people`` is the distinct count over the node and its descendants;
+    ``naive_sum`` adds the per-node counts of the same nodes; ``overcount``
+    is the difference; ``nodes`` counts the reached nodes present in *people*.
+    """
+    result: dict[Hashable, PeopleReach] = {}
+    for node, (ids, nodes) in reach_sets(graph, people).items():
+        known = [n for n in nodes if n in people]
+        naive = sum(len(people[n]) for n in known)
+        result[node] = PeopleReach(people=len(ids), naive_sum=naive, overcount=naive - len(ids), nodes=len(known))
+    return result
+
+
+def who_reaches(graph: nx.DiGraph, people: Mapping[Hashable, AbstractSet[str]], root: Hashable,
+                node: Hashable) -> tuple[list[Hashable] | None, dict[str, list[Hashable]]]:
+    """How the people behind *node* reach *root*.
+
+    Returns:
+        ``(path, via)``: a shortest dependency path ``[root, ..., node]``
+        (None when *node* is not reachable from *root*), and for each person
+        id of *node* the other nodes on that path they also contribute to
+        (empty list: only through *node*).
+    """
+    try:
+        path = nx.shortest_path(graph, root, node)
+    except (nx.NetworkXNoPath, nx.NodeNotFound):
+        path = None
+    via: dict[str, list[Hashable]] = {}
+    for pid in sorted(people.get(node, ())):
+        via[pid] = [n for n in (path or []) if n != node and pid in people.get(n, ())]
+    return path, via
+
+
+def annotate_history(graph: nx.DiGraph, histories: Mapping[str, RepositoryHistory | Unknown], *,
+                     add_people: bool = False) -> None:
+    """Write git-history figures and people reach onto *graph* (in place).
+
+    Args:
+        graph: the audit graph from :func:`auditor.graph.build.build_graph`.
+        histories: ``{package node id: RepositoryHistory or Unknown}`` (the
+            ``"history"`` signal of each node).
+        add_people: also add ``person`` nodes (id: the person id) and
+            ``contributed_to`` edges person -> repository node
+            (``--people``); needs :attr:`RepositoryHistory.people`.
+
+    Package nodes get :data:`~auditor.graph.attrs.CONTRIBUTORS`,
+    ``ACTIVE_CONTRIBUTORS``, ``COMMITTERS``, ``BUS_FACTOR``, ``COMMITS``,
+    ``FIRST_COMMIT``, ``LAST_COMMIT``, ``EXCLUDED_BOTS`` (or an entry in
+    ``UNKNOWN`` with the reason); every package node and the root get
+    ``PEOPLE_REACH``, ``PEOPLE_NAIVE_SUM`` and ``PEOPLE_OVERCOUNT`` over the
+    ``requires`` edges.
+    """
+    people: dict[Hashable, frozenset[str]] = {}
+    for nid, h in histories.items():
+        if nid not in graph:
+            continue
+        attrs = graph.nodes[nid]
+        if isinstance(h, RepositoryHistory):
+            attrs.update({
+                A.CONTRIBUTORS: h.contributors, A.ACTIVE_CONTRIBUTORS: h.active_contributors,
+                A.COMMITTERS: h.committers, A.BUS_FACTOR: h.bus_factor, A.COMMITS: h.commits,
+                A.EXCLUDED_BOTS: h.excluded_bots,
+            })
+            if h.first_commit:
+                attrs[A.FIRST_COMMIT], attrs[A.LAST_COMMIT] = h.first_commit, h.last_commit
+            if h.as_of:
+                attrs[A.HISTORY_AS_OF] = h.as_of
+            people[nid] = h.person_ids()
+        elif isinstance(h, Unknown):
+            attrs.setdefault(A.UNKNOWN, {})[A.CONTRIBUTORS] = h.reason
+    view = dependency_view(graph)
+    for nid, r in people_reach(view, people).items():
+        attrs = graph.nodes[nid]
+        if r.nodes == 0:
+            continue  # nobody known below: leave it absent rather than claim 0
+        attrs[A.PEOPLE_REACH], attrs[A.PEOPLE_NAIVE_SUM], attrs[A.PEOPLE_OVERCOUNT] = r.people, r.naive_sum, r.overcount
+    if not add_people:
+        return
+    for nid, h in histories.items():
+        if not isinstance(h, RepositoryHistory) or nid not in graph:
+            continue
+        rid = f"repo:{h.url}"
+        if rid not in graph:
+            continue
+        by_id = {p.id: p for p in h.people}
+        for c in h.contributions:
+            p = by_id.get(c.person)
+            if p is None:
+                continue
+            if c.person not in graph:
+                graph.add_node(c.person, **{A.KIND: A.PERSON, A.NAME: p.display_name, A.LABEL: p.display_name,
+                                            A.NAMES: list(p.names), A.EMAILS: list(p.emails),
+                                            A.LOGINS: list(p.logins)})
+            graph.add_edge(c.person, rid, **{A.KIND: A.CONTRIBUTED_TO, A.COMMITS: c.authored,
+                                             A.CO_AUTHORED: c.co_authored, A.LANDED: c.landed,
+                                             A.ACTIVE: c.active, A.FIRST_COMMIT: c.first, A.LAST_COMMIT: c.last})
+

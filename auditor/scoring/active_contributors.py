@@ -1,0 +1,26 @@
+"""Factor ``active_contributors``: how many people changed the code in the last year.
+
+Source: the ``history`` collector (:class:`~auditor.models.RepositoryHistory`
+``active_contributors``: authors, co-authors and committers of commits in
+the 365 days to ``--as-of``; bots excluded).  Each of them has working
+access right now, so each is a live way in (a phished account, a
+compromised laptop, a malicious newcomer); the log scale (saturation from
+``weights.yaml``) reflects that the hundredth adds less than the second.
+Unknown until the history is collected, never 0.
+"""
+
+from auditor.models import Unknown
+from auditor.scoring.base import factor, log_scale, unknown_factor
+
+NAME = "active_contributors"
+
+
+def score(node, node_id, view, spec):
+    history = node.signals.get("history")
+    if history is None:
+        return unknown_factor(NAME, Unknown("git history not collected", fault=False), spec)
+    if isinstance(history, Unknown):
+        return unknown_factor(NAME, history, spec)
+    n = history.active_contributors
+    return factor(NAME, n, log_scale(n, spec.get("saturation", 100)), spec,
+                  f"{n} people committed in the {history.window_days} days to {history.as_of or 'the audit'}")

@@ -1,0 +1,73 @@
+"""HistoryCollector through the Collector interface: dedup, Unknowns, second audit without clones."""
+
+from __future__ import annotations
+
+from auditor.collectors import Context
+from auditor.config import Config
+from auditor.models import (Confidence, Distribution, PackageNode, RepoMapping, RepositoryHistory,
+                            RepositoryRef, Unknown)
+from auditor.people.history import HistoryCollector
+from tests.gitrepo import RepoBuilder, git, git_home  # noqa: F401  (fixture)
+
+
+def node(name: str, repo_path: str | None) -> PackageNode:
+    repo = None
+    if repo_path:
+        repo = RepositoryRef(url=f"https://github.com/{repo_path}", host="github.com", path=repo_path)
+    return PackageNode(
+        distribution=Distribution(name=name, version="1.0", metadata=Unknown("not needed")),
+        mapping=RepoMapping(repo=repo, evidence="test", confidence=Confidence.HIGH if repo else Confidence.NONE),
+        project=Unknown("not needed"),
+    )
+
+
+def test_collect(tmp_path, git_home):
+    srv = tmp_path / "srv"
+    alpha = RepoBuilder(srv / "org" / "alpha")
+    alpha.commit(("Jane Doe", "jane@x.org"), "2024-05-01")
+    alpha.commit(("Bob Roe", "bob@x.org"), "2024-05-02")
+    beta = RepoBuilder(srv / "org" / "beta")
+    beta.commit(("Jane Doe", "jane@other.org"), "2024-05-03")
+    git("config", "--global", f"url.{srv.as_uri()}/.insteadOf", "https://github.com/")
+
+    nodes = [node("alpha-core", "org/alpha"), node("alpha-extra", "org/alpha"), node("beta", "org/beta"),
+             node("nosource", None), node("gone", "org/gone")]
+    ctx = Context(config=Config(cache_dir=tmp_path / "cache", as_of="2024-12-31"))
+    collector = HistoryCollector(salt="pepper")
+    out = collector.collect(nodes, ctx)
+
+    assert collector.cache.stats.clones == 2 and collector.cache.stats.failures == 1
+    assert out["alpha-core"] is out["alpha-extra"]
+    a, b = out["alpha-core"], out["beta"]
+    assert isinstance(a, RepositoryHistory) and a.url == "https://github.com/org/alpha"
+    assert (a.commits, a.contributors, a.bus_factor, a.as_of) == (2, 2, 1, "2024-12-31")
+    assert a.person_ids() & b.person_ids()          # Jane, across repositories
+    assert a.people == ()                           # people details only with --people
+    assert out["nosource"] == Unknown("no source repository", fault=False)
+    assert isinstance(out["gone"], Unknown) and out["gone"].reason.startswith("git clone failed")
+
+    again = HistoryCollector(salt="pepper")
+    out2 = again.collect(nodes, ctx)
+    s = again.cache.stats
+    assert (s.clones, s.fetches, s.fresh) == (0, 0, 2)
+    assert out2["alpha-core"] == a
+
+
+def test_people_and_email_policy(tmp_path, git_home):
+    srv = tmp_path / "srv"
+    RepoBuilder(srv / "org" / "alpha").commit(("Jane Doe", "Jane@X.org"), "2024-05-01")
+    git("config", "--global", f"url.{srv.as_uri()}/.insteadOf", "https://github.com/")
+    nodes = [node("alpha", "org/alpha")]
+    base = Config(cache_dir=tmp_path / "cache", as_of="2024-12-31", people=True)
+
+    hidden = HistoryCollector(salt="pepper").collect(nodes, Context(config=base))["alpha"]
+    (p,) = hidden.people
+    assert p.names == ("Jane Doe",) and p.emails[0].startswith("hash:") and "jane" not in p.emails[0]
+    assert hidden.contributions[0].person == p.id
+    again = HistoryCollector(salt="pepper").collect(nodes, Context(config=base))["alpha"]
+    other_salt = HistoryCollector(salt="salt").collect(nodes, Context(config=base))["alpha"]
+    assert again.people == hidden.people and other_salt.people[0].id != p.id
+
+    shown = HistoryCollector(salt="pepper").collect(
+        nodes, Context(config=base.with_changes(show_emails=True)))["alpha"]
+    assert shown.people[0].emails == ("jane@x.org",)
