@@ -150,6 +150,15 @@ def make_config(
     return Config().with_changes(**changes)
 
 
+def _merge_options(*groups: dict) -> dict:
+    """Config changes of several option groups; their ``disabled`` sets are united."""
+    out: dict = {}
+    for group in groups:
+        for key, value in group.items():
+            out[key] = out[key] | value if key == "disabled" and key in out else value
+    return out
+
+
 def forge_options(no_github: bool, no_gitlab: bool, no_scorecard: bool, no_depsdev: bool,
                   github_token_file: Optional[Path]) -> dict:
     """Config changes for the forge enrichers' options (docs/forges.md).
@@ -223,8 +232,9 @@ def audit(
         config = make_config(
             cache_dir=cache_dir, no_cache=no_cache, offline=offline, python_version=python_version,
             platform=platform, concurrency=concurrency, weights=weights, verbose=verbose,
-            index_url=index_url, pypi_url=pypi_url, **_history_options(as_of, people, show_emails, no_history),
-            **forge_options(no_github, no_gitlab, no_scorecard, no_depsdev, github_token_file),
+            index_url=index_url, pypi_url=pypi_url, **_merge_options(
+                _history_options(as_of, people, show_emails, no_history),
+                forge_options(no_github, no_gitlab, no_scorecard, no_depsdev, github_token_file)),
         )
         source = open_input(input_path, env, python, input_format)
         from auditor.pipeline import run_audit

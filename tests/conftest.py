@@ -23,9 +23,12 @@ def _isolated_env(monkeypatch, tmp_path):
     monkeypatch.setenv("AUDITOR_CACHE_DIR", str(tmp_path / "default-cache"))
     # Retries keep their count but not their real-world backoff (tests stay fast).
     monkeypatch.setattr("auditor.net.http.BACKOFF_BASE", 0.01)
-    # Optional collectors talk to services the tests fake explicitly; a test
+    # The forge enrichers talk to services the tests fake explicitly; a test
     # that wants them patches auditor.pipeline.COLLECTORS itself.
-    monkeypatch.setattr("auditor.pipeline.COLLECTORS", ())
+    from auditor import pipeline
+
+    monkeypatch.setattr("auditor.pipeline.COLLECTORS", tuple(
+        row for row in pipeline.COLLECTORS if row[0] not in ("github", "gitlab", "scorecard", "depsdev")))
 
 
 @pytest.fixture

@@ -8,7 +8,10 @@ import pytest
 from typer.testing import CliRunner
 
 from auditor.cli import app
-from auditor.pipeline import COLLECTORS as REAL_COLLECTORS
+from auditor.pipeline import COLLECTORS
+
+#: Only the forge enrichers (git history would clone from the internet).
+FORGE_COLLECTORS = tuple(row for row in COLLECTORS if row[0] in ("github", "gitlab", "scorecard", "depsdev"))
 from tests.net.fakeforges import FakeForges, FakeRepo
 from tests.net.fakeserver import Reply
 
@@ -18,7 +21,7 @@ TOKEN = "ghp_CliTokenThatMustStayPrivate0000042"
 
 @pytest.fixture
 def forges(monkeypatch):
-    monkeypatch.setattr("auditor.pipeline.COLLECTORS", REAL_COLLECTORS)
+    monkeypatch.setattr("auditor.pipeline.COLLECTORS", FORGE_COLLECTORS)
     repo = FakeRepo("github.com", "o/app", "app", version="1.0", maintainers=("o-dev1",), verified=True)
     with FakeForges([repo]) as f:
         monkeypatch.setenv("AUDITOR_GITHUB_API_URL", f.github.url + "/api/v3")
@@ -92,3 +95,9 @@ def test_rate_limit_finishes_the_audit_incomplete(forges, args):
 def test_bad_token_file_is_usage_error(forges, args, tmp_path):
     res = runner.invoke(app, ["audit", *args, "--github-token-file", str(tmp_path / "nope")])
     assert res.exit_code == 2 and "nope" in res.output
+
+
+def test_forge_and_history_switches_combine(forges, args):
+    res = runner.invoke(app, ["audit", *args, "-f", "json", "--no-github", "--no-history", "--no-depsdev"])
+    assert res.exit_code == 0, res.output
+    assert forges.github.count() == 0 and forges.depsdev.count() == 0 and forges.scorecard.count() > 0
