@@ -19,9 +19,6 @@ gather facts and never score; see auditor/scoring for the judgement.
 
 from __future__ import annotations
 
-import hashlib
-import os
-import secrets
 from dataclasses import replace
 from typing import Any, Mapping, Sequence
 
@@ -30,19 +27,12 @@ from auditor.config import Config
 from auditor.models import ForgeAccount, ForgeContributor, ForgeFacts, PackageNode, Unknown
 from auditor.net.github import GitHubClient, noreply_login
 from auditor.net.gitlab import GitLabClient
-
-#: Fixed salt for e-mail hashes, to compare runs (the history collector reads the same variable).
-SALT_ENV = "AUDITOR_PEOPLE_SALT"
-
+from auditor.people.history import email_hash, people_salt
 
 def run_salt() -> str:
-    """``$AUDITOR_PEOPLE_SALT``, else a random salt (hashes then differ between runs)."""
-    return os.environ.get(SALT_ENV) or secrets.token_hex(16)
-
-
-def email_hash(email: str, salt: str) -> str:
-    """``"hash:<16 hex>"``: salted SHA-256 of a lower-cased address."""
-    return "hash:" + hashlib.sha256(f"{salt}\0{email.lower()}".encode("utf-8")).hexdigest()[:16]
+    """The salt of this process's e-mail hashes (``$AUDITOR_PEOPLE_SALT``, else random per
+    process): the same as git history's, so one address hashes alike in both sections."""
+    return people_salt()
 
 
 def redact(facts: Any, salt: str) -> Any:
