@@ -155,6 +155,32 @@ def make_config(
     return Config().with_changes(**changes)
 
 
+def _merge_options(*groups: dict) -> dict:
+    """Config changes of several option groups; their ``disabled`` sets are united."""
+    out: dict = {}
+    for group in groups:
+        for key, value in group.items():
+            out[key] = out[key] | value if key == "disabled" and key in out else value
+    return out
+
+
+def forge_options(no_github: bool, no_gitlab: bool, no_scorecard: bool, no_depsdev: bool,
+                  github_token_file: Optional[Path]) -> dict:
+    """Config changes for the forge enrichers' options (docs/forges.md).
+
+    Raises:
+        InputError: the token file is missing or empty (its content is never shown).
+    """
+    off = {name for name, flag in (("github", no_github), ("gitlab", no_gitlab),
+                                   ("scorecard", no_scorecard), ("depsdev", no_depsdev)) if flag}
+    changes: dict = {"disabled": frozenset(off)} if off else {}
+    if github_token_file is not None:
+        from auditor.net.github import read_token_file
+
+        changes["github_token"] = read_token_file(github_token_file)
+    return changes
+
+
 def open_input(input_path: Optional[Path], env: bool, python: Optional[str], input_format: Optional[str] = None):
     """The Source for the command line's input choice.
 
@@ -200,6 +226,11 @@ def audit(
     people: bool = typer.Option(False, "--people", help="Add person nodes and contributed_to edges (graph, JSON)."),
     show_emails: bool = typer.Option(False, "--show-emails", help="Show contributors' e-mail addresses instead of salted hashes."),
     no_history: bool = typer.Option(False, "--no-history", help="Do not read git history (no clones or fetches)."),
+    no_github: bool = typer.Option(False, "--no-github", help="Skip the GitHub enricher (docs/forges.md)."),
+    no_gitlab: bool = typer.Option(False, "--no-gitlab", help="Skip the GitLab enricher."),
+    no_scorecard: bool = typer.Option(False, "--no-scorecard", help="Skip the OpenSSF Scorecard enricher."),
+    no_depsdev: bool = typer.Option(False, "--no-depsdev", help="Skip the deps.dev enricher."),
+    github_token_file: Optional[Path] = typer.Option(None, "--github-token-file", help="Read the GitHub token from this file [default: $GITHUB_TOKEN or $GH_TOKEN]."),
 ) -> None:
     """Audit a requirements file, a lockfile, or an installed environment.
 
@@ -210,8 +241,10 @@ def audit(
         config = make_config(
             cache_dir=cache_dir, no_cache=no_cache, offline=offline, python_version=python_version,
             platform=platform, concurrency=concurrency, weights=weights, verbose=verbose,
-            index_url=index_url, pypi_url=pypi_url, **_history_options(as_of, people, show_emails, no_history),
-            **signal_options(osv_db, osv_url, vuln_service, build_deps),
+            index_url=index_url, pypi_url=pypi_url, **_merge_options(
+                _history_options(as_of, people, show_emails, no_history),
+                forge_options(no_github, no_gitlab, no_scorecard, no_depsdev, github_token_file),
+                signal_options(osv_db, osv_url, vuln_service, build_deps)),
         )
         source = open_input(input_path, env, python, input_format)
         from auditor.pipeline import run_audit
@@ -221,6 +254,10 @@ def audit(
         _emit(result, output_format.value, output, limit)
         if verbose:
             typer.echo(f"auditor: audit took {result.elapsed:.2f} s; HTTP requests: {result.requests}", err=True)
+            from auditor.net.http import describe_counts
+
+            for line in describe_counts(result.requests):
+                typer.echo(f"auditor: {line}", err=True)
     except AuditorError as exc:
         raise fail(exc) from exc
     except KeyboardInterrupt:
@@ -379,6 +416,11 @@ def diff(
     offline: bool = typer.Option(False, "--offline", help="Use only cached data."),
     concurrency: int = typer.Option(16, "--concurrency", min=1, max=128, help="Maximum concurrent network requests."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Diagnostics on stderr."),
+    no_github: bool = typer.Option(False, "--no-github", help="Skip the GitHub enricher (docs/forges.md)."),
+    no_gitlab: bool = typer.Option(False, "--no-gitlab", help="Skip the GitLab enricher."),
+    no_scorecard: bool = typer.Option(False, "--no-scorecard", help="Skip the OpenSSF Scorecard enricher."),
+    no_depsdev: bool = typer.Option(False, "--no-depsdev", help="Skip the deps.dev enricher."),
+    github_token_file: Optional[Path] = typer.Option(None, "--github-token-file", help="Read the GitHub token from this file [default: $GITHUB_TOKEN or $GH_TOKEN]."),
 ) -> None:
     """Compare two lockfiles (or a file with itself at a git revision) and apply a policy.
 
@@ -397,6 +439,7 @@ def diff(
             cache_dir=cache_dir, no_cache=no_cache, offline=offline, python_version=python_version,
             platform=platform, concurrency=concurrency, weights=None, verbose=verbose,
             index_url=index_url, pypi_url=pypi_url,
+            **forge_options(no_github, no_gitlab, no_scorecard, no_depsdev, github_token_file),
         )
         rules = load_policy(policy)
         pairs = [(None, str(p)) for p in paths] if git_base else [(str(paths[0]), str(paths[1]))]

@@ -96,11 +96,24 @@ class Context:
             return self.memo["_facts"]
 
     def request_counts(self) -> dict[str, dict[str, int]]:
-        """``{service: {"network": n, "cache_hits": n, "failures": n}}``."""
-        return {
-            name: {"network": c.stats.network, "cache_hits": c.stats.cache_hits, "failures": c.stats.failures}
-            for name, c in sorted(self.clients.items())
-        }
+        """``{service: {"network": n, "cache_hits": n, "failures": n}}``; the counters
+        ``"revalidated"`` (304s), ``"retries"``, ``"rate_limit_waits"`` appear when non-zero,
+        ``"rate_limit_remaining"`` (and ``"rate_limited": 1``) where the service reports a budget."""
+        out: dict[str, dict[str, int]] = {}
+        for name, c in sorted(self.clients.items()):
+            s = c.stats
+            counts = {"network": s.network, "cache_hits": s.cache_hits, "failures": s.failures}
+            for extra in ("revalidated", "retries", "rate_limit_waits"):
+                if getattr(s, extra):
+                    counts[extra] = getattr(s, extra)
+            if c.budget.remaining is not None:
+                counts["rate_limit_remaining"] = c.budget.remaining
+            if c.budget.stopped == "rate limited":
+                counts["rate_limited"] = 1
+            elif c.budget.stopped:
+                counts["unreachable"] = 1
+            out[name] = counts
+        return out
 
     def close(self) -> None:
         """Close every HTTP client (and the fact memo)."""

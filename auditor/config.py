@@ -22,6 +22,12 @@ DEFAULT_INDEX_URL = "https://pypi.org/simple"
 #: OSV API base URL (https://google.github.io/osv.dev/api/).
 DEFAULT_OSV_URL = "https://api.osv.dev"
 
+#: Forge and ecosystem API endpoints (issue 4; see docs/forges.md).
+DEFAULT_GITHUB_API_URL = "https://api.github.com"
+DEFAULT_GITLAB_URL = "https://gitlab.com"
+DEFAULT_SCORECARD_URL = "https://api.securityscorecards.dev"
+DEFAULT_DEPSDEV_URL = "https://api.deps.dev"
+
 #: Bounded pool for concurrent HTTP lookups.  PyPI's CDN copes well with
 #: a handful of parallel clients; 16 keeps a 70-package cold audit around
 #: the latency of a few sequential round trips.
@@ -92,6 +98,13 @@ class Config:
         show_emails: show e-mail addresses instead of salted hashes.
         verbose: print diagnostic detail (request counts, rate-limit budget).
         weights_file: YAML file overriding the scoring weights.
+        github_api_url: GitHub REST base (``https://ghe.example.com/api/v3`` for Enterprise).
+        github_host: repository host that API serves (``github.com``; the GHE host).
+        gitlab_url: gitlab.com's base URL (``GITLAB_TOKEN`` goes only there).
+        gitlab_instances: self-hosted GitLab ``(host, base URL)`` pairs; hosts
+            named ``gitlab.*`` are tried at ``https://HOST`` without listing.
+        scorecard_url: OpenSSF Scorecard API base.
+        depsdev_url: deps.dev API base.
         vulnerability_service: ``"osv"`` (default; gives severities) or ``"pypi"``
             (per-version JSON ``vulnerabilities``), used through pip-audit.
         osv_url: OSV API base URL (``/v1/query`` is appended); ``$AUDITOR_OSV_URL``.
@@ -117,6 +130,14 @@ class Config:
     show_emails: bool = False
     verbose: bool = False
     weights_file: Path | None = None
+    # Forge and ecosystem services (issue 4); base URLs overridable for
+    # GitHub Enterprise, self-hosted GitLab, mirrors and the tests' fake servers.
+    github_api_url: str = field(default_factory=lambda: os.environ.get("AUDITOR_GITHUB_API_URL", DEFAULT_GITHUB_API_URL))
+    github_host: str = field(default_factory=lambda: os.environ.get("AUDITOR_GITHUB_HOST", "github.com"))
+    gitlab_url: str = field(default_factory=lambda: os.environ.get("AUDITOR_GITLAB_URL", DEFAULT_GITLAB_URL))
+    gitlab_instances: tuple[tuple[str, str], ...] = ()
+    scorecard_url: str = field(default_factory=lambda: os.environ.get("AUDITOR_SCORECARD_URL", DEFAULT_SCORECARD_URL))
+    depsdev_url: str = field(default_factory=lambda: os.environ.get("AUDITOR_DEPSDEV_URL", DEFAULT_DEPSDEV_URL))
     vulnerability_service: str = "osv"
     osv_url: str = field(default_factory=lambda: os.environ.get("AUDITOR_OSV_URL", DEFAULT_OSV_URL))
     osv_db: Path | None = None

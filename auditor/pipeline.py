@@ -43,6 +43,9 @@ from auditor.models import (
 from auditor.net.pypi import PyPIClient
 from auditor.people.contacts import contacts_from_metadata
 from auditor.people.history import HistoryCollector
+from auditor.people.forges import GitHubCollector, GitLabCollector
+from auditor.signals.depsdev import DepsDevCollector
+from auditor.signals.scorecard import ScorecardCollector
 from auditor.repos.mapping import lookup_known, map_repository
 from auditor.repos.urls import canonical_repository
 from auditor.scoring.aggregate import load_weights, score_all
@@ -56,6 +59,12 @@ INTERPRETER = "python"
 #: factory takes the Config and returns a Collector.  Each can be turned off
 #: with ``--no-<name>``; see Config.collector_enabled.
 COLLECTORS: tuple[tuple[str, Callable[[Config], Collector]], ...] = (
+    # Forges and ecosystem services (docs/forges.md).  GitHub runs first so
+    # later collectors can read its e-mail->login links from node.signals.
+    ("github", lambda config: GitHubCollector()),
+    ("gitlab", lambda config: GitLabCollector()),
+    ("scorecard", lambda config: ScorecardCollector()),
+    ("depsdev", lambda config: DepsDevCollector()),
     ("history", lambda config: HistoryCollector()),
     *SIGNAL_COLLECTORS,
 )
@@ -241,6 +250,8 @@ def missing_data(inventory: Inventory, nodes: Mapping[str, PackageNode]) -> list
         for key, value in sorted(node.signals.items()):
             if isinstance(value, Unknown) and value.fault:
                 out.append(MissingData(name, key, value.reason))
+            elif callable(getattr(value, "faults", None)):  # partly collected (e.g. ForgeFacts)
+                out.extend(MissingData(name, f"{key}.{part}", reason) for part, reason in value.faults())
     return out
 
 

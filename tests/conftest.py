@@ -16,11 +16,19 @@ from tests.fakes.pypi_server import FakePyPI, metadata_text
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch, tmp_path):
     """No test reads the developer's tokens, cache or index settings."""
-    for var in ("GITHUB_TOKEN", "GH_TOKEN", "GITLAB_TOKEN", "AUDITOR_PYPI_URL", "AUDITOR_INDEX_URL", "AUDITOR_OSV_URL"):
+    for var in ("GITHUB_TOKEN", "GH_TOKEN", "GITLAB_TOKEN", "AUDITOR_PYPI_URL", "AUDITOR_INDEX_URL",
+                "AUDITOR_GITHUB_API_URL", "AUDITOR_GITHUB_HOST", "AUDITOR_GITLAB_URL", "AUDITOR_SCORECARD_URL",
+                "AUDITOR_DEPSDEV_URL", "AUDITOR_OSV_URL"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("AUDITOR_CACHE_DIR", str(tmp_path / "default-cache"))
     # Retries keep their count but not their real-world backoff (tests stay fast).
-    monkeypatch.setattr("auditor.net.http.BACKOFF_FACTOR", 0.01)
+    monkeypatch.setattr("auditor.net.http.BACKOFF_BASE", 0.01)
+    # The forge enrichers talk to services the tests fake explicitly; a test
+    # that wants them patches auditor.pipeline.COLLECTORS itself.
+    from auditor import pipeline
+
+    monkeypatch.setattr("auditor.pipeline.COLLECTORS", tuple(
+        row for row in pipeline.COLLECTORS if row[0] not in ("github", "gitlab", "scorecard", "depsdev")))
 
 
 @pytest.fixture

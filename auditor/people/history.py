@@ -518,7 +518,11 @@ class HistoryCollector(Collector):
         urls = sorted(set(url_of.values()))
         ctx.progress.start("git clone/fetch", len(urls))
         dirs = cache.update_all(urls, on_done=lambda _url: ctx.progress.advance("git clone/fetch"))
-        per_repo = redact_people(histories(dirs, as_of=cfg.as_of, extra_links=self.extra_links),
+        # (login, e-mail) links the GitHub enricher found (it runs earlier; docs/forges.md).
+        from auditor.people.forges import login_email_pairs
+
+        links = self.extra_links + tuple(login_email_pairs({n.name: n.signals.get("github") for n in nodes}))
+        per_repo = redact_people(histories(dirs, as_of=cfg.as_of, extra_links=links),
                                  self.salt or people_salt(), keep_people=cfg.people, show_emails=cfg.show_emails)
         s = cache.stats
         ctx.progress.message(f"git: {s.clones} clones, {s.fetches} fetches, {s.fresh} fresh, {s.failures} failed")
