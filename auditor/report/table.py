@@ -90,11 +90,29 @@ def render(result, out: TextIO, limit: int = DEFAULT_LIMIT, color: bool | None =
     if result.findings:
         _findings(console, result.findings)
     if result.missing:
-        console.print(Text(f"Incomplete: {len(result.missing)} fact(s) could not be collected:", style="yellow bold"))
-        for m in result.missing[:20]:
-            console.print(Text(f"  {m.package or '(run)'}: {m.what}: {m.reason}"))
-        if len(result.missing) > 20:
-            console.print(Text(f"  … {len(result.missing) - 20} more (see --format json)"))
+        _missing(console, result.missing)
+
+
+#: Packages named per missing-data line before "and N more".
+MISSING_NAMES_SHOWN = 6
+
+
+def group_missing(missing) -> list[tuple[str, str, list[str]]]:
+    """``[(what, reason, [packages])]``: one entry per distinct fact and cause,
+    most packages first, so a service that is down is one line, not one per package."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for m in missing:
+        groups.setdefault((m.what, m.reason), []).append(m.package or "(run)")
+    return sorted(((w, r, sorted(p)) for (w, r), p in groups.items()), key=lambda g: (-len(g[2]), g[0], g[1]))
+
+
+def _missing(console: Console, missing) -> None:
+    console.print(Text(f"Incomplete: {len(missing)} fact(s) could not be collected:", style="yellow bold"))
+    for what, reason, packages in group_missing(missing):
+        names = ", ".join(packages[:MISSING_NAMES_SHOWN])
+        if len(packages) > MISSING_NAMES_SHOWN:
+            names += f" and {len(packages) - MISSING_NAMES_SHOWN} more"
+        console.print(Text(f"  {what}: {reason} — {len(packages)} package(s): {names}"))
 
 
 #: Findings listed in the table (most severe first); JSON/SARIF carry all of them.

@@ -63,7 +63,7 @@ def test_table_shows_untrusted_text_literally(result):
     out = io.StringIO()
     table.render(result, out, limit=0, color=False)
     text = out.getvalue()
-    assert "Incomplete: 1 fact(s)" in text and "ghost: pypi: not found on PyPI" in text
+    assert "Incomplete: 1 fact(s)" in text and "pypi: not found on PyPI — 1 package(s): ghost" in text
     assert "unknown" in text
 
 
@@ -92,3 +92,14 @@ def test_atomic_write_to_missing_directory_is_an_output_error(tmp_path):
 
     with pytest.raises(OutputError):
         write_atomic(tmp_path / "no" / "such" / "dir.json", lambda out: out.write("x"))
+
+
+def test_missing_data_is_grouped_by_cause():
+    from auditor.pipeline import MissingData
+
+    missing = [MissingData(p, "github", "api.github.com unreachable") for p in "abcdefgh"] + [
+        MissingData("x", "pypi", "not found on PyPI")
+    ]
+    groups = table.group_missing(missing)
+    assert groups[0] == ("github", "api.github.com unreachable", list("abcdefgh"))
+    assert groups[1] == ("pypi", "not found on PyPI", ["x"])
