@@ -60,3 +60,9 @@ def test_known_table_entries_all_have_reasons():
 
     assert all(e.get("reason") for e in known_table())
     assert lookup_known("nvidia-cudnn-cu12")["repo"] is None
+
+
+def test_specific_table_entries_win_over_the_vendor_glob():
+    assert lookup_known("nvidia-nccl-cu13")["repo"] == "https://github.com/NVIDIA/nccl"
+    assert lookup_known("nvidia-cuda-cccl")["repo"] == "https://github.com/NVIDIA/cccl"
+    assert lookup_known("nvidia-cublas")["repo"] is None
