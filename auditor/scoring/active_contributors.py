@@ -9,18 +9,17 @@ compromised laptop, a malicious newcomer); the log scale (saturation from
 Unknown until the history is collected, never 0.
 """
 
-from auditor.models import Unknown
-from auditor.scoring.base import factor, log_scale, unknown_factor
+from auditor.models import Factor, RepositoryHistory
+from auditor.scoring._signal import signal_or_unknown
+from auditor.scoring.base import factor, log_scale
 
 NAME = "active_contributors"
 
 
 def score(node, node_id, view, spec):
-    history = node.signals.get("history")
-    if history is None:
-        return unknown_factor(NAME, Unknown("git history not collected", fault=False), spec)
-    if isinstance(history, Unknown):
-        return unknown_factor(NAME, history, spec)
+    history = signal_or_unknown(node, "history", RepositoryHistory, NAME, spec)
+    if isinstance(history, Factor):
+        return history
     n = history.active_contributors
     return factor(NAME, n, log_scale(n, spec.get("saturation", 100)), spec,
                   f"{n} people committed in the {history.window_days} days to {history.as_of or 'the audit'}")

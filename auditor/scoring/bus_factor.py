@@ -12,18 +12,17 @@ project, whose next release can come from whoever obtains the keys (the
 ``weights.yaml``) of the weight.  Unknown until the history is collected.
 """
 
-from auditor.models import Unknown
-from auditor.scoring.base import factor, unknown_factor
+from auditor.models import Factor, RepositoryHistory
+from auditor.scoring._signal import signal_or_unknown
+from auditor.scoring.base import factor
 
 NAME = "bus_factor"
 
 
 def score(node, node_id, view, spec):
-    history = node.signals.get("history")
-    if history is None:
-        return unknown_factor(NAME, Unknown("git history not collected", fault=False), spec)
-    if isinstance(history, Unknown):
-        return unknown_factor(NAME, history, spec)
+    history = signal_or_unknown(node, "history", RepositoryHistory, NAME, spec)
+    if isinstance(history, Factor):
+        return history
     k = history.bus_factor
     if k == 0:
         return factor(NAME, 0, float(spec.get("dormant", 1.0)), spec,

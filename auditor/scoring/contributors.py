@@ -4,19 +4,16 @@ Source: the ``history`` collector (git history of the mapped repository).
 Until that collector has run, the value is ``unknown`` (never 0).
 """
 
-from auditor.models import Unknown
-from auditor.scoring.base import factor, log_scale, unknown_factor
+from auditor.models import Factor, RepositoryHistory
+from auditor.scoring._signal import signal_or_unknown
+from auditor.scoring.base import factor, log_scale
 
 NAME = "contributors"
 
 
 def score(node, node_id, view, spec):
-    history = node.signals.get("history")
-    if history is None:
-        return unknown_factor(NAME, Unknown("git history not collected", fault=False), spec)
-    if isinstance(history, Unknown):
-        return unknown_factor(NAME, history, spec)
-    n = getattr(history, "contributors", None)
-    if not isinstance(n, int):
-        return unknown_factor(NAME, Unknown("no contributor count"), spec)
+    history = signal_or_unknown(node, "history", RepositoryHistory, NAME, spec)
+    if isinstance(history, Factor):
+        return history
+    n = history.contributors
     return factor(NAME, n, log_scale(n, spec.get("saturation", 1000)), spec, f"{n} people committed")
