@@ -428,7 +428,10 @@ class RequirementsSource(Source):
         if self.resolver == "none":
             pins, resolver_name = _pins_from_input(wanted), "none (pinned input)"
         else:
-            resolution, unresolved = self._resolve(parsed, config)
+            try:
+                resolution, unresolved = self._resolve(parsed, config)
+            except ResolutionError as exc:  # name the input file, as every input error does
+                raise ResolutionError(f"{self.path}: {exc}") from exc
             self.resolution = resolution
             pins, resolver_name = list(resolution.pins), resolution.resolver
         by_name = _index_lines(wanted, pins)
