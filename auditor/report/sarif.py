@@ -51,6 +51,7 @@ class SarifRule:
         summary: ``shortDescription``.
         help: ``help.text`` (remediation).
         level: default level (``error``, ``warning``, ``note``).
+        description: ``fullDescription`` (default: *summary*).
     """
 
     id: str
@@ -58,6 +59,7 @@ class SarifRule:
     summary: str
     help: str = ""
     level: str = "warning"
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,7 @@ def sarif_log(rules: Sequence[SarifRule], results: Iterable[SarifResult], base: 
                         "id": r.id,
                         "name": r.name,
                         "shortDescription": {"text": clean(r.summary)},
-                        "fullDescription": {"text": clean(r.summary)},
+                        "fullDescription": {"text": clean(r.description or r.summary)},
                         "help": {"text": clean(r.help or r.summary)},
                         "defaultConfiguration": {"level": r.level},
                     }
