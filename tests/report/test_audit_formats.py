@@ -142,3 +142,14 @@ def test_sarif_environment_has_no_file(result):
     doc = json.loads(render(audit_sarif, result))
     jsonschema.validate(doc, SCHEMA)
     assert all("locations" not in r for r in doc["runs"][0]["results"])
+
+
+def test_sarif_fingerprint_ignores_growing_ages(result):
+    def fingerprint(days):
+        result.findings = [Finding("AUD111", Severity.LOW, f"lib: last release 1.0 was {days} days ago", "lib")]
+        doc = json.loads(render(audit_sarif, result))
+        return doc["runs"][0]["results"][0]["partialFingerprints"]
+
+    assert fingerprint(1055) == fingerprint(1056)
+    result.findings = [Finding("AUD111", Severity.LOW, "other package", "app")]
+    assert json.loads(render(audit_sarif, result))["runs"][0]["results"][0]["partialFingerprints"] != fingerprint(1)
