@@ -243,7 +243,7 @@ def audit(
     offline: bool = typer.Option(False, "--offline", help="Use only cached data; anything else is reported as unknown (offline)."),
     concurrency: int = typer.Option(16, "--concurrency", min=1, max=128, help="Maximum concurrent network requests."),
     weights: Optional[Path] = typer.Option(None, "--weights", help="YAML file overriding the scoring weights (docs/scoring.md)."),
-    limit: int = typer.Option(40, "--limit", min=0, help="Rows in the table (0: all)."),
+    limit: int = typer.Option(40, "--limit", min=0, help="Rows in the table and the Markdown report (0: all)."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Diagnostics on stderr: request counts, timings."),
     osv_db: Optional[Path] = typer.Option(None, "--osv-db", help="Offline OSV database (directory or zip of OSV JSON records, e.g. PyPI/all.zip); no vulnerability service is queried."),
     osv_url: Optional[str] = typer.Option(None, "--osv-url", help="OSV API base URL [default: https://api.osv.dev or $AUDITOR_OSV_URL]."),
@@ -519,7 +519,7 @@ def _emit(result, fmt: str, output: Optional[Path], limit: int) -> None:
     from auditor.report.write import write_atomic
 
     render = renderer(fmt)
-    if fmt == "table":
+    if fmt in ("table", "markdown"):
         base = render
         render = lambda res, out: base(res, out, limit=limit)  # noqa: E731
     if output is None:

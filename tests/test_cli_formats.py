@@ -79,3 +79,9 @@ def test_diff_rejects_unknown_collector_and_bad_date(sides):  # noqa: F811
     assert res.exit_code == 2 and "bogus" in res.output
     res = runner.invoke(app, ["diff", base, head, *args, "--as-of", "yesterday"])
     assert res.exit_code == 2
+
+
+def test_audit_markdown_limit(env_args):  # noqa: F811
+    res = runner.invoke(app, ["audit", *env_args, "-f", "markdown", "--limit", "1"])
+    assert res.exit_code == 0, res.output
+    assert "| … | 1 more (see `--format json`) |" in res.stdout
