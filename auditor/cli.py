@@ -40,6 +40,8 @@ class OutputFormat(str, Enum):
     table = "table"
     json = "json"
     graphml = "graphml"
+    markdown = "markdown"
+    sarif = "sarif"
 
 
 class VulnService(str, Enum):
@@ -181,6 +183,31 @@ def forge_options(no_github: bool, no_gitlab: bool, no_scorecard: bool, no_depsd
     return changes
 
 
+def collector_names() -> list[str]:
+    """Names of the optional collectors (:data:`auditor.pipeline.COLLECTORS`), in run order."""
+    from auditor.pipeline import COLLECTORS
+
+    return [name for name, _ in COLLECTORS]
+
+
+def _check_disable(values: Optional[list[str]]) -> list[str]:
+    """``--disable`` callback: every name must be a collector (else usage error, exit 2)."""
+    known = collector_names()
+    bad = [v for v in values or [] if v not in known]
+    if bad:
+        raise typer.BadParameter(f"unknown collector {', '.join(map(repr, bad))}; known: {', '.join(known)}")
+    return list(values or [])
+
+
+def disable_options(names: Optional[list[str]]) -> dict:
+    """Config changes for ``--disable NAME`` (repeatable): added to ``Config.disabled``."""
+    return {"disabled": frozenset(names)} if names else {}
+
+
+#: ``--disable`` option, shared by ``audit`` and ``diff``.
+DISABLE_HELP = "Turn off an optional collector by name (repeatable; e.g. github, history, vulnerabilities; an unknown name lists them all)."
+
+
 def open_input(input_path: Optional[Path], env: bool, python: Optional[str], input_format: Optional[str] = None):
     """The Source for the command line's input choice.
 
@@ -216,7 +243,7 @@ def audit(
     offline: bool = typer.Option(False, "--offline", help="Use only cached data; anything else is reported as unknown (offline)."),
     concurrency: int = typer.Option(16, "--concurrency", min=1, max=128, help="Maximum concurrent network requests."),
     weights: Optional[Path] = typer.Option(None, "--weights", help="YAML file overriding the scoring weights (docs/scoring.md)."),
-    limit: int = typer.Option(40, "--limit", min=0, help="Rows in the table (0: all)."),
+    limit: int = typer.Option(40, "--limit", min=0, help="Rows in the table and the Markdown report (0: all)."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Diagnostics on stderr: request counts, timings."),
     osv_db: Optional[Path] = typer.Option(None, "--osv-db", help="Offline OSV database (directory or zip of OSV JSON records, e.g. PyPI/all.zip); no vulnerability service is queried."),
     osv_url: Optional[str] = typer.Option(None, "--osv-url", help="OSV API base URL [default: https://api.osv.dev or $AUDITOR_OSV_URL]."),
@@ -231,6 +258,7 @@ def audit(
     no_scorecard: bool = typer.Option(False, "--no-scorecard", help="Skip the OpenSSF Scorecard enricher."),
     no_depsdev: bool = typer.Option(False, "--no-depsdev", help="Skip the deps.dev enricher."),
     github_token_file: Optional[Path] = typer.Option(None, "--github-token-file", help="Read the GitHub token from this file [default: $GITHUB_TOKEN or $GH_TOKEN]."),
+    disable: Optional[list[str]] = typer.Option(None, "--disable", metavar="NAME", callback=_check_disable, help=DISABLE_HELP),
 ) -> None:
     """Audit a requirements file, a lockfile, or an installed environment.
 
@@ -244,7 +272,8 @@ def audit(
             index_url=index_url, pypi_url=pypi_url, **_merge_options(
                 _history_options(as_of, people, show_emails, no_history),
                 forge_options(no_github, no_gitlab, no_scorecard, no_depsdev, github_token_file),
-                signal_options(osv_db, osv_url, vuln_service, build_deps)),
+                signal_options(osv_db, osv_url, vuln_service, build_deps),
+                disable_options(disable)),
         )
         source = open_input(input_path, env, python, input_format)
         from auditor.pipeline import run_audit
@@ -421,6 +450,12 @@ def diff(
     no_scorecard: bool = typer.Option(False, "--no-scorecard", help="Skip the OpenSSF Scorecard enricher."),
     no_depsdev: bool = typer.Option(False, "--no-depsdev", help="Skip the deps.dev enricher."),
     github_token_file: Optional[Path] = typer.Option(None, "--github-token-file", help="Read the GitHub token from this file [default: $GITHUB_TOKEN or $GH_TOKEN]."),
+    disable: Optional[list[str]] = typer.Option(None, "--disable", metavar="NAME", callback=_check_disable, help=DISABLE_HELP),
+    as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE", help="Count git history and PyPI releases only up to this ISO date, on both sides (docs/history.md)."),
+    no_history: bool = typer.Option(False, "--no-history", help="Do not read git history (no clones or fetches)."),
+    osv_db: Optional[Path] = typer.Option(None, "--osv-db", help="Offline OSV database (directory or zip of OSV JSON records); no vulnerability service is queried."),
+    osv_url: Optional[str] = typer.Option(None, "--osv-url", help="OSV API base URL [default: https://api.osv.dev or $AUDITOR_OSV_URL]."),
+    vuln_service: VulnService = typer.Option(VulnService.osv, "--vulnerability-service", help="Online advisory source (through pip-audit)."),
 ) -> None:
     """Compare two lockfiles (or a file with itself at a git revision) and apply a policy.
 
@@ -438,8 +473,11 @@ def diff(
         config = make_config(
             cache_dir=cache_dir, no_cache=no_cache, offline=offline, python_version=python_version,
             platform=platform, concurrency=concurrency, weights=None, verbose=verbose,
-            index_url=index_url, pypi_url=pypi_url,
-            **forge_options(no_github, no_gitlab, no_scorecard, no_depsdev, github_token_file),
+            index_url=index_url, pypi_url=pypi_url, **_merge_options(
+                _history_options(as_of, False, False, no_history),
+                forge_options(no_github, no_gitlab, no_scorecard, no_depsdev, github_token_file),
+                signal_options(osv_db, osv_url, vuln_service, False),
+                disable_options(disable)),
         )
         rules = load_policy(policy)
         pairs = [(None, str(p)) for p in paths] if git_base else [(str(paths[0]), str(paths[1]))]
@@ -481,7 +519,7 @@ def _emit(result, fmt: str, output: Optional[Path], limit: int) -> None:
     from auditor.report.write import write_atomic
 
     render = renderer(fmt)
-    if fmt == "table":
+    if fmt in ("table", "markdown"):
         base = render
         render = lambda res, out: base(res, out, limit=limit)  # noqa: E731
     if output is None:

@@ -10,6 +10,8 @@ FORMATS: dict[str, str] = {
     "table": "auditor.report.table",
     "json": "auditor.report.json_report",
     "graphml": "auditor.report.graphml",
+    "markdown": "auditor.report.audit_markdown",
+    "sarif": "auditor.report.audit_sarif",
 }
 
 

@@ -51,6 +51,7 @@ class SarifRule:
         summary: ``shortDescription``.
         help: ``help.text`` (remediation).
         level: default level (``error``, ``warning``, ``note``).
+        description: ``fullDescription`` (default: *summary*).
     """
 
     id: str
@@ -58,6 +59,7 @@ class SarifRule:
     summary: str
     help: str = ""
     level: str = "warning"
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,8 @@ class SarifResult:
         line: 1-based start line, if known.
         package: PEP 503 name (used in the fingerprint and properties).
         suppressed: justification when waived (becomes a SARIF suppression).
+        key: text fingerprinted instead of *message* (default: the message),
+            for messages that carry figures changing from run to run.
     """
 
     rule_id: str
@@ -82,6 +86,7 @@ class SarifResult:
     line: int | None = None
     package: str | None = None
     suppressed: str | None = None
+    key: str | None = None
 
 
 def clean(text: str | None) -> str:
@@ -129,7 +134,7 @@ def sarif_log(rules: Sequence[SarifRule], results: Iterable[SarifResult], base: 
             if r.package:
                 loc["logicalLocations"] = [{"name": clean(r.package), "kind": "package"}]
             result["locations"] = [loc]
-        fp = hashlib.sha256(f"{r.rule_id}|{r.package or ''}|{clean(r.message)}".encode()).hexdigest()[:32]
+        fp = hashlib.sha256(f"{r.rule_id}|{r.package or ''}|{clean(r.message if r.key is None else r.key)}".encode()).hexdigest()[:32]
         result["partialFingerprints"] = {"auditorRulePackage/v1": fp}
         if r.package:
             result["properties"] = {"package": clean(r.package)}
@@ -147,7 +152,7 @@ def sarif_log(rules: Sequence[SarifRule], results: Iterable[SarifResult], base: 
                         "id": r.id,
                         "name": r.name,
                         "shortDescription": {"text": clean(r.summary)},
-                        "fullDescription": {"text": clean(r.summary)},
+                        "fullDescription": {"text": clean(r.description or r.summary)},
                         "help": {"text": clean(r.help or r.summary)},
                         "defaultConfiguration": {"level": r.level},
                     }
@@ -189,8 +194,14 @@ def findings_sarif(findings: Sequence[Finding], locations: Mapping[str, tuple[st
     results = []
     for f in findings:
         file, line = locations.get(f.package or "", (None, None))
-        results.append(SarifResult(f.id, f.message, LEVELS[f.severity], file, line, f.package))
+        results.append(SarifResult(f.id, f.message, LEVELS[f.severity], file, line, f.package,
+                                   key=_AGE.sub("N days", f.message)))
     return sarif_log(rules, results, base)
+
+
+#: Ages in finding messages ("last release 3.7 was 1055 days ago", AUD111/AUD112)
+#: grow every day; they are left out of the fingerprint so alerts stay the same.
+_AGE = re.compile(r"\d+(?:\.\d+)? days")
 
 
 def policy_sarif(result, base: str | None = None) -> dict:
