@@ -208,8 +208,20 @@ def disable_options(names: Optional[list[str]]) -> dict:
 DISABLE_HELP = "Turn off an optional collector by name (repeatable; e.g. github, history, vulnerabilities; an unknown name lists them all)."
 
 
-def open_input(input_path: Optional[Path], env: bool, python: Optional[str], input_format: Optional[str] = None):
+class Resolver(str, Enum):
+    auto = "auto"
+    uv = "uv"
+    pip = "pip"
+    none = "none"
+
+
+def open_input(input_path: Optional[Path], env: bool, python: Optional[str], input_format: Optional[str] = None,
+               **options):
     """The Source for the command line's input choice.
+
+    Args:
+        options: source options (``resolver``, ``allow_build``), passed to
+            sources whose constructor accepts them.
 
     Raises:
         InputError: no input, or more than one, or a missing file.
@@ -223,7 +235,7 @@ def open_input(input_path: Optional[Path], env: bool, python: Optional[str], inp
         return EnvironmentSource(python)
     from auditor.sources.registry import open_source
 
-    return open_source(input_path, input_format)
+    return open_source(input_path, input_format, **options)
 
 
 @app.command()
@@ -232,6 +244,8 @@ def audit(
     env: bool = typer.Option(False, "--env", help="Audit the environment auditor runs in."),
     python: Optional[str] = typer.Option(None, "--python", help="Audit the environment of this Python interpreter (its packages are never imported)."),
     input_format: Optional[str] = typer.Option(None, "--input-format", help="Force the input type (see docs/inputs.md)."),
+    resolver: Resolver = typer.Option(Resolver.auto, "--resolver", help="How requirements are pinned: uv, then pip (auto); one of them; or none (take the file's == pins as they are)."),
+    allow_build: bool = typer.Option(False, "--allow-build", help="Let the resolver build sdists, VCS and local projects to learn their metadata. This RUNS their build code; off by default."),
     output_format: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="Report format."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file (atomically) instead of stdout."),
     python_version: Optional[str] = typer.Option(None, "--python-version", help="Target Python version for markers and resolution [default: this interpreter's]."),
@@ -275,7 +289,7 @@ def audit(
                 signal_options(osv_db, osv_url, vuln_service, build_deps),
                 disable_options(disable)),
         )
-        source = open_input(input_path, env, python, input_format)
+        source = open_input(input_path, env, python, input_format, resolver=resolver.value, allow_build=allow_build)
         from auditor.pipeline import run_audit
 
         with RichProgress(verbose) as progress:

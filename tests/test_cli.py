@@ -91,3 +91,24 @@ def test_osv_db_option(env_args, tmp_path):
     assert [(f["id"], f["package"]) for f in doc["findings"] if f["id"] == "AUD101"] == [("AUD101", "lib")]
     res = runner.invoke(app, ["audit", *env_args, "--osv-db", str(tmp_path / "missing.zip")])
     assert res.exit_code == 2 and "missing.zip" in res.output
+
+
+def test_resolver_none_takes_pins_as_they_are(tmp_path, fake_pypi):
+    fake_pypi.add("app", "1.0", requires_dist=["lib"])
+    fake_pypi.add("lib", "2.0")
+    req = tmp_path / "requirements.txt"
+    req.write_text("app==1.0\nlib==2.0\n")
+    res = runner.invoke(app, ["audit", str(req), "--resolver", "none", "-f", "json", "--no-history",
+                              "--pypi-url", fake_pypi.url, "--index-url", fake_pypi.url + "/simple",
+                              "--cache-dir", str(tmp_path / "cache")])
+    assert res.exit_code in (0, 3), res.output
+    doc = json.loads(res.stdout)
+    assert doc["input"]["resolver"] == "none (pinned input)"
+    assert {p["name"] for p in doc["packages"]} >= {"app", "lib"}
+
+
+def test_resolver_none_rejects_unpinned_lines(tmp_path):
+    req = tmp_path / "requirements.txt"
+    req.write_text("app>=1.0\n")
+    res = runner.invoke(app, ["audit", str(req), "--resolver", "none"])
+    assert res.exit_code == 2 and "requirements.txt:1" in res.output
