@@ -9,6 +9,7 @@ they never fetch.  Thresholds are named constants with their reasoning.
 
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -17,7 +18,10 @@ from typing import Callable, Iterable, Mapping, Sequence
 import yaml
 
 from auditor.models import (
+    DepsDevVersion,
     Finding,
+    ForgeAccount,
+    ForgeFacts,
     InstallFacts,
     NameSignals,
     PackageNode,
@@ -37,6 +41,12 @@ STALE_AFTER_DAYS = 730
 #: (Ladisa et al., "SoK: Taxonomy of Attacks on Open-Source Software Supply
 #: Chains", 2023; PyPI malware reports), so 90 days covers that window.
 NEW_PROJECT_DAYS = 90
+#: A forge account younger than this among a repository's top contributors,
+#: its owner, or a PyPI maintainer's matched account is reported (AUD113).
+#: Same window as AUD112: throwaway and sockpuppet accounts used to push
+#: malicious changes or to pressure maintainers are typically created shortly
+#: before they are used.
+NEW_ACCOUNT_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -241,6 +251,60 @@ def probe_opaque(node: PackageNode) -> list[Finding]:
     return [_finding("AUD110", node, f"{node.name} has no public source repository ({why})", node.mapping.evidence)]
 
 
+def _reference_date(node: PackageNode) -> _dt.date:
+    """The date ages are measured to: the release facts' (``--as-of`` or the
+    audit's day), else today (UTC)."""
+    facts = _signal(node, "release", ReleaseFacts)
+    if facts is not None:
+        try:
+            return _dt.date.fromisoformat(facts.reference_date[:10])
+        except ValueError:
+            pass
+    return _dt.datetime.now(_dt.timezone.utc).date()
+
+
+def probe_forge_accounts(node: PackageNode) -> list[Finding]:
+    """AUD113 for each forge account younger than :data:`NEW_ACCOUNT_DAYS`
+    (GitHub/GitLab ``created_at`` of top contributors, owner, matched maintainers)."""
+    out = []
+    today = _reference_date(node)
+    for key in ("github", "gitlab"):
+        facts = _signal(node, key, ForgeFacts)
+        if facts is None:
+            continue
+        for login, account in sorted(facts.accounts.items()):
+            if not isinstance(account, ForgeAccount) or not account.created_at:
+                continue
+            try:
+                created = _dt.date.fromisoformat(account.created_at[:10])
+            except ValueError:
+                continue
+            age = (today - created).days
+            if 0 <= age < NEW_ACCOUNT_DAYS:
+                out.append(_finding(
+                    "AUD113", node,
+                    f"{node.name}: {account.forge} account {login} was created {age} days ago",
+                    f"{account.forge} API users/{login} created_at {account.created_at}",
+                ))
+    return out
+
+
+def probe_mapping_disagreement(node: PackageNode) -> list[Finding]:
+    """AUD114 when deps.dev declares a different source repository than our mapping
+    (high severity when deps.dev's link is verified by provenance)."""
+    facts = _signal(node, "depsdev", DepsDevVersion)
+    if facts is None or facts.mapping_agreement != "disagrees":
+        return []
+    ours = node.mapping.repo.url if node.mapping.repo else "none"
+    return [_finding(
+        "AUD114", node,
+        f"{node.name}: deps.dev declares {facts.source_repo}, our mapping says {ours}",
+        f"deps.dev v3 version SourceRepo ({facts.source_repo_provenance or 'unverified'}); ours: {node.mapping.evidence}",
+        # backed by verified provenance, deps.dev is the stronger evidence: our mapping is likely wrong
+        severity=Severity.HIGH if facts.verified else None,
+    )]
+
+
 #: Every probe, in report order.
 PROBES: tuple[Callable[[PackageNode], list[Finding]], ...] = (
     probe_vulnerabilities,
@@ -250,6 +314,8 @@ PROBES: tuple[Callable[[PackageNode], list[Finding]], ...] = (
     probe_vendored,
     probe_names,
     probe_opaque,
+    probe_forge_accounts,
+    probe_mapping_disagreement,
 )
 
 
