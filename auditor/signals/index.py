@@ -23,7 +23,7 @@ from packaging.utils import (
 from packaging.version import InvalidVersion, Version
 
 from auditor.collectors import Context
-from auditor.models import Unknown
+from auditor.models import PackageNode, Unknown
 
 
 
@@ -128,3 +128,18 @@ def release_files(ctx: Context, name: str, version: str) -> list[ReleaseFile] | 
         facts.put("release-files", memo_key, [asdict(f) for f in out])
     ctx.memo[run_key] = out
     return out
+
+
+def node_release_files(ctx: Context, node: PackageNode) -> list[ReleaseFile] | Unknown:
+    """The index files of *node*'s pinned release, or why there are none.
+
+    Only registry and installed distributions have index files: a VCS, URL
+    or path requirement answers ``Unknown(..., fault=False)``, and so does a
+    package PyPI does not know (that is reported once, as the ``pypi`` fact).
+    """
+    version = node.distribution.version
+    if node.distribution.origin.kind not in ("registry", "installed") or not version:
+        return Unknown(f"{node.distribution.origin.kind} requirement: not from an index", fault=False)
+    if isinstance(node.project, Unknown) and node.project.reason.startswith("not found"):
+        return Unknown(f"no PyPI project ({node.project.reason})", fault=False)
+    return release_files(ctx, node.name, version)

@@ -29,7 +29,7 @@ from packaging.utils import parse_wheel_filename
 
 from auditor.collectors import Collector, Context
 from auditor.models import DependencyEdge, InstallFacts, PackageNode, TargetEnvironment, Unknown, normalize_name
-from auditor.signals.index import ReleaseFile, release_files
+from auditor.signals.index import ReleaseFile, node_release_files
 
 #: glibc the Linux target is assumed to have: 2.35 (Ubuntu 22.04, Debian 12
 #: has 2.36); manylinux wheels needing a newer glibc are treated as not installable.
@@ -168,11 +168,7 @@ class InstallCollector(Collector):
     def collect(self, nodes: Sequence[PackageNode], ctx: Context) -> Mapping[str, InstallFacts | Unknown]:
         def one(node: PackageNode) -> InstallFacts | Unknown:
             version = node.distribution.version
-            if node.distribution.origin.kind not in ("registry", "installed") or not version:
-                return Unknown(f"{node.distribution.origin.kind} requirement: not from an index", fault=False)
-            if isinstance(node.project, Unknown) and node.project.reason.startswith("not found"):
-                return Unknown(f"no PyPI project ({node.project.reason})", fault=False)  # reported once, as "pypi"
-            files = release_files(ctx, node.name, version)
+            files = node_release_files(ctx, node)
             if isinstance(files, Unknown):
                 return files
             if not files:

@@ -37,7 +37,7 @@ from auditor.models import (
     TrustedPublisher,
     Unknown,
 )
-from auditor.signals.index import ReleaseFile, release_files
+from auditor.signals.index import ReleaseFile, node_release_files
 from auditor.signals.install import best_wheel
 
 log = logging.getLogger(__name__)
@@ -182,11 +182,7 @@ class ProvenanceCollector(Collector):
     def collect(self, nodes: Sequence[PackageNode], ctx: Context) -> Mapping[str, ReleaseProvenance | Unknown]:
         def one(node: PackageNode) -> ReleaseProvenance | Unknown:
             version = node.distribution.version
-            if node.distribution.origin.kind not in ("registry", "installed") or not version:
-                return Unknown(f"{node.distribution.origin.kind} requirement: not from an index", fault=False)
-            if isinstance(node.project, Unknown) and node.project.reason.startswith("not found"):
-                return Unknown(f"no PyPI project ({node.project.reason})", fault=False)  # reported once, as "pypi"
-            files = release_files(ctx, node.name, version)
+            files = node_release_files(ctx, node)
             if isinstance(files, Unknown):
                 return files
             chosen = _pick(files, ctx)
