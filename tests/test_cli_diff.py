@@ -8,6 +8,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+
+from tests.live import live_pypi
 from typer.testing import CliRunner
 
 from auditor.cli import app
@@ -157,20 +159,9 @@ def test_git_base_in_a_real_repository(sides, tmp_path, monkeypatch):
     assert res.exit_code == 2  # one SARIF document per run: several PATHs only for markdown
 
 
-def _pypi_reachable() -> bool:
-    import socket
-
-    try:
-        socket.create_connection(("pypi.org", 443), timeout=3).close()
-        return True
-    except OSError:
-        return False
-
-
 @pytest.mark.network
+@live_pypi
 def test_live_pypi_diff_of_real_locks(tmp_path):
-    if not _pypi_reachable():
-        pytest.skip("pypi.org unreachable")
     locks = Path(__file__).resolve().parent / "fixtures" / "lockfiles"
     res = runner.invoke(app, ["diff", str(locks / "small-uv" / "uv.lock"), str(locks / "small-uv-head" / "uv.lock"),
                               "--cache-dir", str(tmp_path / "cache"), "-f", "json"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import pytest
@@ -11,20 +10,14 @@ from auditor.config import Config
 from auditor.models import Confidence, Unknown
 from auditor.pipeline import run_audit
 from auditor.sources.registry import open_source
+from tests.live import live_pypi
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
-def _pypi_reachable() -> bool:
-    try:
-        socket.create_connection(("pypi.org", 443), timeout=3).close()
-        return True
-    except OSError:
-        return False
-
 
 @pytest.mark.network
-@pytest.mark.skipif(not _pypi_reachable(), reason="PyPI unreachable")
+@live_pypi
 def test_audit_scikit_learn_example_against_live_pypi(tmp_path):
     """Resolve, fetch metadata and ownership, map, graph and score: only PyPI is needed
     (the optional collectors, which need GitHub, OSV and others, are left out)."""

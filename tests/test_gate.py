@@ -75,18 +75,10 @@ def test_requirements_at_a_revision_uses_git_archive(repo, monkeypatch):
     git(repo, "add", "requirements.txt")
     git(repo, "commit", "-q", "-m", "reqs")
     (repo / "requirements.txt").write_text("requests==2.32.5\n")
-    base, head = open_sides(None, "requirements.txt", git_base="HEAD", input_format="requirements") \
-        if _has_requirements() else pytest.skip("requirements source not in this build")
+    base, head = open_sides(None, "requirements.txt", git_base="HEAD", input_format="requirements")
     assert base.tmp is not None and (Path(base.tmp.name) / "requirements.txt").read_text() == "requests==2.32.3\n"
     base.tmp.cleanup()
 
-
-def _has_requirements() -> bool:
-    try:
-        import auditor.sources.requirements  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def test_missing_files(tmp_path):

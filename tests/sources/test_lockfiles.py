@@ -254,7 +254,7 @@ def test_poetry_lock_version_1_keeps_hashes_in_metadata_files(tmp_path, lock_con
 def test_pip_compile_style_requirements_with_hashes(locks, tmp_path):
     """`uv pip compile --generate-hashes` output, read by the requirements source
     (branch `inputs`) without resolving: every line is pinned and hashed."""
-    requirements = pytest.importorskip("auditor.sources.requirements")
+    import auditor.sources.requirements as requirements
     from auditor.config import Config
 
     offline = Config(cache_dir=tmp_path / "cache", offline=True)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.live import live_pypi
+
 from auditor.config import Config
 from auditor.errors import InputError, ResolutionError
 from auditor.models import CoreMetadata, TargetEnvironment, Unknown
@@ -419,18 +421,8 @@ def test_resolution_cache_expires_and_can_be_off(tmp_path, fake_pypi, monkeypatc
     assert not off.resolution.cached and not (tmp_path / "other" / REQ.RESOLUTION_CACHE_DIR).exists()
 
 
-def _pypi_reachable() -> bool:
-    import socket
-
-    try:
-        socket.create_connection(("pypi.org", 443), timeout=3).close()
-        return True
-    except OSError:
-        return False
-
-
 @pytest.mark.network
-@pytest.mark.skipif(not _pypi_reachable(), reason="PyPI unreachable")
+@live_pypi
 def test_live_scikit_learn_example(tmp_path):
     """The shipped example against live PyPI: uv and pip agree on the pins."""
     example = Path(__file__).resolve().parents[2] / "examples" / "scikit-learn" / "requirements.txt"
