@@ -35,6 +35,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from auditor.config import Config
 from auditor.errors import InputError
 from auditor.models import CoreMetadata, DependencyEdge, Distribution, Inventory, TargetEnvironment, Unknown
+from auditor.sources.interface import Source
 
 #: Placeholder metadata for distributions before the index was asked
 #: (``fetch_metadata=False``); ``fault=False`` because it is a choice.
@@ -450,3 +451,35 @@ def inventory(
         interpreter_version=t.python_full_version or t.python_version,
         resolver=resolver,
     )
+
+
+class LockfileSource(Source):
+    """Shared construction of the lockfile sources (``uv.lock``, ``poetry.lock``,
+    ``pylock.toml``, ``Pipfile.lock``).  Interface: :class:`Source`.
+
+    Args:
+        path: the lockfile.
+        text: its content, if already read (``--git-base`` reads it from git).
+        all_platforms: keep every platform's packages with their markers
+            (universal locks); False keeps only what the target installs.
+        fetch_metadata: fetch core metadata (repository mapping; edges when
+            the lock records none).
+        metadata_client: object with ``core_metadata(name, version)``
+            (default: a ``PyPIClient``); tests pass a fake.
+    """
+
+    def __init__(self, path: str | Path, text: str | None = None, all_platforms: bool = True,
+                 fetch_metadata: bool = True, metadata_client: Any = None):
+        self.path = Path(path)
+        self.text = text
+        self.all_platforms = all_platforms
+        self.fetch_metadata = fetch_metadata
+        self.metadata_client = metadata_client
+
+    def read(self) -> str:
+        """The lockfile's text (*text* if given).
+
+        Raises:
+            InputError: the file cannot be read or is not UTF-8 text.
+        """
+        return self.text if self.text is not None else read_text(self.path)

@@ -25,8 +25,8 @@ from packaging.utils import canonicalize_name
 from auditor.config import Config
 from auditor.errors import InputError
 from auditor.models import Distribution, Inventory, Origin
-from auditor.sources.interface import Source
 from auditor.sources.lockfile import (
+    LockfileSource,
     NOT_FETCHED,
     LineIndex,
     fetch_metadata,
@@ -34,7 +34,6 @@ from auditor.sources.lockfile import (
     link_computed,
     load_toml,
     marker_holds,
-    read_text,
     require,
     requirement_text,
 )
@@ -79,7 +78,7 @@ def pipfile_requirements(pipfile: Path) -> list[str] | None:
     return out
 
 
-class PipfileLockSource(Source):
+class PipfileLockSource(LockfileSource):
     """A ``Pipfile.lock`` file.
 
     Args:
@@ -96,17 +95,13 @@ class PipfileLockSource(Source):
 
     def __init__(self, path: str | Path, text: str | None = None, all_platforms: bool = True,
                  develop: bool = True, fetch_metadata: bool = True, metadata_client: Any = None):
-        self.path = Path(path)
-        self.text = text
-        self.all_platforms = all_platforms
+        super().__init__(path, text, all_platforms, fetch_metadata, metadata_client)
         self.develop = develop
-        self.fetch_metadata = fetch_metadata
-        self.metadata_client = metadata_client
 
     def collect(self, config: Config) -> Inventory:
         """See :meth:`Source.collect`."""
         p = self.path
-        text = self.text if self.text is not None else read_text(p)
+        text = self.read()
         try:
             doc = json.loads(text)
         except json.JSONDecodeError as exc:

@@ -27,8 +27,8 @@ from packaging.utils import canonicalize_name
 from auditor.config import Config
 from auditor.errors import InputError
 from auditor.models import Distribution, Inventory, Origin
-from auditor.sources.interface import Source
 from auditor.sources.lockfile import (
+    LockfileSource,
     NOT_FETCHED,
     Dep,
     LineIndex,
@@ -37,7 +37,6 @@ from auditor.sources.lockfile import (
     inventory,
     link_recorded,
     load_toml,
-    read_text,
     require,
     requirement_text,
 )
@@ -167,7 +166,7 @@ def pyproject_root(pyproject: Path) -> list[Dep] | None:
     return out or None
 
 
-class PoetryLockSource(Source):
+class PoetryLockSource(LockfileSource):
     """A ``poetry.lock`` file.
 
     Args:
@@ -180,18 +179,10 @@ class PoetryLockSource(Source):
 
     name = "poetry.lock"
 
-    def __init__(self, path: str | Path, text: str | None = None, all_platforms: bool = True,
-                 fetch_metadata: bool = True, metadata_client: Any = None):
-        self.path = Path(path)
-        self.text = text
-        self.all_platforms = all_platforms
-        self.fetch_metadata = fetch_metadata
-        self.metadata_client = metadata_client
-
     def collect(self, config: Config) -> Inventory:
         """See :meth:`Source.collect`."""
         p = self.path
-        text = self.text if self.text is not None else read_text(p)
+        text = self.read()
         doc = load_toml(p, text)
         require(isinstance(doc.get("package"), list) and "metadata" in doc,
                 "not a poetry.lock file (no [[package]] tables or no [metadata])", p)

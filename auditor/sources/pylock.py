@@ -27,8 +27,8 @@ from packaging.utils import canonicalize_name
 
 from auditor.config import Config
 from auditor.models import Distribution, Inventory, Origin
-from auditor.sources.interface import Source
 from auditor.sources.lockfile import (
+    LockfileSource,
     NOT_FETCHED,
     Dep,
     LineIndex,
@@ -39,7 +39,6 @@ from auditor.sources.lockfile import (
     link_recorded,
     load_toml,
     marker_holds,
-    read_text,
     require,
 )
 
@@ -79,7 +78,7 @@ def _file_urls(table: dict[str, Any]) -> tuple[str, ...]:
     return tuple(str(f["url"]) for f in files if isinstance(f.get("url"), str))
 
 
-class PylockSource(Source):
+class PylockSource(LockfileSource):
     """A PEP 751 ``pylock.toml`` file.
 
     Args:
@@ -92,18 +91,10 @@ class PylockSource(Source):
 
     name = "pylock.toml"
 
-    def __init__(self, path: str | Path, text: str | None = None, all_platforms: bool = True,
-                 fetch_metadata: bool = True, metadata_client: Any = None):
-        self.path = Path(path)
-        self.text = text
-        self.all_platforms = all_platforms
-        self.fetch_metadata = fetch_metadata
-        self.metadata_client = metadata_client
-
     def collect(self, config: Config) -> Inventory:
         """See :meth:`Source.collect`."""
         p = self.path
-        text = self.text if self.text is not None else read_text(p)
+        text = self.read()
         doc = load_toml(p, text)
         require("lock-version" in doc and isinstance(doc.get("packages"), list),
                 "not a pylock.toml file (no 'lock-version' or no [[packages]])", p)

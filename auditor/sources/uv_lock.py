@@ -24,8 +24,8 @@ from packaging.version import InvalidVersion, Version
 
 from auditor.config import Config
 from auditor.models import Distribution, Inventory, Origin
-from auditor.sources.interface import Source
 from auditor.sources.lockfile import (
+    LockfileSource,
     NOT_FETCHED,
     Dep,
     LineIndex,
@@ -35,7 +35,6 @@ from auditor.sources.lockfile import (
     link_recorded,
     load_toml,
     marker_holds,
-    read_text,
     require,
     requirement_text,
 )
@@ -63,7 +62,7 @@ def _is_project(source: dict[str, Any], members: set[str], name: str) -> bool:
     return local == "." or (local is not None and name in members)
 
 
-class UvLockSource(Source):
+class UvLockSource(LockfileSource):
     """A ``uv.lock`` file.
 
     Args:
@@ -81,16 +80,12 @@ class UvLockSource(Source):
 
     def __init__(self, path: str | Path, text: str | None = None, all_platforms: bool = True,
                  groups: tuple[str, ...] | None = None, fetch_metadata: bool = True, metadata_client: Any = None):
-        self.path = Path(path)
-        self.text = text
-        self.all_platforms = all_platforms
+        super().__init__(path, text, all_platforms, fetch_metadata, metadata_client)
         self.groups = groups
-        self.fetch_metadata = fetch_metadata
-        self.metadata_client = metadata_client
 
     def collect(self, config: Config) -> Inventory:
         """See :meth:`Source.collect`."""
-        text = self.text if self.text is not None else read_text(self.path)
+        text = self.read()
         doc = load_toml(self.path, text)
         lines = LineIndex(text)
         p = self.path
