@@ -25,7 +25,6 @@ from auditor.collectors import Collector, Context, Progress
 from auditor.config import Config
 from auditor.graph import attrs as A
 from auditor.graph import queries
-from auditor.graph.build import build_graph, node_id
 from auditor.graph.build import add_build_edges, build_graph, node_id
 from auditor.graph.people import annotate_history
 from auditor.models import (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from typing import Callable, TextIO
+from typing import Callable
 
 #: ``--format`` name -> module with a ``render(result, out)`` function.
 FORMATS: dict[str, str] = {

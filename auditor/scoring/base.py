@@ -8,7 +8,7 @@ from typing import Any, Mapping
 
 import networkx as nx
 
-from auditor.models import Factor, PackageNode, Unknown
+from auditor.models import Factor, Unknown
 
 
 @dataclass(frozen=True)
@@ -47,5 +47,3 @@ def factor(name: str, value: Any, fraction: float, spec: Mapping[str, Any], deta
     weight = float(spec["weight"])
     return Factor(name=name, value=value, points=round(weight * max(0.0, min(1.0, fraction)), 2), weight=weight, detail=detail)
 
-
-FactorFn = "Callable[[PackageNode, str, ScoringView, Mapping[str, Any]], Factor]"
