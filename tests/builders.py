@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from auditor.models import CoreMetadata, DependencyEdge, Distribution, Inventory, TargetEnvironment
+from auditor.models import CoreMetadata, Distribution, Inventory, TargetEnvironment
 from auditor.sources.edges import link
 from auditor.sources.interface import Source
 
