@@ -65,7 +65,7 @@ class DepsDevClient:
         """
         doc = self.http.get_json(self._path("v3", name, version))
         if isinstance(doc, Unknown):
-            if doc.reason.startswith("not found"):
+            if doc.not_found:
                 return Unknown("not known to deps.dev", fault=False)
             return doc
         if not isinstance(doc, Mapping):

@@ -95,7 +95,7 @@ class GitHubClient:
         """
         doc = self._get(f"/repos/{quote(owner)}/{quote(name)}")
         if isinstance(doc, Unknown):
-            if doc.reason.startswith("not found"):
+            if doc.not_found:
                 return Unknown("repository not found on GitHub (deleted, renamed away or private)", fault=False)
             return doc
         if not isinstance(doc, Mapping) or "full_name" not in doc:
@@ -173,7 +173,7 @@ class GitHubClient:
         for o, n, path in candidates:
             doc = self._get(f"/repos/{quote(o)}/{quote(n)}/contents/{quote(path)}")
             if isinstance(doc, Unknown):
-                if doc.reason.startswith("not found"):
+                if doc.not_found:
                     continue
                 return doc
             return True
@@ -183,7 +183,7 @@ class GitHubClient:
         """Account type and creation date (``GET /users/{login}``)."""
         doc = self._get(f"/users/{quote(login)}")
         if isinstance(doc, Unknown):
-            if doc.reason.startswith("not found"):
+            if doc.not_found:
                 return Unknown("account not found on GitHub (deleted or renamed)", fault=False)
             return doc
         if not isinstance(doc, Mapping) or "login" not in doc:

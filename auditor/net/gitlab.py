@@ -42,7 +42,7 @@ class GitLabClient:
         """
         doc = self.http.get_json(f"{self.base}/api/v4/projects/{quote(path, safe='')}?license=true")
         if isinstance(doc, Unknown):
-            if doc.reason.startswith("not found"):
+            if doc.not_found:
                 return Unknown("project not found on GitLab (deleted, moved or private)", fault=False)
             return doc
         if not isinstance(doc, Mapping) or "id" not in doc:

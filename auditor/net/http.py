@@ -67,7 +67,7 @@ from requests.utils import parse_header_links
 
 from auditor import __version__
 from auditor.config import Config, Secret
-from auditor.models import Unknown
+from auditor.models import Unknown, UnknownKind
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +127,9 @@ URL_EXPIRY: dict[str, dict[re.Pattern, int]] = {
         re.compile(r"/api/v4/users(\?|/)"): 7 * 24 * 3600,
     },
 }
+
+#: Kind of the Unknown returned once a service is stopped for the run.
+_STOP_KINDS = {"rate limited": UnknownKind.RATE_LIMITED, "offline": UnknownKind.OFFLINE}
 
 CACHE_FILE = "http-cache.sqlite"
 
@@ -415,16 +418,16 @@ class HttpClient:
                 if "name resolution" in last:  # DNS answers do not change within seconds: no retry
                     self.stats.count("failures")
                     self._note_transport_failure(url)
-                    return Unknown(f"{_host(url)}: {last}")
+                    return Unknown(f"{_host(url)}: {last}", kind=UnknownKind.UNREACHABLE)
             except requests.exceptions.RequestException as exc:
                 self.stats.count("failures")
-                return Unknown(f"{_host(url)}: {_short(exc)}")
+                return Unknown(f"{_host(url)}: {_short(exc)}", kind=UnknownKind.UNREACHABLE)
             else:
                 self._transport_failures = 0
                 sent = getattr(self._local, "sent", 0)
                 if resp.status_code == 504 and self.config.offline and not sent:
                     self.stats.count("failures")
-                    return Unknown("offline", fault=True)  # requests-cache's answer to a miss
+                    return Unknown("offline", kind=UnknownKind.OFFLINE)  # requests-cache's answer to a miss
                 if getattr(resp, "from_cache", False) and not sent:
                     self.stats.count("cache_hits")
                 limited = self._rate_limit_wait(resp)
@@ -443,7 +446,8 @@ class HttpClient:
                 self.stats.count("failures")
                 if not last.startswith("HTTP"):
                     self._note_transport_failure(url)
-                return Unknown(f"{_host(url)}: {last} after {MAX_RETRIES} retries")
+                return Unknown(f"{_host(url)}: {last} after {MAX_RETRIES} retries",
+                               kind=UnknownKind.HTTP_ERROR if last.startswith("HTTP") else UnknownKind.UNREACHABLE)
             delay = self._uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt))
             if last.startswith("HTTP") and retry_after is not None:
                 delay = min(max(delay, retry_after), MAX_RATE_LIMIT_WAIT)
@@ -469,17 +473,17 @@ class HttpClient:
                 resp = self.session.post(url, data=data, headers=hdrs, timeout=self.config.timeout)
             except requests.exceptions.Timeout:
                 self.stats.count("failures")
-                return Unknown(f"{_host(url)}: timed out")
+                return Unknown(f"{_host(url)}: timed out", kind=UnknownKind.TIMEOUT)
             except requests.exceptions.ConnectionError as exc:
                 self.stats.count("failures")
-                return Unknown(f"{_host(url)}: connection failed ({_connection_cause(exc)})")
+                return Unknown(f"{_host(url)}: connection failed ({_connection_cause(exc)})", kind=UnknownKind.UNREACHABLE)
             except requests.exceptions.RequestException as exc:
                 self.stats.count("failures")
-                return Unknown(f"{_host(url)}: {_short(exc)}")
+                return Unknown(f"{_host(url)}: {_short(exc)}", kind=UnknownKind.UNREACHABLE)
             sent = getattr(self._local, "sent", 0)
             if resp.status_code == 504 and self.config.offline and not sent:
                 self.stats.count("failures")
-                return Unknown("offline", fault=True)
+                return Unknown("offline", kind=UnknownKind.OFFLINE)
             if getattr(resp, "from_cache", False) and not sent:
                 self.stats.count("cache_hits")
             if resp.status_code not in (429, *RETRY_STATUSES) or attempt >= MAX_RETRIES or self.config.offline:
@@ -515,10 +519,10 @@ class HttpClient:
             if isinstance(resp, Unknown):
                 return resp
             if resp.status_code in (404, 410):
-                return Unknown(f"not found (HTTP {resp.status_code})", fault=True)
+                return Unknown(f"not found (HTTP {resp.status_code})", kind=UnknownKind.NOT_FOUND)
             if resp.status_code >= 400:
                 self.stats.count("failures")
-                return Unknown(f"HTTP {resp.status_code} from {_host(url)}")
+                return Unknown(f"HTTP {resp.status_code} from {_host(url)}", kind=UnknownKind.HTTP_ERROR)
             if resp.status_code == 204 or not resp.content:
                 return None, resp
             try:
@@ -528,8 +532,8 @@ class HttpClient:
                 if attempt == 0 and not self.config.offline:
                     continue
                 self.stats.count("failures")
-                return Unknown(f"invalid JSON from {_host(url)}")
-        return Unknown(f"invalid JSON from {_host(url)}")  # pragma: no cover
+                return Unknown(f"invalid JSON from {_host(url)}", kind=UnknownKind.MALFORMED)
+        return Unknown(f"invalid JSON from {_host(url)}", kind=UnknownKind.MALFORMED)  # pragma: no cover
 
     def get_json_pages(
         self, url: str, headers: Mapping[str, str] | None = None, max_pages: int = 10
@@ -556,7 +560,7 @@ class HttpClient:
             if data is None:
                 break
             if not isinstance(data, list):
-                return Unknown(f"unexpected JSON (not a list) from {_host(url)}")
+                return Unknown(f"unexpected JSON (not a list) from {_host(url)}", kind=UnknownKind.MALFORMED)
             items.extend(data)
             pages += 1
             next_url = _next_link(resp)
@@ -568,10 +572,10 @@ class HttpClient:
         if isinstance(resp, Unknown):
             return resp
         if resp.status_code in (404, 410):
-            return Unknown(f"not found (HTTP {resp.status_code})")
+            return Unknown(f"not found (HTTP {resp.status_code})", kind=UnknownKind.NOT_FOUND)
         if resp.status_code >= 400:
             self.stats.count("failures")
-            return Unknown(f"HTTP {resp.status_code} from {_host(url)}")
+            return Unknown(f"HTTP {resp.status_code} from {_host(url)}", kind=UnknownKind.HTTP_ERROR)
         return resp.text
 
     def describe_budget(self) -> str:
@@ -661,7 +665,7 @@ class HttpClient:
         """The cached response for *url* (even if stale), or Unknown(*reason*)."""
         cache = getattr(self.session, "cache", None)
         if cache is None:
-            return Unknown(reason)
+            return Unknown(reason, kind=_STOP_KINDS.get(reason, UnknownKind.UNREACHABLE))
         try:
             req = self.session.prepare_request(requests.Request("GET", url, headers=dict(hdrs)))
             cached = cache.get_response(cache.create_key(req))
@@ -669,7 +673,7 @@ class HttpClient:
             cached = None
         if cached is None:
             self.stats.count("failures")
-            return Unknown(reason)
+            return Unknown(reason, kind=_STOP_KINDS.get(reason, UnknownKind.UNREACHABLE))
         self.stats.count("cache_hits")
         return cached
 

@@ -33,7 +33,7 @@ from packaging.utils import (
 )
 
 from auditor.collectors import Context
-from auditor.models import CoreMetadata, Maintainer, Ownership, PyPIProject, TargetEnvironment, Unknown
+from auditor.models import CoreMetadata, Maintainer, Ownership, PyPIProject, TargetEnvironment, Unknown, UnknownKind
 from auditor.net.http import EXPIRY
 from auditor.net.lazy_wheel import wheel_metadata
 from auditor.sources.metadata import from_json_info, parse_core_metadata
@@ -272,7 +272,7 @@ def project_to_json(p: PyPIProject) -> dict:
     """A JSON-ready dict of *p* (for :class:`auditor.net.memo.FactMemo`)."""
     own: Any
     if isinstance(p.ownership, Unknown):
-        own = {"unknown": p.ownership.reason, "fault": p.ownership.fault}
+        own = {"unknown": p.ownership.reason, "fault": p.ownership.fault, "kind": p.ownership.kind.value}
     else:
         own = {"organization": p.ownership.organization,
                "maintainers": [[m.username, m.role] for m in p.ownership.maintainers]}
@@ -289,7 +289,7 @@ def project_from_json(d: Any) -> PyPIProject | None:
     try:
         own = d["ownership"]
         ownership: Ownership | Unknown = (
-            Unknown(own["unknown"], bool(own.get("fault", True))) if "unknown" in own
+            Unknown(own["unknown"], bool(own.get("fault", True)), UnknownKind(own.get("kind", "error"))) if "unknown" in own
             else Ownership(own["organization"], tuple(Maintainer(u, r) for u, r in own["maintainers"]))
         )
         return PyPIProject(
@@ -320,11 +320,11 @@ class PyPIClient:
         url = f"{self.config.pypi_url.rstrip('/')}/pypi/{name}/json"
         doc = self.ctx.http("pypi").get_json(url)
         if isinstance(doc, Unknown):
-            if doc.reason.startswith("not found"):
-                return Unknown("not found on PyPI")
+            if doc.not_found:
+                return Unknown("not found on PyPI", kind=UnknownKind.NOT_FOUND)
             return doc
         if not isinstance(doc, Mapping) or "info" not in doc:
-            return Unknown("PyPI JSON API answered an unexpected document")
+            return Unknown("PyPI JSON API answered an unexpected document", kind=UnknownKind.MALFORMED)
         return doc
 
     def project(self, name: str) -> PyPIProject | Unknown:
@@ -351,7 +351,7 @@ class PyPIClient:
         if isinstance(resp, Unknown):
             return resp
         if resp.status_code == 404:
-            return Unknown("not found on the index")
+            return Unknown("not found on the index", kind=UnknownKind.NOT_FOUND)
         if resp.status_code >= 400:
             return Unknown(f"index answered HTTP {resp.status_code}")
         ctype = resp.headers.get("Content-Type", "")
@@ -423,7 +423,7 @@ class PyPIClient:
                 return from_json_info(info)
         if isinstance(files, Unknown):
             return files
-        if isinstance(doc, Unknown) and not doc.reason.startswith("not found"):
+        if isinstance(doc, Unknown) and not doc.not_found:
             return doc
         return Unknown(f"no core metadata published for {name} {version} (no PEP 658 metadata file)")
 

@@ -41,7 +41,7 @@ class ScorecardClient:
         """
         doc = self.http.get_json(f"{self.base}/projects/{quote(host)}/{quote(path)}")
         if isinstance(doc, Unknown):
-            if doc.reason.startswith("not found"):
+            if doc.not_found:
                 return Unknown(f"no Scorecard published for {host}/{path}", fault=False)
             return doc
         if not isinstance(doc, Mapping) or not isinstance(doc.get("checks"), list):

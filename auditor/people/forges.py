@@ -24,7 +24,7 @@ from typing import Any, Mapping, Sequence
 
 from auditor.collectors import Collector, Context
 from auditor.config import Config
-from auditor.models import ForgeAccount, ForgeContributor, ForgeFacts, PackageNode, Unknown
+from auditor.models import ForgeAccount, ForgeContributor, ForgeFacts, GitLabFacts, PackageNode, Unknown
 from auditor.net.github import GitHubClient, noreply_login
 from auditor.net.gitlab import GitLabClient
 from auditor.people.history import email_hash, people_salt
@@ -205,11 +205,11 @@ class GitLabCollector(Collector):
             for node in by_repo[key]
         }
 
-    def _project_facts(self, gl: GitLabClient, path: str) -> ForgeFacts:
+    def _project_facts(self, gl: GitLabClient, path: str) -> GitLabFacts:
         got = gl.project(path)
         if isinstance(got, Unknown):
-            return ForgeFacts(repo=got, contributors=got, contributor_count=got)
+            return GitLabFacts(repo=got, contributors=got, contributor_count=got)
         repo, project_id = got
         people = gl.contributors(project_id)
         contributors, count = (people, people) if isinstance(people, Unknown) else people
-        return ForgeFacts(repo=repo, contributors=contributors, contributor_count=count)
+        return GitLabFacts(repo=repo, contributors=contributors, contributor_count=count)

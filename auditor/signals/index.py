@@ -140,6 +140,6 @@ def node_release_files(ctx: Context, node: PackageNode) -> list[ReleaseFile] | U
     version = node.distribution.version
     if node.distribution.origin.kind not in ("registry", "installed") or not version:
         return Unknown(f"{node.distribution.origin.kind} requirement: not from an index", fault=False)
-    if isinstance(node.project, Unknown) and node.project.reason.startswith("not found"):
+    if isinstance(node.project, Unknown) and node.project.not_found:
         return Unknown(f"no PyPI project ({node.project.reason})", fault=False)
     return release_files(ctx, node.name, version)

@@ -193,7 +193,7 @@ class ProvenanceCollector(Collector):
             url = chosen.provenance_url or integrity_url(ctx.config.pypi_url, node.name, version, chosen.filename)
             doc = ctx.http("pypi-integrity").get_json(url, {"Accept": INTEGRITY_ACCEPT})
             if isinstance(doc, Unknown):
-                if doc.reason.startswith("not found"):
+                if doc.not_found:
                     return ReleaseProvenance("unattested", chosen.filename, detail="integrity API: no provenance (HTTP 404)")
                 return doc
             if not chosen.sha256:

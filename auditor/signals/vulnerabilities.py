@@ -51,7 +51,7 @@ from pip_audit._service.pypi import PyPIService
 
 from auditor.collectors import Collector, Context
 from auditor.errors import InputError
-from auditor.models import Advisory, PackageNode, Severity, Unknown, VulnerabilityReport, normalize_name
+from auditor.models import Advisory, PackageNode, Severity, Unknown, UnknownKind, VulnerabilityReport, normalize_name
 from auditor.net.http import HttpClient
 
 log = logging.getLogger(__name__)
@@ -485,7 +485,7 @@ class VulnerabilityCollector(Collector):
                 cause = exc.__cause__ or exc
                 return Unknown(f"{kind} vulnerability service: {_short(cause)}")
             if spec.is_skipped():
-                return Unknown("not found on PyPI")
+                return Unknown("not found on PyPI", kind=UnknownKind.NOT_FOUND)
             raw = _raw_records(session.last_json, kind)
             advisories = {a.id: a for a in (advisory_from_result(r, raw.get(str(r.id)) or _by_alias(raw, r)) for r in results)}
             return VulnerabilityReport(version, tuple(advisories[k] for k in sorted(advisories)), kind)

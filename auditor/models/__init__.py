@@ -1,0 +1,81 @@
+"""Frozen dataclasses shared by every stage of the pipeline, by topic.
+
+Stages exchange only these types; library objects (HTTP responses,
+``importlib.metadata`` distributions, subprocess results) stay inside the
+stage that produced them.  Nothing in this package does I/O.
+
+| module | what |
+|---|---|
+| :mod:`.unknown` | :class:`Unknown` (kind + reason), :class:`UnknownKind` |
+| :mod:`.package` | inputs (:class:`Distribution`, :class:`Inventory`, ...) and :class:`PackageNode` |
+| :mod:`.repository` | :class:`RepositoryRef`, :class:`RepoMapping`, :class:`Confidence` |
+| :mod:`.person` | PyPI accounts and ownership, contacts, git-history people |
+| :mod:`.forge` | GitHub/GitLab, Scorecard and deps.dev facts |
+| :mod:`.release` | release signals: provenance, release facts, install-time code, vendored code, names |
+| :mod:`.vulnerability` | advisories and vulnerability reports |
+| :mod:`.finding` | :class:`Severity`, :class:`Factor`, :class:`Score`, :class:`Finding` |
+
+A fact that could not be collected is an :class:`Unknown` carrying its kind
+and reason, never ``None`` or ``0``: reports render it as ``unknown (<reason>)``.
+Signals are typed: ``node.signal(ReleaseProvenance)``.
+"""
+
+from __future__ import annotations
+
+from auditor.models.finding import Factor, Finding, Score, Severity
+from auditor.models.forge import DepsDevVersion, ForgeAccount, ForgeContributor, ForgeFacts, ForgeRepo, GitLabFacts, ScorecardCheck, ScorecardResult
+from auditor.models.package import CoreMetadata, DependencyEdge, Distribution, Inventory, Origin, PackageNode, Signal, TargetEnvironment, normalize_name
+from auditor.models.person import Contact, Contribution, Maintainer, Ownership, PeopleReach, Person, PyPIProject, RepositoryHistory
+from auditor.models.release import InstallFacts, NameSignals, ReleaseFacts, ReleaseProvenance, TrustedPublisher, VendoredCode, VendoredLibrary
+from auditor.models.repository import Confidence, RepoMapping, RepositoryRef
+from auditor.models.unknown import BY_DESIGN, Known, Unknown, UnknownKind, is_unknown
+from auditor.models.vulnerability import Advisory, VulnerabilityReport
+
+__all__ = [
+    "Advisory",
+    "BY_DESIGN",
+    "Confidence",
+    "Contact",
+    "Contribution",
+    "CoreMetadata",
+    "DependencyEdge",
+    "DepsDevVersion",
+    "Distribution",
+    "Factor",
+    "Finding",
+    "ForgeAccount",
+    "ForgeContributor",
+    "ForgeFacts",
+    "ForgeRepo",
+    "GitLabFacts",
+    "InstallFacts",
+    "Inventory",
+    "Known",
+    "Maintainer",
+    "NameSignals",
+    "Origin",
+    "Ownership",
+    "PackageNode",
+    "PeopleReach",
+    "Person",
+    "PyPIProject",
+    "ReleaseFacts",
+    "ReleaseProvenance",
+    "RepoMapping",
+    "RepositoryHistory",
+    "RepositoryRef",
+    "Score",
+    "ScorecardCheck",
+    "ScorecardResult",
+    "Severity",
+    "Signal",
+    "TargetEnvironment",
+    "TrustedPublisher",
+    "Unknown",
+    "UnknownKind",
+    "VendoredCode",
+    "VendoredLibrary",
+    "VulnerabilityReport",
+    "is_unknown",
+    "normalize_name",
+]

@@ -1,0 +1,185 @@
+"""Release signals: PEP 740 provenance, release facts, install-time code, vendored libraries, name confusion.
+
+Frozen dataclasses; nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+
+@dataclass(frozen=True)
+class TrustedPublisher:
+    """The Trusted Publisher identity of a PEP 740 attestation bundle.
+
+    Source: ``attestation_bundles[].publisher`` of the PyPI integrity API.
+
+    Attributes:
+        kind: ``"GitHub"``, ``"GitLab"``, ``"Google"`` or ``"CircleCI"``.
+        repository: ``"owner/name"`` (GitHub, GitLab), else ``None``.
+        workflow: workflow file (GitHub ``workflow``, GitLab ``workflow_filepath``), else ``None``.
+        environment: CI environment name, if the publisher sets one.
+        repository_url: ``https://github.com/owner/name`` style URL, if *repository* is known.
+    """
+
+    kind: str
+    repository: str | None = None
+    workflow: str | None = None
+    environment: str | None = None
+    repository_url: str | None = None
+
+
+@dataclass(frozen=True)
+class ReleaseProvenance:
+    """PEP 740 provenance of a pinned release (``signals["provenance"]``).
+
+    Source: ``GET https://pypi.org/integrity/<project>/<version>/<filename>/provenance``,
+    verified with ``pypi-attestations`` against the file's sha256 from the
+    simple index.
+
+    Attributes:
+        status: ``"verified"`` (every attestation verified against its publisher),
+            ``"unattested"`` (no provenance published: not a failure), or
+            ``"invalid"`` (provenance present but verification failed).
+        filename: the distribution file whose provenance was checked.
+        publishers: Trusted Publishers named by the attestation bundles.
+        predicate_types: in-toto predicate types seen (``https://docs.pypi.org/attestations/publish/v1``).
+        detail: one line: why invalid, or what was verified.
+    """
+
+    #: Slot in ``PackageNode.signals`` (the collector's key); read with ``node.signal(ReleaseProvenance)``.
+    KEY: ClassVar[str] = "provenance"
+
+    status: str
+    filename: str | None = None
+    publishers: tuple[TrustedPublisher, ...] = ()
+    predicate_types: tuple[str, ...] = ()
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class ReleaseFacts:
+    """Release history facts for a pinned version (``signals["release"]``).
+
+    Source: the PyPI JSON API project document (:class:`PyPIProject`),
+    limited to uploads on or before ``Config.as_of``.
+
+    Attributes:
+        version: the pinned version.
+        uploaded: ISO-8601 upload time of the pinned version, or ``None`` if unknown.
+        version_age_days: days from *uploaded* to the reference date.
+        project_age_days: days from the project's first upload to the reference date.
+        release_count: number of releases with files.
+        yanked: whether every file of the pinned version is yanked (PEP 592).
+        last_release: version with the most recent upload.
+        days_since_last_release: days from that upload to the reference date.
+        reference_date: the date ages are measured to (``as_of`` or today), ISO-8601.
+    """
+
+    #: Slot in ``PackageNode.signals`` (the collector's key); read with ``node.signal(ReleaseFacts)``.
+    KEY: ClassVar[str] = "release"
+
+    version: str
+    uploaded: str | None
+    version_age_days: float | None
+    project_age_days: float | None
+    release_count: int
+    yanked: bool
+    last_release: str | None
+    days_since_last_release: float | None
+    reference_date: str
+
+
+@dataclass(frozen=True)
+class InstallFacts:
+    """Whether installing a release runs its code (``signals["install"]``).
+
+    Source: the simple index file list (PEP 691), matched against the target
+    environment's tags (``packaging.tags``); the build system from the
+    sdist's ``pyproject.toml`` (PEP 517/518), read as data, never executed.
+
+    Attributes:
+        version: the pinned version.
+        wheel: the best wheel filename for the target, or ``None``.
+        sdist: the sdist filename, or ``None``.
+        builds_from_source: True when no wheel fits and the sdist's build
+            backend runs at install time.
+        build_backend: ``build-system.build-backend`` of the sdist (PEP 517
+            default ``setuptools.build_meta:__legacy__`` when absent), or ``None``.
+        build_requires: ``build-system.requires`` PEP 508 strings.
+        backend_path: ``build-system.backend-path`` (PEP 517 in-tree backend:
+            the build backend is code shipped inside the sdist itself).
+    """
+
+    #: Slot in ``PackageNode.signals`` (the collector's key); read with ``node.signal(InstallFacts)``.
+    KEY: ClassVar[str] = "install"
+
+    version: str
+    wheel: str | None
+    sdist: str | None
+    builds_from_source: bool
+    build_backend: str | None = None
+    build_requires: tuple[str, ...] = ()
+    backend_path: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class VendoredLibrary:
+    """A shared library shipped inside an installed wheel.
+
+    Attributes:
+        path: path relative to site-packages, as in the RECORD file.
+        size: bytes (RECORD size, else the file's size), or ``None``.
+        upstream: recognizable upstream project (``"OpenBLAS"``, ``"libgfortran"``), else ``None``.
+        bundled: True when it sits in an auditwheel/delocate ``*.libs``/``.dylibs`` folder.
+    """
+
+    path: str
+    size: int | None
+    upstream: str | None = None
+    bundled: bool = False
+
+
+@dataclass(frozen=True)
+class VendoredCode:
+    """Native code an installed distribution ships (``signals["vendored"]``).
+
+    Source: the distribution's ``RECORD`` (wheel spec) in its ``.dist-info``.
+
+    Attributes:
+        libraries: bundled or own shared libraries, sorted by path.
+    """
+
+    #: Slot in ``PackageNode.signals`` (the collector's key); read with ``node.signal(VendoredCode)``.
+    KEY: ClassVar[str] = "vendored"
+
+    libraries: tuple[VendoredLibrary, ...] = ()
+
+    @property
+    def bundled(self) -> tuple[VendoredLibrary, ...]:
+        """Libraries copied in by auditwheel/delocate/delvewheel (third-party code)."""
+        return tuple(lib for lib in self.libraries if lib.bundled)
+
+
+@dataclass(frozen=True)
+class NameSignals:
+    """Name-confusion facts for a package (``signals["names"]``).
+
+    Source: the bundled list of the most downloaded PyPI projects
+    (``auditor/data/top-pypi-projects.txt``) and the run's repository mappings.
+
+    Attributes:
+        rank: 1-based download rank of the name itself, or ``None`` if not in the list.
+        similar_to: ``(popular name, technique)`` pairs for more popular names
+            this one imitates (``("requests", "edit distance 1")``).
+        shares_repository_with: other packages in the audit mapped to the same
+            repository whose names are unrelated to this one.
+    """
+
+    #: Slot in ``PackageNode.signals`` (the collector's key); read with ``node.signal(NameSignals)``.
+    KEY: ClassVar[str] = "names"
+
+    rank: int | None = None
+    similar_to: tuple[tuple[str, str], ...] = ()
+    shares_repository_with: tuple[str, ...] = ()

@@ -1,0 +1,90 @@
+"""Repository references and the package -> repository mapping.
+
+Frozen dataclasses; nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Confidence(str, enum.Enum):
+    """How sure a repository mapping is, strongest first.
+
+    ``verified``: a cryptographic statement (PEP 740 attestation from a
+    Trusted Publisher) names the repository.  ``high``: the package's own
+    metadata labels the URL as its source.  ``medium``: a URL in the
+    metadata or the built-in table that points at a forge but is not
+    labelled as source (e.g. ``Home-page``).  ``low``: inferred from a
+    weaker hint (documentation or issue-tracker URL on a forge).
+    ``none``: no repository known.
+    """
+
+    VERIFIED = "verified"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    NONE = "none"
+
+    @property
+    def rank(self) -> int:
+        """0 for ``verified`` up to 4 for ``none``; lower is stronger."""
+        return list(Confidence).index(self)
+
+
+@dataclass(frozen=True)
+class RepositoryRef:
+    """A canonical source repository location.
+
+    Attributes:
+        url: canonical ``https://host/path`` without ``.git`` or trailing slash;
+            host lower-cased; on case-insensitive forges (GitHub, GitLab,
+            Bitbucket, Codeberg) the path is lower-cased too.
+        host: ``"github.com"``, ``"gitlab.com"``, ... (lower case).
+        path: ``"owner/name"`` (GitLab: ``"group/subgroup/name"``).
+        subpath: directory inside a monorepo (``"libs/core"``), or ``None``.
+    """
+
+    url: str
+    host: str
+    path: str
+    subpath: str | None = None
+
+    @property
+    def forge(self) -> str:
+        """``"github"``, ``"gitlab"``, ``"bitbucket"``, ``"codeberg"`` or ``"other"``."""
+        return {
+            "github.com": "github",
+            "gitlab.com": "gitlab",
+            "bitbucket.org": "bitbucket",
+            "codeberg.org": "codeberg",
+        }.get(self.host, "other")
+
+    @property
+    def clone_url(self) -> str:
+        """URL for ``git clone`` (the canonical URL; forges accept it without ``.git``)."""
+        return self.url
+
+
+@dataclass(frozen=True)
+class RepoMapping:
+    """A package's source repository, with the evidence and how sure we are.
+
+    Attributes:
+        repo: the repository, or ``None`` when none is known.
+        evidence: which field or table gave it, e.g.
+            ``"core metadata Project-URL 'Source'"``,
+            ``"PyPI JSON info.project_urls 'Homepage'"``,
+            ``"built-in table (numpy's metadata lists no source)"``.
+        confidence: see :class:`Confidence`.
+        note: extra explanation, e.g. ``"no public source repository"``.
+        candidates: other repository URLs seen, ``(url, evidence)`` pairs,
+            for analysts (disagreements show up here).
+    """
+
+    repo: RepositoryRef | None
+    evidence: str
+    confidence: Confidence
+    note: str | None = None
+    candidates: tuple[tuple[str, str], ...] = ()
