@@ -24,19 +24,14 @@ from html.parser import HTMLParser
 from typing import Any, Mapping, Sequence
 from urllib.parse import urljoin, urldefrag
 
-from packaging.utils import (
-    InvalidSdistFilename,
-    InvalidWheelFilename,
-    canonicalize_version,
-    parse_sdist_filename,
-    parse_wheel_filename,
-)
+from packaging.utils import canonicalize_version
 
 from auditor.collectors import Context
+from auditor.dist.filenames import DistFilename, parse_filename
 from auditor.models import CoreMetadata, Maintainer, Ownership, PyPIProject, TargetEnvironment, Unknown, UnknownKind
 from auditor.net.http import EXPIRY
 from auditor.net.lazy_wheel import wheel_metadata
-from auditor.sources.metadata import from_json_info, parse_core_metadata
+from auditor.dist.metadata import from_json_info, parse_core_metadata
 
 SIMPLE_ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.1"
 
@@ -171,14 +166,10 @@ def parse_simple_html(text: str, base_url: str) -> list[IndexFile]:
 
 def _file_info(filename: str) -> tuple[str, bool, frozenset] | None:
     """``(normalized version, is_wheel, wheel tags)`` of a distribution file name."""
-    try:
-        if filename.endswith(".whl"):
-            _name, version, _build, tags = parse_wheel_filename(filename)
-            return canonicalize_version(version), True, frozenset(tags)
-        _name, version = parse_sdist_filename(filename)
-        return canonicalize_version(version), False, frozenset()
-    except (InvalidWheelFilename, InvalidSdistFilename, ValueError):
+    parsed = parse_filename(filename)
+    if not isinstance(parsed, DistFilename):
         return None
+    return canonicalize_version(parsed.version), parsed.kind == "wheel", parsed.tags
 
 
 def _wheel_rank(tags: frozenset, target: TargetEnvironment) -> int:

@@ -13,16 +13,11 @@ Files are assigned to a release by parsing their names with
 from __future__ import annotations
 
 from dataclasses import dataclass
-from packaging.utils import (
-    InvalidSdistFilename,
-    InvalidWheelFilename,
-    canonicalize_version,
-    parse_sdist_filename,
-    parse_wheel_filename,
-)
+from packaging.utils import canonicalize_version
 from packaging.version import InvalidVersion, Version
 
 from auditor.collectors import Context
+from auditor.dist.filenames import DistFilename, parse_filename
 from auditor.models import PackageNode, Unknown
 
 
@@ -54,14 +49,8 @@ class ReleaseFile:
 
 
 def _release_version(filename: str) -> tuple[str, Version] | None:
-    try:
-        if filename.endswith(".whl"):
-            _, version, _, _ = parse_wheel_filename(filename)
-            return "wheel", version
-        _, version = parse_sdist_filename(filename)
-        return "sdist", version
-    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
-        return None
+    parsed = parse_filename(filename)
+    return (parsed.kind, parsed.version) if isinstance(parsed, DistFilename) else None
 
 
 def release_files(ctx: Context, name: str, version: str) -> list[ReleaseFile] | Unknown:

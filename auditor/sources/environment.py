@@ -22,7 +22,7 @@ from auditor.errors import SourceError
 from auditor.models import Distribution, Inventory, Origin, TargetEnvironment, Unknown, normalize_name
 from auditor.sources.edges import link
 from auditor.sources.interface import Source
-from auditor.sources.metadata import parse_core_metadata
+from auditor.dist.metadata import parse_core_metadata
 
 #: Seconds the metadata-listing subprocess may run.
 LIST_TIMEOUT = 120

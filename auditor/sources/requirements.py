@@ -31,6 +31,7 @@ from auditor.models import (
     Unknown,
     normalize_name,
 )
+from auditor.dist.filenames import DistFilename, filename_from_url, parse_url_filename
 from auditor.sources.interface import Source
 from auditor.sources.resolve import (
     Pin,
@@ -181,19 +182,12 @@ def _path_url(value: str, base: Path) -> str:
 def _name_for_location(url: str, kind: str) -> str | None:
     """A name for an unnamed direct reference, learned without building:
     ``#egg=``, a wheel/sdist file name, or a local ``pyproject.toml``."""
-    from packaging.utils import InvalidSdistFilename, InvalidWheelFilename, parse_sdist_filename, parse_wheel_filename
-
     m = re.search(r"[#&]egg=([A-Za-z0-9._-]+)", url)
     if m:
         return normalize_name(m.group(1))
-    filename = url.split("#", 1)[0].split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
-    try:
-        if filename.endswith(".whl"):
-            return normalize_name(str(parse_wheel_filename(unquote(filename))[0]))
-        if filename.endswith((".tar.gz", ".zip")):
-            return normalize_name(str(parse_sdist_filename(unquote(filename))[0]))
-    except (InvalidWheelFilename, InvalidSdistFilename):
-        pass
+    parsed = parse_url_filename(unquote(filename_from_url(url)))
+    if isinstance(parsed, DistFilename):
+        return normalize_name(str(parsed.name))
     if kind == "path":
         meta = read_local_project(Path(unquote(urlsplit(url).path)))
         if meta is not None and meta.name:

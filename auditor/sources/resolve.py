@@ -39,7 +39,8 @@ from packaging.requirements import InvalidRequirement, Requirement
 
 from auditor.errors import ConfigError, ResolutionError
 from auditor.models import CoreMetadata, TargetEnvironment, normalize_name
-from auditor.sources.metadata import from_json_info
+from auditor.dist.filenames import DistFilename, parse_filename, parse_url_filename
+from auditor.dist.metadata import from_json_info, from_pyproject, parse_core_metadata
 
 log = logging.getLogger(__name__)
 
@@ -719,17 +720,8 @@ def _name_from_location(url: str) -> str:
 
 def _version_from_url(url: str) -> str | None:
     """The version in a wheel or sdist file name at the end of *url*, else None."""
-    from packaging.utils import InvalidSdistFilename, InvalidWheelFilename, parse_sdist_filename, parse_wheel_filename
-
-    filename = url.split("#", 1)[0].split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
-    try:
-        if filename.endswith(".whl"):
-            return str(parse_wheel_filename(filename)[1])
-        if filename.endswith((".tar.gz", ".zip")):
-            return str(parse_sdist_filename(filename)[1])
-    except (InvalidWheelFilename, InvalidSdistFilename):
-        return None
-    return None
+    parsed = parse_url_filename(url)
+    return str(parsed.version) if isinstance(parsed, DistFilename) else None
 
 
 def read_local_project(path: Path) -> CoreMetadata | None:
@@ -742,33 +734,13 @@ def read_local_project(path: Path) -> CoreMetadata | None:
     except (OSError, ValueError):
         return None
     project = doc.get("project")
-    if not isinstance(project, dict) or not isinstance(project.get("name"), str):
-        return None
-    dynamic = set(project.get("dynamic") or ())
-    version = project.get("version") if "version" not in dynamic else None
-    optional = project.get("optional-dependencies") or {}
-    requires = list(project.get("dependencies") or ()) if "dependencies" not in dynamic else []
-    for extra, reqs in optional.items():
-        for r in reqs:
-            requires.append(f"{r}; extra == \"{extra}\"" if ";" not in r else f"({r.split(';', 1)[0]}); extra == \"{extra}\"")
-    urls = project.get("urls") or {}
-    return CoreMetadata(
-        name=project["name"],
-        version=str(version or ""),
-        summary=project.get("description"),
-        project_urls=tuple((str(k), str(v)) for k, v in urls.items()) if isinstance(urls, dict) else (),
-        requires_dist=tuple(str(r) for r in requires),
-        requires_python=project.get("requires-python"),
-        provides_extra=tuple(optional),
-    )
+    return from_pyproject(project) if isinstance(project, dict) else None
 
 
 def read_wheel_metadata(path: Path) -> CoreMetadata | None:
     """Core metadata from a local wheel file (``*.dist-info/METADATA`` in the zip),
     or None when the file is not a readable wheel.  Reading a zip runs no code."""
     import zipfile
-
-    from auditor.sources.metadata import parse_core_metadata
 
     try:
         with zipfile.ZipFile(path) as zf:
@@ -782,18 +754,17 @@ def read_wheel_metadata(path: Path) -> CoreMetadata | None:
 
 def find_local_wheel(directory: Path, name: str, version: str) -> Path | None:
     """A wheel of *name* == *version* in a local find-links *directory*, or None."""
-    from packaging.utils import InvalidWheelFilename, canonicalize_version, parse_wheel_filename
+    from packaging.utils import canonicalize_version
 
     try:
         candidates = sorted(directory.glob("*.whl"))
     except OSError:
         return None
     for path in candidates:
-        try:
-            wname, wversion, _, _ = parse_wheel_filename(path.name)
-        except InvalidWheelFilename:
+        parsed = parse_filename(path.name)
+        if not isinstance(parsed, DistFilename):
             continue
-        if normalize_name(str(wname)) == name and canonicalize_version(wversion) == canonicalize_version(version):
+        if parsed.name == name and canonicalize_version(parsed.version) == canonicalize_version(version):
             return path
     return None
 

@@ -1,4 +1,5 @@
-"""Core metadata parsing (PKG-INFO / METADATA / PEP 658 ``.metadata`` files).
+"""Core metadata decoding: PKG-INFO / METADATA / PEP 658 ``.metadata`` files,
+JSON ``info`` objects and static ``pyproject.toml`` ``[project]`` tables.
 
 Parsing is done by :func:`packaging.metadata.parse_email`, which is lenient:
 fields it cannot parse are dropped rather than raising, so a package with
@@ -87,4 +88,35 @@ def from_json_info(info: Mapping) -> CoreMetadata:
         requires_dist=tuple(info.get("requires_dist") or ()),
         requires_python=info.get("requires_python") or None,
         provides_extra=tuple(info.get("provides_extra") or ()),
+    )
+
+
+def from_pyproject(project: Mapping) -> CoreMetadata | None:
+    """Static PEP 621 metadata from a decoded ``pyproject.toml`` ``[project]`` table.
+
+    Fields listed in ``dynamic`` are left empty (``version``: ``""``;
+    ``dependencies``: none); optional dependencies become ``Requires-Dist``
+    entries with an ``extra == "..."`` marker, as a build backend writes them.
+
+    Returns:
+        A :class:`CoreMetadata`, or None when *project* is not a table with a string ``name``.
+    """
+    if not isinstance(project, Mapping) or not isinstance(project.get("name"), str):
+        return None
+    dynamic = set(project.get("dynamic") or ())
+    version = project.get("version") if "version" not in dynamic else None
+    optional = project.get("optional-dependencies") or {}
+    requires = list(project.get("dependencies") or ()) if "dependencies" not in dynamic else []
+    for extra, reqs in optional.items():
+        for r in reqs:
+            requires.append(f"{r}; extra == \"{extra}\"" if ";" not in r else f"({r.split(';', 1)[0]}); extra == \"{extra}\"")
+    urls = project.get("urls") or {}
+    return CoreMetadata(
+        name=project["name"],
+        version=str(version or ""),
+        summary=project.get("description"),
+        project_urls=tuple((str(k), str(v)) for k, v in urls.items()) if isinstance(urls, dict) else (),
+        requires_dist=tuple(str(r) for r in requires),
+        requires_python=project.get("requires-python"),
+        provides_extra=tuple(optional),
     )
