@@ -4,8 +4,8 @@ Installing a wheel copies files; installing from an sdist runs the build
 backend named in its ``pyproject.toml`` (PEP 517), and with it arbitrary
 code of the package and of its build requirements.  This collector checks,
 for the pinned version and the run's :class:`~auditor.models.TargetEnvironment`,
-whether any wheel's tags (``packaging.utils.parse_wheel_filename``) are
-supported by the target (tags generated with ``packaging.tags``), and when
+whether any wheel's tags are supported by the target
+(:func:`auditor.dist.tags.best_wheel`, on ``packaging.tags``), and when
 not, reads the sdist's ``[build-system]`` table **as data** (``tomllib``;
 nothing from the archive is ever executed or extracted to disk).
 
@@ -18,26 +18,17 @@ from __future__ import annotations
 import io
 import tarfile
 from dataclasses import replace
-from functools import lru_cache
 import tomllib
 import zipfile
 from typing import Iterable, Mapping, Sequence
 
-from packaging import tags
 from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import parse_wheel_filename
 
 from auditor.collectors import Collector, Context
+from auditor.dist import tags as dist_tags
 from auditor.models import DependencyEdge, InstallFacts, PackageNode, TargetEnvironment, Unknown, normalize_name
 from auditor.signals.index import ReleaseFile, node_release_files
 
-#: glibc the Linux target is assumed to have: 2.35 (Ubuntu 22.04, Debian 12
-#: has 2.36); manylinux wheels needing a newer glibc are treated as not installable.
-TARGET_GLIBC = (2, 35)
-#: Oldest glibc with a manylinux tag (manylinux1 = glibc 2.5, PEP 513).
-OLDEST_GLIBC_MINOR = 5
-#: macOS version the darwin target is assumed to run (macOS 14 Sonoma).
-TARGET_MACOS = (14, 0)
 #: PEP 517 says a missing ``build-backend`` means the legacy setuptools backend.
 LEGACY_BACKEND = "setuptools.build_meta:__legacy__"
 #: What pip installs for a legacy build (PEP 518's default ``requires`` plus ``wheel``).
@@ -46,59 +37,11 @@ LEGACY_REQUIRES = ("setuptools>=40.8.0", "wheel")
 MAX_SDIST_BYTES = 50 * 1024 * 1024
 
 
-def _platforms(target: TargetEnvironment) -> list[str]:
-    machine = target.platform_machine
-    if target.sys_platform == "linux":
-        arch = {"amd64": "x86_64", "arm64": "aarch64"}.get(machine.lower(), machine)
-        out = []
-        for minor in range(TARGET_GLIBC[1], OLDEST_GLIBC_MINOR - 1, -1):
-            out.append(f"manylinux_2_{minor}_{arch}")
-            legacy = {17: "manylinux2014", 12: "manylinux2010", 5: "manylinux1"}.get(minor)
-            if legacy:
-                out.append(f"{legacy}_{arch}")
-        out.append(f"linux_{arch}")
-        return out
-    if target.sys_platform == "darwin":
-        arch = "arm64" if machine.lower() in ("arm64", "aarch64") else "x86_64"
-        return list(tags.mac_platforms(TARGET_MACOS, arch))
-    if target.sys_platform == "win32":
-        return [{"x86_64": "win_amd64", "amd64": "win_amd64", "arm64": "win_arm64"}.get(machine.lower(), "win32")]
-    return [f"{target.sys_platform}_{machine}".lower()]
-
-
-@lru_cache(maxsize=16)
-def target_tags(target: TargetEnvironment) -> tuple[tags.Tag, ...]:
-    """Supported wheel tags for *target*, most preferred first (``packaging.tags``)."""
-    major, minor = (int(x) for x in target.python_version.split(".")[:2])
-    platforms = _platforms(target)
-    out: list[tags.Tag] = []
-    if target.implementation_name == "cpython":
-        out += list(tags.cpython_tags((major, minor), platforms=platforms))
-        interp = f"cp{major}{minor}"
-    else:
-        interp = f"{tags.interpreter_name()}{major}{minor}"
-        out += list(tags.generic_tags(interp, platforms=platforms))
-    out += list(tags.compatible_tags((major, minor), interp, platforms))
-    return tuple(out)
-
-
-@lru_cache(maxsize=16)
-def _priorities(target: TargetEnvironment) -> dict[tags.Tag, int]:
-    return {tag: i for i, tag in enumerate(target_tags(target))}
-
-
 def best_wheel(files: Iterable[ReleaseFile], target: TargetEnvironment) -> ReleaseFile | None:
-    """The wheel an installer would pick for *target* (best tag priority), or ``None``."""
-    priority = _priorities(target)
-    best: tuple[int, ReleaseFile] | None = None
-    for f in files:
-        if f.kind != "wheel":
-            continue
-        _, _, _, wheel_tags = parse_wheel_filename(f.filename)
-        rank = min((priority[t] for t in wheel_tags if t in priority), default=None)
-        if rank is not None and (best is None or rank < best[0]):
-            best = (rank, f)
-    return best[1] if best else None
+    """The wheel an installer would pick for *target* (:func:`auditor.dist.tags.best_wheel`), or ``None``."""
+    files = [f for f in files if f.kind == "wheel"]
+    chosen = dist_tags.best_wheel((f.filename for f in files), target)
+    return next((f for f in files if f.filename == chosen), None) if chosen else None
 
 
 def read_build_system(archive: bytes, filename: str) -> tuple[str | None, tuple[str, ...], tuple[str, ...]]:

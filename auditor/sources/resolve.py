@@ -40,6 +40,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from auditor.errors import ConfigError, ResolutionError
 from auditor.models import CoreMetadata, TargetEnvironment, normalize_name
 from auditor.dist.filenames import DistFilename, parse_filename, parse_url_filename
+from auditor.dist.tags import manylinux_platforms
 from auditor.dist.metadata import from_json_info, from_pyproject, parse_core_metadata
 
 log = logging.getLogger(__name__)
@@ -85,11 +86,6 @@ PIP_PLATFORMS: dict[tuple[str, str], str] = {
     ("win32", "arm64"): "win_arm64",
     ("win32", "x86"): "win32",
 }
-
-#: Oldest glibc minor version manylinux tags go down to (manylinux1 = 2_5, PEP 600).
-MANYLINUX_OLDEST_GLIBC_MINOR = 5
-#: Legacy manylinux aliases (PEP 599/571/513) and the glibc minor they stand for.
-MANYLINUX_LEGACY = {17: "manylinux2014", 12: "manylinux2010", 5: "manylinux1"}
 
 #: uv's exit codes for an error it reported (1: the command failed, e.g. no
 #: solution; 2: any other error, e.g. a download failed or a bad argument).
@@ -267,19 +263,11 @@ def pip_platform(target: TargetEnvironment) -> str:
 def pip_platforms(target: TargetEnvironment) -> list[str]:
     """Every pip ``--platform`` tag for *target*, newest first: for Linux the
     manylinux_2_28 tag and each older glibc tag with its legacy alias (pip
-    does not expand these itself); for macOS and Windows the one tag."""
+    does not expand these itself; :func:`auditor.dist.tags.manylinux_platforms`);
+    for macOS and Windows the one tag."""
     tag = pip_platform(target)
     m = re.match(r"^manylinux_2_(\d+)_(\w+)$", tag)
-    if not m:
-        return [tag]
-    newest, arch = int(m.group(1)), m.group(2)
-    tags = []
-    for minor in range(newest, MANYLINUX_OLDEST_GLIBC_MINOR - 1, -1):
-        tags.append(f"manylinux_2_{minor}_{arch}")
-        legacy = MANYLINUX_LEGACY.get(minor)
-        if legacy and (arch in ("x86_64", "i686") or legacy == "manylinux2014"):
-            tags.append(f"{legacy}_{arch}")
-    return tags
+    return manylinux_platforms(m.group(2), int(m.group(1))) if m else [tag]
 
 
 # --------------------------------------------------------------------------
