@@ -57,3 +57,20 @@ def redact_url(text: str) -> str:
         return f"://{REDACTED}@"
 
     return _USERINFO.sub(repl, text)
+
+
+def strip_userinfo(text: str) -> str:
+    """Remove the whole non-empty userinfo (``git@`` included) of every URL in *text*.
+
+    For names derived from a URL (a cache directory), where no user part
+    should appear at all; same linear-time scan as :func:`redact_url`.
+    """
+    if "://" not in text:
+        return text
+
+    def repl(m: re.Match[str]) -> str:
+        if not _has_scheme(text, m.start()) or (m.group("password") is None and not m.group("user")):
+            return m.group(0)
+        return "://"
+
+    return _USERINFO.sub(repl, text)

@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 from urllib.parse import urlsplit
 
+from auditor.dist.redact import redact_url, strip_userinfo
 from auditor.models import RepositoryRef, Unknown
 
 log = logging.getLogger(__name__)
@@ -93,12 +94,8 @@ GIT_ENV = {
 HOST_DOWN_MARKERS = ("Could not resolve host", "Failed to connect", "Connection timed out",
                      "Connection refused", "Network is unreachable")
 
-_CREDENTIALS = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)[^/@\s]+@", re.I)
-
-
-def redact(text: str) -> str:
-    """Remove ``user:password@`` from every URL in *text* (git's stderr may echo them)."""
-    return _CREDENTIALS.sub(r"\g<scheme>***@", text)
+#: Credentials in URLs are removed from git's messages (its stderr may echo them).
+redact = redact_url
 
 
 def git_env() -> dict[str, str]:
@@ -175,7 +172,7 @@ def cache_key(url: str) -> str:
 
     ``https://github.com/numpy/numpy`` -> ``github.com_numpy_numpy-<10 hex of sha256(url)>.git``.
     """
-    bare = re.sub(r"^[a-z][a-z0-9+.-]*://", "", _CREDENTIALS.sub(r"\g<scheme>", url), flags=re.I)
+    bare = re.sub(r"^[a-z][a-z0-9+.-]*://", "", strip_userinfo(url), flags=re.I)
     slug = re.sub(r"[^A-Za-z0-9._-]+", "_", bare).strip("._")[:80] or "repo"
     digest = hashlib.sha256(url.encode("utf-8")).hexdigest()[:10]
     return f"{slug}-{digest}.git"

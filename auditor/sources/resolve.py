@@ -40,6 +40,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from auditor.errors import ConfigError, ResolutionError
 from auditor.models import CoreMetadata, TargetEnvironment, normalize_name
 from auditor.dist.filenames import DistFilename, parse_filename, parse_url_filename
+from auditor.dist.redact import redact_url
 from auditor.dist.tags import manylinux_platforms
 from auditor.dist.metadata import from_json_info, from_pyproject, parse_core_metadata
 
@@ -103,7 +104,6 @@ UV_FALLBACK_PATTERNS = re.compile(
 
 
 _ENV_VAR_RE = re.compile(r"\$\{([A-Z0-9_]+)\}")
-_USERINFO_RE = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<user>[^/@\s:]*)(?::(?P<password>[^/@\s]*))?@", re.IGNORECASE)
 
 
 def expand_env(text: str) -> str:
@@ -114,22 +114,6 @@ def expand_env(text: str) -> str:
     keep the text as written, so a token passed this way never reaches a report.
     """
     return _ENV_VAR_RE.sub(lambda m: os.environ.get(m.group(1), m.group(0)), text)
-
-
-def redact_url(text: str) -> str:
-    """Hide credentials in every URL in *text*: ``https://user:tok@h`` ->
-    ``https://user:***@h``, ``https://tok@h`` -> ``https://***@h``
-    (``ssh://git@h`` and ``git+ssh://git@h`` stay: ``git`` is not a secret)."""
-
-    def repl(m: re.Match) -> str:
-        user, password = m.group("user"), m.group("password")
-        if password is not None:
-            return f"{m.group('scheme')}{user}:***@"
-        if user == "git" or user.startswith("${"):
-            return m.group(0)
-        return f"{m.group('scheme')}***@"
-
-    return _USERINFO_RE.sub(repl, text)
 
 
 @dataclass(frozen=True)

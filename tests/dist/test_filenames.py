@@ -1,5 +1,6 @@
 from hypothesis import given, strategies as st
 from packaging.tags import Tag
+from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from auditor.dist.filenames import DistFilename, InvalidFilename, filename_from_url, parse_filename, parse_url_filename
@@ -31,14 +32,15 @@ def test_never_raises(text):
     assert isinstance(parse_url_filename(text), (DistFilename, InvalidFilename))
 
 
-names = st.from_regex(r"[A-Za-z0-9]([A-Za-z0-9._]*[A-Za-z0-9])?", fullmatch=True)
+names = st.from_regex(r"[A-Za-z0-9]+([._-][A-Za-z0-9]+)*", fullmatch=True)
 versions = st.tuples(st.integers(0, 999), st.integers(0, 999)).map(lambda t: f"{t[0]}.{t[1]}")
 
 
 @given(names, versions)
 def test_round_trip(name, version):
-    wheel = parse_filename(f"{name.replace('.', '_')}-{version}-py3-none-any.whl")
-    sdist = parse_filename(f"{name.replace('.', '_')}-{version}.tar.gz")
+    stem = canonicalize_name(name).replace("-", "_")
+    wheel = parse_filename(f"{stem}-{version}-py3-none-any.whl")
+    sdist = parse_filename(f"{stem}-{version}.tar.gz")
     for parsed in (wheel, sdist):
         assert isinstance(parsed, DistFilename), parsed
-        assert parsed.version == Version(version)
+        assert (parsed.name, parsed.version) == (canonicalize_name(name), Version(version))

@@ -61,3 +61,10 @@ def test_linear_on_adversarial_lines():
         out = redact_url(line)
         assert len(out) <= len(line)
     assert time.monotonic() - start < 10.0
+
+
+def test_strip_userinfo():
+    from auditor.dist.redact import strip_userinfo
+
+    assert strip_userinfo("https://u:p@h/x ssh://git@g/y") == "https://h/x ssh://g/y"
+    assert strip_userinfo("https://h/x") == "https://h/x"

@@ -399,8 +399,8 @@ def test_credentials_never_reach_the_inventory(tmp_path, wheels, config, monkeyp
     text = repr(inv)
     assert "s3cret-value" not in text and "literal-tok" not in text
     d = inv.by_name()
-    assert d["other"].origin.url == "https://user:***@127.0.0.1:9/other-1.0-py3-none-any.whl"
-    assert d["pkg"].origin.url == "https://user:***@127.0.0.1:9/pkg-1.0-py3-none-any.whl"
+    assert d["other"].origin.url == "https://***@127.0.0.1:9/other-1.0-py3-none-any.whl"
+    assert d["pkg"].origin.url == "https://***@127.0.0.1:9/pkg-1.0-py3-none-any.whl"
     assert isinstance(d["pkg"].metadata, Unknown)
 
 

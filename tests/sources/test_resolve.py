@@ -306,7 +306,7 @@ def test_env_vars_expanded_for_the_resolver_only(monkeypatch):
 
 
 def test_redact_url():
-    assert R.redact_url("see https://user:tok@h.example/simple now") == "see https://user:***@h.example/simple now"
+    assert R.redact_url("see https://user:tok@h.example/simple now") == "see https://***@h.example/simple now"
     assert R.redact_url("git+https://ghp_abc@github.com/o/r.git") == "git+https://***@github.com/o/r.git"
     assert R.redact_url("git+ssh://git@github.com/o/r.git") == "git+ssh://git@github.com/o/r.git"
     assert R.redact_url("https://pypi.org/simple") == "https://pypi.org/simple"
