@@ -32,6 +32,7 @@ from auditor.models import (
     normalize_name,
 )
 from auditor.dist.filenames import DistFilename, filename_from_url, parse_url_filename
+from auditor.dist.redact import redact_url
 from auditor.sources.interface import Source
 from auditor.sources.resolve import (
     Pin,
@@ -40,7 +41,6 @@ from auditor.sources.resolve import (
     find_local_wheel,
     needs_build,
     read_local_project,
-    redact_url,
     read_wheel_metadata,
     resolve_cached,
 )

@@ -1,0 +1,142 @@
+"""``pip install --dry-run --report -``: the fallback resolver, its command
+line and its installation report as :class:`Pin` objects."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+from auditor.dist.metadata import from_json_info
+from auditor.errors import ResolutionError
+from auditor.models import normalize_name
+from auditor.sources.resolve.platforms import pip_platforms
+from auditor.sources.resolve.process import clean_env, run, summarize_error
+from auditor.sources.resolve.request import Pin, ResolveRequest, Resolution, ResolverUnavailable, write_inputs
+
+def needs_build(line: str) -> bool:
+    """Whether a resolver line is a direct reference whose metadata can only
+    be learned by building it (a VCS checkout, a local directory, an sdist URL)."""
+    text = line[3:].strip() if line.startswith("-e ") else line
+    if " @ " in text:
+        text = text.split(" @ ", 1)[1]
+    text = text.split(";", 1)[0].strip()
+    if not re.match(r"^([a-z]+\+)?[a-z]+://|^[./]", text):
+        return False  # a registry requirement
+    return not text.split("#", 1)[0].split("?", 1)[0].endswith(".whl")
+
+
+def pip_command(python: str, request: ResolveRequest, infile: Path, constraints: Path | None) -> list[str]:
+    """The ``pip install --dry-run --report -`` command line for *request*."""
+    t = request.target
+    cmd = [
+        python, "-m", "pip", "install",
+        "--dry-run", "--ignore-installed", "--report", "-", "--quiet",
+        "--disable-pip-version-check", "--no-input", "--isolated",
+        "--python-version", t.python_full_version or t.python_version,
+        *(arg for tag in pip_platforms(t) for arg in ("--platform", tag)),
+        "--implementation", "cp" if t.implementation_name == "cpython" else t.implementation_name[:2],
+        "-r", str(infile),
+    ]  # fmt: skip
+    if constraints is not None:
+        cmd += ["-c", str(constraints)]
+    if request.pre:
+        cmd.append("--pre")
+    # pip refuses --platform/--python-version without --only-binary :all:;
+    # it also keeps sdists from being built (their setup.py executed).
+    cmd += ["--only-binary", ":all:"]
+    if request.cache_dir is None:
+        cmd.append("--no-cache-dir")
+    else:
+        cmd += ["--cache-dir", str(request.cache_dir)]
+    return cmd
+
+
+def resolve_with_pip(request: ResolveRequest, python: str | None = None) -> Resolution:
+    """Resolve with ``pip install --dry-run --ignore-installed --report -``.
+
+    Runs the pip of *python* (default: the interpreter auditor runs in).
+    ``--only-binary :all:`` is always given (pip requires it with
+    ``--platform``), so sdists are never built; local projects and VCS
+    checkouts still are built by pip to read their metadata, so callers
+    keep such references out of *request* unless builds are allowed.
+
+    Raises:
+        ResolverUnavailable: pip is missing.
+        ResolutionError: pip could not resolve (its message, one line), or
+            *request* holds a reference pip would have to build while
+            ``allow_build`` is False.
+    """
+    python = python or sys.executable
+    if not request.allow_build:
+        built = [line for line in request.requirements if needs_build(line)]
+        if built:
+            raise ResolutionError(
+                f"pip --dry-run: would build {built[0]!r} to read its metadata "
+                "(executes its build code); allow builds to resolve it"
+            )
+    with tempfile.TemporaryDirectory(prefix="auditor-pip-") as tmp:
+        tmpdir = Path(tmp)
+        infile = tmpdir / "requirements.in"
+        write_inputs(request, infile)
+        cons = tmpdir / "constraints.txt" if request.constraints else None
+        cmd = pip_command(python, request, infile, cons)
+        proc, seconds = run(cmd, tmpdir, clean_env())
+    if proc.returncode != 0:
+        if "No module named pip" in proc.stderr:
+            raise ResolverUnavailable(f"{python} has no pip")
+        raise ResolutionError(summarize_error(proc.stderr, "pip --dry-run"))
+    try:
+        report = json.loads(proc.stdout)
+    except ValueError as exc:
+        raise ResolutionError("pip --dry-run: the installation report is not JSON") from exc
+    index = None if request.no_index else (request.index_url or "https://pypi.org/simple")
+    return Resolution(parse_pip_report(report, index), "pip --dry-run", seconds)
+
+
+def parse_pip_report(report: dict, default_index: str | None = None) -> tuple[Pin, ...]:
+    """Pins from a pip installation report (``--report``, format version 1).
+
+    *default_index* is recorded as the index of every pin downloaded over
+    HTTP (the report gives the file's URL, not the index that listed it).
+
+    Fields read: ``install[].metadata`` (core metadata as JSON, PEP 566),
+    ``install[].download_info`` (``url``, ``vcs_info``, ``dir_info``,
+    ``archive_info``; the direct URL data structure), ``is_direct``,
+    ``requested``.
+    """
+    pins = []
+    for item in report.get("install", []):
+        meta = item.get("metadata") or {}
+        info = item.get("download_info") or {}
+        name = normalize_name(str(meta.get("name", "")))
+        version = str(meta.get("version")) if meta.get("version") else None
+        url = info.get("url")
+        kind, direct_url, index_url = "registry", None, None
+        if item.get("is_direct"):
+            if "vcs_info" in info:
+                vcs = info["vcs_info"]
+                kind = "vcs"
+                direct_url = f"{vcs.get('vcs', 'git')}+{url}@{vcs.get('commit_id', '')}".rstrip("@")
+            elif "dir_info" in info or (url or "").startswith("file:") and "archive_info" not in info:
+                kind, direct_url = "path", url
+            else:
+                kind, direct_url = ("path" if (url or "").startswith("file:") else "url"), url
+        elif url and url.startswith("file:"):
+            index_url = url.rsplit("/", 1)[0]  # a find-links directory
+        elif url:
+            index_url = default_index  # pip's report names the file, not the index it was listed on
+        pins.append(
+            Pin(
+                name=name,
+                version=version,
+                kind=kind,
+                url=direct_url,
+                index_url=index_url,
+                metadata=from_json_info(meta) if meta else None,
+                editable=bool((info.get("dir_info") or {}).get("editable")),
+            )
+        )
+    return tuple(sorted(pins, key=lambda p: p.name))
