@@ -25,18 +25,9 @@ from packaging.utils import canonicalize_name
 from auditor.config import Config
 from auditor.errors import InputError
 from auditor.models import Distribution, Inventory, Origin
-from auditor.sources.lockfile import (
-    LockfileSource,
-    NOT_FETCHED,
-    LineIndex,
-    fetch_metadata,
-    inventory,
-    link_computed,
-    load_toml,
-    marker_holds,
-    require,
-    requirement_text,
-)
+from auditor.sources.lockfile import LineIndex, LockfileSource, NOT_FETCHED
+from auditor.sources.lockfile import fetch_metadata, inventory, link_computed, load_toml, marker_holds, require
+from auditor.sources.lockfile import requirement_text
 
 SECTIONS = ("default", "develop")
 

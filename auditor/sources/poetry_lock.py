@@ -27,19 +27,8 @@ from packaging.utils import canonicalize_name
 from auditor.config import Config
 from auditor.errors import InputError
 from auditor.models import Distribution, Inventory, Origin
-from auditor.sources.lockfile import (
-    LockfileSource,
-    NOT_FETCHED,
-    Dep,
-    LineIndex,
-    LockedPackage,
-    fetch_metadata,
-    inventory,
-    link_recorded,
-    load_toml,
-    require,
-    requirement_text,
-)
+from auditor.sources.lockfile import Dep, LineIndex, LockedPackage, LockfileSource, NOT_FETCHED
+from auditor.sources.lockfile import fetch_metadata, inventory, link_recorded, load_toml, require, requirement_text
 
 
 def _origin(source: Any, path: Path, line: int | None) -> Origin:

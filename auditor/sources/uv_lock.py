@@ -24,20 +24,9 @@ from packaging.version import InvalidVersion, Version
 
 from auditor.config import Config
 from auditor.models import Distribution, Inventory, Origin
-from auditor.sources.lockfile import (
-    LockfileSource,
-    NOT_FETCHED,
-    Dep,
-    LineIndex,
-    LockedPackage,
-    fetch_metadata,
-    inventory,
-    link_recorded,
-    load_toml,
-    marker_holds,
-    require,
-    requirement_text,
-)
+from auditor.sources.lockfile import Dep, LineIndex, LockedPackage, LockfileSource, NOT_FETCHED
+from auditor.sources.lockfile import fetch_metadata, inventory, link_recorded, load_toml, marker_holds, require
+from auditor.sources.lockfile import requirement_text
 
 #: uv.lock ``version`` values this reader understands.
 SUPPORTED_VERSIONS = (1,)

@@ -31,7 +31,6 @@ import json
 import logging
 import os
 import re
-import tempfile
 import time
 from pathlib import Path
 
@@ -41,7 +40,7 @@ from auditor.dist.redact import redact_url
 from auditor.sources.resolve.local import find_local_wheel, read_local_project, read_wheel_metadata
 from auditor.sources.resolve.pip import needs_build, parse_pip_report, pip_command, resolve_with_pip
 from auditor.sources.resolve.platforms import PIP_PLATFORMS, UV_PLATFORMS, pip_platform, pip_platforms, uv_python_platform
-from auditor.sources.resolve.process import RESOLVER_TIMEOUT, UV_ENV_PASSTHROUGH, clean_env, run, summarize_error
+from auditor.sources.resolve.process import RESOLVER_TIMEOUT, UV_ENV_PASSTHROUGH, run_resolver, summarize_error
 from auditor.sources.resolve.request import (
     Pin,
     Resolution,
@@ -49,7 +48,6 @@ from auditor.sources.resolve.request import (
     ResolveRequest,
     expand_env,
     resolver_input,
-    write_inputs,
 )
 from auditor.sources.resolve.uv import UV_ERROR_EXIT_CODES, UV_FALLBACK_PATTERNS, parse_uv_output, uv_command
 
@@ -246,13 +244,7 @@ def resolve_with_uv(request: ResolveRequest, uv: str | None = None) -> Resolutio
     uv = uv or find_uv()
     if not uv:
         raise ResolverUnavailable("uv not installed")
-    with tempfile.TemporaryDirectory(prefix="auditor-uv-") as tmp:
-        tmpdir = Path(tmp)
-        infile = tmpdir / "requirements.in"
-        write_inputs(request, infile)
-        cons = tmpdir / "constraints.txt" if request.constraints else None
-        cmd = uv_command(uv, request, infile, cons)
-        proc, seconds = run(cmd, tmpdir, clean_env())
+    proc, seconds = run_resolver(request, lambda infile, cons: uv_command(uv, request, infile, cons), "auditor-uv-")
     if proc.returncode == 0:
         return Resolution(parse_uv_output(proc.stdout), "uv pip compile", seconds)
     message = summarize_error(proc.stderr, "uv pip compile")

@@ -6,15 +6,14 @@ from __future__ import annotations
 import json
 import re
 import sys
-import tempfile
 from pathlib import Path
 
 from auditor.dist.metadata import from_json_info
 from auditor.errors import ResolutionError
 from auditor.models import normalize_name
 from auditor.sources.resolve.platforms import pip_platforms
-from auditor.sources.resolve.process import clean_env, run, summarize_error
-from auditor.sources.resolve.request import Pin, ResolveRequest, Resolution, ResolverUnavailable, write_inputs
+from auditor.sources.resolve.process import run_resolver, summarize_error
+from auditor.sources.resolve.request import Pin, ResolveRequest, Resolution, ResolverUnavailable
 
 def needs_build(line: str) -> bool:
     """Whether a resolver line is a direct reference whose metadata can only
@@ -77,13 +76,7 @@ def resolve_with_pip(request: ResolveRequest, python: str | None = None) -> Reso
                 f"pip --dry-run: would build {built[0]!r} to read its metadata "
                 "(executes its build code); allow builds to resolve it"
             )
-    with tempfile.TemporaryDirectory(prefix="auditor-pip-") as tmp:
-        tmpdir = Path(tmp)
-        infile = tmpdir / "requirements.in"
-        write_inputs(request, infile)
-        cons = tmpdir / "constraints.txt" if request.constraints else None
-        cmd = pip_command(python, request, infile, cons)
-        proc, seconds = run(cmd, tmpdir, clean_env())
+    proc, seconds = run_resolver(request, lambda infile, cons: pip_command(python, request, infile, cons), "auditor-pip-")
     if proc.returncode != 0:
         if "No module named pip" in proc.stderr:
             raise ResolverUnavailable(f"{python} has no pip")

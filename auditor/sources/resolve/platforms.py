@@ -9,42 +9,32 @@ from auditor.dist.tags import manylinux_platforms
 from auditor.errors import ConfigError
 from auditor.models import TargetEnvironment
 
-#: uv ``--python-platform`` target triple per ``(sys_platform, platform_machine)``.
-#: Source: ``uv help pip compile`` (uv 0.13).  Linux targets use manylinux_2_28,
-#: the same default uv gives ``x86_64-unknown-linux-gnu``; macOS targets use
-#: uv's default minimum macOS version (13.0).
-UV_PLATFORMS: dict[tuple[str, str], str] = {
-    ("linux", "x86_64"): "x86_64-manylinux_2_28",
-    ("linux", "amd64"): "x86_64-manylinux_2_28",
-    ("linux", "aarch64"): "aarch64-manylinux_2_28",
-    ("linux", "arm64"): "aarch64-manylinux_2_28",
-    ("darwin", "arm64"): "aarch64-apple-darwin",
-    ("darwin", "aarch64"): "aarch64-apple-darwin",
-    ("darwin", "x86_64"): "x86_64-apple-darwin",
-    ("win32", "amd64"): "x86_64-pc-windows-msvc",
-    ("win32", "x86_64"): "x86_64-pc-windows-msvc",
-    ("win32", "arm64"): "aarch64-pc-windows-msvc",
-    ("win32", "x86"): "i686-pc-windows-msvc",
+#: Per ``(sys_platform, platform_machine)``: uv's ``--python-platform`` triple
+#: and the newest pip ``--platform`` tag, chosen to match.
+#: uv source: ``uv help pip compile`` (uv 0.13).  Linux targets use
+#: manylinux_2_28, the same default uv gives ``x86_64-unknown-linux-gnu``;
+#: macOS targets use uv's default minimum macOS version (13.0).
+#: pip expands a ``macosx_13_0`` tag to every older compatible one by itself,
+#: but not a ``manylinux_2_28`` tag (pip 26 ``pip debug --verbose --platform
+#: manylinux_2_28_x86_64`` lists only that tag), so :func:`pip_platforms`
+#: spells the manylinux ones out.
+RESOLVER_PLATFORMS: dict[tuple[str, str], tuple[str, str]] = {
+    ("linux", "x86_64"): ("x86_64-manylinux_2_28", "manylinux_2_28_x86_64"),
+    ("linux", "amd64"): ("x86_64-manylinux_2_28", "manylinux_2_28_x86_64"),
+    ("linux", "aarch64"): ("aarch64-manylinux_2_28", "manylinux_2_28_aarch64"),
+    ("linux", "arm64"): ("aarch64-manylinux_2_28", "manylinux_2_28_aarch64"),
+    ("darwin", "arm64"): ("aarch64-apple-darwin", "macosx_13_0_arm64"),
+    ("darwin", "aarch64"): ("aarch64-apple-darwin", "macosx_13_0_arm64"),
+    ("darwin", "x86_64"): ("x86_64-apple-darwin", "macosx_13_0_x86_64"),
+    ("win32", "amd64"): ("x86_64-pc-windows-msvc", "win_amd64"),
+    ("win32", "x86_64"): ("x86_64-pc-windows-msvc", "win_amd64"),
+    ("win32", "arm64"): ("aarch64-pc-windows-msvc", "win_arm64"),
+    ("win32", "x86"): ("i686-pc-windows-msvc", "win32"),
 }
-
-#: pip ``--platform`` tag per ``(sys_platform, platform_machine)``, chosen to
-#: match :data:`UV_PLATFORMS`.  pip expands a ``macosx_13_0`` tag to every
-#: older compatible one by itself, but not a ``manylinux_2_28`` tag (pip 26
-#: ``pip debug --verbose --platform manylinux_2_28_x86_64`` lists only that
-#: tag), so :func:`pip_platforms` spells the manylinux ones out.
-PIP_PLATFORMS: dict[tuple[str, str], str] = {
-    ("linux", "x86_64"): "manylinux_2_28_x86_64",
-    ("linux", "amd64"): "manylinux_2_28_x86_64",
-    ("linux", "aarch64"): "manylinux_2_28_aarch64",
-    ("linux", "arm64"): "manylinux_2_28_aarch64",
-    ("darwin", "arm64"): "macosx_13_0_arm64",
-    ("darwin", "aarch64"): "macosx_13_0_arm64",
-    ("darwin", "x86_64"): "macosx_13_0_x86_64",
-    ("win32", "amd64"): "win_amd64",
-    ("win32", "x86_64"): "win_amd64",
-    ("win32", "arm64"): "win_arm64",
-    ("win32", "x86"): "win32",
-}
+#: uv ``--python-platform`` triple per ``(sys_platform, platform_machine)`` (from :data:`RESOLVER_PLATFORMS`).
+UV_PLATFORMS: dict[tuple[str, str], str] = {key: uv for key, (uv, _pip) in RESOLVER_PLATFORMS.items()}
+#: Newest pip ``--platform`` tag per ``(sys_platform, platform_machine)`` (from :data:`RESOLVER_PLATFORMS`).
+PIP_PLATFORMS: dict[tuple[str, str], str] = {key: pip for key, (_uv, pip) in RESOLVER_PLATFORMS.items()}
 
 
 def _lookup(table: dict[tuple[str, str], str], target: TargetEnvironment, list_supported: bool = False) -> str:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 import time
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from auditor.dist.redact import redact_url
-from auditor.sources.resolve.request import ResolverUnavailable
+from auditor.sources.resolve.request import ResolveRequest, ResolverUnavailable, write_inputs
 
 #: Seconds a resolver subprocess may run before it is abandoned.  A cold
 #: resolution of a large ML stack with pip takes well under a minute (see
@@ -83,3 +84,26 @@ def summarize_error(stderr: str, tool: str) -> str:
     if hints:
         text += f" ({hints[0]})"
     return redact_url(f"{tool}: {text}")
+
+
+def run_resolver(
+    request: ResolveRequest, command: Callable[[Path, Path | None], list[str]], prefix: str
+) -> tuple[subprocess.CompletedProcess, float]:
+    """Run a resolver on *request* in a private temporary directory.
+
+    Writes the input files there (:func:`~auditor.sources.resolve.request.write_inputs`:
+    ``requirements.in`` and, with constraints, ``constraints.txt``), then runs
+    ``command(infile, constraints_file_or_None)`` with :func:`clean_env`.
+
+    Returns:
+        ``(completed process, seconds)`` (see :func:`run`).
+
+    Raises:
+        ResolverUnavailable: the command cannot start or timed out.
+    """
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        tmpdir = Path(tmp)
+        infile = tmpdir / "requirements.in"
+        write_inputs(request, infile)
+        cons = tmpdir / "constraints.txt" if request.constraints else None
+        return run(command(infile, cons), tmpdir, clean_env())
