@@ -8,11 +8,23 @@ sloppy metadata still becomes a node.  Every value is untrusted text.
 
 from __future__ import annotations
 
-from typing import Mapping
+import re
+from typing import Iterable, Mapping
 
 from packaging.metadata import parse_email
 
 from auditor.models import CoreMetadata
+
+
+#: A wheel's core-metadata member: ``<name>-<version>.dist-info/METADATA`` at the top level (wheel spec).
+_WHEEL_METADATA_MEMBER = re.compile(r"[^/]+\.dist-info/METADATA")
+
+
+def wheel_metadata_members(names: Iterable[str]) -> list[str]:
+    """The members of a wheel's file list that are its core metadata
+    (``*.dist-info/METADATA`` at the top level), in the given order; a
+    well-formed wheel has exactly one."""
+    return [n for n in names if _WHEEL_METADATA_MEMBER.fullmatch(n)]
 
 
 def _first_line(text: str | None) -> str | None:

@@ -19,6 +19,7 @@ import re
 import zipfile
 from pathlib import Path
 
+from auditor.dist.metadata import wheel_metadata_members
 from auditor.models import Unknown
 from auditor.net.http import HttpClient
 
@@ -136,7 +137,7 @@ def wheel_metadata(client: HttpClient, url: str, filename: str, cache_dir: Path 
         return Unknown("offline")
     try:
         with zipfile.ZipFile(RangeFile(client, url)) as zf:
-            names = [n for n in zf.namelist() if re.fullmatch(r"[^/]+\.dist-info/METADATA", n)]
+            names = wheel_metadata_members(zf.namelist())
             if len(names) != 1:
                 return Unknown(f"{filename}: no single .dist-info/METADATA member")
             data = zf.read(names[0])

@@ -26,3 +26,11 @@ def test_from_pyproject():
     assert meta.provides_extra == ("t",)
     assert from_pyproject({"name": "p", "dynamic": ["version", "dependencies"], "dependencies": ["a"]}).version == ""
     assert from_pyproject({"version": "1"}) is None
+
+
+def test_wheel_metadata_members():
+    from auditor.dist.metadata import wheel_metadata_members
+
+    names = ["x/__init__.py", "x-1.0.dist-info/RECORD", "x-1.0.dist-info/METADATA", "a/b.dist-info/METADATA",
+             ".dist-info/METADATA"]
+    assert wheel_metadata_members(names) == ["x-1.0.dist-info/METADATA"]
