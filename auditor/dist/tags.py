@@ -97,6 +97,25 @@ def wheel_priority(wheel_tags: Iterable[tags.Tag], target: TargetEnvironment) ->
     return min((priority[t] for t in wheel_tags if t in priority), default=None)
 
 
+@lru_cache(maxsize=16)
+def _platform_set(target: TargetEnvironment) -> frozenset[str]:
+    return frozenset(platform_tags(target))
+
+
+def wheel_preference(wheel_tags: Iterable[tags.Tag], target: TargetEnvironment) -> int:
+    """How well a wheel stands for *target* when any wheel will do (e.g. to read
+    its metadata), lower is better: 0 installs on *target* (:func:`target_tags`)
+    and is not pure Python; 1 pure Python (platform ``any``); 2 built for one of
+    *target*'s platforms (:func:`platform_tags`) but another interpreter; 3 any other wheel."""
+    wheel_tags = frozenset(wheel_tags)
+    if any(t.platform == "any" for t in wheel_tags):
+        return 1
+    if wheel_priority(wheel_tags, target) is not None:
+        return 0
+    platforms = _platform_set(target)
+    return 2 if any(t.platform in platforms for t in wheel_tags) else 3
+
+
 def best_wheel(filenames: Iterable[str], target: TargetEnvironment) -> str | None:
     """The wheel file name an installer would pick for *target* (best tag
     priority; the first on a tie), or ``None``.  Names that are not valid

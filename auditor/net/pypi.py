@@ -28,22 +28,13 @@ from packaging.utils import canonicalize_version
 
 from auditor.collectors import Context
 from auditor.dist.filenames import DistFilename, parse_filename
+from auditor.dist.tags import wheel_preference
 from auditor.models import CoreMetadata, Maintainer, Ownership, PyPIProject, TargetEnvironment, Unknown, UnknownKind
 from auditor.net.http import EXPIRY
 from auditor.net.lazy_wheel import wheel_metadata
 from auditor.dist.metadata import from_json_info, parse_core_metadata
 
 SIMPLE_ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.1"
-
-#: Platform-tag fragments that mark a wheel as built for a ``sys_platform``.
-PLATFORM_TAG_HINTS = {"linux": ("manylinux", "musllinux", "linux"), "darwin": ("macosx",), "win32": ("win",)}
-#: Platform-tag fragments for a ``platform_machine`` (``universal2`` covers both Mac architectures).
-MACHINE_TAG_HINTS = {
-    "x86_64": ("x86_64", "amd64", "universal2", "intel"),
-    "amd64": ("amd64", "x86_64"),
-    "aarch64": ("aarch64", "arm64", "universal2"),
-    "arm64": ("arm64", "aarch64", "universal2"),
-}
 
 
 @dataclass(frozen=True)
@@ -172,28 +163,12 @@ def _file_info(filename: str) -> tuple[str, bool, frozenset] | None:
     return canonicalize_version(parsed.version), parsed.kind == "wheel", parsed.tags
 
 
-def _wheel_rank(tags: frozenset, target: TargetEnvironment) -> int:
-    """0: built for the target interpreter and platform; 1: pure Python;
-    2: the target platform, another interpreter; 3: any other wheel."""
-    py = "cp" + target.python_version.replace(".", "")
-    hints = PLATFORM_TAG_HINTS.get(target.sys_platform, ())
-    machines = MACHINE_TAG_HINTS.get(target.platform_machine.lower(), (target.platform_machine.lower(),))
-    platform_ok = any(
-        any(h in t.platform for h in hints) and any(m in t.platform for m in machines) for t in tags
-    )
-    if any(t.platform == "any" for t in tags):
-        return 1
-    if platform_ok and any(t.interpreter == py or t.abi == "abi3" for t in tags):
-        return 0
-    return 2 if platform_ok else 3
-
-
 def choose_metadata_file(files: list[IndexFile], version: str, target: TargetEnvironment) -> list[IndexFile]:
     """Files of *version* worth asking for metadata, best first.
 
-    Wheels for the target interpreter and platform first (``Requires-Dist``
-    can in principle differ per wheel), then pure-Python wheels, other
-    wheels, then sdists (PEP 643 static metadata).  Files the index says have
+    Wheels that install on the target first (``Requires-Dist`` can in
+    principle differ per wheel), then pure-Python wheels, other wheels
+    (:func:`auditor.dist.tags.wheel_preference`), then sdists (PEP 643 static metadata).  Files the index says have
     no PEP 658 file are kept (their METADATA can still be read remotely) but
     ranked after those that have one.
     """
@@ -204,7 +179,7 @@ def choose_metadata_file(files: list[IndexFile], version: str, target: TargetEnv
         if info is None or info[0] != want:
             continue
         _v, is_wheel, tags = info
-        ranked.append((_wheel_rank(tags, target) if is_wheel else 4, f))
+        ranked.append((wheel_preference(tags, target) if is_wheel else 4, f))
     ranked.sort(key=lambda rf: (rf[1].core_metadata is False, rf[0], rf[1].core_metadata is not True))
     return [f for _r, f in ranked]
 

@@ -44,3 +44,19 @@ def test_best_wheel():
     assert best_wheel(files, WIN) == files[3]
     assert best_wheel(files, MAC) == files[1]
     assert best_wheel(files[:1], LINUX) is None
+
+
+def test_wheel_preference():
+    from auditor.dist.filenames import parse_filename
+    from auditor.dist.tags import wheel_preference
+
+    def pref(name, target=LINUX):
+        return wheel_preference(parse_filename(name).tags, target)
+
+    assert pref("x-1-cp312-cp312-manylinux_2_28_x86_64.whl") == 0
+    assert pref("x-1-cp39-abi3-manylinux2014_x86_64.whl") == 0
+    assert pref("x-1-py3-none-any.whl") == 1
+    assert pref("x-1-cp314-cp314t-manylinux_2_28_x86_64.whl") == 2
+    assert pref("x-1-cp312-cp312-win_amd64.whl") == 3
+    assert pref("x-1-cp312-cp312-musllinux_1_2_x86_64.whl") == 3
+    assert pref("x-1-cp312-cp312-macosx_11_0_arm64.whl", MAC) == 0
