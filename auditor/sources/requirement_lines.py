@@ -18,6 +18,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 
 from auditor.dist.filenames import DistFilename, filename_from_url, parse_url_filename
 from auditor.dist.redact import redact_url
+from auditor.dist.urls import is_remote, location_kind
 from auditor.errors import InputError
 from auditor.models import normalize_name
 from auditor.sources.resolve import read_local_project
@@ -26,8 +27,6 @@ from auditor.sources.resolve import read_local_project
 ALLOWED_HASHES = ("sha256", "sha384", "sha512")
 
 _HASH_RE = re.compile(r"^(sha256|sha384|sha512):[0-9a-fA-F]+$")
-VCS_RE = re.compile(r"^(git|hg|svn|bzr)\+", re.IGNORECASE)
-REMOTE_RE = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
 
 # --------------------------------------------------------------------------
@@ -203,12 +202,8 @@ def _requirement_line(r, file: Path, constraint: bool, lineno: int | None = None
             constraint=constraint,
             **where,
         )
-    if VCS_RE.match(link):
-        kind, url = "vcs", link
-    elif REMOTE_RE.match(link) and not link.lower().startswith("file:"):
-        kind, url = "url", link
-    else:
-        kind, url = "path", _path_url(link, file.parent)
+    kind = location_kind(link)
+    url = _path_url(link, file.parent) if kind == "path" else link
     name = name or _name_for_location(url, kind)
     extras_text = f"[{','.join(extras)}]" if extras else ""
     text = f"{name}{extras_text} @ {url}" if name else url
@@ -314,7 +309,7 @@ def parse_requirements(path: str | Path) -> ParsedRequirements:
     def _option(name: str, value, file: Path, lineno: int, constraint: bool, stack: tuple[Path, ...]) -> None:
         if name in ("requirements", "constraints"):
             for target in value:
-                if REMOTE_RE.match(target) and not target.lower().startswith("file:"):
+                if is_remote(target):
                     raise InputError(f"remote include {target!r} is not supported; download it first", str(file), lineno)
                 local = Path(unquote(urlsplit(target).path)) if target.lower().startswith("file:") else Path(target)
                 resolved = local if local.is_absolute() else file.parent / local
@@ -325,7 +320,7 @@ def parse_requirements(path: str | Path) -> ParsedRequirements:
             opts["extra_index_urls"].extend(value)
         elif name == "find_links":
             for loc in value:
-                if REMOTE_RE.match(loc) and not loc.lower().startswith("file:"):
+                if is_remote(loc):
                     opts["find_links"].append(loc)
                 else:
                     rel = file.parent / loc

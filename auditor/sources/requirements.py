@@ -27,10 +27,9 @@ from auditor.models import (
     normalize_name,
 )
 from auditor.dist.redact import redact_url
+from auditor.dist.urls import has_scheme, is_vcs
 from auditor.sources.interface import Source
 from auditor.sources.requirement_lines import (
-    REMOTE_RE,
-    VCS_RE,
     ParsedRequirements,
     RequirementLine,
     RequirementsOptions,
@@ -236,7 +235,7 @@ class RequirementsSource(Source):
 def _fallback_name(url: str) -> str:
     """A node name for an unnamed reference nobody could resolve: the last
     path segment of its URL without ``.git``, ``@revision`` or archive suffix."""
-    path = urlsplit(url.split("+", 1)[1] if VCS_RE.match(url) else url).path
+    path = urlsplit(url.split("+", 1)[1] if is_vcs(url) else url).path
     segment = unquote(path.rstrip("/").rsplit("/", 1)[-1]) or url
     segment = segment.split("@", 1)[0]
     for suffix in (".git", ".tar.gz", ".zip", ".whl"):
@@ -336,7 +335,7 @@ def _metadata_for(
     """
     out: dict[str, CoreMetadata | Unknown] = {}
     remote: dict[str, list[Pin]] = {}
-    local_dirs = [Path(f) for f in parsed.options.find_links if not REMOTE_RE.match(f)]
+    local_dirs = [Path(f) for f in parsed.options.find_links if not has_scheme(f)]
     for pin in pins:
         if pin.metadata is not None:
             out[pin.name] = pin.metadata

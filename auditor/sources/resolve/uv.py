@@ -10,6 +10,7 @@ from pathlib import Path
 from packaging.requirements import InvalidRequirement, Requirement
 
 from auditor.dist.filenames import DistFilename, parse_url_filename
+from auditor.dist.urls import location_kind
 from auditor.errors import ResolutionError
 from auditor.models import normalize_name
 from auditor.sources.resolve.local import read_local_project
@@ -76,14 +77,6 @@ _VIA_MORE_RE = re.compile(r"^\s+#\s{3}(\S.*)$")
 _FROM_RE = re.compile(r"^\s+#\s+from\s+(\S+)")
 
 
-def _kind_of_url(url: str) -> str:
-    if re.match(r"^(git|hg|svn|bzr)\+", url):
-        return "vcs"
-    if url.startswith("file:") or url.startswith("/") or url.startswith("."):
-        return "path"
-    return "url"
-
-
 def parse_uv_output(text: str) -> tuple[Pin, ...]:
     """Parse ``uv pip compile`` output (requirements.txt with split annotations).
 
@@ -135,14 +128,14 @@ def _uv_pin(line: str, editable: bool) -> dict:
         # "-e file:///abs/path" or "-e ./path": uv prints no name; learn it from the path
         url = line
         name = _name_from_location(url)
-        return dict(name=name, version=None, kind=_kind_of_url(url), url=url, editable=editable, via=[])
+        return dict(name=name, version=None, kind=location_kind(url), url=url, editable=editable, via=[])
     try:
         req = Requirement(line)
     except InvalidRequirement as exc:
         raise ResolutionError(f"uv pip compile: unexpected output line {line!r}") from exc
     name = normalize_name(req.name)
     if req.url:
-        return dict(name=name, version=_version_from_url(req.url), kind=_kind_of_url(req.url), url=req.url, via=[])
+        return dict(name=name, version=_version_from_url(req.url), kind=location_kind(req.url), url=req.url, via=[])
     version = next((s.version for s in req.specifier if s.operator in ("==", "===")), None)
     return dict(name=name, version=version, via=[])
 
