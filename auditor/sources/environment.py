@@ -23,6 +23,7 @@ from auditor.models import Distribution, Inventory, Origin, TargetEnvironment, U
 from auditor.sources.edges import link
 from auditor.sources.interface import Source
 from auditor.dist.metadata import parse_core_metadata
+from auditor.dist.urls import parse_direct_url
 
 #: Seconds the metadata-listing subprocess may run.
 LIST_TIMEOUT = 120
@@ -138,15 +139,8 @@ def _origin(entry: dict) -> Origin:
     url = kind = None
     if direct:
         try:
-            info = json.loads(direct)
-            url = info.get("url")
-            if "vcs_info" in info:
-                kind = "vcs"
-                url = f"{info['vcs_info'].get('vcs', 'git')}+{url}"
-            elif url and url.startswith("file:"):
-                kind = "path"
-            else:
-                kind = "url"
+            parsed = parse_direct_url(json.loads(direct))
+            kind, url = parsed.kind, parsed.url  # the commit is not recorded here (pip's path records it)
         except (ValueError, AttributeError):
             pass
     return Origin(kind=kind or "installed", url=url, file=entry.get("path"))

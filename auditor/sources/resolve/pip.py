@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from auditor.dist.metadata import from_json_info
+from auditor.dist.urls import parse_direct_url
 from auditor.errors import ResolutionError
 from auditor.models import normalize_name
 from auditor.sources.resolve.platforms import pip_platforms
@@ -109,14 +110,8 @@ def parse_pip_report(report: dict, default_index: str | None = None) -> tuple[Pi
         url = info.get("url")
         kind, direct_url, index_url = "registry", None, None
         if item.get("is_direct"):
-            if "vcs_info" in info:
-                vcs = info["vcs_info"]
-                kind = "vcs"
-                direct_url = f"{vcs.get('vcs', 'git')}+{url}@{vcs.get('commit_id', '')}".rstrip("@")
-            elif "dir_info" in info or (url or "").startswith("file:") and "archive_info" not in info:
-                kind, direct_url = "path", url
-            else:
-                kind, direct_url = ("path" if (url or "").startswith("file:") else "url"), url
+            direct = parse_direct_url(info)
+            kind, direct_url = direct.kind, direct.pinned_url
         elif url and url.startswith("file:"):
             index_url = url.rsplit("/", 1)[0]  # a find-links directory
         elif url:
