@@ -16,15 +16,20 @@ from packaging.metadata import parse_email
 from auditor.models import CoreMetadata
 
 
-#: A wheel's core-metadata member: ``<name>-<version>.dist-info/METADATA`` at the top level (wheel spec).
-_WHEEL_METADATA_MEMBER = re.compile(r"[^/]+\.dist-info/METADATA")
+#: A file of a wheel's top-level ``<name>-<version>.dist-info`` directory (wheel spec).
+_DIST_INFO_MEMBER = re.compile(r"[^/]+\.dist-info/([^/]+)")
 
 
-def wheel_metadata_members(names: Iterable[str]) -> list[str]:
-    """The members of a wheel's file list that are its core metadata
-    (``*.dist-info/METADATA`` at the top level), in the given order; a
-    well-formed wheel has exactly one."""
-    return [n for n in names if _WHEEL_METADATA_MEMBER.fullmatch(n)]
+def dist_info_members(names: Iterable[str], member: str = "METADATA") -> list[str]:
+    """The entries of a wheel's file list that are *member* of its top-level
+    ``*.dist-info`` directory (``METADATA``: the core metadata; ``RECORD``),
+    in the given order; a well-formed wheel has exactly one."""
+    out = []
+    for name in names:
+        m = _DIST_INFO_MEMBER.fullmatch(name)
+        if m and m.group(1) == member:
+            out.append(name)
+    return out
 
 
 def _first_line(text: str | None) -> str | None:

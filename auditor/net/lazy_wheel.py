@@ -19,7 +19,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from auditor.dist.metadata import wheel_metadata_members
+from auditor.dist.metadata import dist_info_members
 from auditor.models import Unknown
 from auditor.net.http import HttpClient
 
@@ -137,7 +137,7 @@ def wheel_metadata(client: HttpClient, url: str, filename: str, cache_dir: Path 
         return Unknown("offline")
     try:
         with zipfile.ZipFile(RangeFile(client, url)) as zf:
-            names = wheel_metadata_members(zf.namelist())
+            names = dist_info_members(zf.namelist())
             if len(names) != 1:
                 return Unknown(f"{filename}: no single .dist-info/METADATA member")
             data = zf.read(names[0])

@@ -25,6 +25,7 @@ from pathlib import Path, PurePosixPath
 from typing import Iterable, Mapping, Sequence
 
 from auditor.collectors import Collector, Context
+from auditor.dist.metadata import dist_info_members
 from auditor.models import PackageNode, Unknown, VendoredCode, VendoredLibrary
 
 #: A shared library file name: ``libfoo.so``, ``libfoo.so.1.2``, ``foo.dylib``, ``foo.dll``.
@@ -143,7 +144,7 @@ def vendored_in_wheel(wheel: Path) -> VendoredCode | Unknown:
     """Shared libraries of a wheel archive, from its ``*.dist-info/RECORD``."""
     try:
         with zipfile.ZipFile(wheel) as zf:
-            records = [n for n in zf.namelist() if n.count("/") == 1 and n.endswith(".dist-info/RECORD")]
+            records = dist_info_members(zf.namelist(), "RECORD")
             if not records:
                 return Unknown(f"{wheel.name} has no RECORD")
             sizes = {i.filename: i.file_size for i in zf.infolist()}

@@ -28,9 +28,10 @@ def test_from_pyproject():
     assert from_pyproject({"version": "1"}) is None
 
 
-def test_wheel_metadata_members():
-    from auditor.dist.metadata import wheel_metadata_members
+def test_dist_info_members():
+    from auditor.dist.metadata import dist_info_members
 
     names = ["x/__init__.py", "x-1.0.dist-info/RECORD", "x-1.0.dist-info/METADATA", "a/b.dist-info/METADATA",
              ".dist-info/METADATA"]
-    assert wheel_metadata_members(names) == ["x-1.0.dist-info/METADATA"]
+    assert dist_info_members(names) == ["x-1.0.dist-info/METADATA"]
+    assert dist_info_members(names, "RECORD") == ["x-1.0.dist-info/RECORD"]

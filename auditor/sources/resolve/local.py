@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from auditor.dist.filenames import DistFilename, parse_filename
-from auditor.dist.metadata import from_pyproject, parse_core_metadata, wheel_metadata_members
+from auditor.dist.metadata import from_pyproject, parse_core_metadata, dist_info_members
 from auditor.models import CoreMetadata
 
 def read_local_project(path: Path) -> CoreMetadata | None:
@@ -29,7 +29,7 @@ def read_wheel_metadata(path: Path) -> CoreMetadata | None:
 
     try:
         with zipfile.ZipFile(path) as zf:
-            names = wheel_metadata_members(zf.namelist())
+            names = dist_info_members(zf.namelist())
             if not names:
                 return None
             return parse_core_metadata(zf.read(names[0]))
