@@ -13,9 +13,9 @@ from collections import defaultdict, deque
 from dataclasses import replace
 from typing import Iterable, Mapping, Sequence
 
-from packaging.markers import InvalidMarker, UndefinedComparison, UndefinedEnvironmentName
 from packaging.requirements import InvalidRequirement, Requirement
 
+from auditor.dist.markers import marker_holds
 from auditor.models import DependencyEdge, Distribution, TargetEnvironment, Unknown, normalize_name
 
 
@@ -31,12 +31,7 @@ def marker_applies(req: Requirement, env: Mapping[str, str], extra: str = "") ->
     A marker that cannot be evaluated (unknown variable, invalid comparison)
     is treated as applying, so that nothing is silently dropped.
     """
-    if req.marker is None:
-        return True
-    try:
-        return req.marker.evaluate({**env, "extra": extra})
-    except (UndefinedComparison, UndefinedEnvironmentName, InvalidMarker):
-        return True
+    return marker_holds(req.marker, env, [extra])
 
 
 def _parse(text: str) -> Requirement | None:

@@ -29,10 +29,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName
 from packaging.requirements import InvalidRequirement, Requirement
 
 from auditor.config import Config
+from auditor.dist.markers import marker_holds
 from auditor.errors import InputError
 from auditor.models import CoreMetadata, DependencyEdge, Distribution, Inventory, TargetEnvironment, Unknown
 from auditor.sources.interface import Source
@@ -136,29 +136,6 @@ class LineIndex:
         n = self._seen[f"toml:{raw_name}"]
         self._seen[f"toml:{raw_name}"] += 1
         return found[n] if n < len(found) else None
-
-
-def marker_holds(marker: str | None, env: Mapping[str, str], extras: Iterable[str] = (), groups: Iterable[str] = (),
-                 lock_context: bool = False) -> bool:
-    """Whether the PEP 508 *marker* holds in *env*.
-
-    A marker that does not parse or cannot be evaluated counts as holding,
-    so nothing is silently dropped.  With *lock_context*, ``extras`` and
-    ``dependency_groups`` are the sets PEP 751 defines for ``pylock.toml``.
-    """
-    if not marker:
-        return True
-    try:
-        m = Marker(marker)
-    except InvalidMarker:
-        return True
-    try:
-        if lock_context:
-            return m.evaluate({**env, "extras": set(extras), "dependency_groups": set(groups)}, context="lock_file")
-        extras = list(extras) or [""]
-        return any(m.evaluate({**env, "extra": e}) for e in extras)
-    except (UndefinedComparison, UndefinedEnvironmentName, InvalidMarker, TypeError):
-        return True
 
 
 def requirement_text(name: str, extras: Iterable[str] = (), marker: str | None = None, specifier: str = "") -> str:

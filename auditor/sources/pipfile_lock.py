@@ -23,11 +23,11 @@ from typing import Any
 from packaging.utils import canonicalize_name
 
 from auditor.config import Config
+from auditor.dist.markers import marker_holds
 from auditor.errors import InputError
 from auditor.models import Distribution, Inventory, Origin
 from auditor.sources.lockfile import LineIndex, LockfileSource, NOT_FETCHED
-from auditor.sources.lockfile import fetch_metadata, inventory, link_computed, load_toml, marker_holds, require
-from auditor.sources.lockfile import requirement_text
+from auditor.sources.lockfile import fetch_metadata, inventory, link_computed, load_toml, require, requirement_text
 
 SECTIONS = ("default", "develop")
 

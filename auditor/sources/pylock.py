@@ -26,10 +26,10 @@ from typing import Any
 from packaging.utils import canonicalize_name
 
 from auditor.config import Config
+from auditor.dist.markers import marker_holds
 from auditor.models import Distribution, Inventory, Origin
 from auditor.sources.lockfile import Dep, LineIndex, LockedPackage, LockfileSource, NOT_FETCHED
-from auditor.sources.lockfile import fetch_metadata, inventory, link_computed, link_recorded, load_toml, marker_holds
-from auditor.sources.lockfile import require
+from auditor.sources.lockfile import fetch_metadata, inventory, link_computed, link_recorded, load_toml, require
 
 #: File names PEP 751 allows: ``pylock.toml`` or ``pylock.<name>.toml``.
 FILENAME_RE = re.compile(r"^pylock\.([^.]+\.)?toml$")

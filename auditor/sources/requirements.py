@@ -27,6 +27,7 @@ from auditor.models import (
     normalize_name,
 )
 from auditor.dist.redact import redact_url
+from auditor.dist.markers import marker_holds
 from auditor.dist.urls import has_scheme, is_vcs
 from auditor.sources.interface import Source
 from auditor.sources.requirement_lines import (
@@ -244,14 +245,7 @@ def _fallback_name(url: str) -> str:
 
 
 def _applies(line: RequirementLine, env: dict[str, str]) -> bool:
-    if not line.marker:
-        return True
-    from packaging.markers import Marker
-
-    try:
-        return Marker(line.marker).evaluate({**env, "extra": ""})
-    except Exception:  # noqa: BLE001 - an unevaluable marker keeps the line (nothing silently dropped)
-        return True
+    return marker_holds(line.marker, env)
 
 
 def _pins_from_input(lines: list[RequirementLine]) -> list[Pin]:

@@ -23,10 +23,10 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from auditor.config import Config
+from auditor.dist.markers import marker_holds
 from auditor.models import Distribution, Inventory, Origin
 from auditor.sources.lockfile import Dep, LineIndex, LockedPackage, LockfileSource, NOT_FETCHED
-from auditor.sources.lockfile import fetch_metadata, inventory, link_recorded, load_toml, marker_holds, require
-from auditor.sources.lockfile import requirement_text
+from auditor.sources.lockfile import fetch_metadata, inventory, link_recorded, load_toml, require, requirement_text
 
 #: uv.lock ``version`` values this reader understands.
 SUPPORTED_VERSIONS = (1,)
