@@ -44,3 +44,12 @@ def test_round_trip(name, version):
     for parsed in (wheel, sdist):
         assert isinstance(parsed, DistFilename), parsed
         assert (parsed.name, parsed.version) == (canonicalize_name(name), Version(version))
+
+
+@given(st.from_regex(r"[\w.+!-]{0,12}(-[\w.+!]{0,8}){1,5}(\.whl|\.tar\.gz|\.zip)", fullmatch=True))
+def test_filename_shaped_text_never_raises(text):
+    parsed = parse_filename(text)
+    assert isinstance(parsed, (DistFilename, InvalidFilename))
+    if isinstance(parsed, DistFilename):
+        assert parsed.kind == ("wheel" if text.endswith(".whl") else "sdist")
+        assert bool(parsed.tags) == (parsed.kind == "wheel")
