@@ -186,29 +186,18 @@ def _requirement_line(r, file: Path, constraint: bool, lineno: int | None = None
     if link is None:
         if r.req is None:  # pragma: no cover - the library reports these as invalid lines
             raise InputError("requirement without a name or URL", **where)
+        kind, url, specifier = "registry", None, str(r.req.specifier)
         text = str(r.req)
         if marker and r.req.marker is None:
             text += f"; {marker}"
-        return RequirementLine(
-            requirement=text,
-            name=name,
-            kind="registry",
-            url=None,
-            extras=extras,
-            marker=marker,
-            specifier=str(r.req.specifier),
-            hashes=tuple(r.hash_options or ()),
-            editable=bool(r.is_editable),
-            constraint=constraint,
-            **where,
-        )
-    kind = location_kind(link)
-    url = _path_url(link, file.parent) if kind == "path" else link
-    name = name or _name_for_location(url, kind)
-    extras_text = f"[{','.join(extras)}]" if extras else ""
-    text = f"{name}{extras_text} @ {url}" if name else url
-    if marker:
-        text += f" ; {marker}"
+    else:
+        kind, specifier = location_kind(link), ""
+        url = _path_url(link, file.parent) if kind == "path" else link
+        name = name or _name_for_location(url, kind)
+        extras_text = f"[{','.join(extras)}]" if extras else ""
+        text = f"{name}{extras_text} @ {url}" if name else url
+        if marker:
+            text += f" ; {marker}"
     return RequirementLine(
         requirement=text,
         name=name,
@@ -216,7 +205,7 @@ def _requirement_line(r, file: Path, constraint: bool, lineno: int | None = None
         url=url,
         extras=extras,
         marker=marker,
-        specifier="",
+        specifier=specifier,
         hashes=tuple(r.hash_options or ()),
         editable=bool(r.is_editable),
         constraint=constraint,
