@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Mapping, Sequence
 
-from auditor.collectors import Collector, Context
+from auditor.collectors import Collector, RunContext
 from auditor.config import Config
 from auditor.models import ForgeAccount, ForgeContributor, ForgeFacts, GitLabFacts, PackageNode, Unknown
 from auditor.net.github import GitHubClient, noreply_login
@@ -102,7 +102,7 @@ class GitHubCollector(Collector):
     key = "github"
     description = "GitHub: repository metadata, contributors and e-mail->login links, account ages"
 
-    def collect(self, nodes: Sequence[PackageNode], ctx: Context) -> Mapping[str, Any]:
+    def collect(self, ctx: RunContext, nodes: Sequence[PackageNode]) -> Mapping[str, Any]:
         cfg = ctx.config
         gh = GitHubClient(ctx.http("github"), cfg.github_api_url)
         by_repo: dict[str, list[PackageNode]] = {}
@@ -186,7 +186,7 @@ class GitLabCollector(Collector):
     key = "gitlab"
     description = "GitLab: project metadata and repository contributors"
 
-    def collect(self, nodes: Sequence[PackageNode], ctx: Context) -> Mapping[str, Any]:
+    def collect(self, ctx: RunContext, nodes: Sequence[PackageNode]) -> Mapping[str, Any]:
         by_repo: dict[tuple[str, str], list[PackageNode]] = {}
         for node in nodes:
             repo = _repo_of(node)

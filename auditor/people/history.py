@@ -43,7 +43,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from auditor.collectors import Collector, Context
+from auditor.collectors import Collector, RunContext
 from auditor.errors import InputError
 from auditor.models import Contribution, PackageNode, RepositoryHistory, Unknown
 from auditor.net.git import FS, TS, GitCache, GitError, check_mailmap, iter_log_batches
@@ -494,7 +494,7 @@ class HistoryCollector(Collector):
         self.freshness = freshness
         self.cache: GitCache | None = None
 
-    def collect(self, nodes: Sequence[PackageNode], ctx: Context) -> Mapping[str, Any]:
+    def collect(self, ctx: RunContext, nodes: Sequence[PackageNode]) -> Mapping[str, Any]:
         """See :meth:`Collector.collect`: ``{package: RepositoryHistory | Unknown}``.
 
         Packages without a mapped repository get ``Unknown("no source repository", fault=False)``.
