@@ -263,6 +263,11 @@ def enabled_collectors(config: Config) -> list[Collector]:
     return out
 
 
+def collectors_for(ctx: RunContext) -> list[Collector]:
+    """The collectors a run uses: ``ctx.collectors`` when set, else :func:`enabled_collectors`."""
+    return list(ctx.collectors) if ctx.collectors is not None else enabled_collectors(ctx.config)
+
+
 def missing_data(inventory: Inventory, nodes: Mapping[str, PackageNode]) -> list[MissingData]:
     """Every fault-caused Unknown on the nodes, as a flat sorted list."""
     out: list[MissingData] = []
@@ -354,8 +359,8 @@ def run_audit(
         config: the run's configuration.
         source: the input (requirements file, environment, lockfile).
         progress: progress reporter (the CLI passes a rich one).
-        collectors: optional collectors to run; default: those enabled in
-            :data:`COLLECTORS` by *config*.
+        collectors: optional collectors to run; default: ``ctx.collectors``
+            if set, else those enabled in :data:`COLLECTORS` by *config*.
         ctx: a run context to reuse (``auditor diff`` audits both sides on
             one, sharing parsed PyPI documents); the caller then closes it.
             Without one, a context is built from *config* and closed here.
@@ -377,7 +382,7 @@ def run_audit(
             inventory = source.collect(ctx)
         with ctx.timed("pypi"):
             nodes = collect_nodes(inventory, ctx)
-        nodes = run_collectors(nodes, ctx, enabled_collectors(config) if collectors is None else collectors)
+        nodes = run_collectors(nodes, ctx, collectors_for(ctx) if collectors is None else collectors)
         nodes, findings = apply_signals(nodes, config)
         graph = build_graph(inventory, nodes)
         annotate_history(graph, {node_id(n): n.signals["history"] for n in nodes.values() if "history" in n.signals},

@@ -74,3 +74,10 @@ def test_audit_result_is_frozen(config, fake_pypi):
     with pytest.raises(Exception):
         result.graph.add_node("x")
     assert dict(result.nodes) == result.nodes  # still a dict for json and comparisons
+
+
+def test_context_can_carry_the_collectors(config, fake_pypi):
+    fake_pypi.add("app", "1.0")
+    with RunContext(config, collectors=[Fixed("release", {"app": "x"})]) as ctx:
+        result = run_audit(config, StaticSource(inventory(["app"], dist("app"))), ctx=ctx)
+    assert result.nodes["app"].signals == {"release": "x"}

@@ -24,7 +24,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 from auditor.config import Config
 from auditor.net.http import HttpClient
@@ -65,6 +65,9 @@ class RunContext:
             ``Unknown(kind=DEADLINE)``; by default ``now + config.time_budget``
             (no deadline when the budget is None).
         timings: seconds spent per stage (:meth:`timed`), for ``--verbose`` and benchmarks.
+        collectors: collector instances to run instead of the enabled rows of
+            ``auditor.collectors.COLLECTOR_TABLE`` (tests inject fakes here
+            rather than patching module globals); None: the table decides.
     """
 
     config: Config
@@ -73,6 +76,7 @@ class RunContext:
     memo: dict[Any, Any] = field(default_factory=dict, repr=False)
     deadline: float | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    collectors: Sequence[Any] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _backend: Any = field(default=None, repr=False)
     _facts_opened: bool = field(default=False, repr=False)

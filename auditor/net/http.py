@@ -4,10 +4,12 @@ Every network client in auditor gets its session from :class:`HttpClient`;
 nothing else imports ``requests``.  Each service (``"pypi"``, ``"github"``,
 ``"gitlab"``, ``"scorecard"``, ``"depsdev"``, ...) has one client per run, with:
 
-* a persistent SQLite cache (requests-cache) shared by all services, under
-  ``Config.cache_dir / "http-cache.sqlite"``, with per-service and
-  per-endpoint expiry (:data:`EXPIRY`, :data:`URL_EXPIRY`);
-  ``Config.use_cache=False`` switches to an in-memory cache for the run;
+* a persistent SQLite cache (requests-cache, :mod:`auditor.net.cache`)
+  under ``Config.cache_dir / "http-cache.sqlite"``, opened once per run by
+  the :class:`~auditor.net.context.RunContext` and shared by all its
+  services, with per-service and per-endpoint expiry (:data:`EXPIRY`,
+  :data:`URL_EXPIRY`); ``Config.use_cache=False`` switches to an in-memory
+  cache for the run;
 * conditional requests: an expired cached response that carried an ``ETag``
   or ``Last-Modified`` is revalidated with ``If-None-Match`` /
   ``If-Modified-Since``; a ``304 Not Modified`` refreshes the cached copy
@@ -20,13 +22,13 @@ nothing else imports ``requests``.  Each service (``"pypi"``, ``"github"``,
   :class:`Clock` so tests use a fake one;
 * rate limits: ``X-RateLimit-Limit/Remaining/Reset`` (GitHub) and
   ``RateLimit-Limit/Remaining/Reset`` (GitLab) are read from every network
-  response into :class:`RateBudget`; a 429, or a 403 that is a primary or
+  response into :class:`RateBudget` (:mod:`auditor.net.ratelimit`); a 429, or a 403 that is a primary or
   secondary limit (``X-RateLimit-Remaining: 0``, ``Retry-After``, or a
   "rate limit" message), makes the client wait when the wait is at most
   :data:`MAX_RATE_LIMIT_WAIT` seconds, and otherwise stop calling that
   service for the rest of the run: later lookups are answered from the cache
   or become ``Unknown("rate limited")``;
-* tokens bound to one host (:class:`HostToken`): the header is added by the
+* tokens bound to one host (:class:`HostToken`, :mod:`auditor.net.tokens`): the header is added by the
   transport adapter to each request *as it is sent*, only when the request's
   scheme and host equal the token's (so redirects to another host never
   carry it), and the response keeps the token-less request, so neither the
@@ -34,6 +36,8 @@ nothing else imports ``requests``.  Each service (``"pypi"``, ``"github"``,
 * an explicit ``(connect, read)`` timeout on every request;
 * offline mode (``Config.offline``): only cached responses are used; a miss
   answers ``Unknown("offline")``;
+* a deadline (``RunContext.deadline``, from ``Config.time_budget``): once it
+  has passed, every lookup answers ``Unknown(kind=DEADLINE)`` without a request;
 * a service that cannot be reached (:data:`UNREACHABLE_AFTER` lookups in a
   row fail to connect or to resolve its name; DNS failures are not retried) is not called again
   this run: ``Unknown("<host> unreachable")``;
