@@ -148,6 +148,9 @@ class AuditResult:
         requests: HTTP accounting per service (``RunContext.request_counts``).
         generated_at: ISO-8601 UTC time the audit finished.
         elapsed: seconds the audit took.
+        timings: seconds per stage (``"source"``, ``"pypi"``, each collector's
+            key), from ``RunContext.timings``; cumulative when one context
+            runs several audits (``auditor diff``).  No format renders it.
         tool_version: auditor's version.
     """
 
@@ -162,6 +165,7 @@ class AuditResult:
     generated_at: str = ""
     elapsed: float = 0.0
     tool_version: str = __version__
+    timings: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def incomplete(self) -> bool:
@@ -403,6 +407,7 @@ def run_audit(
             requests=FrozenDict({k: FrozenDict(v) for k, v in ctx.request_counts().items()}),
             generated_at=_dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
             elapsed=round(time.monotonic() - started, 3),
+            timings=FrozenDict(ctx.timings),
         )
     finally:
         if own_ctx:

@@ -81,3 +81,4 @@ def test_context_can_carry_the_collectors(config, fake_pypi):
     with RunContext(config, collectors=[Fixed("release", {"app": "x"})]) as ctx:
         result = run_audit(config, StaticSource(inventory(["app"], dist("app"))), ctx=ctx)
     assert result.nodes["app"].signals == {"release": "x"}
+    assert {"source", "pypi", "release"} <= set(result.timings)
