@@ -24,11 +24,13 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 from auditor.config import Config
-from auditor.net.http import HttpClient
-from auditor.net.memo import FactMemo
+
+if TYPE_CHECKING:  # requests and requests-cache load on first use (``auditor --help`` stays fast)
+    from auditor.net.http import HttpClient
+    from auditor.net.memo import FactMemo
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -72,7 +74,7 @@ class RunContext:
 
     config: Config
     progress: Progress = field(default_factory=Progress)
-    clients: dict[str, HttpClient] = field(default_factory=dict)
+    clients: "dict[str, HttpClient]" = field(default_factory=dict)
     memo: dict[Any, Any] = field(default_factory=dict, repr=False)
     deadline: float | None = None
     timings: dict[str, float] = field(default_factory=dict)
@@ -101,21 +103,25 @@ class RunContext:
             self._backend = open_backend(self.config)
         return self._backend
 
-    def http(self, service: str) -> HttpClient:
+    def http(self, service: str) -> "HttpClient":
         """The shared :class:`HttpClient` for *service* (one per run), on the run's cache backend."""
         with self._lock:
             client = self.clients.get(service)
             if client is None:
+                from auditor.net.http import HttpClient
+
                 client = self.clients[service] = HttpClient(
                     self.config, service, backend=self._backend_locked(), deadline=self.deadline
                 )
             return client
 
-    def facts(self) -> FactMemo | None:
+    def facts(self) -> "FactMemo | None":
         """The run's persistent :class:`~auditor.net.memo.FactMemo` (None with ``--no-cache``
         or when it cannot be opened), opened once on first use and closed by :meth:`close`."""
         with self._lock:
             if not self._facts_opened:
+                from auditor.net.memo import FactMemo
+
                 self._facts_opened = True
                 self.memo[_FACTS] = FactMemo.open(self.config)
             return self.memo.get(_FACTS)
