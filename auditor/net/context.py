@@ -12,7 +12,7 @@ A :class:`RunContext` owns, for the length of one command (``audit``,
 * tokens (through ``config``), the offline flag, the deadline, and the
   per-run request and timing counters.
 
-It is passed explicitly (``source.collect(ctx)``, ``collector.collect(nodes, ctx)``);
+It is passed explicitly (``source.collect(ctx)``, ``collector.collect(ctx, nodes)``);
 nothing in auditor keeps a session, cache or backend at module level.  This
 module imports only config, models and the rest of ``net/``.
 """
@@ -84,7 +84,7 @@ class RunContext:
     _facts_opened: bool = field(default=False, repr=False)
 
     def __post_init__(self) -> None:
-        budget = getattr(self.config, "time_budget", None)
+        budget = self.config.time_budget
         if self.deadline is None and budget is not None:
             self.deadline = time.monotonic() + float(budget)
 
