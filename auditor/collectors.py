@@ -1,127 +1,36 @@
-"""The collector interface: optional enrichers that add facts to package nodes.
+"""The collector interface and the one ordered table of collectors.
 
 A collector gathers raw facts for every package node (it never scores) and
 returns them keyed by package name; the pipeline stores each result in
-``PackageNode.signals[collector.key]``.  Collectors are listed in an explicit
-table (:data:`auditor.pipeline.COLLECTORS`), can be turned off by name
-(``--no-<name>``), and must not raise for one bad package: that package gets
-an :class:`~auditor.models.Unknown` with the reason.
+``PackageNode.signals[collector.key]``.  Collectors are listed once, in run
+order, in :data:`COLLECTOR_TABLE` (name, needs, provides, factory); each can
+be turned off by name (``--no-<name>``, ``--disable``), and must not raise
+for one bad package: that package gets an :class:`~auditor.models.Unknown`
+with the reason.
+
+Order: the repository mapping is made before any collector runs
+(``pipeline.collect_nodes``), and PEP 740 provenance runs first and corrects
+it as soon as it is collected (:data:`auditor.signals.registry.REFINERS`), so every later collector (github, gitlab,
+scorecard, depsdev, history, ...) sees the final mapping.
 """
 
 from __future__ import annotations
 
 import abc
-import threading
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping, Sequence, TypeVar
+import functools
+import importlib
+import inspect
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
 
 from auditor.config import Config
 from auditor.models import PackageNode
-from auditor.net.http import HttpClient
+from auditor.net.context import Progress, RunContext
 
-T = TypeVar("T")
-R = TypeVar("R")
+#: The run context's historical name; ``Context(config)`` still constructs one.
+Context = RunContext
 
-
-class Progress:
-    """Progress callbacks; the CLI passes a rich-backed subclass, tests the no-op base."""
-
-    def start(self, task: str, total: int) -> None:
-        """A task with *total* steps begins."""
-
-    def advance(self, task: str, steps: int = 1) -> None:
-        """*steps* of *task* are done."""
-
-    def message(self, text: str) -> None:
-        """A diagnostic line (shown with ``--verbose``)."""
-
-
-@dataclass
-class Context:
-    """What collectors get: configuration, HTTP clients, a bounded pool, progress.
-
-    Attributes:
-        config: the run's configuration.
-        progress: progress reporter.
-        clients: HTTP clients by service name, created on first use by :meth:`http`.
-    """
-
-    config: Config
-    progress: Progress = field(default_factory=Progress)
-    clients: dict[str, HttpClient] = field(default_factory=dict)
-    #: Parsed facts shared by every client of this context (e.g. PyPI projects
-    #: by name), so two audits run on one context (``auditor diff``) parse each
-    #: document once.
-    memo: dict[Any, Any] = field(default_factory=dict, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def http(self, service: str) -> HttpClient:
-        """The shared :class:`HttpClient` for *service* (one per run)."""
-        with self._lock:
-            client = self.clients.get(service)
-            if client is None:
-                client = self.clients[service] = HttpClient(self.config, service)
-            return client
-
-    def map(self, fn: Callable[[T], R], items: Iterable[T], task: str | None = None) -> list[R]:
-        """Apply *fn* to *items* on a bounded thread pool, preserving order.
-
-        Advances the progress task *task* (if given) once per item.
-        """
-        items = list(items)
-        if task:
-            self.progress.start(task, len(items))
-
-        def run(item: T) -> R:
-            try:
-                return fn(item)
-            finally:
-                if task:
-                    self.progress.advance(task)
-
-        if len(items) <= 1:
-            return [run(i) for i in items]
-        with ThreadPoolExecutor(max_workers=max(1, min(self.config.concurrency, len(items)))) as pool:
-            return list(pool.map(run, items))
-
-    def facts(self):
-        """The run's persistent :class:`~auditor.net.memo.FactMemo` (None with ``--no-cache``),
-        opened on first use and closed by :meth:`close`."""
-        with self._lock:
-            if "_facts" not in self.memo:
-                from auditor.net.memo import FactMemo
-
-                self.memo["_facts"] = FactMemo.open(self.config)
-            return self.memo["_facts"]
-
-    def request_counts(self) -> dict[str, dict[str, int]]:
-        """``{service: {"network": n, "cache_hits": n, "failures": n}}``; the counters
-        ``"revalidated"`` (304s), ``"retries"``, ``"rate_limit_waits"`` appear when non-zero,
-        ``"rate_limit_remaining"`` (and ``"rate_limited": 1``) where the service reports a budget."""
-        out: dict[str, dict[str, int]] = {}
-        for name, c in sorted(self.clients.items()):
-            s = c.stats
-            counts = {"network": s.network, "cache_hits": s.cache_hits, "failures": s.failures}
-            for extra in ("revalidated", "retries", "rate_limit_waits"):
-                if getattr(s, extra):
-                    counts[extra] = getattr(s, extra)
-            if c.budget.remaining is not None:
-                counts["rate_limit_remaining"] = c.budget.remaining
-            if c.budget.stopped == "rate limited":
-                counts["rate_limited"] = 1
-            elif c.budget.stopped:
-                counts["unreachable"] = 1
-            out[name] = counts
-        return out
-
-    def close(self) -> None:
-        """Close every HTTP client (and the fact memo)."""
-        for client in self.clients.values():
-            client.close()
-        facts = self.memo.pop("_facts", None)
-        if facts is not None:
-            facts.close()
+__all__ = ["COLLECTOR_TABLE", "Collector", "CollectorSpec", "Context", "Progress", "RunContext", "collector_spec"]
 
 
 class Collector(abc.ABC):
@@ -137,10 +46,82 @@ class Collector(abc.ABC):
     default_enabled: bool = True
     description: str = ""
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        impl = cls.__dict__.get("collect")
+        if impl is not None and not getattr(impl, "_either_order", False):
+            cls.collect = _either_order(impl)  # type: ignore[method-assign]
+
     @abc.abstractmethod
-    def collect(self, nodes: Sequence[PackageNode], ctx: Context) -> Mapping[str, Any]:
+    def collect(self, ctx: RunContext, nodes: Sequence[PackageNode]) -> Mapping[str, Any]:
         """Gather facts for *nodes*.
+
+        Called as ``collector.collect(ctx, nodes)`` (the pipeline's order);
+        ``collect(nodes, ctx)`` is still accepted while callers move over.
 
         Returns:
             ``{package name: model or Unknown}``; packages left out get no entry.
         """
+
+
+def _either_order(impl):
+    """Let ``collect`` be called ``(ctx, nodes)`` or, transitionally, ``(nodes, ctx)``, and hand
+    *impl* its arguments in the order it declares (``ctx`` first, or the older ``nodes, ctx``)."""
+    params = [p for p in inspect.signature(impl).parameters if p != "self"]
+    ctx_first = bool(params) and params[0] == "ctx"
+
+    @functools.wraps(impl)
+    def collect(self, first, second):
+        ctx, nodes = (first, second) if isinstance(first, RunContext) else (second, first)
+        return impl(self, ctx, nodes) if ctx_first else impl(self, nodes, ctx)
+
+    collect._either_order = True  # type: ignore[attr-defined]
+    return collect
+
+
+@dataclass(frozen=True)
+class CollectorSpec:
+    """One row of :data:`COLLECTOR_TABLE`.
+
+    Attributes:
+        name: ``signals`` key and the ``--no-<name>`` / ``--disable`` name.
+        needs: facts it reads that earlier stages provide (``"mapping"`` is
+            the repository mapping made before any collector runs).
+        provides: facts it writes (its signal key; ``"mapping"`` when it corrects the mapping).
+        target: ``"module:Class"`` of the :class:`Collector`, imported when the row is used.
+    """
+
+    name: str
+    needs: tuple[str, ...]
+    provides: tuple[str, ...]
+    target: str
+
+    def factory(self, config: Config) -> Collector:
+        """A new collector instance (*config* is the run's; today no collector needs it to construct)."""
+        module, _, cls = self.target.partition(":")
+        return getattr(importlib.import_module(module), cls)()
+
+
+#: Every optional collector, in the order it runs.  Provenance runs first so
+#: that later rows see the verified mapping; GitHub runs before history, which
+#: reads its e-mail->login links from ``node.signals["github"]``.
+COLLECTOR_TABLE: tuple[CollectorSpec, ...] = (
+    CollectorSpec("provenance", ("mapping",), ("provenance", "mapping"), "auditor.signals.provenance:ProvenanceCollector"),
+    # Forges and ecosystem services (docs/forges.md).
+    CollectorSpec("github", ("mapping",), ("github",), "auditor.people.forges:GitHubCollector"),
+    CollectorSpec("gitlab", ("mapping",), ("gitlab",), "auditor.people.forges:GitLabCollector"),
+    CollectorSpec("scorecard", ("mapping",), ("scorecard",), "auditor.signals.scorecard:ScorecardCollector"),
+    CollectorSpec("depsdev", (), ("depsdev",), "auditor.signals.depsdev:DepsDevCollector"),
+    CollectorSpec("history", ("mapping", "github"), ("history",), "auditor.people.history:HistoryCollector"),
+    # Signals (auditor/signals/).
+    CollectorSpec("release", (), ("release",), "auditor.signals.release:ReleaseCollector"),
+    CollectorSpec("names", (), ("names",), "auditor.signals.names:NamesCollector"),
+    CollectorSpec("vendored", (), ("vendored",), "auditor.signals.vendored:VendoredCollector"),
+    CollectorSpec("vulnerabilities", (), ("vulnerabilities",), "auditor.signals.vulnerabilities:VulnerabilityCollector"),
+    CollectorSpec("install", (), ("install",), "auditor.signals.install:InstallCollector"),
+)
+
+
+def collector_spec(name: str) -> CollectorSpec | None:
+    """The row of :data:`COLLECTOR_TABLE` named *name*, or None."""
+    return next((s for s in COLLECTOR_TABLE if s.name == name), None)

@@ -111,6 +111,10 @@ class Config:
         osv_db: offline OSV database (a directory or zip of OSV JSON records,
             e.g. ``PyPI/all.zip``); when set, no vulnerability service is queried.
         build_deps: add the sdist build requirements as ``build`` edges (``--build-deps``).
+        time_budget: seconds the run may spend on network lookups, counted
+            from the moment its :class:`~auditor.net.context.RunContext` is
+            built; after that every request answers ``Unknown(kind=DEADLINE)``
+            and the report says what is missing.  ``None`` (default): no deadline.
     """
 
     cache_dir: Path = field(default_factory=default_cache_dir)
@@ -142,6 +146,7 @@ class Config:
     osv_url: str = field(default_factory=lambda: os.environ.get("AUDITOR_OSV_URL", DEFAULT_OSV_URL))
     osv_db: Path | None = None
     build_deps: bool = False
+    time_budget: float | None = None
 
     def with_changes(self, **changes) -> "Config":
         """A copy with *changes* applied (the object itself is frozen)."""

@@ -1,14 +1,15 @@
 """``run_audit``: the one place where the stages are wired together.
 
-    source.collect()          -> Inventory          (sources/)
-    PyPI JSON per package     -> PyPIProject         (net/pypi.py)
-    map_repository()          -> RepoMapping         (repos/)
-    contacts_from_metadata()  -> Contact             (people/)
-    COLLECTORS[*].collect()   -> PackageNode.signals (optional enrichers)
-    build_graph()             -> networkx.DiGraph    (graph/)
-    score_all()               -> Score per package   (scoring/)
+    source.collect(ctx)             -> Inventory          (sources/)
+    PyPI JSON per package           -> PyPIProject         (net/pypi.py)
+    map_repository()                -> RepoMapping         (repos/)
+    contacts_from_metadata()        -> Contact             (people/)
+    COLLECTOR_TABLE rows, in order  -> PackageNode.signals (collectors.py; provenance
+                                       first, correcting the mapping for the others)
+    build_graph()                   -> networkx.DiGraph    (graph/)
+    score_all()                     -> Score per package   (scoring/)
 
-Formatters (report/) then render the :class:`AuditResult`.
+Formatters (report/) then render the :class:`AuditResult`, which is frozen.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any, Callable, Mapping, Sequence
 import networkx as nx
 
 from auditor import __version__
-from auditor.collectors import Collector, Context, Progress
+from auditor.collectors import COLLECTOR_TABLE, Collector, Progress
 from auditor.config import Config
 from auditor.graph import attrs as A
 from auditor.graph import queries
@@ -39,34 +40,50 @@ from auditor.models import (
     Score,
     Unknown,
 )
+from auditor.net.context import RunContext
 from auditor.net.pypi import PyPIClient
 from auditor.people.contacts import contacts_from_metadata
-from auditor.people.history import HistoryCollector
-from auditor.people.forges import GitHubCollector, GitLabCollector
-from auditor.signals.depsdev import DepsDevCollector
-from auditor.signals.scorecard import ScorecardCollector
 from auditor.repos.mapping import lookup_known, map_repository
 from auditor.repos.urls import canonical_repository
 from auditor.scoring.aggregate import load_weights, score_all
-from auditor.signals.registry import SIGNAL_COLLECTORS, apply_signals
+from auditor.signals.registry import REFINERS, apply_signals
 from auditor.sources.interface import Source
 
 #: Normalized name of the interpreter node.
 INTERPRETER = "python"
 
-#: Optional collectors, in the order they run: ``(name, factory)``.  A
-#: factory takes the Config and returns a Collector.  Each can be turned off
-#: with ``--no-<name>``; see Config.collector_enabled.
-COLLECTORS: tuple[tuple[str, Callable[[Config], Collector]], ...] = (
-    # Forges and ecosystem services (docs/forges.md).  GitHub runs first so
-    # later collectors can read its e-mail->login links from node.signals.
-    ("github", lambda config: GitHubCollector()),
-    ("gitlab", lambda config: GitLabCollector()),
-    ("scorecard", lambda config: ScorecardCollector()),
-    ("depsdev", lambda config: DepsDevCollector()),
-    ("history", lambda config: HistoryCollector()),
-    *SIGNAL_COLLECTORS,
+#: ``(name, factory)`` for every row of :data:`auditor.collectors.COLLECTOR_TABLE`,
+#: in run order (the table is the one definition; this view is what the CLI
+#: lists and what tests narrow).  A factory takes the Config and returns a
+#: Collector.  Each can be turned off with ``--no-<name>``; see Config.collector_enabled.
+COLLECTORS: tuple[tuple[str, Callable[[Config], Collector]], ...] = tuple(
+    (spec.name, spec.factory) for spec in COLLECTOR_TABLE
 )
+
+
+def collector_names() -> list[str]:
+    """Names of the optional collectors, in run order (``--disable`` choices)."""
+    return [row[0] for row in COLLECTORS]
+
+
+class FrozenDict(dict):
+    """A ``dict`` that refuses every change (``TypeError``); still a dict for ``json`` and ``==``.
+
+    Used for the mappings of :class:`AuditResult` so that a formatter cannot
+    change what the next formatter renders.
+    """
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("AuditResult is frozen: copy it (dict(...)) to change it")
+
+    __setitem__ = __delitem__ = __ior__ = _refuse  # type: ignore[assignment]
+    clear = pop = popitem = setdefault = update = _refuse  # type: ignore[assignment]
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(sorted(self.items(), key=lambda kv: str(kv[0]))))
+
+    def __reduce__(self):
+        return (FrozenDict, (dict(self),))
 
 
 @dataclass(frozen=True)
@@ -112,9 +129,13 @@ class MissingData:
     reason: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class AuditResult:
-    """The outcome of one audit, what every formatter renders.
+    """The outcome of one audit, what every formatter renders; frozen, so a report cannot change it.
+
+    :func:`run_audit` builds it with read-only mappings
+    (:class:`FrozenDict`) and tuples; the graph is fully annotated
+    before the result is made and then frozen with ``networkx.freeze``.
 
     Attributes:
         inventory: the resolved input.
@@ -124,23 +145,27 @@ class AuditResult:
         root: transitive figures for the input.
         findings: judged facts (empty until signal collectors add rules).
         missing: facts that could not be collected; non-empty means incomplete.
-        requests: HTTP accounting per service (``Context.request_counts``).
+        requests: HTTP accounting per service (``RunContext.request_counts``).
         generated_at: ISO-8601 UTC time the audit finished.
         elapsed: seconds the audit took.
+        timings: seconds per stage (``"source"``, ``"pypi"``, each collector's
+            key), from ``RunContext.timings``; cumulative when one context
+            runs several audits (``auditor diff``).  No format renders it.
         tool_version: auditor's version.
     """
 
     inventory: Inventory
-    nodes: dict[str, PackageNode]
+    nodes: Mapping[str, PackageNode]
     graph: nx.DiGraph
-    scores: dict[str, Score]
+    scores: Mapping[str, Score]
     root: RootSummary
-    findings: list[Finding] = field(default_factory=list)
-    missing: list[MissingData] = field(default_factory=list)
-    requests: dict[str, dict[str, int]] = field(default_factory=dict)
+    findings: Sequence[Finding] = ()
+    missing: Sequence[MissingData] = ()
+    requests: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     generated_at: str = ""
     elapsed: float = 0.0
     tool_version: str = __version__
+    timings: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def incomplete(self) -> bool:
@@ -183,7 +208,7 @@ def _with_interpreter_edges(inventory: Inventory, interp: Distribution) -> tuple
     return tuple(out) + (interp,)
 
 
-def collect_nodes(inventory: Inventory, ctx: Context) -> dict[str, PackageNode]:
+def collect_nodes(inventory: Inventory, ctx: RunContext) -> dict[str, PackageNode]:
     """PyPI facts, repository mapping and contacts for every distribution.
 
     PyPI JSON lookups run concurrently on ``ctx``'s bounded pool; an unknown
@@ -213,25 +238,38 @@ def collect_nodes(inventory: Inventory, ctx: Context) -> dict[str, PackageNode]:
     return nodes
 
 
-def run_collectors(nodes: dict[str, PackageNode], ctx: Context, collectors: Sequence[Collector]) -> dict[str, PackageNode]:
-    """Run each collector and store its results in ``PackageNode.signals``."""
+def run_collectors(nodes: dict[str, PackageNode], ctx: RunContext, collectors: Sequence[Collector]) -> dict[str, PackageNode]:
+    """Run each collector in order and store its results in ``PackageNode.signals``.
+
+    A signal with a refinement (:data:`auditor.signals.registry.REFINERS`:
+    provenance corrects the repository mapping) is applied at once, so the
+    collectors after it see the corrected nodes.
+    """
     for collector in collectors:
-        results = collector.collect(list(nodes.values()), ctx)
+        with ctx.timed(collector.key):
+            results = collector.collect(ctx, list(nodes.values()))
+        refine = REFINERS.get(collector.key)
         for name, value in results.items():
             if name in nodes:
                 node = nodes[name]
-                nodes[name] = replace(node, signals={**node.signals, collector.key: value})
+                node = replace(node, signals={**node.signals, collector.key: value})
+                nodes[name] = refine(node, value) if refine else node
     return nodes
 
 
 def enabled_collectors(config: Config) -> list[Collector]:
-    """Instances of the collectors in :data:`COLLECTORS` that *config* enables."""
+    """Instances of the collectors in :data:`COLLECTORS` (in table order) that *config* enables."""
     out = []
     for name, factory in COLLECTORS:
         collector = factory(config)
         if config.collector_enabled(name, collector.default_enabled):
             out.append(collector)
     return out
+
+
+def collectors_for(ctx: RunContext) -> list[Collector]:
+    """The collectors a run uses: ``ctx.collectors`` when set, else :func:`enabled_collectors`."""
+    return list(ctx.collectors) if ctx.collectors is not None else enabled_collectors(ctx.config)
 
 
 def missing_data(inventory: Inventory, nodes: Mapping[str, PackageNode]) -> list[MissingData]:
@@ -317,7 +355,7 @@ def run_audit(
     source: Source,
     progress: Progress | None = None,
     collectors: Sequence[Collector] | None = None,
-    ctx: Context | None = None,
+    ctx: RunContext | None = None,
 ) -> AuditResult:
     """Audit one input end to end.
 
@@ -325,13 +363,14 @@ def run_audit(
         config: the run's configuration.
         source: the input (requirements file, environment, lockfile).
         progress: progress reporter (the CLI passes a rich one).
-        collectors: optional collectors to run; default: those enabled in
-            :data:`COLLECTORS` by *config*.
-        ctx: a context to reuse (``auditor diff`` audits both sides on one,
-            sharing parsed PyPI documents); the caller then closes it.
+        collectors: optional collectors to run; default: ``ctx.collectors``
+            if set, else those enabled in :data:`COLLECTORS` by *config*.
+        ctx: a run context to reuse (``auditor diff`` audits both sides on
+            one, sharing parsed PyPI documents); the caller then closes it.
+            Without one, a context is built from *config* and closed here.
 
     Returns:
-        The :class:`AuditResult`.
+        The frozen :class:`AuditResult`.
 
     Raises:
         InputError, ResolutionError, SourceError: from the source (bad input).
@@ -340,12 +379,14 @@ def run_audit(
     started = time.monotonic()
     progress = progress or Progress()
     weights = load_weights(config.weights_file)
-    inventory = source.collect(config)
     own_ctx = ctx is None
-    ctx = ctx or Context(config, progress)
+    ctx = ctx or RunContext(config, progress)
     try:
-        nodes = collect_nodes(inventory, ctx)
-        nodes = run_collectors(nodes, ctx, enabled_collectors(config) if collectors is None else collectors)
+        with ctx.timed("source"):
+            inventory = source.collect(ctx)
+        with ctx.timed("pypi"):
+            nodes = collect_nodes(inventory, ctx)
+        nodes = run_collectors(nodes, ctx, collectors_for(ctx) if collectors is None else collectors)
         nodes, findings = apply_signals(nodes, config)
         graph = build_graph(inventory, nodes)
         annotate_history(graph, {node_id(n): n.signals["history"] for n in nodes.values() if "history" in n.signals},
@@ -357,15 +398,16 @@ def run_audit(
         root = summarize(graph, nodes)
         return AuditResult(
             inventory=inventory,
-            nodes=nodes,
-            graph=graph,
-            scores=scores,
+            nodes=FrozenDict(nodes),
+            graph=nx.freeze(graph),
+            scores=FrozenDict(scores),
             root=root,
-            findings=findings,
-            missing=missing_data(inventory, nodes),
-            requests=ctx.request_counts(),
+            findings=tuple(findings),
+            missing=tuple(missing_data(inventory, nodes)),
+            requests=FrozenDict({k: FrozenDict(v) for k, v in ctx.request_counts().items()}),
             generated_at=_dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
             elapsed=round(time.monotonic() - started, 3),
+            timings=FrozenDict(ctx.timings),
         )
     finally:
         if own_ctx:

@@ -47,7 +47,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 from urllib.parse import urlsplit
 
 from auditor.dist.redact import redact_url, strip_userinfo
-from auditor.models import RepositoryRef, Unknown
+from auditor.models import RepositoryRef, Unknown, UnknownKind
 
 log = logging.getLogger(__name__)
 
@@ -189,10 +189,14 @@ class GitCache:
             (default :data:`FRESHNESS_SECONDS`; 0 always fetches).
         max_parallel: bound on concurrent clones/fetches.
         clock: ``time.time`` replacement for tests.
+        deadline: ``time.monotonic()`` value (``RunContext.deadline``) after
+            which no clone or fetch starts: ``Unknown(kind=DEADLINE)``; cached
+            clones that are fresh are still read.
     """
 
     def __init__(self, cache_dir: Path, *, offline: bool = False, freshness: float = FRESHNESS_SECONDS,
-                 max_parallel: int = MAX_PARALLEL, clock=time.time):
+                 max_parallel: int = MAX_PARALLEL, clock=time.time, deadline: float | None = None):
+        self.deadline = deadline
         self.root = Path(cache_dir) / "git"
         self.offline = offline
         self.freshness = freshness
@@ -226,6 +230,9 @@ class GitCache:
         if not exists and self.offline:
             return Unknown("offline")
         what = "fetch" if exists else "clone"
+        if self.deadline is not None and time.monotonic() >= self.deadline:
+            self.stats.count("failures")
+            return Unknown(f"git {what} skipped: the run's time budget was spent", kind=UnknownKind.DEADLINE)
         host = _host(url)
         with self._down_lock:
             down = self._down.get(host)

@@ -4,10 +4,12 @@ Every network client in auditor gets its session from :class:`HttpClient`;
 nothing else imports ``requests``.  Each service (``"pypi"``, ``"github"``,
 ``"gitlab"``, ``"scorecard"``, ``"depsdev"``, ...) has one client per run, with:
 
-* a persistent SQLite cache (requests-cache) shared by all services, under
-  ``Config.cache_dir / "http-cache.sqlite"``, with per-service and
-  per-endpoint expiry (:data:`EXPIRY`, :data:`URL_EXPIRY`);
-  ``Config.use_cache=False`` switches to an in-memory cache for the run;
+* a persistent SQLite cache (requests-cache, :mod:`auditor.net.cache`)
+  under ``Config.cache_dir / "http-cache.sqlite"``, opened once per run by
+  the :class:`~auditor.net.context.RunContext` and shared by all its
+  services, with per-service and per-endpoint expiry (:data:`EXPIRY`,
+  :data:`URL_EXPIRY`); ``Config.use_cache=False`` switches to an in-memory
+  cache for the run;
 * conditional requests: an expired cached response that carried an ``ETag``
   or ``Last-Modified`` is revalidated with ``If-None-Match`` /
   ``If-Modified-Since``; a ``304 Not Modified`` refreshes the cached copy
@@ -20,13 +22,13 @@ nothing else imports ``requests``.  Each service (``"pypi"``, ``"github"``,
   :class:`Clock` so tests use a fake one;
 * rate limits: ``X-RateLimit-Limit/Remaining/Reset`` (GitHub) and
   ``RateLimit-Limit/Remaining/Reset`` (GitLab) are read from every network
-  response into :class:`RateBudget`; a 429, or a 403 that is a primary or
+  response into :class:`RateBudget` (:mod:`auditor.net.ratelimit`); a 429, or a 403 that is a primary or
   secondary limit (``X-RateLimit-Remaining: 0``, ``Retry-After``, or a
   "rate limit" message), makes the client wait when the wait is at most
   :data:`MAX_RATE_LIMIT_WAIT` seconds, and otherwise stop calling that
   service for the rest of the run: later lookups are answered from the cache
   or become ``Unknown("rate limited")``;
-* tokens bound to one host (:class:`HostToken`): the header is added by the
+* tokens bound to one host (:class:`HostToken`, :mod:`auditor.net.tokens`): the header is added by the
   transport adapter to each request *as it is sent*, only when the request's
   scheme and host equal the token's (so redirects to another host never
   carry it), and the response keeps the token-less request, so neither the
@@ -34,6 +36,8 @@ nothing else imports ``requests``.  Each service (``"pypi"``, ``"github"``,
 * an explicit ``(connect, read)`` timeout on every request;
 * offline mode (``Config.offline``): only cached responses are used; a miss
   answers ``Unknown("offline")``;
+* a deadline (``RunContext.deadline``, from ``Config.time_budget``): once it
+  has passed, every lookup answers ``Unknown(kind=DEADLINE)`` without a request;
 * a service that cannot be reached (:data:`UNREACHABLE_AFTER` lookups in a
   row fail to connect or to resolve its name; DNS failures are not retried) is not called again
   this run: ``Unknown("<host> unreachable")``;
@@ -51,12 +55,8 @@ from __future__ import annotations
 import json
 import logging
 import random
-import re
 import threading
 import time
-from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
-from pathlib import Path
 from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit
 
@@ -66,12 +66,35 @@ from requests.adapters import HTTPAdapter
 from requests.utils import parse_header_links
 
 from auditor import __version__
-from auditor.config import Config, Secret
+from auditor.config import Config
 from auditor.models import Unknown, UnknownKind
+from auditor.net.cache import AUTH_HEADERS, CACHE_FILE, DEFAULT_EXPIRY, EXPIRY, URL_EXPIRY, cached_session, open_backend
+from auditor.net.ratelimit import (
+    DEFAULT_SECONDARY_WAIT,
+    MAX_RATE_LIMIT_WAIT,
+    MAX_RATE_LIMIT_WAITS,
+    UNREACHABLE_AFTER,
+    Clock,
+    HttpStats,
+    RateBudget,
+    rate_limit_wait,
+)
+from auditor.net.ratelimit import parse_int as _int
+from auditor.net.ratelimit import retry_after as _retry_after
+from auditor.net.tokens import HostToken, default_tokens
+
+__all__ = [  # re-exported names other modules and tests import from here
+    "AUTH_HEADERS", "CACHE_FILE", "DEFAULT_EXPIRY", "DEFAULT_SECONDARY_WAIT", "EXPIRY", "MAX_RATE_LIMIT_WAIT",
+    "MAX_RATE_LIMIT_WAITS", "MAX_RETRIES", "UNREACHABLE_AFTER", "URL_EXPIRY", "Clock", "HostToken", "HttpClient",
+    "HttpStats", "RateBudget", "build_session", "default_tokens", "describe_counts",
+]
 
 log = logging.getLogger(__name__)
 
 USER_AGENT = f"auditor/{__version__} (+https://github.com/auditor-dev/auditor)"
+
+#: Kind of the Unknown returned once a service is stopped for the run.
+_STOP_KINDS = {"rate limited": UnknownKind.RATE_LIMITED, "offline": UnknownKind.OFFLINE}
 
 #: Retries after the first attempt, for connection errors, timeouts,
 #: truncated bodies and 5xx.
@@ -82,181 +105,6 @@ BACKOFF_BASE = 0.5
 BACKOFF_CAP = 8.0
 RETRY_STATUSES = (500, 502, 503, 504)
 
-#: Longest rate-limit wait (seconds) the client sits through before giving up
-#: on a service for the run.  GitHub asks clients hitting a secondary limit
-#: without ``Retry-After`` to wait "at least one minute" (REST docs, "Rate
-#: limits for the REST API"); anything longer (e.g. a primary limit resetting
-#: in 40 minutes) would make an audit look hung, so the run finishes with
-#: ``unknown (rate limited)`` instead.
-MAX_RATE_LIMIT_WAIT = 60.0
-#: Wait when a secondary limit names no time (GitHub docs: "at least one minute").
-DEFAULT_SECONDARY_WAIT = 60.0
-#: Rate-limit waits one request may take before it gives up.
-MAX_RATE_LIMIT_WAITS = 2
-#: Consecutive lookups that end in connection failures or timeouts (each
-#: after its retries) before a service is considered unreachable and not
-#: called again this run: an audit without access to, say, GitHub should not
-#: pay the retry backoff once per package.
-UNREACHABLE_AFTER = 3
-
-#: Cache lifetimes per service, in seconds (-1: never expires).
-#: PyPI project JSON changes when a release or ownership changes: one day.
-#: Distribution files and their PEP 658 metadata are immutable: forever.
-#: Forge metadata changes slowly and revalidates for free (ETag): one day.
-#: Scorecard results are recomputed weekly by the OpenSSF cron job.
-EXPIRY = {
-    "pypi": 24 * 3600,
-    "pypi-files": -1,
-    "index": 3600,
-    "github": 24 * 3600,
-    "gitlab": 24 * 3600,
-    "scorecard": 7 * 24 * 3600,
-    "depsdev": 24 * 3600,
-}
-DEFAULT_EXPIRY = 24 * 3600
-
-#: Per-endpoint lifetimes (regular expressions searched in the URL), first match wins.
-#: An account's creation date never changes: a week (the login could be renamed).
-#: A deps.dev *version* is immutable except for advisories and dependents: a day (default).
-URL_EXPIRY: dict[str, dict[re.Pattern, int]] = {
-    "github": {
-        re.compile(r"/users/[^/?]+$"): 7 * 24 * 3600,
-        re.compile(r"/contents/"): 7 * 24 * 3600,
-    },
-    "gitlab": {
-        re.compile(r"/api/v4/users(\?|/)"): 7 * 24 * 3600,
-    },
-}
-
-#: Kind of the Unknown returned once a service is stopped for the run.
-_STOP_KINDS = {"rate limited": UnknownKind.RATE_LIMITED, "offline": UnknownKind.OFFLINE}
-
-CACHE_FILE = "http-cache.sqlite"
-
-#: Request headers that carry our credentials: set only by the adapter, for the token's own origin.
-AUTH_HEADERS = ("Authorization", "PRIVATE-TOKEN")
-
-
-class Clock:
-    """Wall-clock time and sleeping; tests pass a fake that records the sleeps."""
-
-    def time(self) -> float:
-        """Seconds since the epoch."""
-        return time.time()
-
-    def sleep(self, seconds: float) -> None:
-        """Block for *seconds*."""
-        if seconds > 0:
-            time.sleep(seconds)
-
-
-@dataclass(frozen=True)
-class HostToken:
-    """A credential bound to one origin.
-
-    Attributes:
-        origin: ``scheme://host[:port]`` the token may be sent to (lower case).
-        token: the secret.
-        header: header name; the value is ``"Bearer <token>"`` for
-            ``Authorization`` (GitHub and GitLab both accept it), else the raw token.
-    """
-
-    origin: str
-    token: Secret
-    header: str = "Authorization"
-
-    @classmethod
-    def for_base_url(cls, base_url: str, token: Secret, header: str = "Authorization") -> "HostToken":
-        """Bind *token* to the origin of *base_url* (``https://api.github.com/...`` -> ``https://api.github.com``)."""
-        return cls(_origin(base_url), token, header)
-
-    def applies_to(self, url: str) -> bool:
-        """True when *url* has exactly this token's scheme, host and port."""
-        return _origin(url) == self.origin
-
-    def header_value(self) -> str:
-        if self.header == "Authorization":
-            return f"Bearer {self.token.reveal()}"
-        return self.token.reveal()
-
-
-@dataclass
-class RateBudget:
-    """What the service said about its rate limit, from the latest network response.
-
-    Attributes:
-        limit: requests allowed per window (``X-RateLimit-Limit`` / ``RateLimit-Limit``).
-        remaining: requests left (``X-RateLimit-Remaining`` / ``RateLimit-Remaining``).
-        reset: epoch seconds when the window resets (``X-RateLimit-Reset``).
-        blocked_until: epoch seconds before which no request is sent (a short wait in progress).
-        stopped: reason the service is no longer called this run, or ``None``.
-    """
-
-    limit: int | None = None
-    remaining: int | None = None
-    reset: float | None = None
-    blocked_until: float = 0.0
-    stopped: str | None = None
-
-    def describe(self, now: float) -> str:
-        """One line for ``--verbose``: ``"4982/5000 left, resets in 37 min"``."""
-        if self.stopped:
-            return f"stopped ({self.stopped})"
-        if self.remaining is None:
-            return "no rate-limit headers seen"
-        text = f"{self.remaining}/{self.limit if self.limit is not None else '?'} left"
-        if self.reset:
-            text += f", resets in {max(0, int(self.reset - now)) // 60} min"
-        return text
-
-
-@dataclass
-class HttpStats:
-    """Request accounting for one client (thread-safe counters).
-
-    Attributes:
-        network: requests sent over the network (including revalidations and retries).
-        cache_hits: responses served from the cache without any request.
-        revalidated: conditional requests answered ``304 Not Modified``.
-        failures: lookups that ended as Unknown.
-        retries: attempts repeated after a fault (connection, timeout, 5xx, truncated body).
-        rate_limit_waits: waits taken because of a rate limit.
-        waited: total seconds slept (backoff and rate limits).
-    """
-
-    network: int = 0
-    cache_hits: int = 0
-    revalidated: int = 0
-    failures: int = 0
-    retries: int = 0
-    rate_limit_waits: int = 0
-    waited: float = 0.0
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def count(self, attr: str, amount: float = 1) -> None:
-        with self._lock:
-            setattr(self, attr, getattr(self, attr) + amount)
-
-
-#: One SQLite backend per cache file in this process.  Every service's
-#: session shares it, so all writes go through one connection guarded by one
-#: lock.  Separate connections to the same file made threads wait in
-#: SQLite's busy handler (up to ``busy_timeout``, 30 s per write) and turned a
-#: 5 s cold audit into 60-120 s (measured with benchmarks/bench_audit.py).
-_BACKENDS: dict[str, requests_cache.SQLiteCache] = {}
-_BACKENDS_LOCK = threading.Lock()
-
-
-def _cache_backend(config: Config):
-    if not config.use_cache:
-        return requests_cache.backends.BaseCache()  # in-memory dicts
-    path = str((Path(config.cache_dir) / CACHE_FILE).resolve())
-    with _BACKENDS_LOCK:
-        backend = _BACKENDS.get(path)
-        if backend is None:
-            Path(config.cache_dir).mkdir(parents=True, exist_ok=True)
-            backend = _BACKENDS[path] = requests_cache.SQLiteCache(path, wal=True, busy_timeout=30000)
-        return backend
 
 
 class _ServiceAdapter(HTTPAdapter):
@@ -286,35 +134,25 @@ class _ServiceAdapter(HTTPAdapter):
         return resp
 
 
-def build_session(config: Config, service: str, client: "HttpClient | None" = None) -> requests_cache.CachedSession:
-    """A cached session for *service* (a key of :data:`EXPIRY`).
+def build_session(
+    config: Config, service: str, client: "HttpClient | None" = None, backend: requests_cache.BaseCache | None = None
+) -> requests_cache.CachedSession:
+    """A cached session for *service* (a key of :data:`~auditor.net.cache.EXPIRY`).
 
     Args:
         config: the run's configuration (cache dir, offline, concurrency).
         service: short service name; selects the cache lifetimes.
         client: the :class:`HttpClient` whose adapter counts and authenticates
             requests; ``None`` for a bare session (no tokens, no accounting).
+        backend: the run's cache backend (``RunContext.cache_backend()``);
+            ``None`` opens one for this session alone (closed with it).
 
     Returns:
         A ``requests_cache.CachedSession``.  Credentials never reach the
         cache: they are added below the cache layer (see :class:`_ServiceAdapter`)
         and the credential headers are also listed in ``ignored_parameters``.
     """
-    session = requests_cache.CachedSession(
-        backend=_cache_backend(config),
-        expire_after=EXPIRY.get(service, DEFAULT_EXPIRY),
-        urls_expire_after=URL_EXPIRY.get(service),
-        allowable_codes=(200, 404, 410),
-        stale_if_error=config.offline,
-        cache_control=False,
-        ignored_parameters=list(AUTH_HEADERS) + ["Proxy-Authorization", "access_token", "private_token"],
-        match_headers=["Accept"],
-    )
-    if config.offline:
-        session.settings.only_if_cached = True
-        session.settings.stale_if_error = True
-        session.settings.expire_after = -1
-        session.settings.urls_expire_after = None
+    session = cached_session(config, service, backend if backend is not None else open_backend(config))
     if client is not None:
         adapter: HTTPAdapter = _ServiceAdapter(client, pool_maxsize=max(32, config.concurrency))
     else:
@@ -337,6 +175,12 @@ class HttpClient:
             default taken from *config* for the ``github`` and ``gitlab`` services.
         clock: time source and sleeper (tests pass a fake).
         rng: jitter source (tests pass ``random.Random(seed)`` or a constant).
+        backend: the run's shared cache backend (owned and closed by the
+            :class:`~auditor.net.context.RunContext`); ``None``: this client
+            opens its own and closes it in :meth:`close`.
+        deadline: ``time.monotonic()`` value after which no request is sent:
+            lookups answer ``Unknown(kind=DEADLINE)`` (cached answers too, so
+            a run's output does not depend on what happened to be cached).
     """
 
     def __init__(
@@ -348,6 +192,8 @@ class HttpClient:
         tokens: tuple[HostToken, ...] | None = None,
         clock: Clock | None = None,
         rng: Callable[[float, float], float] | None = None,
+        backend: requests_cache.BaseCache | None = None,
+        deadline: float | None = None,
     ):
         self.config = config
         self.service = service
@@ -359,7 +205,9 @@ class HttpClient:
         self._transport_failures = 0
         self._local = threading.local()
         self._uniform = rng or random.uniform
-        self.session = session or build_session(config, service, self)
+        self.deadline = deadline
+        self._owns_backend = session is None and backend is None
+        self.session = session or build_session(config, service, self, backend)
 
     # -- hooks called by the adapter -------------------------------------------------
 
@@ -394,6 +242,8 @@ class HttpClient:
         an offline cache miss becomes ``Unknown("offline")``.
         """
         hdrs = dict(headers or {})
+        if self._past_deadline():
+            return self._deadline_unknown(url)
         if self.budget.stopped and not self.config.offline:
             return self._cached_only(url, hdrs, self.budget.stopped)
         last = ""
@@ -430,7 +280,7 @@ class HttpClient:
                     return Unknown("offline", kind=UnknownKind.OFFLINE)  # requests-cache's answer to a miss
                 if getattr(resp, "from_cache", False) and not sent:
                     self.stats.count("cache_hits")
-                limited = self._rate_limit_wait(resp)
+                limited = rate_limit_wait(resp, self.clock.time())
                 if limited is not None:
                     if limited <= MAX_RATE_LIMIT_WAIT and rate_waits < MAX_RATE_LIMIT_WAITS:
                         rate_waits += 1
@@ -466,6 +316,8 @@ class HttpClient:
         last answer is returned as is, for the caller to judge.
         """
         hdrs = dict(headers or {})
+        if self._past_deadline():
+            return self._deadline_unknown(url)
         attempt = 0
         while True:
             self._local.sent = 0
@@ -583,8 +435,18 @@ class HttpClient:
         return self.budget.describe(self.clock.time())
 
     def close(self) -> None:
-        """Close the underlying session and its cache connection."""
-        self.session.close()
+        """Close the underlying session, and its cache connection when this client opened it."""
+        if self._owns_backend:
+            self.session.close()
+        else:  # the context's shared backend stays open for the other services
+            requests.Session.close(self.session)
+
+    def _past_deadline(self) -> bool:
+        return self.deadline is not None and time.monotonic() >= self.deadline
+
+    def _deadline_unknown(self, url: str) -> Unknown:
+        self.stats.count("failures")
+        return Unknown(f"{_host(url)}: not asked, the run's time budget was spent", kind=UnknownKind.DEADLINE)
 
     # -- internals -------------------------------------------------------------------
 
@@ -626,35 +488,6 @@ class HttpClient:
             self._sleep(wait)
         return None
 
-    def _rate_limit_wait(self, resp: requests.Response) -> float | None:
-        """Seconds to wait when *resp* is a rate-limit answer, else None.
-
-        Source: GitHub REST docs, "Rate limits for the REST API" (403/429 with
-        ``x-ratelimit-remaining: 0`` -> wait until ``x-ratelimit-reset``;
-        ``retry-after`` -> wait that many seconds; otherwise at least a
-        minute), GitLab docs "Rate limits" (429 with ``Retry-After`` and
-        ``RateLimit-Reset``).
-        """
-        if resp.status_code not in (403, 429) or getattr(resp, "from_cache", False):
-            return None
-        now = self.clock.time()
-        retry_after = _retry_after(resp, now)
-        remaining = _int(resp.headers.get("X-RateLimit-Remaining", resp.headers.get("RateLimit-Remaining")))
-        reset = _int(resp.headers.get("X-RateLimit-Reset", resp.headers.get("RateLimit-Reset")))
-        if retry_after is not None:
-            return retry_after
-        if remaining == 0 and reset is not None:
-            return max(0.0, reset - now) + 1.0
-        if resp.status_code == 429:
-            return DEFAULT_SECONDARY_WAIT
-        try:
-            text = resp.text[:2000].lower()
-        except Exception:  # pragma: no cover - undecodable body
-            text = ""
-        if "rate limit" in text:
-            return DEFAULT_SECONDARY_WAIT
-        return None  # an ordinary 403 (permissions, blocked repository)
-
     def _stop(self, url: str, hdrs: Mapping[str, str], wait: float) -> Unknown:
         with self._budget_lock:
             self.budget.stopped = "rate limited"
@@ -687,20 +520,6 @@ class HttpClient:
                 log.debug("could not evict %s", key)
 
 
-def default_tokens(config: Config, service: str) -> tuple[HostToken, ...]:
-    """The credentials *service* may use, each bound to its own API origin.
-
-    ``GITHUB_TOKEN``/``GH_TOKEN`` (``Config.github_token``) goes only to
-    ``Config.github_api_url``'s origin; ``GITLAB_TOKEN`` only to
-    ``Config.gitlab_url``'s.  Other services get none.
-    """
-    if service == "github" and config.github_token:
-        return (HostToken.for_base_url(config.github_api_url, config.github_token),)
-    if service == "gitlab" and config.gitlab_token:
-        return (HostToken.for_base_url(config.gitlab_url, config.gitlab_token),)
-    return ()
-
-
 def _next_link(resp: requests.Response) -> str | None:
     header = resp.headers.get("Link")
     if not header:
@@ -710,31 +529,6 @@ def _next_link(resp: requests.Response) -> str | None:
             return link.get("url")
     return None
 
-
-def _retry_after(resp: requests.Response, now: float) -> float | None:
-    """``Retry-After`` in seconds (delta-seconds or HTTP-date, RFC 9110 §10.2.3), or None."""
-    value = resp.headers.get("Retry-After")
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - now)
-    except (TypeError, ValueError):
-        return None
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme.lower()}://{(parts.netloc or '').lower()}"
 
 
 def _host(url: str) -> str:
@@ -766,7 +560,7 @@ def _short(exc: BaseException | None) -> str:
 
 
 def describe_counts(requests_by_service: Mapping[str, Mapping[str, int]]) -> list[str]:
-    """One ``--verbose`` line per service from :meth:`auditor.collectors.Context.request_counts`.
+    """One ``--verbose`` line per service from :meth:`auditor.net.context.RunContext.request_counts`.
 
     Example: ``"github: 312 requests (12 revalidated by 304), 40 cache hits, 0 failed;
     rate limit: 4688 left"``; ``"rate limit: stopped (rate limited)"`` when the service was given up.

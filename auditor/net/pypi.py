@@ -26,11 +26,11 @@ from urllib.parse import urljoin, urldefrag
 
 from packaging.utils import canonicalize_version
 
-from auditor.collectors import Context
 from auditor.dist.filenames import DistFilename, parse_filename
 from auditor.dist.tags import wheel_preference
 from auditor.models import CoreMetadata, Maintainer, Ownership, PyPIProject, TargetEnvironment, Unknown, UnknownKind
-from auditor.net.http import EXPIRY
+from auditor.net.cache import EXPIRY
+from auditor.net.context import RunContext
 from auditor.net.lazy_wheel import wheel_metadata
 from auditor.dist.metadata import from_json_info, parse_core_metadata
 
@@ -268,6 +268,38 @@ def project_from_json(d: Any) -> PyPIProject | None:
         return None
 
 
+#: Fact-memo namespaces (:class:`auditor.net.memo.FactMemo`, and the keys of ``RunContext.memo``).
+PROJECT_NS = "pypi-project"
+METADATA_NS = "core-metadata"
+
+
+def project_key(name: str, as_of: str | None) -> str:
+    """The one memo key of a parsed PyPI project: ``"NAME|AS_OF"`` (``as_of`` empty when None)."""
+    return f"{name}|{as_of or ''}"
+
+
+def metadata_key(config, name: str, version: str) -> str:
+    """The one memo key of a release's core metadata.
+
+    ``"INDEX_URL|NAME|VERSION|SYS_PLATFORM|PYTHON_VERSION"``: the index and the
+    target decide which file's metadata is read; the version is canonicalized
+    (``1.0`` and ``1.0.0`` share an entry).
+    """
+    t = config.target
+    return f"{config.index_url}|{name}|{canonicalize_version(version)}|{t.sys_platform}|{t.python_version}"
+
+
+def metadata_from_json(stored: Any) -> CoreMetadata | None:
+    """A memoized core-metadata dict back as :class:`CoreMetadata` (lists become tuples), or None."""
+    if not isinstance(stored, dict):
+        return None
+    try:
+        return CoreMetadata(**{k: tuple(tuple(x) if isinstance(x, list) else x for x in v) if isinstance(v, list) else v
+                               for k, v in stored.items()})
+    except TypeError:
+        return None
+
+
 class PyPIClient:
     """Lookups against PyPI (or a mirror / the tests' fake server).
 
@@ -277,7 +309,7 @@ class PyPIClient:
             ``ctx.http("pypi-files")`` (immutable ``.metadata`` files, cached forever).
     """
 
-    def __init__(self, ctx: Context):
+    def __init__(self, ctx: RunContext):
         self.ctx = ctx
         self.config = ctx.config
 
@@ -294,20 +326,24 @@ class PyPIClient:
         return doc
 
     def project(self, name: str) -> PyPIProject | Unknown:
-        """Facts about project *name* (PEP 503 normalized) from the JSON API
-        (memoized per context: see ``Context.memo``)."""
-        key = ("pypi-project", name, self.config.as_of)
-        if key in self.ctx.memo:
-            return self.ctx.memo[key]
+        """Facts about project *name* (PEP 503 normalized) from the JSON API.
+
+        Memoized under one key, :func:`project_key`: in the context's
+        in-process memo (both sides of ``auditor diff`` share it) and in the
+        persistent fact memo (expires with the JSON API's cache lifetime).
+        """
+        key = project_key(name, self.config.as_of)
+        if (PROJECT_NS, key) in self.ctx.memo:
+            return self.ctx.memo[(PROJECT_NS, key)]
         facts = self.ctx.facts()
-        stored = facts.get("pypi-project", f"{name}|{self.config.as_of or ''}", EXPIRY["pypi"]) if facts else None
+        stored = facts.get(PROJECT_NS, key, EXPIRY["pypi"]) if facts else None
         project = project_from_json(stored) if stored is not None else None
         if project is None:
             doc = self.project_json(name)
             project = doc if isinstance(doc, Unknown) else parse_project(doc, self.config.as_of)
             if facts is not None and not isinstance(project, Unknown):
-                facts.put("pypi-project", f"{name}|{self.config.as_of or ''}", project_to_json(project))
-        self.ctx.memo[key] = project
+                facts.put(PROJECT_NS, key, project_to_json(project))
+        self.ctx.memo[(PROJECT_NS, key)] = project
         return project
 
     def index_files(self, name: str) -> list[IndexFile] | Unknown:
@@ -345,21 +381,20 @@ class PyPIClient:
             CoreMetadata, or Unknown (e.g. ``"no core metadata published for
             foo 1.0 (sdist-only release without PEP 658 metadata)"``).
         """
-        t = self.config.target
-        memo_key = f"{self.config.index_url}|{name}|{canonicalize_version(version)}|{t.sys_platform}|{t.python_version}"
+        key = metadata_key(self.config, name, version)
+        if (METADATA_NS, key) in self.ctx.memo:
+            return self.ctx.memo[(METADATA_NS, key)]
         facts = self.ctx.facts()
-        stored = facts.get("core-metadata", memo_key) if facts else None
-        if isinstance(stored, dict):
-            try:
-                return CoreMetadata(**{k: tuple(tuple(x) if isinstance(x, list) else x for x in v) if isinstance(v, list) else v
-                                       for k, v in stored.items()})
-            except TypeError:
-                pass
-        meta = self._core_metadata(name, version, files)
-        if facts is not None and isinstance(meta, CoreMetadata):
-            # A release's metadata never changes: memoized without expiry, so a
-            # warm audit parses no index page.
-            facts.put("core-metadata", memo_key, dataclasses.asdict(meta))
+        stored = facts.get(METADATA_NS, key) if facts else None
+        meta = metadata_from_json(stored)
+        if meta is None:
+            meta = self._core_metadata(name, version, files)
+            if facts is not None and isinstance(meta, CoreMetadata):
+                # A release's metadata never changes: memoized without expiry, so a
+                # warm audit parses no index page.
+                facts.put(METADATA_NS, key, dataclasses.asdict(meta))
+        if isinstance(meta, CoreMetadata):
+            self.ctx.memo[(METADATA_NS, key)] = meta
         return meta
 
     def _core_metadata(self, name: str, version: str, files: Sequence[IndexFile]) -> CoreMetadata | Unknown:

@@ -22,29 +22,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Mapping, Sequence
 
-from auditor.collectors import Collector, Context
+from auditor.collectors import Collector, RunContext
 from auditor.config import Config
 from auditor.models import ForgeAccount, ForgeContributor, ForgeFacts, GitLabFacts, PackageNode, Unknown
 from auditor.net.github import GitHubClient, noreply_login
 from auditor.net.gitlab import GitLabClient
-from auditor.people.history import email_hash, people_salt
-
-def run_salt() -> str:
-    """The salt of this process's e-mail hashes (``$AUDITOR_PEOPLE_SALT``, else random per
-    process): the same as git history's, so one address hashes alike in both sections."""
-    return people_salt()
-
-
-def redact(facts: Any, salt: str) -> Any:
-    """*facts* with contributor e-mails replaced by :func:`email_hash` values (``--show-emails`` off).
-
-    ``_email_logins`` stays (it is never serialized) so identity resolution can still use it.
-    """
-    if not isinstance(facts, ForgeFacts) or isinstance(facts.contributors, Unknown):
-        return facts
-    people = tuple(replace(c, email=email_hash(c.email, salt)) if c.email else c for c in facts.contributors)
-    return replace(facts, contributors=people)
-
+from auditor.people.privacy import redact, run_salt
 
 #: Top contributors (by commit count, accounts only, bots excluded) whose
 #: account creation date is fetched: the people with the most write history.
@@ -77,32 +60,13 @@ def top_logins(contributors: tuple[ForgeContributor, ...] | Unknown, n: int = TO
     return [c.login for c in people[:n] if c.login]
 
 
-def login_email_pairs(github_results: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """``(login, email)`` pairs from :class:`GitHubCollector` results, sorted and unique.
-
-    The shape :class:`auditor.people.history.HistoryCollector` takes as
-    ``extra_links`` (merged by :meth:`IdentityResolver.link`).
-    """
-    pairs = set()
-    for facts in github_results.values():
-        if isinstance(facts, ForgeFacts):
-            pairs.update((login, email) for email, login in facts.email_logins.items())
-    return sorted(pairs)
-
-
-def email_login_links(facts: Mapping[str, Any]) -> dict[str, str]:
-    """All ``{e-mail: login}`` links in a ``signals`` mapping (GitHub), for identity resolution."""
-    gh = facts.get("github")
-    return dict(gh.email_logins) if isinstance(gh, ForgeFacts) else {}
-
-
 class GitHubCollector(Collector):
     """GitHub REST enricher (see the module docstring).  Interface: :class:`~auditor.collectors.Collector`."""
 
     key = "github"
     description = "GitHub: repository metadata, contributors and e-mail->login links, account ages"
 
-    def collect(self, nodes: Sequence[PackageNode], ctx: Context) -> Mapping[str, Any]:
+    def collect(self, ctx: RunContext, nodes: Sequence[PackageNode]) -> Mapping[str, Any]:
         cfg = ctx.config
         gh = GitHubClient(ctx.http("github"), cfg.github_api_url)
         by_repo: dict[str, list[PackageNode]] = {}
@@ -186,7 +150,7 @@ class GitLabCollector(Collector):
     key = "gitlab"
     description = "GitLab: project metadata and repository contributors"
 
-    def collect(self, nodes: Sequence[PackageNode], ctx: Context) -> Mapping[str, Any]:
+    def collect(self, ctx: RunContext, nodes: Sequence[PackageNode]) -> Mapping[str, Any]:
         by_repo: dict[tuple[str, str], list[PackageNode]] = {}
         for node in nodes:
             repo = _repo_of(node)

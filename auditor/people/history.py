@@ -32,22 +32,20 @@ applied: the figures cover the whole repository.
 
 from __future__ import annotations
 
-import hashlib
-import os
 import re
-import secrets
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from auditor.collectors import Collector, Context
+from auditor.collectors import Collector, RunContext
 from auditor.errors import InputError
 from auditor.models import Contribution, PackageNode, RepositoryHistory, Unknown
 from auditor.net.git import FS, TS, GitCache, GitError, check_mailmap, iter_log_batches
-from auditor.people.identity import IdentityResolver, bot_key
+from auditor.people.identity import IdentityResolver, bot_key, login_email_pairs
+from auditor.people.privacy import people_salt, redact_people
 
 #: Activity window for active contributors and bus factor, in days: one
 #: year (issue 3's definition), long enough for projects that release once a
@@ -58,8 +56,6 @@ WINDOW_DAYS = 365
 BUS_FACTOR_SHARE = 0.5
 #: Repositories whose logs are read at the same time (``git log`` is CPU-bound).
 READ_PARALLEL = 2
-#: Environment variable holding a fixed salt for e-mail hashes and person ids (default: random per process).
-SALT_ENV = "AUDITOR_PEOPLE_SALT"
 #: Whether the interpreter node (CPython) gets git history.  Off: CPython's
 #: 120,000-commit history is the same for every audit and would dominate
 #: every node's people reach; its figures belong in a separate audit.
@@ -405,62 +401,6 @@ def histories(urls_to_dirs: Mapping[str, Path | Unknown], as_of: str | None = No
     return out
 
 
-def email_hash(email: str, salt: str) -> str:
-    """``"hash:<16 hex>"``: salted SHA-256 of a lower-cased address (stable for one salt)."""
-    digest = hashlib.sha256(f"{salt}\0{email.lower()}".encode("utf-8")).hexdigest()
-    return f"hash:{digest[:16]}"
-
-
-#: Random salt of this process: every audit in one process (both sides of
-#: ``auditor diff``) hashes alike, so their person ids can be compared.
-_PROCESS_SALT = secrets.token_hex(16)
-
-
-def people_salt() -> str:
-    """The salt for e-mail hashes and person ids: ``$AUDITOR_PEOPLE_SALT`` (to compare
-    separate runs), else random per process."""
-    return os.environ.get(SALT_ENV) or _PROCESS_SALT
-
-
-def redact_people(result: Mapping[str, RepositoryHistory | Unknown], salt: str, *, keep_people: bool,
-                  show_emails: bool) -> dict[str, RepositoryHistory | Unknown]:
-    """Apply the output policy to figures computed by :func:`summarize`.
-
-    Args:
-        result: ``{url: RepositoryHistory or Unknown}``.
-        salt: see :func:`people_salt`.
-        keep_people: keep :attr:`RepositoryHistory.people` and ``contributions`` (``--people``);
-            otherwise both are emptied and only the person ids are kept (private fields that
-            JSON output leaves out; :meth:`RepositoryHistory.person_ids`).
-        show_emails: keep addresses and the unsalted person ids (``--show-emails``); otherwise
-            addresses become :func:`email_hash` values and person ids are re-hashed with the salt
-            (an unsalted id is a hash of an identity key, which could be confirmed by guessing).
-
-    Returns:
-        A new mapping; Unknown values pass through.
-    """
-    def pid(x: str) -> str:
-        if show_emails:
-            return x
-        return "person:" + hashlib.sha256(f"{salt}\0{x}".encode("utf-8")).hexdigest()[:16]
-
-    out: dict[str, RepositoryHistory | Unknown] = {}
-    for url, h in result.items():
-        if isinstance(h, Unknown):
-            out[url] = h
-            continue
-        contributions = tuple(replace(c, person=pid(c.person)) for c in h.contributions)
-        ids = frozenset(c.person for c in contributions)
-        active = frozenset(c.person for c in contributions if c.active)
-        if keep_people:
-            people = tuple(sorted((replace(p, id=pid(p.id), emails=p.emails if show_emails else tuple(
-                sorted(email_hash(e, salt) for e in p.emails))) for p in h.people), key=lambda p: p.id))
-            out[url] = replace(h, people=people, contributions=contributions, _person_ids=ids, _active_ids=active)
-        else:
-            out[url] = replace(h, people=(), contributions=(), _person_ids=ids, _active_ids=active)
-    return out
-
-
 class HistoryCollector(Collector):
     """Contributors, activity and bus factor from each mapped repository's git history.
 
@@ -494,7 +434,7 @@ class HistoryCollector(Collector):
         self.freshness = freshness
         self.cache: GitCache | None = None
 
-    def collect(self, nodes: Sequence[PackageNode], ctx: Context) -> Mapping[str, Any]:
+    def collect(self, ctx: RunContext, nodes: Sequence[PackageNode]) -> Mapping[str, Any]:
         """See :meth:`Collector.collect`: ``{package: RepositoryHistory | Unknown}``.
 
         Packages without a mapped repository get ``Unknown("no source repository", fault=False)``.
@@ -502,7 +442,7 @@ class HistoryCollector(Collector):
         cfg = ctx.config
         kwargs = {} if self.freshness is None else {"freshness": self.freshness}
         cache = self.cache = GitCache(cfg.cache_dir, offline=cfg.offline,
-                                      max_parallel=min(cfg.concurrency, 4), **kwargs)
+                                      max_parallel=min(cfg.concurrency, 4), deadline=ctx.deadline, **kwargs)
         result: dict[str, Any] = {}
         url_of: dict[str, str] = {}
         for node in nodes:
@@ -519,8 +459,6 @@ class HistoryCollector(Collector):
         ctx.progress.start("git clone/fetch", len(urls))
         dirs = cache.update_all(urls, on_done=lambda _url: ctx.progress.advance("git clone/fetch"))
         # (login, e-mail) links the GitHub enricher found (it runs earlier; docs/forges.md).
-        from auditor.people.forges import login_email_pairs
-
         links = self.extra_links + tuple(login_email_pairs({n.name: n.signals.get("github") for n in nodes}))
         per_repo = redact_people(histories(dirs, as_of=cfg.as_of, extra_links=links),
                                  self.salt or people_salt(), keep_people=cfg.people, show_emails=cfg.show_emails)

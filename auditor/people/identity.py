@@ -46,9 +46,9 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Any, Iterable, Mapping
 
-from auditor.models import Person
+from auditor.models import ForgeFacts, Person
 
 #: GitHub noreply address: optional ``<numeric id>+`` then the login.
 #: Source: GitHub docs, "Setting your commit email address" (noreply format).
@@ -295,3 +295,22 @@ def resolve_identities(identities: Iterable[tuple[str, str]],
             bots.add(bot_key(name, email) or "bot:?")
     resolver.add_links(extra_links)
     return resolver.resolve(), bots
+
+
+def login_email_pairs(github_results: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """``(login, email)`` pairs from :class:`GitHubCollector` results, sorted and unique.
+
+    The shape :class:`auditor.people.history.HistoryCollector` takes as
+    ``extra_links`` (merged by :meth:`IdentityResolver.link`).
+    """
+    pairs = set()
+    for facts in github_results.values():
+        if isinstance(facts, ForgeFacts):
+            pairs.update((login, email) for email, login in facts.email_logins.items())
+    return sorted(pairs)
+
+
+def email_login_links(facts: Mapping[str, Any]) -> dict[str, str]:
+    """All ``{e-mail: login}`` links in a ``signals`` mapping (GitHub), for identity resolution."""
+    gh = facts.get("github")
+    return dict(gh.email_logins) if isinstance(gh, ForgeFacts) else {}

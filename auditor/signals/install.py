@@ -108,7 +108,7 @@ class InstallCollector(Collector):
     key = "install"
     description = "whether installing runs a build backend (no wheel for the target), and its build requirements"
 
-    def collect(self, nodes: Sequence[PackageNode], ctx: Context) -> Mapping[str, InstallFacts | Unknown]:
+    def collect(self, ctx: Context, nodes: Sequence[PackageNode]) -> Mapping[str, InstallFacts | Unknown]:
         def one(node: PackageNode) -> InstallFacts | Unknown:
             version = node.distribution.version
             files = node_release_files(ctx, node)

@@ -200,7 +200,7 @@ class NamesCollector(Collector):
     key = "names"
     description = "typosquatting candidates (top PyPI projects) and repositories shared by unrelated names"
 
-    def collect(self, nodes: Sequence[PackageNode], ctx: Context) -> Mapping[str, NameSignals | Unknown]:
+    def collect(self, ctx: Context, nodes: Sequence[PackageNode]) -> Mapping[str, NameSignals | Unknown]:
         packages = [n for n in nodes if n.distribution.origin.kind != "interpreter"]
         shared = shared_repositories(packages)
         ranks = _ranks()

@@ -27,7 +27,7 @@ import logging
 from dataclasses import replace
 from typing import Any, Mapping, Sequence
 
-from auditor.collectors import Collector, Context
+from auditor.collectors import Collector, RunContext
 from auditor.models import (
     Confidence,
     PackageNode,
@@ -163,7 +163,7 @@ def _first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
 
 
-def _pick(files: list[ReleaseFile], ctx: Context) -> ReleaseFile | None:
+def _pick(files: list[ReleaseFile], ctx: RunContext) -> ReleaseFile | None:
     return best_wheel(files, ctx.config.target) or next((f for f in files if f.kind == "sdist"), None) or (
         files[0] if files else None
     )
@@ -179,7 +179,7 @@ class ProvenanceCollector(Collector):
     key = "provenance"
     description = "PEP 740 attestations from PyPI's integrity API, verified with pypi-attestations"
 
-    def collect(self, nodes: Sequence[PackageNode], ctx: Context) -> Mapping[str, ReleaseProvenance | Unknown]:
+    def collect(self, ctx: RunContext, nodes: Sequence[PackageNode]) -> Mapping[str, ReleaseProvenance | Unknown]:
         def one(node: PackageNode) -> ReleaseProvenance | Unknown:
             version = node.distribution.version
             files = node_release_files(ctx, node)

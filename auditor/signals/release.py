@@ -96,7 +96,7 @@ class ReleaseCollector(Collector):
     key = "release"
     description = "release history from the PyPI JSON API: upload time, age, releases, yanked"
 
-    def collect(self, nodes: Sequence[PackageNode], ctx: Context) -> Mapping[str, ReleaseFacts | Unknown]:
+    def collect(self, ctx: Context, nodes: Sequence[PackageNode]) -> Mapping[str, ReleaseFacts | Unknown]:
         out: dict[str, ReleaseFacts | Unknown] = {}
         for node in nodes:
             version = node.distribution.version

@@ -20,7 +20,7 @@ class ScorecardCollector(Collector):
     key = "scorecard"
     description = "OpenSSF Scorecard: the repository's published security checks"
 
-    def collect(self, nodes: Sequence[PackageNode], ctx: Context) -> Mapping[str, Any]:
+    def collect(self, ctx: Context, nodes: Sequence[PackageNode]) -> Mapping[str, Any]:
         client = ScorecardClient(ctx.http("scorecard"), ctx.config.scorecard_url)
         by_repo: dict[tuple[str, str], list[PackageNode]] = {}
         for node in nodes:

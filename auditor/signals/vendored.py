@@ -165,7 +165,7 @@ class VendoredCollector(Collector):
     key = "vendored"
     description = "native libraries bundled in installed wheels (auditwheel/delocate .libs folders, RECORD)"
 
-    def collect(self, nodes: Sequence[PackageNode], ctx: Context) -> Mapping[str, VendoredCode | Unknown]:
+    def collect(self, ctx: Context, nodes: Sequence[PackageNode]) -> Mapping[str, VendoredCode | Unknown]:
         out: dict[str, VendoredCode | Unknown] = {}
         for node in nodes:
             where = node.distribution.origin.file

@@ -429,7 +429,7 @@ class VulnerabilityCollector(Collector):
     key = "vulnerabilities"
     description = "known vulnerabilities of the pinned versions (OSV or PyPI via pip-audit, or an offline OSV database)"
 
-    def collect(self, nodes: Sequence[PackageNode], ctx: Context) -> Mapping[str, VulnerabilityReport | Unknown]:
+    def collect(self, ctx: Context, nodes: Sequence[PackageNode]) -> Mapping[str, VulnerabilityReport | Unknown]:
         config = ctx.config
         pinned = [
             n for n in nodes

@@ -89,6 +89,15 @@ def test_vanished_repository_is_unknown(tmp_path, upstream):
     assert sorted(p.name for p in (tmp_path / "cache" / "git").iterdir()) == [cache_key(REF.url)]
 
 
+def test_no_clone_or_fetch_after_the_deadline(tmp_path, upstream):
+    from auditor.models import UnknownKind
+
+    late = GitCache(tmp_path / "cache", freshness=0, deadline=0.0)  # time.monotonic() is past 0
+    got = late.update(REF)
+    assert isinstance(got, Unknown) and got.kind is UnknownKind.DEADLINE
+    assert not (tmp_path / "cache" / "git").exists() or not any((tmp_path / "cache" / "git").iterdir())
+
+
 def test_offline_uses_the_cache_only(tmp_path, upstream):
     GitCache(tmp_path / "cache").update(REF)
     shutil.rmtree(upstream.path)

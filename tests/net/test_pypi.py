@@ -140,3 +140,23 @@ def test_wheel_choice_prefers_target_interpreter_and_platform():
     assert chosen[0].filename == "p-1.0-cp311-cp311-manylinux_2_28_x86_64.whl"
     assert chosen[-1].filename == "p-1.0.tar.gz"
     assert all("2.0" not in f.filename for f in chosen)
+
+
+def test_facts_memoized_once_under_one_key(config, fake_pypi):
+    import sqlite3
+
+    from auditor.net.memo import MEMO_FILE
+    from auditor.net.pypi import METADATA_NS, PROJECT_NS, metadata_key, project_key
+
+    fake_pypi.add("one", "1.0", requires_dist=["idna"])
+    with Context(config) as ctx:
+        client = PyPIClient(ctx)
+        meta = client.core_metadata("one", "1.0")
+        project = client.project("one")
+        assert client.core_metadata("one", "1.0") is meta and client.project("one") is project
+        run_keys = {k for k in ctx.memo if isinstance(k, tuple)}
+        assert run_keys == {(METADATA_NS, metadata_key(config, "one", "1.0")), (PROJECT_NS, project_key("one", None))}
+    db = sqlite3.connect(config.cache_dir / MEMO_FILE)
+    rows = db.execute("SELECT ns, key FROM facts ORDER BY ns").fetchall()
+    db.close()
+    assert rows == [(METADATA_NS, metadata_key(config, "one", "1.0")), (PROJECT_NS, project_key("one", None))]

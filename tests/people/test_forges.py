@@ -8,7 +8,8 @@ from auditor.collectors import Context
 from auditor.models import ForgeFacts, ForgeRepo, Unknown
 from auditor.net.github import noreply_login, read_token_file
 from auditor.net.http import HttpClient
-from auditor.people.forges import GitHubCollector, GitLabCollector, email_login_links
+from auditor.people.forges import GitHubCollector, GitLabCollector
+from auditor.people.identity import email_login_links
 from auditor.errors import InputError
 from tests.net.fakeforges import FakeForges, FakeRepo, world
 from tests.net.fakeserver import FakeClock, Reply
@@ -128,7 +129,7 @@ def test_token_file(tmp_path):
 
 
 def test_login_email_pairs_for_identity_resolution(tmp_path, forges):
-    from auditor.people.forges import login_email_pairs
+    from auditor.people.identity import login_email_pairs
 
     out = GitHubCollector().collect(forges.nodes(), Context(forges.config(tmp_path)))
     pairs = login_email_pairs(out)

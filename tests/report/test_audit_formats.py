@@ -33,14 +33,13 @@ def result(config, fake_pypi):
     inv = dataclasses.replace(inv, root_name="requirements.txt")
     res = run_audit(config, StaticSource(inv))
     # Findings carrying hostile text (messages are built from metadata in real probes).
-    res.findings = [
+    # (AuditResult is frozen: the fixture makes a changed copy.)
+    return dataclasses.replace(res, findings=[
         Finding("AUD999", Severity.LOW, f"uncatalogued: {EVIL}", "lib"),
         Finding("AUD101", Severity.HIGH, f"known vulnerability {EVIL}", "app"),
         Finding("AUD101", Severity.HIGH, "known vulnerability B", "app"),
         Finding("AUD112", Severity.MEDIUM, "root-level note", None),
-    ]
-    res.missing = [*res.missing, MissingData("lib", "history", EVIL), MissingData("app", "history", EVIL)]
-    return res
+    ], missing=[*res.missing, MissingData("lib", "history", EVIL), MissingData("app", "history", EVIL)])
 
 
 def render(mod, result) -> str:
@@ -89,8 +88,7 @@ def test_markdown_escapes_every_untrusted_string(result):
 
 def test_markdown_is_deterministic(result):
     first = render(audit_markdown, result)
-    result.findings = list(reversed(result.findings))
-    result.missing = list(reversed(result.missing))
+    result = dataclasses.replace(result, findings=list(reversed(result.findings)), missing=list(reversed(result.missing)))
     assert render(audit_markdown, result) == first
     rows = [line for line in first.splitlines() if line.startswith("| AUD")]
     assert [r.split("|")[1].strip() for r in rows] == ["AUD101", "AUD101", "AUD112", "AUD999"]
@@ -130,15 +128,17 @@ def test_sarif_hostile_text_is_plain_json(result):
 
 def test_sarif_is_deterministic(result):
     first = render(audit_sarif, result)
-    result.findings = list(reversed(result.findings))
+    result = dataclasses.replace(result, findings=list(reversed(result.findings)))
     assert render(audit_sarif, result) == first
 
 
 def test_sarif_environment_has_no_file(result):
-    result.inventory = dataclasses.replace(result.inventory, root_name="env:/usr/bin/python", root_kind="environment")
-    result.nodes["app"] = dataclasses.replace(
+    nodes = dict(result.nodes)
+    nodes["app"] = dataclasses.replace(
         result.nodes["app"], distribution=dataclasses.replace(
             result.nodes["app"].distribution, origin=Origin(kind="installed", file="/site-packages/app-1.0.dist-info")))
+    result = dataclasses.replace(result, nodes=nodes, inventory=dataclasses.replace(
+        result.inventory, root_name="env:/usr/bin/python", root_kind="environment"))
     doc = json.loads(render(audit_sarif, result))
     jsonschema.validate(doc, SCHEMA)
     assert all("locations" not in r for r in doc["runs"][0]["results"])
@@ -146,10 +146,11 @@ def test_sarif_environment_has_no_file(result):
 
 def test_sarif_fingerprint_ignores_growing_ages(result):
     def fingerprint(days):
-        result.findings = [Finding("AUD111", Severity.LOW, f"lib: last release 1.0 was {days} days ago", "lib")]
-        doc = json.loads(render(audit_sarif, result))
+        changed = dataclasses.replace(result, findings=[
+            Finding("AUD111", Severity.LOW, f"lib: last release 1.0 was {days} days ago", "lib")])
+        doc = json.loads(render(audit_sarif, changed))
         return doc["runs"][0]["results"][0]["partialFingerprints"]
 
     assert fingerprint(1055) == fingerprint(1056)
-    result.findings = [Finding("AUD111", Severity.LOW, "other package", "app")]
-    assert json.loads(render(audit_sarif, result))["runs"][0]["results"][0]["partialFingerprints"] != fingerprint(1)
+    other = dataclasses.replace(result, findings=[Finding("AUD111", Severity.LOW, "other package", "app")])
+    assert json.loads(render(audit_sarif, other))["runs"][0]["results"][0]["partialFingerprints"] != fingerprint(1)

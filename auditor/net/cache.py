@@ -1,0 +1,100 @@
+"""The persistent HTTP cache: lifetimes per service and endpoint, and the SQLite backend.
+
+One backend per run: :class:`auditor.net.context.RunContext` opens it once
+(:func:`open_backend`) and every service's session shares it, so all writes
+go through one connection guarded by one lock.  Separate connections to the
+same file made threads wait in SQLite's busy handler (up to
+``busy_timeout``, 30 s per write) and turned a 5 s cold audit into 60-120 s
+(measured with benchmarks/bench_audit.py).  Nothing here is a module global:
+the backend lives as long as the context that opened it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import requests_cache
+
+from auditor.config import Config
+
+#: Cache lifetimes per service, in seconds (-1: never expires).
+#: PyPI project JSON changes when a release or ownership changes: one day.
+#: Distribution files and their PEP 658 metadata are immutable: forever.
+#: Forge metadata changes slowly and revalidates for free (ETag): one day.
+#: Scorecard results are recomputed weekly by the OpenSSF cron job.
+EXPIRY = {
+    "pypi": 24 * 3600,
+    "pypi-files": -1,
+    "index": 3600,
+    "github": 24 * 3600,
+    "gitlab": 24 * 3600,
+    "scorecard": 7 * 24 * 3600,
+    "depsdev": 24 * 3600,
+}
+DEFAULT_EXPIRY = 24 * 3600
+
+#: Per-endpoint lifetimes (regular expressions searched in the URL), first match wins.
+#: An account's creation date never changes: a week (the login could be renamed).
+#: A deps.dev *version* is immutable except for advisories and dependents: a day (default).
+URL_EXPIRY: dict[str, dict[re.Pattern, int]] = {
+    "github": {
+        re.compile(r"/users/[^/?]+$"): 7 * 24 * 3600,
+        re.compile(r"/contents/"): 7 * 24 * 3600,
+    },
+    "gitlab": {
+        re.compile(r"/api/v4/users(\?|/)"): 7 * 24 * 3600,
+    },
+}
+
+#: File name of the HTTP cache in ``Config.cache_dir``.
+CACHE_FILE = "http-cache.sqlite"
+
+#: Request headers that carry our credentials: set only by the transport
+#: adapter, for the token's own origin, and never part of a cache key.
+AUTH_HEADERS = ("Authorization", "PRIVATE-TOKEN")
+
+
+def open_backend(config: Config) -> requests_cache.BaseCache:
+    """The cache backend for a run.
+
+    Args:
+        config: ``cache_dir`` holds :data:`CACHE_FILE`; ``use_cache=False``
+            gives an in-memory cache that lives as long as the returned object.
+
+    Returns:
+        A requests-cache backend; the caller closes it (``backend.close()``).
+
+    Raises:
+        OSError: the cache directory cannot be created.
+    """
+    if not config.use_cache:
+        return requests_cache.backends.BaseCache()  # in-memory dicts
+    Path(config.cache_dir).mkdir(parents=True, exist_ok=True)
+    path = str((Path(config.cache_dir) / CACHE_FILE).resolve())
+    return requests_cache.SQLiteCache(path, wal=True, busy_timeout=30000)
+
+
+def cached_session(config: Config, service: str, backend: requests_cache.BaseCache) -> requests_cache.CachedSession:
+    """A ``CachedSession`` on *backend* with *service*'s lifetimes (:data:`EXPIRY`, :data:`URL_EXPIRY`).
+
+    Offline (``Config.offline``): only cached responses, stale ones included.
+    Credential headers and query parameters are excluded from cache keys.
+    The caller mounts the transport adapters.
+    """
+    session = requests_cache.CachedSession(
+        backend=backend,
+        expire_after=EXPIRY.get(service, DEFAULT_EXPIRY),
+        urls_expire_after=URL_EXPIRY.get(service),
+        allowable_codes=(200, 404, 410),
+        stale_if_error=config.offline,
+        cache_control=False,
+        ignored_parameters=list(AUTH_HEADERS) + ["Proxy-Authorization", "access_token", "private_token"],
+        match_headers=["Accept"],
+    )
+    if config.offline:
+        session.settings.only_if_cached = True
+        session.settings.stale_if_error = True
+        session.settings.expire_after = -1
+        session.settings.urls_expire_after = None
+    return session

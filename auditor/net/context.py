@@ -1,0 +1,205 @@
+"""The run context: everything one command shares, built once from :class:`~auditor.config.Config`.
+
+A :class:`RunContext` owns, for the length of one command (``audit``,
+``explain``, ``people``, ``diff``):
+
+* one :class:`~auditor.net.http.HttpClient` per service (its session, retry
+  policy, rate budget and circuit breaker), created on first use;
+* THE cache connection: one requests-cache backend (:func:`~auditor.net.cache.open_backend`)
+  shared by every service, opened on first use and closed by :meth:`RunContext.close`;
+* the fact memo (:class:`~auditor.net.memo.FactMemo`), opened at most once;
+* the in-process memo of parsed documents (:attr:`RunContext.memo`);
+* tokens (through ``config``), the offline flag, the deadline, and the
+  per-run request and timing counters.
+
+It is passed explicitly (``source.collect(ctx)``, ``collector.collect(ctx, nodes)``);
+nothing in auditor keeps a session, cache or backend at module level.  This
+module imports only config, models and the rest of ``net/``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence, TypeVar
+
+from auditor.config import Config
+
+if TYPE_CHECKING:  # requests and requests-cache load on first use (``auditor --help`` stays fast)
+    from auditor.net.http import HttpClient
+    from auditor.net.memo import FactMemo
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: Key of the fact memo in :attr:`RunContext.memo` (kept for callers that looked there).
+_FACTS = "_facts"
+
+
+class Progress:
+    """Progress callbacks; the CLI passes a rich-backed subclass, tests the no-op base."""
+
+    def start(self, task: str, total: int) -> None:
+        """A task with *total* steps begins."""
+
+    def advance(self, task: str, steps: int = 1) -> None:
+        """*steps* of *task* are done."""
+
+    def message(self, text: str) -> None:
+        """A diagnostic line (shown with ``--verbose``)."""
+
+
+@dataclass
+class RunContext:
+    """What every stage gets: configuration, HTTP clients, caches, a bounded pool, progress.
+
+    Args / attributes:
+        config: the run's configuration.
+        progress: progress reporter.
+        clients: HTTP clients by service name, created on first use by :meth:`http`.
+        memo: parsed facts shared by every client of this context (e.g. PyPI
+            projects by name), so two audits run on one context (``auditor
+            diff``) parse each document once.
+        deadline: ``time.monotonic()`` value after which requests answer
+            ``Unknown(kind=DEADLINE)``; by default ``now + config.time_budget``
+            (no deadline when the budget is None).
+        timings: seconds spent per stage (:meth:`timed`), for ``--verbose`` and benchmarks.
+        collectors: collector instances to run instead of the enabled rows of
+            ``auditor.collectors.COLLECTOR_TABLE`` (tests inject fakes here
+            rather than patching module globals); None: the table decides.
+    """
+
+    config: Config
+    progress: Progress = field(default_factory=Progress)
+    clients: "dict[str, HttpClient]" = field(default_factory=dict)
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False)
+    deadline: float | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    collectors: Sequence[Any] | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _backend: Any = field(default=None, repr=False)
+    _facts_opened: bool = field(default=False, repr=False)
+
+    def __post_init__(self) -> None:
+        budget = self.config.time_budget
+        if self.deadline is None and budget is not None:
+            self.deadline = time.monotonic() + float(budget)
+
+    # -- owned resources ---------------------------------------------------------------
+
+    def cache_backend(self):
+        """The run's one requests-cache backend (SQLite in ``config.cache_dir``, in memory with
+        ``--no-cache``), opened on first use."""
+        with self._lock:
+            return self._backend_locked()
+
+    def _backend_locked(self):
+        if self._backend is None:
+            from auditor.net.cache import open_backend
+
+            self._backend = open_backend(self.config)
+        return self._backend
+
+    def http(self, service: str) -> "HttpClient":
+        """The shared :class:`HttpClient` for *service* (one per run), on the run's cache backend."""
+        with self._lock:
+            client = self.clients.get(service)
+            if client is None:
+                from auditor.net.http import HttpClient
+
+                client = self.clients[service] = HttpClient(
+                    self.config, service, backend=self._backend_locked(), deadline=self.deadline
+                )
+            return client
+
+    def facts(self) -> "FactMemo | None":
+        """The run's persistent :class:`~auditor.net.memo.FactMemo` (None with ``--no-cache``
+        or when it cannot be opened), opened once on first use and closed by :meth:`close`."""
+        with self._lock:
+            if not self._facts_opened:
+                from auditor.net.memo import FactMemo
+
+                self._facts_opened = True
+                self.memo[_FACTS] = FactMemo.open(self.config)
+            return self.memo.get(_FACTS)
+
+    def past_deadline(self) -> bool:
+        """True once the run's deadline has passed (never without one)."""
+        return self.deadline is not None and time.monotonic() >= self.deadline
+
+    # -- work -------------------------------------------------------------------------
+
+    def map(self, fn: Callable[[T], R], items: Iterable[T], task: str | None = None) -> list[R]:
+        """Apply *fn* to *items* on a bounded thread pool (``config.concurrency``), preserving order.
+
+        Advances the progress task *task* (if given) once per item.
+        """
+        items = list(items)
+        if task:
+            self.progress.start(task, len(items))
+
+        def run(item: T) -> R:
+            try:
+                return fn(item)
+            finally:
+                if task:
+                    self.progress.advance(task)
+
+        if len(items) <= 1:
+            return [run(i) for i in items]
+        with ThreadPoolExecutor(max_workers=max(1, min(self.config.concurrency, len(items)))) as pool:
+            return list(pool.map(run, items))
+
+    @contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        """Add the wall time (seconds) of the ``with`` body to ``timings[stage]``."""
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.timings[stage] = round(self.timings.get(stage, 0.0) + time.monotonic() - started, 3)
+
+    # -- accounting -------------------------------------------------------------------
+
+    def request_counts(self) -> dict[str, dict[str, int]]:
+        """``{service: {"network": n, "cache_hits": n, "failures": n}}``; the counters
+        ``"revalidated"`` (304s), ``"retries"``, ``"rate_limit_waits"`` appear when non-zero,
+        ``"rate_limit_remaining"`` (and ``"rate_limited": 1``) where the service reports a budget."""
+        out: dict[str, dict[str, int]] = {}
+        for name, c in sorted(self.clients.items()):
+            s = c.stats
+            counts = {"network": s.network, "cache_hits": s.cache_hits, "failures": s.failures}
+            for extra in ("revalidated", "retries", "rate_limit_waits"):
+                if getattr(s, extra):
+                    counts[extra] = getattr(s, extra)
+            if c.budget.remaining is not None:
+                counts["rate_limit_remaining"] = c.budget.remaining
+            if c.budget.stopped == "rate limited":
+                counts["rate_limited"] = 1
+            elif c.budget.stopped:
+                counts["unreachable"] = 1
+            out[name] = counts
+        return out
+
+    def close(self) -> None:
+        """Close every HTTP client, the cache backend and the fact memo (idempotent)."""
+        with self._lock:
+            clients = list(self.clients.values())
+            backend, self._backend = self._backend, None
+            facts = self.memo.pop(_FACTS, None)
+        for client in clients:
+            client.close()
+        if backend is not None:
+            backend.close()
+        if facts is not None:
+            facts.close()
+
+    def __enter__(self) -> "RunContext":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
