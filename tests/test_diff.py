@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from auditor.config import Config
-from auditor.diff import ROOT, diff_audits
+from auditor.gate import ROOT, diff_audits
 from auditor.models import Confidence, Unknown
 from auditor.sources.uv_lock import UvLockSource
 from tests.diff_builders import node, view

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from auditor.diff import diff_audits
+from auditor.gate import diff_audits
 from auditor.errors import ConfigError, ExitCode
-from auditor.policy import RULES, Verdict, evaluate, load_policy, parse_policy
+from auditor.gate import RULES, Verdict, evaluate, load_policy, parse_policy
 from tests.diff_builders import node, view
 from tests.test_diff import NOW, base, head
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import IO, Iterable
 
-from auditor.diff import AuditDiff, PackageDelta, Totals
+from auditor.gate.diff import AuditDiff, PackageDelta, Totals
 from auditor.models import Unknown
 
 #: Rows shown in the main table before the rest is folded into details.
@@ -119,8 +119,8 @@ def write_diff_markdown(stream: IO[str], diff: AuditDiff, result=None, young_day
 
     Args:
         stream: a text stream.
-        diff: the :class:`~auditor.diff.AuditDiff`.
-        result: a :class:`~auditor.policy.PolicyResult`, or None (no policy).
+        diff: the :class:`~auditor.gate.diff.AuditDiff`.
+        result: a :class:`~auditor.gate.evaluate.PolicyResult`, or None (no policy).
         young_days: releases younger than this are flagged (default: the
             policy's ``min_release_age_days``).
     """

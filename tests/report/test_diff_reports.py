@@ -9,9 +9,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from auditor.diff import diff_audits
+from auditor.gate import diff_audits
 from auditor.models import Finding, Severity
-from auditor.policy import evaluate, load_policy, parse_policy
+from auditor.gate import evaluate, load_policy, parse_policy
 from auditor.report.diff_json import SCHEMA_VERSION, write_diff_json
 from auditor.report.diff_markdown import md, write_diff_markdown
 from auditor.report.sarif import findings_sarif, policy_sarif, write_sarif
