@@ -6,7 +6,8 @@ key and type and raises :class:`~auditor.errors.ConfigError` naming the
 file, the line and the key.  Evaluation is :mod:`auditor.gate.evaluate`.
 
 Rule ids are stable (``POL001``...) and shared by every output format
-(SARIF ``ruleId``, Markdown, JSON); :data:`RULES` documents each.
+(SARIF ``ruleId``, Markdown, JSON); their documentation is in the judgement
+catalogue (``auditor/judgement/rules.yaml``, :data:`RULES`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from auditor.errors import ConfigError
+from auditor.judgement.catalogue import Rule, catalogue
 from auditor.models import Confidence, Severity
 
 #: Policy file format version this code reads.
@@ -30,57 +32,9 @@ POLICY_VERSION = 1
 DEFAULT_POLICY = "default-policy.yml"
 
 
-@dataclass(frozen=True)
-class Rule:
-    """A policy rule's documentation (reused by SARIF ``rules`` and the docs).
-
-    Attributes:
-        id: stable id (``POL001``).
-        name: kebab-case name (SARIF ``name``).
-        key: the policy key that configures it.
-        summary: one line.
-        help: remediation advice.
-        level: SARIF level when it fails (``error`` or ``warning``).
-    """
-
-    id: str
-    name: str
-    key: str
-    summary: str
-    help: str
-    level: str = "error"
-
-
-RULES: dict[str, Rule] = {
-    r.id: r
-    for r in sorted((
-        Rule("POL001", "max-people-increase", "max_people_increase",
-             "The change adds more people who can change the code the project runs than allowed.",
-             "Prefer dependencies already in the tree, or raise the limit deliberately in the policy."),
-        Rule("POL002", "max-new-maintainers", "max_new_maintainers",
-             "The change adds more publish-capable PyPI accounts than allowed.",
-             "Review who the new maintainers are; pin to a version whose maintainers you trust."),
-        Rule("POL003", "require-source-repository", "require_source_repository",
-             "A new package has no (or too weakly mapped) public source repository.",
-             "Check the package's Project-URL metadata; add an exception with a reason if the source is known."),
-        Rule("POL004", "forbid-single-maintainer", "forbid_single_maintainer",
-             "A new package has a single publish-capable maintainer and no owning organization.",
-             "Prefer a package with an organization or several maintainers, or record an exception."),
-        Rule("POL005", "max-vulnerability-severity", "max_vulnerability_severity",
-             "The change introduces a known vulnerability above the allowed severity.",
-             "Upgrade to a fixed version (see the advisory) or record a time-limited exception."),
-        Rule("POL006", "min-release-age", "min_release_age_days",
-             "A new or changed version was published too recently.",
-             "Wait until the release has aged, or pin the previous version."),
-        Rule("POL009", "min-project-age", "min_project_age_days",
-             "A new package's project was first published on PyPI too recently.",
-             "Brand-new projects are where typosquats live: check the name, the author and the source."),
-        Rule("POL007", "deny", "deny", "A denied package (or version) is in the dependency tree.",
-             "Remove the package or move to an allowed version."),
-        Rule("POL008", "expired-exception", "exceptions", "A policy exception has expired.",
-             "Renew the exception with a new date and reason, or remove it.", level="warning"),
-    ), key=lambda r: r.id)
-}
+#: The policy rules (``POL0xx``) of the judgement catalogue, in id order:
+#: id, name, the policy key that configures each, title, remediation, SARIF level.
+RULES: dict[str, Rule] = dict(catalogue().policy)
 
 _CONFIDENCES = [c.value for c in Confidence if c is not Confidence.NONE]
 _SEVERITIES = [s.value for s in Severity if s is not Severity.INFO]
