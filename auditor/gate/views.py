@@ -33,14 +33,16 @@ from auditor.models import (
     Inventory,
     PackageNode,
     RepoMapping,
+    RepositoryHistory,
     Severity,
     Unknown,
+    VulnerabilityReport,
 )
 
-#: Signal keys read from ``PackageNode.signals`` (set by the collectors of
-#: the same names in :data:`auditor.pipeline.COLLECTORS`).
-HISTORY_SIGNAL = "history"
-VULNERABILITY_SIGNAL = "vulnerabilities"
+#: Signal keys read from ``PackageNode.signals`` (kept for importers; the
+#: views read them as ``node.signal(RepositoryHistory)`` / ``node.signal(VulnerabilityReport)``).
+HISTORY_SIGNAL = RepositoryHistory.KEY
+VULNERABILITY_SIGNAL = VulnerabilityReport.KEY
 
 
 @dataclass(frozen=True)
@@ -165,9 +167,7 @@ def people_of(node: PackageNode) -> tuple[str, ...] | Unknown:
     sequence of items with ``identity``/``id``/``login``/``email``/``name``
     or of strings; Unknown when the signal is absent.
     """
-    sig = node.signals.get(HISTORY_SIGNAL) if node.signals else None
-    if sig is None:
-        return Unknown("history not collected", fault=False)
+    sig = node.signal(RepositoryHistory)
     if isinstance(sig, Unknown):
         return sig
     person_ids = getattr(sig, "person_ids", None)
@@ -204,9 +204,7 @@ def vulnerabilities_of(node: PackageNode) -> tuple[Vulnerability, ...] | Unknown
     :class:`~auditor.models.Severity` or None), ``summary``), or a sequence of
     such records or dicts; Unknown when the signal is absent.
     """
-    sig = node.signals.get(VULNERABILITY_SIGNAL) if node.signals else None
-    if sig is None:
-        return Unknown("vulnerabilities not collected", fault=False)
+    sig = node.signal(VulnerabilityReport)
     if isinstance(sig, Unknown):
         return sig
     items = sig

@@ -20,7 +20,7 @@ NAME = "bus_factor"
 
 
 def score(node, node_id, view, spec):
-    history = signal_or_unknown(node, "history", RepositoryHistory, NAME, spec)
+    history = signal_or_unknown(node, RepositoryHistory, NAME, spec)
     if isinstance(history, Factor):
         return history
     k = history.bus_factor

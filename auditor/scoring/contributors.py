@@ -12,7 +12,7 @@ NAME = "contributors"
 
 
 def score(node, node_id, view, spec):
-    history = signal_or_unknown(node, "history", RepositoryHistory, NAME, spec)
+    history = signal_or_unknown(node, RepositoryHistory, NAME, spec)
     if isinstance(history, Factor):
         return history
     n = history.contributors

@@ -14,7 +14,7 @@ NAME = "install_time"
 
 
 def score(node, node_id, view, spec):
-    facts = signal_or_unknown(node, "install", InstallFacts, NAME, spec)
+    facts = signal_or_unknown(node, InstallFacts, NAME, spec)
     if not isinstance(facts, InstallFacts):
         return facts
     if facts.builds_from_source:

@@ -13,7 +13,7 @@ NAME = "name_confusion"
 
 
 def score(node, node_id, view, spec):
-    names = signal_or_unknown(node, "names", NameSignals, NAME, spec)
+    names = signal_or_unknown(node, NameSignals, NAME, spec)
     if not isinstance(names, NameSignals):
         return names
     if names.similar_to:

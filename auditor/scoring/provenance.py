@@ -19,7 +19,7 @@ UNATTESTED_FRACTION = 0.5
 
 
 def score(node, node_id, view, spec):
-    prov = signal_or_unknown(node, "provenance", ReleaseProvenance, NAME, spec)
+    prov = signal_or_unknown(node, ReleaseProvenance, NAME, spec)
     if not isinstance(prov, ReleaseProvenance):
         return prov
     if prov.status == "unattested":

@@ -15,7 +15,7 @@ NAME = "release_staleness"
 
 
 def score(node, node_id, view, spec):
-    facts = signal_or_unknown(node, "release", ReleaseFacts, NAME, spec)
+    facts = signal_or_unknown(node, ReleaseFacts, NAME, spec)
     if not isinstance(facts, ReleaseFacts):
         return facts
     if facts.days_since_last_release is None:

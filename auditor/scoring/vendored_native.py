@@ -14,7 +14,7 @@ NAME = "vendored_native"
 
 
 def score(node, node_id, view, spec):
-    code = signal_or_unknown(node, "vendored", VendoredCode, NAME, spec)
+    code = signal_or_unknown(node, VendoredCode, NAME, spec)
     if not isinstance(code, VendoredCode):
         return code
     n = len(code.bundled)

@@ -27,7 +27,7 @@ UNRATED_FRACTION = SEVERITY_FRACTION[Severity.MEDIUM]
 
 
 def score(node, node_id, view, spec):
-    report = signal_or_unknown(node, "vulnerabilities", VulnerabilityReport, NAME, spec)
+    report = signal_or_unknown(node, VulnerabilityReport, NAME, spec)
     if not isinstance(report, VulnerabilityReport):
         return report
     if not report.advisories:

@@ -13,7 +13,7 @@ NAME = "yanked"
 
 
 def score(node, node_id, view, spec):
-    facts = signal_or_unknown(node, "release", ReleaseFacts, NAME, spec)
+    facts = signal_or_unknown(node, ReleaseFacts, NAME, spec)
     if not isinstance(facts, ReleaseFacts):
         return facts
     return factor(NAME, facts.yanked, 1.0 if facts.yanked else 0.0, spec,
