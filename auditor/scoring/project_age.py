@@ -6,21 +6,17 @@ on the first day to 0 at ``saturation`` days (weights.yaml; 365): young
 projects have no track record, and most malicious uploads are days old.
 """
 
-from auditor.models import ReleaseFacts
-from auditor.scoring._signal import signal_or_unknown
-from auditor.scoring.base import factor, log_scale, unknown_factor
-from auditor.models import Unknown
+from auditor.models import Factor
+from auditor.scoring._signal import release_days
+from auditor.scoring.base import factor, log_scale
 
 NAME = "project_age"
 
 
 def score(node, node_id, view, spec):
-    facts = signal_or_unknown(node, ReleaseFacts, NAME, spec)
-    if not isinstance(facts, ReleaseFacts):
-        return facts
-    if facts.project_age_days is None:
-        return unknown_factor(NAME, Unknown("no upload time on PyPI"), spec)
-    days = facts.project_age_days
-    saturation = spec.get("saturation", 365)
-    return factor(NAME, round(days), 1.0 - log_scale(days, saturation), spec,
+    found = release_days(node, "project_age_days", "no upload time on PyPI", NAME, spec)
+    if isinstance(found, Factor):
+        return found
+    facts, days = found
+    return factor(NAME, round(days), 1.0 - log_scale(days, spec.get("saturation", 365)), spec,
                   f"first upload {days:.0f} days before {facts.reference_date}")

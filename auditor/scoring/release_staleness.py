@@ -7,20 +7,18 @@ years in all).  OpenSSF Scorecard's Maintained check looks at the last 90
 days of activity; a release a year is a gentler bar for finished libraries.
 """
 
-from auditor.models import ReleaseFacts, Unknown
-from auditor.scoring._signal import signal_or_unknown
-from auditor.scoring.base import factor, log_scale, unknown_factor
+from auditor.models import Factor
+from auditor.scoring._signal import release_days
+from auditor.scoring.base import factor, log_scale
 
 NAME = "release_staleness"
 
 
 def score(node, node_id, view, spec):
-    facts = signal_or_unknown(node, ReleaseFacts, NAME, spec)
-    if not isinstance(facts, ReleaseFacts):
-        return facts
-    if facts.days_since_last_release is None:
-        return unknown_factor(NAME, Unknown("no release upload time on PyPI"), spec)
-    days = facts.days_since_last_release
+    found = release_days(node, "days_since_last_release", "no release upload time on PyPI", NAME, spec)
+    if isinstance(found, Factor):
+        return found
+    facts, days = found
     grace = spec.get("grace", 365)
     return factor(NAME, round(days), log_scale(days - grace, spec.get("saturation", 1095)), spec,
                   f"last release {facts.last_release} {days:.0f} days before {facts.reference_date}")
