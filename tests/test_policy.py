@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from auditor.gate import diff_audits
 from auditor.errors import ConfigError, ExitCode
-from auditor.gate import RULES, Verdict, evaluate, load_policy, parse_policy
+from auditor.gate import RULES, Verdict, diff_audits, evaluate, load_policy, parse_policy
+from auditor.models import Unknown
 from tests.diff_builders import node, view
 from tests.test_diff import NOW, base, head
 
@@ -130,3 +130,21 @@ def test_missing_repository_because_data_is_missing_is_undecided_not_a_violation
                       today=TODAY)
     assert result.verdict is Verdict.INCOMPLETE
     assert [(u.rule, u.package) for u in result.undecided] == [("POL003", "x")]
+
+
+def test_checks_are_small_functions_over_a_delta():
+    from auditor.gate.diff import PackageDelta, VersionChange
+    from auditor.gate.evaluate import check_project_age, check_release_age, check_single_maintainer
+
+    policy = parse_policy("rules: {min_release_age_days: 3, min_project_age_days: 14, forbid_single_maintainer: true}")
+    new = PackageDelta("a", VersionChange("a", "added", None, "1.0"), maintainers=("x",), age_days=1.5,
+                       project_age_days=20.0)
+    assert check_release_age(policy, new) == ["a 1.0 was published 1.5 day(s) ago (policy: at least 3)"]
+    assert check_project_age(policy, new) == []
+    assert check_single_maintainer(policy, new) == ["a 1.0: single publish-capable maintainer (x) and no organization"]
+    upgraded = PackageDelta("a", VersionChange("a", "upgraded", "0.9", "1.0"), maintainers=("x",), age_days=10.0,
+                            project_age_days=1.0)
+    assert check_release_age(policy, upgraded) == check_project_age(policy, upgraded) == []
+    assert check_single_maintainer(policy, upgraded) == []
+    gap = Unknown("HTTP 503")
+    assert check_release_age(policy, PackageDelta("b", VersionChange("b", "added", None, "1"), age_days=gap)) == [gap]

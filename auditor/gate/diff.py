@@ -35,14 +35,11 @@ from auditor.gate.views import (
     upload_time_of,
     vulnerabilities_of,
 )
+from auditor.judgement.evaluation import is_weak_mapping, single_maintainer
 from auditor.models import Confidence, Unknown
 
 #: Label of the root in edge changes (the audited project itself).
 ROOT = "<root>"
-
-#: Repository mapping confidences that count as "weak": the mapping exists
-#: but only from a hint (see :class:`~auditor.models.Confidence`).
-WEAK_CONFIDENCE = (Confidence.LOW,)
 
 
 # --------------------------------------------------------------------------
@@ -141,16 +138,13 @@ class PackageDelta:
     @property
     def weak_mapping(self) -> bool:
         """The repository is missing or only weakly mapped."""
-        return self.confidence == Confidence.NONE or self.confidence in WEAK_CONFIDENCE
+        return is_weak_mapping(self.confidence)
 
     @property
     def single_maintainer(self) -> bool | Unknown:
-        """Exactly one publish-capable account and no owning organization."""
-        if isinstance(self.maintainers, Unknown):
-            return self.maintainers
-        if isinstance(self.organization, Unknown):
-            return self.organization if len(self.maintainers) == 1 else False
-        return len(self.maintainers) == 1 and self.organization is None
+        """Exactly one publish-capable account and no owning organization
+        (:func:`auditor.judgement.evaluation.single_maintainer`)."""
+        return single_maintainer(self.maintainers, self.organization)
 
 
 @dataclass(frozen=True)

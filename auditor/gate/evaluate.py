@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass
+from typing import Callable, Union
 
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
@@ -103,14 +104,167 @@ class PolicyResult:
             return ExitCode.POLICY_FAILURE if fail_on_unknown else ExitCode.INCOMPLETE
         return ExitCode.OK
 
+#: What a check returns: a violation message, or the Unknown that kept it from deciding.
+Outcome = Union[str, Unknown]
+
+
+# --------------------------------------------------------------------------
+# Checks: one small pure function per rule (see docs/policy.md#rules)
+# --------------------------------------------------------------------------
+
+
+def _unknown_of(*values: object) -> Unknown | None:
+    return next((v for v in values if isinstance(v, Unknown)), None)
+
+
+def check_people_increase(policy: Policy, diff: AuditDiff) -> list[Outcome]:
+    """POL001: people reachable from the root grow by more than ``max_people_increase``.
+
+    People are maintainers plus contributors; without history, the
+    publish-capable accounts alone (a lower bound).
+    """
+    if policy.max_people_increase is None:
+        return []
+    before, after = diff.totals_before, diff.totals_after
+    b_people, a_people = before.people, after.people
+    if _unknown_of(b_people, a_people):
+        b_people, a_people = before.maintainers, after.maintainers
+    missing = _unknown_of(b_people, a_people)
+    if missing is not None:
+        return [missing]
+    if a_people - b_people > policy.max_people_increase:
+        return [f"people reachable grow by {a_people - b_people} ({b_people} -> {a_people}); "
+                f"the policy allows {policy.max_people_increase}"]
+    return []
+
+
+def check_new_maintainers(policy: Policy, diff: AuditDiff) -> list[Outcome]:
+    """POL002: more than ``max_new_maintainers`` publish-capable accounts the base did not reach."""
+    if policy.max_new_maintainers is not None and len(diff.new_maintainers) > policy.max_new_maintainers:
+        return [f"{len(diff.new_maintainers)} new publish-capable PyPI accounts; "
+                f"the policy allows {policy.max_new_maintainers}"]
+    return []
+
+
+def check_source_repository(policy: Policy, d: PackageDelta) -> list[Outcome]:
+    """POL003: a new package maps to no repository, or below ``min_repository_confidence``."""
+    if not (policy.require_source_repository and d.change.kind == "added"):
+        return []
+    if d.repository is None and d.mapping_gap is not None:
+        return [d.mapping_gap]
+    if d.repository is None:
+        return [f"{d.name} {d.change.after or ''}: no public source repository is mapped".replace("  ", " ")]
+    if d.confidence != Confidence.VERIFIED and d.confidence.rank > policy.min_repository_confidence.rank:
+        return [f"{d.name}: repository {d.repository} is mapped only with "
+                f"{d.confidence.value} confidence (policy: {policy.min_repository_confidence.value})"]
+    return []
+
+
+def check_single_maintainer(policy: Policy, d: PackageDelta) -> list[Outcome]:
+    """POL004: a new package has one publish-capable account and no organization."""
+    if not (policy.forbid_single_maintainer and d.change.kind == "added"):
+        return []
+    single = d.single_maintainer
+    if isinstance(single, Unknown):
+        return [single]
+    if single:
+        who = d.maintainers[0] if not isinstance(d.maintainers, Unknown) else "?"
+        return [f"{d.name} {d.change.after}: single publish-capable maintainer ({who}) and no organization"]
+    return []
+
+
 def _severity_above(v: Vulnerability, limit: Severity) -> bool:
     if isinstance(v.severity, Unknown):
         return True  # unrated vulnerabilities count as failing (conservative)
     return v.severity.rank < limit.rank
 
 
+def check_vulnerability_severity(policy: Policy, d: PackageDelta) -> list[Outcome]:
+    """POL005: the change brings a known vulnerability above ``max_vulnerability_severity``
+    (an unrated one always counts)."""
+    if policy.max_vulnerability_severity is None:
+        return []
+    vulns = d.vulnerabilities_added
+    if isinstance(vulns, Unknown):
+        return [vulns]
+    out: list[Outcome] = []
+    for v in vulns:
+        if _severity_above(v, policy.max_vulnerability_severity):
+            sev = v.severity.value if isinstance(v.severity, Severity) else "unrated"
+            out.append(f"{d.name} {d.change.after}: {v.id} ({sev})")
+    return out
+
+
+def _younger_than(age: float | Unknown, limit: float | None, what: str) -> list[Outcome]:
+    """The shared shape of the age rules: off, undecided, too young (*what* was
+    published N day(s) ago), or fine."""
+    if limit is None:
+        return []
+    if isinstance(age, Unknown):
+        return [age]
+    return [f"{what} published {age:g} day(s) ago (policy: at least {limit:g})"] if age < limit else []
+
+
+def check_release_age(policy: Policy, d: PackageDelta) -> list[Outcome]:
+    """POL006: a new or changed version was uploaded less than ``min_release_age_days`` ago."""
+    return _younger_than(d.age_days, policy.min_release_age_days, f"{d.name} {d.change.after} was")
+
+
+def check_project_age(policy: Policy, d: PackageDelta) -> list[Outcome]:
+    """POL009: a new package's project was first published less than ``min_project_age_days`` ago."""
+    if d.change.kind != "added":
+        return []
+    return _younger_than(d.project_age_days, policy.min_project_age_days, f"{d.name}: the project was first")
+
+
+def check_deny(policy: Policy, diff: AuditDiff) -> list[tuple[PackageDelta, str]]:
+    """POL007: a denied package (or a version matching a denied requirement) is in the head tree."""
+    out = []
+    versions = _head_versions(diff)
+    for entry in policy.deny:
+        req = Requirement(entry)
+        name = str(canonicalize_name(req.name))
+        if name not in versions:
+            continue
+        version = versions[name]
+        hit = not req.specifier
+        if req.specifier and version:
+            try:
+                hit = req.specifier.contains(version, prereleases=True)
+            except InvalidVersion:
+                hit = True
+        if hit:
+            delta = next((d for d in diff.deltas if d.name == name), None)
+            if delta is None:
+                loc = next(((f, ln) for n, _v, f, ln in diff.head_packages if n == name), (None, None))
+                delta = PackageDelta(name=name, change=VersionChange(name, "unchanged", version, version),
+                                     file=loc[0], line=loc[1])
+            out.append((delta, f"{name} {version or ''} is denied by the policy ({entry})".replace("  ", " ")))
+    return out
+
+
+#: Rules about the whole change, in id order.
+CHANGE_CHECKS: tuple[tuple[str, Callable[[Policy, AuditDiff], list[Outcome]]], ...] = (
+    ("POL001", check_people_increase),
+    ("POL002", check_new_maintainers),
+)
+#: Rules about each added or changed package (allow-listed packages skipped).
+PACKAGE_CHECKS: tuple[tuple[str, Callable[[Policy, PackageDelta], list[Outcome]]], ...] = (
+    ("POL003", check_source_repository),
+    ("POL004", check_single_maintainer),
+    ("POL005", check_vulnerability_severity),
+    ("POL006", check_release_age),
+    ("POL009", check_project_age),
+)
+
+
+# --------------------------------------------------------------------------
+# Evaluation
+# --------------------------------------------------------------------------
+
+
 def evaluate(policy: Policy, diff: AuditDiff, today: dt.date | None = None) -> PolicyResult:
-    """Evaluate *policy* on *diff* (pure).
+    """Evaluate *policy* on *diff* (pure): every check, then exceptions and the verdict.
 
     Args:
         policy: a validated policy.
@@ -124,7 +278,7 @@ def evaluate(policy: Policy, diff: AuditDiff, today: dt.date | None = None) -> P
     violations: list[Violation] = []
     undecided: list[Undecided] = []
     notes: list[str] = []
-    active = {}
+    active: dict[str, list[PolicyException]] = {}
     for exc in policy.exceptions:
         if exc.expires < today:
             notes.append(f"exception for {exc.package} ({', '.join(exc.rules)}) expired on {exc.expires.isoformat()}: {exc.reason}")
@@ -132,99 +286,27 @@ def evaluate(policy: Policy, diff: AuditDiff, today: dt.date | None = None) -> P
             continue
         active.setdefault(exc.package, []).append(exc)
 
-    def add(rule: str, delta: PackageDelta | None, message: str, package: str | None = None) -> None:
-        name = delta.name if delta is not None else package
+    def record(rule: str, delta: PackageDelta | None, outcome: Outcome) -> None:
+        name = delta.name if delta is not None else None
         waiver = next((e for e in active.get(name or "", []) if e.covers(rule)), None)
-        violations.append(Violation(rule, name, message, delta.file if delta else None, delta.line if delta else None, waiver))
-
-    def unknown(rule: str, delta: PackageDelta | None, value: Unknown) -> None:
-        name = delta.name if delta else None
-        if name and any(e.covers(rule) for e in active.get(name, [])):
+        if isinstance(outcome, Unknown):
+            if waiver is None and outcome.fault:
+                undecided.append(Undecided(rule, name, outcome.reason))
             return
-        if value.fault:
-            undecided.append(Undecided(rule, name, value.reason))
+        violations.append(Violation(rule, name, outcome, delta.file if delta else None,
+                                    delta.line if delta else None, waiver))
 
-    # whole-change rules
-    if policy.max_people_increase is not None:
-        before, after = diff.totals_before, diff.totals_after
-        b_people, a_people = before.people, after.people
-        if isinstance(b_people, Unknown) or isinstance(a_people, Unknown):
-            # history not collected: people reachable = publish-capable accounts (a lower bound)
-            b_people, a_people = before.maintainers, after.maintainers
-        if isinstance(b_people, Unknown) or isinstance(a_people, Unknown):
-            unknown("POL001", None, b_people if isinstance(b_people, Unknown) else a_people)  # type: ignore[arg-type]
-        elif a_people - b_people > policy.max_people_increase:
-            add("POL001", None, f"people reachable grow by {a_people - b_people} ({b_people} -> {a_people}); "
-                                f"the policy allows {policy.max_people_increase}")
-    if policy.max_new_maintainers is not None and len(diff.new_maintainers) > policy.max_new_maintainers:
-        add("POL002", None, f"{len(diff.new_maintainers)} new publish-capable PyPI accounts; "
-                            f"the policy allows {policy.max_new_maintainers}")
-
+    for rule, change_check in CHANGE_CHECKS:
+        for outcome in change_check(policy, diff):
+            record(rule, None, outcome)
     for delta in diff.deltas:
         if delta.name in policy.allow:
             continue
-        added = delta.change.kind == "added"
-        if policy.require_source_repository and added:
-            if delta.repository is None and delta.mapping_gap is not None:
-                unknown("POL003", delta, delta.mapping_gap)
-            elif delta.repository is None:
-                add("POL003", delta, f"{delta.name} {delta.change.after or ''}: no public source repository is mapped".replace("  ", " "))
-            elif delta.confidence != Confidence.VERIFIED and delta.confidence.rank > policy.min_repository_confidence.rank:
-                add("POL003", delta, f"{delta.name}: repository {delta.repository} is mapped only with "
-                                     f"{delta.confidence.value} confidence (policy: {policy.min_repository_confidence.value})")
-        if policy.forbid_single_maintainer and added:
-            single = delta.single_maintainer
-            if isinstance(single, Unknown):
-                unknown("POL004", delta, single)
-            elif single:
-                who = delta.maintainers[0] if not isinstance(delta.maintainers, Unknown) else "?"
-                add("POL004", delta, f"{delta.name} {delta.change.after}: single publish-capable maintainer ({who}) and no organization")
-        if policy.max_vulnerability_severity is not None:
-            vulns = delta.vulnerabilities_added
-            if isinstance(vulns, Unknown):
-                unknown("POL005", delta, vulns)
-            else:
-                for v in vulns:
-                    if _severity_above(v, policy.max_vulnerability_severity):
-                        sev = v.severity.value if isinstance(v.severity, Severity) else "unrated"
-                        add("POL005", delta, f"{delta.name} {delta.change.after}: {v.id} ({sev})")
-        if policy.min_release_age_days is not None:
-            age = delta.age_days
-            if isinstance(age, Unknown):
-                unknown("POL006", delta, age)
-            elif age < policy.min_release_age_days:
-                add("POL006", delta, f"{delta.name} {delta.change.after} was published {age:g} day(s) ago "
-                                     f"(policy: at least {policy.min_release_age_days:g})")
-
-        if policy.min_project_age_days is not None and added:
-            page = delta.project_age_days
-            if isinstance(page, Unknown):
-                unknown("POL009", delta, page)
-            elif page < policy.min_project_age_days:
-                add("POL009", delta, f"{delta.name}: the project was first published {page:g} day(s) ago "
-                                     f"(policy: at least {policy.min_project_age_days:g})")
-
-    if policy.deny:
-        versions = _head_versions(diff)
-        for entry in policy.deny:
-            req = Requirement(entry)
-            name = str(canonicalize_name(req.name))
-            if name not in versions:
-                continue
-            version = versions[name]
-            hit = not req.specifier
-            if req.specifier and version:
-                try:
-                    hit = req.specifier.contains(version, prereleases=True)
-                except InvalidVersion:
-                    hit = True
-            if hit:
-                delta = next((d for d in diff.deltas if d.name == name), None)
-                if delta is None:
-                    loc = next(((f, ln) for n, _v, f, ln in diff.head_packages if n == name), (None, None))
-                    delta = PackageDelta(name=name, change=VersionChange(name, "unchanged", version, version),
-                                         file=loc[0], line=loc[1])
-                add("POL007", delta, f"{name} {version or ''} is denied by the policy ({entry})".replace("  ", " "), package=name)
+        for rule, package_check in PACKAGE_CHECKS:
+            for outcome in package_check(policy, delta):
+                record(rule, delta, outcome)
+    for delta, message in check_deny(policy, diff):
+        record("POL007", delta, message)
 
     violations.sort(key=lambda v: (v.rule, v.package or "", v.message))
     undecided = sorted(set(undecided), key=lambda u: (u.rule, u.package or "", u.reason))

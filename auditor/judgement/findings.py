@@ -13,6 +13,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 
 from auditor.judgement.catalogue import Rule
 from auditor.judgement.catalogue import catalogue as _catalogue
+from auditor.judgement.evaluation import is_new_account, is_new_project, is_stale
 from auditor.models import (
     DepsDevVersion,
     Finding,
@@ -120,7 +121,7 @@ def probe_release(node: PackageNode) -> list[Finding]:
     src = f"PyPI JSON API /pypi/{node.name}/json (as of {facts.reference_date})"
     if facts.yanked:
         out.append(_finding("AUD105", node, f"{node.name} {facts.version} is yanked on PyPI", src))
-    if facts.days_since_last_release is not None and facts.days_since_last_release > STALE_AFTER_DAYS:
+    if facts.days_since_last_release is not None and is_stale(facts.days_since_last_release):
         out.append(
             _finding(
                 "AUD111",
@@ -129,7 +130,7 @@ def probe_release(node: PackageNode) -> list[Finding]:
                 src,
             )
         )
-    if facts.project_age_days is not None and facts.project_age_days < NEW_PROJECT_DAYS:
+    if facts.project_age_days is not None and is_new_project(facts.project_age_days):
         out.append(
             _finding("AUD112", node, f"{node.name} was first published {facts.project_age_days:.0f} days ago", src)
         )
@@ -238,7 +239,7 @@ def probe_forge_accounts(node: PackageNode) -> list[Finding]:
             except ValueError:
                 continue
             age = (today - created).days
-            if 0 <= age < NEW_ACCOUNT_DAYS:
+            if is_new_account(age):
                 out.append(_finding(
                     "AUD113", node,
                     f"{node.name}: {account.forge} account {login} was created {age} days ago",
