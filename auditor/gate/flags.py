@@ -8,25 +8,27 @@ or the policy's limits, so a flag and the rule of the same name agree.
 from __future__ import annotations
 
 from auditor.gate.diff import PackageDelta
+from auditor.judgement.evaluation import is_new_project
 from auditor.models import Unknown
 
 
-def flags(d: PackageDelta, young_days: float | None = None, young_project_days: float | None = None) -> list[str]:
+def flags(d: PackageDelta, young_days: float | None = None) -> list[str]:
     """Risk flags shown for a package (plain words, no metadata), in display order.
 
     Args:
         d: the package's delta.
         young_days: releases younger than this many days are flagged
-            ("young release"); None: no such flag.
-        young_project_days: projects first published less than this many days
-            ago are flagged when the change adds them ("new project"); None: no such flag.
+            ("young release"; the policy's ``min_release_age_days``); None: no such flag.
+
+    A package the change adds is flagged "new project" when its project is
+    new by the catalogue's ``new_project_days`` (the audit's finding AUD112),
+    with or without a policy.
     """
     out = []
     added = d.change.kind == "added"
     if added:
         out.append("new")
-        if (young_project_days is not None and not isinstance(d.project_age_days, Unknown)
-                and d.project_age_days < young_project_days):
+        if not isinstance(d.project_age_days, Unknown) and is_new_project(d.project_age_days):
             out.append("new project")
     if not isinstance(d.maintainers_added, Unknown) and d.maintainers_added and not added:
         out.append("new maintainers")

@@ -93,9 +93,6 @@ def write_diff_markdown(stream: IO[str], diff: AuditDiff, result=None, young_day
             policy's ``min_release_age_days``).
     """
     verdict = result.verdict.value if result is not None else None
-    young_project_days = None
-    if result is not None:
-        young_project_days = result.policy.min_project_age_days
     if young_days is None and result is not None:
         young_days = result.policy.min_release_age_days
     counts = {k: len(diff.of_kind(k)) for k in ("added", "removed", "upgraded", "downgraded", "changed")}
@@ -115,7 +112,7 @@ def write_diff_markdown(stream: IO[str], diff: AuditDiff, result=None, young_day
             by_pkg.setdefault(v.package or "", []).append(v)
     rows = []
     for d in diff.deltas:
-        f = flags(d, young_days, young_project_days)
+        f = flags(d, young_days)
         vs = by_pkg.get(d.name, [])
         if not f and not vs:
             continue
