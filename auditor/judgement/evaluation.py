@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Sized
 
 from auditor.judgement.catalogue import catalogue
-from auditor.models import Confidence, Unknown
+from auditor.models import Confidence, Severity, Unknown
 
 
 def is_stale(days_since_last_release: float) -> bool:
@@ -55,3 +55,9 @@ def single_maintainer(maintainers: Sized | Unknown, organization: str | None | U
     if isinstance(organization, Unknown):
         return organization if len(maintainers) == 1 else False
     return len(maintainers) == 1 and organization is None
+
+
+def advisory_severity(severity: Severity | None) -> Severity:
+    """An advisory's severity, or ``unrated_vulnerability_severity`` when it has none
+    (AUD101 and the vulnerabilities factor; POL005 refuses unrated advisories instead)."""
+    return severity or Severity(catalogue().threshold("unrated_vulnerability_severity"))

@@ -13,7 +13,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 
 from auditor.judgement.catalogue import Rule
 from auditor.judgement.catalogue import catalogue as _catalogue
-from auditor.judgement.evaluation import is_new_account, is_new_project, is_stale
+from auditor.judgement.evaluation import advisory_severity, is_new_account, is_new_project, is_stale
 from auditor.models import (
     DepsDevVersion,
     Finding,
@@ -66,7 +66,7 @@ def _signal(node: PackageNode, kind: type):
 
 
 def probe_vulnerabilities(node: PackageNode) -> list[Finding]:
-    """AUD101 per advisory; severity is the advisory's, else the rule's default."""
+    """AUD101 per advisory; severity is the advisory's, else ``unrated_vulnerability_severity``."""
     report = _signal(node, VulnerabilityReport)
     if report is None:
         return []
@@ -80,7 +80,7 @@ def probe_vulnerabilities(node: PackageNode) -> list[Finding]:
                 node,
                 f"{node.name} {report.version} is affected by {adv.id}{aliases}{fix}",
                 f"{report.service}: {adv.url or adv.id}",
-                adv.severity,
+                advisory_severity(adv.severity),
             )
         )
     return out

@@ -5,6 +5,7 @@ offline OSV database).  Points: the weight times the fraction of the worst
 advisory's severity (:data:`SEVERITY_FRACTION`); no advisory, no points.
 """
 
+from auditor.judgement.evaluation import advisory_severity
 from auditor.models import Severity, VulnerabilityReport
 from auditor.scoring._signal import signal_or_unknown
 from auditor.scoring.base import factor
@@ -21,9 +22,9 @@ SEVERITY_FRACTION = {
     Severity.LOW: 0.1,
     Severity.INFO: 0.0,
 }
-#: An advisory without a severity counts as medium: neither ignored nor
-#: inflated (medium is the most frequent rating in the GitHub advisory database).
-UNRATED_FRACTION = SEVERITY_FRACTION[Severity.MEDIUM]
+#: An advisory without a severity counts as ``unrated_vulnerability_severity``
+#: of the judgement catalogue (medium), as in finding AUD101.
+UNRATED_FRACTION = SEVERITY_FRACTION[advisory_severity(None)]
 
 
 def score(node, node_id, view, spec):
@@ -32,7 +33,7 @@ def score(node, node_id, view, spec):
         return report
     if not report.advisories:
         return factor(NAME, 0, 0.0, spec, f"no known advisories ({report.service})")
-    fractions = [SEVERITY_FRACTION[a.severity] if a.severity else UNRATED_FRACTION for a in report.advisories]
+    fractions = [SEVERITY_FRACTION[advisory_severity(a.severity)] for a in report.advisories]
     worst = report.worst.value if report.worst else "unrated"
     ids = ", ".join(a.id for a in report.advisories[:3]) + (" ..." if len(report.advisories) > 3 else "")
     return factor(NAME, len(report.advisories), max(fractions), spec, f"{len(report.advisories)} advisory(ies), worst {worst}: {ids}")

@@ -24,6 +24,7 @@ def test_catalogue_defines_every_rule_once():
 def test_findings_name_their_thresholds():
     cat = catalogue()
     assert cat.findings["AUD111"].thresholds == ("stale_after_days",)
+    assert cat.threshold("unrated_vulnerability_severity") == "medium"
     assert cat.threshold("stale_after_days") == 730
     assert cat.threshold("new_project_days") == cat.threshold("new_account_days") == 90
 
