@@ -85,9 +85,13 @@ def test_project_age():
 
 
 def test_vulnerability_severity_threshold():
-    h = view("h", node("a", "2.0", maintainers=("x", "y"), signals={"vulnerabilities": [
-        {"id": "GHSA-low", "severity": "low"}, {"id": "GHSA-crit", "severity": "critical"}, {"id": "PYSEC-norating"}]}))
-    b = view("b", node("a", "1.0", maintainers=("x", "y"), signals={"vulnerabilities": []}))
+    from auditor.models import Advisory, Severity
+    from tests.test_diff import report
+
+    h = view("h", node("a", "2.0", maintainers=("x", "y"), signals={"vulnerabilities": report(
+        "2.0", Advisory("GHSA-low", severity=Severity.LOW), Advisory("GHSA-crit", severity=Severity.CRITICAL),
+        Advisory("PYSEC-norating"))}))
+    b = view("b", node("a", "1.0", maintainers=("x", "y"), signals={"vulnerabilities": report("1.0")}))
     result = evaluate(parse_policy("rules: {max_vulnerability_severity: medium}"), diff_audits(b, h, now=NOW), today=TODAY)
     assert sorted(v.message.split(": ")[1] for v in result.failing) == ["GHSA-crit (critical)", "PYSEC-norating (unrated)"]
 

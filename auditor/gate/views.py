@@ -148,81 +148,31 @@ def repository_root_of(node: PackageNode) -> str | None:
     return node.mapping.repo.url if node.mapping.repo is not None else None
 
 
-def _person_key(item: Any) -> str | None:
-    if isinstance(item, str):
-        return item
-    for attr in ("identity", "id", "key", "login", "email", "name"):
-        value = getattr(item, attr, None)
-        if isinstance(value, str) and value:
-            return value
-    return None
-
-
 def people_of(node: PackageNode) -> tuple[str, ...] | Unknown:
-    """Identities of contributors from the ``history`` signal.
-
-    Accepts the history collector's model (``RepositoryHistory.people``:
-    :class:`~auditor.models.Person` items, keyed by their resolved ``id``),
-    or any object exposing ``people``/``contributors``/``authors`` as a
-    sequence of items with ``identity``/``id``/``login``/``email``/``name``
-    or of strings; Unknown when the signal is absent.
-    """
-    sig = node.signal(RepositoryHistory)
-    if isinstance(sig, Unknown):
-        return sig
-    person_ids = getattr(sig, "person_ids", None)
-    if callable(person_ids):  # RepositoryHistory: ids are kept even without --people
-        return tuple(sorted(person_ids()))
-    for attr in ("people", "contributors", "authors"):
-        items = getattr(sig, attr, None)
-        if isinstance(items, Unknown):
-            return items
-        if items is not None and not isinstance(items, (int, float, str)):
-            return tuple(sorted({k for k in (_person_key(i) for i in items) if k}))
-    if isinstance(sig, (list, tuple, set, frozenset)):
-        return tuple(sorted({k for k in (_person_key(i) for i in sig) if k}))
-    return Unknown("history signal has no contributor list", fault=False)
-
-
-def _severity(value: Any) -> Severity | Unknown:
-    if isinstance(value, Severity):
-        return value
-    if isinstance(value, str):
-        try:
-            return Severity(value.lower())
-        except ValueError:
-            if value.lower() in ("moderate",):
-                return Severity.MEDIUM
-    return Unknown("severity not rated", fault=False)
+    """Resolved ids of the contributors, from ``node.signal(RepositoryHistory)``
+    (:meth:`~auditor.models.RepositoryHistory.person_ids`: kept even without
+    ``--people``); Unknown when the history was not collected."""
+    history = node.signal(RepositoryHistory)
+    if isinstance(history, Unknown):
+        return history
+    if not isinstance(history, RepositoryHistory):
+        return Unknown("history signal has no contributor list", fault=False)
+    return tuple(sorted(history.person_ids()))
 
 
 def vulnerabilities_of(node: PackageNode) -> tuple[Vulnerability, ...] | Unknown:
-    """Known vulnerabilities from the ``vulnerabilities`` signal (OSV ids).
-
-    Accepts the vulnerabilities collector's ``VulnerabilityReport``
-    (``advisories``: items with ``id``, ``aliases``, ``severity`` (a
-    :class:`~auditor.models.Severity` or None), ``summary``), or a sequence of
-    such records or dicts; Unknown when the signal is absent.
-    """
-    sig = node.signal(VulnerabilityReport)
-    if isinstance(sig, Unknown):
-        return sig
-    items = sig
-    for attr in ("vulnerabilities", "advisories"):
-        if hasattr(sig, attr):
-            items = getattr(sig, attr)
-            break
-    if isinstance(items, Unknown):
-        return items
-    out = []
-    for v in items or ():
-        vid = v.get("id") if isinstance(v, Mapping) else getattr(v, "id", None)
-        if not vid:
-            continue
-        sev = v.get("severity") if isinstance(v, Mapping) else getattr(v, "severity", None)
-        summary = v.get("summary", "") if isinstance(v, Mapping) else getattr(v, "summary", "")
-        aliases = v.get("aliases", ()) if isinstance(v, Mapping) else getattr(v, "aliases", ())
-        out.append(Vulnerability(str(vid), _severity(sev), str(summary or ""), tuple(str(a) for a in aliases or ())))
+    """Known vulnerabilities of the pinned version, from ``node.signal(VulnerabilityReport)``
+    (OSV ids, aliases, severity or ``Unknown("severity not rated")``), sorted by id;
+    Unknown when the vulnerabilities were not collected."""
+    report = node.signal(VulnerabilityReport)
+    if isinstance(report, Unknown):
+        return report
+    if not isinstance(report, VulnerabilityReport):
+        return Unknown("vulnerabilities signal has no advisories", fault=False)
+    out = [
+        Vulnerability(a.id, a.severity or Unknown("severity not rated", fault=False), a.summary or "", tuple(a.aliases))
+        for a in report.advisories
+    ]
     return tuple(sorted(out, key=lambda x: x.id))
 
 
