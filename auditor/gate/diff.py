@@ -262,6 +262,27 @@ def _edge_pairs(edges: set[tuple[str, str, str, str | None]]) -> dict[tuple[str,
     return out
 
 
+def _maintainer_names(view: AuditView) -> set[str]:
+    """Lower-cased publish-capable accounts of one side (nodes with unknown maintainers left out)."""
+    out: set[str] = set()
+    for node in view.nodes.values():
+        m = maintainers_of(node)
+        if not isinstance(m, Unknown):
+            out |= {u.lower() for u in m}
+    return out
+
+
+def _people(view: AuditView) -> set[str] | None:
+    """Everyone reachable on one side, or None when any node's history is unknown."""
+    out: set[str] = set()
+    for node in view.nodes.values():
+        p = people_of(node)
+        if isinstance(p, Unknown):
+            return None
+        out |= set(p)
+    return out
+
+
 def totals(view: AuditView) -> Totals:
     """Root totals of one side (see :class:`Totals`)."""
     repos = {r for r in (repository_root_of(n) for n in view.nodes.values()) if r}
@@ -322,26 +343,11 @@ def diff_audits(base: Any, head: Any, now: dt.datetime | None = None) -> AuditDi
     edges_added = tuple(EdgeChange(*he[k]) for k in sorted(set(he) - set(be)))
     edges_removed = tuple(EdgeChange(*be[k]) for k in sorted(set(be) - set(he)))
 
-    base_maint: set[str] = set()
-    for node in b.nodes.values():
-        m = maintainers_of(node)
-        if not isinstance(m, Unknown):
-            base_maint |= {u.lower() for u in m}
-    head_maint: set[str] = set()
-    for node in h.nodes.values():
-        m = maintainers_of(node)
-        if not isinstance(m, Unknown):
-            head_maint |= {u.lower() for u in m}
+    base_maint, head_maint = _maintainer_names(b), _maintainer_names(h)
     base_repos = {r for r in (repository_root_of(n) for n in b.nodes.values()) if r}
     head_repos = {r for r in (repository_root_of(n) for n in h.nodes.values()) if r}
 
-    base_people: set[str] | None = set()
-    for node in b.nodes.values():
-        p = people_of(node)
-        if isinstance(p, Unknown):
-            base_people = None
-            break
-        base_people |= set(p)
+    base_people = _people(b)
 
     deltas: list[PackageDelta] = []
     unknowns: list[tuple[str, str, str]] = []
@@ -408,15 +414,8 @@ def diff_audits(base: Any, head: Any, now: dt.datetime | None = None) -> AuditDi
                 unknowns.append((change.name, what, value.reason))
 
     new_people: tuple[str, ...] | Unknown
-    head_people: set[str] = set()
-    people_ok = base_people is not None
-    for node in h.nodes.values():
-        p = people_of(node)
-        if isinstance(p, Unknown):
-            people_ok = False
-            break
-        head_people |= set(p)
-    if people_ok and base_people is not None:
+    head_people = _people(h)
+    if head_people is not None and base_people is not None:
         new_people = tuple(sorted(head_people - base_people))
     else:
         new_people = Unknown("history not collected", fault=False)

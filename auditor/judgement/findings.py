@@ -145,14 +145,8 @@ def probe_install(node: PackageNode) -> list[Finding]:
     backend = f" with {facts.build_backend}" if facts.build_backend else ""
     if facts.backend_path:
         backend += f" (in-tree backend from {', '.join(facts.backend_path)})"
-    return [
-        _finding(
-            "AUD106",
-            node,
-            f"{node.name} {facts.version} has no wheel for the target; installing builds {facts.sdist}{backend}",
-            "simple index file list (PEP 691) and packaging.tags",
-        )
-    ]
+    message = f"{node.name} {facts.version} has no wheel for the target; installing builds {facts.sdist}{backend}"
+    return [_finding("AUD106", node, message, "simple index file list (PEP 691) and packaging.tags")]
 
 
 def probe_vendored(node: PackageNode) -> list[Finding]:
@@ -162,14 +156,8 @@ def probe_vendored(node: PackageNode) -> list[Finding]:
         return []
     names = sorted({lib.upstream or lib.path.rsplit("/", 1)[-1] for lib in code.bundled})
     size = sum(lib.size or 0 for lib in code.bundled)
-    return [
-        _finding(
-            "AUD107",
-            node,
-            f"{node.name} bundles {len(code.bundled)} native libraries ({size / 1e6:.1f} MB): {', '.join(names)}",
-            "RECORD of the installed .dist-info",
-        )
-    ]
+    message = f"{node.name} bundles {len(code.bundled)} native libraries ({size / 1e6:.1f} MB): {', '.join(names)}"
+    return [_finding("AUD107", node, message, "RECORD of the installed .dist-info")]
 
 
 def probe_names(node: PackageNode) -> list[Finding]:
