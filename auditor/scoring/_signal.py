@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from auditor.models import Factor, PackageNode, Unknown
 from auditor.scoring.base import unknown_factor
@@ -22,17 +22,20 @@ def signal_or_unknown(node: PackageNode, kind: type, name: str, spec: Mapping[st
     return unknown_factor(name, Unknown(f"{kind.KEY} not collected", fault=False), spec)
 
 
-def release_days(node: PackageNode, attr: str, missing: str, name: str, spec: Mapping[str, Any]) -> Any | Factor:
-    """``(ReleaseFacts, days)`` for the factors that score a number of days of
-    the ``release`` signal (*attr*: ``project_age_days``, ``days_since_last_release``),
-    else the unknown Factor to return (*missing*: the reason when PyPI gives no time).
-    """
-    from auditor.models import ReleaseFacts
+def from_signal(name: str, kind: type, judge: Callable[[PackageNode, Any, Mapping[str, Any]], Factor]):
+    """The ``score(node, node_id, view, spec)`` of a factor that judges one signal.
 
-    facts = signal_or_unknown(node, ReleaseFacts, name, spec)
-    if not isinstance(facts, ReleaseFacts):
-        return facts
-    days = getattr(facts, attr)
-    if days is None:
-        return unknown_factor(name, Unknown(missing), spec)
-    return facts, days
+    The returned function reads ``node.signal(kind)`` (:func:`signal_or_unknown`)
+    and hands a collected value to ``judge(node, value, spec) -> Factor``; a
+    signal that was not collected, or the collector's Unknown, gives the
+    unknown factor without calling *judge*.
+    """
+
+    def score(node: PackageNode, node_id: str, view: Any, spec: Mapping[str, Any]) -> Factor:
+        value = signal_or_unknown(node, kind, name, spec)
+        if not isinstance(value, kind):
+            return value
+        return judge(node, value, spec)
+
+    score.__doc__ = f"Factor ``{name}`` from ``node.signal({kind.__name__})`` (see :func:`from_signal`)."
+    return score

@@ -9,17 +9,18 @@ compromised laptop, a malicious newcomer); the log scale (saturation from
 Unknown until the history is collected, never 0.
 """
 
-from auditor.models import Factor, RepositoryHistory
-from auditor.scoring._signal import signal_or_unknown
+from auditor.models import RepositoryHistory
+from auditor.scoring._signal import from_signal
 from auditor.scoring.base import factor, log_scale
 
 NAME = "active_contributors"
 
 
-def score(node, node_id, view, spec):
-    history = signal_or_unknown(node, RepositoryHistory, NAME, spec)
-    if isinstance(history, Factor):
-        return history
+def judge(node, history: RepositoryHistory, spec):
+    """Points for one node's ``RepositoryHistory`` (the module docstring says how)."""
     n = history.active_contributors
     return factor(NAME, n, log_scale(n, spec.get("saturation", 100)), spec,
                   f"{n} people committed in the {history.window_days} days to {history.as_of or 'the audit'}")
+
+
+score = from_signal(NAME, RepositoryHistory, judge)

@@ -12,20 +12,21 @@ project, whose next release can come from whoever obtains the keys (the
 ``weights.yaml``) of the weight.  Unknown until the history is collected.
 """
 
-from auditor.models import Factor, RepositoryHistory
-from auditor.scoring._signal import signal_or_unknown
+from auditor.models import RepositoryHistory
+from auditor.scoring._signal import from_signal
 from auditor.scoring.base import factor
 
 NAME = "bus_factor"
 
 
-def score(node, node_id, view, spec):
-    history = signal_or_unknown(node, RepositoryHistory, NAME, spec)
-    if isinstance(history, Factor):
-        return history
+def judge(node, history: RepositoryHistory, spec):
+    """Points for one node's ``RepositoryHistory`` (the module docstring says how)."""
     k = history.bus_factor
     if k == 0:
         return factor(NAME, 0, float(spec.get("dormant", 1.0)), spec,
                       f"no human commit in the {history.window_days} days to {history.as_of or 'the audit'} (dormant)")
     who = "one person authored" if k == 1 else f"{k} people authored"
     return factor(NAME, k, 1.0 / k, spec, f"{who} half of the last year's commits")
+
+
+score = from_signal(NAME, RepositoryHistory, judge)

@@ -6,16 +6,14 @@ the audit).  Full weight for a typosquatting candidate; ``shared_fraction``
 """
 
 from auditor.models import NameSignals
-from auditor.scoring._signal import signal_or_unknown
+from auditor.scoring._signal import from_signal
 from auditor.scoring.base import factor
 
 NAME = "name_confusion"
 
 
-def score(node, node_id, view, spec):
-    names = signal_or_unknown(node, NameSignals, NAME, spec)
-    if not isinstance(names, NameSignals):
-        return names
+def judge(node, names: NameSignals, spec):
+    """Points for one node's ``NameSignals`` (the module docstring says how)."""
     if names.similar_to:
         popular, technique = names.similar_to[0]
         return factor(NAME, popular, 1.0, spec, f"resembles {popular} ({technique})")
@@ -24,3 +22,6 @@ def score(node, node_id, view, spec):
                       f"repository also claimed by {', '.join(names.shares_repository_with)}")
     rank = f"download rank {names.rank}" if names.rank else "not among the most downloaded projects"
     return factor(NAME, "none", 0.0, spec, f"no confusable name ({rank})")
+
+
+score = from_signal(NAME, NameSignals, judge)

@@ -6,17 +6,20 @@ on the first day to 0 at ``saturation`` days (weights.yaml; 365): young
 projects have no track record, and most malicious uploads are days old.
 """
 
-from auditor.models import Factor
-from auditor.scoring._signal import release_days
-from auditor.scoring.base import factor, log_scale
+from auditor.models import ReleaseFacts, Unknown
+from auditor.scoring._signal import from_signal
+from auditor.scoring.base import factor, log_scale, unknown_factor
 
 NAME = "project_age"
 
 
-def score(node, node_id, view, spec):
-    found = release_days(node, "project_age_days", "no upload time on PyPI", NAME, spec)
-    if isinstance(found, Factor):
-        return found
-    facts, days = found
+def judge(node, facts: ReleaseFacts, spec):
+    """Points for one node's ``ReleaseFacts`` (the module docstring says how)."""
+    days = facts.project_age_days
+    if days is None:
+        return unknown_factor(NAME, Unknown("no upload time on PyPI"), spec)
     return factor(NAME, round(days), 1.0 - log_scale(days, spec.get("saturation", 365)), spec,
                   f"first upload {days:.0f} days before {facts.reference_date}")
+
+
+score = from_signal(NAME, ReleaseFacts, judge)

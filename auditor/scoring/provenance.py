@@ -7,7 +7,7 @@ failure or a publisher repository that disagrees with the mapping: full.
 """
 
 from auditor.models import ReleaseProvenance
-from auditor.scoring._signal import signal_or_unknown
+from auditor.scoring._signal import from_signal
 from auditor.scoring.base import factor
 
 NAME = "provenance"
@@ -18,10 +18,8 @@ NAME = "provenance"
 UNATTESTED_FRACTION = 0.5
 
 
-def score(node, node_id, view, spec):
-    prov = signal_or_unknown(node, ReleaseProvenance, NAME, spec)
-    if not isinstance(prov, ReleaseProvenance):
-        return prov
+def judge(node, prov: ReleaseProvenance, spec):
+    """Points for one node's ``ReleaseProvenance`` (the module docstring says how)."""
     if prov.status == "unattested":
         return factor(NAME, "unattested", UNATTESTED_FRACTION, spec, f"no PEP 740 attestations for {prov.filename}")
     if prov.status == "invalid":
@@ -34,3 +32,6 @@ def score(node, node_id, view, spec):
         return factor(NAME, "mismatch", 1.0, spec, f"published from {named[0].repository_url}, mapped to {repo.url}")
     who = ", ".join(f"{p.kind} {p.repository or ''}".strip() for p in prov.publishers)
     return factor(NAME, "verified", 0.0, spec, f"verified Trusted Publisher: {who}")
+
+
+score = from_signal(NAME, ReleaseProvenance, judge)

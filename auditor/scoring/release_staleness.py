@@ -7,18 +7,21 @@ years in all).  OpenSSF Scorecard's Maintained check looks at the last 90
 days of activity; a release a year is a gentler bar for finished libraries.
 """
 
-from auditor.models import Factor
-from auditor.scoring._signal import release_days
-from auditor.scoring.base import factor, log_scale
+from auditor.models import ReleaseFacts, Unknown
+from auditor.scoring._signal import from_signal
+from auditor.scoring.base import factor, log_scale, unknown_factor
 
 NAME = "release_staleness"
 
 
-def score(node, node_id, view, spec):
-    found = release_days(node, "days_since_last_release", "no release upload time on PyPI", NAME, spec)
-    if isinstance(found, Factor):
-        return found
-    facts, days = found
+def judge(node, facts: ReleaseFacts, spec):
+    """Points for one node's ``ReleaseFacts`` (the module docstring says how)."""
+    days = facts.days_since_last_release
+    if days is None:
+        return unknown_factor(NAME, Unknown("no release upload time on PyPI"), spec)
     grace = spec.get("grace", 365)
     return factor(NAME, round(days), log_scale(days - grace, spec.get("saturation", 1095)), spec,
                   f"last release {facts.last_release} {days:.0f} days before {facts.reference_date}")
+
+
+score = from_signal(NAME, ReleaseFacts, judge)

@@ -7,7 +7,7 @@ advisory's severity (:data:`SEVERITY_FRACTION`); no advisory, no points.
 
 from auditor.judgement.evaluation import advisory_severity
 from auditor.models import Severity, VulnerabilityReport
-from auditor.scoring._signal import signal_or_unknown
+from auditor.scoring._signal import from_signal
 from auditor.scoring.base import factor
 
 NAME = "vulnerabilities"
@@ -27,13 +27,14 @@ SEVERITY_FRACTION = {
 UNRATED_FRACTION = SEVERITY_FRACTION[advisory_severity(None)]
 
 
-def score(node, node_id, view, spec):
-    report = signal_or_unknown(node, VulnerabilityReport, NAME, spec)
-    if not isinstance(report, VulnerabilityReport):
-        return report
+def judge(node, report: VulnerabilityReport, spec):
+    """Points for one node's ``VulnerabilityReport`` (the module docstring says how)."""
     if not report.advisories:
         return factor(NAME, 0, 0.0, spec, f"no known advisories ({report.service})")
     fractions = [SEVERITY_FRACTION[advisory_severity(a.severity)] for a in report.advisories]
     worst = report.worst.value if report.worst else "unrated"
     ids = ", ".join(a.id for a in report.advisories[:3]) + (" ..." if len(report.advisories) > 3 else "")
     return factor(NAME, len(report.advisories), max(fractions), spec, f"{len(report.advisories)} advisory(ies), worst {worst}: {ids}")
+
+
+score = from_signal(NAME, VulnerabilityReport, judge)
