@@ -6,16 +6,16 @@ repository (or naming none to compare): 0; unattested: half; verification
 failure or a publisher repository that disagrees with the mapping: full.
 """
 
+from auditor.judgement.catalogue import catalogue
 from auditor.models import ReleaseProvenance
 from auditor.scoring._signal import from_signal
 from auditor.scoring.base import factor
 
 NAME = "provenance"
 
-#: Unattested releases are the norm today (attestations arrived on PyPI in
-#: late 2024), so they get half the weight: worse than verified, better than
-#: evidence of a mismatch.
-UNATTESTED_FRACTION = 0.5
+#: Fraction of the weight for an unattested release (``thresholds.unattested_fraction``:
+#: the norm today, so worse than verified, better than evidence of a mismatch).
+UNATTESTED_FRACTION = catalogue().threshold("unattested_fraction")
 
 
 def judge(node, prov: ReleaseProvenance, spec):

@@ -5,6 +5,7 @@ offline OSV database).  Points: the weight times the fraction of the worst
 advisory's severity (:data:`SEVERITY_FRACTION`); no advisory, no points.
 """
 
+from auditor.judgement.catalogue import catalogue
 from auditor.judgement.evaluation import advisory_severity
 from auditor.models import Severity, VulnerabilityReport
 from auditor.scoring._signal import from_signal
@@ -12,16 +13,9 @@ from auditor.scoring.base import factor
 
 NAME = "vulnerabilities"
 
-#: Fraction of the weight per severity: the lower bound of the CVSS v3.1
-#: qualitative band divided by 10 (critical 9.0, high 7.0, medium 4.0, low 0.1),
-#: so the ranking follows CVSS; ``info`` (CVSS "none") adds nothing.
-SEVERITY_FRACTION = {
-    Severity.CRITICAL: 0.9,
-    Severity.HIGH: 0.7,
-    Severity.MEDIUM: 0.4,
-    Severity.LOW: 0.1,
-    Severity.INFO: 0.0,
-}
+#: Fraction of the weight per severity (``thresholds.severity_fraction``: the
+#: lower bound of the CVSS v3.1 qualitative band divided by 10).
+SEVERITY_FRACTION = {Severity(k): v for k, v in catalogue().threshold("severity_fraction").items()}
 #: An advisory without a severity counts as ``unrated_vulnerability_severity``
 #: of the judgement catalogue (medium), as in finding AUD101.
 UNRATED_FRACTION = SEVERITY_FRACTION[advisory_severity(None)]
