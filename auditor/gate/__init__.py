@@ -5,11 +5,13 @@ Modules:
 * :mod:`auditor.gate.views`: the facts of one audit a diff reads;
 * :mod:`auditor.gate.diff`: the pure :func:`diff_audits` and its models;
 * :mod:`auditor.gate.policy`: load and validate a policy file;
-* :mod:`auditor.gate.evaluate`: evaluate a policy on a diff (rules from the
-  judgement catalogue);
+* :mod:`auditor.gate.evaluate`: evaluate a policy on a diff, one ``check_*``
+  function per rule (rule text from the judgement catalogue);
+* :mod:`auditor.gate.flags`: the risk flags of the Markdown report;
 * :mod:`auditor.gate.run`: open the two sides, run the pipeline, write the report.
 
-The names below are re-exported so that ``from auditor.gate import X``
+Git access (``--git-base``) is :func:`auditor.net.git.git_show` /
+:func:`~auditor.net.git.git_archive`.  The names below are re-exported so that ``from auditor.gate import X``
 (the CLI, the tests, the benchmarks) keeps working.
 """
 
