@@ -14,7 +14,7 @@ NAME = "contributors"
 def judge(node, history: RepositoryHistory, spec):
     """Points for one node's ``RepositoryHistory`` (the module docstring says how)."""
     n = history.contributors
-    return factor(NAME, n, log_scale(n, spec.get("saturation", 1000)), spec, f"{n} people committed")
+    return factor(NAME, n, log_scale(n, spec["saturation"]), spec, f"{n} people committed")
 
 
 score = from_signal(NAME, RepositoryHistory, judge)

@@ -2,7 +2,7 @@
 
 Source: the ``release`` signal (first upload in the PyPI JSON API, measured
 to ``--as-of`` or today).  Points fall on a log scale from the full weight
-on the first day to 0 at ``saturation`` days (weights.yaml; 365): young
+on the first day to 0 at ``saturation`` days (catalogue ``factors:``; 365): young
 projects have no track record, and most malicious uploads are days old.
 """
 
@@ -18,7 +18,7 @@ def judge(node, facts: ReleaseFacts, spec):
     days = facts.project_age_days
     if days is None:
         return unknown_factor(NAME, Unknown("no upload time on PyPI"), spec)
-    return factor(NAME, round(days), 1.0 - log_scale(days, spec.get("saturation", 365)), spec,
+    return factor(NAME, round(days), 1.0 - log_scale(days, spec["saturation"]), spec,
                   f"first upload {days:.0f} days before {facts.reference_date}")
 
 
