@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from auditor.config import Config
-from auditor.diff import ROOT, diff_audits
+from auditor.gate import ROOT, diff_audits
 from auditor.models import Confidence, Unknown
 from auditor.sources.uv_lock import UvLockSource
 from tests.diff_builders import node, view
@@ -74,15 +74,27 @@ def test_unknown_facts_are_reported_not_zero():
     assert ("x", "maintainers", "HTTP 503 after 3 retries from pypi.org") in d.unknowns
 
 
-def test_history_and_vulnerability_signals_when_present():
-    class History:
-        def __init__(self, people):
-            self.contributors = people
+def history(*ids):
+    """A RepositoryHistory whose contributors have the resolved *ids*."""
+    from auditor.models import RepositoryHistory
 
-    b = view("b", node("a", "1.0", signals={"history": History(["p1"]), "vulnerabilities": []}))
+    return RepositoryHistory("https://github.com/a/a", None, len(ids), None, None, len(ids), 0, 0, 1, 0,
+                             _person_ids=frozenset(ids))
+
+
+def report(version, *advisories):
+    from auditor.models import VulnerabilityReport
+
+    return VulnerabilityReport(version, tuple(advisories), "osv")
+
+
+def test_history_and_vulnerability_signals_when_present():
+    from auditor.models import Advisory, Severity
+
+    b = view("b", node("a", "1.0", signals={"history": history("p1"), "vulnerabilities": report("1.0")}))
     h = view("h", node("a", "2.0", signals={
-        "history": History(["p1", "p2"]),
-        "vulnerabilities": [{"id": "GHSA-xxxx", "severity": "high", "summary": "bad"}],
+        "history": history("p1", "p2"),
+        "vulnerabilities": report("2.0", Advisory("GHSA-xxxx", summary="bad", severity=Severity.HIGH)),
     }))
     d = diff_audits(b, h, now=NOW)
     assert d.deltas[0].people_added == ("p2",)
@@ -109,42 +121,15 @@ def test_real_lockfiles_without_collection():
 
 
 def test_signal_models_of_the_history_and_vulnerability_collectors():
-    """Shapes of auditor.models.RepositoryHistory (people: Person with a resolved id)
-    and VulnerabilityReport (advisories with id, aliases, severity or None)."""
-    from dataclasses import dataclass
+    """RepositoryHistory (resolved person ids) and VulnerabilityReport (advisories
+    with id, aliases, severity or None), read with node.signal(Kind)."""
+    from auditor.models import Advisory, Severity
 
-    from auditor.models import Severity
-
-    @dataclass(frozen=True)
-    class Person:
-        id: str
-        names: tuple = ()
-        emails: tuple = ()
-
-    @dataclass(frozen=True)
-    class RepositoryHistory:
-        url: str
-        contributors: int
-        people: tuple
-
-    @dataclass(frozen=True)
-    class Advisory:
-        id: str
-        aliases: tuple = ()
-        summary: str = ""
-        severity: object = None
-
-    @dataclass(frozen=True)
-    class VulnerabilityReport:
-        version: str
-        advisories: tuple
-        service: str = "osv"
-
-    old = {"history": RepositoryHistory("u", 1, (Person("person:a"),)),
-           "vulnerabilities": VulnerabilityReport("1.0", (Advisory("PYSEC-1", ("CVE-1",)),))}
-    new = {"history": RepositoryHistory("u", 2, (Person("person:a"), Person("person:b"))),
-           "vulnerabilities": VulnerabilityReport("2.0", (Advisory("GHSA-1", ("CVE-1",), severity=Severity.HIGH),
-                                                          Advisory("GHSA-2", severity=None)))}
+    old = {"history": history("person:a"),
+           "vulnerabilities": report("1.0", Advisory("PYSEC-1", ("CVE-1",)))}
+    new = {"history": history("person:a", "person:b"),
+           "vulnerabilities": report("2.0", Advisory("GHSA-1", ("CVE-1",), severity=Severity.HIGH),
+                                     Advisory("GHSA-2", severity=None))}
     d = diff_audits(view("b", node("a", "1.0", signals=old)), view("h", node("a", "2.0", signals=new)), now=NOW)
     delta = d.deltas[0]
     assert delta.people_added == ("person:b",)

@@ -13,7 +13,7 @@ import pytest
 from auditor.config import Config
 from auditor.errors import InputError
 from auditor.gate import git_show, open_sides, run_gate, write_report
-from auditor.policy import parse_policy
+from auditor.gate import parse_policy
 
 LOCKS = Path(__file__).resolve().parent / "fixtures" / "lockfiles"
 

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from auditor.diff import diff_audits
 from auditor.errors import ConfigError, ExitCode
-from auditor.policy import RULES, Verdict, evaluate, load_policy, parse_policy
+from auditor.gate import RULES, Verdict, diff_audits, evaluate, load_policy, parse_policy
+from auditor.models import Unknown
 from tests.diff_builders import node, view
 from tests.test_diff import NOW, base, head
 
@@ -85,9 +85,13 @@ def test_project_age():
 
 
 def test_vulnerability_severity_threshold():
-    h = view("h", node("a", "2.0", maintainers=("x", "y"), signals={"vulnerabilities": [
-        {"id": "GHSA-low", "severity": "low"}, {"id": "GHSA-crit", "severity": "critical"}, {"id": "PYSEC-norating"}]}))
-    b = view("b", node("a", "1.0", maintainers=("x", "y"), signals={"vulnerabilities": []}))
+    from auditor.models import Advisory, Severity
+    from tests.test_diff import report
+
+    h = view("h", node("a", "2.0", maintainers=("x", "y"), signals={"vulnerabilities": report(
+        "2.0", Advisory("GHSA-low", severity=Severity.LOW), Advisory("GHSA-crit", severity=Severity.CRITICAL),
+        Advisory("PYSEC-norating"))}))
+    b = view("b", node("a", "1.0", maintainers=("x", "y"), signals={"vulnerabilities": report("1.0")}))
     result = evaluate(parse_policy("rules: {max_vulnerability_severity: medium}"), diff_audits(b, h, now=NOW), today=TODAY)
     assert sorted(v.message.split(": ")[1] for v in result.failing) == ["GHSA-crit (critical)", "PYSEC-norating (unrated)"]
 
@@ -130,3 +134,21 @@ def test_missing_repository_because_data_is_missing_is_undecided_not_a_violation
                       today=TODAY)
     assert result.verdict is Verdict.INCOMPLETE
     assert [(u.rule, u.package) for u in result.undecided] == [("POL003", "x")]
+
+
+def test_checks_are_small_functions_over_a_delta():
+    from auditor.gate.diff import PackageDelta, VersionChange
+    from auditor.gate.evaluate import check_project_age, check_release_age, check_single_maintainer
+
+    policy = parse_policy("rules: {min_release_age_days: 3, min_project_age_days: 14, forbid_single_maintainer: true}")
+    new = PackageDelta("a", VersionChange("a", "added", None, "1.0"), maintainers=("x",), age_days=1.5,
+                       project_age_days=20.0)
+    assert check_release_age(policy, new) == ["a 1.0 was published 1.5 day(s) ago (policy: at least 3)"]
+    assert check_project_age(policy, new) == []
+    assert check_single_maintainer(policy, new) == ["a 1.0: single publish-capable maintainer (x) and no organization"]
+    upgraded = PackageDelta("a", VersionChange("a", "upgraded", "0.9", "1.0"), maintainers=("x",), age_days=10.0,
+                            project_age_days=1.0)
+    assert check_release_age(policy, upgraded) == check_project_age(policy, upgraded) == []
+    assert check_single_maintainer(policy, upgraded) == []
+    gap = Unknown("HTTP 503")
+    assert check_release_age(policy, PackageDelta("b", VersionChange("b", "added", None, "1"), age_days=gap)) == [gap]

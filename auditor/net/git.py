@@ -489,3 +489,88 @@ def check_mailmap(git_dir: Path, contacts: Iterable[str], timeout: float = LOCAL
         result[src] = dst.strip() or src
     return result
 
+
+
+# --------------------------------------------------------------------------
+# Files at a revision of the user's work tree (``auditor diff --git-base``)
+# --------------------------------------------------------------------------
+
+#: Seconds a ``git show``/``git archive``/``git rev-parse`` of the user's
+#: work tree may take (local commands on one revision).
+REVISION_TIMEOUT = 60
+
+from auditor.errors import InputError  # noqa: E402 - appended section; errors is the bottom layer
+
+
+class NotAtRevision(InputError):
+    """The file does not exist at the git revision (a lockfile the change adds)."""
+
+
+def _git_local(args: list[str], cwd: Path) -> bytes:
+    """``git -c core.quotepath=off *args`` in *cwd* through :func:`run_git`.
+
+    Raises:
+        InputError: git missing, timed out, or failed (the message names the
+            git command and carries git's redacted reason).
+    """
+    if shutil.which("git") is None:
+        raise InputError("git is not installed (needed for --git-base)")
+    try:
+        return run_git(["-c", "core.quotepath=off", *args], cwd=cwd, timeout=REVISION_TIMEOUT)
+    except GitError as exc:
+        reason = str(exc)
+        if isinstance(exc.__cause__, subprocess.TimeoutExpired):
+            raise InputError(f"git {args[0]} timed out after {REVISION_TIMEOUT}s") from exc
+        raise InputError(f"git {args[0]}: {reason}") from exc
+
+
+def git_show(rev: str, path: str | Path) -> str:
+    """The content of *path* at git revision *rev* (``git show REV:./PATH``).
+
+    Args:
+        rev: a revision (``origin/main``, a commit id, ``HEAD~1``).
+        path: the file, absolute or relative to the working directory,
+            inside a git work tree.
+
+    Raises:
+        NotAtRevision: the file does not exist at *rev*.
+        InputError: not in a git repository, unknown revision, or the
+            content is not UTF-8.
+    """
+    p = Path(path)
+    if rev.startswith("-"):
+        raise InputError(f"invalid git revision {rev!r}")
+    directory = (p.parent if str(p.parent) else Path(".")).resolve()
+    if not directory.is_dir():
+        raise InputError(f"no such directory: {directory}", str(path))
+    try:
+        data = _git_local(["show", f"{rev}:./{p.name}"], directory)
+    except InputError as exc:
+        if "exists on disk, but not in" in str(exc) or "does not exist in" in str(exc):
+            raise NotAtRevision(f"{path} does not exist at {rev}", str(path)) from exc
+        raise
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path} at {rev} is not UTF-8 text", str(path)) from exc
+
+
+def git_archive(rev: str, path: str | Path, into: Path) -> Path:
+    """Extract the tree at *rev* into *into* and return where *path* lands.
+
+    Used for inputs that read other files (requirements ``-r`` includes).
+
+    Raises:
+        InputError: as :func:`git_show`.
+    """
+    import io
+    import tarfile
+
+    p = Path(path).resolve()
+    top = Path(_git_local(["rev-parse", "--show-toplevel"], p.parent).decode().strip())
+    if rev.startswith("-"):
+        raise InputError(f"invalid git revision {rev!r}")
+    data = _git_local(["archive", "--format=tar", rev], top)
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        tar.extractall(into, filter="data")
+    return into / p.relative_to(top)

@@ -41,7 +41,7 @@ from dataclasses import asdict
 from typing import IO, Any
 
 from auditor import __version__
-from auditor.diff import AuditDiff, PackageDelta, Totals, Vulnerability
+from auditor.gate.diff import AuditDiff, PackageDelta, Totals, Vulnerability
 from auditor.models import Unknown
 
 SCHEMA_VERSION = "1.0"

@@ -1,8 +1,9 @@
 """``auditor diff --format markdown``: a pull-request comment.
 
 Layout: a one-line verdict; a table of the changes that matter (packages
-with a policy violation or a risk flag: new, new maintainers, weak or
-missing repository, young release, new vulnerability); then collapsible
+with a policy violation or a risk flag of :func:`auditor.gate.flags.flags`:
+new, new maintainers, weak or missing repository, young release, new
+vulnerability); then collapsible
 ``<details>`` sections with the policy results, every version change, the
 edge changes and the root's totals before and after.
 
@@ -18,7 +19,8 @@ from __future__ import annotations
 import re
 from typing import IO, Iterable
 
-from auditor.diff import AuditDiff, PackageDelta, Totals
+from auditor.gate.diff import AuditDiff, PackageDelta, Totals
+from auditor.gate.flags import flags
 from auditor.models import Unknown
 
 #: Rows shown in the main table before the rest is folded into details.
@@ -69,40 +71,6 @@ def _change(d: PackageDelta) -> str:
     return f"{md(c.before)} → {md(c.after)} ({c.kind})"
 
 
-def flags(d: PackageDelta, young_days: float | None = None, young_project_days: float | None = None) -> list[str]:
-    """Risk flags shown for a package (plain words, no metadata)."""
-    out = []
-    if d.change.kind == "added":
-        out.append("new")
-        if (young_project_days is not None and not isinstance(d.project_age_days, Unknown)
-                and d.project_age_days < young_project_days):
-            out.append("new project")
-    if not isinstance(d.maintainers_added, Unknown) and d.maintainers_added and d.change.kind != "added":
-        out.append("new maintainers")
-    single = d.single_maintainer
-    if single is True and d.change.kind == "added":
-        out.append("single maintainer")
-    if d.repository is None and d.mapping_gap is not None:
-        out.append("repository unknown")
-    elif d.repository is None:
-        out.append("no repository")
-    elif d.weak_mapping:
-        out.append("weak repository mapping")
-    if d.new_repository and d.change.kind != "added":
-        out.append("new repository")
-    if not isinstance(d.vulnerabilities_added, Unknown) and d.vulnerabilities_added:
-        out.append("vulnerable")
-    if young_days is not None and not isinstance(d.age_days, Unknown) and d.age_days < young_days:
-        out.append("young release")
-    if d.change.kind == "downgraded":
-        out.append("downgrade")
-    if d.change.kind == "changed":
-        out.append("source changed")
-    if d.contacts_added and d.change.kind != "added":
-        out.append("new authors")
-    return out
-
-
 def _totals_row(label: str, t: Totals) -> str:
     return f"| {label} | {t.packages} | {t.repositories} | {_k(t.maintainers)} | {_k(t.people)} |"
 
@@ -119,15 +87,12 @@ def write_diff_markdown(stream: IO[str], diff: AuditDiff, result=None, young_day
 
     Args:
         stream: a text stream.
-        diff: the :class:`~auditor.diff.AuditDiff`.
-        result: a :class:`~auditor.policy.PolicyResult`, or None (no policy).
+        diff: the :class:`~auditor.gate.diff.AuditDiff`.
+        result: a :class:`~auditor.gate.evaluate.PolicyResult`, or None (no policy).
         young_days: releases younger than this are flagged (default: the
             policy's ``min_release_age_days``).
     """
     verdict = result.verdict.value if result is not None else None
-    young_project_days = None
-    if result is not None:
-        young_project_days = result.policy.min_project_age_days
     if young_days is None and result is not None:
         young_days = result.policy.min_release_age_days
     counts = {k: len(diff.of_kind(k)) for k in ("added", "removed", "upgraded", "downgraded", "changed")}
@@ -147,7 +112,7 @@ def write_diff_markdown(stream: IO[str], diff: AuditDiff, result=None, young_day
             by_pkg.setdefault(v.package or "", []).append(v)
     rows = []
     for d in diff.deltas:
-        f = flags(d, young_days, young_project_days)
+        f = flags(d, young_days)
         vs = by_pkg.get(d.name, [])
         if not f and not vs:
             continue

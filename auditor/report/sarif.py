@@ -205,15 +205,18 @@ _AGE = re.compile(r"\d+(?:\.\d+)? days")
 
 
 def policy_sarif(result, base: str | None = None) -> dict:
-    """SARIF for a :class:`~auditor.policy.PolicyResult` (``auditor diff --format sarif``).
+    """SARIF for a :class:`~auditor.gate.evaluate.PolicyResult` (``auditor diff --format sarif``).
 
-    One rule per policy rule (:data:`auditor.policy.RULES`); one result per
+    One rule per policy rule of the judgement catalogue
+    (:attr:`auditor.judgement.catalogue.Catalogue.policy`: title ->
+    ``shortDescription``, remediation -> ``help``); one result per
     violation at the head lockfile's line for the package; waived violations
     are reported with a suppression carrying the exception's reason and expiry.
     """
-    from auditor.policy import RULES
+    from auditor.judgement.catalogue import catalogue
 
-    rules = [SarifRule(r.id, r.name, r.summary, r.help, r.level) for r in RULES.values()]
+    RULES = catalogue().policy
+    rules = [SarifRule(r.id, r.name, r.title, r.remediation, r.level) for r in RULES.values()]
     results = []
     for v in result.violations:
         suppressed = None

@@ -2,13 +2,13 @@
 
 Gather facts, then judge: this module never fetches.  Each factor module
 exposes ``NAME`` and ``score(node, node_id, view, spec) -> Factor``; the
-table :data:`FACTORS` lists them in report order.  Weights come from
-``weights.yaml`` next to this file, overridable by a user file.
+table :data:`FACTORS` lists them in report order.  Default weights and
+parameters come from the judgement catalogue (``factors:`` in
+``auditor/judgement/rules.yaml``), overridable by a user file.
 """
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Mapping
@@ -19,6 +19,7 @@ import yaml
 from auditor.errors import ConfigError
 from auditor.graph import queries
 from auditor.graph.build import node_id
+from auditor.judgement.catalogue import catalogue
 from auditor.models import PackageNode, Score, Unknown
 from auditor.scoring import (
     active_contributors,
@@ -70,8 +71,7 @@ def load_weights(path: Path | None = None) -> dict[str, dict[str, Any]]:
         ConfigError: the file is unreadable, not a mapping, names an unknown
             factor or key, or gives a non-numeric or negative value.
     """
-    text = resources.files("auditor.scoring").joinpath("weights.yaml").read_text(encoding="utf-8")
-    weights: dict[str, dict[str, Any]] = yaml.safe_load(text)
+    weights: dict[str, dict[str, Any]] = {name: dict(f.defaults) for name, f in catalogue().factors.items()}
     if path is None:
         return weights
     try:

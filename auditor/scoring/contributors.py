@@ -4,16 +4,17 @@ Source: the ``history`` collector (git history of the mapped repository).
 Until that collector has run, the value is ``unknown`` (never 0).
 """
 
-from auditor.models import Factor, RepositoryHistory
-from auditor.scoring._signal import signal_or_unknown
+from auditor.models import RepositoryHistory
+from auditor.scoring._signal import from_signal
 from auditor.scoring.base import factor, log_scale
 
 NAME = "contributors"
 
 
-def score(node, node_id, view, spec):
-    history = signal_or_unknown(node, "history", RepositoryHistory, NAME, spec)
-    if isinstance(history, Factor):
-        return history
+def judge(node, history: RepositoryHistory, spec):
+    """Points for one node's ``RepositoryHistory`` (the module docstring says how)."""
     n = history.contributors
-    return factor(NAME, n, log_scale(n, spec.get("saturation", 1000)), spec, f"{n} people committed")
+    return factor(NAME, n, log_scale(n, spec["saturation"]), spec, f"{n} people committed")
+
+
+score = from_signal(NAME, RepositoryHistory, judge)

@@ -7,16 +7,17 @@ installing user's rights.
 """
 
 from auditor.models import InstallFacts
-from auditor.scoring._signal import signal_or_unknown
+from auditor.scoring._signal import from_signal
 from auditor.scoring.base import factor
 
 NAME = "install_time"
 
 
-def score(node, node_id, view, spec):
-    facts = signal_or_unknown(node, "install", InstallFacts, NAME, spec)
-    if not isinstance(facts, InstallFacts):
-        return facts
+def judge(node, facts: InstallFacts, spec):
+    """Points for one node's ``InstallFacts`` (the module docstring says how)."""
     if facts.builds_from_source:
         return factor(NAME, True, 1.0, spec, f"builds {facts.sdist} with {facts.build_backend or 'its build backend'}")
     return factor(NAME, False, 0.0, spec, f"wheel {facts.wheel}" if facts.wheel else "no distribution to build")
+
+
+score = from_signal(NAME, InstallFacts, judge)

@@ -2,7 +2,7 @@
 
 Source: PyPI JSON API ``ownership.roles`` (Owner and Maintainer roles both
 can upload).  Each account is a credential that, if taken over, ships code
-to every user.  Log-scaled with saturation ``saturation`` (weights.yaml).
+to every user.  Log-scaled with saturation ``saturation`` (catalogue ``factors:``).
 """
 
 from auditor.models import Unknown
@@ -16,4 +16,4 @@ def score(node, node_id, view, spec):
     if isinstance(ms, Unknown):
         return unknown_factor(NAME, ms, spec)
     n = len(ms)
-    return factor(NAME, n, log_scale(n, spec.get("saturation", 10)), spec, f"{n} account(s) can publish to PyPI")
+    return factor(NAME, n, log_scale(n, spec["saturation"]), spec, f"{n} account(s) can publish to PyPI")

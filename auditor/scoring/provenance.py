@@ -6,22 +6,20 @@ repository (or naming none to compare): 0; unattested: half; verification
 failure or a publisher repository that disagrees with the mapping: full.
 """
 
+from auditor.judgement.catalogue import catalogue
 from auditor.models import ReleaseProvenance
-from auditor.scoring._signal import signal_or_unknown
+from auditor.scoring._signal import from_signal
 from auditor.scoring.base import factor
 
 NAME = "provenance"
 
-#: Unattested releases are the norm today (attestations arrived on PyPI in
-#: late 2024), so they get half the weight: worse than verified, better than
-#: evidence of a mismatch.
-UNATTESTED_FRACTION = 0.5
+#: Fraction of the weight for an unattested release (``thresholds.unattested_fraction``:
+#: the norm today, so worse than verified, better than evidence of a mismatch).
+UNATTESTED_FRACTION = catalogue().threshold("unattested_fraction")
 
 
-def score(node, node_id, view, spec):
-    prov = signal_or_unknown(node, "provenance", ReleaseProvenance, NAME, spec)
-    if not isinstance(prov, ReleaseProvenance):
-        return prov
+def judge(node, prov: ReleaseProvenance, spec):
+    """Points for one node's ``ReleaseProvenance`` (the module docstring says how)."""
     if prov.status == "unattested":
         return factor(NAME, "unattested", UNATTESTED_FRACTION, spec, f"no PEP 740 attestations for {prov.filename}")
     if prov.status == "invalid":
@@ -34,3 +32,6 @@ def score(node, node_id, view, spec):
         return factor(NAME, "mismatch", 1.0, spec, f"published from {named[0].repository_url}, mapped to {repo.url}")
     who = ", ".join(f"{p.kind} {p.repository or ''}".strip() for p in prov.publishers)
     return factor(NAME, "verified", 0.0, spec, f"verified Trusted Publisher: {who}")
+
+
+score = from_signal(NAME, ReleaseProvenance, judge)

@@ -5,19 +5,14 @@ source cannot be found cannot be reviewed: the weaker the evidence, the
 higher the exposure.
 """
 
+from auditor.judgement.catalogue import catalogue
 from auditor.models import Confidence
 from auditor.scoring.base import factor
 
 NAME = "repo_confidence"
 
-#: Fraction of the weight given per confidence level.
-FRACTION = {
-    Confidence.VERIFIED: 0.0,
-    Confidence.HIGH: 0.1,
-    Confidence.MEDIUM: 0.4,
-    Confidence.LOW: 0.7,
-    Confidence.NONE: 1.0,
-}
+#: Fraction of the weight given per confidence level (``thresholds.confidence_fraction``).
+FRACTION = {Confidence(k): v for k, v in catalogue().threshold("confidence_fraction").items()}
 
 
 def score(node, node_id, view, spec):

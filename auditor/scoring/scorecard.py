@@ -1,13 +1,13 @@
 """Factor ``scorecard``: how weak the repository's published OpenSSF Scorecard is.
 
-Source: ``signals["scorecard"]`` (OpenSSF Scorecard API aggregate ``score``,
+Source: ``node.signal(ScorecardResult)`` (OpenSSF Scorecard API aggregate ``score``,
 0..10; see auditor/signals/scorecard.py).  Points: ``(10 - score) / 10`` of
 the weight, so a 10/10 project adds nothing and a 0/10 one the full weight.
 Unknown (never 0) when Scorecard was not collected or publishes nothing for
 the repository.  The detail names the weakest of :data:`KEY_CHECKS`.
 """
 
-from auditor.models import Unknown
+from auditor.models import ScorecardResult, Unknown, UnknownKind
 from auditor.scoring.base import factor, unknown_factor
 
 NAME = "scorecard"
@@ -20,8 +20,8 @@ WEAK_CHECK = 3
 
 
 def score(node, node_id, view, spec):
-    card = node.signals.get("scorecard")
-    if card is None:
+    card = node.signal(ScorecardResult)
+    if isinstance(card, Unknown) and card.kind is UnknownKind.NOT_COLLECTED:
         return unknown_factor(NAME, Unknown("Scorecard not collected", fault=False), spec)
     if isinstance(card, Unknown):
         return unknown_factor(NAME, card, spec)

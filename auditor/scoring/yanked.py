@@ -6,15 +6,16 @@ broken or unsafe.
 """
 
 from auditor.models import ReleaseFacts
-from auditor.scoring._signal import signal_or_unknown
+from auditor.scoring._signal import from_signal
 from auditor.scoring.base import factor
 
 NAME = "yanked"
 
 
-def score(node, node_id, view, spec):
-    facts = signal_or_unknown(node, "release", ReleaseFacts, NAME, spec)
-    if not isinstance(facts, ReleaseFacts):
-        return facts
+def judge(node, facts: ReleaseFacts, spec):
+    """Points for one node's ``ReleaseFacts`` (the module docstring says how)."""
     return factor(NAME, facts.yanked, 1.0 if facts.yanked else 0.0, spec,
                   f"{facts.version} is yanked" if facts.yanked else f"{facts.version} is not yanked")
+
+
+score = from_signal(NAME, ReleaseFacts, judge)

@@ -9,9 +9,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from auditor.diff import diff_audits
+from auditor.gate import diff_audits
 from auditor.models import Finding, Severity
-from auditor.policy import evaluate, load_policy, parse_policy
+from auditor.gate import evaluate, load_policy, parse_policy
 from auditor.report.diff_json import SCHEMA_VERSION, write_diff_json
 from auditor.report.diff_markdown import md, write_diff_markdown
 from auditor.report.sarif import findings_sarif, policy_sarif, write_sarif
@@ -122,3 +122,16 @@ def test_json_is_versioned_and_unknowns_are_explicit(result_and_diff):
     assert doc["new_people"] == {"unknown": "history not collected"}
     assert doc["totals"]["after"]["maintainers"] == 5
     assert {v["rule"] for v in doc["policy"]["violations"]} == {"POL003", "POL004", "POL006", "POL009"}
+
+
+def test_new_project_flag_uses_the_catalogue_threshold():
+    """'new project' agrees with finding AUD112 (new_project_days, 90), with or without a policy."""
+    from auditor.gate.diff import PackageDelta, VersionChange
+    from auditor.gate.flags import flags
+
+    def added(age):
+        return PackageDelta("a", VersionChange("a", "added", None, "1.0"), maintainers=("x", "y"),
+                            repository="https://github.com/a/a", project_age_days=age)
+
+    assert "new project" in flags(added(30.0))
+    assert "new project" not in flags(added(90.0))

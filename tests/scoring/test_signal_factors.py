@@ -102,7 +102,7 @@ def test_signal_breakdown_on_fixed_graph(config, fake_pypi):
 
     ids = [(f.id, f.package) for f in result.findings]
     assert ("AUD101", "lib") in ids and ("AUD105", "lib") in ids and ("AUD108", "lib") in ids
-    assert [f.severity for f in result.findings if f.id == "AUD101"] == [Severity.HIGH, Severity.HIGH]  # unrated -> rule default
+    assert [f.severity for f in result.findings if f.id == "AUD101"] == [Severity.HIGH, Severity.MEDIUM]  # rated high; unrated -> unrated_vulnerability_severity
 
     out = io.StringIO()
     explain.render(result, "LIB", out)

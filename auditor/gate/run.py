@@ -6,114 +6,33 @@ Everything the CLI's ``diff`` command does is callable from here:
   :class:`~auditor.sources.interface.Source` objects (via
   :func:`auditor.sources.registry.open_source`);
 * :func:`audit` runs the pipeline (:func:`auditor.pipeline.run_audit`) on one side;
-* :func:`run_gate` does both sides, :func:`auditor.diff.diff_audits` and
-  :func:`auditor.policy.evaluate`, and returns a :class:`GateOutcome`;
+* :func:`run_gate` does both sides, :func:`auditor.gate.diff.diff_audits` and
+  :func:`auditor.gate.evaluate.evaluate`, and returns a :class:`GateOutcome`;
 * :func:`write_report` writes it in the chosen format.
 
-Git access: :func:`git_show` and :func:`git_archive` run ``git`` in a
-subprocess (no shell, fixed arguments, timeout).  They belong with the
-other git code in ``auditor/net/git.py``; they live here until that module
-lands so the two branches merge cleanly.
+Git access goes through :mod:`auditor.net.git` (:func:`~auditor.net.git.git_show`,
+:func:`~auditor.net.git.git_archive`).
 """
 
 from __future__ import annotations
 
-import io
-import os
-import subprocess
-import tarfile
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from auditor.config import Config
-from auditor.diff import AuditDiff, AuditView, audit_view, diff_audits
 from auditor.errors import ExitCode, InputError, OutputError
-from auditor.policy import Policy, PolicyResult, evaluate, load_policy
+from auditor.gate.diff import AuditDiff, diff_audits
+from auditor.gate.evaluate import PolicyResult, evaluate
+from auditor.gate.policy import Policy, load_policy
+from auditor.gate.views import AuditView, audit_view
+from auditor.net.git import NotAtRevision, git_archive, git_show
 from auditor.sources.interface import Source
 from auditor.sources.registry import TEXT_CAPABLE, detect, open_source
 
-#: Seconds a ``git show``/``git archive`` may take.
-GIT_TIMEOUT = 60
-
 #: Output formats of ``auditor diff``.
 FORMATS = ("markdown", "sarif", "json")
-
-
-# --------------------------------------------------------------------------
-# git (see the module docstring: to move to auditor/net/git.py)
-# --------------------------------------------------------------------------
-
-
-def _git(args: list[str], cwd: Path) -> bytes:
-    try:
-        proc = subprocess.run(
-            ["git", "-c", "core.quotepath=off", *args],
-            cwd=cwd, capture_output=True, timeout=GIT_TIMEOUT, check=False,
-            env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
-        )
-    except FileNotFoundError as exc:
-        raise InputError("git is not installed (needed for --git-base)") from exc
-    except subprocess.TimeoutExpired as exc:
-        raise InputError(f"git {args[0]} timed out after {GIT_TIMEOUT}s") from exc
-    if proc.returncode != 0:
-        tail = (proc.stderr.decode("utf-8", "replace").strip().splitlines() or ["failed"])[-1]
-        raise InputError(f"git {args[0]}: {tail}")
-    return proc.stdout
-
-
-class NotAtRevision(InputError):
-    """The file does not exist at the git revision (a lockfile the change adds)."""
-
-
-def git_show(rev: str, path: str | Path) -> str:
-    """The content of *path* at git revision *rev* (``git show REV:./PATH``).
-
-    Args:
-        rev: a revision (``origin/main``, a commit id, ``HEAD~1``).
-        path: the file, absolute or relative to the working directory,
-            inside a git work tree.
-
-    Raises:
-        NotAtRevision: the file does not exist at *rev*.
-        InputError: not in a git repository, unknown revision, or the
-            content is not UTF-8.
-    """
-    p = Path(path)
-    if rev.startswith("-"):
-        raise InputError(f"invalid git revision {rev!r}")
-    directory = (p.parent if str(p.parent) else Path(".")).resolve()
-    if not directory.is_dir():
-        raise InputError(f"no such directory: {directory}", str(path))
-    try:
-        data = _git(["show", f"{rev}:./{p.name}"], directory)
-    except InputError as exc:
-        if "exists on disk, but not in" in str(exc) or "does not exist in" in str(exc):
-            raise NotAtRevision(f"{path} does not exist at {rev}", str(path)) from exc
-        raise
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path} at {rev} is not UTF-8 text", str(path)) from exc
-
-
-def git_archive(rev: str, path: str | Path, into: Path) -> Path:
-    """Extract the tree at *rev* into *into* and return where *path* lands.
-
-    Used for inputs that read other files (requirements ``-r`` includes).
-
-    Raises:
-        InputError: as :func:`git_show`.
-    """
-    p = Path(path).resolve()
-    top = Path(_git(["rev-parse", "--show-toplevel"], p.parent).decode().strip())
-    if rev.startswith("-"):
-        raise InputError(f"invalid git revision {rev!r}")
-    data = _git(["archive", "--format=tar", rev], top)
-    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-        tar.extractall(into, filter="data")
-    return into / p.relative_to(top)
 
 
 # --------------------------------------------------------------------------
@@ -214,7 +133,7 @@ class GateOutcome:
     """What ``auditor diff`` decided.
 
     Attributes:
-        diff: the :class:`~auditor.diff.AuditDiff`.
+        diff: the :class:`~auditor.gate.diff.AuditDiff`.
         result: the policy result.
         exit_code: the process exit code (see :meth:`PolicyResult.exit_code`).
     """

@@ -1,0 +1,286 @@
+"""Finding probes: small pure functions from one node's collected facts to findings.
+
+Each probe reads typed signals (``node.signal(Kind)``) and returns
+:class:`~auditor.models.Finding` values; it never fetches.  Rule text,
+default severities and thresholds come from the judgement catalogue
+(:mod:`auditor.judgement.catalogue`, ``rules.yaml``).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Callable, Iterable, Mapping, Sequence
+
+from auditor.judgement.catalogue import Rule
+from auditor.judgement.catalogue import catalogue as _catalogue
+from auditor.judgement.evaluation import advisory_severity, is_new_account, is_new_project, is_stale
+from auditor.models import (
+    DepsDevVersion,
+    Finding,
+    ForgeAccount,
+    ForgeFacts,
+    GitLabFacts,
+    InstallFacts,
+    NameSignals,
+    PackageNode,
+    ReleaseFacts,
+    ReleaseProvenance,
+    Severity,
+    Unknown,
+    VendoredCode,
+    VulnerabilityReport,
+)
+
+#: A project with no release for this many days is reported as stale (AUD111);
+#: value and reasoning: ``rules.yaml`` ``thresholds.stale_after_days``.
+STALE_AFTER_DAYS = _catalogue().threshold("stale_after_days")
+#: A project whose first upload is younger than this is reported as new (AUD112);
+#: ``thresholds.new_project_days``.
+NEW_PROJECT_DAYS = _catalogue().threshold("new_project_days")
+#: A forge account younger than this among a repository's top contributors,
+#: its owner, or a PyPI maintainer's matched account is reported (AUD113);
+#: ``thresholds.new_account_days``.
+NEW_ACCOUNT_DAYS = _catalogue().threshold("new_account_days")
+
+
+def catalogue() -> dict[str, Rule]:
+    """Every finding rule (``AUD1xx``) of the catalogue, keyed by id, in id order."""
+    return dict(_catalogue().findings)
+
+
+def _finding(rule_id: str, node: PackageNode, message: str, evidence: str, severity: Severity | None = None) -> Finding:
+    rule = _catalogue().findings[rule_id]
+    return Finding(
+        id=rule.id,
+        severity=severity or rule.severity,
+        message=message,
+        package=node.name,
+        evidence=evidence,
+    )
+
+
+def _signal(node: PackageNode, kind: type):
+    """``node.signal(kind)`` when it is a *kind*, else None (not collected, or Unknown)."""
+    value = node.signal(kind)
+    return value if isinstance(value, kind) else None
+
+
+def probe_vulnerabilities(node: PackageNode) -> list[Finding]:
+    """AUD101 per advisory; severity is the advisory's, else ``unrated_vulnerability_severity``."""
+    report = _signal(node, VulnerabilityReport)
+    if report is None:
+        return []
+    out = []
+    for adv in report.advisories:
+        fix = f"; fixed in {', '.join(adv.fixed_versions)}" if adv.fixed_versions else "; no fixed version"
+        aliases = f" ({', '.join(adv.aliases)})" if adv.aliases else ""
+        out.append(
+            _finding(
+                "AUD101",
+                node,
+                f"{node.name} {report.version} is affected by {adv.id}{aliases}{fix}",
+                f"{report.service}: {adv.url or adv.id}",
+                advisory_severity(adv.severity),
+            )
+        )
+    return out
+
+
+def probe_provenance(node: PackageNode) -> list[Finding]:
+    """AUD102 (publisher repository != mapped repository), AUD103 (invalid), AUD104 (unattested)."""
+    prov = _signal(node, ReleaseProvenance)
+    if prov is None:
+        return []
+    where = f"PyPI integrity API, {prov.filename}" if prov.filename else "PyPI integrity API"
+    if prov.status == "unattested":
+        return [_finding("AUD104", node, f"{node.name} {node.distribution.version} has no attestations", where)]
+    if prov.status == "invalid":
+        return [_finding("AUD103", node, f"attestations of {prov.filename} do not verify: {prov.detail}", where)]
+    from auditor.signals.provenance import publisher_matches
+
+    mapped = node.mapping.repo
+    urls = [p.repository_url for p in prov.publishers if p.repository_url]
+    if mapped is not None and urls and not any(publisher_matches(p, mapped) for p in prov.publishers):
+        return [
+            _finding(
+                "AUD102",
+                node,
+                f"{node.name} was published from {urls[0]} but its metadata points at {mapped.url}",
+                f"{where}; mapping: {node.mapping.evidence}",
+            )
+        ]
+    return []
+
+
+def probe_release(node: PackageNode) -> list[Finding]:
+    """AUD105 (yanked), AUD111 (stale), AUD112 (new project)."""
+    facts = _signal(node, ReleaseFacts)
+    if facts is None:
+        return []
+    out = []
+    src = f"PyPI JSON API /pypi/{node.name}/json (as of {facts.reference_date})"
+    if facts.yanked:
+        out.append(_finding("AUD105", node, f"{node.name} {facts.version} is yanked on PyPI", src))
+    if facts.days_since_last_release is not None and is_stale(facts.days_since_last_release):
+        out.append(
+            _finding(
+                "AUD111",
+                node,
+                f"{node.name}: last release {facts.last_release} was {facts.days_since_last_release:.0f} days ago",
+                src,
+            )
+        )
+    if facts.project_age_days is not None and is_new_project(facts.project_age_days):
+        out.append(
+            _finding("AUD112", node, f"{node.name} was first published {facts.project_age_days:.0f} days ago", src)
+        )
+    return out
+
+
+def probe_install(node: PackageNode) -> list[Finding]:
+    """AUD106 when no wheel fits the target and the sdist is built at install time."""
+    facts = _signal(node, InstallFacts)
+    if facts is None or not facts.builds_from_source:
+        return []
+    backend = f" with {facts.build_backend}" if facts.build_backend else ""
+    if facts.backend_path:
+        backend += f" (in-tree backend from {', '.join(facts.backend_path)})"
+    message = f"{node.name} {facts.version} has no wheel for the target; installing builds {facts.sdist}{backend}"
+    return [_finding("AUD106", node, message, "simple index file list (PEP 691) and packaging.tags")]
+
+
+def probe_vendored(node: PackageNode) -> list[Finding]:
+    """AUD107 when an installed wheel bundles third-party shared libraries."""
+    code = _signal(node, VendoredCode)
+    if code is None or not code.bundled:
+        return []
+    names = sorted({lib.upstream or lib.path.rsplit("/", 1)[-1] for lib in code.bundled})
+    size = sum(lib.size or 0 for lib in code.bundled)
+    message = f"{node.name} bundles {len(code.bundled)} native libraries ({size / 1e6:.1f} MB): {', '.join(names)}"
+    return [_finding("AUD107", node, message, "RECORD of the installed .dist-info")]
+
+
+def probe_names(node: PackageNode) -> list[Finding]:
+    """AUD108 (similar to a popular name), AUD109 (repository shared with unrelated names)."""
+    names = _signal(node, NameSignals)
+    if names is None:
+        return []
+    out = []
+    if names.similar_to:
+        popular, technique = names.similar_to[0]
+        out.append(
+            _finding(
+                "AUD108",
+                node,
+                f"{node.name} resembles the popular project {popular} ({technique})",
+                "auditor/data/top-pypi-projects.txt",
+            )
+        )
+    if names.shares_repository_with and node.mapping.repo is not None:
+        out.append(
+            _finding(
+                "AUD109",
+                node,
+                f"{node.mapping.repo.url} is also claimed by {', '.join(names.shares_repository_with)}",
+                node.mapping.evidence,
+            )
+        )
+    return out
+
+
+def probe_opaque(node: PackageNode) -> list[Finding]:
+    """AUD110 when no source repository is known for a registry package."""
+    if node.mapping.repo is not None or node.distribution.origin.kind in ("vcs", "path", "interpreter"):
+        return []
+    if isinstance(node.project, Unknown) and node.project.fault:
+        return []  # PyPI facts are missing (reported as such), not proof that no source exists
+    why = node.mapping.note or node.mapping.evidence or "no repository URL in metadata"
+    return [_finding("AUD110", node, f"{node.name} has no public source repository ({why})", node.mapping.evidence)]
+
+
+def _reference_date(node: PackageNode) -> _dt.date:
+    """The date ages are measured to: the release facts' (``--as-of`` or the
+    audit's day), else today (UTC)."""
+    facts = _signal(node, ReleaseFacts)
+    if facts is not None:
+        try:
+            return _dt.date.fromisoformat(facts.reference_date[:10])
+        except ValueError:
+            pass
+    return _dt.datetime.now(_dt.timezone.utc).date()
+
+
+def probe_forge_accounts(node: PackageNode) -> list[Finding]:
+    """AUD113 for each forge account younger than :data:`NEW_ACCOUNT_DAYS`
+    (GitHub/GitLab ``created_at`` of top contributors, owner, matched maintainers)."""
+    out = []
+    today = _reference_date(node)
+    for kind in (ForgeFacts, GitLabFacts):
+        facts = _signal(node, kind)
+        if facts is None:
+            continue
+        for login, account in sorted(facts.accounts.items()):
+            if not isinstance(account, ForgeAccount) or not account.created_at:
+                continue
+            try:
+                created = _dt.date.fromisoformat(account.created_at[:10])
+            except ValueError:
+                continue
+            age = (today - created).days
+            if is_new_account(age):
+                out.append(_finding(
+                    "AUD113", node,
+                    f"{node.name}: {account.forge} account {login} was created {age} days ago",
+                    f"{account.forge} API users/{login} created_at {account.created_at}",
+                ))
+    return out
+
+
+def probe_mapping_disagreement(node: PackageNode) -> list[Finding]:
+    """AUD114 when deps.dev declares a different source repository than our mapping
+    (high severity when deps.dev's link is verified by provenance)."""
+    facts = _signal(node, DepsDevVersion)
+    if facts is None or facts.mapping_agreement != "disagrees":
+        return []
+    ours = node.mapping.repo.url if node.mapping.repo else "none"
+    return [_finding(
+        "AUD114", node,
+        f"{node.name}: deps.dev declares {facts.source_repo}, our mapping says {ours}",
+        f"deps.dev v3 version SourceRepo ({facts.source_repo_provenance or 'unverified'}); ours: {node.mapping.evidence}",
+        # backed by verified provenance, deps.dev is the stronger evidence: our mapping is likely wrong
+        severity=Severity.HIGH if facts.verified else None,
+    )]
+
+
+#: Every probe, in report order.
+PROBES: tuple[Callable[[PackageNode], list[Finding]], ...] = (
+    probe_vulnerabilities,
+    probe_provenance,
+    probe_release,
+    probe_install,
+    probe_vendored,
+    probe_names,
+    probe_opaque,
+    probe_forge_accounts,
+    probe_mapping_disagreement,
+)
+
+
+def findings_for(node: PackageNode) -> list[Finding]:
+    """All findings of the signal probes for one node, in :data:`PROBES` order."""
+    out: list[Finding] = []
+    for probe in PROBES:
+        out.extend(probe(node))
+    return out
+
+
+def all_findings(nodes: Iterable[PackageNode]) -> list[Finding]:
+    """Findings of every node, sorted by severity, id, package (deterministic)."""
+    out = [f for node in nodes for f in findings_for(node)]
+    return sorted(out, key=lambda f: (f.severity.rank, f.id, f.package or "", f.message))
+
+
+def rules_by_id(ids: Sequence[str] | None = None) -> Mapping[str, Rule]:
+    """Catalogue entries for *ids* (all when ``None``), for report formatters."""
+    cat = catalogue()
+    return cat if ids is None else {i: cat[i] for i in ids if i in cat}
