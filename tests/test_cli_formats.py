@@ -18,15 +18,17 @@ runner = CliRunner()
 @pytest.fixture
 def configs(monkeypatch):
     """Every Config the CLI builds (make_config wrapped)."""
+    from auditor.cli import runconfig
+
     seen = []
-    original = cli.make_config
+    original = runconfig.make_config
 
     def spy(**kwargs):
         config = original(**kwargs)
         seen.append(config)
         return config
 
-    monkeypatch.setattr(cli, "make_config", spy)
+    monkeypatch.setattr(runconfig, "make_config", spy)
     return seen
 
 
