@@ -59,8 +59,7 @@ def terminal_options(output: Optional[Path]) -> dict[str, Any]:
     from rich.console import Console
 
     console = Console(highlight=False)
-    return {"color": console.is_terminal and not console.no_color,
-            "width": console.width if sys.stdout.isatty() else None}
+    return {"color": console.is_terminal, "width": console.width if sys.stdout.isatty() else None}
 
 
 def run(config, source, verbose: bool):
