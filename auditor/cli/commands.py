@@ -140,6 +140,8 @@ def explain(
     env: Env = False,
     python: Python = None,
     input_format: InputFormat = None,
+    resolver: ResolverOpt = Resolver.auto,
+    allow_build: AllowBuild = False,
     python_version: PythonVersion = None,
     platform: PlatformOpt = None,
     index_url: IndexUrl = None,
@@ -147,12 +149,20 @@ def explain(
     cache_dir: CacheDir = None,
     no_cache: NoCache = False,
     offline: Offline = False,
+    concurrency: Concurrency = 16,
     weights: Weights = None,
     osv_db: OsvDb = None,
     osv_url: OsvUrl = None,
     vuln_service: VulnServiceOpt = VulnService.osv,
+    build_deps: BuildDeps = False,
     as_of: AsOf = None,
     no_history: NoHistory = False,
+    no_github: NoGithub = False,
+    no_gitlab: NoGitlab = False,
+    no_scorecard: NoScorecard = False,
+    no_depsdev: NoDepsdev = False,
+    github_token_file: GithubTokenFile = None,
+    disable: Disable = None,
     verbose: Verbose = False,
 ) -> ExitCode:
     """Explain one package's exposure: factors, points, evidence, findings, and its paths from the root.
@@ -164,7 +174,8 @@ def explain(
     from auditor.report.write import emit
 
     config = runconfig.command_config(locals())
-    result = run(config, runconfig.open_input(input_path, env, python, input_format), verbose)
+    source = runconfig.open_input(input_path, env, python, input_format, resolver=resolver.value, allow_build=allow_build)
+    result = run(config, source, verbose)
     emit(registry.render("explain", "text", result, package=package, **terminal_options(None)))
     return ExitCode.OK
 
@@ -177,6 +188,8 @@ def people_command(
     env: Env = False,
     python: Python = None,
     input_format: InputFormat = None,
+    resolver: ResolverOpt = Resolver.auto,
+    allow_build: AllowBuild = False,
     output_format: PeopleFormatOpt = PeopleFormat.table,
     as_of: AsOf = None,
     show_emails: ShowEmails = False,
@@ -189,6 +202,12 @@ def people_command(
     offline: Offline = False,
     concurrency: Concurrency = 16,
     limit: PeopleLimit = 50,
+    no_github: NoGithub = False,
+    no_gitlab: NoGitlab = False,
+    no_scorecard: NoScorecard = False,
+    no_depsdev: NoDepsdev = False,
+    github_token_file: GithubTokenFile = None,
+    disable: Disable = None,
     verbose: Verbose = False,
 ) -> ExitCode:
     """List the people behind PACKAGE (from git history) and the path by which they reach the root.
@@ -202,7 +221,8 @@ def people_command(
     from auditor.report.write import emit
 
     config = runconfig.command_config(locals(), people=True)
-    result = run(config, runconfig.open_input(input_path, env, python, input_format), verbose)
+    source = runconfig.open_input(input_path, env, python, input_format, resolver=resolver.value, allow_build=allow_build)
+    result = run(config, source, verbose)
     view = people_view(result, package)
     emit(registry.render("people", output_format.value, view, limit=limit, **terminal_options(None)))
     if isinstance(view.history, Unknown) and view.history.fault:
