@@ -96,3 +96,33 @@ def test_explain_and_people_share_the_collector_options(env_args, people_args, c
     res = runner.invoke(app, ["people", "lib", *people_args, "--disable", "vulnerabilities", "--no-depsdev", "-f", "json"])
     assert res.exit_code in (0, 3), res.output
     assert {"vulnerabilities", "depsdev"} <= configs[-1].disabled and configs[-1].people
+
+
+def probe_writer(subject, out, limit=None):
+    """A registry writer for the test below."""
+    out.write(f"{subject} limit={limit}")
+
+
+def test_registry_renders_text_and_rejects_unknown_formats():
+    from auditor.errors import OutputError
+    from auditor.report import registry
+
+    assert registry.names("audit")[0] == "table" and registry.names("diff")[0] == "markdown"
+    assert registry.FORMATS["json"] == "auditor.report.json_report"
+    fmt = registry.Format("audit", "probe", f"{__name__}:probe_writer", ("limit",))
+    assert fmt.render("r", limit=3, color=True) == "r limit=3"  # options it does not take are dropped
+    with pytest.raises(OutputError, match="choose from: markdown, sarif, json"):
+        registry.get("diff", "graphml")
+
+
+def test_emit_writes_stdout_or_atomically(tmp_path, capsys):
+    from auditor.report.write import emit
+
+    emit("to stdout\n")
+    assert capsys.readouterr().out == "to stdout\n"
+    target = tmp_path / "report.md"
+    target.write_text("old")
+    emit("new é\n", target)
+    assert target.read_bytes() == "new é\n".encode() and [p.name for p in tmp_path.iterdir()] == ["report.md"]
+    emit(b"\x00bytes", target)
+    assert target.read_bytes() == b"\x00bytes"

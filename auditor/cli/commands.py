@@ -10,7 +10,6 @@ exit codes.  Heavy modules are imported inside the commands.
 
 from __future__ import annotations
 
-import logging
 import sys
 import time
 from pathlib import Path
@@ -294,5 +293,7 @@ def diff(
 
 def main() -> None:
     """Console-script entry point (``auditor``, ``python -m auditor``)."""
+    import logging
+
     logging.basicConfig(level=logging.WARNING, format="auditor: %(message)s")
     app()
