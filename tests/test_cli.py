@@ -20,14 +20,6 @@ def env_args(fake_env, fake_pypi, tmp_path):
             "--osv-url", fake_pypi.url, "--cache-dir", str(tmp_path / "cache"), "--no-history"]
 
 
-@pytest.fixture
-def people_args(env_args):
-    """env_args without the options ``people`` does not take (--no-history, --osv-url)."""
-    out = [a for a in env_args if a != "--no-history"]
-    i = out.index("--osv-url")
-    return out[:i] + out[i + 2:]
-
-
 def test_audit_environment_table(env_args):
     res = runner.invoke(app, ["audit", *env_args])
     assert res.exit_code == 0, res.output
@@ -134,13 +126,13 @@ def test_importing_the_cli_stays_light():
     assert out.stdout.split() == []
 
 
-def test_internal_error_is_one_line_exit_4(env_args, people_args, monkeypatch):
+def test_internal_error_is_one_line_exit_4(env_args, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("boom\nsecond line")
 
     monkeypatch.setattr("auditor.pipeline.run_audit", boom)
     monkeypatch.delenv("AUDITOR_DEBUG", raising=False)
-    for argv in (["audit", *env_args], ["explain", "lib", *env_args], ["people", "lib", *people_args]):
+    for argv in (["audit", *env_args], ["explain", "lib", *env_args], ["people", "lib", *env_args]):
         res = runner.invoke(app, argv)
         assert res.exit_code == 4, res.output
         assert res.stderr.strip() == "auditor: internal error: RuntimeError: boom second line"

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from auditor import cli
 from auditor.cli import app
-from tests.test_cli import env_args, people_args  # noqa: F401 - fixtures
+from tests.test_cli import env_args  # noqa: F401 - fixture
 from tests.test_cli_diff import SCHEMA, sides  # noqa: F401 - fixture
 
 runner = CliRunner()
@@ -89,11 +89,11 @@ def test_audit_markdown_limit(env_args):  # noqa: F811
     assert "| … | 1 more (see `--format json`) |" in res.stdout
 
 
-def test_explain_and_people_share_the_collector_options(env_args, people_args, configs):  # noqa: F811
+def test_explain_and_people_share_the_collector_options(env_args, configs):  # noqa: F811
     res = runner.invoke(app, ["explain", "lib", *env_args, "--disable", "vulnerabilities", "--no-github", "--concurrency", "3"])
     assert res.exit_code == 0, res.output
     assert {"vulnerabilities", "github", "history"} <= configs[-1].disabled and configs[-1].concurrency == 3
-    res = runner.invoke(app, ["people", "lib", *people_args, "--disable", "vulnerabilities", "--no-depsdev", "-f", "json"])
+    res = runner.invoke(app, ["people", "lib", *env_args, "--disable", "vulnerabilities", "--no-depsdev", "-f", "json"])
     assert res.exit_code in (0, 3), res.output
     assert {"vulnerabilities", "depsdev"} <= configs[-1].disabled and configs[-1].people
 

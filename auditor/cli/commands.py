@@ -21,11 +21,9 @@ from auditor import __version__
 from auditor.cli import runconfig
 from auditor.cli.guard import guarded
 from auditor.cli.options import (
-    AllowBuild, AsOf, AuditFormat, AuditFormatOpt, BuildDeps, CacheDir, Concurrency, DiffFormat, DiffFormatOpt,
-    DiffPaths, Disable, Env, FailOnUnknown, GitBase, GithubTokenFile, IndexUrl, InputFormat, InputPath, Limit, NoCache,
-    NoDepsdev, NoGithub, NoGitlab, NoHistory, NoScorecard, Offline, OsvDb, Output, OsvUrl, Package, PeopleFormat,
-    PeopleFormatOpt, PeopleLimit, PeopleNodes, PlatformOpt, PolicyFile, PypiUrl, Python, PythonVersion, Resolver,
-    ResolverOpt, ShowEmails, TargetOnly, Verbose, VulnService, VulnServiceOpt, Weights,
+    COLLECTORS, NETWORK, SOURCE, AuditFormat, AuditFormatOpt, DiffFormat, DiffFormatOpt, DiffPaths, FailOnUnknown,
+    GitBase, Limit, Output, Package, PeopleFormat, PeopleFormatOpt, PeopleLimit, PeopleNodes, PolicyFile, TargetOnly,
+    with_options,
 )
 from auditor.errors import ExitCode, InputError
 
@@ -61,51 +59,27 @@ def terminal_options(output: Optional[Path]) -> dict[str, Any]:
     return {"color": console.is_terminal, "width": console.width if sys.stdout.isatty() else None}
 
 
-def run(config, source, verbose: bool):
-    """Run the audit pipeline with progress bars; returns the AuditResult."""
+def run_pipeline(options: dict[str, Any], **fixed: Any):
+    """Build the Config and Source from a command's options, run the audit with progress bars; the AuditResult."""
     from auditor.cli.progress import RichProgress
     from auditor.pipeline import run_audit
 
-    with RichProgress(verbose) as progress:
+    config = runconfig.command_config(options, **fixed)
+    source = runconfig.open_input(options["input_path"], options["env"], options["python"], options["input_format"],
+                                  resolver=options["resolver"].value, allow_build=options["allow_build"])
+    with RichProgress(options["verbose"]) as progress:
         return run_audit(config, source, progress)
 
 
 @app.command()
 @guarded
+@with_options(*SOURCE, *NETWORK, "weights", *COLLECTORS, "build_deps", "show_emails")
 def audit(
-    input_path: InputPath = None,
-    env: Env = False,
-    python: Python = None,
-    input_format: InputFormat = None,
-    resolver: ResolverOpt = Resolver.auto,
-    allow_build: AllowBuild = False,
     output_format: AuditFormatOpt = AuditFormat.table,
     output: Output = None,
-    python_version: PythonVersion = None,
-    platform: PlatformOpt = None,
-    index_url: IndexUrl = None,
-    pypi_url: PypiUrl = None,
-    cache_dir: CacheDir = None,
-    no_cache: NoCache = False,
-    offline: Offline = False,
-    concurrency: Concurrency = 16,
-    weights: Weights = None,
     limit: Limit = 40,
-    verbose: Verbose = False,
-    osv_db: OsvDb = None,
-    osv_url: OsvUrl = None,
-    vuln_service: VulnServiceOpt = VulnService.osv,
-    build_deps: BuildDeps = False,
-    as_of: AsOf = None,
     people: PeopleNodes = False,
-    show_emails: ShowEmails = False,
-    no_history: NoHistory = False,
-    no_github: NoGithub = False,
-    no_gitlab: NoGitlab = False,
-    no_scorecard: NoScorecard = False,
-    no_depsdev: NoDepsdev = False,
-    github_token_file: GithubTokenFile = None,
-    disable: Disable = None,
+    **options: Any,
 ) -> ExitCode:
     """Audit a requirements file, a lockfile, or an installed environment.
 
@@ -115,11 +89,9 @@ def audit(
     from auditor.report import registry
     from auditor.report.write import emit
 
-    config = runconfig.command_config(locals())
-    source = runconfig.open_input(input_path, env, python, input_format, resolver=resolver.value, allow_build=allow_build)
-    result = run(config, source, verbose)
+    result = run_pipeline(options, people=people)
     emit(registry.render("audit", output_format.value, result, limit=limit, **terminal_options(output)), output)
-    if verbose:
+    if options["verbose"]:
         from auditor.net.http import describe_counts
 
         typer.echo(f"auditor: audit took {result.elapsed:.2f} s; HTTP requests: {result.requests}", err=True)
@@ -133,37 +105,8 @@ def audit(
 
 @app.command()
 @guarded
-def explain(
-    package: Package,
-    input_path: InputPath = None,
-    env: Env = False,
-    python: Python = None,
-    input_format: InputFormat = None,
-    resolver: ResolverOpt = Resolver.auto,
-    allow_build: AllowBuild = False,
-    python_version: PythonVersion = None,
-    platform: PlatformOpt = None,
-    index_url: IndexUrl = None,
-    pypi_url: PypiUrl = None,
-    cache_dir: CacheDir = None,
-    no_cache: NoCache = False,
-    offline: Offline = False,
-    concurrency: Concurrency = 16,
-    weights: Weights = None,
-    osv_db: OsvDb = None,
-    osv_url: OsvUrl = None,
-    vuln_service: VulnServiceOpt = VulnService.osv,
-    build_deps: BuildDeps = False,
-    as_of: AsOf = None,
-    no_history: NoHistory = False,
-    no_github: NoGithub = False,
-    no_gitlab: NoGitlab = False,
-    no_scorecard: NoScorecard = False,
-    no_depsdev: NoDepsdev = False,
-    github_token_file: GithubTokenFile = None,
-    disable: Disable = None,
-    verbose: Verbose = False,
-) -> ExitCode:
+@with_options(*SOURCE, *NETWORK, "weights", *COLLECTORS, "build_deps")
+def explain(package: Package, **options: Any) -> ExitCode:
     """Explain one package's exposure: factors, points, evidence, findings, and its paths from the root.
 
     Exit codes: 0 explained, 2 bad usage or input (or PACKAGE is not in the
@@ -172,42 +115,19 @@ def explain(
     from auditor.report import registry
     from auditor.report.write import emit
 
-    config = runconfig.command_config(locals())
-    source = runconfig.open_input(input_path, env, python, input_format, resolver=resolver.value, allow_build=allow_build)
-    result = run(config, source, verbose)
+    result = run_pipeline(options)
     emit(registry.render("explain", "text", result, package=package, **terminal_options(None)))
     return ExitCode.OK
 
 
 @app.command("people")
 @guarded
+@with_options(*SOURCE, *NETWORK, *COLLECTORS, "show_emails")
 def people_command(
     package: Package,
-    input_path: InputPath = None,
-    env: Env = False,
-    python: Python = None,
-    input_format: InputFormat = None,
-    resolver: ResolverOpt = Resolver.auto,
-    allow_build: AllowBuild = False,
     output_format: PeopleFormatOpt = PeopleFormat.table,
-    as_of: AsOf = None,
-    show_emails: ShowEmails = False,
-    python_version: PythonVersion = None,
-    platform: PlatformOpt = None,
-    index_url: IndexUrl = None,
-    pypi_url: PypiUrl = None,
-    cache_dir: CacheDir = None,
-    no_cache: NoCache = False,
-    offline: Offline = False,
-    concurrency: Concurrency = 16,
     limit: PeopleLimit = 50,
-    no_github: NoGithub = False,
-    no_gitlab: NoGitlab = False,
-    no_scorecard: NoScorecard = False,
-    no_depsdev: NoDepsdev = False,
-    github_token_file: GithubTokenFile = None,
-    disable: Disable = None,
-    verbose: Verbose = False,
+    **options: Any,
 ) -> ExitCode:
     """List the people behind PACKAGE (from git history) and the path by which they reach the root.
 
@@ -219,10 +139,7 @@ def people_command(
     from auditor.report.people import people_view
     from auditor.report.write import emit
 
-    config = runconfig.command_config(locals(), people=True)
-    source = runconfig.open_input(input_path, env, python, input_format, resolver=resolver.value, allow_build=allow_build)
-    result = run(config, source, verbose)
-    view = people_view(result, package)
+    view = people_view(run_pipeline(options, people=True), package)
     emit(registry.render("people", output_format.value, view, limit=limit, **terminal_options(None)))
     if isinstance(view.history, Unknown) and view.history.fault:
         return ExitCode.INCOMPLETE
@@ -231,6 +148,7 @@ def people_command(
 
 @app.command()
 @guarded
+@with_options("input_format", *NETWORK, *COLLECTORS)
 def diff(
     paths: DiffPaths,
     git_base: GitBase = None,
@@ -239,27 +157,7 @@ def diff(
     output: Output = None,
     fail_on_unknown: FailOnUnknown = False,
     target_only: TargetOnly = False,
-    input_format: InputFormat = None,
-    python_version: PythonVersion = None,
-    platform: PlatformOpt = None,
-    index_url: IndexUrl = None,
-    pypi_url: PypiUrl = None,
-    cache_dir: CacheDir = None,
-    no_cache: NoCache = False,
-    offline: Offline = False,
-    concurrency: Concurrency = 16,
-    verbose: Verbose = False,
-    no_github: NoGithub = False,
-    no_gitlab: NoGitlab = False,
-    no_scorecard: NoScorecard = False,
-    no_depsdev: NoDepsdev = False,
-    github_token_file: GithubTokenFile = None,
-    disable: Disable = None,
-    as_of: AsOf = None,
-    no_history: NoHistory = False,
-    osv_db: OsvDb = None,
-    osv_url: OsvUrl = None,
-    vuln_service: VulnServiceOpt = VulnService.osv,
+    **options: Any,
 ) -> ExitCode:
     """Compare two lockfiles (or a file with itself at a git revision) and apply a policy.
 
@@ -275,18 +173,19 @@ def diff(
     from auditor.report import registry
     from auditor.report.write import emit
 
-    config = runconfig.command_config(locals())
+    config = runconfig.command_config(options)
     rules = load_policy(policy)
     pairs = [(None, str(p)) for p in paths] if git_base else [(str(paths[0]), str(paths[1]))]
     started = time.monotonic()
     outcomes = []
-    with RichProgress(verbose) as progress:
+    with RichProgress(options["verbose"]) as progress:
         for base_path, head_path in pairs:
-            base, head = gate.open_sides(base_path, head_path, git_base, input_format, all_platforms=not target_only)
+            base, head = gate.open_sides(base_path, head_path, git_base, options["input_format"],
+                                         all_platforms=not target_only)
             outcomes.append(gate.run_gate(config, base, head, rules, fail_on_unknown, progress))
     fmt = registry.get("diff", output_format.value)
     emit("\n".join(fmt.render(outcome) for outcome in outcomes), output)
-    if verbose:
+    if options["verbose"]:
         typer.echo(f"auditor: diff took {time.monotonic() - started:.2f} s", err=True)
     return gate.worst([o.exit_code for o in outcomes])
 

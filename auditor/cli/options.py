@@ -1,16 +1,19 @@
 """Every command-line option, declared once (typer ``Annotated`` aliases).
 
-A command lists the options it takes as ``name: Alias = default``; the name,
-help text and checks live here only.  The enums are defined here (not
+The options several commands share are listed once in :data:`SHARED` (alias
+and default) and given to a command by name with :func:`with_options`; a
+command declares only its own options (``name: Alias = default``).  The
+name, help text, default and checks of each option live here only.  The enums are defined here (not
 imported from :mod:`auditor.models`) so that importing the CLI stays cheap;
 the ``--format`` choices come from :mod:`auditor.report.registry`.
 """
 
 from __future__ import annotations
 
+import inspect
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Callable, Optional
 
 import typer
 
@@ -117,3 +120,66 @@ GitBase = Annotated[Optional[str], typer.Option("--git-base", metavar="REV", hel
 PolicyFile = Annotated[Optional[Path], typer.Option("--policy", help="Policy YAML (docs/policy.md) [default: the shipped default policy].")]
 FailOnUnknown = Annotated[bool, typer.Option("--fail-on-unknown", help="Exit 1 (not 3) when a rule cannot decide for lack of data.")]
 TargetOnly = Annotated[bool, typer.Option("--target-only", help="Drop lockfile packages the target platform never installs.")]
+
+
+# -- the shared options, one default each ---------------------------------------------
+#: Option name -> (alias, default) for every option more than one command takes.
+SHARED: dict[str, tuple[Any, Any]] = {
+    "input_path": (InputPath, None),
+    "env": (Env, False),
+    "python": (Python, None),
+    "input_format": (InputFormat, None),
+    "resolver": (ResolverOpt, Resolver.auto),
+    "allow_build": (AllowBuild, False),
+    "python_version": (PythonVersion, None),
+    "platform": (PlatformOpt, None),
+    "index_url": (IndexUrl, None),
+    "pypi_url": (PypiUrl, None),
+    "cache_dir": (CacheDir, None),
+    "no_cache": (NoCache, False),
+    "offline": (Offline, False),
+    "concurrency": (Concurrency, 16),
+    "verbose": (Verbose, False),
+    "weights": (Weights, None),
+    "osv_db": (OsvDb, None),
+    "osv_url": (OsvUrl, None),
+    "vuln_service": (VulnServiceOpt, VulnService.osv),
+    "build_deps": (BuildDeps, False),
+    "as_of": (AsOf, None),
+    "show_emails": (ShowEmails, False),
+    "no_history": (NoHistory, False),
+    "no_github": (NoGithub, False),
+    "no_gitlab": (NoGitlab, False),
+    "no_scorecard": (NoScorecard, False),
+    "no_depsdev": (NoDepsdev, False),
+    "github_token_file": (GithubTokenFile, None),
+    "disable": (Disable, None),
+}
+
+#: The input: a file, ``--env`` or ``--python``, and how it is resolved.
+SOURCE = ("input_path", "env", "python", "input_format", "resolver", "allow_build")
+#: The target environment, the network and the cache, and ``--verbose``.
+NETWORK = ("python_version", "platform", "index_url", "pypi_url", "cache_dir", "no_cache", "offline", "concurrency",
+           "verbose")
+#: The collectors: advisories, git history, forges, ``--disable``.
+COLLECTORS = ("osv_db", "osv_url", "vuln_service", "as_of", "no_history", "no_github", "no_gitlab", "no_scorecard",
+              "no_depsdev", "github_token_file", "disable")
+
+
+def with_options(*names: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Give a command the shared options *names* (keys of :data:`SHARED`).
+
+    They are appended to the command's signature as keyword-only parameters
+    (typer reads its options from the signature); the command receives them in
+    its ``**options``.  Parameters the command declares itself stay first.
+    """
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        signature = inspect.signature(command, eval_str=True)
+        params = [p for p in signature.parameters.values() if p.kind is not p.VAR_KEYWORD]
+        params += [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=SHARED[name][1],
+                                     annotation=SHARED[name][0]) for name in names]
+        command.__signature__ = signature.replace(parameters=params)
+        return command
+
+    return decorate
