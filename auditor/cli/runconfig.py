@@ -1,7 +1,7 @@
 """Command-line options -> :class:`~auditor.config.Config` and the input Source (shared by every command).
 
 A command passes its parameters (by option name) to :func:`command_config`;
-an option the command does not take has its default here.  Heavy modules
+an option the command does not take has its :data:`~auditor.cli.options.SHARED` default.  Heavy modules
 (config, models, sources, pipeline) are imported inside the functions.
 """
 
@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Optional
 
+from auditor.cli.options import SHARED
 from auditor.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -20,22 +21,16 @@ if TYPE_CHECKING:  # pragma: no cover
 #: Default ``platform_machine`` per ``sys_platform`` for marker evaluation.
 DEFAULT_MACHINE = {"linux": "x86_64", "darwin": "arm64", "win32": "AMD64"}
 
-#: Every run option a command may take, with its value when the command does not take it.
-RUN_DEFAULTS: dict[str, Any] = {
-    "cache_dir": None, "no_cache": False, "offline": False, "python_version": None, "platform": None,
-    "concurrency": 16, "weights": None, "verbose": False, "index_url": None, "pypi_url": None,
-    "as_of": None, "people": False, "show_emails": False, "no_history": False,
-    "no_github": False, "no_gitlab": False, "no_scorecard": False, "no_depsdev": False, "github_token_file": None,
-    "osv_db": None, "osv_url": None, "vuln_service": None, "build_deps": False, "disable": None,
-}
+#: Every option :func:`command_config` reads, with its value when the command does not take it.
+RUN_DEFAULTS: dict[str, Any] = {**{name: default for name, (_, default) in SHARED.items()}, "people": False}
 
 
 def command_config(params: Mapping[str, Any], **fixed: Any) -> "Config":
     """The run's Config from a command's parameters.
 
     Args:
-        params: the command's parameters by name (options it lacks take
-            :data:`RUN_DEFAULTS`; names that are not run options are ignored).
+        params: the command's options by name (options it lacks take
+            :data:`RUN_DEFAULTS`; other names are ignored).
         fixed: values the command imposes (e.g. ``people=True``).
 
     Raises:
