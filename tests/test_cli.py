@@ -148,3 +148,18 @@ def test_format_choices_come_from_the_registry():
 
     for command, enum in (("audit", options.AuditFormat), ("diff", options.DiffFormat), ("people", options.PeopleFormat)):
         assert [m.value for m in enum] == registry.names(command), command
+
+
+def test_main_turns_errors_outside_commands_into_exit_4(monkeypatch, capsys):
+    from auditor.cli import main, runconfig
+
+    def boom():
+        raise ValueError("broken table")
+
+    monkeypatch.setattr(runconfig, "collector_names", boom)  # runs in the --disable callback, before any command
+    monkeypatch.setattr("sys.argv", ["auditor", "audit", "--disable", "x", "requirements.txt"])
+    monkeypatch.delenv("AUDITOR_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    assert exit_info.value.code == 4
+    assert capsys.readouterr().err.strip() == "auditor: internal error: ValueError: broken table"

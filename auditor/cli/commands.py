@@ -19,7 +19,7 @@ import typer
 
 from auditor import __version__
 from auditor.cli import runconfig
-from auditor.cli.guard import guarded
+from auditor.cli.guard import guarded, internal_error
 from auditor.cli.options import (
     COLLECTORS, NETWORK, SOURCE, AuditFormat, AuditFormatOpt, DiffFormat, DiffFormatOpt, DiffPaths, FailOnUnknown,
     GitBase, Limit, Output, Package, PeopleFormat, PeopleFormatOpt, PeopleLimit, PeopleNodes, PolicyFile, TargetOnly,
@@ -195,4 +195,7 @@ def main() -> None:
     import logging
 
     logging.basicConfig(level=logging.WARNING, format="auditor: %(message)s")
-    app()
+    try:
+        app()
+    except Exception as exc:  # noqa: BLE001 - outside any command (an option callback)
+        sys.exit(internal_error(exc, "--verbose" in sys.argv or "-v" in sys.argv))

@@ -10,7 +10,8 @@
   exit 4; the traceback is printed only with ``--verbose`` or when
   ``$AUDITOR_DEBUG`` is set to a non-empty value other than ``0``.
 
-typer's own exits and usage errors pass through unchanged.
+typer's own exits and usage errors pass through unchanged.  :func:`internal_error`
+also serves :func:`auditor.cli.main` for errors outside a command (option callbacks).
 """
 
 from __future__ import annotations
@@ -42,6 +43,14 @@ def wants_traceback(verbose: bool = False) -> bool:
     return verbose or os.environ.get(DEBUG_ENV, "") not in ("", "0")
 
 
+def internal_error(exc: BaseException, verbose: bool = False) -> int:
+    """Report an unexpected exception as one line on stderr (traceback if asked); the exit code (4)."""
+    if wants_traceback(verbose):
+        traceback.print_exception(exc, file=sys.stderr)
+    typer.echo(f"auditor: internal error: {type(exc).__name__}: {_one_line(str(exc))}", err=True)
+    return int(ExitCode.INTERNAL)
+
+
 def guarded(command: Callable[..., Any]) -> Callable[..., None]:
     """Wrap a typer command so that it exits with the README's codes (see the module docstring).
 
@@ -60,10 +69,7 @@ def guarded(command: Callable[..., Any]) -> Callable[..., None]:
         except KeyboardInterrupt:
             raise typer.Exit(130) from None
         except Exception as exc:  # noqa: BLE001 - the one place unexpected errors become an exit code
-            if wants_traceback(bool(kwargs.get("verbose"))):
-                traceback.print_exc(file=sys.stderr)
-            typer.echo(f"auditor: internal error: {type(exc).__name__}: {_one_line(str(exc))}", err=True)
-            raise typer.Exit(int(ExitCode.INTERNAL)) from None
+            raise typer.Exit(internal_error(exc, bool(kwargs.get("verbose")))) from None
         if code:
             raise typer.Exit(int(code))
 
