@@ -112,3 +112,54 @@ def test_resolver_none_rejects_unpinned_lines(tmp_path):
     req.write_text("app>=1.0\n")
     res = runner.invoke(app, ["audit", str(req), "--resolver", "none"])
     assert res.exit_code == 2 and "requirements.txt:1" in res.output
+
+
+def test_importing_the_cli_stays_light():
+    """``import auditor.cli`` does not pull in the pipeline, HTTP or graph stacks (issue 10: <= 150 ms)."""
+    import subprocess
+    import sys
+
+    heavy = ("requests", "requests_cache", "networkx", "auditor.pipeline", "auditor.net.http", "yaml", "rich")
+    code = f"import sys, auditor.cli; print(' '.join(m for m in {heavy!r} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=str(__import__("pathlib").Path(__file__).resolve().parent.parent))
+    assert out.stdout.split() == []
+
+
+def test_internal_error_is_one_line_exit_4(env_args, monkeypatch):
+    def boom(*args, **kwargs):
+        raise RuntimeError("boom\nsecond line")
+
+    monkeypatch.setattr("auditor.pipeline.run_audit", boom)
+    monkeypatch.delenv("AUDITOR_DEBUG", raising=False)
+    for argv in (["audit", *env_args], ["explain", "lib", *env_args], ["people", "lib", *env_args]):
+        res = runner.invoke(app, argv)
+        assert res.exit_code == 4, res.output
+        assert res.stderr.strip() == "auditor: internal error: RuntimeError: boom second line"
+    monkeypatch.setenv("AUDITOR_DEBUG", "1")
+    res = runner.invoke(app, ["explain", "lib", *env_args])
+    assert res.exit_code == 4 and "Traceback" in res.stderr
+
+
+def test_format_choices_come_from_the_registry():
+    from auditor.report import registry
+
+    from auditor.cli import options
+
+    for command, enum in (("audit", options.AuditFormat), ("diff", options.DiffFormat), ("people", options.PeopleFormat)):
+        assert [m.value for m in enum] == registry.names(command), command
+
+
+def test_main_turns_errors_outside_commands_into_exit_4(monkeypatch, capsys):
+    from auditor.cli import main, runconfig
+
+    def boom():
+        raise ValueError("broken table")
+
+    monkeypatch.setattr(runconfig, "collector_names", boom)  # runs in the --disable callback, before any command
+    monkeypatch.setattr("sys.argv", ["auditor", "audit", "--disable", "x", "requirements.txt"])
+    monkeypatch.delenv("AUDITOR_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    assert exit_info.value.code == 4
+    assert capsys.readouterr().err.strip() == "auditor: internal error: ValueError: broken table"

@@ -18,15 +18,17 @@ runner = CliRunner()
 @pytest.fixture
 def configs(monkeypatch):
     """Every Config the CLI builds (make_config wrapped)."""
+    from auditor.cli import runconfig
+
     seen = []
-    original = cli.make_config
+    original = runconfig.make_config
 
     def spy(**kwargs):
         config = original(**kwargs)
         seen.append(config)
         return config
 
-    monkeypatch.setattr(cli, "make_config", spy)
+    monkeypatch.setattr(runconfig, "make_config", spy)
     return seen
 
 
@@ -85,3 +87,42 @@ def test_audit_markdown_limit(env_args):  # noqa: F811
     res = runner.invoke(app, ["audit", *env_args, "-f", "markdown", "--limit", "1"])
     assert res.exit_code == 0, res.output
     assert "| … | 1 more (see `--format json`) |" in res.stdout
+
+
+def test_explain_and_people_share_the_collector_options(env_args, configs):  # noqa: F811
+    res = runner.invoke(app, ["explain", "lib", *env_args, "--disable", "vulnerabilities", "--no-github", "--concurrency", "3"])
+    assert res.exit_code == 0, res.output
+    assert {"vulnerabilities", "github", "history"} <= configs[-1].disabled and configs[-1].concurrency == 3
+    res = runner.invoke(app, ["people", "lib", *env_args, "--disable", "vulnerabilities", "--no-depsdev", "-f", "json"])
+    assert res.exit_code in (0, 3), res.output
+    assert {"vulnerabilities", "depsdev"} <= configs[-1].disabled and configs[-1].people
+
+
+def probe_writer(subject, out, limit=None):
+    """A registry writer for the test below."""
+    out.write(f"{subject} limit={limit}")
+
+
+def test_registry_renders_text_and_rejects_unknown_formats():
+    from auditor.errors import OutputError
+    from auditor.report import registry
+
+    assert registry.names("audit")[0] == "table" and registry.names("diff")[0] == "markdown"
+    assert registry.FORMATS["json"] == "auditor.report.json_report"
+    fmt = registry.Format("audit", "probe", f"{__name__}:probe_writer", ("limit",))
+    assert fmt.render("r", limit=3, color=True) == "r limit=3"  # options it does not take are dropped
+    with pytest.raises(OutputError, match="choose from: markdown, sarif, json"):
+        registry.get("diff", "graphml")
+
+
+def test_emit_writes_stdout_or_atomically(tmp_path, capsys):
+    from auditor.report.write import emit
+
+    emit("to stdout\n")
+    assert capsys.readouterr().out == "to stdout\n"
+    target = tmp_path / "report.md"
+    target.write_text("old")
+    emit("new é\n", target)
+    assert target.read_bytes() == "new é\n".encode() and [p.name for p in tmp_path.iterdir()] == ["report.md"]
+    emit(b"\x00bytes", target)
+    assert target.read_bytes() == b"\x00bytes"

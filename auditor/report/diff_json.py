@@ -146,3 +146,8 @@ def write_diff_json(stream: IO[str], diff: AuditDiff, result=None, exit_code: in
     json.dump(diff_document(diff, result, exit_code), stream, indent=2, ensure_ascii=False)
     stream.write("\n")
 
+
+
+def render(outcome, out: IO[str]) -> None:
+    """``auditor diff --format json``: write *outcome* (a :class:`~auditor.gate.GateOutcome`) to *out*."""
+    write_diff_json(out, outcome.diff, outcome.result, int(outcome.exit_code))

@@ -180,3 +180,8 @@ def write_diff_markdown(stream: IO[str], diff: AuditDiff, result=None, young_day
 
     lines.append(f"<sub>{md(diff.base)} → {md(diff.head)} · auditor diff</sub>")
     stream.write("\n".join(lines).rstrip() + "\n")
+
+
+def render(outcome, out: IO[str]) -> None:
+    """``auditor diff --format markdown``: write *outcome* (a :class:`~auditor.gate.GateOutcome`) to *out*."""
+    write_diff_markdown(out, outcome.diff, outcome.result)

@@ -45,12 +45,14 @@ def _signal_line(key: str, value) -> str:
     return f"{key}: {data}"
 
 
-def render(result, package: str, out: TextIO) -> None:
+def render(result, package: str, out: TextIO, color: bool | None = None, width: int | None = None) -> None:
     """Explain *package*'s exposure score.
 
     Prints the total, every factor (value, points, weight, detail), the
     repository evidence, the collected signals, the findings, and up to
-    :data:`MAX_PATHS` dependency paths from the root.
+    :data:`MAX_PATHS` dependency paths from the root.  *color* forces
+    colours on/off and *width* the width in columns (default for both: as
+    *out* is a terminal or not; 120 columns when not).
 
     Raises:
         InputError: *package* is not in the audited set.
@@ -59,7 +61,9 @@ def render(result, package: str, out: TextIO) -> None:
     node = result.nodes.get(name)
     if node is None:
         raise InputError(f"{package!r} is not in the audited set ({len(result.nodes)} packages)")
-    console = Console(file=out, width=120 if not out.isatty() else None, highlight=False, no_color=not out.isatty())
+    tty = out.isatty() if color is None else color
+    console = Console(file=out, force_terminal=color, width=width or (120 if not tty else None),
+                      highlight=False, no_color=not tty)
     score = result.scores[name]
     total = score.total
     console.print(Text(f"{node.distribution.key}: exposure {total if isinstance(total, Unknown) else f'{total:.1f}'} / 100", style="bold"))

@@ -117,10 +117,15 @@ def people_view(result, package: str) -> PeopleView:
     )
 
 
-def render_table(view: PeopleView, out: TextIO, limit: int = 50, color: bool | None = None) -> None:
-    """Write *view* as a summary, the paths and a table of people (``limit`` rows, 0 for all)."""
+def render_table(view: PeopleView, out: TextIO, limit: int = 50, color: bool | None = None,
+                 width: int | None = None) -> None:
+    """Write *view* as a summary, the paths and a table of people (``limit`` rows, 0 for all).
+
+    *color* forces colours on/off (default: when *out* is a terminal); *width*
+    is the width in columns (default: the terminal's, or 160 when not one).
+    """
     console = Console(file=out, force_terminal=color, no_color=color is False,
-                      width=160 if not out.isatty() else None, highlight=False)
+                      width=width or (160 if not out.isatty() else None), highlight=False)
     h = view.history
     console.print(Text(f"{view.package}=={view.version or '?'} — {view.repository or 'no source repository'}",
                        style="bold"))

@@ -1,20 +1,111 @@
-"""The table of output formats: name -> module path, imported only when chosen."""
+"""The one table of output formats: (command, name) -> a pure renderer.
+
+Every report the CLI writes is looked up here, and the ``--format`` choices
+of each command come from here.  A :class:`Format` names its writer as
+``"module:function"``; the module is imported only when that format is
+rendered, so importing this table costs nothing.
+
+A writer has the shape ``writer(subject, out, **options)`` and writes only to
+the text stream *out*; :meth:`Format.render` turns it into the pure
+``render(subject, **options) -> str`` the CLI uses (the CLI then hands the
+text to :func:`auditor.report.write.emit`, the one output helper).
+
+Subjects per command:
+
+* ``audit`` and ``explain``: an :class:`~auditor.pipeline.AuditResult`;
+* ``diff``: a :class:`~auditor.gate.GateOutcome`;
+* ``people``: a :class:`~auditor.report.people.PeopleView`.
+"""
 
 from __future__ import annotations
 
 import importlib
-from typing import Callable
+import io
+from dataclasses import dataclass
+from typing import Any, Callable
 
-#: ``--format`` name -> module with a ``render(result, out)`` function.
-FORMATS: dict[str, str] = {
-    "table": "auditor.report.table",
-    "json": "auditor.report.json_report",
-    "graphml": "auditor.report.graphml",
-    "markdown": "auditor.report.audit_markdown",
-    "sarif": "auditor.report.audit_sarif",
-}
+
+@dataclass(frozen=True)
+class Format:
+    """One output format of one command.
+
+    Attributes:
+        command: the command it belongs to (``audit``, ``diff``, ``people``, ``explain``).
+        name: the ``--format`` value.
+        writer: ``"module:function"``; the function is ``writer(subject, out, **options)``.
+        options: the keyword options the writer accepts (others are dropped by :meth:`render`).
+    """
+
+    command: str
+    name: str
+    writer: str
+    options: tuple[str, ...] = ()
+
+    def load(self) -> Callable[..., None]:
+        """The writer function (imports its module)."""
+        module, _, function = self.writer.partition(":")
+        return getattr(importlib.import_module(module), function)
+
+    def render(self, subject: Any, **options: Any) -> str:
+        """The report of *subject* as text (pure: nothing is written anywhere).
+
+        Args:
+            subject: what the command produced (see the module docstring).
+            options: e.g. ``limit``, ``color``, ``width``, ``package``; those
+                this format does not take are ignored.
+        """
+        out = io.StringIO()
+        self.load()(subject, out=out, **{k: v for k, v in options.items() if k in self.options})
+        return out.getvalue()
+
+
+#: Terminal options of the rich-based writers (colour on/off, width in columns).
+_TERMINAL = ("color", "width")
+
+#: Every format, in ``--format`` help order per command (the first is the default).
+TABLE: tuple[Format, ...] = (
+    Format("audit", "table", "auditor.report.table:render", ("limit", *_TERMINAL)),
+    Format("audit", "json", "auditor.report.json_report:render"),
+    Format("audit", "graphml", "auditor.report.graphml:render"),
+    Format("audit", "markdown", "auditor.report.audit_markdown:render", ("limit",)),
+    Format("audit", "sarif", "auditor.report.audit_sarif:render"),
+    Format("diff", "markdown", "auditor.report.diff_markdown:render"),
+    Format("diff", "sarif", "auditor.report.sarif:render_policy", ("base_dir",)),
+    Format("diff", "json", "auditor.report.diff_json:render"),
+    Format("people", "table", "auditor.report.people:render_table", ("limit", *_TERMINAL)),
+    Format("people", "json", "auditor.report.people:render_json"),
+    Format("explain", "text", "auditor.report.explain:render", ("package", *_TERMINAL)),
+)
+
+#: ``audit --format`` name -> module with a ``render(result, out)`` function
+#: (docs/formats-audit.md; kept for callers that stream themselves).
+FORMATS: dict[str, str] = {f.name: f.writer.partition(":")[0] for f in TABLE if f.command == "audit"}
+
+
+def names(command: str) -> list[str]:
+    """The format names of *command*, the default first."""
+    return [f.name for f in TABLE if f.command == command]
+
+
+def get(command: str, name: str) -> Format:
+    """The format *name* of *command*.
+
+    Raises:
+        OutputError: no such format (exit code 2).
+    """
+    for f in TABLE:
+        if f.command == command and f.name == name:
+            return f
+    from auditor.errors import OutputError
+
+    raise OutputError(f"unknown {command} format {name!r} (choose from: {', '.join(names(command))})")
+
+
+def render(command: str, name: str, subject: Any, **options: Any) -> str:
+    """Shorthand for ``get(command, name).render(subject, **options)``."""
+    return get(command, name).render(subject, **options)
 
 
 def renderer(name: str) -> Callable[..., None]:
-    """The ``render`` function of format *name* (a key of :data:`FORMATS`)."""
-    return importlib.import_module(FORMATS[name]).render
+    """The streaming ``render(result, out, ...)`` function of ``audit`` format *name* (a key of :data:`FORMATS`)."""
+    return get("audit", name).load()

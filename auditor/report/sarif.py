@@ -224,3 +224,9 @@ def policy_sarif(result, base: str | None = None) -> dict:
             suppressed = f"{v.waived_by.reason} (until {v.waived_by.expires.isoformat()})"
         results.append(SarifResult(v.rule, v.message, RULES[v.rule].level, v.file, v.line, v.package, suppressed))
     return sarif_log(rules, results, base, {"verdict": result.verdict.value, "policy": result.policy.source})
+
+
+def render_policy(outcome, out: IO[str], base_dir: str | None = None) -> None:
+    """``auditor diff --format sarif``: write *outcome*'s policy result (a
+    :class:`~auditor.gate.GateOutcome`) to *out*; paths relative to *base_dir*."""
+    write_sarif(out, policy_sarif(outcome.result, base_dir))

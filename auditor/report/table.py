@@ -27,7 +27,7 @@ def _fmt(value) -> Text:
     return Text(str(value))
 
 
-def render(result, out: TextIO, limit: int = DEFAULT_LIMIT, color: bool | None = None) -> None:
+def render(result, out: TextIO, limit: int = DEFAULT_LIMIT, color: bool | None = None, width: int | None = None) -> None:
     """Write the summary, the ranked table and the missing-data list to *out*.
 
     Args:
@@ -35,8 +35,10 @@ def render(result, out: TextIO, limit: int = DEFAULT_LIMIT, color: bool | None =
         out: text stream.
         limit: maximum rows (0 for all).
         color: force colours on/off; default: only when *out* is a terminal.
+        width: columns; default: the terminal's when *out* is one, else 160.
     """
-    console = Console(file=out, force_terminal=color, no_color=color is False, width=160 if not out.isatty() else None, highlight=False)
+    console = Console(file=out, force_terminal=color, no_color=color is False,
+                      width=width or (160 if not out.isatty() else None), highlight=False)
     root = result.root
     inv = result.inventory
     console.print(Text(f"auditor {result.tool_version} — {inv.root_name} ({inv.root_kind}, {inv.resolver or 'no resolver'})", style="bold"))

@@ -1,0 +1,201 @@
+"""The ``auditor`` commands: options -> Config -> pipeline -> registry format -> output helper -> exit code.
+
+Everything here is also callable from Python (:func:`auditor.pipeline.run_audit`,
+:mod:`auditor.report.registry`); a command only reads its options (declared
+once, in :mod:`auditor.cli.options`), runs, renders through the format
+registry, writes through :func:`auditor.report.write.emit` and returns its
+exit code; :func:`auditor.cli.guard.guarded` turns errors into the README's
+exit codes.  Heavy modules are imported inside the commands.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from auditor import __version__
+from auditor.cli import runconfig
+from auditor.cli.guard import guarded, internal_error
+from auditor.cli.options import (
+    COLLECTORS, NETWORK, SOURCE, AuditFormat, AuditFormatOpt, DiffFormat, DiffFormatOpt, DiffPaths, FailOnUnknown,
+    GitBase, Limit, Output, Package, PeopleFormat, PeopleFormatOpt, PeopleLimit, PeopleNodes, PolicyFile, TargetOnly,
+    with_options,
+)
+from auditor.errors import ExitCode, InputError
+
+app = typer.Typer(
+    name="auditor",
+    help="Supply-chain auditor for Python and ML projects: who can change the code you run.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"auditor {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(False, "--version", callback=version_callback, is_eager=True, help="Show the version and exit."),
+) -> None:
+    """Supply-chain auditor for Python and ML projects."""
+
+
+def terminal_options(output: Optional[Path]) -> dict[str, Any]:
+    """``color``/``width`` for the rich-based formats: as rich sees stdout when the report goes there."""
+    if output is not None:
+        return {}
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    return {"color": console.is_terminal, "width": console.width if sys.stdout.isatty() else None}
+
+
+def run_pipeline(options: dict[str, Any], **fixed: Any):
+    """Build the Config and Source from a command's options, run the audit with progress bars; the AuditResult."""
+    from auditor.cli.progress import RichProgress
+    from auditor.pipeline import run_audit
+
+    config = runconfig.command_config(options, **fixed)
+    source = runconfig.open_input(options["input_path"], options["env"], options["python"], options["input_format"],
+                                  resolver=options["resolver"].value, allow_build=options["allow_build"])
+    with RichProgress(options["verbose"]) as progress:
+        return run_audit(config, source, progress)
+
+
+@app.command()
+@guarded
+@with_options(*SOURCE, *NETWORK, "weights", *COLLECTORS, "build_deps", "show_emails")
+def audit(
+    output_format: AuditFormatOpt = AuditFormat.table,
+    output: Output = None,
+    limit: Limit = 40,
+    people: PeopleNodes = False,
+    **options: Any,
+) -> ExitCode:
+    """Audit a requirements file, a lockfile, or an installed environment.
+
+    Exit codes: 0 complete, 2 bad usage or input, 3 completed but some data
+    could not be collected (every output lists what), 4 internal error.
+    """
+    from auditor.report import registry
+    from auditor.report.write import emit
+
+    result = run_pipeline(options, people=people)
+    emit(registry.render("audit", output_format.value, result, limit=limit, **terminal_options(output)), output)
+    if options["verbose"]:
+        from auditor.net.http import describe_counts
+
+        typer.echo(f"auditor: audit took {result.elapsed:.2f} s; HTTP requests: {result.requests}", err=True)
+        for line in describe_counts(result.requests):
+            typer.echo(f"auditor: {line}", err=True)
+    if result.incomplete:
+        typer.echo(f"auditor: {len(result.missing)} fact(s) could not be collected; the report says which", err=True)
+        return ExitCode.INCOMPLETE
+    return ExitCode.OK
+
+
+@app.command()
+@guarded
+@with_options(*SOURCE, *NETWORK, "weights", *COLLECTORS, "build_deps")
+def explain(package: Package, **options: Any) -> ExitCode:
+    """Explain one package's exposure: factors, points, evidence, findings, and its paths from the root.
+
+    Exit codes: 0 explained, 2 bad usage or input (or PACKAGE is not in the
+    audited set), 4 internal error.
+    """
+    from auditor.report import registry
+    from auditor.report.write import emit
+
+    result = run_pipeline(options)
+    emit(registry.render("explain", "text", result, package=package, **terminal_options(None)))
+    return ExitCode.OK
+
+
+@app.command("people")
+@guarded
+@with_options(*SOURCE, *NETWORK, *COLLECTORS, "show_emails")
+def people_command(
+    package: Package,
+    output_format: PeopleFormatOpt = PeopleFormat.table,
+    limit: PeopleLimit = 50,
+    **options: Any,
+) -> ExitCode:
+    """List the people behind PACKAGE (from git history) and the path by which they reach the root.
+
+    Exit codes: 0 listed, 2 bad usage or input, 3 the package's git history
+    could not be read, 4 internal error.
+    """
+    from auditor.models import Unknown
+    from auditor.report import registry
+    from auditor.report.people import people_view
+    from auditor.report.write import emit
+
+    view = people_view(run_pipeline(options, people=True), package)
+    emit(registry.render("people", output_format.value, view, limit=limit, **terminal_options(None)))
+    if isinstance(view.history, Unknown) and view.history.fault:
+        return ExitCode.INCOMPLETE
+    return ExitCode.OK
+
+
+@app.command()
+@guarded
+@with_options("input_format", *NETWORK, *COLLECTORS)
+def diff(
+    paths: DiffPaths,
+    git_base: GitBase = None,
+    policy: PolicyFile = None,
+    output_format: DiffFormatOpt = DiffFormat.markdown,
+    output: Output = None,
+    fail_on_unknown: FailOnUnknown = False,
+    target_only: TargetOnly = False,
+    **options: Any,
+) -> ExitCode:
+    """Compare two lockfiles (or a file with itself at a git revision) and apply a policy.
+
+    Exit codes: 0 policy passed, 1 policy failed, 2 bad usage or input, 3
+    nothing failed but a rule could not decide for lack of data (1 with
+    --fail-on-unknown), 4 internal error.
+    """
+    if (len(paths) < 1 if git_base else len(paths) != 2) or (len(paths) > 1 and git_base and output_format != DiffFormat.markdown):
+        raise InputError("give BASE HEAD, or --git-base REV PATH (several PATHs only with --format markdown)")
+    from auditor import gate
+    from auditor.cli.progress import RichProgress
+    from auditor.policy import load_policy
+    from auditor.report import registry
+    from auditor.report.write import emit
+
+    config = runconfig.command_config(options)
+    rules = load_policy(policy)
+    pairs = [(None, str(p)) for p in paths] if git_base else [(str(paths[0]), str(paths[1]))]
+    started = time.monotonic()
+    outcomes = []
+    with RichProgress(options["verbose"]) as progress:
+        for base_path, head_path in pairs:
+            base, head = gate.open_sides(base_path, head_path, git_base, options["input_format"],
+                                         all_platforms=not target_only)
+            outcomes.append(gate.run_gate(config, base, head, rules, fail_on_unknown, progress))
+    fmt = registry.get("diff", output_format.value)
+    emit("\n".join(fmt.render(outcome) for outcome in outcomes), output)
+    if options["verbose"]:
+        typer.echo(f"auditor: diff took {time.monotonic() - started:.2f} s", err=True)
+    return gate.worst([o.exit_code for o in outcomes])
+
+
+def main() -> None:
+    """Console-script entry point (``auditor``, ``python -m auditor``)."""
+    import logging
+
+    logging.basicConfig(level=logging.WARNING, format="auditor: %(message)s")
+    try:
+        app()
+    except Exception as exc:  # noqa: BLE001 - outside any command (an option callback)
+        sys.exit(internal_error(exc, "--verbose" in sys.argv or "-v" in sys.argv))
