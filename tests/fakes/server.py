@@ -12,8 +12,12 @@ A single origin serves, by path:
 
 Scripted faults (:meth:`FakeServer.script`) answer a path with canned
 :class:`Reply` objects (status codes, ``Retry-After`` and rate-limit
-headers, delays, malformed or truncated bodies) before the routes do.  Every
-request is recorded in :attr:`FakeServer.log`.
+headers, delays, malformed or truncated bodies) before the routes do; a
+``fallback`` function can serve a whole API (tests/net/fakeforges.py).
+Replies carrying an ``ETag`` or ``Last-Modified`` answer ``304 Not
+Modified`` to a matching conditional request, as GitHub does.  Every request
+is recorded in :attr:`FakeServer.log` (alias ``seen``) and counted per path
+in :attr:`FakeServer.hits`.
 """
 
 from __future__ import annotations
@@ -23,11 +27,15 @@ import json
 import re
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from pathlib import Path
+from typing import Any, Callable
 from urllib.parse import parse_qs, unquote, urlsplit
+
+#: Project documents and metadata files recorded from pypi.org.
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "pypi"
 
 
 @dataclass
@@ -146,7 +154,12 @@ class FakeServer:
         log: every request received (:class:`Seen`).
     """
 
-    def __init__(self, per_page_default: int = 30):
+    def __init__(self, latency: float = 0.0, fallback: Callable[[str, dict], Reply | None] | None = None,
+                 load_fixtures: bool = False, per_page_default: int = 30):
+        self.latency = latency
+        self.fallback = fallback
+        self.hits: Counter[str] = Counter()
+        self.faults: dict[str, deque] = defaultdict(deque)
         self.projects: dict[str, dict] = {}
         self.files: dict[str, dict[str, str]] = defaultdict(dict)
         self.wheels: dict[str, bytes] = {}
@@ -161,6 +174,9 @@ class FakeServer:
         self.rate_step = 1  # X-RateLimit-Remaining drops by this per GitHub request (0: a fixed budget)
         self.rate_reset = 1_700_003_600
         self._lock = threading.Lock()
+        self.lock = self._lock
+        if load_fixtures:
+            self.load_fixtures()
         state = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -197,11 +213,37 @@ class FakeServer:
         """Answer *path* (with its query string) with *replies* in order before the routes; the last repeats."""
         self.scripts[path] = list(replies)
 
+    @property
+    def seen(self) -> list[Seen]:
+        """Alias of :attr:`log`."""
+        return self.log
+
+    @property
+    def network_requests(self) -> int:
+        """Total requests served."""
+        return len(self.log)
+
+    def add(self, *args, **kwargs) -> None:
+        """``add("/path", Reply, ...)`` is :meth:`script`; ``add(name, version, ...)`` is :meth:`add_project`."""
+        if args and isinstance(args[0], str) and args[0].startswith("/"):
+            self.script(*args)
+        else:
+            self.add_project(*args, **kwargs)
+
     def count(self, prefix: str = "") -> int:
         """Requests received whose path starts with *prefix*."""
         return sum(1 for s in self.log if s.path.startswith(prefix))
 
     # -- world building -----------------------------------------------------------
+
+    def load_fixtures(self) -> None:
+        """The projects and metadata files recorded from pypi.org (``tests/fixtures/pypi``)."""
+        for path in FIXTURES.glob("*.json"):
+            self.projects[path.stem] = json.loads(path.read_text())
+        for path in (FIXTURES / "metadata").glob("*.metadata"):
+            filename = path.name[: -len(".metadata")]
+            name = re.split(r"-\d", filename, maxsplit=1)[0].replace("_", "-").lower()
+            self.files[name][filename] = path.read_text()
 
     def add_project(self, name: str, version: str, requires_dist=(), project_urls=(), roles=(("Owner", "alice"),),
                     organization=None, author_email=None, uploads=None, with_metadata: bool = True) -> None:
@@ -236,23 +278,41 @@ class FakeServer:
     def _handle(self, h: BaseHTTPRequestHandler, method: str) -> None:
         body = h.rfile.read(int(h.headers.get("Content-Length") or 0)) if method == "POST" else b""
         headers = {k: v for k, v in h.headers.items()}
+        bare = h.path.split("?")[0]
         with self._lock:
             self.log.append(Seen(method, h.path, headers, body))
+            self.hits[bare] += 1
+            fault = self.faults[bare].popleft() if self.faults.get(bare) else None
             replies = self.scripts.get(h.path)
             reply = (replies.pop(0) if len(replies) > 1 else replies[0]) if replies else None
+        if fault == "slow":  # the older fault names: "slow", "truncate", a status code
+            time.sleep(0.3)
+        elif isinstance(fault, int) or (isinstance(fault, str) and fault.isdigit()):
+            reply = Reply(int(fault), {"message": "fault injected"})
+        if reply is None and self.fallback:
+            reply = self.fallback(h.path, headers)
         if reply is None:
             reply = self.route(method, h.path, headers, body)
-        if reply.delay:
-            time.sleep(reply.delay)
-        if isinstance(reply.body, bytes) and reply.status == 206:
-            return self._send(h, reply, reply.body)
-        self._send(h, reply, reply.encoded())
+        if fault == "truncate":
+            raw = reply.encoded()
+            reply = Reply(reply.status, raw[: len(raw) // 2], reply.headers)
+        delay = reply.delay or self.latency
+        if delay:
+            time.sleep(delay)
+        self._send(h, reply, reply.encoded(), headers)
 
-    def _send(self, h: BaseHTTPRequestHandler, reply: Reply, body: bytes) -> None:
+    def _send(self, h: BaseHTTPRequestHandler, reply: Reply, body: bytes, request_headers: dict) -> None:
         out = dict(reply.headers)
+        status = reply.status
+        etag = out.get("ETag")
+        if status == 200 and etag and request_headers.get("If-None-Match") == etag:
+            status, body = 304, b""
+        elif (status == 200 and "Last-Modified" in out
+              and request_headers.get("If-Modified-Since") == out["Last-Modified"]):
+            status, body = 304, b""
         if body and "Content-Type" not in out:
             out["Content-Type"] = "application/json"
-        h.send_response(reply.status)
+        h.send_response(status)
         for k, v in out.items():
             h.send_header(k, v)
         h.send_header("Content-Length", str(len(body)))
@@ -415,3 +475,21 @@ class FakeServer:
                 return self._gh(200, {"type": "file", "name": "SECURITY.md", "path": "SECURITY.md", "size": 100})
             return self._gh(404, {"message": "Not Found"})
         return self._gh(404, {"message": "Not Found"})
+
+
+class FakeClock:
+    """A clock whose sleeps return at once and are recorded."""
+
+    def __init__(self, start: float = 1_700_000_000.0):
+        self.now = start
+        self.sleeps: list[float] = []
+        self._lock = threading.Lock()
+
+    def time(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        with self._lock:
+            self.sleeps.append(round(seconds, 3))
+            self.now += seconds
+

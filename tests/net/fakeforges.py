@@ -29,7 +29,7 @@ from auditor.models import (
     RepositoryRef,
     Unknown,
 )
-from tests.net.fakeserver import FakeServer, Reply
+from tests.fakes.server import FakeServer, Reply
 
 SCORECARD_CHECKS = (
     "Binary-Artifacts", "Branch-Protection", "CI-Tests", "Code-Review", "Dangerous-Workflow",

@@ -10,7 +10,7 @@ from auditor.config import Config, Secret
 from auditor.models import Unknown
 from auditor.net import http
 from auditor.net.http import CACHE_FILE, MAX_RETRIES, HostToken, HttpClient
-from tests.net.fakeserver import FakeClock, FakeServer, Reply
+from tests.fakes.server import FakeClock, FakeServer, Reply
 
 TOKEN = "ghp_SuperSecretTokenValue1234567890"
 

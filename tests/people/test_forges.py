@@ -11,7 +11,7 @@ from auditor.net.http import HttpClient
 from auditor.people.forges import GitHubCollector, GitLabCollector, email_login_links
 from auditor.errors import InputError
 from tests.net.fakeforges import FakeForges, FakeRepo, world
-from tests.net.fakeserver import FakeClock, Reply
+from tests.fakes.server import FakeClock, Reply
 
 
 @pytest.fixture
