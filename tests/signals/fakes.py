@@ -1,4 +1,7 @@
-"""Test helpers: a threaded fake HTTP server on 127.0.0.1 and node builders."""
+"""A threaded fake HTTP server on 127.0.0.1 answering from a routing function (the signal tests).
+
+PackageNodes come from :func:`tests.builders.package_node`.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +9,6 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
-
-from auditor.models import (
-    Confidence,
-    CoreMetadata,
-    Distribution,
-    Origin,
-    PackageNode,
-    PyPIProject,
-    RepoMapping,
-    RepositoryRef,
-    Unknown,
-)
 
 #: A route answers (status, headers, body); body may be bytes, str or JSON-able.
 Route = Callable[[str, bytes], "tuple[int, dict[str, str], Any]"]
@@ -72,38 +63,3 @@ class FakeServer:
     def __exit__(self, *exc: Any) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
-
-
-def repo(url: str, subpath: str | None = None) -> RepositoryRef:
-    """A RepositoryRef from ``https://host/owner/name``."""
-    host, path = url.split("://", 1)[1].split("/", 1)
-    return RepositoryRef(url=url, host=host, path=path, subpath=subpath)
-
-
-def node(
-    name: str,
-    version: str | None = "1.0",
-    repo_url: str | None = None,
-    project: PyPIProject | Unknown | None = None,
-    origin: Origin | None = None,
-    signals: dict | None = None,
-    confidence: Confidence = Confidence.HIGH,
-) -> PackageNode:
-    """A PackageNode with just enough filled in for the signal collectors."""
-    dist = Distribution(
-        name=name,
-        version=version,
-        metadata=CoreMetadata(name=name, version=version or "0"),
-        origin=origin or Origin(),
-    )
-    mapping = (
-        RepoMapping(repo=repo(repo_url), evidence="core metadata Project-URL 'Source'", confidence=confidence)
-        if repo_url
-        else RepoMapping(repo=None, evidence="no repository URL in metadata", confidence=Confidence.NONE)
-    )
-    return PackageNode(
-        distribution=dist,
-        mapping=mapping,
-        project=project if project is not None else Unknown("not fetched", fault=False),
-        signals=signals or {},
-    )
