@@ -13,7 +13,9 @@ A single origin serves, by path:
 Scripted faults (:meth:`FakeServer.script`) answer a path with canned
 :class:`Reply` objects (status codes, ``Retry-After`` and rate-limit
 headers, delays, malformed or truncated bodies) before the routes do; a
-``fallback`` function can serve a whole API (tests/net/fakeforges.py).
+``fallback(path, headers)`` function can serve a whole API
+(tests/net/fakeforges.py), and a ``handler(method, path, body)`` function
+any request (the signal tests' PyPI and OSV variants).
 Replies carrying an ``ETag`` or ``Last-Modified`` answer ``304 Not
 Modified`` to a matching conditional request, as GitHub does.  Every request
 is recorded in :attr:`FakeServer.log` (alias ``seen``) and counted per path
@@ -48,6 +50,7 @@ class Reply:
         headers: response headers (``Retry-After``, ``X-RateLimit-*``, ...).
         truncate: announce the full Content-Length but send only half the body, then close.
         delay: seconds to wait before answering.
+        content_type: sent when the headers name none and the body is not empty.
     """
 
     status: int = 200
@@ -55,6 +58,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     truncate: bool = False
     delay: float = 0.0
+    content_type: str | None = "application/json"
 
     def encoded(self) -> bytes:
         if self.body is None:
@@ -155,9 +159,11 @@ class FakeServer:
     """
 
     def __init__(self, latency: float = 0.0, fallback: Callable[[str, dict], Reply | None] | None = None,
-                 load_fixtures: bool = False, per_page_default: int = 30):
+                 load_fixtures: bool = False, per_page_default: int = 30,
+                 handler: Callable[[str, str, bytes], "tuple[int, dict[str, str], Any]"] | None = None):
         self.latency = latency
         self.fallback = fallback
+        self.handler = handler
         self.hits: Counter[str] = Counter()
         self.faults: dict[str, deque] = defaultdict(deque)
         self.projects: dict[str, dict] = {}
@@ -217,6 +223,11 @@ class FakeServer:
     def seen(self) -> list[Seen]:
         """Alias of :attr:`log`."""
         return self.log
+
+    @property
+    def requests(self) -> list[tuple[str, str, bytes]]:
+        """``(method, path, body)`` of every request."""
+        return [(r.method, r.path, r.body) for r in self.log]
 
     @property
     def network_requests(self) -> int:
@@ -289,6 +300,10 @@ class FakeServer:
             time.sleep(0.3)
         elif isinstance(fault, int) or (isinstance(fault, str) and fault.isdigit()):
             reply = Reply(int(fault), {"message": "fault injected"})
+        if reply is None and self.handler:
+            status, out, payload = self.handler(method, h.path, body)
+            reply = Reply(status, payload, dict(out),
+                          content_type=None if isinstance(payload, (bytes, str)) else "application/json")
         if reply is None and self.fallback:
             reply = self.fallback(h.path, headers)
         if reply is None:
@@ -310,8 +325,8 @@ class FakeServer:
         elif (status == 200 and "Last-Modified" in out
               and request_headers.get("If-Modified-Since") == out["Last-Modified"]):
             status, body = 304, b""
-        if body and "Content-Type" not in out:
-            out["Content-Type"] = "application/json"
+        if body and "Content-Type" not in out and reply.content_type:
+            out["Content-Type"] = reply.content_type
         h.send_response(status)
         for k, v in out.items():
             h.send_header(k, v)

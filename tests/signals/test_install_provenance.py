@@ -13,8 +13,7 @@ from auditor.signals.index import ReleaseFile
 from auditor.signals.provenance import ProvenanceCollector, apply_provenance, verify_provenance
 
 from tests.builders import package_node
-
-from .fakes import FakeServer
+from tests.fakes.server import FakeServer
 
 FIX = Path(__file__).parent / "fixtures" / "provenance"
 # Real PEP 740 provenance of pypi-attestations 0.0.19 (sdist), published by GitHub
@@ -88,7 +87,7 @@ def handler(method, path, body):
 
 @pytest.fixture
 def server(ctx, config):
-    with FakeServer(handler) as srv:
+    with FakeServer(handler=handler) as srv:
         ctx.config = config.with_changes(index_url=srv.url + "/simple", pypi_url=srv.url)
         yield srv
 
@@ -185,7 +184,7 @@ def test_warm_run_reads_release_files_from_the_fact_memo(tmp_path):
     from auditor.collectors import Context
     from auditor.config import Config
 
-    with FakeServer(handler) as srv:
+    with FakeServer(handler=handler) as srv:
         cfg = Config(cache_dir=tmp_path / "c", index_url=srv.url + "/simple", pypi_url=srv.url)
         results = []
         for _ in range(2):

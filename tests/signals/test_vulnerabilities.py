@@ -9,8 +9,7 @@ from auditor.models import Severity, Unknown, VulnerabilityReport
 from auditor.signals.vulnerabilities import OsvDatabase, VulnerabilityCollector, osv_severity, record_affects
 
 from tests.builders import package_node
-
-from .fakes import FakeServer
+from tests.fakes.server import FakeServer
 
 OSV_DIR = Path(__file__).parent / "fixtures" / "osv"
 
@@ -41,7 +40,7 @@ def osv_handler(method, path, body):
 
 
 def test_osv_service_through_pip_audit(ctx, config):
-    with FakeServer(osv_handler) as srv:
+    with FakeServer(handler=osv_handler) as srv:
         ctx.config = config.with_changes(osv_url=srv.url)
         nodes = [package_node("jinja2", "3.1.2"), package_node("requests", "2.28.2"), package_node("idna", "3.7"), package_node("local", None)]
         out = VulnerabilityCollector().collect(nodes, ctx)
@@ -70,7 +69,7 @@ def test_osv_server_error_is_unknown(ctx, config):
             return 503, {"Retry-After": "0"}, {"code": 14, "message": "unavailable"}
         return osv_handler(method, path, body)
 
-    with FakeServer(no_batch) as srv:
+    with FakeServer(handler=no_batch) as srv:
         ctx.config = config.with_changes(osv_url=srv.url)
         out = VulnerabilityCollector().collect([package_node("broken", "1.0"), package_node("idna", "3.7")], ctx)
     assert isinstance(out["broken"], Unknown) and "osv" in out["broken"].reason
@@ -106,7 +105,7 @@ def pypi_handler(method, path, body):
 
 
 def test_pypi_service_rewrites_base_url(ctx, config):
-    with FakeServer(pypi_handler) as srv:
+    with FakeServer(handler=pypi_handler) as srv:
         ctx.config = config.with_changes(vulnerability_service="pypi", pypi_url=srv.url)
         out = VulnerabilityCollector().collect([package_node("requests", "2.28.2"), package_node("idna", "3.7"), package_node("nope", "1.0")], ctx)
     (adv,) = out["requests"].advisories
@@ -166,7 +165,7 @@ def test_warm_cache_makes_no_requests(tmp_path):
     from auditor.collectors import Context
     from auditor.config import Config
 
-    with FakeServer(osv_handler) as srv:
+    with FakeServer(handler=osv_handler) as srv:
         cfg = Config(cache_dir=tmp_path / "c", osv_url=srv.url)
         nodes = [package_node("jinja2", "3.1.2"), package_node("idna", "3.7")]
         first = Context(config=cfg)
@@ -193,7 +192,7 @@ def test_rate_limited_query_is_retried(ctx, config):
             return 429, {"Retry-After": "0"}, {"code": 8, "message": "Resource has been exhausted"}
         return osv_handler(method, path, body)
 
-    with FakeServer(limited) as srv:
+    with FakeServer(handler=limited) as srv:
         ctx.config = config.with_changes(osv_url=srv.url)
         out = VulnerabilityCollector().collect([package_node("jinja2", "3.1.2")], ctx)
     assert [a.id for a in out["jinja2"].advisories] == ["CVE-2024-22195"]
