@@ -120,6 +120,11 @@ def golden(tmp_path, monkeypatch, git_home):
     monkeypatch.setenv("AUDITOR_PEOPLE_SALT", "golden-salt")
     monkeypatch.setenv("COLUMNS", "160")
     monkeypatch.setenv("NO_COLOR", "1")
+    # A stray request to the internet fails (and so changes a golden file) instead of passing unnoticed.
+    for var in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.setenv(var, "http://127.0.0.1:9")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
     with FakeServer() as server:
         build_world(server)
         # A fixed GitHub budget: the audit reports the X-RateLimit-Remaining of
@@ -206,6 +211,8 @@ def test_diff(golden, fmt):
 
 def test_explain(golden):
     check("explain-lib.txt", *golden("explain", "lib", *LOCK))
+    # the fixed world exercises GitHub's Link pagination (105 contributors, 100 per page)
+    assert any("/libs/lib/contributors?" in s.path and "page=2" in s.path for s in golden.server.log)
 
 
 @pytest.mark.parametrize("fmt", ("table", "json"))
