@@ -1,4 +1,4 @@
-"""Shared fixtures: a fake PyPI on 127.0.0.1, configs that point at it, small environments."""
+"""Shared fixtures: the fake server on 127.0.0.1 (tests/fakes/server.py), configs that point at it, small environments."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from auditor.config import Config
 from auditor.models import TargetEnvironment
-from tests.fakes.pypi_server import FakePyPI, metadata_text
+from tests.fakes.server import FakeServer, metadata_text
 
 
 @pytest.fixture(autouse=True)
@@ -33,12 +33,12 @@ def _isolated_env(monkeypatch, tmp_path):
 
 @pytest.fixture
 def fake_pypi(monkeypatch):
-    """A running :class:`FakePyPI` preloaded with the recorded fixtures.
+    """The running shared :class:`FakeServer`, preloaded with the recorded PyPI fixtures.
 
-    It also answers the OSV API (no advisories); ``$AUDITOR_OSV_URL`` points
-    at it so that CLI runs never try api.osv.dev.
+    It also answers the OSV API (no advisories unless a test adds some);
+    ``$AUDITOR_OSV_URL`` points at it so that CLI runs never try api.osv.dev.
     """
-    with FakePyPI() as server:
+    with FakeServer(load_fixtures=True) as server:
         monkeypatch.setenv("AUDITOR_OSV_URL", server.url)
         yield server
 

@@ -8,7 +8,7 @@ from auditor.config import Config
 from auditor.gate import ROOT, diff_audits
 from auditor.models import Confidence, Unknown
 from auditor.sources.uv_lock import UvLockSource
-from tests.diff_builders import node, view
+from tests.builders import diff_node as node, view
 
 NOW = dt.datetime(2025, 6, 1, tzinfo=dt.timezone.utc)
 

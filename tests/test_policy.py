@@ -9,7 +9,7 @@ import pytest
 from auditor.errors import ConfigError, ExitCode
 from auditor.gate import RULES, Verdict, diff_audits, evaluate, load_policy, parse_policy
 from auditor.models import Unknown
-from tests.diff_builders import node, view
+from tests.builders import diff_node as node, view
 from tests.test_diff import NOW, base, head
 
 TODAY = NOW.date()

@@ -15,21 +15,12 @@ import hashlib
 import json
 import threading
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs, quote, unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from auditor.config import Config
-from auditor.models import (
-    Confidence,
-    Distribution,
-    Maintainer,
-    Ownership,
-    PackageNode,
-    PyPIProject,
-    RepoMapping,
-    RepositoryRef,
-    Unknown,
-)
-from tests.net.fakeserver import FakeServer, Reply
+from auditor.models import PackageNode, Unknown
+from tests.builders import package_node
+from tests.fakes.server import FakeServer, Reply
 
 SCORECARD_CHECKS = (
     "Binary-Artifacts", "Branch-Protection", "CI-Tests", "Code-Review", "Dangerous-Workflow",
@@ -314,17 +305,8 @@ class FakeForges:
 
 def make_node(repo: FakeRepo) -> PackageNode:
     """A PackageNode mapped to *repo*, with PyPI maintainers."""
-    ref = RepositoryRef(url=f"https://{repo.host}/{repo.path}", host=repo.host, path=repo.path)
-    project = PyPIProject(
-        name=repo.package,
-        ownership=Ownership(None, tuple(Maintainer(m, "Owner") for m in repo.maintainers)),
-    )
-    return PackageNode(
-        distribution=Distribution(name=repo.package, version=repo.version, metadata=Unknown("not needed", fault=False)),
-        mapping=RepoMapping(repo=ref, evidence="test", confidence=Confidence.HIGH),
-        project=project,
-    )
-
+    return package_node(repo.package, repo.version, repo=f"https://{repo.host}/{repo.path}", evidence="test",
+                        metadata=Unknown("not needed", fault=False), maintainers=repo.maintainers)
 
 def world(n: int = 4) -> list[FakeRepo]:
     """*n* GitHub repositories plus one gitlab.com project, one deleted repo, one unscanned."""

@@ -10,7 +10,7 @@ from auditor.config import Config, Secret
 from auditor.models import Unknown
 from auditor.net import http
 from auditor.net.http import CACHE_FILE, MAX_RETRIES, HostToken, HttpClient
-from tests.net.fakeserver import FakeClock, FakeServer, Reply
+from tests.fakes.server import FakeClock, FakeServer, Reply
 
 TOKEN = "ghp_SuperSecretTokenValue1234567890"
 
@@ -33,7 +33,7 @@ def server():
 
 
 def test_cache_hit_makes_no_request(tmp_path, server):
-    server.add("/a", Reply(200, {"x": 1}))
+    server.script("/a", Reply(200, {"x": 1}))
     c = client(tmp_path)
     assert c.get_json(server.url + "/a") == {"x": 1}
     assert c.get_json(server.url + "/a") == {"x": 1}
@@ -43,7 +43,7 @@ def test_cache_hit_makes_no_request(tmp_path, server):
 
 def test_500_then_success_retries_with_backoff(tmp_path, server):
     clock = FakeClock()
-    server.add("/flaky", Reply(500, {"message": "oops"}), Reply(502), Reply(200, {"ok": True}))
+    server.script("/flaky", Reply(500, {"message": "oops"}), Reply(502), Reply(200, {"ok": True}))
     c = client(tmp_path, clock=clock)
     assert c.get_json(server.url + "/flaky") == {"ok": True}
     assert server.count("/flaky") == 3
@@ -54,7 +54,7 @@ def test_500_then_success_retries_with_backoff(tmp_path, server):
 
 def test_persistent_500_gives_unknown_after_bounded_retries(tmp_path, server):
     clock = FakeClock()
-    server.add("/down", Reply(503))
+    server.script("/down", Reply(503))
     c = client(tmp_path, clock=clock)
     got = c.get_json(server.url + "/down")
     assert isinstance(got, Unknown) and got.reason.endswith(f"HTTP 503 after {MAX_RETRIES} retries")
@@ -64,14 +64,14 @@ def test_persistent_500_gives_unknown_after_bounded_retries(tmp_path, server):
 
 def test_truncated_body_is_retried(tmp_path, server):
     body = {"items": list(range(200))}
-    server.add("/cut", Reply(200, body, truncate=True), Reply(200, body))
+    server.script("/cut", Reply(200, body, truncate=True), Reply(200, body))
     c = client(tmp_path)
     assert c.get_json(server.url + "/cut") == body
     assert server.count("/cut") == 2
 
 
 def test_invalid_json_is_evicted_and_refetched(tmp_path, server):
-    server.add("/bad", Reply(200, b'{"items": [1, 2'), Reply(200, {"items": [1, 2]}))
+    server.script("/bad", Reply(200, b'{"items": [1, 2'), Reply(200, {"items": [1, 2]}))
     c = client(tmp_path)
     assert c.get_json(server.url + "/bad") == {"items": [1, 2]}
     assert c.get_json(server.url + "/bad") == {"items": [1, 2]}
@@ -79,7 +79,7 @@ def test_invalid_json_is_evicted_and_refetched(tmp_path, server):
 
 
 def test_conditional_request_304_refreshes_cache(tmp_path, server):
-    server.add("/etag", Reply(200, {"v": 1}, {"ETag": '"abc"', "X-RateLimit-Remaining": "4999", "X-RateLimit-Limit": "5000"}))
+    server.script("/etag", Reply(200, {"v": 1}, {"ETag": '"abc"', "X-RateLimit-Remaining": "4999", "X-RateLimit-Limit": "5000"}))
     c = client(tmp_path)
     c.session.settings.expire_after = 0  # every use revalidates
     assert c.get_json(server.url + "/etag") == {"v": 1}
@@ -91,7 +91,7 @@ def test_conditional_request_304_refreshes_cache(tmp_path, server):
 
 def test_secondary_rate_limit_short_retry_after_waits(tmp_path, server):
     clock = FakeClock()
-    server.add(
+    server.script(
         "/limited",
         Reply(403, {"message": "You have exceeded a secondary rate limit."}, {"Retry-After": "7"}),
         Reply(200, {"ok": 1}),
@@ -105,7 +105,7 @@ def test_secondary_rate_limit_short_retry_after_waits(tmp_path, server):
 
 def test_429_without_headers_waits_a_minute(tmp_path, server):
     clock = FakeClock()
-    server.add("/429", Reply(429), Reply(200, {"ok": 1}))
+    server.script("/429", Reply(429), Reply(200, {"ok": 1}))
     c = client(tmp_path, clock=clock)
     assert c.get_json(server.url + "/429") == {"ok": 1}
     assert clock.sleeps == [60.0]
@@ -115,9 +115,9 @@ def test_primary_rate_limit_long_wait_stops_the_service(tmp_path, server):
     clock = FakeClock()
     reset = int(clock.now) + 3600
     limited = {"X-RateLimit-Remaining": "0", "X-RateLimit-Limit": "60", "X-RateLimit-Reset": str(reset)}
-    server.add("/cached", Reply(200, {"c": 1}))
-    server.add("/one", Reply(403, {"message": "API rate limit exceeded"}, limited))
-    server.add("/two", Reply(200, {"never": 1}))
+    server.script("/cached", Reply(200, {"c": 1}))
+    server.script("/one", Reply(403, {"message": "API rate limit exceeded"}, limited))
+    server.script("/two", Reply(200, {"never": 1}))
     c = client(tmp_path, clock=clock)
     assert c.get_json(server.url + "/cached") == {"c": 1}
     got = c.get_json(server.url + "/one")
@@ -133,8 +133,8 @@ def test_primary_rate_limit_long_wait_stops_the_service(tmp_path, server):
 def test_exhausted_budget_with_short_reset_waits_before_sending(tmp_path, server):
     clock = FakeClock()
     headers = {"X-RateLimit-Remaining": "0", "X-RateLimit-Limit": "60", "X-RateLimit-Reset": str(int(clock.now) + 20)}
-    server.add("/a", Reply(200, {"a": 1}, headers))
-    server.add("/b", Reply(200, {"b": 1}, {"X-RateLimit-Remaining": "59", "X-RateLimit-Limit": "60"}))
+    server.script("/a", Reply(200, {"a": 1}, headers))
+    server.script("/b", Reply(200, {"b": 1}, {"X-RateLimit-Remaining": "59", "X-RateLimit-Limit": "60"}))
     c = client(tmp_path, clock=clock)
     c.get_json(server.url + "/a")
     assert c.get_json(server.url + "/b") == {"b": 1}
@@ -144,7 +144,7 @@ def test_exhausted_budget_with_short_reset_waits_before_sending(tmp_path, server
 
 
 def test_ordinary_403_is_not_a_rate_limit(tmp_path, server):
-    server.add("/forbidden", Reply(403, {"message": "Resource not accessible"}))
+    server.script("/forbidden", Reply(403, {"message": "Resource not accessible"}))
     c = client(tmp_path)
     got = c.get_json(server.url + "/forbidden")
     assert isinstance(got, Unknown) and "HTTP 403" in got.reason
@@ -153,16 +153,16 @@ def test_ordinary_403_is_not_a_rate_limit(tmp_path, server):
 
 def test_pagination_follows_link_headers(tmp_path, server):
     base = server.url
-    server.add("/items?page=1", Reply(200, [1, 2], {"Link": f'<{base}/items?page=2>; rel="next", <{base}/items?page=3>; rel="last"'}))
-    server.add("/items?page=2", Reply(200, [3, 4], {"Link": f'<{base}/items?page=3>; rel="next", <{base}/items?page=1>; rel="first"'}))
-    server.add("/items?page=3", Reply(200, [5], {"Link": f'<{base}/items?page=1>; rel="first"'}))
+    server.script("/items?page=1", Reply(200, [1, 2], {"Link": f'<{base}/items?page=2>; rel="next", <{base}/items?page=3>; rel="last"'}))
+    server.script("/items?page=2", Reply(200, [3, 4], {"Link": f'<{base}/items?page=3>; rel="next", <{base}/items?page=1>; rel="first"'}))
+    server.script("/items?page=3", Reply(200, [5], {"Link": f'<{base}/items?page=1>; rel="first"'}))
     c = client(tmp_path)
     assert c.get_json_pages(base + "/items?page=1") == ([1, 2, 3, 4, 5], True)
     assert c.get_json_pages(base + "/items?page=1", max_pages=2) == ([1, 2, 3, 4], False)
 
 
 def test_offline_uses_cache_and_misses_are_unknown(tmp_path, server):
-    server.add("/a", Reply(200, {"a": 1}))
+    server.script("/a", Reply(200, {"a": 1}))
     online = client(tmp_path)
     online.get_json(server.url + "/a")
     online.close()
@@ -175,9 +175,9 @@ def test_offline_uses_cache_and_misses_are_unknown(tmp_path, server):
 
 def test_token_only_to_its_origin_and_never_stored(tmp_path, server):
     with FakeServer() as other:
-        other.add("/landing", Reply(200, {"elsewhere": True}))
-        server.add("/api/repo", Reply(200, {"repo": 1}))
-        server.add("/api/moved", Reply(301, headers={"Location": other.url + "/landing"}))
+        other.script("/landing", Reply(200, {"elsewhere": True}))
+        server.script("/api/repo", Reply(200, {"repo": 1}))
+        server.script("/api/moved", Reply(301, headers={"Location": other.url + "/landing"}))
         tok = HostToken.for_base_url(server.url + "/api", Secret(TOKEN))
         c = client(tmp_path, tokens=(tok,))
         assert c.get_json(server.url + "/api/repo") == {"repo": 1}
@@ -201,7 +201,7 @@ def test_token_only_to_its_origin_and_never_stored(tmp_path, server):
 
 
 def test_offline_serves_expired_entries(tmp_path, server):
-    server.add("/old", Reply(200, {"old": 1}, {"ETag": '"v1"'}))
+    server.script("/old", Reply(200, {"old": 1}, {"ETag": '"v1"'}))
     online = client(tmp_path)
     online.session.settings.expire_after = 0  # stored already expired
     online.get_json(server.url + "/old")

@@ -4,21 +4,15 @@ from __future__ import annotations
 
 from auditor.collectors import Context
 from auditor.config import Config
-from auditor.models import (Confidence, Distribution, PackageNode, RepoMapping, RepositoryHistory,
-                            RepositoryRef, Unknown)
+from auditor.models import PackageNode, RepositoryHistory, Unknown
 from auditor.people.history import HistoryCollector
+from tests.builders import package_node
 from tests.gitrepo import RepoBuilder, git, git_home  # noqa: F401  (fixture)
 
 
 def node(name: str, repo_path: str | None) -> PackageNode:
-    repo = None
-    if repo_path:
-        repo = RepositoryRef(url=f"https://github.com/{repo_path}", host="github.com", path=repo_path)
-    return PackageNode(
-        distribution=Distribution(name=name, version="1.0", metadata=Unknown("not needed")),
-        mapping=RepoMapping(repo=repo, evidence="test", confidence=Confidence.HIGH if repo else Confidence.NONE),
-        project=Unknown("not needed"),
-    )
+    return package_node(name, repo=f"https://github.com/{repo_path}" if repo_path else None, evidence="test",
+                        metadata=Unknown("not needed"), project=Unknown("not needed"))
 
 
 def test_collect(tmp_path, git_home):

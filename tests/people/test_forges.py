@@ -12,7 +12,7 @@ from auditor.people.forges import GitHubCollector, GitLabCollector
 from auditor.people.identity import email_login_links
 from auditor.errors import InputError
 from tests.net.fakeforges import FakeForges, FakeRepo, world
-from tests.net.fakeserver import FakeClock, Reply
+from tests.fakes.server import FakeClock, Reply
 
 
 @pytest.fixture
@@ -73,7 +73,7 @@ def test_rate_limit_mid_run_finishes_with_unknowns(tmp_path):
     with FakeForges(repos) as f:
         clock = FakeClock()
         reset = int(clock.now) + 3000
-        f.github.add(
+        f.github.script(
             "/api/v3/repos/o1/r1",
             Reply(403, {"message": "API rate limit exceeded for 1.2.3.4."},
                   {"X-RateLimit-Remaining": "0", "X-RateLimit-Limit": "60", "X-RateLimit-Reset": str(reset)}),
@@ -158,7 +158,7 @@ def test_emails_stay_out_of_reports_unless_asked(tmp_path, forges):
 def test_contributor_list_too_large_is_a_fact_not_a_fault(tmp_path):
     repo = FakeRepo("github.com", "huge/mono", "mono")
     with FakeForges([repo]) as f:
-        f.github.add("/api/v3/repos/huge/mono/contributors?anon=1&per_page=100", Reply(403, {
+        f.github.script("/api/v3/repos/huge/mono/contributors?anon=1&per_page=100", Reply(403, {
             "message": "The history or contributor list is too large to list contributors for this repository via the API."}))
         facts = GitHubCollector().collect(f.nodes(), Context(f.config(tmp_path)))["mono"]
         assert facts.contributors == Unknown("contributor list too large for the GitHub API", fault=False)

@@ -15,7 +15,7 @@ from auditor.gate import evaluate, load_policy, parse_policy
 from auditor.report.diff_json import SCHEMA_VERSION, write_diff_json
 from auditor.report.diff_markdown import md, write_diff_markdown
 from auditor.report.sarif import findings_sarif, policy_sarif, write_sarif
-from tests.diff_builders import node, view
+from tests.builders import diff_node as node, view
 from tests.test_diff import NOW, base, head
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "sarif-schema-2.1.0.json").read_text())

@@ -1,7 +1,7 @@
 """single_maintainer: one account and no organization, as POL004 and the diff flag judge it."""
 
 from auditor.scoring import single_maintainer
-from tests.diff_builders import node
+from tests.builders import diff_node as node
 
 SPEC = {"weight": 15}
 

@@ -2,24 +2,15 @@
 
 from dataclasses import replace
 
-from auditor.models import (
-    Confidence,
-    CoreMetadata,
-    DepsDevVersion,
-    Distribution,
-    ForgeAccount,
-    ForgeFacts,
-    PackageNode,
-    RepoMapping,
-    Unknown,
-)
+from auditor.models import DepsDevVersion, ForgeAccount, ForgeFacts, PackageNode, Unknown
 from auditor.repos.urls import canonical_repository
 from auditor.signals.findings import NEW_ACCOUNT_DAYS, all_findings, catalogue
+from tests.builders import package_node
 
 
 def node(**signals) -> PackageNode:
-    mapping = RepoMapping(canonical_repository("https://github.com/me/pkg"), "core metadata Project-URL 'Source'", Confidence.HIGH)
-    return PackageNode(Distribution("pkg", "1.0", CoreMetadata("pkg", "1.0")), mapping, Unknown("x", fault=False), signals=signals)
+    return package_node("pkg", repo=canonical_repository("https://github.com/me/pkg"),
+                        project=Unknown("x", fault=False), signals=signals)
 
 
 def forge(**accounts) -> ForgeFacts:

@@ -12,7 +12,8 @@ from auditor.signals.install import InstallCollector, best_wheel, build_edges, r
 from auditor.signals.index import ReleaseFile
 from auditor.signals.provenance import ProvenanceCollector, apply_provenance, verify_provenance
 
-from .fakes import FakeServer, node
+from tests.builders import package_node
+from tests.fakes.server import FakeServer
 
 FIX = Path(__file__).parent / "fixtures" / "provenance"
 # Real PEP 740 provenance of pypi-attestations 0.0.19 (sdist), published by GitHub
@@ -86,13 +87,13 @@ def handler(method, path, body):
 
 @pytest.fixture
 def server(ctx, config):
-    with FakeServer(handler) as srv:
+    with FakeServer(handler=handler) as srv:
         ctx.config = config.with_changes(index_url=srv.url + "/simple", pypi_url=srv.url)
         yield srv
 
 
 def test_wheel_or_sdist(server, ctx):
-    nodes = [node("onlysdist", "1.0"), node("wheelpkg", "2.0"), node("missing", "1.0"), node("vcs", "1", origin=Origin(kind="vcs"))]
+    nodes = [package_node("onlysdist", "1.0"), package_node("wheelpkg", "2.0"), package_node("missing", "1.0"), package_node("vcs", "1", origin=Origin(kind="vcs"))]
     out = InstallCollector().collect(nodes, ctx)
     only = out["onlysdist"]
     assert only.builds_from_source and only.wheel is None and only.sdist == "onlysdist-1.0.tar.gz"
@@ -106,11 +107,11 @@ def test_wheel_or_sdist(server, ctx):
     assert wheel.build_backend is None  # sdist not downloaded unless needed or --build-deps
     assert out["missing"] == Unknown("not found on the index")
     assert isinstance(out["vcs"], Unknown) and not out["vcs"].fault
-    (finding,) = [f for f in findings_for(node("onlysdist", "1.0", signals={"install": only})) if f.id == "AUD106"]
+    (finding,) = [f for f in findings_for(package_node("onlysdist", "1.0", signals={"install": only})) if f.id == "AUD106"]
     assert "hatchling.build" in finding.message
     # windows target gets the win_amd64 wheel
     ctx.config = ctx.config.with_changes(target=TargetEnvironment(sys_platform="win32", platform_machine="AMD64"))
-    assert not InstallCollector().collect([node("onlysdist", "1.0")], ctx)["onlysdist"].builds_from_source
+    assert not InstallCollector().collect([package_node("onlysdist", "1.0")], ctx)["onlysdist"].builds_from_source
 
 
 def test_legacy_build_system_defaults():
@@ -131,11 +132,11 @@ def test_best_wheel_python_tags():
 def test_provenance_collector(server, ctx):
     gh = "https://github.com/trailofbits/pypi-attestations"
     nodes = [
-        node("pypi-attestations", "0.0.19", repo_url=gh),
-        node("gcb-attestation-test", "0.0.0"),
-        node("onlysdist", "1.0"),
-        node("wheelpkg", "2.0"),
-        node("tampered", "0.0.19"),
+        package_node("pypi-attestations", "0.0.19", repo=gh),
+        package_node("gcb-attestation-test", "0.0.0"),
+        package_node("onlysdist", "1.0"),
+        package_node("wheelpkg", "2.0"),
+        package_node("tampered", "0.0.19"),
     ]
     out = ProvenanceCollector().collect(nodes, ctx)
     pa = out["pypi-attestations"]
@@ -154,24 +155,24 @@ def test_provenance_collector(server, ctx):
     # agreeing publisher -> mapping verified; no finding
     mapped = apply_provenance(nodes[0].mapping, pa)
     assert mapped.confidence is Confidence.VERIFIED and "release.yml" in mapped.evidence
-    assert [f.id for f in findings_for(node("pypi-attestations", "0.0.19", repo_url=gh, signals={"provenance": pa}))] == []
+    assert [f.id for f in findings_for(package_node("pypi-attestations", "0.0.19", repo=gh, signals={"provenance": pa}))] == []
     # disagreeing -> unchanged mapping, high-severity AUD102
-    other = node("pypi-attestations", "0.0.19", repo_url="https://github.com/someone/else", signals={"provenance": pa})
+    other = package_node("pypi-attestations", "0.0.19", repo="https://github.com/someone/else", signals={"provenance": pa})
     assert apply_provenance(other.mapping, pa) == other.mapping
     (f,) = findings_for(other)
     assert f.id == "AUD102" and f.severity.value == "high" and gh in f.message
     # no mapping -> the publisher's repository, verified
-    filled = apply_provenance(node("x").mapping, pa)
+    filled = apply_provenance(package_node("x").mapping, pa)
     assert filled.repo.url == gh and filled.confidence is Confidence.VERIFIED
     # unattested and invalid findings
-    assert [f.id for f in findings_for(node("wheelpkg", "2.0", repo_url=gh, signals={"provenance": out["wheelpkg"]}))] == ["AUD104"]
-    assert [f.id for f in findings_for(node("t", "1", repo_url=gh, signals={"provenance": out["tampered"]}))] == ["AUD103"]
+    assert [f.id for f in findings_for(package_node("wheelpkg", "2.0", repo=gh, signals={"provenance": out["wheelpkg"]}))] == ["AUD104"]
+    assert [f.id for f in findings_for(package_node("t", "1", repo=gh, signals={"provenance": out["tampered"]}))] == ["AUD103"]
 
 
 def test_html_index_with_data_provenance(server, ctx):
-    out = ProvenanceCollector().collect([node("htmlonly", "0.0.19")], ctx)
+    out = ProvenanceCollector().collect([package_node("htmlonly", "0.0.19")], ctx)
     assert out["htmlonly"].status == "verified"
-    assert InstallCollector().collect([node("htmlonly", "0.0.19")], ctx)["htmlonly"].builds_from_source  # sdist only
+    assert InstallCollector().collect([package_node("htmlonly", "0.0.19")], ctx)["htmlonly"].builds_from_source  # sdist only
 
 
 def test_malformed_provenance_is_invalid_not_crash():
@@ -183,12 +184,12 @@ def test_warm_run_reads_release_files_from_the_fact_memo(tmp_path):
     from auditor.collectors import Context
     from auditor.config import Config
 
-    with FakeServer(handler) as srv:
+    with FakeServer(handler=handler) as srv:
         cfg = Config(cache_dir=tmp_path / "c", index_url=srv.url + "/simple", pypi_url=srv.url)
         results = []
         for _ in range(2):
             ctx = Context(config=cfg)
-            nodes = [node("pypi-attestations", "0.0.19"), node("wheelpkg", "2.0")]
+            nodes = [package_node("pypi-attestations", "0.0.19"), package_node("wheelpkg", "2.0")]
             results.append((InstallCollector().collect(nodes, ctx), ProvenanceCollector().collect(nodes, ctx)))
             ctx.close()
         index_hits = [p for _, p, _ in srv.requests if p.startswith("/simple/")]

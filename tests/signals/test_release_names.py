@@ -3,7 +3,7 @@ from auditor.signals.findings import all_findings, catalogue, findings_for
 from auditor.signals.names import NamesCollector, related, shared_repositories, similar_names, top_projects
 from auditor.signals.release import ReleaseCollector, release_facts
 
-from .fakes import node
+from tests.builders import package_node
 
 PROJECT = PyPIProject(
     name="demo",
@@ -36,16 +36,16 @@ def test_release_facts_respect_as_of():
 
 def test_release_collector_and_findings(ctx):
     ctx.config = ctx.config.with_changes(as_of="2026-11-01")
-    nodes = [node("demo", "1.1", project=PROJECT), node("gone"), node("nover", None, project=PROJECT)]
+    nodes = [package_node("demo", "1.1", project=PROJECT), package_node("gone"), package_node("nover", None, project=PROJECT)]
     out = ReleaseCollector().collect(nodes, ctx)
     assert isinstance(out["demo"], ReleaseFacts)
     assert out["gone"] == Unknown("no PyPI project facts (not fetched)", fault=False)
     assert isinstance(out["nover"], Unknown)
-    ids = [f.id for f in findings_for(node("demo", "1.1", repo_url="https://github.com/a/demo", signals={"release": out["demo"]}))]
+    ids = [f.id for f in findings_for(package_node("demo", "1.1", repo="https://github.com/a/demo", signals={"release": out["demo"]}))]
     assert ids == ["AUD105", "AUD111"]  # yanked; last release 2024-05-01 is 914 days before as_of
     young = PyPIProject(name="young", ownership=Unknown("x"), version_uploads={"0.1": "2026-10-20T00:00:00Z"})
-    facts = ReleaseCollector().collect([node("young", "0.1", project=young)], ctx)["young"]
-    assert [f.id for f in findings_for(node("young", "0.1", repo_url="https://github.com/a/young", signals={"release": facts}))] == ["AUD112"]
+    facts = ReleaseCollector().collect([package_node("young", "0.1", project=young)], ctx)["young"]
+    assert [f.id for f in findings_for(package_node("young", "0.1", repo="https://github.com/a/young", signals={"release": facts}))] == ["AUD112"]
 
 
 def test_similar_names():
@@ -62,11 +62,11 @@ def test_similar_names():
 def test_shared_repository_and_names_collector(ctx):
     url = "https://github.com/pallets/markupsafe"
     nodes = [
-        node("markupsafe", repo_url=url),
-        node("totally-different", repo_url=url),
-        node("scikit-learn", repo_url="https://github.com/scikit-learn/scikit-learn"),
-        node("sklearn", repo_url="https://github.com/scikit-learn/scikit-learn"),
-        node("reqeusts"),
+        package_node("markupsafe", repo=url),
+        package_node("totally-different", repo=url),
+        package_node("scikit-learn", repo="https://github.com/scikit-learn/scikit-learn"),
+        package_node("sklearn", repo="https://github.com/scikit-learn/scikit-learn"),
+        package_node("reqeusts"),
     ]
     assert shared_repositories(nodes) == {"totally-different": ("markupsafe",)}
     assert related("sklearn", "scikit-learn") and not related("totally-different", "markupsafe")
@@ -74,7 +74,7 @@ def test_shared_repository_and_names_collector(ctx):
     assert out["markupsafe"].rank is not None and out["markupsafe"].shares_repository_with == ()
     assert out["totally-different"].shares_repository_with == ("markupsafe",)
     assert out["reqeusts"].rank is None and out["reqeusts"].similar_to[0][0] == "requests"
-    enriched = [node(n.name, repo_url=n.mapping.repo.url if n.mapping.repo else None, signals={"names": out[n.name]}) for n in nodes]
+    enriched = [package_node(n.name, repo=n.mapping.repo.url if n.mapping.repo else None, signals={"names": out[n.name]}) for n in nodes]
     found = all_findings(enriched)
     assert [(f.id, f.package) for f in found] == [
         ("AUD108", "reqeusts"),
@@ -94,13 +94,13 @@ def test_catalogue_complete():
 def test_opaque_only_when_facts_are_complete():
     from auditor.models import Origin
 
-    assert [f.id for f in findings_for(node("closed", project=PROJECT))] == ["AUD110"]
-    assert findings_for(node("unreachable", project=Unknown("HTTP 503 after 3 retries"))) == []
-    assert findings_for(node("local", project=PROJECT, origin=Origin(kind="path"))) == []
+    assert [f.id for f in findings_for(package_node("closed", project=PROJECT))] == ["AUD110"]
+    assert findings_for(package_node("unreachable", project=Unknown("HTTP 503 after 3 retries"))) == []
+    assert findings_for(package_node("local", project=PROJECT, origin=Origin(kind="path"))) == []
 
 
 def test_interpreter_is_not_a_name_candidate(ctx):
     from auditor.models import Origin
 
-    out = NamesCollector().collect([node("python", "3.11.7", origin=Origin(kind="interpreter"))], ctx)
+    out = NamesCollector().collect([package_node("python", "3.11.7", origin=Origin(kind="interpreter"))], ctx)
     assert isinstance(out["python"], Unknown) and not out["python"].fault

@@ -8,7 +8,7 @@ from auditor.models import Origin, Unknown
 from auditor.signals.findings import findings_for
 from auditor.signals.vendored import VendoredCollector, upstream_of, vendored_in_wheel
 
-from .fakes import node
+from tests.builders import package_node
 
 ELF = b"\x7fELF\x02\x01\x01" + b"\0" * 9
 
@@ -55,9 +55,9 @@ def test_installed_environment(tmp_path, ctx):
     with zipfile.ZipFile(pure) as zf:
         zf.extractall(site)
     nodes = [
-        node("numpyish", origin=Origin(kind="installed", file=str(site / "numpyish-1.0.dist-info"))),
-        node("pure", origin=Origin(kind="installed", file=str(site / "pure-1.0.dist-info"))),
-        node("fromreqs"),
+        package_node("numpyish", origin=Origin(kind="installed", file=str(site / "numpyish-1.0.dist-info"))),
+        package_node("pure", origin=Origin(kind="installed", file=str(site / "pure-1.0.dist-info"))),
+        package_node("fromreqs"),
     ]
     out = VendoredCollector().collect(nodes, ctx)
     libs = {lib.path: lib for lib in out["numpyish"].libraries}
@@ -75,7 +75,7 @@ def test_installed_environment(tmp_path, ctx):
     assert len(out["numpyish"].bundled) == 4
     assert out["pure"].libraries == ()
     assert isinstance(out["fromreqs"], Unknown) and not out["fromreqs"].fault
-    (f,) = findings_for(node("numpyish", repo_url="https://github.com/a/numpyish", signals={"vendored": out["numpyish"]}))
+    (f,) = findings_for(package_node("numpyish", repo="https://github.com/a/numpyish", signals={"vendored": out["numpyish"]}))
     assert f.id == "AUD107" and "OpenBLAS" in f.message and "libgfortran (GCC)" in f.message
     # the same answer straight from the wheel archive
     assert vendored_in_wheel(wheel) == out["numpyish"]

@@ -8,7 +8,8 @@ from auditor.errors import InputError
 from auditor.models import Severity, Unknown, VulnerabilityReport
 from auditor.signals.vulnerabilities import OsvDatabase, VulnerabilityCollector, osv_severity, record_affects
 
-from .fakes import FakeServer, node
+from tests.builders import package_node
+from tests.fakes.server import FakeServer
 
 OSV_DIR = Path(__file__).parent / "fixtures" / "osv"
 
@@ -39,9 +40,9 @@ def osv_handler(method, path, body):
 
 
 def test_osv_service_through_pip_audit(ctx, config):
-    with FakeServer(osv_handler) as srv:
+    with FakeServer(handler=osv_handler) as srv:
         ctx.config = config.with_changes(osv_url=srv.url)
-        nodes = [node("jinja2", "3.1.2"), node("requests", "2.28.2"), node("idna", "3.7"), node("local", None)]
+        nodes = [package_node("jinja2", "3.1.2"), package_node("requests", "2.28.2"), package_node("idna", "3.7"), package_node("local", None)]
         out = VulnerabilityCollector().collect(nodes, ctx)
     jinja = out["jinja2"]
     assert isinstance(jinja, VulnerabilityReport) and jinja.service == "osv"
@@ -68,9 +69,9 @@ def test_osv_server_error_is_unknown(ctx, config):
             return 503, {"Retry-After": "0"}, {"code": 14, "message": "unavailable"}
         return osv_handler(method, path, body)
 
-    with FakeServer(no_batch) as srv:
+    with FakeServer(handler=no_batch) as srv:
         ctx.config = config.with_changes(osv_url=srv.url)
-        out = VulnerabilityCollector().collect([node("broken", "1.0"), node("idna", "3.7")], ctx)
+        out = VulnerabilityCollector().collect([package_node("broken", "1.0"), package_node("idna", "3.7")], ctx)
     assert isinstance(out["broken"], Unknown) and "osv" in out["broken"].reason
     assert out["idna"].advisories == ()
     # 5xx answers are retried (MAX_RETRIES=3), then the failed batch falls back to one query per package
@@ -104,9 +105,9 @@ def pypi_handler(method, path, body):
 
 
 def test_pypi_service_rewrites_base_url(ctx, config):
-    with FakeServer(pypi_handler) as srv:
+    with FakeServer(handler=pypi_handler) as srv:
         ctx.config = config.with_changes(vulnerability_service="pypi", pypi_url=srv.url)
-        out = VulnerabilityCollector().collect([node("requests", "2.28.2"), node("idna", "3.7"), node("nope", "1.0")], ctx)
+        out = VulnerabilityCollector().collect([package_node("requests", "2.28.2"), package_node("idna", "3.7"), package_node("nope", "1.0")], ctx)
     (adv,) = out["requests"].advisories
     assert adv.id == "PYSEC-2023-74" and adv.fixed_versions == ("2.31.0",)
     assert adv.aliases == ("CVE-2023-32681", "GHSA-j8r2-6x86-q33q")
@@ -125,7 +126,7 @@ def test_offline_osv_database(tmp_path, ctx, config, as_zip):
             for p in OSV_DIR.glob("*.json"):
                 zf.write(p, p.name)
     ctx.config = config.with_changes(osv_db=db, osv_url="http://127.0.0.1:9")  # never contacted
-    nodes = [node("jinja2", "3.1.3"), node("Jinja2".lower(), "3.1.2"), node("requests", "2.30.0"), node("requests", "2.2.0")]
+    nodes = [package_node("jinja2", "3.1.3"), package_node("Jinja2".lower(), "3.1.2"), package_node("requests", "2.30.0"), package_node("requests", "2.2.0")]
     out = VulnerabilityCollector().collect(nodes[1:3], ctx)
     assert [a.id for a in out["jinja2"].advisories] == ["CVE-2024-22195"]
     assert out["requests"].advisories[0].id == "PYSEC-2023-74"
@@ -164,9 +165,9 @@ def test_warm_cache_makes_no_requests(tmp_path):
     from auditor.collectors import Context
     from auditor.config import Config
 
-    with FakeServer(osv_handler) as srv:
+    with FakeServer(handler=osv_handler) as srv:
         cfg = Config(cache_dir=tmp_path / "c", osv_url=srv.url)
-        nodes = [node("jinja2", "3.1.2"), node("idna", "3.7")]
+        nodes = [package_node("jinja2", "3.1.2"), package_node("idna", "3.7")]
         first = Context(config=cfg)
         cold = VulnerabilityCollector().collect(nodes, first)
         first.close()
@@ -191,9 +192,9 @@ def test_rate_limited_query_is_retried(ctx, config):
             return 429, {"Retry-After": "0"}, {"code": 8, "message": "Resource has been exhausted"}
         return osv_handler(method, path, body)
 
-    with FakeServer(limited) as srv:
+    with FakeServer(handler=limited) as srv:
         ctx.config = config.with_changes(osv_url=srv.url)
-        out = VulnerabilityCollector().collect([node("jinja2", "3.1.2")], ctx)
+        out = VulnerabilityCollector().collect([package_node("jinja2", "3.1.2")], ctx)
     assert [a.id for a in out["jinja2"].advisories] == ["CVE-2024-22195"]
     assert [p for _, p, _ in srv.requests] == ["/v1/query", "/v1/query"]  # one node: no batch; one retry
 
