@@ -45,8 +45,9 @@ from auditor.net.pypi import PyPIClient
 from auditor.people.contacts import contacts_from_metadata
 from auditor.repos.mapping import lookup_known, map_repository
 from auditor.repos.urls import canonical_repository
+from auditor.judgement.findings import all_findings
 from auditor.scoring.aggregate import load_weights, score_all
-from auditor.signals.registry import REFINERS, apply_signals
+from auditor.signals.registry import REFINERS
 from auditor.sources.interface import Source
 
 #: Normalized name of the interpreter node.
@@ -387,7 +388,7 @@ def run_audit(
         with ctx.timed("pypi"):
             nodes = collect_nodes(inventory, ctx)
         nodes = run_collectors(nodes, ctx, collectors_for(ctx) if collectors is None else collectors)
-        nodes, findings = apply_signals(nodes, config)
+        findings = all_findings(n for n in nodes.values() if n.distribution.origin.kind != "interpreter")
         graph = build_graph(inventory, nodes)
         annotate_history(graph, {node_id(n): n.signals["history"] for n in nodes.values() if "history" in n.signals},
                          add_people=config.people)

@@ -77,8 +77,8 @@ def main() -> None:
     os.environ["AUDITOR_CACHE_DIR"] = str(cache)
     from auditor import gate
     from auditor.config import Config
-    from auditor.diff import diff_audits
-    from auditor.policy import evaluate, load_policy
+    from auditor.gate import diff_audits
+    from auditor.gate import evaluate, load_policy
     from auditor.report.diff_json import write_diff_json
     from auditor.report.diff_markdown import write_diff_markdown
     from auditor.report.sarif import policy_sarif, write_sarif

@@ -151,12 +151,12 @@ def test_format_choices_come_from_the_registry():
 
 
 def test_main_turns_errors_outside_commands_into_exit_4(monkeypatch, capsys):
-    from auditor.cli import main, runconfig
+    from auditor.cli import main, options
 
     def boom():
         raise ValueError("broken table")
 
-    monkeypatch.setattr(runconfig, "collector_names", boom)  # runs in the --disable callback, before any command
+    monkeypatch.setattr(options, "collector_names", boom)  # runs in the --disable callback, before any command
     monkeypatch.setattr("sys.argv", ["auditor", "audit", "--disable", "x", "requirements.txt"])
     monkeypatch.delenv("AUDITOR_DEBUG", raising=False)
     with pytest.raises(SystemExit) as exit_info:

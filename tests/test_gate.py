@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import subprocess
@@ -12,7 +11,8 @@ import pytest
 
 from auditor.config import Config
 from auditor.errors import InputError
-from auditor.gate import git_show, open_sides, run_gate, write_report
+from auditor.gate import git_show, open_sides, run_gate
+from auditor.report.registry import render
 from auditor.gate import parse_policy
 
 LOCKS = Path(__file__).resolve().parent / "fixtures" / "lockfiles"
@@ -64,9 +64,7 @@ def test_git_base_diff_offline(repo, monkeypatch):
     outcome = run_gate(cfg, base, head, policy=parse_policy("rules: {}"))
     assert [c.name for c in outcome.diff.of_kind("added")] == ["hf-xet", "tenacity", "typing-inspection"]
     assert int(outcome.exit_code) == 0
-    out = io.StringIO()
-    write_report("json", out, outcome)
-    assert json.loads(out.getvalue())["verdict"] == "pass"
+    assert json.loads(render("diff", "json", outcome))["verdict"] == "pass"
 
 
 def test_requirements_at_a_revision_uses_git_archive(repo, monkeypatch):

@@ -12,6 +12,7 @@ and the report modules are imported only by the command that runs.
 """
 
 from auditor.cli.commands import app, main
-from auditor.cli.runconfig import collector_names, make_config, open_input
+from auditor.cli.options import collector_names
+from auditor.cli.runconfig import make_config, open_input
 
 __all__ = ["app", "main", "collector_names", "make_config", "open_input"]

@@ -169,7 +169,7 @@ def diff(
         raise InputError("give BASE HEAD, or --git-base REV PATH (several PATHs only with --format markdown)")
     from auditor import gate
     from auditor.cli.progress import RichProgress
-    from auditor.policy import load_policy
+    from auditor.gate import load_policy
     from auditor.report import registry
     from auditor.report.write import emit
 

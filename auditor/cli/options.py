@@ -54,12 +54,17 @@ DiffFormat = _format_enum("diff")
 PeopleFormat = _format_enum("people")
 
 
+def collector_names() -> list[str]:
+    """Names of the optional collectors (:func:`auditor.pipeline.collector_names`), in run order."""
+    from auditor.pipeline import collector_names as names
+
+    return names()
+
+
 def _check_disable(values: Optional[list[str]]) -> list[str]:
     """``--disable`` callback: every name must be a collector (else usage error, exit 2)."""
     if not values:
         return []
-    from auditor.cli.runconfig import collector_names
-
     known = collector_names()
     bad = [v for v in values if v not in known]
     if bad:

@@ -154,13 +154,6 @@ def disable_options(names: Optional[list[str]]) -> dict:
     return {"disabled": frozenset(names)} if names else {}
 
 
-def collector_names() -> list[str]:
-    """Names of the optional collectors (:data:`auditor.pipeline.COLLECTORS`), in run order."""
-    from auditor.pipeline import COLLECTORS
-
-    return [name for name, _ in COLLECTORS]
-
-
 def open_input(input_path: Optional[Path], env: bool, python: Optional[str], input_format: Optional[str] = None,
                **options: Any):
     """The Source for the command line's input choice.

@@ -18,13 +18,13 @@ Git access (``--git-base``) is :func:`auditor.net.git.git_show` /
 from auditor.gate.diff import ROOT, AuditDiff, EdgeChange, PackageDelta, Totals, VersionChange, diff_audits
 from auditor.gate.evaluate import PolicyResult, Undecided, Verdict, Violation, evaluate
 from auditor.gate.policy import RULES, Policy, PolicyException, load_policy, parse_policy
-from auditor.gate.run import FORMATS, EmptySource, GateOutcome, Side, audit, open_sides, run_gate, worst, write_report
+from auditor.gate.run import EmptySource, GateOutcome, Side, audit, open_sides, run_gate, worst
 from auditor.gate.views import AuditView, Vulnerability, audit_view
 from auditor.net.git import NotAtRevision, git_archive, git_show
 
 __all__ = [
-    "FORMATS", "ROOT", "RULES", "AuditDiff", "AuditView", "EdgeChange", "EmptySource", "GateOutcome",
+    "ROOT", "RULES", "AuditDiff", "AuditView", "EdgeChange", "EmptySource", "GateOutcome",
     "NotAtRevision", "PackageDelta", "Policy", "PolicyException", "PolicyResult", "Side", "Totals", "Undecided",
     "Verdict", "VersionChange", "Violation", "Vulnerability", "audit", "audit_view", "diff_audits", "evaluate",
-    "git_archive", "git_show", "load_policy", "open_sides", "parse_policy", "run_gate", "worst", "write_report",
+    "git_archive", "git_show", "load_policy", "open_sides", "parse_policy", "run_gate", "worst",
 ]

@@ -7,8 +7,9 @@ Everything the CLI's ``diff`` command does is callable from here:
   :func:`auditor.sources.registry.open_source`);
 * :func:`audit` runs the pipeline (:func:`auditor.pipeline.run_audit`) on one side;
 * :func:`run_gate` does both sides, :func:`auditor.gate.diff.diff_audits` and
-  :func:`auditor.gate.evaluate.evaluate`, and returns a :class:`GateOutcome`;
-* :func:`write_report` writes it in the chosen format.
+  :func:`auditor.gate.evaluate.evaluate`, and returns a :class:`GateOutcome`,
+  which the CLI renders through the format registry
+  (:mod:`auditor.report.registry`, command ``diff``).
 
 Git access goes through :mod:`auditor.net.git` (:func:`~auditor.net.git.git_show`,
 :func:`~auditor.net.git.git_archive`).
@@ -19,10 +20,10 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from auditor.config import Config
-from auditor.errors import ExitCode, InputError, OutputError
+from auditor.errors import ExitCode, InputError
 from auditor.gate.diff import AuditDiff, diff_audits
 from auditor.gate.evaluate import PolicyResult, evaluate
 from auditor.gate.policy import Policy, load_policy
@@ -30,10 +31,6 @@ from auditor.gate.views import AuditView, audit_view
 from auditor.net.git import NotAtRevision, git_archive, git_show
 from auditor.sources.interface import Source
 from auditor.sources.registry import TEXT_CAPABLE, detect, open_source
-
-#: Output formats of ``auditor diff``.
-FORMATS = ("markdown", "sarif", "json")
-
 
 # --------------------------------------------------------------------------
 # Sides, audits, the gate
@@ -168,25 +165,3 @@ def worst(codes: list[ExitCode]) -> ExitCode:
         if code in codes:
             return code
     return ExitCode.OK
-
-
-def write_report(fmt: str, stream: IO[str], outcome: GateOutcome, base_dir: str | None = None) -> None:
-    """Write *outcome* as ``markdown``, ``sarif`` or ``json`` to *stream*.
-
-    Raises:
-        OutputError: unknown format.
-    """
-    if fmt == "markdown":
-        from auditor.report.diff_markdown import write_diff_markdown
-
-        write_diff_markdown(stream, outcome.diff, outcome.result)
-    elif fmt == "sarif":
-        from auditor.report.sarif import policy_sarif, write_sarif
-
-        write_sarif(stream, policy_sarif(outcome.result, base_dir))
-    elif fmt == "json":
-        from auditor.report.diff_json import write_diff_json
-
-        write_diff_json(stream, outcome.diff, outcome.result, int(outcome.exit_code))
-    else:
-        raise OutputError(f"unknown diff format {fmt!r} (choose from: {', '.join(FORMATS)})")

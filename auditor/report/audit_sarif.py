@@ -1,7 +1,7 @@
 """``auditor audit --format sarif``: the audit's findings as SARIF 2.1.0.
 
 One run; ``tool.driver.rules`` lists every rule of the findings catalogue
-(``auditor/signals/findings.yaml`` via :func:`auditor.signals.findings.catalogue`:
+(``auditor/judgement/rules.yaml`` via :func:`auditor.judgement.findings.catalogue`:
 title -> ``shortDescription``, motivation -> ``fullDescription``,
 remediation -> ``help``), so rule indices are stable whatever is found;
 a finding whose id is not in the catalogue gets a rule derived from it.
@@ -43,7 +43,7 @@ def locations(result) -> dict[str, tuple[str | None, int | None]]:
 
 def rules(findings) -> list[SarifRule]:
     """The catalogue's rules, plus one derived rule per uncatalogued finding id, sorted by id."""
-    from auditor.signals.findings import catalogue
+    from auditor.judgement.findings import catalogue
 
     out = {r.id: SarifRule(r.id, r.name, r.title, r.remediation, LEVELS[r.severity], r.motivation)
            for r in catalogue().values()}

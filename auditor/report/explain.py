@@ -18,7 +18,7 @@ from auditor.graph import queries
 from auditor.graph.build import node_id
 from auditor.models import Unknown, normalize_name
 from auditor.report.serialize import to_jsonable
-from auditor.signals.findings import catalogue
+from auditor.judgement.findings import catalogue
 
 #: Root-to-node paths shown (shortest first).
 MAX_PATHS = 5

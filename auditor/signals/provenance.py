@@ -130,7 +130,7 @@ def apply_provenance(mapping: RepoMapping, provenance: ReleaseProvenance | Unkno
     * verified, no repository mapped, and a publisher names one -> that
       repository, ``verified``;
     * anything else (disagreement, unattested, invalid, unknown) -> unchanged
-      (a disagreement is finding AUD102, see :mod:`auditor.signals.findings`).
+      (a disagreement is finding AUD102, see :mod:`auditor.judgement.findings`).
     """
     if not isinstance(provenance, ReleaseProvenance) or provenance.status != "verified":
         return mapping

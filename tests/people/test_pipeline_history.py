@@ -151,7 +151,7 @@ def test_cli_audit_people_graphml(cli_args, tmp_path):
 
 
 def test_diff_sees_new_people_through_history(config, fake_pypi, forge):
-    from auditor.diff import diff_audits
+    from auditor.gate import diff_audits
 
     cfg = config.with_changes(disabled=frozenset(), as_of="2024-12-31")
     head_inv = small(fake_pypi)

@@ -13,7 +13,7 @@ from auditor.models import Finding, Origin, Severity
 from auditor.pipeline import MissingData, run_audit
 from auditor.report import audit_markdown, audit_sarif
 from auditor.report.registry import FORMATS, renderer
-from auditor.signals.findings import catalogue
+from auditor.judgement.findings import catalogue
 from tests.builders import StaticSource, dist, inventory
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "sarif-schema-2.1.0.json").read_text())

@@ -4,7 +4,7 @@ from dataclasses import replace
 
 from auditor.models import DepsDevVersion, ForgeAccount, ForgeFacts, PackageNode, Unknown
 from auditor.repos.urls import canonical_repository
-from auditor.signals.findings import NEW_ACCOUNT_DAYS, all_findings, catalogue
+from auditor.judgement.findings import NEW_ACCOUNT_DAYS, all_findings, catalogue
 from tests.builders import package_node
 
 

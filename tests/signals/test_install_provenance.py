@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from auditor.models import Confidence, Origin, ReleaseProvenance, TargetEnvironment, Unknown
-from auditor.signals.findings import findings_for
+from auditor.judgement.findings import findings_for
 from auditor.signals.install import InstallCollector, best_wheel, build_edges, read_build_system
 from auditor.signals.index import ReleaseFile
 from auditor.signals.provenance import ProvenanceCollector, apply_provenance, verify_provenance

@@ -1,5 +1,5 @@
 from auditor.models import Ownership, PyPIProject, ReleaseFacts, Unknown
-from auditor.signals.findings import all_findings, catalogue, findings_for
+from auditor.judgement.findings import all_findings, catalogue, findings_for
 from auditor.signals.names import NamesCollector, related, shared_repositories, similar_names, top_projects
 from auditor.signals.release import ReleaseCollector, release_facts
 

@@ -5,7 +5,7 @@ import io
 import zipfile
 
 from auditor.models import Origin, Unknown
-from auditor.signals.findings import findings_for
+from auditor.judgement.findings import findings_for
 from auditor.signals.vendored import VendoredCollector, upstream_of, vendored_in_wheel
 
 from tests.builders import package_node
