@@ -27,10 +27,7 @@ from auditor.config import Config
 from auditor.models import PackageNode
 from auditor.net.context import Progress, RunContext
 
-#: The run context's historical name; ``Context(config)`` still constructs one.
-Context = RunContext
-
-__all__ = ["COLLECTOR_TABLE", "Collector", "CollectorSpec", "Context", "Progress", "RunContext", "collector_spec"]
+__all__ = ["COLLECTOR_TABLE", "Collector", "CollectorSpec", "Progress", "RunContext", "collector_spec"]
 
 
 class Collector(abc.ABC):

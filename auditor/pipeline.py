@@ -14,13 +14,13 @@ Formatters (report/) then render the :class:`AuditResult`, which is frozen.
 
 from __future__ import annotations
 
-import datetime as _dt
 import time
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Mapping, Sequence
 
 import networkx as nx
 
+from auditor import clock
 from auditor import __version__
 from auditor.collectors import COLLECTOR_TABLE, Collector, Progress
 from auditor.config import Config
@@ -406,7 +406,7 @@ def run_audit(
             findings=tuple(findings),
             missing=tuple(missing_data(inventory, nodes)),
             requests=FrozenDict({k: FrozenDict(v) for k, v in ctx.request_counts().items()}),
-            generated_at=_dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
+            generated_at=clock.now().isoformat(),
             elapsed=round(time.monotonic() - started, 3),
             timings=FrozenDict(ctx.timings),
         )

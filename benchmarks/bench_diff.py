@@ -95,9 +95,9 @@ def main() -> None:
         UvLockSource(BASE).collect(config)
         UvLockSource(HEAD).collect(config)
 
-    from auditor.collectors import Context
+    from auditor.collectors import RunContext
 
-    ctx = Context(config)
+    ctx = RunContext(config)
     before = gate.audit(config, gate.Side("base", UvLockSource(BASE)), ctx=ctx)
     after = gate.audit(config, gate.Side("head", UvLockSource(HEAD)), ctx=ctx)
     ctx.close()

@@ -31,18 +31,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from auditor.collectors import Context  # noqa: E402
+from auditor.collectors import RunContext  # noqa: E402
 from auditor.people.forges import GitHubCollector, GitLabCollector  # noqa: E402
 from auditor.signals.depsdev import DepsDevCollector  # noqa: E402
 from auditor.signals.scorecard import ScorecardCollector  # noqa: E402
-from tests.net.fakeforges import FakeForges, world  # noqa: E402
+from tests.fakes.forges import FakeForges, world  # noqa: E402
 
 COLLECTORS = (GitHubCollector(), GitLabCollector(), ScorecardCollector(), DepsDevCollector())
 
 
 def one_pass(forges: FakeForges, cache: Path, concurrency: int) -> tuple[float, int]:
     before = forges.total_requests()
-    ctx = Context(forges.config(cache, concurrency=concurrency))
+    ctx = RunContext(forges.config(cache, concurrency=concurrency))
     nodes = forges.nodes()
     start = time.perf_counter()
     for c in COLLECTORS:

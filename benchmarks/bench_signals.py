@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from auditor.collectors import Context
+from auditor.collectors import RunContext
 from auditor.config import Config
 from auditor.pipeline import collect_nodes, run_audit
 from auditor.signals.provenance import verify_provenance
@@ -46,10 +46,10 @@ def main() -> None:
     full = median_of(lambda: run_audit(config, source, collectors=collectors))
     print(f"warm audit of {python}: without signals {base:.2f} s, with signals {full:.2f} s (median of 3)")
     inventory = source.collect(config)
-    ctx = Context(config)
+    ctx = RunContext(config)
     nodes = list(collect_nodes(inventory, ctx).values())
     for collector in collectors:
-        t = median_of(lambda: collector.collect(nodes, Context(config)))
+        t = median_of(lambda: collector.collect(nodes, RunContext(config)))
         print(f"  {collector.key:16} {t * 1000:8.1f} ms for {len(nodes)} packages")
     doc = json.loads((FIXTURES / "provenance" / "pypi_attestations-0.0.19.tar.gz.provenance").read_text())
     sha = "9bb1add04b1b4e182be6b0b80931593f7a291eb49d69b4fd728a5d4cbcdc4bd3"

@@ -13,7 +13,7 @@ from tests.live import live_pypi
 from typer.testing import CliRunner
 
 from auditor.cli import app
-from tests.fakes.pypi_server import metadata_text, project_doc
+from tests.fakes.server import metadata_text, project_doc
 
 runner = CliRunner()
 SCHEMA = json.loads((Path(__file__).resolve().parent / "fixtures" / "sarif-schema-2.1.0.json").read_text())

@@ -12,8 +12,8 @@ from auditor.pipeline import COLLECTORS
 
 #: Only the forge enrichers (git history would clone from the internet).
 FORGE_COLLECTORS = tuple(row for row in COLLECTORS if row[0] in ("github", "gitlab", "scorecard", "depsdev"))
-from tests.net.fakeforges import FakeForges, FakeRepo
-from tests.net.fakeserver import Reply
+from tests.fakes.forges import FakeForges, FakeRepo
+from tests.fakes.server import Reply
 
 runner = CliRunner()
 TOKEN = "ghp_CliTokenThatMustStayPrivate0000042"

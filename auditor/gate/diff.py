@@ -19,6 +19,7 @@ from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
+from auditor import clock
 from auditor.gate.views import (
     AuditView,
     Vulnerability,
@@ -321,7 +322,7 @@ def diff_audits(base: Any, head: Any, now: dt.datetime | None = None) -> AuditDi
         An :class:`AuditDiff`; pure and deterministic for fixed inputs.
     """
     b, h = audit_view(base), audit_view(head)
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or clock.now()
     if now.tzinfo is None:
         now = now.replace(tzinfo=dt.timezone.utc)
 

@@ -17,6 +17,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion
 
+from auditor import clock
 from auditor.errors import ExitCode
 from auditor.gate.diff import AuditDiff, PackageDelta, VersionChange, Vulnerability
 from auditor.gate.policy import RULES, Policy, PolicyException
@@ -274,7 +275,7 @@ def evaluate(policy: Policy, diff: AuditDiff, today: dt.date | None = None) -> P
     Returns:
         A :class:`PolicyResult`; see :meth:`PolicyResult.exit_code`.
     """
-    today = today or dt.datetime.now(dt.timezone.utc).date()
+    today = today or clock.today()
     violations: list[Violation] = []
     undecided: list[Undecided] = []
     notes: list[str] = []

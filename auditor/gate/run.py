@@ -143,9 +143,9 @@ class GateOutcome:
 def run_gate(config: Config, base: Side, head: Side, policy: Policy | None = None, fail_on_unknown: bool = False,
              progress=None) -> GateOutcome:
     """Audit both sides, diff them, evaluate the policy (the default one when None)."""
-    from auditor.collectors import Context, Progress
+    from auditor.collectors import RunContext, Progress
 
-    ctx = Context(config, progress or Progress())
+    ctx = RunContext(config, progress or Progress())
     try:
         before = audit(config, base, progress, ctx)
         after = audit(config, head, progress, ctx)

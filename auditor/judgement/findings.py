@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Callable, Iterable, Mapping, Sequence
 
+from auditor import clock
 from auditor.judgement.catalogue import Rule
 from auditor.judgement.catalogue import catalogue as _catalogue
 from auditor.judgement.evaluation import advisory_severity, is_new_account, is_new_project, is_stale
@@ -207,7 +208,7 @@ def _reference_date(node: PackageNode) -> _dt.date:
             return _dt.date.fromisoformat(facts.reference_date[:10])
         except ValueError:
             pass
-    return _dt.datetime.now(_dt.timezone.utc).date()
+    return clock.today()
 
 
 def probe_forge_accounts(node: PackageNode) -> list[Finding]:

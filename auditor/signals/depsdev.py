@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
-from auditor.collectors import Collector, Context
+from auditor.collectors import Collector, RunContext
 from auditor.models import PackageNode
 from auditor.net.depsdev import DepsDevClient
 
@@ -24,7 +24,7 @@ class DepsDevCollector(Collector):
     key = "depsdev"
     description = "deps.dev: declared source repository and its provenance, advisories, dependents"
 
-    def collect(self, ctx: Context, nodes: Sequence[PackageNode]) -> Mapping[str, Any]:
+    def collect(self, ctx: RunContext, nodes: Sequence[PackageNode]) -> Mapping[str, Any]:
         client = DepsDevClient(ctx.http("depsdev"), ctx.config.depsdev_url)
         # Only distributions that come from an index (deps.dev knows PyPI releases, not
         # local paths, VCS checkouts or the interpreter).

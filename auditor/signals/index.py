@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from packaging.utils import canonicalize_version
 from packaging.version import InvalidVersion, Version
 
-from auditor.collectors import Context
+from auditor.collectors import RunContext
 from auditor.dist.filenames import DistFilename, parse_filename
 from auditor.models import PackageNode, Unknown
 
@@ -53,14 +53,14 @@ def _release_version(filename: str) -> tuple[str, Version] | None:
     return (parsed.kind, parsed.version) if isinstance(parsed, DistFilename) else None
 
 
-def release_files(ctx: Context, name: str, version: str) -> list[ReleaseFile] | Unknown:
+def release_files(ctx: RunContext, name: str, version: str) -> list[ReleaseFile] | Unknown:
     """Files of *name* == *version* on ``Config.index_url``.
 
     Uses :meth:`auditor.net.pypi.PyPIClient.index_files` (PEP 691 JSON or
     PEP 503 HTML, shared cache with the metadata lookups).  The result is
-    memoized for the run (``Context.memo``: the install and provenance
+    memoized for the run (``RunContext.memo``: the install and provenance
     signals both need it) and in the persistent fact memo
-    (``Context.facts()``, namespace ``release-files``) for the index's HTTP
+    (``RunContext.facts()``, namespace ``release-files``) for the index's HTTP
     cache lifetime, so a warm audit parses no index page (large HTML pages
     take tens of milliseconds each).
 
@@ -119,7 +119,7 @@ def release_files(ctx: Context, name: str, version: str) -> list[ReleaseFile] | 
     return out
 
 
-def node_release_files(ctx: Context, node: PackageNode) -> list[ReleaseFile] | Unknown:
+def node_release_files(ctx: RunContext, node: PackageNode) -> list[ReleaseFile] | Unknown:
     """The index files of *node*'s pinned release, or why there are none.
 
     Only registry and installed distributions have index files: a VCS, URL

@@ -10,7 +10,7 @@ not, reads the sdist's ``[build-system]`` table **as data** (``tomllib``;
 nothing from the archive is ever executed or extracted to disk).
 
 Sources: the simple index (PEP 691) file list and the sdist file itself
-(``Context.http("pypi-files")``, cached forever: files are immutable).
+(``RunContext.http("pypi-files")``, cached forever: files are immutable).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Iterable, Mapping, Sequence
 
 from packaging.requirements import InvalidRequirement, Requirement
 
-from auditor.collectors import Collector, Context
+from auditor.collectors import Collector, RunContext
 from auditor.dist import tags as dist_tags
 from auditor.models import DependencyEdge, InstallFacts, PackageNode, TargetEnvironment, Unknown, normalize_name
 from auditor.signals.index import ReleaseFile, node_release_files
@@ -108,7 +108,7 @@ class InstallCollector(Collector):
     key = "install"
     description = "whether installing runs a build backend (no wheel for the target), and its build requirements"
 
-    def collect(self, ctx: Context, nodes: Sequence[PackageNode]) -> Mapping[str, InstallFacts | Unknown]:
+    def collect(self, ctx: RunContext, nodes: Sequence[PackageNode]) -> Mapping[str, InstallFacts | Unknown]:
         def one(node: PackageNode) -> InstallFacts | Unknown:
             version = node.distribution.version
             files = node_release_files(ctx, node)
@@ -132,7 +132,7 @@ class InstallCollector(Collector):
         return dict(zip((n.name for n in nodes), ctx.map(one, nodes, task="install")))
 
     @staticmethod
-    def _build_system(ctx: Context, sdist: ReleaseFile) -> tuple[str | None, tuple[str, ...], tuple[str, ...]]:
+    def _build_system(ctx: RunContext, sdist: ReleaseFile) -> tuple[str | None, tuple[str, ...], tuple[str, ...]]:
         resp = ctx.http("pypi-files").get(sdist.url)
         if isinstance(resp, Unknown) or resp.status_code != 200 or len(resp.content) > MAX_SDIST_BYTES:
             return None, (), ()

@@ -30,7 +30,7 @@ from typing import Iterable, Mapping, Sequence
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from auditor.collectors import Collector, Context
+from auditor.collectors import Collector, RunContext
 from auditor.models import NameSignals, PackageNode, Unknown, normalize_name
 
 #: Only the most downloaded projects are typosquatting *targets*.  Attackers
@@ -200,7 +200,7 @@ class NamesCollector(Collector):
     key = "names"
     description = "typosquatting candidates (top PyPI projects) and repositories shared by unrelated names"
 
-    def collect(self, ctx: Context, nodes: Sequence[PackageNode]) -> Mapping[str, NameSignals | Unknown]:
+    def collect(self, ctx: RunContext, nodes: Sequence[PackageNode]) -> Mapping[str, NameSignals | Unknown]:
         packages = [n for n in nodes if n.distribution.origin.kind != "interpreter"]
         shared = shared_repositories(packages)
         ranks = _ranks()

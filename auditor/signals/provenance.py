@@ -7,7 +7,7 @@ provenance object from PyPI's integrity API::
     GET {pypi_url}/integrity/{project}/{version}/{filename}/provenance
     Accept: application/vnd.pypi.integrity.v1+json
 
-(``Context.http("pypi-integrity")``) and verifies every attestation of every
+(``RunContext.http("pypi-integrity")``) and verifies every attestation of every
 bundle against the bundle's Trusted Publisher and the file's sha256 digest
 from the simple index, with ``pypi_attestations.Attestation.verify``.
 A 404 means the release has no attestations: ``unattested``, not a failure.

@@ -15,7 +15,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Mapping, Sequence
 
-from auditor.collectors import Collector, Context
+from auditor import clock
+from auditor.collectors import Collector, RunContext
 from auditor.models import PackageNode, PyPIProject, ReleaseFacts, Unknown
 
 SECONDS_PER_DAY = 86400.0
@@ -34,7 +35,7 @@ def reference_time(as_of: str | None) -> datetime:
     if as_of:
         day = parse_time(as_of[:10])
         return day.replace(hour=23, minute=59, second=59)
-    return datetime.now(timezone.utc)
+    return clock.now()
 
 
 def _days(start: str | None, end: datetime) -> float | None:
@@ -96,7 +97,7 @@ class ReleaseCollector(Collector):
     key = "release"
     description = "release history from the PyPI JSON API: upload time, age, releases, yanked"
 
-    def collect(self, ctx: Context, nodes: Sequence[PackageNode]) -> Mapping[str, ReleaseFacts | Unknown]:
+    def collect(self, ctx: RunContext, nodes: Sequence[PackageNode]) -> Mapping[str, ReleaseFacts | Unknown]:
         out: dict[str, ReleaseFacts | Unknown] = {}
         for node in nodes:
             version = node.distribution.version

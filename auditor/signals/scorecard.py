@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
-from auditor.collectors import Collector, Context
+from auditor.collectors import Collector, RunContext
 from auditor.models import PackageNode
 from auditor.net.scorecard import SCORECARD_HOSTS, ScorecardClient
 
@@ -20,7 +20,7 @@ class ScorecardCollector(Collector):
     key = "scorecard"
     description = "OpenSSF Scorecard: the repository's published security checks"
 
-    def collect(self, ctx: Context, nodes: Sequence[PackageNode]) -> Mapping[str, Any]:
+    def collect(self, ctx: RunContext, nodes: Sequence[PackageNode]) -> Mapping[str, Any]:
         client = ScorecardClient(ctx.http("scorecard"), ctx.config.scorecard_url)
         by_repo: dict[tuple[str, str], list[PackageNode]] = {}
         for node in nodes:

@@ -24,7 +24,7 @@ import zipfile
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Mapping, Sequence
 
-from auditor.collectors import Collector, Context
+from auditor.collectors import Collector, RunContext
 from auditor.dist.metadata import dist_info_members
 from auditor.models import PackageNode, Unknown, VendoredCode, VendoredLibrary
 
@@ -165,7 +165,7 @@ class VendoredCollector(Collector):
     key = "vendored"
     description = "native libraries bundled in installed wheels (auditwheel/delocate .libs folders, RECORD)"
 
-    def collect(self, ctx: Context, nodes: Sequence[PackageNode]) -> Mapping[str, VendoredCode | Unknown]:
+    def collect(self, ctx: RunContext, nodes: Sequence[PackageNode]) -> Mapping[str, VendoredCode | Unknown]:
         out: dict[str, VendoredCode | Unknown] = {}
         for node in nodes:
             where = node.distribution.origin.file

@@ -49,7 +49,7 @@ from pip_audit._service.interface import (
 from pip_audit._service.osv import OsvService
 from pip_audit._service.pypi import PyPIService
 
-from auditor.collectors import Collector, Context
+from auditor.collectors import Collector, RunContext
 from auditor.errors import InputError
 from auditor.models import Advisory, PackageNode, Severity, Unknown, UnknownKind, VulnerabilityReport, normalize_name
 from auditor.net.http import HttpClient
@@ -429,7 +429,7 @@ class VulnerabilityCollector(Collector):
     key = "vulnerabilities"
     description = "known vulnerabilities of the pinned versions (OSV or PyPI via pip-audit, or an offline OSV database)"
 
-    def collect(self, ctx: Context, nodes: Sequence[PackageNode]) -> Mapping[str, VulnerabilityReport | Unknown]:
+    def collect(self, ctx: RunContext, nodes: Sequence[PackageNode]) -> Mapping[str, VulnerabilityReport | Unknown]:
         config = ctx.config
         pinned = [
             n for n in nodes

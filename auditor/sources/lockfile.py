@@ -266,10 +266,10 @@ def fetch_metadata(dists: Sequence[Distribution], config: Config, client: Any = 
         files: ``{name: [distribution file URL, ...]}`` recorded by the
             lockfile: their ``.metadata`` files are tried before the index.
     """
-    from auditor.collectors import Context
+    from auditor.collectors import RunContext
     from auditor.net.pypi import IndexFile
 
-    ctx = Context(config)
+    ctx = RunContext(config)
     memo = MetadataMemo.open(config) if client is None else None
     if client is None:
         from auditor.net.pypi import PyPIClient

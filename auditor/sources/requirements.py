@@ -353,12 +353,12 @@ def _metadata_for(
             continue
         out[pin.name] = _direct_metadata(pin)
     if remote:
-        from auditor.collectors import Context
+        from auditor.collectors import RunContext
         from auditor.net.pypi import PyPIClient
 
         for index, group in remote.items():
             cfg = config if index == config.index_url else config.with_changes(index_url=index)
-            ctx = Context(cfg)
+            ctx = RunContext(cfg)
             try:
                 client = PyPIClient(ctx)
                 results = ctx.map(lambda p: client.core_metadata(p.name, p.version), group, task="metadata")

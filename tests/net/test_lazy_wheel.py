@@ -4,7 +4,7 @@ import io
 import os
 import zipfile
 
-from auditor.collectors import Context
+from auditor.collectors import RunContext
 from auditor.models import Unknown
 from auditor.net.pypi import PyPIClient
 
@@ -22,13 +22,13 @@ def test_metadata_from_remote_wheel_without_pep658_file(config, fake_pypi):
     fake_pypi.add("bigpkg", "2.0", with_metadata=False)
     text = "Metadata-Version: 2.1\nName: bigpkg\nVersion: 1.0\nRequires-Dist: numpy\n"
     fake_pypi.wheels["bigpkg-1.0-py3-none-any.whl"] = make_wheel("bigpkg", "1.0", text)
-    ctx = Context(config)
+    ctx = RunContext(config)
     meta = PyPIClient(ctx).core_metadata("bigpkg", "1.0")
     assert meta.requires_dist == ("numpy",)
     wheel_hits = fake_pypi.hits["/files/bigpkg-1.0-py3-none-any.whl"]
     assert 1 <= wheel_hits <= 3  # a few ranges, never the whole 600 kB file
     # Immutable: the next run reads it from the cache directory.
-    again = PyPIClient(Context(config)).core_metadata("bigpkg", "1.0")
+    again = PyPIClient(RunContext(config)).core_metadata("bigpkg", "1.0")
     assert again == meta
     assert fake_pypi.hits["/files/bigpkg-1.0-py3-none-any.whl"] == wheel_hits
 
@@ -36,5 +36,5 @@ def test_metadata_from_remote_wheel_without_pep658_file(config, fake_pypi):
 def test_not_a_zip_is_unknown(config, fake_pypi):
     fake_pypi.add("broken", "2.0", with_metadata=False)
     fake_pypi.wheels["broken-1.0-py3-none-any.whl"] = b"not a zip at all" * 100
-    meta = PyPIClient(Context(config)).core_metadata("broken", "1.0")
+    meta = PyPIClient(RunContext(config)).core_metadata("broken", "1.0")
     assert isinstance(meta, Unknown)

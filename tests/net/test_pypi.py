@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from auditor.collectors import Context
+from auditor.collectors import RunContext
 from auditor.models import Maintainer, Unknown
 from auditor.net.pypi import PyPIClient, choose_metadata_file, parse_simple_html
 from auditor.models import TargetEnvironment
 
 
 def test_project_ownership_from_recorded_scikit_learn(config):
-    project = PyPIClient(Context(config)).project("scikit-learn")
+    project = PyPIClient(RunContext(config)).project("scikit-learn")
     assert project.name == "scikit-learn"
     assert project.ownership.organization is None
     assert Maintainer("ogrisel", "Owner") in project.ownership.maintainers
@@ -19,7 +19,7 @@ def test_project_ownership_from_recorded_scikit_learn(config):
 
 
 def test_organization_and_maintainer_roles(config):
-    project = PyPIClient(Context(config)).project("scipy")
+    project = PyPIClient(RunContext(config)).project("scipy")
     assert project.ownership.organization == "scipy"
     roles = {m.username: m.role for m in project.ownership.maintainers}
     assert roles["rkern"] == "Maintainer" and roles["rgommers"] == "Owner"
@@ -28,19 +28,19 @@ def test_organization_and_maintainer_roles(config):
 
 
 def test_unknown_package_is_unknown_not_error(config):
-    result = PyPIClient(Context(config)).project("no-such-package")
+    result = PyPIClient(RunContext(config)).project("no-such-package")
     assert isinstance(result, Unknown) and result.reason == "not found on PyPI"
 
 
 def test_missing_ownership_is_unknown(config, fake_pypi):
     fake_pypi.add("old", "1.0")
     del fake_pypi.projects["old"]["ownership"]
-    project = PyPIClient(Context(config)).project("old")
+    project = PyPIClient(RunContext(config)).project("old")
     assert isinstance(project.ownership, Unknown)
 
 
 def test_core_metadata_from_pep658_file(config):
-    meta = PyPIClient(Context(config)).core_metadata("scikit-learn", "1.9.1")
+    meta = PyPIClient(RunContext(config)).core_metadata("scikit-learn", "1.9.1")
     assert meta.name == "scikit-learn"
     assert any(r.startswith("numpy") for r in meta.requires_dist)
     assert ("source", "https://github.com/scikit-learn/scikit-learn") in meta.project_urls  # as recorded
@@ -48,20 +48,20 @@ def test_core_metadata_from_pep658_file(config):
 
 def test_core_metadata_falls_back_to_json_for_latest(config, fake_pypi):
     fake_pypi.add("nometa", "2.0", requires_dist=["idna"], with_metadata=False)
-    meta = PyPIClient(Context(config)).core_metadata("nometa", "2.0")
+    meta = PyPIClient(RunContext(config)).core_metadata("nometa", "2.0")
     assert meta.requires_dist == ("idna",)
 
 
 def test_core_metadata_unknown_for_old_version_without_metadata(config, fake_pypi):
     fake_pypi.add("nometa", "2.0", with_metadata=False)
-    meta = PyPIClient(Context(config)).core_metadata("nometa", "1.0")
+    meta = PyPIClient(RunContext(config)).core_metadata("nometa", "1.0")
     assert isinstance(meta, Unknown) and "no core metadata" in meta.reason
 
 
 def test_metadata_hash_mismatch_is_rejected(config, fake_pypi):
     fake_pypi.add("tampered", "1.0", requires_dist=["evil"], with_metadata=True)
     fname = next(iter(fake_pypi.files["tampered"]))
-    ctx = Context(config)
+    ctx = RunContext(config)
     client = PyPIClient(ctx)
     files = client.index_files("tampered")  # index advertises the hash of the original
     fake_pypi.files["tampered"][fname] = "Metadata-Version: 2.1\nName: tampered\nVersion: 1.0\n"
@@ -71,27 +71,27 @@ def test_metadata_hash_mismatch_is_rejected(config, fake_pypi):
 
 def test_server_error_is_retried_then_succeeds(config, fake_pypi):
     fake_pypi.faults["/pypi/joblib/json"].extend([500, 503])
-    project = PyPIClient(Context(config)).project("joblib")
+    project = PyPIClient(RunContext(config)).project("joblib")
     assert not isinstance(project, Unknown)
     assert fake_pypi.hits["/pypi/joblib/json"] == 3
 
 
 def test_persistent_errors_become_unknown_with_reason(config, fake_pypi):
     fake_pypi.faults["/pypi/joblib/json"].extend([503] * 10)
-    project = PyPIClient(Context(config)).project("joblib")
+    project = PyPIClient(RunContext(config)).project("joblib")
     assert isinstance(project, Unknown) and "503" in project.reason
 
 
 def test_truncated_json_is_refetched(config, fake_pypi):
     fake_pypi.faults["/pypi/joblib/json"].append("truncate")
-    project = PyPIClient(Context(config)).project("joblib")
+    project = PyPIClient(RunContext(config)).project("joblib")
     assert not isinstance(project, Unknown)
 
 
 def test_repeated_lookup_is_served_from_cache(config, fake_pypi):
-    PyPIClient(Context(config)).project("joblib")
+    PyPIClient(RunContext(config)).project("joblib")
     before = fake_pypi.network_requests
-    ctx = Context(config)  # a new run, same cache directory
+    ctx = RunContext(config)  # a new run, same cache directory
     PyPIClient(ctx).project("joblib")
     assert fake_pypi.network_requests == before
     # served by the parsed-fact memo (auditor.net.memo), or else by the HTTP cache
@@ -100,15 +100,15 @@ def test_repeated_lookup_is_served_from_cache(config, fake_pypi):
 
 def test_offline_miss_is_unknown_offline(config, fake_pypi):
     offline = config.with_changes(offline=True)
-    project = PyPIClient(Context(offline)).project("joblib")
+    project = PyPIClient(RunContext(offline)).project("joblib")
     assert isinstance(project, Unknown) and "offline" in project.reason
     assert fake_pypi.network_requests == 0
 
 
 def test_offline_uses_cached_data(config, fake_pypi):
-    PyPIClient(Context(config)).project("joblib")
+    PyPIClient(RunContext(config)).project("joblib")
     before = fake_pypi.network_requests
-    project = PyPIClient(Context(config.with_changes(offline=True))).project("joblib")
+    project = PyPIClient(RunContext(config.with_changes(offline=True))).project("joblib")
     assert not isinstance(project, Unknown)
     assert fake_pypi.network_requests == before
 
@@ -149,7 +149,7 @@ def test_facts_memoized_once_under_one_key(config, fake_pypi):
     from auditor.net.pypi import METADATA_NS, PROJECT_NS, metadata_key, project_key
 
     fake_pypi.add("one", "1.0", requires_dist=["idna"])
-    with Context(config) as ctx:
+    with RunContext(config) as ctx:
         client = PyPIClient(ctx)
         meta = client.core_metadata("one", "1.0")
         project = client.project("one")

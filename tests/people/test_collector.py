@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from auditor.collectors import Context
+from auditor.collectors import RunContext
 from auditor.config import Config
 from auditor.models import PackageNode, RepositoryHistory, Unknown
 from auditor.people.history import HistoryCollector
@@ -26,7 +26,7 @@ def test_collect(tmp_path, git_home):
 
     nodes = [node("alpha-core", "org/alpha"), node("alpha-extra", "org/alpha"), node("beta", "org/beta"),
              node("nosource", None), node("gone", "org/gone")]
-    ctx = Context(config=Config(cache_dir=tmp_path / "cache", as_of="2024-12-31"))
+    ctx = RunContext(config=Config(cache_dir=tmp_path / "cache", as_of="2024-12-31"))
     collector = HistoryCollector(salt="pepper")
     out = collector.collect(nodes, ctx)
 
@@ -54,14 +54,14 @@ def test_people_and_email_policy(tmp_path, git_home):
     nodes = [node("alpha", "org/alpha")]
     base = Config(cache_dir=tmp_path / "cache", as_of="2024-12-31", people=True)
 
-    hidden = HistoryCollector(salt="pepper").collect(nodes, Context(config=base))["alpha"]
+    hidden = HistoryCollector(salt="pepper").collect(nodes, RunContext(config=base))["alpha"]
     (p,) = hidden.people
     assert p.names == ("Jane Doe",) and p.emails[0].startswith("hash:") and "jane" not in p.emails[0]
     assert hidden.contributions[0].person == p.id
-    again = HistoryCollector(salt="pepper").collect(nodes, Context(config=base))["alpha"]
-    other_salt = HistoryCollector(salt="salt").collect(nodes, Context(config=base))["alpha"]
+    again = HistoryCollector(salt="pepper").collect(nodes, RunContext(config=base))["alpha"]
+    other_salt = HistoryCollector(salt="salt").collect(nodes, RunContext(config=base))["alpha"]
     assert again.people == hidden.people and other_salt.people[0].id != p.id
 
     shown = HistoryCollector(salt="pepper").collect(
-        nodes, Context(config=base.with_changes(show_emails=True)))["alpha"]
+        nodes, RunContext(config=base.with_changes(show_emails=True)))["alpha"]
     assert shown.people[0].emails == ("jane@x.org",)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from auditor.collectors import Context
+from auditor.collectors import RunContext
 from auditor.config import Config
 from auditor.models import ForgeFacts, Unknown
 from auditor.people.history import HistoryCollector
@@ -18,7 +18,7 @@ def test_github_links_merge_two_addresses_of_one_person(tmp_path, git_home):
     repo.commit(("Jane Doe", "jane@work.example"), "2024-05-01")
     repo.commit(("jd", "jane@home.example"), "2024-05-02")
     git("config", "--global", f"url.{srv.as_uri()}/.insteadOf", "https://github.com/")
-    ctx = Context(config=Config(cache_dir=tmp_path / "cache", as_of="2024-12-31"))
+    ctx = RunContext(config=Config(cache_dir=tmp_path / "cache", as_of="2024-12-31"))
 
     plain = HistoryCollector(salt="s").collect([node("alpha", "org/alpha")], ctx)["alpha"]
     assert plain.contributors == 2  # two names, two addresses: nothing links them

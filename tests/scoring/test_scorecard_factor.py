@@ -2,7 +2,7 @@
 
 from auditor.models import ScorecardCheck, ScorecardResult, Unknown
 from auditor.scoring import scorecard
-from tests.net.fakeforges import FakeRepo, make_node
+from tests.fakes.forges import FakeRepo, make_node
 
 SPEC = {"weight": 10}
 

@@ -1,6 +1,6 @@
 import pytest
 
-from auditor.collectors import Context
+from auditor.collectors import RunContext
 from auditor.config import Config
 
 
@@ -11,6 +11,6 @@ def config(tmp_path):
 
 @pytest.fixture
 def ctx(config):
-    c = Context(config=config)
+    c = RunContext(config=config)
     yield c
     c.close()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from auditor.collectors import Context
+from auditor.collectors import RunContext
 from auditor.models import DepsDevVersion, Unknown
 from auditor.net.depsdev import repo_key
 from auditor.signals.depsdev import DepsDevCollector
-from tests.net.fakeforges import FakeForges, FakeRepo
+from tests.fakes.forges import FakeForges, FakeRepo
 
 
 def test_depsdev_versions_and_mapping_agreement(tmp_path):
@@ -17,7 +17,7 @@ def test_depsdev_versions_and_mapping_agreement(tmp_path):
     ]
     with FakeForges(repos) as f:
         nodes = f.nodes()
-        out = DepsDevCollector().collect(nodes, Context(f.config(tmp_path)))
+        out = DepsDevCollector().collect(nodes, RunContext(f.config(tmp_path)))
         req = out["requests"]
         assert isinstance(req, DepsDevVersion)
         assert req.source_repo == "https://github.com/psf/requests" and req.verified
@@ -36,7 +36,7 @@ def test_unknown_package(tmp_path):
         from dataclasses import replace
 
         other = replace(node, distribution=replace(node.distribution, name="private-pkg"))
-        out = DepsDevCollector().collect([other], Context(f.config(tmp_path)))
+        out = DepsDevCollector().collect([other], RunContext(f.config(tmp_path)))
         assert out["private-pkg"] == Unknown("not known to deps.dev", fault=False)
 
 

@@ -181,14 +181,14 @@ def test_malformed_provenance_is_invalid_not_crash():
 
 
 def test_warm_run_reads_release_files_from_the_fact_memo(tmp_path):
-    from auditor.collectors import Context
+    from auditor.collectors import RunContext
     from auditor.config import Config
 
     with FakeServer(handler=handler) as srv:
         cfg = Config(cache_dir=tmp_path / "c", index_url=srv.url + "/simple", pypi_url=srv.url)
         results = []
         for _ in range(2):
-            ctx = Context(config=cfg)
+            ctx = RunContext(config=cfg)
             nodes = [package_node("pypi-attestations", "0.0.19"), package_node("wheelpkg", "2.0")]
             results.append((InstallCollector().collect(nodes, ctx), ProvenanceCollector().collect(nodes, ctx)))
             ctx.close()

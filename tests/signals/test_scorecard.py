@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from auditor.collectors import Context
+from auditor.collectors import RunContext
 from auditor.models import ScorecardResult, Unknown
 from auditor.signals.scorecard import ScorecardCollector
-from tests.net.fakeforges import FakeForges, FakeRepo, world
+from tests.fakes.forges import FakeForges, FakeRepo, world
 
 
 def test_scorecard_checks(tmp_path):
     repos = world(2) + [FakeRepo("github.com", "nocard/x", "nocard", scorecard=False),
                         FakeRepo("bitbucket.org", "a/b", "bb")]
     with FakeForges(repos) as f:
-        out = ScorecardCollector().collect(f.nodes(), Context(f.config(tmp_path)))
+        out = ScorecardCollector().collect(f.nodes(), RunContext(f.config(tmp_path)))
         assert set(out) == {"pkg0", "pkg1", "glpkg", "nocard"}  # bitbucket: not covered
         card = out["pkg0"]
         assert isinstance(card, ScorecardResult) and card.score == 6.4

@@ -162,21 +162,21 @@ def test_severity_sources():
 
 
 def test_warm_cache_makes_no_requests(tmp_path):
-    from auditor.collectors import Context
+    from auditor.collectors import RunContext
     from auditor.config import Config
 
     with FakeServer(handler=osv_handler) as srv:
         cfg = Config(cache_dir=tmp_path / "c", osv_url=srv.url)
         nodes = [package_node("jinja2", "3.1.2"), package_node("idna", "3.7")]
-        first = Context(config=cfg)
+        first = RunContext(config=cfg)
         cold = VulnerabilityCollector().collect(nodes, first)
         first.close()
         n = len(srv.requests)
-        second = Context(config=cfg)
+        second = RunContext(config=cfg)
         warm = VulnerabilityCollector().collect(nodes, second)
         counts = second.request_counts()["osv"]
         second.close()
-        offline = Context(config=cfg.with_changes(offline=True))
+        offline = RunContext(config=cfg.with_changes(offline=True))
         off = VulnerabilityCollector().collect(nodes, offline)
         offline.close()
     assert cold == warm == off
