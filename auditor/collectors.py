@@ -112,6 +112,7 @@ COLLECTOR_TABLE: tuple[CollectorSpec, ...] = (
     CollectorSpec("history", ("mapping", "github"), ("history",), "auditor.people.history:HistoryCollector"),
     # Signals (auditor/signals/).
     CollectorSpec("release", (), ("release",), "auditor.signals.release:ReleaseCollector"),
+    CollectorSpec("status", (), ("status",), "auditor.signals.status:StatusCollector"),
     CollectorSpec("names", (), ("names",), "auditor.signals.names:NamesCollector"),
     CollectorSpec("vendored", (), ("vendored",), "auditor.signals.vendored:VendoredCollector"),
     CollectorSpec("vulnerabilities", (), ("vulnerabilities",), "auditor.signals.vulnerabilities:VulnerabilityCollector"),

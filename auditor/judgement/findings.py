@@ -24,6 +24,7 @@ from auditor.models import (
     InstallFacts,
     NameSignals,
     PackageNode,
+    ProjectStatus,
     ReleaseFacts,
     ReleaseProvenance,
     Severity,
@@ -253,11 +254,26 @@ def probe_mapping_disagreement(node: PackageNode) -> list[Finding]:
     )]
 
 
+#: PEP 792 status -> finding; ``active`` and unrecognized values give none.
+STATUS_FINDINGS = {"quarantined": "AUD115", "archived": "AUD116", "deprecated": "AUD117"}
+
+
+def probe_status(node: PackageNode) -> list[Finding]:
+    """AUD115 (quarantined), AUD116 (archived), AUD117 (deprecated) from the index's PEP 792 marker."""
+    status = _signal(node, ProjectStatus)
+    if status is None or status.status not in STATUS_FINDINGS:
+        return []
+    why = f": {status.reason}" if status.reason else ""
+    return [_finding(STATUS_FINDINGS[status.status], node, f"{node.name} is {status.status} on its index{why}",
+                     "simple index project page, PEP 792 project-status")]
+
+
 #: Every probe, in report order.
 PROBES: tuple[Callable[[PackageNode], list[Finding]], ...] = (
     probe_vulnerabilities,
     probe_provenance,
     probe_release,
+    probe_status,
     probe_install,
     probe_vendored,
     probe_names,

@@ -1,4 +1,4 @@
-"""Release signals: PEP 740 provenance, release facts, install-time code, vendored libraries, name confusion.
+"""Release signals: PEP 740 provenance, PEP 792 project status, release facts, install-time code, vendored libraries, name confusion.
 
 Frozen dataclasses; nothing here does I/O.
 """
@@ -56,6 +56,33 @@ class ReleaseProvenance:
     publishers: tuple[TrustedPublisher, ...] = ()
     predicate_types: tuple[str, ...] = ()
     detail: str = ""
+
+
+@dataclass(frozen=True)
+class ProjectStatus:
+    """PEP 792 status of a project on its index (``signals["status"]``).
+
+    Source: the simple index's project page (PEP 691 JSON ``project-status``,
+    or the HTML ``pypi:project-status`` meta tags); see
+    :class:`auditor.net.pypi.IndexPage`.
+
+    Attributes:
+        status: ``"active"``, ``"archived"`` (no more uploads expected),
+            ``"quarantined"`` (considered unsafe, e.g. malware; nothing is
+            offered for download) or ``"deprecated"`` (obsolete), or an
+            unrecognized value exactly as the index gave it.
+        reason: the index's free-text reason, if any.
+        stated: ``True`` when the index gave a marker; ``False`` means the
+            page states none, which the specification reads as ``active``
+            (an index that predates PEP 792 also states none).
+    """
+
+    #: Slot in ``PackageNode.signals``; read with ``node.signal(ProjectStatus)``.
+    KEY: ClassVar[str] = "status"
+
+    status: str
+    reason: str | None = None
+    stated: bool = False
 
 
 @dataclass(frozen=True)

@@ -66,16 +66,66 @@ class IndexFile:
     provenance_listed: bool = False
 
 
+#: PEP 792 statuses (packaging.python.org, "Project Status Markers"); no marker means ``active``.
+PROJECT_STATUSES = ("active", "archived", "quarantined", "deprecated")
+#: Longest status reason kept (characters); the index is not trusted to bound it.
+MAX_STATUS_REASON = 500
+
+
+@dataclass(frozen=True)
+class ProjectStatusMarker:
+    """The PEP 792 status marker of a project page, as the index states it.
+
+    Source: PEP 691 JSON ``project-status: {status, reason}`` (API version
+    1.4), or the HTML page's ``<meta name="pypi:project-status">`` and
+    ``<meta name="pypi:project-status-reason">``.
+
+    Attributes:
+        status: the marker's value, lower-cased and at most 64 characters
+            (an unrecognized value is kept as given, not mapped to ``active``).
+        reason: free text from the index, at most :data:`MAX_STATUS_REASON` characters, or ``None``.
+    """
+
+    status: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class IndexPage:
+    """One project page of the simple index.
+
+    Attributes:
+        files: the project's distribution files.
+        status: its PEP 792 marker, or ``None`` when the page states none
+            (active by the specification; also what an index that predates PEP 792 serves).
+    """
+
+    files: list[IndexFile]
+    status: ProjectStatusMarker | None = None
+
+
+def _status_marker(status: Any, reason: Any) -> ProjectStatusMarker | None:
+    if not isinstance(status, str) or not status.strip():
+        return None
+    text = reason.strip()[:MAX_STATUS_REASON] if isinstance(reason, str) and reason.strip() else None
+    return ProjectStatusMarker(status.strip().lower()[:64], text)
+
+
 class _LinkParser(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.links: list[dict[str, str | None]] = []
+        self.meta: dict[str, str] = {}
         self._current: dict[str, str | None] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "a":
             self._current = dict(attrs)
             self._current["_text"] = ""
+        elif tag == "meta":
+            a = dict(attrs)
+            if (a.get("name") or "").startswith("pypi:") and a.get("content") is not None:
+                self.meta.setdefault(str(a["name"]), str(a["content"]))
 
     def handle_data(self, data: str) -> None:
         if self._current is not None:
@@ -105,6 +155,13 @@ def _hash_attr(value: Any) -> tuple[bool | None, str | None]:
 
 def parse_simple_json(doc: Mapping[str, Any], base_url: str) -> list[IndexFile]:
     """Files of a PEP 691 JSON project page."""
+    return parse_simple_json_page(doc, base_url).files
+
+
+def parse_simple_json_page(doc: Mapping[str, Any], base_url: str) -> IndexPage:
+    """A PEP 691 JSON project page: its files and PEP 792 ``project-status``."""
+    status = doc.get("project-status")
+    marker = _status_marker(status.get("status"), status.get("reason")) if isinstance(status, Mapping) else None
     files = []
     for f in doc.get("files") or []:
         meta = f.get("core-metadata", f.get("data-dist-info-metadata", f.get("dist-info-metadata")))
@@ -124,11 +181,16 @@ def parse_simple_json(doc: Mapping[str, Any], base_url: str) -> list[IndexFile]:
                 provenance_listed="provenance" in f,
             )
         )
-    return files
+    return IndexPage(files, marker)
 
 
 def parse_simple_html(text: str, base_url: str) -> list[IndexFile]:
     """Files of a PEP 503 HTML project page (with PEP 658/592/700 attributes when present)."""
+    return parse_simple_html_page(text, base_url).files
+
+
+def parse_simple_html_page(text: str, base_url: str) -> IndexPage:
+    """A PEP 503 HTML project page: its files and PEP 792 ``pypi:project-status`` meta tags."""
     parser = _LinkParser()
     parser.feed(text)
     files = []
@@ -152,7 +214,8 @@ def parse_simple_html(text: str, base_url: str) -> list[IndexFile]:
                 provenance_listed="data-provenance" in a,
             )
         )
-    return files
+    return IndexPage(files, _status_marker(parser.meta.get("pypi:project-status"),
+                                           parser.meta.get("pypi:project-status-reason")))
 
 
 def _file_info(filename: str) -> tuple[str, bool, frozenset] | None:
@@ -271,6 +334,8 @@ def project_from_json(d: Any) -> PyPIProject | None:
 #: Fact-memo namespaces (:class:`auditor.net.memo.FactMemo`, and the keys of ``RunContext.memo``).
 PROJECT_NS = "pypi-project"
 METADATA_NS = "core-metadata"
+#: Run-memo namespace of parsed simple-index pages (:meth:`PyPIClient.index_page`; not persisted).
+INDEX_PAGE_NS = "index-page"
 
 
 def project_key(name: str, as_of: str | None) -> str:
@@ -348,6 +413,23 @@ class PyPIClient:
 
     def index_files(self, name: str) -> list[IndexFile] | Unknown:
         """Files of project *name* on the simple index (PEP 691 JSON or PEP 503 HTML)."""
+        page = self.index_page(name)
+        return page if isinstance(page, Unknown) else page.files
+
+    def index_page(self, name: str) -> IndexPage | Unknown:
+        """Project *name*'s page on the simple index (PEP 691 JSON or PEP 503 HTML),
+        fetched and parsed once per run (``RunContext.memo``).
+
+        Returns:
+            An :class:`IndexPage`, or Unknown (``not found on the index``
+            (kind ``not-found``), HTTP errors, an unparseable page (``malformed``), offline).
+        """
+        key = (INDEX_PAGE_NS, self.config.index_url, name)
+        if key not in self.ctx.memo:
+            self.ctx.memo[key] = self._index_page(name)
+        return self.ctx.memo[key]
+
+    def _index_page(self, name: str) -> IndexPage | Unknown:
         url = f"{self.config.index_url.rstrip('/')}/{name}/"
         resp = self.ctx.http("index").get(url, {"Accept": SIMPLE_ACCEPT})
         if isinstance(resp, Unknown):
@@ -359,10 +441,13 @@ class PyPIClient:
         ctype = resp.headers.get("Content-Type", "")
         try:
             if "json" in ctype:
-                return parse_simple_json(resp.json(), resp.url or url)
-            return parse_simple_html(resp.text, resp.url or url)
-        except ValueError:
-            return Unknown("index page could not be parsed")
+                doc = resp.json()
+                if not isinstance(doc, Mapping):
+                    raise ValueError("not a JSON object")
+                return parse_simple_json_page(doc, resp.url or url)
+            return parse_simple_html_page(resp.text, resp.url or url)
+        except (ValueError, TypeError, AttributeError):
+            return Unknown("index page could not be parsed", kind=UnknownKind.MALFORMED)
 
     def core_metadata(self, name: str, version: str, files: Sequence[IndexFile] = ()) -> CoreMetadata | Unknown:
         """Core metadata of *name* == *version*.

@@ -90,10 +90,7 @@ def release_files(ctx: RunContext, name: str, version: str) -> list[ReleaseFile]
             return out
         except TypeError:
             pass
-    page_key = ("signals-index-files", name)
-    if page_key not in ctx.memo:
-        ctx.memo[page_key] = PyPIClient(ctx).index_files(name)
-    files = ctx.memo[page_key]
+    files = PyPIClient(ctx).index_files(name)  # the page is fetched and parsed once per run
     if isinstance(files, Unknown):
         ctx.memo[run_key] = files
         return files

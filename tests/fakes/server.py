@@ -155,6 +155,8 @@ class FakeServer:
         repos: GitHub repositories by lower-case ``owner/name``.
         users: ``{login: created_at}`` for ``/users/LOGIN``.
         vulns: OSV records by id; ``affects`` maps ``(name, version)`` to ids.
+        statuses: PEP 792 ``{normalized name: (status, reason or None)}``; a
+            project listed here gets an API-version 1.4 page with ``project-status``.
         log: every request received (:class:`Seen`).
     """
 
@@ -173,6 +175,7 @@ class FakeServer:
         self.users: dict[str, str] = {}
         self.vulns: dict[str, dict] = {}
         self.affects: dict[tuple[str, str], list[str]] = defaultdict(list)
+        self.statuses: dict[str, tuple[str, str | None]] = {}
         self.scripts: dict[str, list[Reply]] = {}
         self.log: list[Seen] = []
         self.per_page_default = per_page_default
@@ -376,6 +379,12 @@ class FakeServer:
                 for fn in sorted(self.wheels) if fn.replace("_", "-").lower().startswith(name + "-")
             ]
             doc = {"meta": {"api-version": "1.1"}, "name": name, "files": files, "versions": []}
+            if name in self.statuses:
+                status, reason = self.statuses[name]
+                doc["meta"]["api-version"] = "1.4"
+                doc["project-status"] = {"status": status, **({"reason": reason} if reason else {})}
+                if status == "quarantined":  # PEP 792: a quarantined project offers no files
+                    doc["files"] = []
             return Reply(200, doc, {"Content-Type": "application/vnd.pypi.simple.v1+json"})
         m = re.fullmatch(r"/files/(.+)\.metadata", path)
         if m:

@@ -76,6 +76,7 @@ def build_world(server: FakeServer) -> None:
     server.add_release("lib", "2.0", project_urls=LIB_URLS)
     server.add_project("helper", "0.3", roles=(("Owner", "nobody"),),
                        uploads={"0.3": "2019-03-01T00:00:00.000000Z"})
+    server.statuses["helper"] = ("archived", "no longer maintained; use <b>lib</b>")  # PEP 792 (AUD116)
     server.add_project("newdep", "0.1", project_urls=NEWDEP_URLS, roles=(("Owner", "dan"),),
                        uploads={"0.1": "2024-12-20T00:00:00.000000Z"})
     server.add_repo(GitHubRepo("org/app", contributors=(("jane", 40), ("bob", 12)),

@@ -146,7 +146,7 @@ def test_facts_memoized_once_under_one_key(config, fake_pypi):
     import sqlite3
 
     from auditor.net.memo import MEMO_FILE
-    from auditor.net.pypi import METADATA_NS, PROJECT_NS, metadata_key, project_key
+    from auditor.net.pypi import INDEX_PAGE_NS, METADATA_NS, PROJECT_NS, metadata_key, project_key
 
     fake_pypi.add("one", "1.0", requires_dist=["idna"])
     with RunContext(config) as ctx:
@@ -155,7 +155,8 @@ def test_facts_memoized_once_under_one_key(config, fake_pypi):
         project = client.project("one")
         assert client.core_metadata("one", "1.0") is meta and client.project("one") is project
         run_keys = {k for k in ctx.memo if isinstance(k, tuple)}
-        assert run_keys == {(METADATA_NS, metadata_key(config, "one", "1.0")), (PROJECT_NS, project_key("one", None))}
+        assert run_keys == {(METADATA_NS, metadata_key(config, "one", "1.0")), (PROJECT_NS, project_key("one", None)),
+                            (INDEX_PAGE_NS, config.index_url, "one")}  # the page, parsed once per run
     db = sqlite3.connect(config.cache_dir / MEMO_FILE)
     rows = db.execute("SELECT ns, key FROM facts ORDER BY ns").fetchall()
     db.close()
