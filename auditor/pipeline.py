@@ -6,6 +6,7 @@
     contacts_from_metadata()        -> Contact             (people/)
     COLLECTOR_TABLE rows, in order  -> PackageNode.signals (collectors.py; provenance
                                        first, correcting the mapping for the others)
+    all_findings()                  -> Finding             (judgement/)
     build_graph()                   -> networkx.DiGraph    (graph/)
     score_all()                     -> Score per package   (scoring/)
 
@@ -144,10 +145,10 @@ class AuditResult:
         graph: the audit graph (:mod:`auditor.graph.attrs` names its attributes).
         scores: exposure score per package name.
         root: transitive figures for the input.
-        findings: judged facts (empty until signal collectors add rules).
+        findings: the probes' findings (:func:`auditor.judgement.findings.all_findings`), sorted.
         missing: facts that could not be collected; non-empty means incomplete.
         requests: HTTP accounting per service (``RunContext.request_counts``).
-        generated_at: ISO-8601 UTC time the audit finished.
+        generated_at: ISO-8601 UTC time the audit finished (:func:`auditor.clock.now`: ``SOURCE_DATE_EPOCH`` when set).
         elapsed: seconds the audit took.
         timings: seconds per stage (``"source"``, ``"pypi"``, each collector's
             key), from ``RunContext.timings``; cumulative when one context

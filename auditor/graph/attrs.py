@@ -52,6 +52,7 @@ WORST_SEVERITY = "worst_severity"  # "critical".."info", absent when none is rat
 PROVENANCE = "provenance"  # "verified" | "unattested" | "invalid"
 PUBLISHER = "publisher"  # Trusted Publisher repository URL (or kind), when verified
 YANKED = "yanked"  # bool
+PROJECT_STATUS = "project_status"  # str: PEP 792 status on the index (active, archived, quarantined, deprecated)
 BUILDS_FROM_SOURCE = "builds_from_source"  # bool: no wheel for the target
 BUILD_BACKEND = "build_backend"  # str, when read
 BUNDLED_LIBRARIES = "bundled_libraries"  # int: native libraries in *.libs/ or .dylibs/

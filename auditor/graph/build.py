@@ -126,11 +126,12 @@ def _node_attrs(node: PackageNode) -> dict:
 
 def _signal_attrs(node: PackageNode, out: dict, unknown: dict) -> None:
     """Scalar summaries of the signal collectors' facts (docs/graph.md); Unknowns go to *unknown*."""
-    from auditor.models import InstallFacts, NameSignals, ReleaseFacts, ReleaseProvenance, VendoredCode, VulnerabilityReport
+    from auditor.models import (InstallFacts, NameSignals, ProjectStatus, ReleaseFacts, ReleaseProvenance, VendoredCode,
+                                VulnerabilityReport)
 
     sig = node.signals
     for key, attr in (("vulnerabilities", A.ADVISORIES), ("provenance", A.PROVENANCE), ("release", A.YANKED),
-                      ("install", A.BUILDS_FROM_SOURCE), ("vendored", A.BUNDLED_LIBRARIES)):
+                      ("install", A.BUILDS_FROM_SOURCE), ("vendored", A.BUNDLED_LIBRARIES), ("status", A.PROJECT_STATUS)):
         if isinstance(sig.get(key), Unknown) and sig[key].fault:
             unknown[attr] = sig[key].reason
     vulns = sig.get("vulnerabilities")
@@ -148,6 +149,9 @@ def _signal_attrs(node: PackageNode, out: dict, unknown: dict) -> None:
     release = sig.get("release")
     if isinstance(release, ReleaseFacts):
         out[A.YANKED] = release.yanked
+    status = sig.get("status")
+    if isinstance(status, ProjectStatus):
+        out[A.PROJECT_STATUS] = status.status
     install = sig.get("install")
     if isinstance(install, InstallFacts):
         out[A.BUILDS_FROM_SOURCE] = install.builds_from_source
