@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 from dataclasses import dataclass
 from typing import Callable, Union
 
@@ -118,6 +119,17 @@ def _unknown_of(*values: object) -> Unknown | None:
     return next((v for v in values if isinstance(v, Unknown)), None)
 
 
+def _new_packages_only(
+    check: Callable[[Policy, PackageDelta], list[Outcome]]
+) -> Callable[[Policy, PackageDelta], list[Outcome]]:
+    """A package rule that judges only the packages the change adds (it passes the others)."""
+    @functools.wraps(check)
+    def checked(policy: Policy, d: PackageDelta) -> list[Outcome]:
+        return check(policy, d) if d.change.kind == "added" else []
+
+    return checked
+
+
 def check_people_increase(policy: Policy, diff: AuditDiff) -> list[Outcome]:
     """POL001: people reachable from the root grow by more than ``max_people_increase``.
 
@@ -147,9 +159,10 @@ def check_new_maintainers(policy: Policy, diff: AuditDiff) -> list[Outcome]:
     return []
 
 
+@_new_packages_only
 def check_source_repository(policy: Policy, d: PackageDelta) -> list[Outcome]:
     """POL003: a new package maps to no repository, or below ``min_repository_confidence``."""
-    if not (policy.require_source_repository and d.change.kind == "added"):
+    if not policy.require_source_repository:
         return []
     if d.repository is None and d.mapping_gap is not None:
         return [d.mapping_gap]
@@ -161,9 +174,10 @@ def check_source_repository(policy: Policy, d: PackageDelta) -> list[Outcome]:
     return []
 
 
+@_new_packages_only
 def check_single_maintainer(policy: Policy, d: PackageDelta) -> list[Outcome]:
     """POL004: a new package has one publish-capable account and no organization."""
-    if not (policy.forbid_single_maintainer and d.change.kind == "added"):
+    if not policy.forbid_single_maintainer:
         return []
     single = d.single_maintainer
     if isinstance(single, Unknown):
@@ -211,10 +225,9 @@ def check_release_age(policy: Policy, d: PackageDelta) -> list[Outcome]:
     return _younger_than(d.age_days, policy.min_release_age_days, f"{d.name} {d.change.after} was")
 
 
+@_new_packages_only
 def check_project_age(policy: Policy, d: PackageDelta) -> list[Outcome]:
     """POL009: a new package's project was first published less than ``min_project_age_days`` ago."""
-    if d.change.kind != "added":
-        return []
     return _younger_than(d.project_age_days, policy.min_project_age_days, f"{d.name}: the project was first")
 
 

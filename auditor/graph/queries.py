@@ -58,21 +58,20 @@ def paths_to_root(g: nx.DiGraph, node: str, limit: int = 5) -> list[list[str]]:
     return out
 
 
-def repositories_of(g: nx.DiGraph, nodes: Iterable[str]) -> set[str]:
-    """Repository node ids that the given package nodes are built from."""
+def _linked(g: nx.DiGraph, nodes: Iterable[str], kind: str, *, outgoing: bool) -> set[str]:
+    """The nodes at the other end of *kind* edges leaving (or entering) any of *nodes*."""
     out = set()
     for n in nodes:
-        for _u, v, k in g.out_edges(n, data=A.KIND):
-            if k == A.SOURCE:
-                out.add(v)
+        edges = g.out_edges(n, data=A.KIND) if outgoing else g.in_edges(n, data=A.KIND)
+        out.update(v if outgoing else u for u, v, k in edges if k == kind)
     return out
+
+
+def repositories_of(g: nx.DiGraph, nodes: Iterable[str]) -> set[str]:
+    """Repository node ids that the given package nodes are built from."""
+    return _linked(g, nodes, A.SOURCE, outgoing=True)
 
 
 def maintainers_of(g: nx.DiGraph, nodes: Iterable[str]) -> set[str]:
     """Maintainer node ids (``pypi:<user>``) that can publish any of the given package nodes."""
-    out = set()
-    for n in nodes:
-        for u, _v, k in g.in_edges(n, data=A.KIND):
-            if k == A.MAINTAINS:
-                out.add(u)
-    return out
+    return _linked(g, nodes, A.MAINTAINS, outgoing=False)

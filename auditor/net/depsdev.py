@@ -17,7 +17,7 @@ from typing import Any, Mapping
 from urllib.parse import quote
 
 from auditor.models import DepsDevVersion, Unknown
-from auditor.net.http import HttpClient
+from auditor.net.api import ApiClient
 
 #: ``relationProvenance`` values that mean a cryptographic statement ties the
 #: package to the repository (deps.dev API docs, ``ProvenanceType``).
@@ -39,17 +39,13 @@ def repo_key(url_or_id: str | None) -> str | None:
     return "/".join(parts[:3]) if len(parts) >= 3 else s
 
 
-class DepsDevClient:
-    """Lookups against deps.dev.
+class DepsDevClient(ApiClient):
+    """Lookups against deps.dev (see :class:`ApiClient`).
 
-    Args:
-        http: the run's ``"depsdev"`` client.
-        base_url: ``https://api.deps.dev`` or a mirror.
+    *http* is the run's ``"depsdev"`` client; *base_url* ``https://api.deps.dev`` or a mirror.
     """
 
-    def __init__(self, http: HttpClient, base_url: str):
-        self.http = http
-        self.base = base_url.rstrip("/")
+    service = "deps.dev"
 
     def _path(self, api: str, name: str, version: str) -> str:
         return f"{self.base}/{api}/systems/pypi/packages/{quote(name, safe='')}/versions/{quote(version, safe='')}"
@@ -63,13 +59,9 @@ class DepsDevClient:
         Returns:
             DepsDevVersion, or Unknown (``"not known to deps.dev"`` on 404, faults).
         """
-        doc = self.http.get_json(self._path("v3", name, version))
+        doc = self._object(self._path("v3", name, version), gone="not known to deps.dev")
         if isinstance(doc, Unknown):
-            if doc.not_found:
-                return Unknown("not known to deps.dev", fault=False)
             return doc
-        if not isinstance(doc, Mapping):
-            return Unknown("deps.dev answered an unexpected document")
         dependents = self.http.get_json(self._path("v3alpha", name, version) + ":dependents")
         return parse_version(doc, dependents, mapped_repo)
 

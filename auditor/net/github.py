@@ -25,7 +25,7 @@ from urllib.parse import quote
 from auditor.config import Secret
 from auditor.errors import InputError
 from auditor.models import ForgeAccount, ForgeContributor, ForgeRepo, Unknown
-from auditor.net.http import HttpClient
+from auditor.net.api import ApiClient
 
 #: Media type and API version GitHub recommends sending (REST docs, "API versions").
 HEADERS = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
@@ -68,17 +68,15 @@ def read_token_file(path: str | Path) -> Secret:
     raise InputError("token file is empty", file=str(p))
 
 
-class GitHubClient:
-    """Lookups against one GitHub REST API base URL.
+class GitHubClient(ApiClient):
+    """Lookups against one GitHub REST API base URL (see :class:`ApiClient`).
 
-    Args:
-        http: the run's ``"github"`` client.
-        base_url: ``https://api.github.com`` or ``https://HOST/api/v3`` (Enterprise).
+    *http* is the run's ``"github"`` client; *base_url* ``https://api.github.com``
+    or ``https://HOST/api/v3`` (Enterprise).
     """
 
-    def __init__(self, http: HttpClient, base_url: str):
-        self.http = http
-        self.base = base_url.rstrip("/")
+    service = "GitHub"
+    headers = HEADERS
 
     def _url(self, path: str) -> str:
         return f"{self.base}{path}"
@@ -93,13 +91,10 @@ class GitHubClient:
             ForgeRepo, or Unknown: ``"repository not found on GitHub (deleted, renamed away or private)"``
             for a 404, ``"rate limited"``, ``"offline"``, or an HTTP/transport failure.
         """
-        doc = self._get(f"/repos/{quote(owner)}/{quote(name)}")
+        doc = self._object(self._url(f"/repos/{quote(owner)}/{quote(name)}"), key="full_name", what="repository",
+                           gone="repository not found on GitHub (deleted, renamed away or private)")
         if isinstance(doc, Unknown):
-            if doc.not_found:
-                return Unknown("repository not found on GitHub (deleted, renamed away or private)", fault=False)
             return doc
-        if not isinstance(doc, Mapping) or "full_name" not in doc:
-            return Unknown("GitHub answered an unexpected repository document")
         return parse_repo(doc)
 
     def contributors(self, owner: str, name: str) -> tuple[tuple[ForgeContributor, ...], int] | Unknown:
@@ -181,13 +176,10 @@ class GitHubClient:
 
     def user(self, login: str) -> ForgeAccount | Unknown:
         """Account type and creation date (``GET /users/{login}``)."""
-        doc = self._get(f"/users/{quote(login)}")
+        doc = self._object(self._url(f"/users/{quote(login)}"), key="login", what="user",
+                           gone="account not found on GitHub (deleted or renamed)")
         if isinstance(doc, Unknown):
-            if doc.not_found:
-                return Unknown("account not found on GitHub (deleted or renamed)", fault=False)
             return doc
-        if not isinstance(doc, Mapping) or "login" not in doc:
-            return Unknown("GitHub answered an unexpected user document")
         return ForgeAccount(
             login=str(doc["login"]),
             account_type=str(doc.get("type") or "User"),

@@ -14,24 +14,20 @@ from typing import Any, Mapping
 from urllib.parse import quote
 
 from auditor.models import ForgeContributor, ForgeRepo, Unknown
-from auditor.net.http import HttpClient
+from auditor.net.api import ApiClient
 
 #: Contributor pages read (100 entries each).
 CONTRIBUTOR_PAGES = 5
 PER_PAGE = 100
 
 
-class GitLabClient:
-    """Lookups against one GitLab instance.
+class GitLabClient(ApiClient):
+    """Lookups against one GitLab instance (see :class:`ApiClient`).
 
-    Args:
-        http: the run's ``"gitlab"`` client.
-        base_url: ``https://gitlab.com`` or the instance's root URL.
+    *http* is the run's ``"gitlab"`` client; *base_url* ``https://gitlab.com`` or the instance's root URL.
     """
 
-    def __init__(self, http: HttpClient, base_url: str):
-        self.http = http
-        self.base = base_url.rstrip("/")
+    service = "GitLab"
 
     def project(self, path: str) -> tuple[ForgeRepo, int] | Unknown:
         """Project metadata and its numeric id, for ``group/subgroup/name``.
@@ -40,13 +36,10 @@ class GitLabClient:
             ``(ForgeRepo, project id)``, or Unknown (``"project not found on
             GitLab (deleted, moved or private)"``, rate limits, offline, ...).
         """
-        doc = self.http.get_json(f"{self.base}/api/v4/projects/{quote(path, safe='')}?license=true")
+        doc = self._object(f"{self.base}/api/v4/projects/{quote(path, safe='')}?license=true", key="id", what="project",
+                           gone="project not found on GitLab (deleted, moved or private)")
         if isinstance(doc, Unknown):
-            if doc.not_found:
-                return Unknown("project not found on GitLab (deleted, moved or private)", fault=False)
             return doc
-        if not isinstance(doc, Mapping) or "id" not in doc:
-            return Unknown("GitLab answered an unexpected project document")
         return parse_project(doc), int(doc["id"])
 
     def contributors(self, project_id: int) -> tuple[tuple[ForgeContributor, ...], int] | Unknown:

@@ -367,14 +367,9 @@ class HttpClient:
         """Like :meth:`get_json`, also returning the response (for ``Link`` headers)."""
         hdrs = {"Accept": "application/json", **(headers or {})}
         for attempt in range(2):
-            resp = self.get(url, hdrs)
+            resp = self._get_ok(url, hdrs)
             if isinstance(resp, Unknown):
                 return resp
-            if resp.status_code in (404, 410):
-                return Unknown(f"not found (HTTP {resp.status_code})", kind=UnknownKind.NOT_FOUND)
-            if resp.status_code >= 400:
-                self.stats.count("failures")
-                return Unknown(f"HTTP {resp.status_code} from {_host(url)}", kind=UnknownKind.HTTP_ERROR)
             if resp.status_code == 204 or not resp.content:
                 return None, resp
             try:
@@ -420,15 +415,8 @@ class HttpClient:
 
     def get_text(self, url: str, headers: Mapping[str, str] | None = None) -> str | Unknown:
         """GET *url* and return the body as text; Unknown on 4xx/5xx or transport failure."""
-        resp = self.get(url, headers)
-        if isinstance(resp, Unknown):
-            return resp
-        if resp.status_code in (404, 410):
-            return Unknown(f"not found (HTTP {resp.status_code})", kind=UnknownKind.NOT_FOUND)
-        if resp.status_code >= 400:
-            self.stats.count("failures")
-            return Unknown(f"HTTP {resp.status_code} from {_host(url)}", kind=UnknownKind.HTTP_ERROR)
-        return resp.text
+        resp = self._get_ok(url, headers)
+        return resp if isinstance(resp, Unknown) else resp.text
 
     def describe_budget(self) -> str:
         """The rate-limit budget as one line (``--verbose``)."""
@@ -440,6 +428,18 @@ class HttpClient:
             self.session.close()
         else:  # the context's shared backend stays open for the other services
             requests.Session.close(self.session)
+
+    def _get_ok(self, url: str, headers: Mapping[str, str] | None) -> requests.Response | Unknown:
+        """GET *url*; a 4xx/5xx answer becomes Unknown (404/410: NOT_FOUND, else HTTP_ERROR, counted as a failure)."""
+        resp = self.get(url, headers)
+        if isinstance(resp, Unknown):
+            return resp
+        if resp.status_code in (404, 410):
+            return Unknown(f"not found (HTTP {resp.status_code})", kind=UnknownKind.NOT_FOUND)
+        if resp.status_code >= 400:
+            self.stats.count("failures")
+            return Unknown(f"HTTP {resp.status_code} from {_host(url)}", kind=UnknownKind.HTTP_ERROR)
+        return resp
 
     def _past_deadline(self) -> bool:
         return self.deadline is not None and time.monotonic() >= self.deadline

@@ -29,6 +29,7 @@ from packaging.utils import canonicalize_version
 from auditor.dist.filenames import DistFilename, parse_filename
 from auditor.dist.tags import wheel_preference
 from auditor.models import CoreMetadata, Maintainer, Ownership, PyPIProject, TargetEnvironment, Unknown, UnknownKind
+from auditor.net.api import json_object
 from auditor.net.cache import EXPIRY
 from auditor.net.context import RunContext
 from auditor.net.lazy_wheel import wheel_metadata
@@ -381,14 +382,12 @@ class PyPIClient:
     def project_json(self, name: str) -> Mapping[str, Any] | Unknown:
         """The raw ``/pypi/NAME/json`` document, or Unknown (``not found on PyPI``, HTTP errors, offline)."""
         url = f"{self.config.pypi_url.rstrip('/')}/pypi/{name}/json"
-        doc = self.ctx.http("pypi").get_json(url)
-        if isinstance(doc, Unknown):
-            if doc.not_found:
-                return Unknown("not found on PyPI", kind=UnknownKind.NOT_FOUND)
-            return doc
-        if not isinstance(doc, Mapping) or "info" not in doc:
-            return Unknown("PyPI JSON API answered an unexpected document", kind=UnknownKind.MALFORMED)
-        return doc
+        return json_object(
+            self.ctx.http("pypi").get_json(url),
+            gone=Unknown("not found on PyPI", kind=UnknownKind.NOT_FOUND),
+            unexpected="PyPI JSON API answered an unexpected document",
+            key="info",
+        )
 
     def project(self, name: str) -> PyPIProject | Unknown:
         """Facts about project *name* (PEP 503 normalized) from the JSON API.

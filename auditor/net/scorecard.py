@@ -13,23 +13,19 @@ from typing import Any, Mapping
 from urllib.parse import quote
 
 from auditor.models import ScorecardCheck, ScorecardResult, Unknown
-from auditor.net.http import HttpClient
+from auditor.net.api import ApiClient
 
 #: Hosts the public Scorecard API publishes results for.
 SCORECARD_HOSTS = ("github.com", "gitlab.com")
 
 
-class ScorecardClient:
-    """Lookups against the Scorecard API.
+class ScorecardClient(ApiClient):
+    """Lookups against the Scorecard API (see :class:`ApiClient`).
 
-    Args:
-        http: the run's ``"scorecard"`` client.
-        base_url: ``https://api.securityscorecards.dev`` or a mirror.
+    *http* is the run's ``"scorecard"`` client; *base_url* ``https://api.securityscorecards.dev`` or a mirror.
     """
 
-    def __init__(self, http: HttpClient, base_url: str):
-        self.http = http
-        self.base = base_url.rstrip("/")
+    service = "Scorecard API"
 
     def result(self, host: str, path: str) -> ScorecardResult | Unknown:
         """The published scorecard of ``host/path``.
@@ -39,13 +35,10 @@ class ScorecardClient:
             on 404 (Scorecard only covers repositories its cron job scans),
             or a fault (rate limit, offline, HTTP error).
         """
-        doc = self.http.get_json(f"{self.base}/projects/{quote(host)}/{quote(path)}")
+        doc = self._object(f"{self.base}/projects/{quote(host)}/{quote(path)}", key="checks", of=list,
+                           gone=f"no Scorecard published for {host}/{path}")
         if isinstance(doc, Unknown):
-            if doc.not_found:
-                return Unknown(f"no Scorecard published for {host}/{path}", fault=False)
             return doc
-        if not isinstance(doc, Mapping) or not isinstance(doc.get("checks"), list):
-            return Unknown("Scorecard API answered an unexpected document")
         return parse_result(doc, f"{host}/{path}")
 
 

@@ -121,6 +121,16 @@ class _Stats:
     first: int = 0
     last: int = 0
 
+    def add(self, ct: int, in_window: bool) -> None:
+        """Count one more commit, made at committer time *ct* (Unix seconds)."""
+        self.n += 1
+        if in_window:
+            self.n_window += 1
+        if ct < self.first:
+            self.first = ct
+        if ct > self.last:
+            self.last = ct
+
 
 @dataclass
 class RepoLog:
@@ -145,16 +155,11 @@ class RepoLog:
 
 
 def _bump(table: dict, key, ct: int, in_window: bool) -> None:
+    """Count a commit at *ct* in ``table[key]`` (a new :class:`_Stats` the first time)."""
     s = table.get(key)
     if s is None:
         table[key] = s = _Stats(0, 0, ct, ct)
-    s.n += 1
-    if in_window:
-        s.n_window += 1
-    if ct < s.first:
-        s.first = ct
-    if ct > s.last:
-        s.last = ct
+    s.add(ct, in_window)
 
 
 def read_repo_log(git_dir: Path, url: str, as_of: int | None = None, now: int | None = None) -> RepoLog:
@@ -198,17 +203,7 @@ def read_repo_log(git_dir: Path, url: str, as_of: int | None = None, now: int | 
                 last = ct
             in_window = start < ct <= end
             key = ((an, ae), (cn, ce), " " in parents)
-            st = pairs.get(key)
-            if st is None:
-                pairs[key] = _Stats(1, 1 if in_window else 0, ct, ct)
-            else:
-                st.n += 1
-                if in_window:
-                    st.n_window += 1
-                if ct < st.first:
-                    st.first = ct
-                elif ct > st.last:
-                    st.last = ct
+            _bump(pairs, key, ct, in_window)
             if trailers:
                 for value in trailers.split(TS):
                     value = value.strip()

@@ -12,11 +12,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from auditor.errors import InputError
 from auditor.graph import attrs as A
 from auditor.graph import queries
 from auditor.graph.build import node_id
-from auditor.models import Unknown, normalize_name
+from auditor.models import Unknown
+from auditor.report.lookup import audited_node
 from auditor.report.serialize import to_jsonable
 from auditor.judgement.findings import catalogue
 
@@ -57,10 +57,8 @@ def render(result, package: str, out: TextIO, color: bool | None = None, width: 
     Raises:
         InputError: *package* is not in the audited set.
     """
-    name = normalize_name(package)
-    node = result.nodes.get(name)
-    if node is None:
-        raise InputError(f"{package!r} is not in the audited set ({len(result.nodes)} packages)")
+    node = audited_node(result, package)
+    name = node.name
     tty = out.isatty() if color is None else color
     console = Console(file=out, force_terminal=color, width=width or (120 if not tty else None),
                       highlight=False, no_color=not tty)

@@ -17,11 +17,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from auditor.errors import InputError
 from auditor.graph import attrs as A
 from auditor.graph.build import node_id
 from auditor.graph.queries import paths_to_root
-from auditor.models import RepositoryHistory, Unknown, normalize_name
+from auditor.models import RepositoryHistory, Unknown
+from auditor.report.lookup import audited_node
 from auditor.report.serialize import to_jsonable
 
 #: Dependency paths shown from the root to the package.
@@ -76,12 +76,9 @@ def people_view(result, package: str) -> PeopleView:
     """The people behind *package* in *result*.
 
     Raises:
-        InputError: *package* is not in the audited tree.
+        InputError: *package* is not in the audited set.
     """
-    name = normalize_name(package)
-    node = result.nodes.get(name)
-    if node is None:
-        raise InputError(f"{package!r} is not in the audited dependency tree")
+    node = audited_node(result, package)
     nid = node_id(node)
     g = result.graph
     id_paths = paths_to_root(g, nid, limit=MAX_PATHS)
@@ -108,7 +105,7 @@ def people_view(result, package: str) -> PeopleView:
                 also_on_path=tuple(sorted(o for o, ids in others.items() if c.person in ids)),
             ))
     return PeopleView(
-        package=name,
+        package=node.name,
         version=node.distribution.version,
         repository=node.mapping.repo.url if node.mapping.repo else None,
         history=history,

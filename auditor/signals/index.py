@@ -13,6 +13,8 @@ Files are assigned to a release by parsing their names with
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable, Mapping, Sequence, TypeVar
+
 from packaging.utils import canonicalize_version
 from packaging.version import InvalidVersion, Version
 
@@ -20,6 +22,7 @@ from auditor.collectors import RunContext
 from auditor.dist.filenames import DistFilename, parse_filename
 from auditor.models import PackageNode, Unknown
 
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -129,3 +132,22 @@ def node_release_files(ctx: RunContext, node: PackageNode) -> list[ReleaseFile] 
     if isinstance(node.project, Unknown) and node.project.not_found:
         return Unknown(f"no PyPI project ({node.project.reason})", fault=False)
     return release_files(ctx, node.name, version)
+
+
+def map_release_files(
+    ctx: RunContext,
+    nodes: Sequence[PackageNode],
+    answer: Callable[[PackageNode, list[ReleaseFile]], T | Unknown],
+    task: str,
+) -> Mapping[str, T | Unknown]:
+    """``{node name: answer(node, files)}``, *files* from :func:`node_release_files`.
+
+    A node without index files gets the Unknown that says why, and *answer*
+    is not called for it.  Nodes are handled through ``ctx.map`` (*task*
+    names the progress line).
+    """
+    def one(node: PackageNode) -> T | Unknown:
+        files = node_release_files(ctx, node)
+        return files if isinstance(files, Unknown) else answer(node, files)
+
+    return dict(zip((n.name for n in nodes), ctx.map(one, nodes, task=task)))

@@ -27,7 +27,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from auditor.collectors import Collector, RunContext
 from auditor.dist import tags as dist_tags
 from auditor.models import DependencyEdge, InstallFacts, PackageNode, TargetEnvironment, Unknown, normalize_name
-from auditor.signals.index import ReleaseFile, node_release_files
+from auditor.signals.index import ReleaseFile, map_release_files
 
 #: PEP 517 says a missing ``build-backend`` means the legacy setuptools backend.
 LEGACY_BACKEND = "setuptools.build_meta:__legacy__"
@@ -109,11 +109,8 @@ class InstallCollector(Collector):
     description = "whether installing runs a build backend (no wheel for the target), and its build requirements"
 
     def collect(self, ctx: RunContext, nodes: Sequence[PackageNode]) -> Mapping[str, InstallFacts | Unknown]:
-        def one(node: PackageNode) -> InstallFacts | Unknown:
+        def one(node: PackageNode, files: list[ReleaseFile]) -> InstallFacts | Unknown:
             version = node.distribution.version
-            files = node_release_files(ctx, node)
-            if isinstance(files, Unknown):
-                return files
             if not files:
                 return Unknown(f"no files for {version} on the index")
             wheel = best_wheel(files, ctx.config.target)
@@ -129,7 +126,7 @@ class InstallCollector(Collector):
                 facts = replace(facts, build_backend=backend, build_requires=requires, backend_path=backend_path)
             return facts
 
-        return dict(zip((n.name for n in nodes), ctx.map(one, nodes, task="install")))
+        return map_release_files(ctx, nodes, one, task="install")
 
     @staticmethod
     def _build_system(ctx: RunContext, sdist: ReleaseFile) -> tuple[str | None, tuple[str, ...], tuple[str, ...]]:

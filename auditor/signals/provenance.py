@@ -37,7 +37,7 @@ from auditor.models import (
     TrustedPublisher,
     Unknown,
 )
-from auditor.signals.index import ReleaseFile, node_release_files
+from auditor.signals.index import ReleaseFile, map_release_files
 from auditor.signals.install import best_wheel
 
 log = logging.getLogger(__name__)
@@ -180,11 +180,8 @@ class ProvenanceCollector(Collector):
     description = "PEP 740 attestations from PyPI's integrity API, verified with pypi-attestations"
 
     def collect(self, ctx: RunContext, nodes: Sequence[PackageNode]) -> Mapping[str, ReleaseProvenance | Unknown]:
-        def one(node: PackageNode) -> ReleaseProvenance | Unknown:
+        def one(node: PackageNode, files: list[ReleaseFile]) -> ReleaseProvenance | Unknown:
             version = node.distribution.version
-            files = node_release_files(ctx, node)
-            if isinstance(files, Unknown):
-                return files
             chosen = _pick(files, ctx)
             if chosen is None:
                 return Unknown(f"no files for {version} on the index")
@@ -200,4 +197,4 @@ class ProvenanceCollector(Collector):
                 return Unknown(f"index gives no sha256 for {chosen.filename}: cannot verify")
             return verify_provenance(doc, chosen.filename, chosen.sha256)
 
-        return dict(zip((n.name for n in nodes), ctx.map(one, nodes, task="provenance")))
+        return map_release_files(ctx, nodes, one, task="provenance")

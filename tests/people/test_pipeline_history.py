@@ -136,7 +136,7 @@ def test_cli_people(cli_args):
 
 def test_cli_people_errors(cli_args):
     res = runner.invoke(app, ["people", "nosuch", *cli_args])
-    assert res.exit_code == 2 and "not in the audited dependency tree" in res.output
+    assert res.exit_code == 2 and "not in the audited set" in res.output
     res = runner.invoke(app, ["audit", *cli_args, "--as-of", "yesterday"])
     assert res.exit_code == 2 and "--as-of" in res.output
 
