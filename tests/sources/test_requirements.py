@@ -12,6 +12,7 @@ from tests.live import live_pypi
 from auditor.config import Config
 from auditor.errors import InputError, ResolutionError
 from auditor.models import CoreMetadata, TargetEnvironment, Unknown
+from auditor.net.context import RunContext
 from auditor.sources import requirements as REQ
 from auditor.sources.requirements import RequirementsSource, parse_requirements
 from tests.sources.wheelhouse import make_wheel, standard_wheelhouse
@@ -316,8 +317,8 @@ def test_metadata_from_the_index_for_registry_pins(tmp_path, config, monkeypatch
     calls = []
 
     class FakeClient:
-        def __init__(self, ctx):
-            self.index = ctx.config.index_url
+        def __init__(self, ctx, index_url=None):
+            self.index = index_url or ctx.config.index_url
 
         def core_metadata(self, name, version):
             calls.append((self.index, name, version))
@@ -331,7 +332,8 @@ def test_metadata_from_the_index_for_registry_pins(tmp_path, config, monkeypatch
         REQ.Pin("beta", "2.0", index_url="https://mirror.example/simple"),
     ]
     parsed = REQ.ParsedRequirements((), (), REQ.RequirementsOptions(), ("r.txt",))
-    meta = REQ._metadata_for(pins, parsed, config)
+    with RunContext(config) as ctx:
+        meta = REQ._metadata_for(pins, parsed, ctx)
     assert meta["alpha"].requires_dist == ("beta",)
     assert sorted(calls) == [("https://mirror.example/simple", "alpha", "1.0"), ("https://mirror.example/simple", "beta", "2.0")]
 
