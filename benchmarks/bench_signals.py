@@ -45,8 +45,8 @@ def main() -> None:
     base = median_of(lambda: run_audit(config, source, collectors=[]))
     full = median_of(lambda: run_audit(config, source, collectors=collectors))
     print(f"warm audit of {python}: without signals {base:.2f} s, with signals {full:.2f} s (median of 3)")
-    inventory = source.collect(config)
     ctx = RunContext(config)
+    inventory = source.collect(ctx)
     nodes = list(collect_nodes(inventory, ctx).values())
     for collector in collectors:
         t = median_of(lambda: collector.collect(nodes, RunContext(config)))
