@@ -53,7 +53,6 @@ class StaticSource(Source):
     """A Source that returns a prepared Inventory."""
 
     name = "static"
-    takes_context = True
 
     def __init__(self, inv: Inventory):
         self.inv = inv

@@ -42,7 +42,6 @@ class EmptySource(Source):
     """The base side when the file does not exist at the base revision: nothing installed."""
 
     name = "empty"
-    takes_context = True
 
     def __init__(self, label: str):
         self.label = label

@@ -155,7 +155,6 @@ class EnvironmentSource(Source):
     """
 
     name = "environment"
-    takes_context = True
 
     def __init__(self, python: str | None = None):
         self.python = python or sys.executable

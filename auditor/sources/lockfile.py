@@ -394,8 +394,6 @@ class LockfileSource(Source):
             (default: a ``PyPIClient``); tests pass a fake.
     """
 
-    takes_context = True
-
     def __init__(self, path: str | Path, text: str | None = None, all_platforms: bool = True,
                  fetch_metadata: bool = True, metadata_client: Any = None):
         self.path = Path(path)

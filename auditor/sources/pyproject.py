@@ -107,7 +107,6 @@ class PyprojectSource(Source):
     """
 
     name = "pyproject.toml"
-    takes_context = True
 
     def __init__(self, path: str | Path, text: str | None = None, extras: tuple[str, ...] | None = None,
                  groups: tuple[str, ...] | None = None, **_ignored: Any):

@@ -74,7 +74,6 @@ class RequirementsSource(Source):
     """
 
     name = "requirements"
-    takes_context = True
 
     def __init__(self, path: str | Path, *, resolver: str = "auto", allow_build: bool = False):
         self.path = Path(path)
