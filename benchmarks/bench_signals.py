@@ -49,7 +49,7 @@ def main() -> None:
     inventory = source.collect(ctx)
     nodes = list(collect_nodes(inventory, ctx).values())
     for collector in collectors:
-        t = median_of(lambda: collector.collect(nodes, RunContext(config)))
+        t = median_of(lambda: collector.collect(RunContext(config), nodes))
         print(f"  {collector.key:16} {t * 1000:8.1f} ms for {len(nodes)} packages")
     doc = json.loads((FIXTURES / "provenance" / "pypi_attestations-0.0.19.tar.gz.provenance").read_text())
     sha = "9bb1add04b1b4e182be6b0b80931593f7a291eb49d69b4fd728a5d4cbcdc4bd3"
