@@ -17,9 +17,7 @@ scorecard, depsdev, history, ...) sees the final mapping.
 from __future__ import annotations
 
 import abc
-import functools
 import importlib
-import inspect
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
@@ -43,37 +41,18 @@ class Collector(abc.ABC):
     default_enabled: bool = True
     description: str = ""
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        impl = cls.__dict__.get("collect")
-        if impl is not None and not getattr(impl, "_either_order", False):
-            cls.collect = _either_order(impl)  # type: ignore[method-assign]
-
     @abc.abstractmethod
     def collect(self, ctx: RunContext, nodes: Sequence[PackageNode]) -> Mapping[str, Any]:
-        """Gather facts for *nodes*.
+        """Gather facts for *nodes*, called as ``collector.collect(ctx, nodes)``.
 
-        Called as ``collector.collect(ctx, nodes)`` (the pipeline's order);
-        ``collect(nodes, ctx)`` is still accepted while callers move over.
+        Args:
+            ctx: the run context (``ctx.config``, HTTP clients, memos, ``ctx.map``).
+            nodes: the package nodes, repository mapping already made.
 
         Returns:
             ``{package name: model or Unknown}``; packages left out get no entry.
+            One bad package does not raise: it gets an Unknown with the reason.
         """
-
-
-def _either_order(impl):
-    """Let ``collect`` be called ``(ctx, nodes)`` or, transitionally, ``(nodes, ctx)``, and hand
-    *impl* its arguments in the order it declares (``ctx`` first, or the older ``nodes, ctx``)."""
-    params = [p for p in inspect.signature(impl).parameters if p != "self"]
-    ctx_first = bool(params) and params[0] == "ctx"
-
-    @functools.wraps(impl)
-    def collect(self, first, second):
-        ctx, nodes = (first, second) if isinstance(first, RunContext) else (second, first)
-        return impl(self, ctx, nodes) if ctx_first else impl(self, nodes, ctx)
-
-    collect._either_order = True  # type: ignore[attr-defined]
-    return collect
 
 
 @dataclass(frozen=True)

@@ -91,11 +91,12 @@ def main() -> None:
         b, h = gate.open_sides(str(BASE), str(HEAD))
         return gate.run_gate(config, b, h, policy)
 
-    def read():
-        UvLockSource(BASE).collect(config)
-        UvLockSource(HEAD).collect(config)
+    from auditor.net.context import RunContext
 
-    from auditor.collectors import RunContext
+    def read():
+        with RunContext(config) as ctx:
+            UvLockSource(BASE).collect(ctx)
+            UvLockSource(HEAD).collect(ctx)
 
     ctx = RunContext(config)
     before = gate.audit(config, gate.Side("base", UvLockSource(BASE)), ctx=ctx)

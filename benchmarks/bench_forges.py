@@ -46,7 +46,7 @@ def one_pass(forges: FakeForges, cache: Path, concurrency: int) -> tuple[float, 
     nodes = forges.nodes()
     start = time.perf_counter()
     for c in COLLECTORS:
-        c.collect(nodes, ctx)
+        c.collect(ctx, nodes)
     wall = time.perf_counter() - start
     ctx.close()
     return wall, forges.total_requests() - before

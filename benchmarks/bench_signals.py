@@ -45,11 +45,11 @@ def main() -> None:
     base = median_of(lambda: run_audit(config, source, collectors=[]))
     full = median_of(lambda: run_audit(config, source, collectors=collectors))
     print(f"warm audit of {python}: without signals {base:.2f} s, with signals {full:.2f} s (median of 3)")
-    inventory = source.collect(config)
     ctx = RunContext(config)
+    inventory = source.collect(ctx)
     nodes = list(collect_nodes(inventory, ctx).values())
     for collector in collectors:
-        t = median_of(lambda: collector.collect(nodes, RunContext(config)))
+        t = median_of(lambda: collector.collect(RunContext(config), nodes))
         print(f"  {collector.key:16} {t * 1000:8.1f} ms for {len(nodes)} packages")
     doc = json.loads((FIXTURES / "provenance" / "pypi_attestations-0.0.19.tar.gz.provenance").read_text())
     sha = "9bb1add04b1b4e182be6b0b80931593f7a291eb49d69b4fd728a5d4cbcdc4bd3"

@@ -1,4 +1,5 @@
-"""Builders for the tests: the one PackageNode builder, small inventories, diff views and a Source.
+"""Builders for the tests: the one PackageNode builder, small inventories, diff views, a Source
+and :func:`collect` (a source read on a context of its own).
 
 :func:`package_node` is the only place the tests construct a
 :class:`~auditor.models.PackageNode`; :func:`diff_node` is its preset for the
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
+from auditor.config import Config
 from auditor.models import (
     Confidence,
     Contact,
@@ -26,6 +28,7 @@ from auditor.models import (
     TargetEnvironment,
     Unknown,
 )
+from auditor.net.context import RunContext
 from auditor.sources.edges import link
 from auditor.sources.interface import Source
 
@@ -54,8 +57,14 @@ class StaticSource(Source):
     def __init__(self, inv: Inventory):
         self.inv = inv
 
-    def collect(self, config):
+    def collect(self, ctx):
         return self.inv
+
+
+def collect(source: Source, config: Config) -> Inventory:
+    """``source.collect(ctx)`` on a :class:`RunContext` built for *config* and closed afterwards."""
+    with RunContext(config) as ctx:
+        return source.collect(ctx)
 
 
 #: The mapping evidence most tests use.

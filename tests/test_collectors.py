@@ -56,9 +56,9 @@ def test_later_collectors_see_the_provenance_mapping(config, fake_pypi):
     assert app.signals["probe"] == ATTESTED
 
 
-def test_either_argument_order_is_accepted(tmp_path, config):
+def test_collect_takes_the_context_then_the_nodes(config):
     with RunContext(config) as ctx:
-        assert SeesMapping().collect([], ctx) == SeesMapping().collect(ctx, []) == {}
+        assert SeesMapping().collect(ctx, []) == {}
 
 
 def test_audit_result_is_frozen(config, fake_pypi):

@@ -8,7 +8,7 @@ from auditor.config import Config
 from auditor.gate import ROOT, diff_audits
 from auditor.models import Confidence, Unknown
 from auditor.sources.uv_lock import UvLockSource
-from tests.builders import diff_node as node, view
+from tests.builders import collect, diff_node as node, view
 
 NOW = dt.datetime(2025, 6, 1, tzinfo=dt.timezone.utc)
 
@@ -111,8 +111,8 @@ def test_same_inputs_give_an_empty_diff():
 def test_real_lockfiles_without_collection():
     cfg = Config()
     root = "tests/fixtures/lockfiles"
-    b = UvLockSource(f"{root}/large-base/uv.lock", fetch_metadata=False).collect(cfg)
-    h = UvLockSource(f"{root}/large-head/uv.lock", fetch_metadata=False).collect(cfg)
+    b = collect(UvLockSource(f"{root}/large-base/uv.lock", fetch_metadata=False), cfg)
+    h = collect(UvLockSource(f"{root}/large-head/uv.lock", fetch_metadata=False), cfg)
     d = diff_audits(b, h, now=NOW)
     assert [c.name for c in d.of_kind("added")] == ["hf-xet", "tenacity", "typing-inspection"]
     assert ("transformers", "4.49.0", "4.56.0") in [(c.name, c.before, c.after) for c in d.of_kind("upgraded")]

@@ -28,6 +28,7 @@ from auditor.gate.diff import AuditDiff, diff_audits
 from auditor.gate.evaluate import PolicyResult, evaluate
 from auditor.gate.policy import Policy, load_policy
 from auditor.gate.views import AuditView, audit_view
+from auditor.net.context import Progress, RunContext
 from auditor.net.git import NotAtRevision, git_archive, git_show
 from auditor.sources.interface import Source
 from auditor.sources.registry import TEXT_CAPABLE, detect, open_source
@@ -45,11 +46,11 @@ class EmptySource(Source):
     def __init__(self, label: str):
         self.label = label
 
-    def collect(self, config: Config):
-        """An empty :class:`~auditor.models.Inventory`."""
+    def collect(self, ctx: RunContext):
+        """An empty :class:`~auditor.models.Inventory` for ``ctx.config.target``."""
         from auditor.models import Inventory
 
-        t = config.target
+        t = ctx.config.target
         return Inventory(self.label, "lockfile", (), (), t, t.python_full_version or t.python_version, "none")
 
 
@@ -114,13 +115,16 @@ def audit(config: Config, side: Side, progress=None, ctx=None) -> AuditView:
     Source of every fact: :func:`auditor.pipeline.run_audit`.
 
     Args:
-        ctx: a :class:`~auditor.collectors.Context` shared by both sides
+        ctx: a :class:`~auditor.net.context.RunContext` shared by both sides
             (parsed PyPI documents are reused); one per call when None.
     """
     try:
         from auditor.pipeline import run_audit
     except ImportError:  # pipeline not in this build: inventory only
-        return audit_view(side.source.collect(config), side.label)
+        if ctx is not None:
+            return audit_view(side.source.collect(ctx), side.label)
+        with RunContext(config) as own:
+            return audit_view(side.source.collect(own), side.label)
     result = run_audit(config, side.source, progress=progress, ctx=ctx)
     return audit_view(result, side.label)
 
@@ -143,8 +147,6 @@ class GateOutcome:
 def run_gate(config: Config, base: Side, head: Side, policy: Policy | None = None, fail_on_unknown: bool = False,
              progress=None) -> GateOutcome:
     """Audit both sides, diff them, evaluate the policy (the default one when None)."""
-    from auditor.collectors import RunContext, Progress
-
     ctx = RunContext(config, progress or Progress())
     try:
         before = audit(config, base, progress, ctx)

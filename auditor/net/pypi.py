@@ -373,11 +373,15 @@ class PyPIClient:
         ctx: the run context; HTTP goes through ``ctx.http("pypi")`` (JSON
             API, cached a day), ``ctx.http("index")`` (simple pages) and
             ``ctx.http("pypi-files")`` (immutable ``.metadata`` files, cached forever).
+        index_url: a simple index to read instead of ``ctx.config.index_url``
+            (a requirements file's own ``--index-url``); memo keys name it.
     """
 
-    def __init__(self, ctx: RunContext):
+    def __init__(self, ctx: RunContext, index_url: str | None = None):
         self.ctx = ctx
         self.config = ctx.config
+        if index_url is not None and index_url != self.config.index_url:
+            self.config = self.config.with_changes(index_url=index_url)
 
     def project_json(self, name: str) -> Mapping[str, Any] | Unknown:
         """The raw ``/pypi/NAME/json`` document, or Unknown (``not found on PyPI``, HTTP errors, offline)."""

@@ -17,9 +17,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from auditor.config import Config
 from auditor.errors import SourceError
 from auditor.models import Distribution, Inventory, Origin, TargetEnvironment, Unknown, normalize_name
+from auditor.net.context import RunContext
 from auditor.sources.edges import link
 from auditor.sources.interface import Source
 from auditor.dist.metadata import parse_core_metadata
@@ -159,9 +159,11 @@ class EnvironmentSource(Source):
     def __init__(self, python: str | None = None):
         self.python = python or sys.executable
 
-    def collect(self, config: Config) -> Inventory:
+    def collect(self, ctx: RunContext) -> Inventory:
         """See :meth:`Source.collect`.  Markers are evaluated for the
-        interpreter's own environment, not ``config.target``."""
+        interpreter's own environment, not ``ctx.config.target`` (which only
+        fills in what the environment does not report).  No HTTP."""
+        config = ctx.config
         doc = read_environment(self.python)
         dists: dict[str, Distribution] = {}
         for entry in doc.get("distributions", []):

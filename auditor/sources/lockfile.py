@@ -34,7 +34,8 @@ from packaging.requirements import InvalidRequirement, Requirement
 from auditor.config import Config
 from auditor.dist.markers import marker_holds
 from auditor.errors import InputError
-from auditor.models import CoreMetadata, DependencyEdge, Distribution, Inventory, TargetEnvironment, Unknown
+from auditor.models import DependencyEdge, Distribution, Inventory, TargetEnvironment, Unknown
+from auditor.net.context import RunContext
 from auditor.sources.interface import Source
 
 #: Placeholder metadata for distributions before the index was asked
@@ -248,34 +249,36 @@ def _edge(dep: Dep, via: str | None) -> DependencyEdge:
     )
 
 
-def fetch_metadata(dists: Sequence[Distribution], config: Config, client: Any = None,
+def fetch_metadata(dists: Sequence[Distribution], ctx: RunContext, client: Any = None,
                    files: Mapping[str, Sequence[str]] | None = None) -> list[Distribution]:
-    """Fill ``metadata`` of registry distributions from the index, concurrently.
+    """Fill ``metadata`` of registry distributions from the index, concurrently (``ctx.map``).
 
     Source: :meth:`auditor.net.pypi.PyPIClient.core_metadata` (PEP 658
-    ``.metadata`` files, cached forever by the HTTP layer).  Distributions
-    that are not from a registry, or have no version, get an Unknown saying why.
+    ``.metadata`` files, cached forever by the HTTP layer and memoized in the
+    run memo and the fact memo).  Distributions that are not from a
+    registry, or have no version, get an Unknown saying why.
 
     Args:
         dists: the distributions; only those whose metadata is
             :data:`NOT_FETCHED` are looked up.
-        config: the run's configuration.
+        ctx: the run context (configuration, HTTP clients, memos, pool).
         client: any object with ``core_metadata(name, version, files=())
             -> CoreMetadata | Unknown`` (tests pass a fake); a
-            ``PyPIClient`` on a fresh context when omitted.
+            ``PyPIClient`` on *ctx* when omitted.
         files: ``{name: [distribution file URL, ...]}`` recorded by the
             lockfile: their ``.metadata`` files are tried before the index.
+
+    Returns:
+        The distributions in the same order, with ``metadata`` filled in.
     """
-    from auditor.collectors import RunContext
     from auditor.net.pypi import IndexFile
 
-    ctx = RunContext(config)
-    memo = MetadataMemo.open(config) if client is None else None
     if client is None:
         from auditor.net.pypi import PyPIClient
 
         client = PyPIClient(ctx)
     files = files or {}
+    target = ctx.config.target
 
     def one(d: Distribution) -> Distribution:
         if d.metadata != NOT_FETCHED:
@@ -284,23 +287,11 @@ def fetch_metadata(dists: Sequence[Distribution], config: Config, client: Any = 
             return replace(d, metadata=Unknown(f"{d.origin.kind} distribution: no index metadata", fault=False))
         if not d.version:
             return replace(d, metadata=Unknown("version not pinned in the lockfile", fault=True))
-        if memo is not None:
-            hit = memo.get(d.name, d.version)
-            if hit is not None:
-                return replace(d, metadata=hit)
         known = [IndexFile(filename=u.rsplit("/", 1)[-1].split("#", 1)[0], url=u.split("#", 1)[0])
-                 for u in _preferred(files.get(d.name, ()), config.target)]
-        meta = client.core_metadata(d.name, d.version, files=known)
-        if memo is not None and isinstance(meta, CoreMetadata):
-            memo.put(d.name, d.version, meta)
-        return replace(d, metadata=meta)
+                 for u in _preferred(files.get(d.name, ()), target)]
+        return replace(d, metadata=client.core_metadata(d.name, d.version, files=known))
 
-    try:
-        return ctx.map(one, dists)
-    finally:
-        ctx.close()
-        if memo is not None:
-            memo.close()
+    return ctx.map(one, dists)
 
 
 #: Wheel tags that run anywhere: their metadata is the best guess for every target.
@@ -321,48 +312,6 @@ def _preferred(urls: Sequence[str], target: TargetEnvironment, keep: int = 2) ->
         return 2 if name.endswith(".whl") else 3
 
     return sorted(urls, key=rank)[:keep]
-
-
-class MetadataMemo:
-    """Core metadata by ``name==version`` in the persistent :class:`~auditor.net.memo.FactMemo`.
-
-    A released distribution's core metadata never changes, so once parsed it
-    is kept without expiry; a warm lockfile read then skips the index pages
-    and metadata files (and their parsing).  Only successful lookups are kept.
-    """
-
-    NS = "core-metadata"
-
-    def __init__(self, memo):
-        self.memo = memo
-
-    @classmethod
-    def open(cls, config: Config) -> "MetadataMemo | None":
-        """The memo for *config*, or None when caching is off."""
-        from auditor.net.memo import FactMemo
-
-        memo = FactMemo.open(config)
-        return cls(memo) if memo is not None else None
-
-    def get(self, name: str, version: str) -> CoreMetadata | None:
-        raw = self.memo.get(self.NS, f"{name}=={version}")
-        if not isinstance(raw, dict):
-            return None
-        try:
-            raw["project_urls"] = tuple(tuple(x) for x in raw.get("project_urls") or ())
-            for key in ("requires_dist", "provides_extra"):
-                raw[key] = tuple(raw.get(key) or ())
-            return CoreMetadata(**raw)
-        except (TypeError, ValueError):
-            return None
-
-    def put(self, name: str, version: str, meta: CoreMetadata) -> None:
-        from dataclasses import asdict
-
-        self.memo.put(self.NS, f"{name}=={version}", asdict(meta))
-
-    def close(self) -> None:
-        self.memo.close()
 
 
 def link_computed(

@@ -22,10 +22,10 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
-from auditor.config import Config
 from auditor.dist.markers import marker_holds
 from auditor.errors import InputError
 from auditor.models import Distribution, Inventory, Origin
+from auditor.net.context import RunContext
 from auditor.sources.lockfile import LineIndex, LockfileSource, NOT_FETCHED
 from auditor.sources.lockfile import fetch_metadata, inventory, link_computed, load_toml, require, requirement_text
 
@@ -89,8 +89,9 @@ class PipfileLockSource(LockfileSource):
         super().__init__(path, text, all_platforms, fetch_metadata, metadata_client)
         self.develop = develop
 
-    def collect(self, config: Config) -> Inventory:
+    def collect(self, ctx: RunContext) -> Inventory:
         """See :meth:`Source.collect`."""
+        config = ctx.config
         p = self.path
         text = self.read()
         try:
@@ -128,7 +129,7 @@ class PipfileLockSource(LockfileSource):
         roots = None if self.text is not None else pipfile_requirements(p.with_name("Pipfile"))
         items = list(dists.values())
         if self.fetch_metadata:
-            items = fetch_metadata(items, config, self.metadata_client)
+            items = fetch_metadata(items, ctx, self.metadata_client)
         root_edges, linked = link_computed(roots, items, config, self.all_platforms)
         return inventory(p, "lockfile", root_edges, linked, config, resolver="Pipfile.lock")
 

@@ -24,9 +24,9 @@ from typing import Any
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from auditor.config import Config
 from auditor.errors import InputError
 from auditor.models import Distribution, Inventory, Origin
+from auditor.net.context import RunContext
 from auditor.sources.lockfile import Dep, LineIndex, LockedPackage, LockfileSource, NOT_FETCHED
 from auditor.sources.lockfile import fetch_metadata, inventory, link_recorded, load_toml, require, requirement_text
 
@@ -168,8 +168,9 @@ class PoetryLockSource(LockfileSource):
 
     name = "poetry.lock"
 
-    def collect(self, config: Config) -> Inventory:
+    def collect(self, ctx: RunContext) -> Inventory:
         """See :meth:`Source.collect`."""
+        config = ctx.config
         p = self.path
         text = self.read()
         doc = load_toml(p, text)
@@ -213,7 +214,7 @@ class PoetryLockSource(LockfileSource):
         root_edges, linked, reached = link_recorded(root, packages, config.target, self.all_platforms)
         dists = [d for n, d in linked.items() if self.all_platforms or n in reached]
         if self.fetch_metadata:
-            dists = fetch_metadata(dists, config, self.metadata_client)
+            dists = fetch_metadata(dists, ctx, self.metadata_client)
         return inventory(p, "lockfile", root_edges, dists, config, resolver="poetry.lock")
 
     def _declared_root(self, packages: dict[str, LockedPackage]) -> list[Dep] | None:

@@ -25,9 +25,9 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
-from auditor.config import Config
 from auditor.dist.markers import marker_holds
 from auditor.models import Distribution, Inventory, Origin
+from auditor.net.context import RunContext
 from auditor.sources.lockfile import Dep, LineIndex, LockedPackage, LockfileSource, NOT_FETCHED
 from auditor.sources.lockfile import fetch_metadata, inventory, link_computed, link_recorded, load_toml, require
 
@@ -80,8 +80,9 @@ class PylockSource(LockfileSource):
 
     name = "pylock.toml"
 
-    def collect(self, config: Config) -> Inventory:
+    def collect(self, ctx: RunContext) -> Inventory:
         """See :meth:`Source.collect`."""
+        config = ctx.config
         p = self.path
         text = self.read()
         doc = load_toml(p, text)
@@ -124,11 +125,11 @@ class PylockSource(LockfileSource):
             root_edges, linked, _reached = link_recorded(root, packages, config.target, True)
             dists = list(linked.values())
             if self.fetch_metadata:
-                dists = fetch_metadata(dists, config, self.metadata_client, {n: pkg.files for n, pkg in packages.items()})
+                dists = fetch_metadata(dists, ctx, self.metadata_client, {n: pkg.files for n, pkg in packages.items()})
         else:
             dists = [pkg.dist for pkg in packages.values()]
             if self.fetch_metadata:
-                dists = fetch_metadata(dists, config, self.metadata_client, {n: pkg.files for n, pkg in packages.items()})
+                dists = fetch_metadata(dists, ctx, self.metadata_client, {n: pkg.files for n, pkg in packages.items()})
             root_edges, dists = link_computed(None, dists, config, self.all_platforms)
         return inventory(p, "lockfile", root_edges, dists, config, resolver=f"pylock.toml ({doc.get('created-by', 'unknown tool')})")
 

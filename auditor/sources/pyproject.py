@@ -21,9 +21,9 @@ from typing import Any
 from packaging.dependency_groups import resolve_dependency_groups
 from packaging.requirements import InvalidRequirement, Requirement
 
-from auditor.config import Config
 from auditor.errors import InputError
 from auditor.models import Inventory
+from auditor.net.context import RunContext
 from auditor.sources.interface import Source
 from auditor.sources.lockfile import LineIndex, load_toml, read_text, require
 
@@ -120,7 +120,7 @@ class PyprojectSource(Source):
         text = self.text if self.text is not None else read_text(self.path)
         return declared_requirements(self.path, text, self.extras, self.groups)
 
-    def collect(self, config: Config) -> Inventory:
+    def collect(self, ctx: RunContext) -> Inventory:
         """See :meth:`Source.collect`; resolution by ``RequirementsSource``.
 
         Raises:
@@ -137,5 +137,5 @@ class PyprojectSource(Source):
         with tempfile.TemporaryDirectory(prefix="auditor-pyproject-") as tmp:
             req_file = Path(tmp) / "requirements.in"
             req_file.write_text("".join(f"{r}\n" for r in reqs), encoding="utf-8")
-            inv = RequirementsSource(req_file).collect(config)
+            inv = RequirementsSource(req_file).collect(ctx)
         return replace(inv, root_name=str(self.path), root_kind="pyproject")

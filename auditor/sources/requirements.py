@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Iterable
 from urllib.parse import unquote, urlsplit
 
-from auditor.config import Config
 from auditor.errors import InputError, ResolutionError
 from auditor.models import (
     CoreMetadata,
@@ -29,6 +28,7 @@ from auditor.models import (
 from auditor.dist.redact import redact_url
 from auditor.dist.markers import marker_holds
 from auditor.dist.urls import has_scheme, is_vcs
+from auditor.net.context import RunContext
 from auditor.sources.interface import Source
 from auditor.sources.requirement_lines import (
     ParsedRequirements,
@@ -61,7 +61,7 @@ RESOLUTION_CACHE_DIR = "resolutions"
 
 
 class RequirementsSource(Source):
-    """A requirements.txt file, resolved for ``config.target`` with uv (pip as fallback).
+    """A requirements.txt file, resolved for ``ctx.config.target`` with uv (pip as fallback).
 
     Args:
         path: the requirements file.
@@ -83,10 +83,11 @@ class RequirementsSource(Source):
         self.resolution: Resolution | None = None
         #: After :meth:`collect`: HTTP request counts of the metadata lookups,
         #: ``{service: {"network": n, "cache_hits": n, "failures": n}}``
-        #: (the resolver subprocess's own traffic is not counted).
+        #: (the part of ``ctx.request_counts()`` they added; the resolver
+        #: subprocess's own traffic is not counted).
         self.requests: dict[str, dict[str, int]] = {}
 
-    def collect(self, config: Config) -> Inventory:
+    def collect(self, ctx: RunContext) -> Inventory:
         """See :meth:`Source.collect`.
 
         Steps: :func:`parse_requirements`; resolution (:func:`resolve`) unless
@@ -94,6 +95,7 @@ class RequirementsSource(Source):
         Direct references the resolver cannot handle without a build (or at all)
         stay in the set as nodes whose metadata is Unknown with the reason.
         """
+        config = ctx.config
         parsed = parse_requirements(self.path)
         target = config.target
         env = target.marker_environment()
@@ -103,13 +105,13 @@ class RequirementsSource(Source):
             pins, resolver_name = _pins_from_input(wanted), "none (pinned input)"
         else:
             try:
-                resolution, unresolved = self._resolve(parsed, config)
+                resolution, unresolved = self._resolve(parsed, ctx)
             except ResolutionError as exc:  # name the input file, as every input error does
                 raise ResolutionError(f"{self.path}: {exc}") from exc
             self.resolution = resolution
             pins, resolver_name = list(resolution.pins), resolution.resolver
         by_name = _index_lines(wanted, pins)
-        dists = self._distributions(pins, by_name, parsed, config)
+        dists = self._distributions(pins, by_name, parsed, ctx)
         root_texts = [_root_text(line, by_name) for line in wanted]
         present = {d.name for d in dists}
         for line in wanted:  # direct references left out of the resolution stay as nodes
@@ -147,7 +149,8 @@ class RequirementsSource(Source):
 
     # -- resolution -------------------------------------------------------
 
-    def _request(self, parsed: ParsedRequirements, config: Config, lines: Iterable[RequirementLine]) -> ResolveRequest:
+    def _request(self, parsed: ParsedRequirements, ctx: RunContext, lines: Iterable[RequirementLine]) -> ResolveRequest:
+        config = ctx.config
         o = parsed.options
         return ResolveRequest(
             requirements=tuple(dict.fromkeys(line.resolver_line() for line in lines)),
@@ -164,7 +167,7 @@ class RequirementsSource(Source):
         )
 
     def _resolve(
-        self, parsed: ParsedRequirements, config: Config
+        self, parsed: ParsedRequirements, ctx: RunContext
     ) -> tuple[Resolution, dict[tuple[str, int], str]]:
         """Resolve everything; if that fails and direct references are present,
         resolve again without the ones that need a build (or without every
@@ -176,13 +179,14 @@ class RequirementsSource(Source):
         lines = list(parsed.requirements)
         if not lines:
             return Resolution((), "none (empty input)"), {}
+        config = ctx.config
         cache = config.cache_dir / RESOLUTION_CACHE_DIR if config.use_cache else None
 
         def run(request: ResolveRequest) -> Resolution:
             return resolve_cached(request, self.resolver, cache, offline=config.offline)
 
         try:
-            return run(self._request(parsed, config, lines)), {}
+            return run(self._request(parsed, ctx, lines)), {}
         except ResolutionError as first:
             direct = [l for l in lines if l.kind != "registry"]
             if not direct:
@@ -194,7 +198,7 @@ class RequirementsSource(Source):
                     continue
                 kept = [l for l in lines if l not in drop]
                 try:
-                    res = run(self._request(parsed, config, kept)) if kept else Resolution((), "none")
+                    res = run(self._request(parsed, ctx, kept)) if kept else Resolution((), "none")
                 except ResolutionError:
                     if drop is direct:
                         raise
@@ -205,9 +209,14 @@ class RequirementsSource(Source):
     # -- metadata ---------------------------------------------------------
 
     def _distributions(
-        self, pins: list[Pin], by_name: dict[str, RequirementLine], parsed: ParsedRequirements, config: Config
+        self, pins: list[Pin], by_name: dict[str, RequirementLine], parsed: ParsedRequirements, ctx: RunContext
     ) -> list[Distribution]:
-        metadata = _metadata_for(pins, parsed, config, self.requests)
+        config = ctx.config
+        before = ctx.request_counts()
+        try:
+            metadata = _metadata_for(pins, parsed, ctx)
+        finally:
+            _add_counts(self.requests, before, ctx.request_counts())
         dists = []
         for pin in pins:
             line = by_name.get(pin.name)
@@ -316,17 +325,17 @@ def _origin(line: RequirementLine | None, kind: str, url: str | None, index_url:
     )
 
 
-def _metadata_for(
-    pins: list[Pin], parsed: ParsedRequirements, config: Config, counts: dict | None = None
-) -> dict[str, CoreMetadata | Unknown]:
-    """Core metadata for every pin, keyed by name (request counts are added to *counts*).
+def _metadata_for(pins: list[Pin], parsed: ParsedRequirements, ctx: RunContext) -> dict[str, CoreMetadata | Unknown]:
+    """Core metadata for every pin, keyed by name.
 
     Sources, in order: the resolver's report (pip); a local wheel in a
     find-links directory or at a ``file:`` URL; a local project's static
     ``pyproject.toml``; the index (PEP 658 ``.metadata`` files through
-    :class:`auditor.net.pypi.PyPIClient`, concurrently).  Direct URLs and VCS
-    references are not on an index: Unknown, not a fault.
+    :class:`auditor.net.pypi.PyPIClient` on *ctx*, concurrently with
+    ``ctx.map``; the file's own ``--index-url`` when it names one).  Direct
+    URLs and VCS references are not on an index: Unknown, not a fault.
     """
+    config = ctx.config
     out: dict[str, CoreMetadata | Unknown] = {}
     remote: dict[str, list[Pin]] = {}
     local_dirs = [Path(f) for f in parsed.options.find_links if not has_scheme(f)]
@@ -353,25 +362,33 @@ def _metadata_for(
             continue
         out[pin.name] = _direct_metadata(pin)
     if remote:
-        from auditor.collectors import RunContext
         from auditor.net.pypi import PyPIClient
 
         for index, group in remote.items():
-            cfg = config if index == config.index_url else config.with_changes(index_url=index)
-            ctx = RunContext(cfg)
-            try:
-                client = PyPIClient(ctx)
-                results = ctx.map(lambda p: client.core_metadata(p.name, p.version), group, task="metadata")
-            finally:
-                if counts is not None:
-                    for service, c in ctx.request_counts().items():
-                        total = counts.setdefault(service, {"network": 0, "cache_hits": 0, "failures": 0})
-                        for k, v in c.items():
-                            total[k] = total.get(k, 0) + v
-                ctx.close()
+            client = PyPIClient(ctx, index_url=index)
+            results = ctx.map(lambda p: client.core_metadata(p.name, p.version), group, task="metadata")
             for pin, meta in zip(group, results):
                 out[pin.name] = meta
     return out
+
+
+#: Counters of :meth:`RunContext.request_counts` that add up (the others are states).
+_COUNTERS = ("network", "cache_hits", "failures", "revalidated", "retries", "rate_limit_waits")
+
+
+def _add_counts(counts: dict, before: dict[str, dict[str, int]], after: dict[str, dict[str, int]]) -> None:
+    """Add to *counts* what the run's request counts gained from *before* to *after*."""
+    for service, now in after.items():
+        was = before.get(service, {})
+        delta = {k: v - was.get(k, 0) for k, v in now.items() if k in _COUNTERS}
+        if service in before and not any(delta.values()):
+            continue
+        total = counts.setdefault(service, {"network": 0, "cache_hits": 0, "failures": 0})
+        for k, v in delta.items():
+            total[k] = total.get(k, 0) + v
+        for k, v in now.items():
+            if k not in _COUNTERS:
+                total[k] = v
 
 
 def _direct_metadata(pin: Pin) -> CoreMetadata | Unknown:

@@ -22,9 +22,9 @@ from typing import Any
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from auditor.config import Config
 from auditor.dist.markers import marker_holds
 from auditor.models import Distribution, Inventory, Origin
+from auditor.net.context import RunContext
 from auditor.sources.lockfile import Dep, LineIndex, LockedPackage, LockfileSource, NOT_FETCHED
 from auditor.sources.lockfile import fetch_metadata, inventory, link_recorded, load_toml, require, requirement_text
 
@@ -72,8 +72,9 @@ class UvLockSource(LockfileSource):
         super().__init__(path, text, all_platforms, fetch_metadata, metadata_client)
         self.groups = groups
 
-    def collect(self, config: Config) -> Inventory:
+    def collect(self, ctx: RunContext) -> Inventory:
         """See :meth:`Source.collect`."""
+        config = ctx.config
         text = self.read()
         doc = load_toml(self.path, text)
         lines = LineIndex(text)
@@ -164,7 +165,7 @@ class UvLockSource(LockfileSource):
         root_edges, linked, reached = link_recorded(root, packages, config.target, self.all_platforms)
         dists = [d for n, d in linked.items() if self.all_platforms or n in reached]
         if self.fetch_metadata:
-            dists = fetch_metadata(dists, config, self.metadata_client, {n: pkg.files for n, pkg in packages.items()})
+            dists = fetch_metadata(dists, ctx, self.metadata_client, {n: pkg.files for n, pkg in packages.items()})
         return inventory(p, "lockfile", root_edges, dists, config, resolver="uv.lock")
 
     @staticmethod

@@ -19,7 +19,7 @@ GL_TOKEN = "glpat-ThisMustNeverBeStoredEither0002"
 
 
 def run_all(ctx, nodes):
-    return {c.key: c.collect(nodes, ctx) for c in COLLECTORS}
+    return {c.key: c.collect(ctx, nodes) for c in COLLECTORS}
 
 
 def test_cold_then_warm_makes_no_requests(tmp_path, monkeypatch):
@@ -54,13 +54,13 @@ def test_expired_entries_revalidate_with_etag(tmp_path):
     with FakeForges(world(1)) as f:
         cfg = f.config(tmp_path)
         ctx = RunContext(cfg)
-        GitHubCollector().collect(f.nodes(), ctx)
+        GitHubCollector().collect(ctx, f.nodes())
         ctx.close()
         before = f.github.count()
         ctx2 = RunContext(cfg)
         gh = ctx2.http("github")
         gh.session.settings.always_revalidate = True  # as if every entry had expired
-        GitHubCollector().collect(f.nodes(), ctx2)
+        GitHubCollector().collect(ctx2, f.nodes())
         again = f.github.seen[before:]
         assert again and all("If-None-Match" in s.headers for s in again if "/contents/" not in s.path)
         assert gh.stats.revalidated == sum("If-None-Match" in s.headers for s in again) > 0

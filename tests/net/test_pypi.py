@@ -161,3 +161,19 @@ def test_facts_memoized_once_under_one_key(config, fake_pypi):
     rows = db.execute("SELECT ns, key FROM facts ORDER BY ns").fetchall()
     db.close()
     assert rows == [(METADATA_NS, metadata_key(config, "one", "1.0")), (PROJECT_NS, project_key("one", None))]
+
+
+def test_another_index_is_read_on_the_same_context(config, fake_pypi):
+    """``PyPIClient(ctx, index_url=...)`` (a requirements file's own --index-url) reads that index
+    through the run's clients and memo, under keys that name it."""
+    from auditor.net.pypi import INDEX_PAGE_NS, METADATA_NS, metadata_key
+
+    fake_pypi.add("one", "1.0", requires_dist=["idna"])
+    mirror = config.index_url + "/"  # the same server under another spelling
+    with RunContext(config) as ctx:
+        meta = PyPIClient(ctx, index_url=mirror).core_metadata("one", "1.0")
+        assert meta.requires_dist == ("idna",)
+        mirrored = config.with_changes(index_url=mirror)
+        assert {k for k in ctx.memo if isinstance(k, tuple)} == {
+            (METADATA_NS, metadata_key(mirrored, "one", "1.0")), (INDEX_PAGE_NS, mirror, "one")}
+        assert PyPIClient(ctx, index_url=config.index_url).config is config

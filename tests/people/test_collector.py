@@ -28,7 +28,7 @@ def test_collect(tmp_path, git_home):
              node("nosource", None), node("gone", "org/gone")]
     ctx = RunContext(config=Config(cache_dir=tmp_path / "cache", as_of="2024-12-31"))
     collector = HistoryCollector(salt="pepper")
-    out = collector.collect(nodes, ctx)
+    out = collector.collect(ctx, nodes)
 
     assert collector.cache.stats.clones == 2 and collector.cache.stats.failures == 1
     assert out["alpha-core"] is out["alpha-extra"]
@@ -41,7 +41,7 @@ def test_collect(tmp_path, git_home):
     assert isinstance(out["gone"], Unknown) and out["gone"].reason.startswith("git clone failed")
 
     again = HistoryCollector(salt="pepper")
-    out2 = again.collect(nodes, ctx)
+    out2 = again.collect(ctx, nodes)
     s = again.cache.stats
     assert (s.clones, s.fetches, s.fresh) == (0, 0, 2)
     assert out2["alpha-core"] == a
@@ -54,14 +54,14 @@ def test_people_and_email_policy(tmp_path, git_home):
     nodes = [node("alpha", "org/alpha")]
     base = Config(cache_dir=tmp_path / "cache", as_of="2024-12-31", people=True)
 
-    hidden = HistoryCollector(salt="pepper").collect(nodes, RunContext(config=base))["alpha"]
+    hidden = HistoryCollector(salt="pepper").collect(RunContext(config=base), nodes)["alpha"]
     (p,) = hidden.people
     assert p.names == ("Jane Doe",) and p.emails[0].startswith("hash:") and "jane" not in p.emails[0]
     assert hidden.contributions[0].person == p.id
-    again = HistoryCollector(salt="pepper").collect(nodes, RunContext(config=base))["alpha"]
-    other_salt = HistoryCollector(salt="salt").collect(nodes, RunContext(config=base))["alpha"]
+    again = HistoryCollector(salt="pepper").collect(RunContext(config=base), nodes)["alpha"]
+    other_salt = HistoryCollector(salt="salt").collect(RunContext(config=base), nodes)["alpha"]
     assert again.people == hidden.people and other_salt.people[0].id != p.id
 
     shown = HistoryCollector(salt="pepper").collect(
-        nodes, RunContext(config=base.with_changes(show_emails=True)))["alpha"]
+        RunContext(config=base.with_changes(show_emails=True)), nodes)["alpha"]
     assert shown.people[0].emails == ("jane@x.org",)

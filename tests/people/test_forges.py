@@ -23,7 +23,7 @@ def forges():
 
 def test_github_facts(tmp_path, forges):
     ctx = RunContext(forges.config(tmp_path))
-    out = GitHubCollector().collect(forges.nodes(), ctx)
+    out = GitHubCollector().collect(ctx, forges.nodes())
     assert set(out) == {"pkg0", "pkg1", "pkg2"}  # the GitLab package gets no GitHub entry
     facts = out["pkg1"]
     assert isinstance(facts, ForgeFacts) and isinstance(facts.repo, ForgeRepo)
@@ -42,7 +42,7 @@ def test_contributor_pagination_over_many_pages(tmp_path):
     repo = FakeRepo("github.com", "big/proj", "proj", contributors=250, anonymous=20)
     with FakeForges([repo]) as f:
         ctx = RunContext(f.config(tmp_path))
-        facts = GitHubCollector().collect(f.nodes(), ctx)["proj"]
+        facts = GitHubCollector().collect(ctx, f.nodes())["proj"]
         assert facts.contributor_count == 270
         assert len(facts.contributors) == 270
         assert f.github.count("/api/v3/repos/big/proj/contributors") == 3  # 100 + 100 + 70, Link rel=next
@@ -54,7 +54,7 @@ def test_contributor_count_from_last_link_when_over_page_limit(tmp_path, monkeyp
     monkeypatch.setattr(gh, "CONTRIBUTOR_PAGES", 1)
     repo = FakeRepo("github.com", "big/proj", "proj", contributors=150, anonymous=5)
     with FakeForges([repo]) as f:
-        facts = GitHubCollector().collect(f.nodes(), RunContext(f.config(tmp_path)))["proj"]
+        facts = GitHubCollector().collect(RunContext(f.config(tmp_path)), f.nodes())["proj"]
         assert len(facts.contributors) == 100
         assert facts.contributor_count == 155  # from the per_page=1 listing's rel="last"
 
@@ -62,7 +62,7 @@ def test_contributor_count_from_last_link_when_over_page_limit(tmp_path, monkeyp
 def test_deleted_repository_is_unknown_and_stops_there(tmp_path):
     repo = FakeRepo("github.com", "gone/away", "gone", deleted=True)
     with FakeForges([repo]) as f:
-        facts = GitHubCollector().collect(f.nodes(), RunContext(f.config(tmp_path)))["gone"]
+        facts = GitHubCollector().collect(RunContext(f.config(tmp_path)), f.nodes())["gone"]
         assert isinstance(facts, Unknown) and "not found on GitHub" in facts.reason
         assert not facts.fault  # a deleted repository is a fact, not a failed lookup
         assert f.github.count() == 1
@@ -81,7 +81,7 @@ def test_rate_limit_mid_run_finishes_with_unknowns(tmp_path):
         cfg = f.config(tmp_path, concurrency=1)
         ctx = RunContext(cfg)
         ctx.clients["github"] = HttpClient(cfg, "github", clock=clock)
-        out = GitHubCollector().collect(f.nodes(), ctx)
+        out = GitHubCollector().collect(ctx, f.nodes())
         assert isinstance(out["p0"].repo, ForgeRepo)  # before the limit
         assert out["p1"] == Unknown("rate limited")
         assert out["p2"] == Unknown("rate limited")
@@ -91,13 +91,13 @@ def test_rate_limit_mid_run_finishes_with_unknowns(tmp_path):
 
 
 def test_gitlab_project_and_contributors(tmp_path, forges):
-    out = GitLabCollector().collect(forges.nodes(), RunContext(forges.config(tmp_path)))
+    out = GitLabCollector().collect(RunContext(forges.config(tmp_path)), forges.nodes())
     assert set(out) == {"glpkg"}
     facts = out["glpkg"]
     assert facts.repo.forge == "gitlab" and facts.repo.owner_type == "organization"
     assert facts.repo.license == "bsd-3-clause"
     assert facts.contributor_count == 2 and facts.contributors[0].email.startswith("hash:")  # --show-emails off
-    shown = GitLabCollector().collect(forges.nodes(), RunContext(forges.config(tmp_path, show_emails=True)))["glpkg"]
+    shown = GitLabCollector().collect(RunContext(forges.config(tmp_path, show_emails=True)), forges.nodes())["glpkg"]
     assert shown.contributors[0].email == "dev0@example.net"
     assert forges.gitlab.seen[0].path == "/api/v4/projects/group%2Fsub%2Fglpkg?license=true"
 
@@ -106,7 +106,7 @@ def test_self_hosted_gitlab_instance(tmp_path):
     repo = FakeRepo("git.example.org", "team/tool", "tool")
     with FakeForges([repo]) as f:
         cfg = f.config(tmp_path, gitlab_instances=(("git.example.org", f.gitlab.url),))
-        out = GitLabCollector().collect(f.nodes(), RunContext(cfg))
+        out = GitLabCollector().collect(RunContext(cfg), f.nodes())
         assert out["tool"].repo.full_name == "team/tool"
 
 
@@ -131,7 +131,7 @@ def test_token_file(tmp_path):
 def test_login_email_pairs_for_identity_resolution(tmp_path, forges):
     from auditor.people.identity import login_email_pairs
 
-    out = GitHubCollector().collect(forges.nodes(), RunContext(forges.config(tmp_path)))
+    out = GitHubCollector().collect(RunContext(forges.config(tmp_path)), forges.nodes())
     pairs = login_email_pairs(out)
     assert ("org0-dev0", "org0-dev0@example.com") in pairs
     assert pairs == sorted(set(pairs))
@@ -141,7 +141,7 @@ def test_verbose_lines_show_budget(tmp_path, forges):
     from auditor.net.http import describe_counts
 
     ctx = RunContext(forges.config(tmp_path))
-    GitHubCollector().collect(forges.nodes(), ctx)
+    GitHubCollector().collect(ctx, forges.nodes())
     (line,) = describe_counts(ctx.request_counts())
     assert line.startswith("github: ") and "cache hits" in line and " left" in line
 
@@ -149,7 +149,7 @@ def test_verbose_lines_show_budget(tmp_path, forges):
 def test_emails_stay_out_of_reports_unless_asked(tmp_path, forges):
     from auditor.report.serialize import to_jsonable
 
-    facts = GitHubCollector().collect(forges.nodes(), RunContext(forges.config(tmp_path)))["pkg1"]
+    facts = GitHubCollector().collect(RunContext(forges.config(tmp_path)), forges.nodes())["pkg1"]
     text = repr(to_jsonable(facts)) + repr(facts)
     assert "@example" not in text  # anonymous contributors hashed, e-mail links never serialized
     assert facts.email_logins  # still there for identity resolution
@@ -160,7 +160,7 @@ def test_contributor_list_too_large_is_a_fact_not_a_fault(tmp_path):
     with FakeForges([repo]) as f:
         f.github.script("/api/v3/repos/huge/mono/contributors?anon=1&per_page=100", Reply(403, {
             "message": "The history or contributor list is too large to list contributors for this repository via the API."}))
-        facts = GitHubCollector().collect(f.nodes(), RunContext(f.config(tmp_path)))["mono"]
+        facts = GitHubCollector().collect(RunContext(f.config(tmp_path)), f.nodes())["mono"]
         assert facts.contributors == Unknown("contributor list too large for the GitHub API", fault=False)
         assert isinstance(facts.repo, ForgeRepo) and facts.faults() == []
         assert ctx_budget_untouched(f)

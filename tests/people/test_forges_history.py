@@ -20,11 +20,11 @@ def test_github_links_merge_two_addresses_of_one_person(tmp_path, git_home):
     git("config", "--global", f"url.{srv.as_uri()}/.insteadOf", "https://github.com/")
     ctx = RunContext(config=Config(cache_dir=tmp_path / "cache", as_of="2024-12-31"))
 
-    plain = HistoryCollector(salt="s").collect([node("alpha", "org/alpha")], ctx)["alpha"]
+    plain = HistoryCollector(salt="s").collect(ctx, [node("alpha", "org/alpha")])["alpha"]
     assert plain.contributors == 2  # two names, two addresses: nothing links them
 
     facts = ForgeFacts(repo=Unknown("n/a"), contributors=(), contributor_count=0,
                        _email_logins={"jane@work.example": "janedoe", "jane@home.example": "janedoe"})
     linked_node = replace(node("alpha", "org/alpha"), signals={"github": facts})
-    linked = HistoryCollector(salt="s").collect([linked_node], ctx)["alpha"]
+    linked = HistoryCollector(salt="s").collect(ctx, [linked_node])["alpha"]
     assert linked.contributors == 1

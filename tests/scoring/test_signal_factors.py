@@ -29,7 +29,7 @@ class StaticCollector(Collector):
         self.key = key
         self.values = values
 
-    def collect(self, nodes, ctx):
+    def collect(self, ctx, nodes):
         return {n.name: self.values[n.name] for n in nodes if n.name in self.values}
 
 

@@ -17,7 +17,7 @@ def test_depsdev_versions_and_mapping_agreement(tmp_path):
     ]
     with FakeForges(repos) as f:
         nodes = f.nodes()
-        out = DepsDevCollector().collect(nodes, RunContext(f.config(tmp_path)))
+        out = DepsDevCollector().collect(RunContext(f.config(tmp_path)), nodes)
         req = out["requests"]
         assert isinstance(req, DepsDevVersion)
         assert req.source_repo == "https://github.com/psf/requests" and req.verified
@@ -36,7 +36,7 @@ def test_unknown_package(tmp_path):
         from dataclasses import replace
 
         other = replace(node, distribution=replace(node.distribution, name="private-pkg"))
-        out = DepsDevCollector().collect([other], RunContext(f.config(tmp_path)))
+        out = DepsDevCollector().collect(RunContext(f.config(tmp_path)), [other])
         assert out["private-pkg"] == Unknown("not known to deps.dev", fault=False)
 
 

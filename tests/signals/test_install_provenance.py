@@ -94,7 +94,7 @@ def server(ctx, config):
 
 def test_wheel_or_sdist(server, ctx):
     nodes = [package_node("onlysdist", "1.0"), package_node("wheelpkg", "2.0"), package_node("missing", "1.0"), package_node("vcs", "1", origin=Origin(kind="vcs"))]
-    out = InstallCollector().collect(nodes, ctx)
+    out = InstallCollector().collect(ctx, nodes)
     only = out["onlysdist"]
     assert only.builds_from_source and only.wheel is None and only.sdist == "onlysdist-1.0.tar.gz"
     assert only.build_backend == "hatchling.build"
@@ -111,7 +111,7 @@ def test_wheel_or_sdist(server, ctx):
     assert "hatchling.build" in finding.message
     # windows target gets the win_amd64 wheel
     ctx.config = ctx.config.with_changes(target=TargetEnvironment(sys_platform="win32", platform_machine="AMD64"))
-    assert not InstallCollector().collect([package_node("onlysdist", "1.0")], ctx)["onlysdist"].builds_from_source
+    assert not InstallCollector().collect(ctx, [package_node("onlysdist", "1.0")])["onlysdist"].builds_from_source
 
 
 def test_legacy_build_system_defaults():
@@ -138,7 +138,7 @@ def test_provenance_collector(server, ctx):
         package_node("wheelpkg", "2.0"),
         package_node("tampered", "0.0.19"),
     ]
-    out = ProvenanceCollector().collect(nodes, ctx)
+    out = ProvenanceCollector().collect(ctx, nodes)
     pa = out["pypi-attestations"]
     assert pa.status == "verified" and pa.filename == PA_FILE
     (pub,) = pa.publishers
@@ -170,9 +170,9 @@ def test_provenance_collector(server, ctx):
 
 
 def test_html_index_with_data_provenance(server, ctx):
-    out = ProvenanceCollector().collect([package_node("htmlonly", "0.0.19")], ctx)
+    out = ProvenanceCollector().collect(ctx, [package_node("htmlonly", "0.0.19")])
     assert out["htmlonly"].status == "verified"
-    assert InstallCollector().collect([package_node("htmlonly", "0.0.19")], ctx)["htmlonly"].builds_from_source  # sdist only
+    assert InstallCollector().collect(ctx, [package_node("htmlonly", "0.0.19")])["htmlonly"].builds_from_source  # sdist only
 
 
 def test_malformed_provenance_is_invalid_not_crash():
@@ -190,7 +190,7 @@ def test_warm_run_reads_release_files_from_the_fact_memo(tmp_path):
         for _ in range(2):
             ctx = RunContext(config=cfg)
             nodes = [package_node("pypi-attestations", "0.0.19"), package_node("wheelpkg", "2.0")]
-            results.append((InstallCollector().collect(nodes, ctx), ProvenanceCollector().collect(nodes, ctx)))
+            results.append((InstallCollector().collect(ctx, nodes), ProvenanceCollector().collect(ctx, nodes)))
             ctx.close()
         index_hits = [p for _, p, _ in srv.requests if p.startswith("/simple/")]
     assert results[0] == results[1]

@@ -37,14 +37,14 @@ def test_release_facts_respect_as_of():
 def test_release_collector_and_findings(ctx):
     ctx.config = ctx.config.with_changes(as_of="2026-11-01")
     nodes = [package_node("demo", "1.1", project=PROJECT), package_node("gone"), package_node("nover", None, project=PROJECT)]
-    out = ReleaseCollector().collect(nodes, ctx)
+    out = ReleaseCollector().collect(ctx, nodes)
     assert isinstance(out["demo"], ReleaseFacts)
     assert out["gone"] == Unknown("no PyPI project facts (not fetched)", fault=False)
     assert isinstance(out["nover"], Unknown)
     ids = [f.id for f in findings_for(package_node("demo", "1.1", repo="https://github.com/a/demo", signals={"release": out["demo"]}))]
     assert ids == ["AUD105", "AUD111"]  # yanked; last release 2024-05-01 is 914 days before as_of
     young = PyPIProject(name="young", ownership=Unknown("x"), version_uploads={"0.1": "2026-10-20T00:00:00Z"})
-    facts = ReleaseCollector().collect([package_node("young", "0.1", project=young)], ctx)["young"]
+    facts = ReleaseCollector().collect(ctx, [package_node("young", "0.1", project=young)])["young"]
     assert [f.id for f in findings_for(package_node("young", "0.1", repo="https://github.com/a/young", signals={"release": facts}))] == ["AUD112"]
 
 
@@ -70,7 +70,7 @@ def test_shared_repository_and_names_collector(ctx):
     ]
     assert shared_repositories(nodes) == {"totally-different": ("markupsafe",)}
     assert related("sklearn", "scikit-learn") and not related("totally-different", "markupsafe")
-    out = NamesCollector().collect(nodes, ctx)
+    out = NamesCollector().collect(ctx, nodes)
     assert out["markupsafe"].rank is not None and out["markupsafe"].shares_repository_with == ()
     assert out["totally-different"].shares_repository_with == ("markupsafe",)
     assert out["reqeusts"].rank is None and out["reqeusts"].similar_to[0][0] == "requests"
@@ -102,5 +102,5 @@ def test_opaque_only_when_facts_are_complete():
 def test_interpreter_is_not_a_name_candidate(ctx):
     from auditor.models import Origin
 
-    out = NamesCollector().collect([package_node("python", "3.11.7", origin=Origin(kind="interpreter"))], ctx)
+    out = NamesCollector().collect(ctx, [package_node("python", "3.11.7", origin=Origin(kind="interpreter"))])
     assert isinstance(out["python"], Unknown) and not out["python"].fault

@@ -12,7 +12,7 @@ def test_scorecard_checks(tmp_path):
     repos = world(2) + [FakeRepo("github.com", "nocard/x", "nocard", scorecard=False),
                         FakeRepo("bitbucket.org", "a/b", "bb")]
     with FakeForges(repos) as f:
-        out = ScorecardCollector().collect(f.nodes(), RunContext(f.config(tmp_path)))
+        out = ScorecardCollector().collect(RunContext(f.config(tmp_path)), f.nodes())
         assert set(out) == {"pkg0", "pkg1", "glpkg", "nocard"}  # bitbucket: not covered
         card = out["pkg0"]
         assert isinstance(card, ScorecardResult) and card.score == 6.4

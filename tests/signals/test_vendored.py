@@ -59,7 +59,7 @@ def test_installed_environment(tmp_path, ctx):
         package_node("pure", origin=Origin(kind="installed", file=str(site / "pure-1.0.dist-info"))),
         package_node("fromreqs"),
     ]
-    out = VendoredCollector().collect(nodes, ctx)
+    out = VendoredCollector().collect(ctx, nodes)
     libs = {lib.path: lib for lib in out["numpyish"].libraries}
     assert sorted(libs) == [
         "numpyish.libs/libgfortran-040039e1.so.5.0.0",

@@ -43,7 +43,7 @@ def test_osv_service_through_pip_audit(ctx, config):
     with FakeServer(handler=osv_handler) as srv:
         ctx.config = config.with_changes(osv_url=srv.url)
         nodes = [package_node("jinja2", "3.1.2"), package_node("requests", "2.28.2"), package_node("idna", "3.7"), package_node("local", None)]
-        out = VulnerabilityCollector().collect(nodes, ctx)
+        out = VulnerabilityCollector().collect(ctx, nodes)
     jinja = out["jinja2"]
     assert isinstance(jinja, VulnerabilityReport) and jinja.service == "osv"
     (adv,) = jinja.advisories
@@ -71,7 +71,7 @@ def test_osv_server_error_is_unknown(ctx, config):
 
     with FakeServer(handler=no_batch) as srv:
         ctx.config = config.with_changes(osv_url=srv.url)
-        out = VulnerabilityCollector().collect([package_node("broken", "1.0"), package_node("idna", "3.7")], ctx)
+        out = VulnerabilityCollector().collect(ctx, [package_node("broken", "1.0"), package_node("idna", "3.7")])
     assert isinstance(out["broken"], Unknown) and "osv" in out["broken"].reason
     assert out["idna"].advisories == ()
     # 5xx answers are retried (MAX_RETRIES=3), then the failed batch falls back to one query per package
@@ -107,7 +107,7 @@ def pypi_handler(method, path, body):
 def test_pypi_service_rewrites_base_url(ctx, config):
     with FakeServer(handler=pypi_handler) as srv:
         ctx.config = config.with_changes(vulnerability_service="pypi", pypi_url=srv.url)
-        out = VulnerabilityCollector().collect([package_node("requests", "2.28.2"), package_node("idna", "3.7"), package_node("nope", "1.0")], ctx)
+        out = VulnerabilityCollector().collect(ctx, [package_node("requests", "2.28.2"), package_node("idna", "3.7"), package_node("nope", "1.0")])
     (adv,) = out["requests"].advisories
     assert adv.id == "PYSEC-2023-74" and adv.fixed_versions == ("2.31.0",)
     assert adv.aliases == ("CVE-2023-32681", "GHSA-j8r2-6x86-q33q")
@@ -127,7 +127,7 @@ def test_offline_osv_database(tmp_path, ctx, config, as_zip):
                 zf.write(p, p.name)
     ctx.config = config.with_changes(osv_db=db, osv_url="http://127.0.0.1:9")  # never contacted
     nodes = [package_node("jinja2", "3.1.3"), package_node("Jinja2".lower(), "3.1.2"), package_node("requests", "2.30.0"), package_node("requests", "2.2.0")]
-    out = VulnerabilityCollector().collect(nodes[1:3], ctx)
+    out = VulnerabilityCollector().collect(ctx, nodes[1:3])
     assert [a.id for a in out["jinja2"].advisories] == ["CVE-2024-22195"]
     assert out["requests"].advisories[0].id == "PYSEC-2023-74"
     assert out["requests"].service.startswith("osv-db:")
@@ -169,15 +169,15 @@ def test_warm_cache_makes_no_requests(tmp_path):
         cfg = Config(cache_dir=tmp_path / "c", osv_url=srv.url)
         nodes = [package_node("jinja2", "3.1.2"), package_node("idna", "3.7")]
         first = RunContext(config=cfg)
-        cold = VulnerabilityCollector().collect(nodes, first)
+        cold = VulnerabilityCollector().collect(first, nodes)
         first.close()
         n = len(srv.requests)
         second = RunContext(config=cfg)
-        warm = VulnerabilityCollector().collect(nodes, second)
+        warm = VulnerabilityCollector().collect(second, nodes)
         counts = second.request_counts()["osv"]
         second.close()
         offline = RunContext(config=cfg.with_changes(offline=True))
-        off = VulnerabilityCollector().collect(nodes, offline)
+        off = VulnerabilityCollector().collect(offline, nodes)
         offline.close()
     assert cold == warm == off
     assert len(srv.requests) == n and counts["network"] == 0 and counts["cache_hits"] == 2  # the batch and the one full query
@@ -194,7 +194,7 @@ def test_rate_limited_query_is_retried(ctx, config):
 
     with FakeServer(handler=limited) as srv:
         ctx.config = config.with_changes(osv_url=srv.url)
-        out = VulnerabilityCollector().collect([package_node("jinja2", "3.1.2")], ctx)
+        out = VulnerabilityCollector().collect(ctx, [package_node("jinja2", "3.1.2")])
     assert [a.id for a in out["jinja2"].advisories] == ["CVE-2024-22195"]
     assert [p for _, p, _ in srv.requests] == ["/v1/query", "/v1/query"]  # one node: no batch; one retry
 

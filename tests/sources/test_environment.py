@@ -7,6 +7,7 @@ import pytest
 from auditor.config import Config
 from auditor.errors import SourceError
 from auditor.sources.environment import EnvironmentSource
+from tests.builders import collect
 
 
 def test_reads_distributions_edges_and_roots(fake_env):
@@ -14,7 +15,7 @@ def test_reads_distributions_edges_and_roots(fake_env):
     fake_env.install("lib", "2.0", requires_dist=["base"])
     fake_env.install("base", "3.0")
     fake_env.install("Standalone_Tool", "0.1")
-    inv = EnvironmentSource(fake_env.python).collect(Config())
+    inv = collect(EnvironmentSource(fake_env.python), Config())
     by = inv.by_name()
     assert set(by) == {"app", "lib", "base", "standalone-tool"}
     assert [e.target for e in by["app"].requires] == ["lib"]
@@ -32,7 +33,7 @@ def test_pth_files_of_audited_packages_are_not_executed(fake_env, tmp_path):
     fake_env.install("evil", "1.0")
     (fake_env.site / "evil.pth").write_text(f"import os; open({str(marker)!r}, 'w').write('x')\n")
     (fake_env.site / "evil.py").write_text(f"open({str(marker)!r}, 'w').write('x')\n")
-    inv = EnvironmentSource(fake_env.python).collect(Config())
+    inv = collect(EnvironmentSource(fake_env.python), Config())
     assert "evil" in inv.by_name()
     assert not marker.exists()
 
@@ -42,10 +43,10 @@ def test_direct_url_origin(fake_env):
         "mine", "0.1",
         direct_url=json.dumps({"url": "https://github.com/me/mine", "vcs_info": {"vcs": "git", "commit_id": "abc"}}),
     )
-    d = EnvironmentSource(fake_env.python).collect(Config()).by_name()["mine"]
+    d = collect(EnvironmentSource(fake_env.python), Config()).by_name()["mine"]
     assert d.origin.kind == "vcs" and d.origin.url == "git+https://github.com/me/mine"
 
 
 def test_missing_interpreter_is_a_source_error(tmp_path):
     with pytest.raises(SourceError, match="no such interpreter"):
-        EnvironmentSource(str(tmp_path / "nope" / "python")).collect(Config())
+        collect(EnvironmentSource(str(tmp_path / "nope" / "python")), Config())

@@ -12,8 +12,10 @@ from tests.live import live_pypi
 from auditor.config import Config
 from auditor.errors import InputError, ResolutionError
 from auditor.models import CoreMetadata, TargetEnvironment, Unknown
+from auditor.net.context import RunContext
 from auditor.sources import requirements as REQ
 from auditor.sources.requirements import RequirementsSource, parse_requirements
+from tests.builders import collect
 from tests.sources.wheelhouse import make_wheel, standard_wheelhouse
 
 HASH_A = "sha256:" + "a" * 64
@@ -205,7 +207,7 @@ def test_collect_with_uv(tmp_path, wheels, config):
         windows-only ; sys_platform == "win32"
         """,
     )
-    inv = RequirementsSource(root).collect(config)
+    inv = collect(RequirementsSource(root), config)
     assert inv.resolver == "uv pip compile" and inv.root_kind == "requirements" and inv.root_name == str(root)
     d = inv.by_name()
     assert {n: x.version for n, x in d.items()} == {"alpha": "1.0", "beta": "2.0", "epsilon": "1.0", "gamma": "1.0"}
@@ -225,7 +227,7 @@ def test_collect_with_uv(tmp_path, wheels, config):
 def test_collect_for_another_target(tmp_path, wheels, config):
     root = source_file(tmp_path, wheels, 'epsilon\nwin-extra==1.0 ; sys_platform == "linux"\nnewpy\n')
     target = TargetEnvironment(python_version="3.12", sys_platform="win32", platform_machine="AMD64")
-    inv = RequirementsSource(root).collect(config.with_changes(target=target))
+    inv = collect(RequirementsSource(root), config.with_changes(target=target))
     d = inv.by_name()
     assert "delta" in d and [e.target for e in d["beta"].requires] == ["delta"]
     assert d["newpy"].version == "2.0" and inv.target == target
@@ -234,7 +236,7 @@ def test_collect_for_another_target(tmp_path, wheels, config):
 
 def test_collect_with_pip(tmp_path, wheels, config):
     root = source_file(tmp_path, wheels, "epsilon\n")
-    inv = RequirementsSource(root, resolver="pip").collect(config)
+    inv = collect(RequirementsSource(root, resolver="pip"), config)
     assert inv.resolver == "pip --dry-run"
     d = inv.by_name()
     assert set(d) == {"alpha", "beta", "epsilon", "gamma"}
@@ -246,7 +248,7 @@ def test_collect_local_project_and_wheel_references(tmp_path, wheels, config):
     write(tmp_path / "proj" / "pyproject.toml", '[project]\nname = "proj"\nversion = "0.3"\ndependencies = ["beta<2"]\n')
     whl = make_wheel(tmp_path / "dl", "zeta", "0.5", ["gamma"])
     root = source_file(tmp_path, wheels, f"-e ./proj\n{whl.as_uri()}\n")
-    inv = RequirementsSource(root).collect(config)
+    inv = collect(RequirementsSource(root), config)
     d = inv.by_name()
     assert d["proj"].version == "0.3" and d["proj"].origin.kind == "path" and d["proj"].direct
     assert [e.target for e in d["proj"].requires] == ["beta"] and d["beta"].version == "1.0"
@@ -269,7 +271,7 @@ def test_references_that_need_a_build_stay_as_unknown_nodes(tmp_path, wheels, co
         git+http://127.0.0.1:9/group/Unnamed_Repo.git@v1
         """,
     )
-    inv = RequirementsSource(root).collect(config)
+    inv = collect(RequirementsSource(root), config)
     d = inv.by_name()
     assert d["alpha"].version == "1.0"
     for name in ("thing", "sdistonly"):
@@ -286,7 +288,7 @@ def test_references_that_need_a_build_stay_as_unknown_nodes(tmp_path, wheels, co
 def test_constraints_limit_but_add_nothing(tmp_path, wheels, config):
     write(tmp_path / "c.txt", "beta<2\ngamma==1.0\n")
     root = source_file(tmp_path, wheels, "-c c.txt\nalpha\n")
-    d = RequirementsSource(root).collect(config).by_name()
+    d = collect(RequirementsSource(root), config).by_name()
     assert set(d) == {"alpha", "beta"} and d["beta"].version == "1.0"
     assert not d["beta"].direct and d["beta"].origin.file is None
 
@@ -294,20 +296,20 @@ def test_constraints_limit_but_add_nothing(tmp_path, wheels, config):
 def test_unresolvable_registry_requirement_fails(tmp_path, wheels, config):
     root = source_file(tmp_path, wheels, "alpha\nnothere>=1\n")
     with pytest.raises(ResolutionError, match="nothere"):
-        RequirementsSource(root).collect(config)
+        collect(RequirementsSource(root), config)
 
 
 def test_no_resolve_takes_pins_as_given(tmp_path, wheels, config, monkeypatch):
     monkeypatch.setattr(REQ, "resolve_cached", lambda *a, **k: pytest.fail("resolver must not run"))
     root = source_file(tmp_path, wheels, f"alpha==1.0 --hash={HASH_A}\nbeta==1.0\n")
-    inv = RequirementsSource(root, resolver="none").collect(config)
+    inv = collect(RequirementsSource(root, resolver="none"), config)
     d = inv.by_name()
     assert inv.resolver == "none (pinned input)"
     assert {n: x.version for n, x in d.items()} == {"alpha": "1.0", "beta": "1.0"}
     assert [e.target for e in d["alpha"].requires] == ["beta"]
     unpinned = source_file(tmp_path, wheels, "alpha==1.0\nbeta>=1\n")
     with pytest.raises(InputError, match="not pinned") as err:
-        RequirementsSource(unpinned, resolver="none").collect(config)
+        collect(RequirementsSource(unpinned, resolver="none"), config)
     assert err.value.line == 4
 
 
@@ -316,8 +318,8 @@ def test_metadata_from_the_index_for_registry_pins(tmp_path, config, monkeypatch
     calls = []
 
     class FakeClient:
-        def __init__(self, ctx):
-            self.index = ctx.config.index_url
+        def __init__(self, ctx, index_url=None):
+            self.index = index_url or ctx.config.index_url
 
         def core_metadata(self, name, version):
             calls.append((self.index, name, version))
@@ -331,14 +333,15 @@ def test_metadata_from_the_index_for_registry_pins(tmp_path, config, monkeypatch
         REQ.Pin("beta", "2.0", index_url="https://mirror.example/simple"),
     ]
     parsed = REQ.ParsedRequirements((), (), REQ.RequirementsOptions(), ("r.txt",))
-    meta = REQ._metadata_for(pins, parsed, config)
+    with RunContext(config) as ctx:
+        meta = REQ._metadata_for(pins, parsed, ctx)
     assert meta["alpha"].requires_dist == ("beta",)
     assert sorted(calls) == [("https://mirror.example/simple", "alpha", "1.0"), ("https://mirror.example/simple", "beta", "2.0")]
 
 
 def test_empty_file(tmp_path, config):
     root = write(tmp_path / "requirements.txt", "# nothing\n")
-    inv = RequirementsSource(root).collect(config)
+    inv = collect(RequirementsSource(root), config)
     assert inv.distributions == () and inv.root_requires == ()
 
 
@@ -357,7 +360,7 @@ def test_end_to_end_against_a_fake_index(tmp_path, fake_pypi):
     )
     root = write(tmp_path / "requirements.txt", "app\n")
     source = RequirementsSource(root)
-    inv = source.collect(cfg)
+    inv = collect(source, cfg)
     d = inv.by_name()
     assert {n: x.version for n, x in d.items()} == {"app": "1.0", "lib": "2.0"}
     assert d["app"].origin.index_url == fake_pypi.url + "/simple"
@@ -373,12 +376,12 @@ def test_second_collect_uses_the_metadata_cache(tmp_path, fake_pypi):
     cfg = Config(cache_dir=tmp_path / "cache", pypi_url=fake_pypi.url, index_url=fake_pypi.url + "/simple")
     root = write(tmp_path / "requirements.txt", "app\n")
     first = RequirementsSource(root)
-    first.collect(cfg)
+    collect(first, cfg)
     assert first.resolution.resolver == "uv pip compile"
     assert sum(c["network"] for c in first.requests.values()) > 0
     n = fake_pypi.network_requests
     second = RequirementsSource(root)
-    second.collect(cfg)
+    collect(second, cfg)
     assert second.resolution.cached and second.resolution.resolver == "uv pip compile"
     assert fake_pypi.network_requests == n  # neither uv nor the metadata lookups went out
     assert sum(c["network"] for c in second.requests.values()) == 0
@@ -395,7 +398,7 @@ def test_credentials_never_reach_the_inventory(tmp_path, wheels, config, monkeyp
         "pkg @ https://user:${PRIVATE_TOKEN}@127.0.0.1:9/pkg-1.0-py3-none-any.whl\n"
         "other @ https://user:literal-tok@127.0.0.1:9/other-1.0-py3-none-any.whl\n",
     )
-    inv = RequirementsSource(root).collect(config)
+    inv = collect(RequirementsSource(root), config)
     text = repr(inv)
     assert "s3cret-value" not in text and "literal-tok" not in text
     d = inv.by_name()
@@ -410,14 +413,14 @@ def test_resolution_cache_expires_and_can_be_off(tmp_path, fake_pypi, monkeypatc
     fake_pypi.add("app", "1.0")
     cfg = Config(cache_dir=tmp_path / "cache", pypi_url=fake_pypi.url, index_url=fake_pypi.url + "/simple")
     root = write(tmp_path / "requirements.txt", "app\n")
-    RequirementsSource(root).collect(cfg)
+    collect(RequirementsSource(root), cfg)
     assert len(list((tmp_path / "cache" / REQ.RESOLUTION_CACHE_DIR).glob("*.json"))) == 1
     monkeypatch.setattr(R, "RESOLUTION_CACHE_TTL", 0)
     again = RequirementsSource(root)
-    again.collect(cfg)
+    collect(again, cfg)
     assert not again.resolution.cached
     off = RequirementsSource(root)
-    off.collect(cfg.with_changes(use_cache=False, cache_dir=tmp_path / "other"))
+    collect(off, cfg.with_changes(use_cache=False, cache_dir=tmp_path / "other"))
     assert not off.resolution.cached and not (tmp_path / "other" / REQ.RESOLUTION_CACHE_DIR).exists()
 
 
@@ -427,8 +430,8 @@ def test_live_scikit_learn_example(tmp_path):
     """The shipped example against live PyPI: uv and pip agree on the pins."""
     example = Path(__file__).resolve().parents[2] / "examples" / "scikit-learn" / "requirements.txt"
     cfg = Config(cache_dir=tmp_path / "cache")
-    uv_inv = RequirementsSource(example).collect(cfg)
-    pip_inv = RequirementsSource(example, resolver="pip").collect(cfg.with_changes(use_cache=False))
+    uv_inv = collect(RequirementsSource(example), cfg)
+    pip_inv = collect(RequirementsSource(example, resolver="pip"), cfg.with_changes(use_cache=False))
     assert uv_inv.resolver == "uv pip compile" and pip_inv.resolver == "pip --dry-run"
     versions = {d.name: d.version for d in uv_inv.distributions}
     assert versions == {d.name: d.version for d in pip_inv.distributions}
