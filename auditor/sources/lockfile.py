@@ -409,3 +409,12 @@ class LockfileSource(Source):
             InputError: the file cannot be read or is not UTF-8 text.
         """
         return self.text if self.text is not None else read_text(self.path)
+
+    def read_toml(self) -> tuple[str, dict]:
+        """``(text, document)`` of a TOML lockfile.
+
+        Raises:
+            InputError: unreadable, not UTF-8, or not valid TOML (names the line).
+        """
+        text = self.read()
+        return text, load_toml(self.path, text)

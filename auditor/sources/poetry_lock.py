@@ -170,10 +170,8 @@ class PoetryLockSource(LockfileSource):
 
     def collect(self, ctx: RunContext) -> Inventory:
         """See :meth:`Source.collect`."""
-        config = ctx.config
-        p = self.path
-        text = self.read()
-        doc = load_toml(p, text)
+        config, p = ctx.config, self.path
+        text, doc = self.read_toml()
         require(isinstance(doc.get("package"), list) and "metadata" in doc,
                 "not a poetry.lock file (no [[package]] tables or no [metadata])", p)
         lines = LineIndex(text)

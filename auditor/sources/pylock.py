@@ -29,7 +29,7 @@ from auditor.dist.markers import marker_holds
 from auditor.models import Distribution, Inventory, Origin
 from auditor.net.context import RunContext
 from auditor.sources.lockfile import Dep, LineIndex, LockedPackage, LockfileSource, NOT_FETCHED
-from auditor.sources.lockfile import fetch_metadata, inventory, link_computed, link_recorded, load_toml, require
+from auditor.sources.lockfile import fetch_metadata, inventory, link_computed, link_recorded, require
 
 #: File names PEP 751 allows: ``pylock.toml`` or ``pylock.<name>.toml``.
 FILENAME_RE = re.compile(r"^pylock\.([^.]+\.)?toml$")
@@ -82,10 +82,8 @@ class PylockSource(LockfileSource):
 
     def collect(self, ctx: RunContext) -> Inventory:
         """See :meth:`Source.collect`."""
-        config = ctx.config
-        p = self.path
-        text = self.read()
-        doc = load_toml(p, text)
+        config, p = ctx.config, self.path
+        text, doc = self.read_toml()
         require("lock-version" in doc and isinstance(doc.get("packages"), list),
                 "not a pylock.toml file (no 'lock-version' or no [[packages]])", p)
         require(str(doc["lock-version"]).split(".")[0] == "1",

@@ -26,7 +26,7 @@ from auditor.dist.markers import marker_holds
 from auditor.models import Distribution, Inventory, Origin
 from auditor.net.context import RunContext
 from auditor.sources.lockfile import Dep, LineIndex, LockedPackage, LockfileSource, NOT_FETCHED
-from auditor.sources.lockfile import fetch_metadata, inventory, link_recorded, load_toml, require, requirement_text
+from auditor.sources.lockfile import fetch_metadata, inventory, link_recorded, require, requirement_text
 
 #: uv.lock ``version`` values this reader understands.
 SUPPORTED_VERSIONS = (1,)
@@ -74,11 +74,9 @@ class UvLockSource(LockfileSource):
 
     def collect(self, ctx: RunContext) -> Inventory:
         """See :meth:`Source.collect`."""
-        config = ctx.config
-        text = self.read()
-        doc = load_toml(self.path, text)
+        config, p = ctx.config, self.path
+        text, doc = self.read_toml()
         lines = LineIndex(text)
-        p = self.path
         require("version" in doc and isinstance(doc.get("package", []), list),
                 "not a uv.lock file (no 'version' key or no [[package]] tables)", p)
         require(doc["version"] in SUPPORTED_VERSIONS, f"unsupported uv.lock version {doc['version']!r}", p)
