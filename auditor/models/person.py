@@ -150,7 +150,9 @@ class RepositoryHistory:
         as_of: ISO date the figures are computed at (``None``: the audit time).
         commits: commits reachable from ``HEAD`` (merges included) up to as-of.
         first_commit / last_commit: ISO-8601 UTC committer dates, or ``None`` when empty.
-        contributors: distinct people (authors, co-authors, committers; bots excluded).
+        contributors: distinct authors of non-merge commits (bots and tools
+            excluded): the figure comparable to a forge's contributor count,
+            which counts commit authors.
         active_contributors: of those, people with a commit in the
             ``window_days`` before as-of.
         committers: people who landed others' work (committer differs from
@@ -160,6 +162,15 @@ class RepositoryHistory:
             window has no such commit.
         excluded_bots: distinct bot accounts seen and left out.
         window_days: the activity window (365).
+        co_authors_only: people who appear only in ``Co-authored-by`` trailers.
+        committers_only: people who only committed or merged others' work
+            (committer of another's commit, or author of merge commits only).
+        people_all_roles: distinct people in any role
+            (``contributors + co_authors_only + committers_only``); people
+            reach counts these.
+        identity_merges: ``{rule: merges}`` made by identity resolution
+            (:data:`auditor.people.identity.RULES`), over every repository of
+            the audit (identities are resolved once, across repositories).
         people: the people behind the figures, sorted by id (only with ``--people``).
         contributions: one per person, most authored commits first (only with ``--people``).
 
@@ -182,6 +193,10 @@ class RepositoryHistory:
     bus_factor: int
     excluded_bots: int
     window_days: int = 365
+    co_authors_only: int = 0
+    committers_only: int = 0
+    people_all_roles: int = 0
+    identity_merges: Mapping[str, int] = field(default_factory=dict)
     people: tuple[Person, ...] = ()
     contributions: tuple[Contribution, ...] = ()
     _person_ids: frozenset[str] = field(default=frozenset(), repr=False)

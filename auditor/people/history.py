@@ -16,9 +16,15 @@ branch; ``--as-of`` bounds them with ``git log --until``):
 
 * window: the :data:`WINDOW_DAYS` days ending at as-of (the audit time when
   no ``--as-of`` is given);
-* contributors: people appearing as author, ``Co-authored-by`` co-author or
-  committer of any commit; bots excluded;
-* active_contributors: contributors with such a role in a window commit;
+* contributors: distinct authors of non-merge commits, bots and tools
+  excluded: what a forge counts (GitHub's contributors graph counts commit
+  authors and leaves merge commits out);
+* co_authors_only: people who appear only as ``Co-authored-by`` co-authors;
+* committers_only: people who only landed others' work (committer of
+  another's commit, author of merge commits) and authored nothing;
+* people_all_roles: people in any of these roles (their sum); people reach
+  and :meth:`~auditor.models.RepositoryHistory.person_ids` use all roles;
+* active_contributors: people with any role in a window commit;
 * committers: people who landed others' work: the committer of a commit
   whose author is a different person, and the author of a merge commit;
   the forge's web-flow identity is a bot and never counts;
@@ -335,13 +341,19 @@ def summarize(logs: Mapping[str, RepoLog], as_of: str | None = None,
                           active=x.window > 0, first=iso(x.first) or "", last=iso(x.last) or "")
              for pid, x in acc.items()),
             key=lambda c: (-c.authored, -c.co_authored, -c.landed, c.person)))
+        authors = {pid for pid, x in acc.items() if x.authored > 0}
+        co_only = {pid for pid, x in acc.items() if x.co_authored > 0} - authors
         result[url] = RepositoryHistory(
             url=url,
             as_of=as_of,
             commits=lg.commits,
             first_commit=iso(lg.first),
             last_commit=iso(lg.last),
-            contributors=len(acc),
+            contributors=len(authors),
+            co_authors_only=len(co_only),
+            committers_only=len(acc) - len(authors) - len(co_only),
+            people_all_roles=len(acc),
+            identity_merges=dict(res.merges),
             active_contributors=sum(1 for x in acc.values() if x.window > 0),
             committers=sum(1 for x in acc.values() if x.landed > 0),
             bus_factor=bus_factor({pid: x.authored_window for pid, x in acc.items()}),
@@ -459,6 +471,9 @@ class HistoryCollector(Collector):
                                  self.salt or people_salt(), keep_people=cfg.people, show_emails=cfg.show_emails)
         s = cache.stats
         ctx.progress.message(f"git: {s.clones} clones, {s.fetches} fetches, {s.fresh} fresh, {s.failures} failed")
+        merges = next((h.identity_merges for h in per_repo.values() if isinstance(h, RepositoryHistory)), {})
+        if merges:
+            ctx.progress.message("identity merges by rule: " + ", ".join(f"{k} {v}" for k, v in merges.items()))
         for name, url in url_of.items():
             result[name] = per_repo.get(url, Unknown("repository not read"))
         return result

@@ -45,10 +45,28 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 from typing import Any, Iterable, Mapping
 
+import yaml
+
 from auditor.models import ForgeFacts, Person
+from auditor.people.names import (
+    GENERIC_HANDLES,
+    MIN_JOINED_CHARS,
+    email_in_name,
+    first_last,
+    fold_gmail,
+    fold_text,
+    handle_ok,
+    joined_name,
+    mailbox_local,
+    plausible_email,
+    reordered_name,
+    split_email,
+)
 
 #: GitHub noreply address: optional ``<numeric id>+`` then the login.
 #: Source: GitHub docs, "Setting your commit email address" (noreply format).
@@ -130,48 +148,139 @@ def bot_key(name: str, email: str) -> str | None:
     local = e.split("@", 1)[0]
     if local.endswith("[bot]"):
         return f"bot:{local.removesuffix('[bot]')}"
+    return tool_key(name, email)
+
+
+#: Merge rules in the order they are applied; a merge is credited to the first
+#: rule that joins two people (docs/history.md, "Identity merge rules").
+RULES = (
+    "email",           # the same address, in any case
+    "gmail",           # Gmail dots and +tag folded
+    "email-in-name",   # a name field that holds an address
+    "noreply-id",      # GitHub noreply numeric id (survives a login rename)
+    "noreply-login",   # GitHub noreply login
+    "gitlab-noreply",  # GitLab private commit address
+    "forge-link",      # (login, e-mail) pairs from a forge API
+    "name",            # the same multi-word name (NFKC, casefold)
+    "name-folded",     # ... after accent and punctuation folding
+    "name-reordered",  # "Last, First" read as "First Last"
+    "middle-name",     # first and last words equal and the mailbox local part equal
+    "name-joined",     # a multi-word name written as one word ("InessaPawson") or as a login
+    "handle-login",    # e-mail local part or one-word name equal to a noreply login
+)
+
+#: Key kinds of the first version of the rules: person ids hash the smallest of
+#: these, so ids stay stable when a rule is added.
+_ID_KEY_KINDS = ("email:", "ghid:", "glid:", "gitlab:", "login:", "name:", "raw:")
+
+
+@lru_cache(maxsize=1)
+def tool_identities() -> tuple[dict, ...]:
+    """Entries of ``auditor/data/tool-identities.yaml`` (see its header for the fields)."""
+    text = resources.files("auditor.data").joinpath("tool-identities.yaml").read_text(encoding="utf-8")
+    return tuple(yaml.safe_load(text) or ())
+
+
+def tool_key(name: str, email: str) -> str | None:
+    """``"tool:<value>"`` when the identity is a tool in :func:`tool_identities`, else None."""
+    n = fold_text(name)
+    e = normalize_email(email)
+    for entry in tool_identities():
+        value = str(entry["value"]).lower()
+        match = entry["match"]
+        if ((match == "name" and n == fold_text(value)) or (match == "email" and e == value)
+                or (match == "email-domain" and e.endswith("@" + value))
+                or (match == "name-suffix" and n.endswith(fold_text(value)))):
+            return f"tool:{value}"
     return None
 
 
-def identity_keys(name: str, email: str) -> list[str]:
-    """The merge keys of one identity (rules 1-3 of the module docstring); may be empty."""
-    keys: list[str] = []
+def identity_keys(name: str, email: str) -> list[tuple[str, str]]:
+    """The merge keys of one identity as ``(rule, key)`` pairs (rules of :data:`RULES`); may be empty.
+
+    The ``handle-login`` rule is not here: it needs every login of the audit
+    (:meth:`IdentityResolver.resolve`).
+    """
+    keys: list[tuple[str, str]] = []
     e = normalize_email(email)
+    if not plausible_email(e):
+        e = ""
     if e and e not in GENERIC_EMAILS:
-        keys.append(f"email:{e}")
+        keys.append(("email", f"email:{e}"))
+        folded = fold_gmail(e)
+        if folded:
+            keys.append(("gmail", f"email:{folded}"))
         nr = noreply_login(e)
         if nr:
-            keys.append(f"login:{nr[0]}")
+            keys.append(("noreply-login", f"login:{nr[0]}"))
             if nr[1]:
-                keys.append(f"ghid:{nr[1]}")
+                keys.append(("noreply-id", f"ghid:{nr[1]}"))
         gl = GITLAB_NOREPLY_RE.match(e)
         if gl:
-            keys.append(f"gitlab:{gl.group('login').lower()}")
+            keys.append(("gitlab-noreply", f"gitlab:{gl.group('login').lower()}"))
             if gl.group("id"):
-                keys.append(f"glid:{gl.group('id')}")
+                keys.append(("gitlab-noreply", f"glid:{gl.group('id')}"))
+    in_name = email_in_name(name)
+    if in_name and in_name not in GENERIC_EMAILS:
+        keys.append(("email-in-name", f"email:{in_name}"))
+        folded = fold_gmail(in_name)
+        if folded:
+            keys.append(("email-in-name", f"email:{folded}"))
     n = normalize_name(name)
-    if len(n.split()) >= MIN_NAME_WORDS and n not in GENERIC_NAMES:
-        keys.append(f"name:{n}")
+    if not in_name and len(n.split()) >= MIN_NAME_WORDS and n not in GENERIC_NAMES:
+        keys.append(("name", f"name:{n}"))
+    f = fold_text(name)
+    if not in_name and len(f.split()) >= MIN_NAME_WORDS and f not in GENERIC_NAMES:
+        # "warren.weckesser" (an old Subversion user name) folds to "warren weckesser"
+        keys.append(("name-folded", f"fname:{f}"))
+        fl = first_last(f)
+        local = mailbox_local(e) if e and e not in GENERIC_EMAILS and not noreply_login(e) else ""
+        if fl and len(local) >= 3 and local not in GENERIC_HANDLES:
+            keys.append(("middle-name", f"fl:{fl}\0{local}"))
+        r = reordered_name(name)
+        if r and r not in GENERIC_NAMES:
+            keys.append(("name-reordered", f"fname:{r}"))
     if not keys:
         # Nothing mergeable (no address, single-word name): the identity is
         # its own person, keyed by exactly what was written.
-        keys.append(f"raw:{name.strip()}\0{e}")
+        keys.append(("raw", f"raw:{name.strip()}\0{e}"))
     return keys
+
+
+def handles(name: str, email: str) -> list[str]:
+    """Candidate GitHub logins of an identity: the address's local part (``+tag`` removed)
+    and a one-word name, lower-cased, each passing :func:`~auditor.people.names.handle_ok`."""
+    e = normalize_email(email)
+    out = []
+    if e and e not in GENERIC_EMAILS and not noreply_login(e) and not GITLAB_NOREPLY_RE.match(e) and "@" in e:
+        out.append(split_email(e)[0].split("+", 1)[0])
+    one = name.strip().lower()
+    if one and " " not in one:
+        out.append(one)
+    return [h for h in dict.fromkeys(out) if handle_ok(h)]
 
 
 def person_id(keys: Iterable[str]) -> str:
     """``"person:<16 hex>"``: sha256 of the smallest key of the person (stable between runs)."""
-    digest = hashlib.sha256(("auditor-person\0" + min(keys)).encode("utf-8")).hexdigest()
+    keys = list(keys)
+    stable = [k for k in keys if k.startswith(_ID_KEY_KINDS)] or keys
+    digest = hashlib.sha256(("auditor-person\0" + min(stable)).encode("utf-8")).hexdigest()
     return f"person:{digest[:16]}"
 
 
 class _UnionFind:
+    """Union-find over string nodes that knows which components hold identities,
+    so that a union joining two people can be counted."""
+
     def __init__(self) -> None:
         self.parent: dict[str, str] = {}
+        self.has_ident: dict[str, bool] = {}
 
     def find(self, x: str) -> str:
         parent = self.parent
-        parent.setdefault(x, x)
+        if x not in parent:
+            parent[x] = x
+            self.has_ident[x] = x.startswith(_IDENT)
         root = x
         while parent[root] != root:
             root = parent[root]
@@ -179,12 +288,20 @@ class _UnionFind:
             parent[x], x = root, parent[x]
         return root
 
-    def union(self, a: str, b: str) -> None:
+    def union(self, a: str, b: str) -> bool:
+        """Join the components of *a* and *b*; True when that joined two groups of identities."""
         ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            if rb < ra:
-                ra, rb = rb, ra
-            self.parent[rb] = ra
+        if ra == rb:
+            return False
+        joined = self.has_ident[ra] and self.has_ident[rb]
+        if rb < ra:
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        self.has_ident[ra] = self.has_ident[ra] or self.has_ident[rb]
+        return joined
+
+
+_IDENT = "\x01ident\0"
 
 
 @dataclass(frozen=True)
@@ -194,10 +311,14 @@ class Resolution:
     Attributes:
         by_identity: ``{(name, email): person id}`` for every non-bot identity added.
         persons: ``{person id: Person}``.
+        merges: ``{rule: merges it made}`` for every rule of :data:`RULES` (0 included):
+            how many times the rule joined two groups of identities that no
+            earlier rule had joined.
     """
 
     by_identity: dict[tuple[str, str], str]
     persons: dict[str, Person]
+    merges: dict[str, int] = field(default_factory=dict)
 
     def person_of(self, name: str, email: str) -> str | None:
         """The person id of an identity that was added (None for bots and unknown identities)."""
@@ -210,28 +331,24 @@ class IdentityResolver:
     Usage::
 
         r = IdentityResolver()
-        r.add("Jane Doe", "jane@example.org")      # returns False for bots
+        r.add("Jane Doe", "jane@example.org")      # returns False for bots and tools
         r.link("janedoe", "jane@work.example")      # e.g. from a GitHub contributors list
         res = r.resolve()
     """
 
     def __init__(self) -> None:
-        self._uf = _UnionFind()
-        self._identities: dict[tuple[str, str], list[str]] = {}
+        self._identities: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        self._links: dict[tuple[str, str], None] = {}
         self._logins: dict[str, str] = {}  # login key -> login as given
 
     def add(self, name: str, email: str) -> bool:
-        """Add an identity; return False (and add nothing) when it is a bot."""
+        """Add an identity; return False (and add nothing) when it is a bot or a tool."""
         ident = (name, email)
         if ident in self._identities:
             return True
         if bot_key(name, email):
             return False
-        keys = identity_keys(name, email)
-        self._identities[ident] = keys
-        first = keys[0]
-        for k in keys:
-            self._uf.union(first, k)
+        self._identities[ident] = identity_keys(name, email)
         return True
 
     def link(self, login: str, email: str) -> None:
@@ -241,40 +358,95 @@ class IdentityResolver:
         identity with that address or that login's noreply address merges.
         """
         lk = f"login:{login.strip().lower()}"
-        e = normalize_email(email)
         self._logins.setdefault(lk, login.strip())
-        if e and e not in GENERIC_EMAILS:
-            self._uf.union(lk, f"email:{e}")
-        else:
-            self._uf.find(lk)
+        self._links[(lk, normalize_email(email))] = None
 
     def add_links(self, links: Iterable[tuple[str, str]]) -> None:
         """:meth:`link` for each ``(login, email)`` pair."""
         for login, email in links:
             self.link(login, email)
 
+    def _join_names(self, uf: _UnionFind, idents: list[tuple[str, str]], node: dict, logins: set[str]) -> int:
+        """The ``name-joined`` rule: a multi-word name, its words joined (at least
+        :data:`~auditor.people.names.MIN_JOINED_CHARS` letters), equals a one-word
+        name or a login (hyphens dropped).  One-word names never join each other."""
+        multi: dict[tuple[str, str], str] = {}
+        single: dict[tuple[str, str], str] = {}
+        for ident in idents:
+            if email_in_name(ident[0]) or fold_text(ident[0]) in GENERIC_NAMES:
+                continue
+            j = joined_name(ident[0])
+            if j is None:
+                continue
+            (multi if len(fold_text(ident[0]).split()) >= MIN_NAME_WORDS else single)[ident] = j
+        targets = set(multi.values())
+        count = 0
+        for ident, j in multi.items():
+            count += uf.union(node[ident], f"jname:{j}")
+        for ident, j in single.items():
+            if j in targets:
+                count += uf.union(node[ident], f"jname:{j}")
+        for lk in sorted(logins):
+            j = lk[len("login:"):].replace("-", "")
+            if j in targets:
+                count += uf.union(lk, f"jname:{j}")
+        return count
+
     def resolve(self) -> Resolution:
-        """Merge everything added so far into people (deterministic for a given input set)."""
+        """Merge everything added so far into people (deterministic for a given input set).
+
+        Rules are applied in :data:`RULES` order, identities in sorted order,
+        so the merge counts are deterministic too.
+        """
+        uf = _UnionFind()
+        merges = dict.fromkeys(RULES, 0)
+        idents = sorted(self._identities)
+        node = {ident: f"{_IDENT}{ident[0]}\0{ident[1]}" for ident in idents}
+        # logins of GitHub noreply addresses (not forge-API logins: those come with their own e-mails)
+        logins = {k for keys in self._identities.values() for _r, k in keys if k.startswith("login:")}
+        for rule in RULES:
+            if rule == "forge-link":
+                for lk, e in sorted(self._links):
+                    if e and e not in GENERIC_EMAILS:
+                        merges[rule] += uf.union(lk, f"email:{e}")
+                    else:
+                        uf.find(lk)
+                continue
+            if rule == "name-joined":
+                merges[rule] += self._join_names(uf, idents, node, logins)
+                continue
+            for ident in idents:
+                if rule == "handle-login":
+                    pairs = [(rule, f"login:{h}") for h in handles(*ident) if f"login:{h}" in logins]
+                else:
+                    pairs = [rk for rk in self._identities[ident] if rk[0] == rule]
+                for _r, key in pairs:
+                    merges[rule] += uf.union(node[ident], key)
+        for ident in idents:  # identities no rule touched (raw keys)
+            for _r, key in self._identities[ident]:
+                uf.union(node[ident], key)
         groups: dict[str, list[tuple[str, str]]] = {}
-        for ident, keys in self._identities.items():
-            groups.setdefault(self._uf.find(keys[0]), []).append(ident)
+        for ident in idents:
+            groups.setdefault(uf.find(node[ident]), []).append(ident)
         group_keys: dict[str, set[str]] = {}
-        for key in self._uf.parent:
-            root = self._uf.find(key)
+        for key in uf.parent:
+            if key.startswith(_IDENT):
+                continue
+            root = uf.find(key)
             if root in groups:
                 group_keys.setdefault(root, set()).add(key)
         by_identity: dict[tuple[str, str], str] = {}
         persons: dict[str, Person] = {}
-        for root, idents in groups.items():
+        for root, members in groups.items():
             keys = group_keys[root]
             pid = person_id(keys)
-            names = sorted({n.strip() for n, _ in idents if n.strip()})
-            emails = sorted({normalize_email(e) for _, e in idents if normalize_email(e)})
-            logins = sorted({self._logins.get(k, k[len("login:"):]) for k in keys if k.startswith("login:")})
-            persons[pid] = Person(id=pid, names=tuple(names), emails=tuple(emails), logins=tuple(logins))
-            for ident in idents:
+            names = sorted({n.strip() for n, _ in members if n.strip()})
+            emails = sorted({normalize_email(e) for _, e in members if normalize_email(e)})
+            logins_of = sorted({self._logins.get(k, k[len("login:"):]) for k in keys if k.startswith("login:")})
+            persons[pid] = Person(id=pid, names=tuple(names), emails=tuple(emails), logins=tuple(logins_of))
+            for ident in members:
                 by_identity[ident] = pid
-        return Resolution(by_identity=by_identity, persons=persons)
+        return Resolution(by_identity=by_identity, persons=persons, merges=merges)
 
 
 def resolve_identities(identities: Iterable[tuple[str, str]],

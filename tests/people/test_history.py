@@ -88,8 +88,11 @@ def test_every_rule_with_exact_counts(repos):
     assert h.commits == 16
     assert h.first_commit == "2019-01-01T12:00:00Z"
     assert h.last_commit == "2024-07-02T12:00:00Z"
-    # Jane, john (a), john (b), octocat, New Name, Rose, Pat, Ancient
-    assert h.contributors == 8
+    # authors: Jane, john (a), john (b), octocat, New Name, Pat, Ancient;
+    # Rose only landed work (a committer and a merge author)
+    assert h.contributors == 7
+    assert (h.co_authors_only, h.committers_only, h.people_all_roles) == (0, 1, 8)
+    assert h.identity_merges["email"] >= 1 and h.identity_merges["noreply-id"] == 1
     assert h.active_contributors == 7           # all but Ancient One
     assert h.committers == 1                    # Rose: landed Old Name's commit, made a merge
     assert h.excluded_bots == 4                 # dependabot, pre-commit-ci, web-flow, github-actions
@@ -131,7 +134,8 @@ def test_without_as_of_everything_counts(repos):
     alpha, _beta, dirs = repos
     h = histories({alpha.url: dirs[alpha.url]}, now=ts("2025-03-01"))[alpha.url]
     assert h.commits == 17
-    assert h.contributors == 9                 # + Late Person
+    assert h.contributors == 8                 # + Late Person (Rose only landed work)
+    assert h.people_all_roles == 9
     # window 2024-03-01T12:00..2025-03-01: Jane's 2024-03-01 commit sits on the boundary (excluded)
     assert h.active_contributors == 8 - 1 + 1  # Ancient out; Late in; Jane still active (2024-03-02)
 
@@ -150,7 +154,8 @@ def test_extra_links_merge_identities(repos):
     alpha, _beta, dirs = repos
     links = [("johnny", "john@a.example"), ("johnny", "john@b.example")]
     h = histories({alpha.url: dirs[alpha.url]}, as_of=AS_OF, extra_links=links)[alpha.url]
-    assert h.contributors == 7
+    assert h.contributors == 6 and h.people_all_roles == 7
+    assert h.identity_merges["forge-link"] == 1
     john = next(p for p in h.people if "john" in p.names)
     assert john.logins == ("johnny",) and john.emails == ("john@a.example", "john@b.example")
 
@@ -164,7 +169,7 @@ def test_unreadable_repository_is_unknown(tmp_path, repos):
     assert isinstance(out["https://example.invalid/x"], Unknown)
     assert out["https://example.invalid/x"].reason.startswith("git log failed")
     assert out["https://example.invalid/y"].reason == "git clone failed: nope"
-    assert out[alpha.url].contributors == 8
+    assert out[alpha.url].people_all_roles == 8
 
 
 def test_empty_repository(tmp_path, git_home):

@@ -92,7 +92,7 @@ def test_humans_are_not_bots():
 
 
 def test_identity_without_keys_is_its_own_person():
-    assert identity_keys("x", "") == ["raw:x\0"]
+    assert identity_keys("x", "") == [("raw", "raw:x\0")]
     groups, _ = people(("x", ""), ("y", ""))
     assert len(groups) == 2
 
