@@ -191,13 +191,17 @@ def probe_names(node: PackageNode) -> list[Finding]:
 
 
 def probe_opaque(node: PackageNode) -> list[Finding]:
-    """AUD110 when no source repository is known for a registry package."""
+    """AUD110 when no source repository is known for a registry package: "no repository
+    found", or "has no public source repository" when the curated table records that."""
     if node.mapping.repo is not None or node.distribution.origin.kind in ("vcs", "path", "interpreter"):
         return []
     if isinstance(node.project, Unknown) and node.project.fault:
         return []  # PyPI facts are missing (reported as such), not proof that no source exists
-    why = node.mapping.note or node.mapping.evidence or "no repository URL in metadata"
-    return [_finding("AUD110", node, f"{node.name} has no public source repository ({why})", node.mapping.evidence)]
+    if node.mapping.note == "no public source repository":  # the curated table says so
+        text = f"{node.name} has no public source repository ({node.mapping.evidence})"
+    else:
+        text = f"{node.name}: no repository found ({node.mapping.evidence or 'no forge URL in metadata'})"
+    return [_finding("AUD110", node, text, node.mapping.evidence)]
 
 
 def _reference_date(node: PackageNode) -> _dt.date:

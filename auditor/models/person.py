@@ -71,6 +71,9 @@ class PyPIProject:
         first_upload: ISO-8601 time of the earliest file upload, or ``None``.
         version_uploads: ``{version: earliest upload time (ISO-8601)}`` for every release.
         yanked_versions: versions whose files are all yanked.
+        description_links: ``http(s)`` link targets in ``info.description``
+            (the latest release's long description), parsed for its content
+            type (:func:`auditor.dist.description.description_links`).
     """
 
     name: str
@@ -83,6 +86,7 @@ class PyPIProject:
     first_upload: str | None = None
     version_uploads: Mapping[str, str] = field(default_factory=dict)
     yanked_versions: tuple[str, ...] = ()
+    description_links: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,9 @@ class RepoMapping:
         note: extra explanation, e.g. ``"no public source repository"``.
         candidates: other repository URLs seen, ``(url, evidence)`` pairs,
             for analysts (disagreements show up here).
+        rule: which mapping rule produced it (docs/mapping.md), e.g.
+            ``"project-url-source"``, ``"description-link"``, ``"curated"``;
+            ``""`` when nothing was mapped.
     """
 
     repo: RepositoryRef | None
@@ -88,3 +91,4 @@ class RepoMapping:
     confidence: Confidence
     note: str | None = None
     candidates: tuple[tuple[str, str], ...] = ()
+    rule: str = ""

@@ -26,6 +26,7 @@ from urllib.parse import urljoin, urldefrag
 
 from packaging.utils import canonicalize_version
 
+from auditor.dist.description import description_links
 from auditor.dist.filenames import DistFilename, parse_filename
 from auditor.dist.tags import wheel_preference
 from auditor.models import CoreMetadata, Maintainer, Ownership, PyPIProject, TargetEnvironment, Unknown, UnknownKind
@@ -295,6 +296,7 @@ def parse_project(doc: Mapping[str, Any], as_of: str | None = None) -> PyPIProje
         first_upload=min(uploads.values()) if uploads else None,
         version_uploads=dict(sorted(uploads.items())),
         yanked_versions=tuple(sorted(yanked)),
+        description_links=description_links(info.get("description"), info.get("description_content_type")),
     )
 
 
@@ -311,6 +313,7 @@ def project_to_json(p: PyPIProject) -> dict:
         "home_page": p.home_page, "download_url": p.download_url, "latest_version": p.latest_version,
         "release_count": p.release_count, "first_upload": p.first_upload,
         "version_uploads": dict(p.version_uploads), "yanked_versions": list(p.yanked_versions),
+        "description_links": list(p.description_links),
     }
 
 
@@ -327,6 +330,7 @@ def project_from_json(d: Any) -> PyPIProject | None:
             home_page=d["home_page"], download_url=d["download_url"], latest_version=d["latest_version"],
             release_count=d["release_count"], first_upload=d["first_upload"],
             version_uploads=dict(d["version_uploads"]), yanked_versions=tuple(d["yanked_versions"]),
+            description_links=tuple(d["description_links"]),  # absent in older memos: re-read
         )
     except (KeyError, TypeError, ValueError):
         return None

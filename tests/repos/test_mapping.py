@@ -35,7 +35,7 @@ def test_pypi_json_is_second_evidence():
 def test_builtin_table_with_reason():
     m = map_repository(Distribution("sympy", "1.13", meta(home_page="https://sympy.org")), Unknown("x"))
     assert m.repo.url == "https://github.com/sympy/sympy"
-    assert m.confidence == Confidence.MEDIUM and "built-in table" in m.evidence and "sympy.org" in m.evidence
+    assert m.confidence == Confidence.MEDIUM and "curated table" in m.evidence and "sympy.org" in m.evidence and m.rule == "curated"
 
 
 def test_vendor_binaries_say_no_public_source():
@@ -46,7 +46,7 @@ def test_vendor_binaries_say_no_public_source():
 
 def test_nothing_found_is_explicit():
     m = map_repository(Distribution("pkg", "1.0", meta(home_page="https://pkg.example.org")), project())
-    assert m.repo is None and m.confidence == Confidence.NONE and m.note == "no repository URL found"
+    assert m.repo is None and m.confidence == Confidence.NONE and m.note == "no repository found"
 
 
 def test_direct_vcs_requirement():

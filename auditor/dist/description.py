@@ -1,0 +1,121 @@
+"""Links in a project description (the long description, ``Description`` in core metadata).
+
+The description is parsed with a real parser for its declared
+``Description-Content-Type`` (core metadata 2.1): Markdown with
+``markdown-it-py`` (CommonMark; raw HTML blocks read for ``<a href>`` and
+``<img src>``), reStructuredText with ``docutils`` (references, including
+standalone URLs, and images; file insertion and raw directives disabled),
+plain text by splitting on whitespace.  No markup is rendered or executed;
+only link targets come out.
+
+A missing content type means reStructuredText, as PyPI renders it
+(PyPA, "Making a PyPI-friendly README").
+"""
+
+from __future__ import annotations
+
+import io
+from html.parser import HTMLParser
+
+#: Longest description read, in characters; the rest is ignored (bounds parse time).
+MAX_DESCRIPTION_CHARS = 200_000
+#: Most links kept from one description.
+MAX_LINKS = 500
+#: Longest link kept, in characters.
+MAX_LINK_CHARS = 2048
+
+
+class _HrefParser(HTMLParser):
+    """Collects ``href``/``src`` attributes of ``<a>`` and ``<img>`` in raw HTML."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value and ((tag == "a" and name == "href") or (tag == "img" and name == "src")):
+                self.links.append(value)
+
+
+def _html_links(html: str) -> list[str]:
+    p = _HrefParser()
+    try:
+        p.feed(html)
+        p.close()
+    except Exception:  # noqa: BLE001 - malformed HTML in a README yields what was read so far
+        pass
+    return p.links
+
+
+def _markdown_links(text: str) -> list[str]:
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark")
+    out: list[str] = []
+    stack = list(reversed(md.parse(text)))
+    while stack:
+        tok = stack.pop()
+        if tok.type == "link_open" and tok.attrGet("href"):
+            out.append(str(tok.attrGet("href")))
+        elif tok.type == "image" and tok.attrGet("src"):
+            out.append(str(tok.attrGet("src")))
+        elif tok.type in ("html_block", "html_inline"):
+            out.extend(_html_links(tok.content))
+        if tok.children:
+            stack.extend(reversed(tok.children))
+    return out
+
+
+def _rst_links(text: str) -> list[str]:
+    from docutils import nodes
+    from docutils.core import publish_doctree
+
+    settings = {
+        "report_level": 5, "halt_level": 5, "warning_stream": io.StringIO(),
+        "file_insertion_enabled": False, "raw_enabled": False, "input_encoding": "unicode",
+        "_disable_config": True, "traceback": False, "syntax_highlight": "none",
+    }
+    try:
+        tree = publish_doctree(text, settings_overrides=settings)
+    except Exception:  # noqa: BLE001 - docutils raises many types on hostile input; no links then
+        return []
+    out: list[str] = []
+    for node in tree.findall(nodes.reference):
+        if node.get("refuri"):
+            out.append(node["refuri"])
+    for node in tree.findall(nodes.image):
+        if node.get("uri"):
+            out.append(node["uri"])
+    return out
+
+
+def description_links(text: str | None, content_type: str | None) -> tuple[str, ...]:
+    """The link targets in a project description, in document order, de-duplicated.
+
+    Args:
+        text: the description (untrusted; cut at :data:`MAX_DESCRIPTION_CHARS`).
+        content_type: ``Description-Content-Type`` (``text/markdown``,
+            ``text/x-rst``, ``text/plain``, parameters allowed) or None (reST).
+
+    Returns:
+        Up to :data:`MAX_LINKS` ``http(s)`` URLs, each at most :data:`MAX_LINK_CHARS` long.
+    """
+    if not text or not isinstance(text, str):
+        return ()
+    text = text[:MAX_DESCRIPTION_CHARS]
+    kind = (content_type or "").split(";", 1)[0].strip().lower()
+    if kind == "text/markdown":
+        links = _markdown_links(text)
+    elif kind == "text/plain":
+        links = [w.strip("<>()[]'\",.") for w in text.split()]
+    else:
+        links = _rst_links(text)
+    out: dict[str, None] = {}
+    for link in links:
+        link = link.strip()
+        if link.lower().startswith(("http://", "https://")) and len(link) <= MAX_LINK_CHARS:
+            out.setdefault(link, None)
+            if len(out) >= MAX_LINKS:
+                break
+    return tuple(out)
