@@ -170,7 +170,8 @@ def canonical_repository(url: str | None) -> RepositoryRef | None:
         lower-cased), with ``subpath`` set for ``/tree/<branch>/<dir>`` style
         links (a ``blob`` link gives its file's directory); ``None`` for
         unrecognized hosts, forge site pages (``github.com/sponsors/...``)
-        and owner-only URLs.  Hosts are recognized by URL structure
+        and owner-only URLs.  A pip ``#subdirectory=<dir>`` fragment sets
+        ``subpath`` too.  Hosts are recognized by URL structure
         (:func:`forge_kind`): the public forges, self-hosted GitLab, Heptapod,
         Gitea and Forgejo, SourceForge projects (``sourceforge.net/p/<project>/code``),
         Launchpad projects (``git.launchpad.net/<project>``) and cgit paths
@@ -180,6 +181,18 @@ def canonical_repository(url: str | None) -> RepositoryRef | None:
     if split is None:
         return None
     host, segments = split
+    ref = _canonical(host, segments)
+    frag = _FRAGMENT_SUBDIR.search(url or "")
+    if ref is not None and frag and not ref.subpath:  # pip syntax: ...#subdirectory=pkg
+        sub = "/".join(s for s in unquote(frag.group(1)).split("/") if s and s not in (".", ".."))
+        ref = RepositoryRef(url=ref.url, host=ref.host, path=ref.path, subpath=sub or None)
+    return ref
+
+
+_FRAGMENT_SUBDIR = re.compile(r"#(?:.*&)?subdirectory=([^&\s]+)")
+
+
+def _canonical(host: str, segments: list[str]) -> RepositoryRef | None:
     kind = forge_kind(host)
     if kind is None and "cgit" in segments[:-1]:  # host/cgit/<repo>[.git]/...
         i = segments.index("cgit")

@@ -153,8 +153,8 @@ def apply_provenance(mapping: RepoMapping, provenance: ReleaseProvenance | Unkno
             repo=RepositoryRef(url=url, host=host, path=path),
             evidence=f"PEP 740 attestation of {provenance.filename} ({pub.kind} Trusted Publisher, workflow {pub.workflow})",
             confidence=Confidence.VERIFIED,
-            note=mapping.note,
             candidates=mapping.candidates,
+            rule="pep740-attestation",
         )
     return mapping
 

@@ -133,3 +133,10 @@ def test_layout_table_format():
         assert canonical_repository(e["repo"]).url == e["repo"]
         assert e["match"].count("*") <= 1 and e["source"]
         e["subdirectory"].format(name="n", Name="N", star="s", word1="w", name_="n_")
+
+
+def test_pip_subdirectory_fragment():
+    ref = canonical_repository("https://github.com/dbt-labs/dbt-adapters.git#subdirectory=dbt-adapters")
+    assert ref.url == "https://github.com/dbt-labs/dbt-adapters" and ref.subpath == "dbt-adapters"
+    assert canonical_repository("git+https://github.com/a/b@v1#egg=x&subdirectory=../p/q").subpath == "p/q"
+    assert canonical_repository("https://github.com/a/b#readme").subpath is None
