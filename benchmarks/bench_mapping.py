@@ -3,7 +3,7 @@
 Usage::
 
     PYTHONPATH=. python benchmarks/bench_mapping.py [-n 500] [--cache DIR] [--sample K --seed S --out FILE]
-                                                    [--show-unmapped]
+                                                    [--show-unmapped] [--mirrors DIR]
 
 Audits the first N names of the shipped list (``auditor/data/top-pypi-projects.txt``)
 the way an audit maps them: the PyPI JSON API document of each project (live,
@@ -11,6 +11,12 @@ through auditor's HTTP cache under ``--cache``), its latest release's
 metadata (``info``) as the core metadata, then
 :func:`auditor.repos.mapping.map_repository`.  Prints coverage (mapped / N),
 then the count of mappings by confidence and by rule, and the unmapped names.
+
+``--mirrors DIR`` checks every subdirectory found against local mirrors of
+the repositories (``DIR/<owner>+<name>/repo``, as the development ``fetch``
+tool lays them out; never committed) with
+:func:`auditor.repos.confirm.subdirectory_state`, and prints how many were
+confirmed, missing, or had no mirror.
 
 ``--sample K`` also writes a seeded random sample of K mapped projects
 (name, repository, subdirectory, rule, confidence, evidence) to ``--out``
@@ -32,7 +38,16 @@ from auditor.dist.metadata import from_json_info
 from auditor.models import Distribution, Unknown
 from auditor.net.context import RunContext
 from auditor.net.pypi import PyPIClient, parse_project
+from auditor.repos.confirm import subdirectory_state
 from auditor.repos.mapping import map_repository
+
+
+def mirror_dirs(root: Path) -> dict[str, Path]:
+    """``{"owner/name" lower-cased: git dir}`` for the mirrors under *root*."""
+    out = {}
+    for d in sorted(root.glob("*+*/repo")) if root.is_dir() else []:
+        out[d.parent.name.replace("+", "/", 1).lower()] = d
+    return out
 
 
 def top_names(n: int) -> list[str]:
@@ -61,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=12)
     ap.add_argument("--out", type=Path, default=Path(__file__).with_name("mapping_sample.json"))
     ap.add_argument("--show-unmapped", action="store_true")
+    ap.add_argument("--mirrors", type=Path, default=None)
     args = ap.parse_args(argv)
     names = top_names(args.n)
     ctx = RunContext(Config(cache_dir=args.cache, concurrency=8))
@@ -83,6 +99,19 @@ def main(argv: list[str] | None = None) -> int:
     with_sub = sum(1 for _n, m in mapped if m.repo.subpath)
     print(f"with a subdirectory: {with_sub}")
     print(f"unmapped ({len(unmapped)}): " + ", ".join(n for n, _r in unmapped))
+    if args.mirrors:
+        mirrors = mirror_dirs(args.mirrors)
+        states: collections.Counter = collections.Counter()
+        for name, m in mapped:
+            if not m.repo.subpath:
+                continue
+            git_dir = mirrors.get(m.repo.path) if m.repo.host == "github.com" else None
+            state = subdirectory_state(git_dir, m.repo.subpath) if git_dir else "no mirror"
+            state = state if isinstance(state, str) else "unknown"
+            states[state] += 1
+            if state == "missing":
+                print(f"  subdirectory missing: {name} {m.repo.url} {m.repo.subpath} ({m.rule})")
+        print("subdirectories against mirrors: " + ", ".join(f"{k} {v}" for k, v in sorted(states.items())))
     if args.show_unmapped:
         for name, reason in unmapped:
             print(f"  {name}: {reason}")
