@@ -197,9 +197,10 @@ def _subpath_from_same_repo(best: RepositoryRef, labelled: Iterable[tuple[str, s
     """The subdirectory named by another directory link to the same repository.
 
     A link under a source or homepage label counts as it is; any other link
-    (other labels, the description) only when its last directory matches the
-    distribution name or is ``python``/``py`` (a bindings directory), so
-    that ``.../tree/main/examples`` never becomes the package's directory.
+    (other labels, the description) only when it is ``python``/``py`` (a
+    bindings directory) or a nested directory named like the distribution
+    (``packages/<dist>``), so that ``.../tree/main/examples`` or an import
+    package ``.../tree/main/<dist>`` never becomes the package's directory.
     """
     for kind, url in labelled:
         if not _is_directory_link(url):
@@ -207,8 +208,13 @@ def _subpath_from_same_repo(best: RepositoryRef, labelled: Iterable[tuple[str, s
         ref = canonical_repository(url)
         if not ref or ref.url != best.url or not ref.subpath:
             continue
-        last = _key(ref.subpath.rsplit("/", 1)[-1])
-        if kind in ("source", "homepage") or last in (_key(name), "python", "py"):
+        segments = ref.subpath.split("/")
+        last = _key(segments[-1])
+        # a top-level directory named like the distribution is usually its import
+        # package or a Rust crate (beartype/beartype, huggingface/tokenizers), not
+        # the directory the distribution is built from: only deeper ones count.
+        if (kind in ("source", "homepage") or last in ("python", "py")
+                or (last == _key(name) and len(segments) >= 2)):
             return ref.subpath
     return None
 

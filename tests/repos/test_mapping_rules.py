@@ -140,3 +140,12 @@ def test_pip_subdirectory_fragment():
     assert ref.url == "https://github.com/dbt-labs/dbt-adapters" and ref.subpath == "dbt-adapters"
     assert canonical_repository("git+https://github.com/a/b@v1#egg=x&subdirectory=../p/q").subpath == "p/q"
     assert canonical_repository("https://github.com/a/b#readme").subpath is None
+
+
+def test_an_import_package_directory_is_not_the_distribution_directory():
+    p = project("beartype", description_links=("https://github.com/beartype/beartype/tree/main/beartype",))
+    m = map_repository(dist("beartype", project_urls=(("GitHub", "https://github.com/beartype/beartype"),)), p)
+    assert m.repo.subpath is None
+    p = project("x", description_links=("https://github.com/o/mono/tree/main/packages/x",))
+    m = map_repository(dist("x", project_urls=(("Source", "https://github.com/o/mono"),)), p)
+    assert m.repo.subpath == "packages/x"
