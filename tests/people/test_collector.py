@@ -65,3 +65,25 @@ def test_people_and_email_policy(tmp_path, git_home):
     shown = HistoryCollector(salt="pepper").collect(
         RunContext(config=base.with_changes(show_emails=True)), nodes)["alpha"]
     assert shown.people[0].emails == ("jane@x.org",)
+
+
+def test_merge_counts_are_reported_under_verbose(tmp_path, git_home):
+    from auditor.net.context import Progress
+
+    class Recorder(Progress):
+        def __init__(self):
+            self.lines = []
+
+        def message(self, text):
+            self.lines.append(text)
+
+    srv = tmp_path / "srv"
+    RepoBuilder(srv / "org" / "alpha").commit(("Jane Doe", "jane@x.org"), "2024-05-01")
+    RepoBuilder(srv / "org" / "beta").commit(("Jane Doe", "jane@other.org"), "2024-05-03")
+    git("config", "--global", f"url.{srv.as_uri()}/.insteadOf", "https://github.com/")
+    rec = Recorder()
+    ctx = RunContext(config=Config(cache_dir=tmp_path / "cache", as_of="2024-12-31"), progress=rec)
+    out = HistoryCollector(salt="pepper").collect(ctx, [node("alpha", "org/alpha"), node("beta", "org/beta")])
+    assert out["alpha"].identity_merges["name"] == 1 and out["beta"].identity_merges == out["alpha"].identity_merges
+    line = next(x for x in rec.lines if x.startswith("identity merges by rule:"))
+    assert "email 0" in line and "name 1" in line and "handle-login 0" in line
