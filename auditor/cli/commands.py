@@ -10,6 +10,7 @@ exit codes.  Heavy modules are imported inside the commands.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -56,7 +57,9 @@ def terminal_options(output: Optional[Path]) -> dict[str, Any]:
     from rich.console import Console
 
     console = Console(highlight=False)
-    return {"color": console.is_terminal, "width": console.width if sys.stdout.isatty() else None}
+    columns = os.environ.get("COLUMNS", "")
+    honoured = sys.stdout.isatty() or (columns.isdigit() and int(columns) > 0)
+    return {"color": console.is_terminal, "width": console.width if honoured else None}
 
 
 def run_pipeline(options: dict[str, Any], **fixed: Any):
@@ -90,7 +93,8 @@ def audit(
     from auditor.report.write import emit
 
     result = run_pipeline(options, people=people)
-    emit(registry.render("audit", output_format.value, result, limit=limit, **terminal_options(output)), output)
+    emit(registry.render("audit", output_format.value, result, limit=limit, verbose=options["verbose"],
+                         **terminal_options(output)), output)
     if options["verbose"]:
         from auditor.net.http import describe_counts
 

@@ -239,12 +239,28 @@ class PackageNode:
 
     @property
     def maintainers(self) -> tuple[Maintainer, ...] | Unknown:
-        """Publish-capable PyPI accounts, or Unknown when PyPI data is missing."""
+        """Publish-capable PyPI accounts, or Unknown when PyPI data is missing.
+
+        A project owned by a PyPI organization whose roles the JSON API does
+        not list (``ownership.roles`` empty) is Unknown ("members not
+        public"), never zero accounts: the organization's members publish it.
+        """
         if isinstance(self.project, Unknown):
             return self.project
         if isinstance(self.project.ownership, Unknown):
             return self.project.ownership
-        return self.project.ownership.maintainers
+        own = self.project.ownership
+        if own.organization and not own.maintainers:
+            return Unknown(f"owned by PyPI organization {own.organization}; members not public", fault=False,
+                           kind=UnknownKind.NOT_PUBLIC)
+        return own.maintainers
+
+    @property
+    def organization(self) -> str | None:
+        """The PyPI organization that owns the project (``ownership.organization``), or None."""
+        if isinstance(self.project, Unknown) or isinstance(self.project.ownership, Unknown):
+            return None
+        return self.project.ownership.organization
 
     def signal(self, kind: type[S]) -> S | Unknown:
         """The fact of type *kind* collected for this node, or an Unknown.

@@ -14,6 +14,7 @@ from auditor.graph import attrs as A
 from auditor.graph.build import node_id
 from auditor.models import Unknown
 from auditor.report.serialize import to_jsonable
+from auditor.report.totals import people_reach_note
 
 SCHEMA_VERSION = "1.0"
 
@@ -24,10 +25,7 @@ def package_record(result, node) -> dict:
     score = result.scores[node.name]
     nid = node_id(node)
     maint = node.maintainers
-    project = node.project
-    org = None
-    if not isinstance(project, Unknown) and not isinstance(project.ownership, Unknown):
-        org = project.ownership.organization
+    org = node.organization
     history = node.signals.get("history", Unknown("git history not collected", fault=False))
     return {
         "name": d.name,
@@ -54,7 +52,7 @@ def package_record(result, node) -> dict:
             for e in d.requires
         ],
         "dependents": result.graph.nodes[nid].get(A.DEPENDENTS, 0),
-        "score": to_jsonable(score),
+        "score": {**to_jsonable(score), "coverage": score.coverage},
         "signals": to_jsonable(dict(sorted(node.signals.items()))),
         "metadata": {"unknown": d.metadata.reason} if isinstance(d.metadata, Unknown) else None,
     }
@@ -77,6 +75,7 @@ def document(result) -> dict:
         "summary": {
             **to_jsonable(result.root),
             "complete": not result.incomplete,
+            "people_reach": people_reach_note(result),
         },
         "missing": [to_jsonable(m) for m in result.missing],
         "packages": [package_record(result, n) for n in result.ranked()],

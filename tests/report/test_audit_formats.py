@@ -58,9 +58,10 @@ def test_markdown_layout(result):
     text = render(audit_markdown, result)
     assert text.startswith("## auditor ")
     r = result.root
-    assert f"**{r.packages} packages** ({r.direct} direct)" in text
-    assert "PyPI accounts** can publish" in text and "organizations" in text and "contributors reached" in text
-    assert "| Package | Version | Exposure | Maintainers | Contributors | Repository (confidence) | Top factors |" in text
+    assert f"{r.packages} packages \\({r.direct} direct\\)" in text  # report/totals.py wording, escaped
+    assert "publishers: " in text and "PyPI accounts" in text and "contributors: " in text
+    assert "| Package | Version | Exposure | Coverage | Maintainers | Contributors | Repository (confidence) | Top factors |" in text
+    assert "people reach excludes CPython" in text
     assert "| app | 1.0 |" in text and "https://github.com/o/app (high)" in text
     assert "python" not in [line.split("|")[1].strip() for line in text.splitlines() if line.startswith("| ")]
     assert "### Findings (4: 2 high, 1 medium, 1 low)" in text
@@ -81,7 +82,7 @@ def test_markdown_escapes_every_untrusted_string(result):
         if line.startswith("| "):
             # every row keeps its column count: no unescaped | from metadata
             cells = re.split(r"(?<!\\)\|", line)
-            assert len(cells) in (6, 9), line
+            assert len(cells) in (6, 10), line
     # no heading injected from a newline
     assert "\n# heading" not in text
 
