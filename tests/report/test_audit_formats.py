@@ -13,6 +13,7 @@ from auditor.models import Finding, Origin, Severity
 from auditor.pipeline import MissingData, run_audit
 from auditor.report import audit_markdown, audit_sarif
 from auditor.report.registry import FORMATS, renderer
+from auditor.report.table import group_causes
 from auditor.judgement.findings import catalogue
 from tests.builders import StaticSource, dist, inventory
 
@@ -107,7 +108,11 @@ def test_sarif_valid_and_located(result):
     assert aud101["fullDescription"]["text"] == catalogue()["AUD101"].motivation
     assert aud101["help"]["text"] == catalogue()["AUD101"].remediation
     results = run["results"]
-    assert [r["ruleId"] for r in results] == ["AUD101", "AUD101", "AUD112", "AUD999"]
+    gaps = {what for what, *_ in group_causes(result.missing)}
+    assert [r["ruleId"] for r in results] == ["AUD101", "AUD101", "AUD112", "AUD999"] + ["AUD000"] * len(gaps)  # one per gap cause
+    notes = run["invocations"][0]["toolExecutionNotifications"]
+    assert len(notes) == len(gaps) and all(n["level"] == "warning" for n in notes)
+    assert run["properties"]["summary"]["packages"] == result.root.packages
     for r in results:
         assert rules[r["ruleIndex"]]["id"] == r["ruleId"]
     app = results[0]["locations"][0]["physicalLocation"]
@@ -142,7 +147,9 @@ def test_sarif_environment_has_no_file(result):
         result.inventory, root_name="env:/usr/bin/python", root_kind="environment"))
     doc = json.loads(render(audit_sarif, result))
     jsonschema.validate(doc, SCHEMA)
-    assert all("locations" not in r for r in doc["runs"][0]["results"])
+    located = {r["properties"]["package"]: r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+               for r in doc["runs"][0]["results"] if "locations" in r and "properties" in r}
+    assert located == {"app": "file:///site-packages/app-1.0.dist-info/METADATA"}  # --env: the METADATA file
 
 
 def test_sarif_fingerprint_ignores_growing_ages(result):
