@@ -16,7 +16,7 @@ from auditor.models import Unknown
 from auditor.report.serialize import to_jsonable
 from auditor.report.totals import people_reach_note
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 def package_record(result, node) -> dict:
@@ -58,8 +58,14 @@ def package_record(result, node) -> dict:
     }
 
 
-def document(result) -> dict:
-    """The whole JSON document as a dict."""
+def document(result, verbose: bool = False) -> dict:
+    """The whole JSON document as a dict.
+
+    Identical input and cache give an identical document (``generated_at``
+    aside, fixed by ``SOURCE_DATE_EPOCH``).  HTTP accounting (``requests``)
+    changes from run to run (cache hits, retries), so it is only included
+    with *verbose* (``auditor audit -v``).
+    """
     inv = result.inventory
     return {
         "schema_version": SCHEMA_VERSION,
@@ -80,11 +86,11 @@ def document(result) -> dict:
         "missing": [to_jsonable(m) for m in result.missing],
         "packages": [package_record(result, n) for n in result.ranked()],
         "findings": [to_jsonable(f) for f in result.findings],
-        "requests": result.requests,
+        **({"requests": result.requests} if verbose else {}),
     }
 
 
-def render(result, out: TextIO) -> None:
-    """Write the JSON document to *out* (UTF-8 text, 2-space indent, stable key order)."""
-    json.dump(document(result), out, indent=2, ensure_ascii=False)
+def render(result, out: TextIO, verbose: bool = False) -> None:
+    """Write the JSON document to *out* (UTF-8 text, 2-space indent, stable key order); see :func:`document`."""
+    json.dump(document(result, verbose), out, indent=2, ensure_ascii=False)
     out.write("\n")
