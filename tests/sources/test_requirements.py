@@ -438,3 +438,23 @@ def test_live_scikit_learn_example(tmp_path):
     assert {"scikit-learn", "numpy", "scipy", "joblib", "threadpoolctl"} <= set(versions)
     sk = uv_inv.by_name()["scikit-learn"]
     assert sk.direct and isinstance(sk.metadata, CoreMetadata) and sk.requires
+
+
+def test_an_sdist_only_transitive_dependency_never_aborts(tmp_path, wheels, config):
+    """Issue 13 item 10: a dependency uv could use only by building it is an unknown node, not exit 2."""
+    import shutil
+
+    house = tmp_path / "house"
+    shutil.copytree(wheels, house)
+    make_wheel(house, "needsd", "1.0", ["sd>=2", "beta"])  # sd 2.0 is an sdist only
+    inv = collect(RequirementsSource(source_file(tmp_path, house, "needsd\n")), config)
+    d = inv.by_name()
+    assert set(d) == {"needsd", "sd", "beta"}
+    sd = d["sd"]
+    assert sd.version == "2.0" and isinstance(sd.metadata, Unknown) and sd.metadata.kind.value == "unsupported"
+    assert "no wheel" in sd.metadata.reason and "--allow-build" in sd.metadata.reason
+    assert not sd.direct and {e.target for e in d["needsd"].requires} == {"sd", "beta"}  # the edge is kept
+    # a direct one too
+    inv = collect(RequirementsSource(source_file(tmp_path, house, "sd==2.0\nalpha\n")), config)
+    d = inv.by_name()
+    assert d["sd"].direct and isinstance(d["sd"].metadata, Unknown) and "alpha" in d

@@ -83,6 +83,8 @@ def resolve_with_pip(request: ResolveRequest, python: str | None = None) -> Reso
             ``allow_build`` is False.
     """
     python = python or sys.executable
+    if request.left_out:
+        raise ResolutionError(f"pip --dry-run cannot leave packages out of a resolution ({', '.join(request.left_out)})")
     if not request.allow_build:
         built = [line for line in request.requirements if needs_build(line)]
         if built:
