@@ -284,7 +284,8 @@ def collectors_for(ctx: RunContext) -> list[Collector]:
 
 def missing_data(inventory: Inventory, nodes: Mapping[str, PackageNode]) -> list[MissingData]:
     """Every fault-caused Unknown on the nodes, as a flat sorted list."""
-    out: list[MissingData] = []
+    out: list[MissingData] = [MissingData(None, what, reason, UnknownKind.UNREACHABLE.value)
+                              for what, reason in inventory.gaps]
 
     def add(name: str, what: str, value: Unknown) -> None:
         out.append(MissingData(name, what, value.reason, value.kind.value))

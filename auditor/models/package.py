@@ -197,6 +197,9 @@ class Inventory:
             runs on (``"3.11.7"``), used for the interpreter node.
         resolver: what produced the pins (``"uv pip compile"``, ``"pip --dry-run"``,
             ``"installed"``, ``"lockfile"``).
+        gaps: ``(what, reason)`` for parts of the input the source could not
+            read and went on without (an unreachable ``--extra-index-url``);
+            every output lists them, and the audit is incomplete (exit 3).
     """
 
     root_name: str
@@ -206,6 +209,7 @@ class Inventory:
     target: TargetEnvironment
     interpreter_version: str
     resolver: str = ""
+    gaps: tuple[tuple[str, str], ...] = ()
 
     def by_name(self) -> dict[str, Distribution]:
         """Distributions keyed by normalized name."""

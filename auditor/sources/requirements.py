@@ -10,6 +10,7 @@ resolver's report (pip), a local wheel (find-links), or the index
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Iterable
@@ -48,6 +49,10 @@ from auditor.sources.resolve import (
     resolve_cached,
     wheel_only_failures,
 )
+
+#: A resolver failure that means an index could not be reached (uv's and pip's wording).
+_UNREACHABLE = re.compile(r"Connection refused|tcp connect error|dns error|Failed to fetch|timed out|"
+                          r"Could not fetch URL|Max retries exceeded|Name or service not known", re.IGNORECASE)
 
 #: Packages a resolution may leave out (one at a time, each an unknown node) before the source gives up.
 MAX_LEFT_OUT = 20
@@ -107,6 +112,7 @@ class RequirementsSource(Source):
         wanted = [r for r in parsed.requirements if _applies(r, env)]
         unresolved: dict[tuple[str, int], str] = {}
         left_out: dict[str, tuple[str | None, str]] = {}
+        self.gaps: list[tuple[str, str]] = []
         if self.resolver == "none":
             pins, resolver_name = _pins_from_input(wanted), "none (pinned input)"
         else:
@@ -162,6 +168,7 @@ class RequirementsSource(Source):
             target=target,
             interpreter_version=target.python_full_version or target.python_version,
             resolver=resolver_name,
+            gaps=tuple(self.gaps),
         )
 
     # -- resolution -------------------------------------------------------
@@ -207,6 +214,23 @@ class RequirementsSource(Source):
         cache = config.cache_dir / RESOLUTION_CACHE_DIR if config.use_cache else None
 
         def run(request: ResolveRequest) -> Resolution:
+            try:
+                return run_left_out(request)
+            except ResolutionError as exc:
+                if not request.extra_index_urls or not _UNREACHABLE.search(str(exc)):
+                    raise
+                for dead in request.extra_index_urls:  # one unreachable extra index never aborts the audit
+                    fewer = replace(request, extra_index_urls=tuple(u for u in request.extra_index_urls if u != dead))
+                    try:
+                        res = run_left_out(fewer)
+                    except ResolutionError:
+                        continue
+                    self.gaps.append(("index", f"--extra-index-url {redact_url(dead)} unreachable; resolved without it "
+                                               f"(packages it serves came from the other indexes): {exc}"))
+                    return res
+                raise
+
+        def run_left_out(request: ResolveRequest) -> Resolution:
             for _ in range(MAX_LEFT_OUT + 1):
                 try:
                     return resolve_cached(replace(request, left_out=tuple(sorted(left))), self.resolver, cache,

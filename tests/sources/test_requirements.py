@@ -458,3 +458,18 @@ def test_an_sdist_only_transitive_dependency_never_aborts(tmp_path, wheels, conf
     inv = collect(RequirementsSource(source_file(tmp_path, house, "sd==2.0\nalpha\n")), config)
     d = inv.by_name()
     assert d["sd"].direct and isinstance(d["sd"].metadata, Unknown) and "alpha" in d
+
+
+def test_an_unreachable_extra_index_never_aborts(tmp_path, wheels, config):
+    """Issue 13 item 10: an --extra-index-url nobody answers is a gap of the run (exit 3), not exit 2."""
+    simple = tmp_path / "simple"
+    for whl in sorted(wheels.glob("*.whl")):
+        name = whl.name.split("-")[0]
+        page = simple / name / "index.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        with page.open("a") as f:
+            f.write(f'<a href="{whl.as_uri()}">{whl.name}</a>\n')
+    body = f"--index-url {simple.as_uri()}\n--extra-index-url http://127.0.0.1:9/simple\nalpha\n"
+    inv = collect(RequirementsSource(write(tmp_path / "requirements.txt", body)), config)
+    assert {"alpha", "beta"} <= set(inv.by_name())
+    assert len(inv.gaps) == 1 and inv.gaps[0][0] == "index" and "127.0.0.1:9" in inv.gaps[0][1]
