@@ -69,3 +69,61 @@ def test_table_at_80_columns_keeps_whole_names(config, fake_pypi):
     assert all(len(line) <= 80 for line in text.splitlines())
     assert long in "".join(re.sub(r"[│ ]", "", line) for line in text.splitlines())  # folded, never cut
     assert "…" not in text.split("Findings")[0]
+
+
+# -- findings: not from an index, mutable VCS references, dependency confusion (items 2 and 9) --
+
+from auditor.judgement.findings import findings_for, vcs_reference  # noqa: E402
+from auditor.models import Origin  # noqa: E402
+from tests.builders import package_node  # noqa: E402
+
+
+def ids(node):
+    return sorted(f.id for f in findings_for(node) if f.id in ("AUD118", "AUD119", "AUD120"))
+
+
+def test_vcs_branch_is_two_findings():
+    node = package_node("einops", origin=Origin(kind="vcs", url="git+https://github.com/a/einops@" + "a" * 40,
+                                                requested="git+https://github.com/a/einops@main", file="r.txt", line=3),
+                        project=Unknown("installed from a vcs requirement, not from PyPI", fault=False))
+    found = {f.id: f for f in findings_for(node)}
+    assert set(found) == {"AUD118", "AUD119"}
+    assert "@main" in found["AUD119"].message and found["AUD119"].evidence == "r.txt:3"
+
+
+def test_vcs_commit_and_url_wheel_are_one_finding():
+    commit = package_node("x", origin=Origin(kind="vcs", url="git+https://h/x.git@" + "0123456789abcdef" * 2 + "01234567"))
+    assert ids(commit) == ["AUD118"]
+    wheel = package_node("torch", origin=Origin(kind="url", url="https://download.pytorch.org/whl/torch-2.0-cp311.whl"))
+    assert ids(wheel) == ["AUD118"]
+    assert ids(package_node("p", origin=Origin(kind="path", url="file:///src/p"))) == ["AUD118"]
+
+
+def test_no_reference_is_mutable():
+    node = package_node("x", origin=Origin(kind="vcs", url="git+https://h/x.git#egg=x"))
+    assert ids(node) == ["AUD118", "AUD119"] and vcs_reference("git+https://h/x.git#egg=x") is None
+    assert vcs_reference("git+ssh://git@h/x.git@v1.2#egg=x") == "v1.2"
+
+
+def test_name_pypi_does_not_serve_is_dependency_confusion():
+    node = package_node("acme-internal", project=Unknown("not found on PyPI", kind=UnknownKind.NOT_FOUND),
+                        origin=Origin(kind="registry", index_url="https://pkgs.acme.example/simple"))
+    (f,) = [f for f in findings_for(node) if f.id == "AUD120"]
+    assert "pkgs.acme.example" in f.message
+    assert "AUD120" not in ids(package_node("requests", maintainers=["a"]))
+
+
+def test_every_help_text_reads_cleanly():
+    """Item 7: no '<bool>' placeholder on flags, no ' .' left where rich ate a '[default: ...]'."""
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+
+    runner = CliRunner()
+    for command in ([], ["audit"], ["diff"], ["explain"], ["people"]):
+        text = runner.invoke(app, [*command, "--help"], terminal_width=200).output
+        lines = [line for line in text.splitlines() if "--help" not in line]
+        assert not [line for line in lines if "<bool>" in line], command
+        assert not re.search(r"\w \.(\s|$)", text), command
+        if command:
+            assert "(default: " in text or command == ["explain"] or command == ["people"], command

@@ -144,6 +144,9 @@ class Origin:
         file: the input file that named it directly, if any.
         line: 1-based line in *file*, if known.
         index_url: the index it resolves from, for ``registry`` kind.
+        requested: the direct reference as the input wrote it (credentials
+            redacted), when the resolver pinned it to something else (a VCS
+            branch resolved to a commit): what the next install follows.
     """
 
     kind: str = "registry"
@@ -151,6 +154,7 @@ class Origin:
     file: str | None = None
     line: int | None = None
     index_url: str | None = None
+    requested: str | None = None
 
 
 @dataclass(frozen=True)

@@ -382,6 +382,7 @@ def _origin(line: RequirementLine | None, kind: str, url: str | None, index_url:
         file=line.file if line else None,
         line=line.line if line else None,
         index_url=redact_url(index_url) if index_url else None,
+        requested=redact_url(line.url) if line and line.url and kind in ("vcs", "url") and line.url != url else None,
     )
 
 
