@@ -112,6 +112,7 @@ BuildDeps = Annotated[bool, typer.Option("--build-deps", metavar="", help="Add s
 AsOf = Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help="Count git history and PyPI releases only up to this ISO date (reproducible figures; diff: on both sides; docs/history.md).")]
 PeopleNodes = Annotated[bool, typer.Option("--people", metavar="", help="Add person nodes and contributed_to edges (graph, JSON).")]
 ShowEmails = Annotated[bool, typer.Option("--show-emails", metavar="", help="Show contributors' e-mail addresses instead of salted hashes.")]
+IncludeInterpreter = Annotated[bool, typer.Option("--include-interpreter", metavar="", help="Read CPython's git history too, so the people reach counts its contributors (a large clone; off by default).")]
 NoHistory = Annotated[bool, typer.Option("--no-history", metavar="", help="Do not read git history (no clones or fetches).")]
 NoGithub = Annotated[bool, typer.Option("--no-github", metavar="", help="Skip the GitHub enricher (docs/forges.md).")]
 NoGitlab = Annotated[bool, typer.Option("--no-gitlab", metavar="", help="Skip the GitLab enricher.")]
@@ -153,6 +154,7 @@ SHARED: dict[str, tuple[Any, Any]] = {
     "as_of": (AsOf, None),
     "show_emails": (ShowEmails, False),
     "no_history": (NoHistory, False),
+    "include_interpreter": (IncludeInterpreter, False),
     "no_github": (NoGithub, False),
     "no_gitlab": (NoGitlab, False),
     "no_scorecard": (NoScorecard, False),
@@ -167,7 +169,7 @@ SOURCE = ("input_path", "env", "python", "input_format", "resolver", "allow_buil
 NETWORK = ("python_version", "platform", "index_url", "pypi_url", "cache_dir", "no_cache", "offline", "concurrency",
            "verbose")
 #: The collectors: advisories, git history, forges, ``--disable``.
-COLLECTORS = ("osv_db", "osv_url", "vuln_service", "as_of", "no_history", "no_github", "no_gitlab", "no_scorecard",
+COLLECTORS = ("osv_db", "osv_url", "vuln_service", "as_of", "no_history", "include_interpreter", "no_github", "no_gitlab", "no_scorecard",
               "no_depsdev", "github_token_file", "disable")
 
 

@@ -217,3 +217,16 @@ def test_identical_runs_at_concurrency_16_are_byte_identical(golden, fmt):
     outputs = [golden(*args) for _ in range(3)]
     assert outputs[1] == outputs[2]
     assert outputs[0] == outputs[1]
+
+
+def test_include_interpreter_counts_cpython_contributors(golden, tmp_path):
+    """Issue 12/13: people reach excludes CPython by default; --include-interpreter adds its contributors."""
+    import json
+
+    RepoBuilder(tmp_path / "srv" / "python" / "cpython").commit(("Guido", "guido@example.org"), "2024-06-01")
+    _, plain = golden("audit", *REQ, "-f", "json")
+    _, more = golden("audit", *REQ, "--include-interpreter", "-f", "json")
+    before, after = json.loads(plain)["summary"], json.loads(more)["summary"]
+    assert before["people_reach"] == "people reach excludes CPython; --include-interpreter adds it"
+    assert after["people_reach"] == "people reach includes CPython"
+    assert after["contributors"] == before["contributors"] + 1
