@@ -62,6 +62,14 @@ def terminal_options(output: Optional[Path]) -> dict[str, Any]:
     return {"color": console.is_terminal, "width": console.width if honoured else None}
 
 
+def pyproject_selection(options: dict[str, Any]) -> dict[str, Any]:
+    """``extras``/``groups``/``all_groups`` for a pyproject.toml input, only when one of the flags was given."""
+    if not (options.get("extras") or options.get("groups") or options.get("all_groups")):
+        return {}
+    return {"extras": tuple(options.get("extras") or ()), "groups": tuple(options.get("groups") or ()),
+            "all_groups": bool(options.get("all_groups"))}
+
+
 def run_pipeline(options: dict[str, Any], **fixed: Any):
     """Build the Config and Source from a command's options, run the audit with progress bars; the AuditResult."""
     from auditor.cli.progress import RichProgress
@@ -69,7 +77,8 @@ def run_pipeline(options: dict[str, Any], **fixed: Any):
 
     config = runconfig.command_config(options, **fixed)
     source = runconfig.open_input(options["input_path"], options["env"], options["python"], options["input_format"],
-                                  resolver=options["resolver"].value, allow_build=options["allow_build"])
+                                  resolver=options["resolver"].value, allow_build=options["allow_build"],
+                                  **pyproject_selection(options))
     with RichProgress(options["verbose"]) as progress:
         return run_audit(config, source, progress)
 

@@ -82,6 +82,9 @@ Env = Annotated[bool, typer.Option("--env", metavar="", help="Audit the environm
 Python = Annotated[Optional[str], typer.Option("--python", help="Audit the environment of this Python interpreter (its packages are never imported).")]
 InputFormat = Annotated[Optional[str], typer.Option("--input-format", help="Force the input type (docs/inputs.md; diff: of both sides).")]
 ResolverOpt = Annotated[Resolver, typer.Option("--resolver", help="How requirements are pinned: uv, then pip (auto); one of them; or none (take the file's == pins as they are).")]
+Extra = Annotated[Optional[list[str]], typer.Option("--extra", metavar="NAME", help="pyproject.toml: include this optional-dependencies extra (repeatable). With --extra, --group or --all-groups only the named ones are included; without any, all of them.")]
+Group = Annotated[Optional[list[str]], typer.Option("--group", metavar="NAME", help="pyproject.toml: include this PEP 735 dependency group (repeatable).")]
+AllGroups = Annotated[bool, typer.Option("--all-groups", metavar="", help="pyproject.toml: include every PEP 735 dependency group.")]
 AllowBuild = Annotated[bool, typer.Option("--allow-build", metavar="", help="Let the resolver build sdists, VCS and local projects to learn their metadata. This RUNS their build code; off by default.")]
 
 # -- output ---------------------------------------------------------------------
@@ -137,6 +140,9 @@ SHARED: dict[str, tuple[Any, Any]] = {
     "input_format": (InputFormat, None),
     "resolver": (ResolverOpt, Resolver.auto),
     "allow_build": (AllowBuild, False),
+    "extras": (Extra, None),
+    "groups": (Group, None),
+    "all_groups": (AllGroups, False),
     "python_version": (PythonVersion, None),
     "platform": (PlatformOpt, None),
     "index_url": (IndexUrl, None),
@@ -164,7 +170,7 @@ SHARED: dict[str, tuple[Any, Any]] = {
 }
 
 #: The input: a file, ``--env`` or ``--python``, and how it is resolved.
-SOURCE = ("input_path", "env", "python", "input_format", "resolver", "allow_build")
+SOURCE = ("input_path", "env", "python", "input_format", "resolver", "allow_build", "extras", "groups", "all_groups")
 #: The target environment, the network and the cache, and ``--verbose``.
 NETWORK = ("python_version", "platform", "index_url", "pypi_url", "cache_dir", "no_cache", "offline", "concurrency",
            "verbose")
