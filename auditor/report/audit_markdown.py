@@ -63,7 +63,7 @@ def _package_row(result, node) -> str:
     mapping = node.mapping
     repo = md(mapping.repo.url) if mapping.repo else (md(mapping.note) if mapping.note else "–")
     top = sorted((f for f in score.factors if f.points > 0), key=lambda f: (-f.points, f.name))[:TOP_FACTORS]
-    factors = ", ".join(f"{md(f.name)} +{f.points:g}" for f in top) or "–"
+    factors = ", ".join(f"{md(f.name)} +{f.points:g}{'?' if isinstance(f.value, Unknown) else ''}" for f in top) or "–"
     return (f"| {md(node.name)} | {md(node.distribution.version or '?')} | {exposure} | {score.coverage} | {maintainers} | "
             f"{_contributors(node)} | {repo} ({md(mapping.confidence.value)}) | {factors} |")
 
@@ -88,8 +88,8 @@ def render(result, out: TextIO, limit: int = MAX_PACKAGES) -> None:
     lines += [_package_row(result, n) for n in shown]
     if len(ranked) > len(shown):
         lines.append(f"| … | {len(ranked) - len(shown)} more (see `--format json`) | | | | | | |")
-    lines += ["", "Coverage: factors known / factors that apply; an unknown factor adds half its weight "
-              "(docs/scoring.md).", ""]
+    lines += ["", "Coverage: factors known / factors that apply; an unknown factor adds half its weight, "
+              "marked ? (docs/scoring.md).", ""]
     interp = interpreter_text(result)
     if interp:
         lines += [md(interp), ""]

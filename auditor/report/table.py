@@ -111,7 +111,7 @@ def render(result, out: TextIO, limit: int = DEFAULT_LIMIT, color: bool | None =
             "Repository": Text(node.mapping.repo.url if node.mapping.repo else (node.mapping.note or "—")),
             "Conf.": Text(node.mapping.confidence.value),
             "Dependents": Text(str(result.graph.nodes[node_id(node)].get(A.DEPENDENTS, 0))),
-            "Top factors": Text(", ".join(f"{f.name} +{f.points:g}" for f in top)),
+            "Top factors": Text(", ".join(f"{f.name} +{f.points:g}{'?' if isinstance(f.value, Unknown) else ''}" for f in top)),
         }
         cells["People"], cells["Bus"] = _history_cells(node)
         table.add_row(*(cells[col] for col, _kw in columns if keep is None or col in keep))
@@ -121,8 +121,8 @@ def render(result, out: TextIO, limit: int = DEFAULT_LIMIT, color: bool | None =
                            "or --format markdown shows them)"))
     if limit and len(ranked) > limit:
         console.print(Text(f"… {len(ranked) - limit} more packages (use --limit 0 or --format json for all)"))
-    console.print(Text("Cov. = factors known / factors that apply; an unknown factor adds half its weight "
-                       "(docs/scoring.md)"))
+    console.print(Text("Cov. = factors known / factors that apply; an unknown factor adds half its weight, "
+                       "marked ? (docs/scoring.md)"))
     line = interpreter_text(result)
     if line:
         console.print(Text(line))
