@@ -95,6 +95,9 @@ class Config:
         disabled: names of collectors turned off by the user.
         as_of: ISO date; history and release facts after it are ignored.
         people: add person nodes to the graph.
+        include_interpreter: read CPython's git history too, so the people
+            reach counts its contributors (``--include-interpreter``; off by
+            default: its history is large and the same for every audit).
         show_emails: show e-mail addresses instead of salted hashes.
         verbose: print diagnostic detail (request counts, rate-limit budget).
         weights_file: YAML file overriding the scoring weights.
@@ -131,6 +134,7 @@ class Config:
     disabled: frozenset[str] = frozenset()
     as_of: str | None = None
     people: bool = False
+    include_interpreter: bool = False
     show_emails: bool = False
     verbose: bool = False
     weights_file: Path | None = None

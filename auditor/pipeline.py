@@ -40,6 +40,7 @@ from auditor.models import (
     RepoMapping,
     Score,
     Unknown,
+    UnknownKind,
 )
 from auditor.net.context import RunContext
 from auditor.net.pypi import PyPIClient
@@ -99,7 +100,11 @@ class RootSummary:
         unmapped: distributions with no known repository.
         maintainers: distinct PyPI accounts that can publish something reached.
         organizations: distinct PyPI organizations owning something reached.
-        maintainers_unknown: distributions whose maintainers are unknown.
+        maintainers_unknown: distributions whose maintainers are unknown
+            (``maintainers_not_public`` of them owned by a PyPI organization
+            whose members the API does not list).
+        maintainers_not_public: distributions owned by a PyPI organization
+            with no listed roles: their publishers are the organization's members.
         contributors: distinct people reached through git history, or Unknown.
         contributors_overcount: how many more the per-package contributor
             counts add up to (people counted in several repositories), or Unknown.
@@ -112,6 +117,7 @@ class RootSummary:
     maintainers: int
     organizations: int
     maintainers_unknown: int
+    maintainers_not_public: int = 0
     contributors: int | Unknown = Unknown("git history not collected", fault=False)
     contributors_overcount: int | Unknown = Unknown("git history not collected", fault=False)
 
@@ -124,11 +130,13 @@ class MissingData:
         package: normalized package name (``None`` for the whole run).
         what: which fact (``"pypi"``, ``"metadata"``, a collector key, ...).
         reason: why.
+        kind: the typed cause (:class:`~auditor.models.UnknownKind` value), for grouping gaps by cause.
     """
 
     package: str | None
     what: str
     reason: str
+    kind: str = "error"
 
 
 @dataclass(frozen=True)
@@ -276,19 +284,24 @@ def collectors_for(ctx: RunContext) -> list[Collector]:
 
 def missing_data(inventory: Inventory, nodes: Mapping[str, PackageNode]) -> list[MissingData]:
     """Every fault-caused Unknown on the nodes, as a flat sorted list."""
-    out: list[MissingData] = []
+    out: list[MissingData] = [MissingData(None, what, reason, UnknownKind.UNREACHABLE.value)
+                              for what, reason in inventory.gaps]
+
+    def add(name: str, what: str, value: Unknown) -> None:
+        out.append(MissingData(name, what, value.reason, value.kind.value))
+
     for name, node in sorted(nodes.items()):
         if isinstance(node.distribution.metadata, Unknown) and node.distribution.metadata.fault:
-            out.append(MissingData(name, "metadata", node.distribution.metadata.reason))
+            add(name, "metadata", node.distribution.metadata)
         project = node.project
         if isinstance(project, Unknown):
             if project.fault:
-                out.append(MissingData(name, "pypi", project.reason))
+                add(name, "pypi", project)
         elif isinstance(project.ownership, Unknown) and project.ownership.fault:
-            out.append(MissingData(name, "ownership", project.ownership.reason))
+            add(name, "ownership", project.ownership)
         for key, value in sorted(node.signals.items()):
             if isinstance(value, Unknown) and value.fault:
-                out.append(MissingData(name, key, value.reason))
+                add(name, key, value)
             elif callable(getattr(value, "faults", None)):  # partly collected (e.g. ForgeFacts)
                 out.extend(MissingData(name, f"{key}.{part}", reason) for part, reason in value.faults())
     return out
@@ -296,28 +309,33 @@ def missing_data(inventory: Inventory, nodes: Mapping[str, PackageNode]) -> list
 
 def summarize(graph: nx.DiGraph, nodes: Mapping[str, PackageNode]) -> RootSummary:
     """Transitive figures over everything the root reaches."""
-    reached = queries.reach(graph, A.ROOT_ID)
+    # Every audited distribution counts, reached from the root or not (a lockfile
+    # section the root does not name is still audited): one set, so the
+    # summary and the package list agree in every format.
+    reached = queries.reach(graph, A.ROOT_ID) | set(queries.package_ids(graph))
     dists = [n for n in reached if graph.nodes[n].get(A.KIND) == A.DISTRIBUTION]
     by_id = {node_id(n): n for n in nodes.values()}
     orgs = set()
-    unknown_maint = 0
+    unknown_maint = not_public = 0
     for nid in reached:
         node = by_id.get(nid)
         if node is None or node.distribution.origin.kind == "interpreter":
             continue
-        if isinstance(node.maintainers, Unknown):
+        maint = node.maintainers
+        if isinstance(maint, Unknown):
             unknown_maint += 1
-        elif not isinstance(node.project, Unknown) and not isinstance(node.project.ownership, Unknown):
-            if node.project.ownership.organization:
-                orgs.add(node.project.ownership.organization)
+            not_public += maint.kind is UnknownKind.NOT_PUBLIC
+        if node.organization:
+            orgs.add(node.organization)
     return RootSummary(
         packages=len(dists),
         direct=sum(1 for _r, v, k in graph.out_edges(A.ROOT_ID, data=A.KIND) if k == A.REQUIRES),
-        repositories=len(queries.repositories_of(graph, reached)),
+        repositories=len(queries.repositories_of(graph, dists)),  # CPython's is the interpreter's own line
         unmapped=sum(1 for n in dists if A.REPO_URL not in graph.nodes[n]),
         maintainers=len(queries.maintainers_of(graph, reached)),
         organizations=len(orgs),
         maintainers_unknown=unknown_maint,
+        maintainers_not_public=not_public,
         **_root_people(graph, nodes),
     )
 
@@ -345,6 +363,10 @@ def annotate(graph: nx.DiGraph, nodes: Mapping[str, PackageNode], scores: Mappin
             attrs.setdefault(A.UNKNOWN, {})[A.SCORE] = score.total.reason
         else:
             attrs[A.SCORE] = score.total
+        if score.applicable:
+            attrs[A.COVERAGE] = score.coverage
+            attrs[A.SCORE_KNOWN] = score.known
+            attrs[A.SCORE_APPLICABLE] = score.applicable
         attrs[A.FACTORS] = [
             {"name": f.name, "value": str(f.value) if isinstance(f.value, Unknown) else f.value,
              "points": f.points, "weight": f.weight, "detail": f.detail}

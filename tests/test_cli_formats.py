@@ -36,7 +36,7 @@ def test_audit_markdown(env_args):  # noqa: F811
     res = runner.invoke(app, ["audit", *env_args, "-f", "markdown"])
     assert res.exit_code == 0, res.output
     assert res.stdout.startswith("## auditor ")
-    assert "**2 packages** (1 direct)" in res.stdout and "| app | 1.0 |" in res.stdout
+    assert "2 packages \\(1 direct\\)" in res.stdout and "| app | 1.0 |" in res.stdout
 
 
 def test_audit_sarif_to_file(env_args, tmp_path):  # noqa: F811

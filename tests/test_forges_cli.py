@@ -75,7 +75,7 @@ def test_offline_with_cold_cache_reports_offline(forges, args, fake_pypi):
     res = runner.invoke(app, ["audit", *args, "-f", "json", "--offline"])
     assert res.exit_code == 3
     missing = json.loads(res.stdout)["missing"]
-    assert {"package": "app", "what": "github", "reason": "offline"} in missing
+    assert {"package": "app", "what": "github", "reason": "offline", "kind": "offline"} in missing
     assert forges.total_requests() == 0
 
 
@@ -85,7 +85,7 @@ def test_rate_limit_finishes_the_audit_incomplete(forges, args):
     res = runner.invoke(app, ["audit", *args, "-f", "json", "--verbose"])
     assert res.exit_code == 3
     doc = json.loads(res.stdout)
-    assert {"package": "app", "what": "github", "reason": "rate limited"} in doc["missing"]
+    assert {"package": "app", "what": "github", "reason": "rate limited", "kind": "rate_limited"} in doc["missing"]
     assert doc["requests"]["github"]["rate_limited"] == 1
     assert "rate limit: stopped (rate limited)" in res.stderr
     # the interpreter node maps to python/cpython; its lookup may already be in flight, nothing follows

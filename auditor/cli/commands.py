@@ -10,6 +10,7 @@ exit codes.  Heavy modules are imported inside the commands.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -44,7 +45,7 @@ def version_callback(value: bool) -> None:
 
 @app.callback()
 def _main(
-    version: bool = typer.Option(False, "--version", callback=version_callback, is_eager=True, help="Show the version and exit."),
+    version: bool = typer.Option(False, "--version", metavar="", callback=version_callback, is_eager=True, help="Show the version and exit."),
 ) -> None:
     """Supply-chain auditor for Python and ML projects."""
 
@@ -56,7 +57,17 @@ def terminal_options(output: Optional[Path]) -> dict[str, Any]:
     from rich.console import Console
 
     console = Console(highlight=False)
-    return {"color": console.is_terminal, "width": console.width if sys.stdout.isatty() else None}
+    columns = os.environ.get("COLUMNS", "")
+    honoured = sys.stdout.isatty() or (columns.isdigit() and int(columns) > 0)
+    return {"color": console.is_terminal, "width": console.width if honoured else None}
+
+
+def pyproject_selection(options: dict[str, Any]) -> dict[str, Any]:
+    """``extras``/``groups``/``all_groups`` for a pyproject.toml input, only when one of the flags was given."""
+    if not (options.get("extras") or options.get("groups") or options.get("all_groups")):
+        return {}
+    return {"extras": tuple(options.get("extras") or ()), "groups": tuple(options.get("groups") or ()),
+            "all_groups": bool(options.get("all_groups"))}
 
 
 def run_pipeline(options: dict[str, Any], **fixed: Any):
@@ -66,7 +77,8 @@ def run_pipeline(options: dict[str, Any], **fixed: Any):
 
     config = runconfig.command_config(options, **fixed)
     source = runconfig.open_input(options["input_path"], options["env"], options["python"], options["input_format"],
-                                  resolver=options["resolver"].value, allow_build=options["allow_build"])
+                                  resolver=options["resolver"].value, allow_build=options["allow_build"],
+                                  **pyproject_selection(options))
     with RichProgress(options["verbose"]) as progress:
         return run_audit(config, source, progress)
 
@@ -90,7 +102,8 @@ def audit(
     from auditor.report.write import emit
 
     result = run_pipeline(options, people=people)
-    emit(registry.render("audit", output_format.value, result, limit=limit, **terminal_options(output)), output)
+    emit(registry.render("audit", output_format.value, result, limit=limit, verbose=options["verbose"],
+                         **terminal_options(output)), output)
     if options["verbose"]:
         from auditor.net.http import describe_counts
 

@@ -78,11 +78,14 @@ InputPath = Annotated[Optional[Path], typer.Argument(metavar="[INPUT]", help="re
 DiffPaths = Annotated[list[Path], typer.Argument(metavar="BASE HEAD | PATH", help="Two files to compare, or one PATH with --git-base.")]
 
 # -- input ----------------------------------------------------------------------
-Env = Annotated[bool, typer.Option("--env", help="Audit the environment auditor runs in.")]
+Env = Annotated[bool, typer.Option("--env", metavar="", help="Audit the environment auditor runs in.")]
 Python = Annotated[Optional[str], typer.Option("--python", help="Audit the environment of this Python interpreter (its packages are never imported).")]
 InputFormat = Annotated[Optional[str], typer.Option("--input-format", help="Force the input type (docs/inputs.md; diff: of both sides).")]
 ResolverOpt = Annotated[Resolver, typer.Option("--resolver", help="How requirements are pinned: uv, then pip (auto); one of them; or none (take the file's == pins as they are).")]
-AllowBuild = Annotated[bool, typer.Option("--allow-build", help="Let the resolver build sdists, VCS and local projects to learn their metadata. This RUNS their build code; off by default.")]
+Extra = Annotated[Optional[list[str]], typer.Option("--extra", metavar="NAME", help="pyproject.toml: include this optional-dependencies extra (repeatable). With --extra, --group or --all-groups only the named ones are included; without any, all of them.")]
+Group = Annotated[Optional[list[str]], typer.Option("--group", metavar="NAME", help="pyproject.toml: include this PEP 735 dependency group (repeatable).")]
+AllGroups = Annotated[bool, typer.Option("--all-groups", metavar="", help="pyproject.toml: include every PEP 735 dependency group.")]
+AllowBuild = Annotated[bool, typer.Option("--allow-build", metavar="", help="Let the resolver build sdists, VCS and local projects to learn their metadata. This RUNS their build code; off by default.")]
 
 # -- output ---------------------------------------------------------------------
 AuditFormatOpt = Annotated[AuditFormat, typer.Option("--format", "-f", help="Report format.")]
@@ -91,40 +94,41 @@ PeopleFormatOpt = Annotated[PeopleFormat, typer.Option("--format", "-f", help="O
 Output = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file (atomically) instead of stdout.")]
 Limit = Annotated[int, typer.Option("--limit", min=0, help="Rows in the table and the Markdown report (0: all).")]
 PeopleLimit = Annotated[int, typer.Option("--limit", min=0, help="People shown (0: all).")]
-Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Diagnostics on stderr: request counts, timings (and a traceback on an internal error).")]
+Verbose = Annotated[bool, typer.Option("--verbose", "-v", metavar="", help="Diagnostics on stderr: request counts, timings (and a traceback on an internal error).")]
 
 # -- target and network -----------------------------------------------------------
-PythonVersion = Annotated[Optional[str], typer.Option("--python-version", help="Target Python version for markers and resolution [default: this interpreter's].")]
-PlatformOpt = Annotated[Optional[Platform], typer.Option("--platform", help="Target sys_platform for markers and resolution [default: this machine's].")]
-IndexUrl = Annotated[Optional[str], typer.Option("--index-url", help="Simple index for resolution and metadata [default: https://pypi.org/simple or $AUDITOR_INDEX_URL].")]
-PypiUrl = Annotated[Optional[str], typer.Option("--pypi-url", help="Base URL of the PyPI JSON API [default: https://pypi.org or $AUDITOR_PYPI_URL].")]
-CacheDir = Annotated[Optional[Path], typer.Option("--cache-dir", help="Cache directory [default: $AUDITOR_CACHE_DIR or the user cache dir].")]
-NoCache = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the persistent cache.")]
-Offline = Annotated[bool, typer.Option("--offline", help="Use only cached data (and cached clones); anything else is reported as unknown (offline).")]
+PythonVersion = Annotated[Optional[str], typer.Option("--python-version", help="Target Python version for markers and resolution (default: this interpreter's).")]
+PlatformOpt = Annotated[Optional[Platform], typer.Option("--platform", help="Target sys_platform for markers and resolution (default: this machine's).")]
+IndexUrl = Annotated[Optional[str], typer.Option("--index-url", help="Simple index for resolution and metadata (default: https://pypi.org/simple or $AUDITOR_INDEX_URL).")]
+PypiUrl = Annotated[Optional[str], typer.Option("--pypi-url", help="Base URL of the PyPI JSON API (default: https://pypi.org or $AUDITOR_PYPI_URL).")]
+CacheDir = Annotated[Optional[Path], typer.Option("--cache-dir", help="Cache directory (default: $AUDITOR_CACHE_DIR or the user cache dir).")]
+NoCache = Annotated[bool, typer.Option("--no-cache", metavar="", help="Do not read or write the persistent cache.")]
+Offline = Annotated[bool, typer.Option("--offline", metavar="", help="Use only cached data (and cached clones); anything else is reported as unknown (offline).")]
 Concurrency = Annotated[int, typer.Option("--concurrency", min=1, max=128, help="Maximum concurrent network requests.")]
 
 # -- scoring and collectors -------------------------------------------------------
 Weights = Annotated[Optional[Path], typer.Option("--weights", help="YAML file overriding the scoring weights (docs/scoring.md).")]
 OsvDb = Annotated[Optional[Path], typer.Option("--osv-db", help="Offline OSV database (directory or zip of OSV JSON records, e.g. PyPI/all.zip); no vulnerability service is queried.")]
-OsvUrl = Annotated[Optional[str], typer.Option("--osv-url", help="OSV API base URL [default: https://api.osv.dev or $AUDITOR_OSV_URL].")]
+OsvUrl = Annotated[Optional[str], typer.Option("--osv-url", help="OSV API base URL (default: https://api.osv.dev or $AUDITOR_OSV_URL).")]
 VulnServiceOpt = Annotated[VulnService, typer.Option("--vulnerability-service", help="Online advisory source (through pip-audit).")]
-BuildDeps = Annotated[bool, typer.Option("--build-deps", help="Add sdist build requirements as 'build' edges in the graph.")]
+BuildDeps = Annotated[bool, typer.Option("--build-deps", metavar="", help="Add sdist build requirements as 'build' edges in the graph.")]
 AsOf = Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help="Count git history and PyPI releases only up to this ISO date (reproducible figures; diff: on both sides; docs/history.md).")]
-PeopleNodes = Annotated[bool, typer.Option("--people", help="Add person nodes and contributed_to edges (graph, JSON).")]
-ShowEmails = Annotated[bool, typer.Option("--show-emails", help="Show contributors' e-mail addresses instead of salted hashes.")]
-NoHistory = Annotated[bool, typer.Option("--no-history", help="Do not read git history (no clones or fetches).")]
-NoGithub = Annotated[bool, typer.Option("--no-github", help="Skip the GitHub enricher (docs/forges.md).")]
-NoGitlab = Annotated[bool, typer.Option("--no-gitlab", help="Skip the GitLab enricher.")]
-NoScorecard = Annotated[bool, typer.Option("--no-scorecard", help="Skip the OpenSSF Scorecard enricher.")]
-NoDepsdev = Annotated[bool, typer.Option("--no-depsdev", help="Skip the deps.dev enricher.")]
-GithubTokenFile = Annotated[Optional[Path], typer.Option("--github-token-file", help="Read the GitHub token from this file [default: $GITHUB_TOKEN or $GH_TOKEN].")]
+PeopleNodes = Annotated[bool, typer.Option("--people", metavar="", help="Add person nodes and contributed_to edges (graph, JSON).")]
+ShowEmails = Annotated[bool, typer.Option("--show-emails", metavar="", help="Show contributors' e-mail addresses instead of salted hashes.")]
+IncludeInterpreter = Annotated[bool, typer.Option("--include-interpreter", metavar="", help="Read CPython's git history too, so the people reach counts its contributors (a large clone; off by default).")]
+NoHistory = Annotated[bool, typer.Option("--no-history", metavar="", help="Do not read git history (no clones or fetches).")]
+NoGithub = Annotated[bool, typer.Option("--no-github", metavar="", help="Skip the GitHub enricher (docs/forges.md).")]
+NoGitlab = Annotated[bool, typer.Option("--no-gitlab", metavar="", help="Skip the GitLab enricher.")]
+NoScorecard = Annotated[bool, typer.Option("--no-scorecard", metavar="", help="Skip the OpenSSF Scorecard enricher.")]
+NoDepsdev = Annotated[bool, typer.Option("--no-depsdev", metavar="", help="Skip the deps.dev enricher.")]
+GithubTokenFile = Annotated[Optional[Path], typer.Option("--github-token-file", help="Read the GitHub token from this file (default: $GITHUB_TOKEN or $GH_TOKEN).")]
 Disable = Annotated[Optional[list[str]], typer.Option("--disable", metavar="NAME", callback=_check_disable, help="Turn off an optional collector by name (repeatable; e.g. github, history, vulnerabilities; an unknown name lists them all).")]
 
 # -- diff -----------------------------------------------------------------------
 GitBase = Annotated[Optional[str], typer.Option("--git-base", metavar="REV", help="Compare PATH with the same path at this git revision.")]
-PolicyFile = Annotated[Optional[Path], typer.Option("--policy", help="Policy YAML (docs/policy.md) [default: the shipped default policy].")]
-FailOnUnknown = Annotated[bool, typer.Option("--fail-on-unknown", help="Exit 1 (not 3) when a rule cannot decide for lack of data.")]
-TargetOnly = Annotated[bool, typer.Option("--target-only", help="Drop lockfile packages the target platform never installs.")]
+PolicyFile = Annotated[Optional[Path], typer.Option("--policy", help="Policy YAML (docs/policy.md) (default: the shipped default policy).")]
+FailOnUnknown = Annotated[bool, typer.Option("--fail-on-unknown", metavar="", help="Exit 1 (not 3) when a rule cannot decide for lack of data.")]
+TargetOnly = Annotated[bool, typer.Option("--target-only", metavar="", help="Drop lockfile packages the target platform never installs.")]
 
 
 # -- the shared options, one default each ---------------------------------------------
@@ -136,6 +140,9 @@ SHARED: dict[str, tuple[Any, Any]] = {
     "input_format": (InputFormat, None),
     "resolver": (ResolverOpt, Resolver.auto),
     "allow_build": (AllowBuild, False),
+    "extras": (Extra, None),
+    "groups": (Group, None),
+    "all_groups": (AllGroups, False),
     "python_version": (PythonVersion, None),
     "platform": (PlatformOpt, None),
     "index_url": (IndexUrl, None),
@@ -153,6 +160,7 @@ SHARED: dict[str, tuple[Any, Any]] = {
     "as_of": (AsOf, None),
     "show_emails": (ShowEmails, False),
     "no_history": (NoHistory, False),
+    "include_interpreter": (IncludeInterpreter, False),
     "no_github": (NoGithub, False),
     "no_gitlab": (NoGitlab, False),
     "no_scorecard": (NoScorecard, False),
@@ -162,12 +170,12 @@ SHARED: dict[str, tuple[Any, Any]] = {
 }
 
 #: The input: a file, ``--env`` or ``--python``, and how it is resolved.
-SOURCE = ("input_path", "env", "python", "input_format", "resolver", "allow_build")
+SOURCE = ("input_path", "env", "python", "input_format", "resolver", "allow_build", "extras", "groups", "all_groups")
 #: The target environment, the network and the cache, and ``--verbose``.
 NETWORK = ("python_version", "platform", "index_url", "pypi_url", "cache_dir", "no_cache", "offline", "concurrency",
            "verbose")
 #: The collectors: advisories, git history, forges, ``--disable``.
-COLLECTORS = ("osv_db", "osv_url", "vuln_service", "as_of", "no_history", "no_github", "no_gitlab", "no_scorecard",
+COLLECTORS = ("osv_db", "osv_url", "vuln_service", "as_of", "no_history", "include_interpreter", "no_github", "no_gitlab", "no_scorecard",
               "no_depsdev", "github_token_file", "disable")
 
 

@@ -41,7 +41,7 @@ def command_config(params: Mapping[str, Any], **fixed: Any) -> "Config":
         cache_dir=p["cache_dir"], no_cache=p["no_cache"], offline=p["offline"], python_version=p["python_version"],
         platform=p["platform"], concurrency=p["concurrency"], weights=p["weights"], verbose=p["verbose"],
         index_url=p["index_url"], pypi_url=p["pypi_url"], **merge_options(
-            history_options(p["as_of"], p["people"], p["show_emails"], p["no_history"]),
+            history_options(p["as_of"], p["people"], p["show_emails"], p["no_history"], p.get("include_interpreter", False)),
             forge_options(p["no_github"], p["no_gitlab"], p["no_scorecard"], p["no_depsdev"], p["github_token_file"]),
             signal_options(p["osv_db"], p["osv_url"], p["vuln_service"], p["build_deps"]),
             disable_options(p["disable"])),
@@ -110,12 +110,13 @@ def merge_options(*groups: dict) -> dict:
     return out
 
 
-def history_options(as_of: Optional[str], people: bool, show_emails: bool, no_history: bool) -> dict:
+def history_options(as_of: Optional[str], people: bool, show_emails: bool, no_history: bool,
+                    include_interpreter: bool = False) -> dict:
     """Config fields of the git-history options (``--as-of`` is validated here: exit 2 when bad)."""
     from auditor.people.history import as_of_timestamp
 
     as_of_timestamp(as_of)
-    out: dict = {"as_of": as_of, "people": people, "show_emails": show_emails}
+    out: dict = {"as_of": as_of, "people": people, "show_emails": show_emails, "include_interpreter": include_interpreter}
     if no_history:
         out["disabled"] = frozenset({"history"})
     return out

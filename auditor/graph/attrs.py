@@ -12,6 +12,7 @@ DISTRIBUTION = "distribution"
 INTERPRETER = "interpreter"
 REPOSITORY = "repository"
 MAINTAINER = "maintainer"  # a PyPI account with publish rights
+ORGANIZATION_NODE = "organization"  # a PyPI organization owning distributions (id "pypi-org:<name>")
 PERSON = "person"  # a contributor from git history
 BUILD_REQUIREMENT = "build_requirement"  # an unresolved sdist build requirement (--build-deps)
 
@@ -19,6 +20,7 @@ BUILD_REQUIREMENT = "build_requirement"  # an unresolved sdist build requirement
 REQUIRES = "requires"  # distribution/root -> distribution/interpreter
 SOURCE = "source"  # distribution -> repository it is built from
 MAINTAINS = "maintains"  # maintainer -> distribution (can publish it)
+OWNS = "owns"  # organization -> distribution (its members can publish it)
 CONTRIBUTED_TO = "contributed_to"  # person -> repository
 BUILD = "build"  # distribution -> distribution/build requirement its sdist build needs (--build-deps)
 
@@ -39,10 +41,14 @@ REPO_CONFIDENCE = "repo_confidence"
 REPO_NOTE = "repo_note"
 MAINTAINERS = "maintainers"  # int: count of publish-capable PyPI accounts
 MAINTAINER_NAMES = "maintainer_names"  # list[str]
-ORGANIZATION = "organization"
+ORGANIZATION = "organization"  # str on a distribution: the owning PyPI organization
+MEMBERS = "members"  # on an organization node: "not public" (the PyPI JSON API does not list them)
 CONTRIBUTORS = "contributors"  # int, from git history (later issue)
 DEPENDENTS = "dependents"  # int: distributions in this graph that depend on it, transitively
 SCORE = "exposure"  # float in [0, 100]
+COVERAGE = "coverage"  # str "known/applicable": factors whose value is known / factors that apply
+SCORE_KNOWN = "score_known"  # int: applicable factors whose value is known
+SCORE_APPLICABLE = "score_applicable"  # int: factors that apply (non-zero weight, fact exists)
 FACTORS = "factors"  # list of {name, value, points, weight, detail}
 UNKNOWN = "unknown"  # dict {attribute: reason} for facts that could not be collected
 # distribution attributes from the signal collectors (auditor/signals/)

@@ -3,10 +3,11 @@
 Nodes: one root for the audited input, one per distribution (id
 ``"name==version"``), the interpreter (``"python==X.Y.Z"``), one per
 source repository (``"repo:<url>"``) and one per PyPI maintainer account
-(``"pypi:<username>"``).  Edges: ``requires`` (root/distribution ->
+(``"pypi:<username>"``) and one per PyPI organization (``"pypi-org:<name>"``,
+members ``"not public"``: the JSON API does not list them).  Edges: ``requires`` (root/distribution ->
 distribution/interpreter, with the requirement string and marker),
 ``source`` (distribution -> repository), ``maintains`` (maintainer ->
-distribution).  Attribute names are the constants in :mod:`auditor.graph.attrs`.
+distribution), ``owns`` (organization -> distribution).  Attribute names are the constants in :mod:`auditor.graph.attrs`.
 Values may be lists, dicts or Unknown in memory; the GraphML formatter
 serializes them (see ``docs/graph.md``).
 """
@@ -57,6 +58,12 @@ def build_graph(inventory: Inventory, nodes: Mapping[str, PackageNode]) -> nx.Di
             if rid not in g:
                 g.add_node(rid, **{A.KIND: A.REPOSITORY, A.NAME: repo.path, A.LABEL: repo.url, A.REPO_URL: repo.url})
             g.add_edge(ids[name], rid, **{A.KIND: A.SOURCE})
+        org = node.organization
+        if org:
+            oid = f"pypi-org:{org}"
+            if oid not in g:
+                g.add_node(oid, **{A.KIND: A.ORGANIZATION_NODE, A.NAME: org, A.LABEL: org, A.MEMBERS: "not public"})
+            g.add_edge(oid, ids[name], **{A.KIND: A.OWNS})
         maintainers = node.maintainers
         if not isinstance(maintainers, Unknown):
             for m in maintainers:

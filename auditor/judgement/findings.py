@@ -9,6 +9,7 @@ default severities and thresholds come from the judgement catalogue
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from typing import Callable, Iterable, Mapping, Sequence
 
 from auditor import clock
@@ -272,6 +273,50 @@ def probe_status(node: PackageNode) -> list[Finding]:
                      "simple index project page, PEP 792 project-status")]
 
 
+#: A full commit id (SHA-1 or SHA-256): the only immutable VCS reference.
+_COMMIT = re.compile(r"^[0-9a-f]{40}$|^[0-9a-f]{64}$")
+
+
+def vcs_reference(url: str) -> str | None:
+    """The ``@ref`` of a pip VCS URL (``git+https://host/r.git@main#egg=x`` -> ``"main"``), or None when absent."""
+    base = url.split("#", 1)[0]
+    rest = base.split("://", 1)[1] if "://" in base else base
+    path = rest.split("/", 1)[1] if "/" in rest else ""
+    return path.rsplit("@", 1)[1] if "@" in path else None
+
+
+def probe_origin(node: PackageNode) -> list[Finding]:
+    """AUD118 (a URL, VCS or path reference, not an index) and AUD119 (a VCS reference that is not a commit).
+
+    Source: the input's requirement (``Distribution.origin``; ``requested`` is
+    the reference as written, before the resolver pinned a commit).
+    """
+    origin = node.distribution.origin
+    if origin.kind not in ("url", "vcs", "path"):
+        return []
+    where = f"{origin.file}:{origin.line}" if origin.file and origin.line else (origin.file or "resolver output")
+    written = origin.requested or origin.url or ""
+    out = [_finding("AUD118", node, f"{node.name} comes from a {origin.kind} reference ({written or '?'}), not an "
+                    "index: no PyPI owners, no provenance", where)]
+    if origin.kind == "vcs":
+        ref = vcs_reference(written)
+        if ref is None or not _COMMIT.match(ref.lower()):
+            what = f"@{ref}" if ref else "no reference (the default branch)"
+            out.append(_finding("AUD119", node, f"{node.name} follows {what}, a mutable VCS reference: each install "
+                                "may get different code", where))
+    return out
+
+
+def probe_confusion(node: PackageNode) -> list[Finding]:
+    """AUD120: an index requirement whose name PyPI does not serve (PyPI JSON API answered 404)."""
+    project = node.project
+    if node.distribution.origin.kind != "registry" or not isinstance(project, Unknown) or not project.not_found:
+        return []
+    index = node.distribution.origin.index_url or "the index"
+    return [_finding("AUD120", node, f"{node.name} is not served by PyPI (installed from {index}): anyone can "
+                     "register the name there", "PyPI JSON API: 404")]
+
+
 #: Every probe, in report order.
 PROBES: tuple[Callable[[PackageNode], list[Finding]], ...] = (
     probe_vulnerabilities,
@@ -284,6 +329,8 @@ PROBES: tuple[Callable[[PackageNode], list[Finding]], ...] = (
     probe_opaque,
     probe_forge_accounts,
     probe_mapping_disagreement,
+    probe_origin,
+    probe_confusion,
 )
 
 

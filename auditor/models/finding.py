@@ -34,7 +34,8 @@ class Factor:
     Attributes:
         name: stable factor id (``"maintainers"``, ``"blast_radius"``, ...).
         value: the measured input (a JSON scalar) or Unknown.
-        points: points added to the score (0 when the value is unknown).
+        points: points added to the score (for an unknown value, the factor's
+            ``unknown`` fraction of its weight: docs/scoring.md).
         weight: the maximum points this factor can give.
         detail: one-line explanation of how value became points.
     """
@@ -52,14 +53,26 @@ class Score:
 
     Attributes:
         total: sum of factor points, rescaled to [0, 100] over the weights of
-            the factors whose value is known; Unknown when no factor is known.
+            the applicable factors (an unknown factor adds its documented
+            unknown points, ``docs/scoring.md``); Unknown when the package is
+            not scored (the interpreter) or no factor applies.
         factors: every factor, known or not, in a fixed order.
         unknown_factors: names of factors whose value was unknown.
+        known: applicable factors whose value is known.
+        applicable: factors with a non-zero weight whose fact exists for this
+            package (an Unknown of kind ``not_applicable`` does not).
     """
 
     total: float | Unknown
     factors: tuple[Factor, ...]
     unknown_factors: tuple[str, ...] = ()
+    known: int = 0
+    applicable: int = 0
+
+    @property
+    def coverage(self) -> str:
+        """``"known/applicable"``, e.g. ``"12/17"``: how much of the score rests on facts."""
+        return f"{self.known}/{self.applicable}"
 
 
 @dataclass(frozen=True)

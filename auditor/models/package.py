@@ -144,6 +144,9 @@ class Origin:
         file: the input file that named it directly, if any.
         line: 1-based line in *file*, if known.
         index_url: the index it resolves from, for ``registry`` kind.
+        requested: the direct reference as the input wrote it (credentials
+            redacted), when the resolver pinned it to something else (a VCS
+            branch resolved to a commit): what the next install follows.
     """
 
     kind: str = "registry"
@@ -151,6 +154,7 @@ class Origin:
     file: str | None = None
     line: int | None = None
     index_url: str | None = None
+    requested: str | None = None
 
 
 @dataclass(frozen=True)
@@ -197,6 +201,9 @@ class Inventory:
             runs on (``"3.11.7"``), used for the interpreter node.
         resolver: what produced the pins (``"uv pip compile"``, ``"pip --dry-run"``,
             ``"installed"``, ``"lockfile"``).
+        gaps: ``(what, reason)`` for parts of the input the source could not
+            read and went on without (an unreachable ``--extra-index-url``);
+            every output lists them, and the audit is incomplete (exit 3).
     """
 
     root_name: str
@@ -206,6 +213,7 @@ class Inventory:
     target: TargetEnvironment
     interpreter_version: str
     resolver: str = ""
+    gaps: tuple[tuple[str, str], ...] = ()
 
     def by_name(self) -> dict[str, Distribution]:
         """Distributions keyed by normalized name."""
@@ -239,12 +247,28 @@ class PackageNode:
 
     @property
     def maintainers(self) -> tuple[Maintainer, ...] | Unknown:
-        """Publish-capable PyPI accounts, or Unknown when PyPI data is missing."""
+        """Publish-capable PyPI accounts, or Unknown when PyPI data is missing.
+
+        A project owned by a PyPI organization whose roles the JSON API does
+        not list (``ownership.roles`` empty) is Unknown ("members not
+        public"), never zero accounts: the organization's members publish it.
+        """
         if isinstance(self.project, Unknown):
             return self.project
         if isinstance(self.project.ownership, Unknown):
             return self.project.ownership
-        return self.project.ownership.maintainers
+        own = self.project.ownership
+        if own.organization and not own.maintainers:
+            return Unknown(f"owned by PyPI organization {own.organization}; members not public", fault=False,
+                           kind=UnknownKind.NOT_PUBLIC)
+        return own.maintainers
+
+    @property
+    def organization(self) -> str | None:
+        """The PyPI organization that owns the project (``ownership.organization``), or None."""
+        if isinstance(self.project, Unknown) or isinstance(self.project.ownership, Unknown):
+            return None
+        return self.project.ownership.organization
 
     def signal(self, kind: type[S]) -> S | Unknown:
         """The fact of type *kind* collected for this node, or an Unknown.

@@ -159,7 +159,9 @@ class VendoredLibrary:
         path: path relative to site-packages, as in the RECORD file.
         size: bytes (RECORD size, else the file's size), or ``None``.
         upstream: recognizable upstream project (``"OpenBLAS"``, ``"libgfortran"``), else ``None``.
-        bundled: True when it sits in an auditwheel/delocate ``*.libs``/``.dylibs`` folder.
+        bundled: True when it is third-party code: it sits in an
+            auditwheel/delocate/delvewheel ``*.libs``/``.dylibs`` folder, or its
+            upstream is recognized (``torch/lib/libgomp-*.so``).
     """
 
     path: str

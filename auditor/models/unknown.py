@@ -35,10 +35,12 @@ class UnknownKind(str, enum.Enum):
     NOT_APPLICABLE = "not_applicable"  #: the fact does not exist for this node (e.g. no repository)
     DISABLED = "disabled"              #: the user turned the collector off
     NOT_COLLECTED = "not_collected"    #: the fact was not gathered in this run (e.g. a skipped stage)
+    NOT_PUBLIC = "not_public"          #: the source does not publish it (a PyPI organization's members)
 
 
 #: Kinds that mean "missing by design", not a fault.
-BY_DESIGN = frozenset({UnknownKind.NOT_APPLICABLE, UnknownKind.DISABLED, UnknownKind.NOT_COLLECTED})
+BY_DESIGN = frozenset({UnknownKind.NOT_APPLICABLE, UnknownKind.DISABLED, UnknownKind.NOT_COLLECTED,
+                       UnknownKind.NOT_PUBLIC})
 
 
 @dataclass(frozen=True)

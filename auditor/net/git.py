@@ -238,14 +238,19 @@ class GitCache:
             down = self._down.get(host)
         if down is not None:
             self.stats.count("failures")
-            return Unknown(f"git {what} skipped: {host} unreachable in this run ({down})")
+            return Unknown(f"git {what} failed: {down}", kind=UnknownKind.UNREACHABLE)
         try:
             self._fetch(path) if exists else self._clone(url, path)
         except (GitError, OSError) as exc:  # OSError: the cache directory is not writable
             self.stats.count("failures")
-            if any(m in str(exc) for m in HOST_DOWN_MARKERS):
+            marker = next((m for m in HOST_DOWN_MARKERS if m in str(exc)), None)
+            if marker is not None:
+                # One host-wide reason, naming no repository: whichever clone fails first
+                # under concurrency, every repository of the host reads the same (issue 13).
+                reason = f"{host} unreachable ({marker})"
                 with self._down_lock:
-                    self._down.setdefault(host, str(exc))
+                    self._down.setdefault(host, reason)
+                return Unknown(f"git {what} failed: {reason}", kind=UnknownKind.UNREACHABLE)
             return Unknown(f"git {what} failed: {exc}")
         self.stats.count("fetches" if exists else "clones")
         return path

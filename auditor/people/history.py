@@ -454,7 +454,7 @@ class HistoryCollector(Collector):
         url_of: dict[str, str] = {}
         for node in nodes:
             repo = node.mapping.repo
-            if node.distribution.origin.kind == "interpreter" and not INCLUDE_INTERPRETER:
+            if node.distribution.origin.kind == "interpreter" and not (INCLUDE_INTERPRETER or cfg.include_interpreter):
                 result[node.name] = Unknown("interpreter history not collected", fault=False)
             elif repo is None:
                 result[node.name] = Unknown("no source repository", fault=False)

@@ -55,7 +55,6 @@ import yaml
 from auditor.models import ForgeFacts, Person
 from auditor.people.names import (
     GENERIC_HANDLES,
-    MIN_JOINED_CHARS,
     email_in_name,
     first_last,
     fold_gmail,

@@ -19,8 +19,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import TextIO
 
-from auditor.models import Unknown
+from auditor.models import Unknown, UnknownKind
 from auditor.report.diff_markdown import md
+from auditor.report.totals import interpreter_text, summary_text
 
 #: Packages shown in the exposure table (the JSON output carries them all).
 MAX_PACKAGES = 25
@@ -40,11 +41,8 @@ def _count(value) -> str:
 
 
 def summary_line(result) -> str:
-    """The one-line summary of the root figures (plain figures, nothing untrusted but reasons)."""
-    r = result.root
-    return (f"**{r.packages} packages** ({r.direct} direct) · **{r.repositories} repositories** "
-            f"({r.unmapped} unmapped) · **{r.maintainers} PyPI accounts** can publish · "
-            f"**{r.organizations} organizations** · contributors reached: **{_count(r.contributors)}**")
+    """The one-line summary of the root figures (worded once, :func:`auditor.report.totals.summary_text`)."""
+    return md(summary_text(result))
 
 
 def _contributors(node) -> str:
@@ -61,12 +59,12 @@ def _package_row(result, node) -> str:
     total = score.total
     exposure = "unknown" if isinstance(total, Unknown) else f"{total:.1f}"
     maint = node.maintainers
-    maintainers = "unknown" if isinstance(maint, Unknown) else str(len(maint))
+    maintainers = ("org" if maint.kind is UnknownKind.NOT_PUBLIC else "unknown") if isinstance(maint, Unknown) else str(len(maint))
     mapping = node.mapping
     repo = md(mapping.repo.url) if mapping.repo else (md(mapping.note) if mapping.note else "–")
     top = sorted((f for f in score.factors if f.points > 0), key=lambda f: (-f.points, f.name))[:TOP_FACTORS]
-    factors = ", ".join(f"{md(f.name)} +{f.points:g}" for f in top) or "–"
-    return (f"| {md(node.name)} | {md(node.distribution.version or '?')} | {exposure} | {maintainers} | "
+    factors = ", ".join(f"{md(f.name)} +{f.points:g}{'?' if isinstance(f.value, Unknown) else ''}" for f in top) or "–"
+    return (f"| {md(node.name)} | {md(node.distribution.version or '?')} | {exposure} | {score.coverage} | {maintainers} | "
             f"{_contributors(node)} | {repo} ({md(mapping.confidence.value)}) | {factors} |")
 
 
@@ -85,12 +83,16 @@ def render(result, out: TextIO, limit: int = MAX_PACKAGES) -> None:
     ranked = [n for n in result.ranked() if n.distribution.origin.kind != "interpreter"]
     shown = ranked if not limit else ranked[:limit]
     lines += ["### Top packages by exposure", "",
-              "| Package | Version | Exposure | Maintainers | Contributors | Repository (confidence) | Top factors |",
-              "|---|---|---:|---:|---:|---|---|"]
+              "| Package | Version | Exposure | Coverage | Maintainers | Contributors | Repository (confidence) | Top factors |",
+              "|---|---|---:|---:|---:|---:|---|---|"]
     lines += [_package_row(result, n) for n in shown]
     if len(ranked) > len(shown):
-        lines.append(f"| … | {len(ranked) - len(shown)} more (see `--format json`) | | | | | |")
-    lines.append("")
+        lines.append(f"| … | {len(ranked) - len(shown)} more (see `--format json`) | | | | | | |")
+    lines += ["", "Coverage: factors known / factors that apply; an unknown factor adds half its weight, "
+              "marked ? (docs/scoring.md).", ""]
+    interp = interpreter_text(result)
+    if interp:
+        lines += [md(interp), ""]
 
     findings = sorted(result.findings, key=lambda f: (f.severity.rank, f.id, f.package or "", f.message))
     counts = Counter(f.severity.value for f in findings)

@@ -14,8 +14,9 @@ from auditor.graph import attrs as A
 from auditor.graph.build import node_id
 from auditor.models import Unknown
 from auditor.report.serialize import to_jsonable
+from auditor.report.totals import people_reach_note
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 def package_record(result, node) -> dict:
@@ -24,10 +25,7 @@ def package_record(result, node) -> dict:
     score = result.scores[node.name]
     nid = node_id(node)
     maint = node.maintainers
-    project = node.project
-    org = None
-    if not isinstance(project, Unknown) and not isinstance(project.ownership, Unknown):
-        org = project.ownership.organization
+    org = node.organization
     history = node.signals.get("history", Unknown("git history not collected", fault=False))
     return {
         "name": d.name,
@@ -54,14 +52,20 @@ def package_record(result, node) -> dict:
             for e in d.requires
         ],
         "dependents": result.graph.nodes[nid].get(A.DEPENDENTS, 0),
-        "score": to_jsonable(score),
+        "score": {**to_jsonable(score), "coverage": score.coverage},
         "signals": to_jsonable(dict(sorted(node.signals.items()))),
         "metadata": {"unknown": d.metadata.reason} if isinstance(d.metadata, Unknown) else None,
     }
 
 
-def document(result) -> dict:
-    """The whole JSON document as a dict."""
+def document(result, verbose: bool = False) -> dict:
+    """The whole JSON document as a dict.
+
+    Identical input and cache give an identical document (``generated_at``
+    aside, fixed by ``SOURCE_DATE_EPOCH``).  HTTP accounting (``requests``)
+    changes from run to run (cache hits, retries), so it is only included
+    with *verbose* (``auditor audit -v``).
+    """
     inv = result.inventory
     return {
         "schema_version": SCHEMA_VERSION,
@@ -77,15 +81,16 @@ def document(result) -> dict:
         "summary": {
             **to_jsonable(result.root),
             "complete": not result.incomplete,
+            "people_reach": people_reach_note(result),
         },
         "missing": [to_jsonable(m) for m in result.missing],
         "packages": [package_record(result, n) for n in result.ranked()],
         "findings": [to_jsonable(f) for f in result.findings],
-        "requests": result.requests,
+        **({"requests": result.requests} if verbose else {}),
     }
 
 
-def render(result, out: TextIO) -> None:
-    """Write the JSON document to *out* (UTF-8 text, 2-space indent, stable key order)."""
-    json.dump(document(result), out, indent=2, ensure_ascii=False)
+def render(result, out: TextIO, verbose: bool = False) -> None:
+    """Write the JSON document to *out* (UTF-8 text, 2-space indent, stable key order); see :func:`document`."""
+    json.dump(document(result, verbose), out, indent=2, ensure_ascii=False)
     out.write("\n")

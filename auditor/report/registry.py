@@ -64,8 +64,8 @@ _TERMINAL = ("color", "width")
 
 #: Every format, in ``--format`` help order per command (the first is the default).
 TABLE: tuple[Format, ...] = (
-    Format("audit", "table", "auditor.report.table:render", ("limit", *_TERMINAL)),
-    Format("audit", "json", "auditor.report.json_report:render"),
+    Format("audit", "table", "auditor.report.table:render", ("limit", "verbose", *_TERMINAL)),
+    Format("audit", "json", "auditor.report.json_report:render", ("verbose",)),
     Format("audit", "graphml", "auditor.report.graphml:render"),
     Format("audit", "markdown", "auditor.report.audit_markdown:render", ("limit",)),
     Format("audit", "sarif", "auditor.report.audit_sarif:render"),

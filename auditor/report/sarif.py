@@ -52,6 +52,7 @@ class SarifRule:
         help: ``help.text`` (remediation).
         level: default level (``error``, ``warning``, ``note``).
         description: ``fullDescription`` (default: *summary*).
+        properties: rule ``properties`` (e.g. ``tags`` and GitHub's ``security-severity``).
     """
 
     id: str
@@ -60,6 +61,7 @@ class SarifRule:
     help: str = ""
     level: str = "warning"
     description: str = ""
+    properties: Mapping[str, object] | None = None
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,8 @@ def artifact_uri(path: str, base: str | None = None) -> str:
 
 
 def sarif_log(rules: Sequence[SarifRule], results: Iterable[SarifResult], base: str | None = None,
-              properties: Mapping[str, object] | None = None) -> dict:
+              properties: Mapping[str, object] | None = None,
+              notifications: Sequence[tuple[str, str, str]] = ()) -> dict:
     """Build a SARIF 2.1.0 log (one run) as a JSON-ready dict.
 
     Args:
@@ -115,6 +118,8 @@ def sarif_log(rules: Sequence[SarifRule], results: Iterable[SarifResult], base: 
         results: the results, in the order given.
         base: directory artifact paths are made relative to.
         properties: extra run ``properties`` (e.g. the verdict).
+        notifications: ``(id, level, text)`` run-level tool notifications
+            (``invocations[0].toolExecutionNotifications``): what could not be checked.
     """
     index = {r.id: i for i, r in enumerate(rules)}
     out_results = []
@@ -155,6 +160,7 @@ def sarif_log(rules: Sequence[SarifRule], results: Iterable[SarifResult], base: 
                         "fullDescription": {"text": clean(r.description or r.summary)},
                         "help": {"text": clean(r.help or r.summary)},
                         "defaultConfiguration": {"level": r.level},
+                        **({"properties": dict(r.properties)} if r.properties else {}),
                     }
                     for r in rules
                 ],
@@ -163,6 +169,13 @@ def sarif_log(rules: Sequence[SarifRule], results: Iterable[SarifResult], base: 
         "results": out_results,
         "columnKind": "unicodeCodePoints",
     }
+    run["invocations"] = [{
+        "executionSuccessful": True,
+        "toolExecutionNotifications": [
+            {"descriptor": {"id": clean(nid)}, "level": level, "message": {"text": clean(text) or nid}}
+            for nid, level, text in notifications
+        ],
+    }]
     if properties:
         run["properties"] = dict(properties)
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
@@ -191,12 +204,17 @@ def findings_sarif(findings: Sequence[Finding], locations: Mapping[str, tuple[st
         for f in findings:
             seen.setdefault(f.id, SarifRule(f.id, f.id.lower(), f.message, level=LEVELS[f.severity]))
         rules = [seen[k] for k in sorted(seen)]
+    return sarif_log(rules, finding_results(findings, locations), base)
+
+
+def finding_results(findings: Sequence[Finding], locations: Mapping[str, tuple[str | None, int | None]]) -> list[SarifResult]:
+    """One :class:`SarifResult` per finding, at its package's ``(file, line)``."""
     results = []
     for f in findings:
         file, line = locations.get(f.package or "", (None, None))
         results.append(SarifResult(f.id, f.message, LEVELS[f.severity], file, line, f.package,
                                    key=_AGE.sub("N days", f.message)))
-    return sarif_log(rules, results, base)
+    return results
 
 
 #: Ages in finding messages ("last release 3.7 was 1055 days ago", AUD111/AUD112)
@@ -204,7 +222,7 @@ def findings_sarif(findings: Sequence[Finding], locations: Mapping[str, tuple[st
 _AGE = re.compile(r"\d+(?:\.\d+)? days")
 
 
-def policy_sarif(result, base: str | None = None) -> dict:
+def policy_sarif(result, base: str | None = None, file: str | None = None) -> dict:
     """SARIF for a :class:`~auditor.gate.evaluate.PolicyResult` (``auditor diff --format sarif``).
 
     One rule per policy rule of the judgement catalogue
@@ -212,21 +230,45 @@ def policy_sarif(result, base: str | None = None) -> dict:
     ``shortDescription``, remediation -> ``help``); one result per
     violation at the head lockfile's line for the package; waived violations
     are reported with a suppression carrying the exception's reason and expiry.
+    One ``POL000`` result always states the decision (located at *file*, the
+    head input, when known), and each undecided rule is a run notification.
     """
     from auditor.judgement.catalogue import catalogue
 
     RULES = catalogue().policy
     rules = [SarifRule(r.id, r.name, r.title, r.remediation, r.level) for r in RULES.values()]
+    rules.append(DECISION_RULE)  # last, so the policy rules keep their indices
     results = []
     for v in result.violations:
         suppressed = None
         if v.waived_by is not None:
             suppressed = f"{v.waived_by.reason} (until {v.waived_by.expires.isoformat()})"
         results.append(SarifResult(v.rule, v.message, RULES[v.rule].level, v.file, v.line, v.package, suppressed))
-    return sarif_log(rules, results, base, {"verdict": result.verdict.value, "policy": result.policy.source})
+    results.append(decision_result(result, file))
+    notes = [(f"undecided/{u.rule}", "warning", f"{u.rule} could not decide for {u.package or 'the change'}: {u.reason}")
+             for u in result.undecided]
+    return sarif_log(rules, results, base, {"verdict": result.verdict.value, "policy": result.policy.source}, notes)
+
+
+#: The gate's decision, always one result (so an undecided gate is never an empty log).
+DECISION_RULE = SarifRule("POL000", "gate-decision", "The policy gate's decision for this change",
+                          "Read the other results; an incomplete decision names the rules that lacked data.",
+                          "note")
+
+#: Verdict -> level of the decision result.
+_DECISION_LEVELS = {"pass": "note", "fail": "error", "incomplete": "warning"}
+
+
+def decision_result(result, file: str | None = None) -> SarifResult:
+    """The POL000 result stating the verdict, its failing and undecided counts."""
+    verdict = result.verdict.value
+    text = (f"gate decision: {verdict} ({len(result.failing)} failing, {len(result.undecided)} undecided"
+            f"{': ' + '; '.join(sorted({u.rule + ' ' + u.reason for u in result.undecided})[:5]) if result.undecided else ''})")
+    return SarifResult("POL000", text, _DECISION_LEVELS.get(verdict, "warning"), file, key=f"decision {verdict}")
 
 
 def render_policy(outcome, out: IO[str], base_dir: str | None = None) -> None:
     """``auditor diff --format sarif``: write *outcome*'s policy result (a
     :class:`~auditor.gate.GateOutcome`) to *out*; paths relative to *base_dir*."""
-    write_sarif(out, policy_sarif(outcome.result, base_dir))
+    head = next((f for _n, _v, f, _l in outcome.diff.head_packages if f), None)
+    write_sarif(out, policy_sarif(outcome.result, base_dir, head))

@@ -20,7 +20,7 @@ from auditor.errors import ConfigError
 from auditor.graph import queries
 from auditor.graph.build import node_id
 from auditor.judgement.catalogue import catalogue
-from auditor.models import PackageNode, Score, Unknown
+from auditor.models import PackageNode, Score, Unknown, UnknownKind
 from auditor.scoring import (
     active_contributors,
     blast_radius,
@@ -40,7 +40,7 @@ from auditor.scoring import (
     vulnerabilities,
     yanked,
 )
-from auditor.scoring.base import ScoringView
+from auditor.scoring.base import DEFAULT_UNKNOWN_FRACTION, ScoringView, applicable
 
 #: The factors, in the order reports list them.
 FACTORS: tuple[ModuleType, ...] = (
@@ -71,7 +71,9 @@ def load_weights(path: Path | None = None) -> dict[str, dict[str, Any]]:
         ConfigError: the file is unreadable, not a mapping, names an unknown
             factor or key, or gives a non-numeric or negative value.
     """
-    weights: dict[str, dict[str, Any]] = {name: dict(f.defaults) for name, f in catalogue().factors.items()}
+    weights: dict[str, dict[str, Any]] = {
+        name: {"unknown": DEFAULT_UNKNOWN_FRACTION, **f.defaults} for name, f in catalogue().factors.items()
+    }
     if path is None:
         return weights
     try:
@@ -95,20 +97,31 @@ def load_weights(path: Path | None = None) -> dict[str, dict[str, Any]]:
 
 
 def score_node(node: PackageNode, nid: str, view: ScoringView, weights: Mapping[str, Mapping[str, Any]]) -> Score:
-    """Score one package node with every factor of :data:`FACTORS`."""
+    """Score one package node with every factor of :data:`FACTORS`.
+
+    ``total = 100 × Σ points / Σ weight`` over the applicable factors
+    (:func:`auditor.scoring.base.applicable`); an unknown factor's points are
+    its documented unknown fraction of the weight, so the least-known package
+    never ranks as the safest.  The interpreter is not scored (its facts are
+    not PyPI facts): reports show it in its own section.
+    """
+    if node.distribution.origin.kind == "interpreter":
+        return Score(Unknown("not scored: the interpreter is reported in its own section", fault=False,
+                             kind=UnknownKind.NOT_APPLICABLE), ())
     factors = []
     for module in FACTORS:
         spec = weights.get(module.NAME)
         if spec is None:
             continue
         factors.append(module.score(node, nid, view, spec))
-    known = [f for f in factors if not isinstance(f.value, Unknown)]
+    counted = [f for f in factors if applicable(f)]
     unknown = tuple(f.name for f in factors if isinstance(f.value, Unknown))
-    total_weight = sum(f.weight for f in known)
+    known = sum(1 for f in counted if not isinstance(f.value, Unknown))
+    total_weight = sum(f.weight for f in counted)
     if total_weight <= 0:
-        return Score(Unknown("no factor could be evaluated"), tuple(factors), unknown)
-    total = round(100.0 * sum(f.points for f in known) / total_weight, 1)
-    return Score(total, tuple(factors), unknown)
+        return Score(Unknown("no factor applies"), tuple(factors), unknown, known, len(counted))
+    total = round(100.0 * sum(f.points for f in counted) / total_weight, 1)
+    return Score(total, tuple(factors), unknown, known, len(counted))
 
 
 def score_all(graph: nx.DiGraph, nodes: Mapping[str, PackageNode], weights: Mapping[str, Mapping[str, Any]]) -> dict[str, Score]:

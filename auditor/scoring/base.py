@@ -8,7 +8,7 @@ from typing import Any, Mapping
 
 import networkx as nx
 
-from auditor.models import Factor, Unknown
+from auditor.models import Factor, Unknown, UnknownKind
 
 
 @dataclass(frozen=True)
@@ -37,9 +37,31 @@ def log_scale(value: float, saturation: float) -> float:
     return min(1.0, math.log1p(value) / math.log1p(saturation))
 
 
+#: Fraction of its weight an unknown factor adds when the catalogue gives no ``unknown:`` (docs/scoring.md).
+DEFAULT_UNKNOWN_FRACTION = 0.5
+
+
 def unknown_factor(name: str, value: Unknown, spec: Mapping[str, Any]) -> Factor:
-    """A factor whose input could not be collected: 0 points, listed as unknown."""
-    return Factor(name=name, value=value, points=0.0, weight=float(spec["weight"]), detail=str(value))
+    """A factor whose input could not be collected: its ``unknown`` fraction of the weight, listed as unknown.
+
+    An unknown must not look safe (issue 13): it adds ``spec["unknown"]``
+    (default :data:`DEFAULT_UNKNOWN_FRACTION`) of the weight.  A fact that
+    does not exist for the package (kind ``not_applicable``) adds nothing and
+    leaves the denominator (see :func:`auditor.scoring.aggregate.score_node`).
+    """
+    weight = float(spec["weight"])
+    if value.kind is UnknownKind.NOT_APPLICABLE:
+        return Factor(name=name, value=value, points=0.0, weight=weight, detail=f"{value} — not applicable")
+    fraction = float(spec.get("unknown", DEFAULT_UNKNOWN_FRACTION))
+    points = round(weight * max(0.0, min(1.0, fraction)), 2)
+    return Factor(name=name, value=value, points=points, weight=weight, detail=f"{value} — {points:g} unknown points")
+
+
+def applicable(f: Factor) -> bool:
+    """True when *f* counts in the score: a non-zero weight and a fact that exists for the package."""
+    if f.weight <= 0:
+        return False
+    return not (isinstance(f.value, Unknown) and f.value.kind is UnknownKind.NOT_APPLICABLE)
 
 
 def factor(name: str, value: Any, fraction: float, spec: Mapping[str, Any], detail: str) -> Factor:

@@ -117,8 +117,13 @@ def libraries_from_record(rows: Iterable[Sequence[str]], size_of=None) -> Vendor
             size = int(row[2])
         elif size_of is not None:
             size = size_of(path)
+        upstream = upstream_of(path)
+        # Third-party code is vendored wherever it sits: a repair tool's folder, or a
+        # recognizable upstream library copied in by the build (torch/lib/libgomp-*.so).
+        # One fact, so the factor, the finding and the evidence cannot disagree (issue 13).
         libs.append(
-            VendoredLibrary(path=path, size=size, upstream=upstream_of(path), bundled=bool(BUNDLE_FOLDER.search(path)))
+            VendoredLibrary(path=path, size=size, upstream=upstream,
+                            bundled=bool(BUNDLE_FOLDER.search(path)) or upstream is not None)
         )
     return VendoredCode(libraries=tuple(sorted(libs, key=lambda lib: lib.path)))
 

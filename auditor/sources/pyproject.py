@@ -19,10 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from packaging.dependency_groups import resolve_dependency_groups
+from packaging.markers import Marker
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
 
-from auditor.errors import InputError
-from auditor.models import Inventory
+from auditor.errors import AuditorError, InputError
+from auditor.models import Inventory, Unknown
 from auditor.net.context import RunContext
 from auditor.sources.interface import Source
 from auditor.sources.lockfile import LineIndex, load_toml, read_text, require
@@ -50,15 +52,29 @@ def declared_requirements(path: Path, text: str, extras: tuple[str, ...] | None 
     project = doc.get("project") or {}
     require(isinstance(project, dict), "[project] must be a table", path)
     out: list[str] = []
+    own = canonicalize_name(str(project.get("name") or "")) if project.get("name") else None
+    optional = project.get("optional-dependencies") or {}
+    require(isinstance(optional, dict), "[project.optional-dependencies] must be a table", path)
+    expanded: set[str] = set()
 
     def add(req: Any, where: str) -> None:
         if not isinstance(req, str):
             raise InputError(f"{where}: requirement must be a string, got {type(req).__name__}", str(path))
         try:
-            Requirement(req)
+            parsed = Requirement(req)
         except InvalidRequirement as exc:
             line = lines.find([_quoted(req)])
             raise InputError(f"{where}: invalid requirement {req!r} ({exc})", str(path), line) from exc
+        if own is not None and canonicalize_name(parsed.name) == own:
+            # The project's own extras ("proj[dev]"): resolved here, from this file, never from an index.
+            for extra in sorted(parsed.extras):
+                if extra in expanded:
+                    continue
+                expanded.add(extra)
+                require(extra in optional, f"{where}: {parsed.name}[{extra}] names no optional-dependencies extra", path)
+                for r in optional[extra] or []:
+                    add(_with_marker(r, parsed.marker), f"project.optional-dependencies.{extra}")
+            return
         if req not in out:
             out.append(req)
 
@@ -66,8 +82,6 @@ def declared_requirements(path: Path, text: str, extras: tuple[str, ...] | None 
     require(isinstance(deps, list), "[project] dependencies must be an array", path)
     for r in deps:
         add(r, "project.dependencies")
-    optional = project.get("optional-dependencies") or {}
-    require(isinstance(optional, dict), "[project.optional-dependencies] must be a table", path)
     for extra, reqs in optional.items():
         if extras is None or extra in extras:
             require(isinstance(reqs, list), f"optional-dependencies.{extra} must be an array", path)
@@ -90,6 +104,18 @@ def declared_requirements(path: Path, text: str, extras: tuple[str, ...] | None 
     return out
 
 
+def _with_marker(req: Any, marker: Any) -> Any:
+    """*req* restricted by the marker of the self-reference that pulled it in (``proj[gpu]; sys_platform == 'linux'``)."""
+    if marker is None or not isinstance(req, str):
+        return req
+    try:
+        parsed = Requirement(req)
+    except InvalidRequirement:
+        return req  # add() reports it
+    parsed.marker = Marker(f"({parsed.marker}) and ({marker})") if parsed.marker else marker
+    return str(parsed)
+
+
 def _quoted(text: str) -> str:
     import re
 
@@ -103,17 +129,26 @@ class PyprojectSource(Source):
         path: the file.
         text: its content, if already read (``--git-base``).
         extras / groups: which optional-dependency extras and dependency
-            groups to include (``None``: all).
+            groups to include (``None``: all).  ``--extra NAME``, ``--group
+            NAME`` and ``--all-groups`` on the command line: when any is
+            given, only the named extras and groups are included
+            (``--all-groups``: every group).
+        resolver / allow_build: as for :class:`~auditor.sources.requirements.RequirementsSource`.
     """
 
     name = "pyproject.toml"
 
     def __init__(self, path: str | Path, text: str | None = None, extras: tuple[str, ...] | None = None,
-                 groups: tuple[str, ...] | None = None, **_ignored: Any):
+                 groups: tuple[str, ...] | None = None, all_groups: bool = False, resolver: str = "auto",
+                 allow_build: bool = False, **_ignored: Any):
         self.path = Path(path)
         self.text = text
+        if extras is not None or groups is not None or all_groups:
+            extras, groups = tuple(extras or ()), (None if all_groups else tuple(groups or ()))
         self.extras = extras
         self.groups = groups
+        self.resolver = resolver
+        self.allow_build = allow_build
 
     def requirements(self) -> list[str]:
         """The declared requirement strings (see :func:`declared_requirements`)."""
@@ -134,8 +169,34 @@ class PyprojectSource(Source):
         except ImportError as exc:
             raise InputError("pyproject.toml needs the requirements source (resolver) which is not available",
                              str(self.path)) from exc
+        text = self.text if self.text is not None else read_text(self.path)
         with tempfile.TemporaryDirectory(prefix="auditor-pyproject-") as tmp:
             req_file = Path(tmp) / "requirements.in"
             req_file.write_text("".join(f"{r}\n" for r in reqs), encoding="utf-8")
-            inv = RequirementsSource(req_file).collect(ctx)
-        return replace(inv, root_name=str(self.path), root_kind="pyproject")
+            try:
+                inv = RequirementsSource(req_file, resolver=self.resolver, allow_build=self.allow_build).collect(ctx)
+            except AuditorError as exc:  # the user's path, never the temporary file's
+                exc.args = tuple(self._user_text(a, tmp) if isinstance(a, str) else a for a in exc.args)
+                for attr in ("file", "message"):
+                    if isinstance(getattr(exc, attr, None), str):
+                        setattr(exc, attr, self._user_text(getattr(exc, attr), tmp))
+                raise
+        return self._user_paths(inv, tmp, LineIndex(text), reqs)
+
+    def _user_text(self, text: str, tmp: str) -> str:
+        return text.replace(str(Path(tmp) / "requirements.in"), str(self.path)).replace(tmp, str(self.path.parent))
+
+    def _user_paths(self, inv: Inventory, tmp: str, lines: LineIndex, reqs: list[str]) -> Inventory:
+        """*inv* with the temporary requirements file replaced by the pyproject.toml and its lines."""
+        dists = []
+        for d in inv.distributions:
+            origin = d.origin
+            if origin.file and tmp in origin.file:
+                req = reqs[origin.line - 1] if origin.line and 0 < origin.line <= len(reqs) else None
+                origin = replace(origin, file=str(self.path), line=lines.find([_quoted(req)]) if req else None)
+            meta = d.metadata
+            if isinstance(meta, Unknown) and tmp in meta.reason:
+                meta = replace(meta, reason=self._user_text(meta.reason, tmp))
+            dists.append(replace(d, origin=origin, metadata=meta))
+        gaps = tuple((w, self._user_text(r, tmp)) for w, r in inv.gaps)
+        return replace(inv, distributions=tuple(dists), gaps=gaps, root_name=str(self.path), root_kind="pyproject")

@@ -10,6 +10,7 @@ resolver's report (pip), a local wheel (find-links), or the index
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Iterable
@@ -23,6 +24,7 @@ from auditor.models import (
     Inventory,
     Origin,
     Unknown,
+    UnknownKind,
     normalize_name,
 )
 from auditor.dist.redact import redact_url
@@ -45,7 +47,15 @@ from auditor.sources.resolve import (
     read_local_project,
     read_wheel_metadata,
     resolve_cached,
+    wheel_only_failures,
 )
+
+#: A resolver failure that means an index could not be reached (uv's and pip's wording).
+_UNREACHABLE = re.compile(r"Connection refused|tcp connect error|dns error|Failed to fetch|timed out|"
+                          r"Could not fetch URL|Max retries exceeded|Name or service not known", re.IGNORECASE)
+
+#: Packages a resolution may leave out (one at a time, each an unknown node) before the source gives up.
+MAX_LEFT_OUT = 20
 
 # RequirementsOptions and ParsedRequirements are part of this source's API (re-exported).
 __all__ = ["RESOLUTION_CACHE_DIR", "ParsedRequirements", "RequirementLine", "RequirementsOptions",
@@ -101,11 +111,13 @@ class RequirementsSource(Source):
         env = target.marker_environment()
         wanted = [r for r in parsed.requirements if _applies(r, env)]
         unresolved: dict[tuple[str, int], str] = {}
+        left_out: dict[str, tuple[str | None, str]] = {}
+        self.gaps: list[tuple[str, str]] = []
         if self.resolver == "none":
             pins, resolver_name = _pins_from_input(wanted), "none (pinned input)"
         else:
             try:
-                resolution, unresolved = self._resolve(parsed, ctx)
+                resolution, unresolved, left_out = self._resolve(parsed, ctx)
             except ResolutionError as exc:  # name the input file, as every input error does
                 raise ResolutionError(f"{self.path}: {exc}") from exc
             self.resolution = resolution
@@ -134,6 +146,17 @@ class RequirementsSource(Source):
             )
             if not line.name:
                 root_texts.append(f"{name} @ {line.url}" + (f" ; {line.marker}" if line.marker else ""))
+        wanted_names = {line.name for line in wanted if line.name}
+        for name, (version, reason) in sorted(left_out.items()):  # one bad package never aborts the audit
+            if name in present:
+                continue
+            present.add(name)
+            line = by_name.get(name)
+            dists.append(Distribution(
+                name=name, version=version, metadata=Unknown(reason, kind=UnknownKind.UNSUPPORTED),
+                origin=_origin(line, "registry", None, parsed.options.index_url or ctx.config.index_url),
+                direct=name in wanted_names,
+            ))
         root_texts = [redact_url(t) for t in root_texts if t]
         root_edges, linked = _link([t for t in root_texts if t], dists, target)
         linked = _edges_from_via(linked, pins)
@@ -145,6 +168,7 @@ class RequirementsSource(Source):
             target=target,
             interpreter_version=target.python_full_version or target.python_version,
             resolver=resolver_name,
+            gaps=tuple(self.gaps),
         )
 
     # -- resolution -------------------------------------------------------
@@ -168,25 +192,61 @@ class RequirementsSource(Source):
 
     def _resolve(
         self, parsed: ParsedRequirements, ctx: RunContext
-    ) -> tuple[Resolution, dict[tuple[str, int], str]]:
+    ) -> tuple[Resolution, dict[tuple[str, int], str], dict[str, tuple[str | None, str]]]:
         """Resolve everything; if that fails and direct references are present,
         resolve again without the ones that need a build (or without every
         direct reference), keeping them as unresolved nodes with the reason.
 
+        A package uv can use only by building it (an sdist-only release
+        without PEP 658 metadata, builds off) is left out of the resolution
+        (uv ``--overrides``) and kept as a node whose metadata is unknown,
+        so one such package, direct or transitive, never aborts the audit.
+
         Returns:
-            The resolution and ``{(file, line): reason}`` of the lines left out.
+            The resolution, ``{(file, line): reason}`` of the lines left out,
+            and ``{name: (version or None, reason)}`` of the packages left out.
         """
         lines = list(parsed.requirements)
+        left: dict[str, tuple[str | None, str]] = {}
         if not lines:
-            return Resolution((), "none (empty input)"), {}
+            return Resolution((), "none (empty input)"), {}, left
         config = ctx.config
         cache = config.cache_dir / RESOLUTION_CACHE_DIR if config.use_cache else None
 
         def run(request: ResolveRequest) -> Resolution:
-            return resolve_cached(request, self.resolver, cache, offline=config.offline)
+            try:
+                return run_left_out(request)
+            except ResolutionError as exc:
+                if not request.extra_index_urls or not _UNREACHABLE.search(str(exc)):
+                    raise
+                for dead in request.extra_index_urls:  # one unreachable extra index never aborts the audit
+                    fewer = replace(request, extra_index_urls=tuple(u for u in request.extra_index_urls if u != dead))
+                    try:
+                        res = run_left_out(fewer)
+                    except ResolutionError:
+                        continue
+                    self.gaps.append(("index", f"--extra-index-url {redact_url(dead)} unreachable; resolved without it "
+                                               f"(packages it serves came from the other indexes): {exc}"))
+                    return res
+                raise
+
+        def run_left_out(request: ResolveRequest) -> Resolution:
+            for _ in range(MAX_LEFT_OUT + 1):
+                try:
+                    return resolve_cached(replace(request, left_out=tuple(sorted(left))), self.resolver, cache,
+                                          offline=config.offline)
+                except ResolutionError as exc:
+                    failed = {n: v for n, v in wheel_only_failures(str(exc)).items() if n not in left}
+                    if not failed or request.allow_build or len(left) >= MAX_LEFT_OUT:
+                        raise
+                    for name, version in failed.items():
+                        left[name] = (version, f"not resolved: {name}{'==' + version if version else ''} has no wheel "
+                                               "for the target and building is off (--allow-build builds it); its "
+                                               "metadata and dependencies are unknown")
+            raise ResolutionError("too many packages need a build")  # pragma: no cover - the loop returns or raises
 
         try:
-            return run(self._request(parsed, ctx, lines)), {}
+            return run(self._request(parsed, ctx, lines)), {}, left
         except ResolutionError as first:
             direct = [l for l in lines if l.kind != "registry"]
             if not direct:
@@ -203,7 +263,7 @@ class RequirementsSource(Source):
                     if drop is direct:
                         raise
                     continue
-                return res, {(l.file, l.line): reason for l in drop}
+                return res, {(l.file, l.line): reason for l in drop}, left
             raise
 
     # -- metadata ---------------------------------------------------------
@@ -322,6 +382,7 @@ def _origin(line: RequirementLine | None, kind: str, url: str | None, index_url:
         file=line.file if line else None,
         line=line.line if line else None,
         index_url=redact_url(index_url) if index_url else None,
+        requested=redact_url(line.url) if line and line.url and kind in ("vcs", "url") and line.url != url else None,
     )
 
 

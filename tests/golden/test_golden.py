@@ -203,3 +203,30 @@ def test_explain(golden):
 @pytest.mark.parametrize("fmt", ("table", "json"))
 def test_people(golden, fmt):
     check(f"people-lib.{fmt}", *golden("people", "lib", *LOCK, "-f", fmt))
+
+
+@pytest.mark.parametrize("fmt", ("json", "graphml", "sarif", "markdown"))
+def test_identical_runs_at_concurrency_16_are_byte_identical(golden, fmt):
+    """Issue 13 item 6: one audit, run cold and then twice warm at concurrency 16, renders the same bytes.
+
+    The fake GitHub's rate-limit figures change with every response here
+    (``rate_step`` left at its default), as the real API's do.
+    """
+    golden.server.rate_step = 1
+    args = ("audit", *LOCK, "--people", "--concurrency", "16", "-f", fmt)
+    outputs = [golden(*args) for _ in range(3)]
+    assert outputs[1] == outputs[2]
+    assert outputs[0] == outputs[1]
+
+
+def test_include_interpreter_counts_cpython_contributors(golden, tmp_path):
+    """Issue 12/13: people reach excludes CPython by default; --include-interpreter adds its contributors."""
+    import json
+
+    RepoBuilder(tmp_path / "srv" / "python" / "cpython").commit(("Guido", "guido@example.org"), "2024-06-01")
+    _, plain = golden("audit", *REQ, "-f", "json")
+    _, more = golden("audit", *REQ, "--include-interpreter", "-f", "json")
+    before, after = json.loads(plain)["summary"], json.loads(more)["summary"]
+    assert before["people_reach"] == "people reach excludes CPython; --include-interpreter adds it"
+    assert after["people_reach"] == "people reach includes CPython"
+    assert after["contributors"] == before["contributors"] + 1

@@ -227,7 +227,9 @@ def test_an_unreachable_host_is_tried_once_per_run(tmp_path, git_home):
     out = cache.update_all([f"http://127.0.0.1:{port}/a/one", f"http://127.0.0.1:{port}/a/two"])
     first, second = out[f"http://127.0.0.1:{port}/a/one"], out[f"http://127.0.0.1:{port}/a/two"]
     assert first.reason.startswith("git clone failed") and "Failed to connect" in first.reason
-    assert second.reason.startswith("git clone skipped: 127.0.0.1 unreachable in this run")
+    # one host-wide reason naming no repository (issue 13: the same text whichever clone failed first)
+    assert first.reason == second.reason == "git clone failed: 127.0.0.1 unreachable (Failed to connect)"
+    assert first.kind.value == second.kind.value == "unreachable"
     assert cache.stats.failures == 2
     # a new run tries again
     assert GitCache(tmp_path / "cache").update(f"http://127.0.0.1:{port}/a/two").reason.startswith("git clone failed")

@@ -13,6 +13,7 @@ from auditor.models import Finding, Origin, Severity
 from auditor.pipeline import MissingData, run_audit
 from auditor.report import audit_markdown, audit_sarif
 from auditor.report.registry import FORMATS, renderer
+from auditor.report.table import group_causes
 from auditor.judgement.findings import catalogue
 from tests.builders import StaticSource, dist, inventory
 
@@ -58,9 +59,10 @@ def test_markdown_layout(result):
     text = render(audit_markdown, result)
     assert text.startswith("## auditor ")
     r = result.root
-    assert f"**{r.packages} packages** ({r.direct} direct)" in text
-    assert "PyPI accounts** can publish" in text and "organizations" in text and "contributors reached" in text
-    assert "| Package | Version | Exposure | Maintainers | Contributors | Repository (confidence) | Top factors |" in text
+    assert f"{r.packages} packages \\({r.direct} direct\\)" in text  # report/totals.py wording, escaped
+    assert "publishers: " in text and "PyPI accounts" in text and "contributors: " in text
+    assert "| Package | Version | Exposure | Coverage | Maintainers | Contributors | Repository (confidence) | Top factors |" in text
+    assert "people reach excludes CPython" in text
     assert "| app | 1.0 |" in text and "https://github.com/o/app (high)" in text
     assert "python" not in [line.split("|")[1].strip() for line in text.splitlines() if line.startswith("| ")]
     assert "### Findings (4: 2 high, 1 medium, 1 low)" in text
@@ -81,7 +83,7 @@ def test_markdown_escapes_every_untrusted_string(result):
         if line.startswith("| "):
             # every row keeps its column count: no unescaped | from metadata
             cells = re.split(r"(?<!\\)\|", line)
-            assert len(cells) in (6, 9), line
+            assert len(cells) in (6, 10), line
     # no heading injected from a newline
     assert "\n# heading" not in text
 
@@ -106,7 +108,11 @@ def test_sarif_valid_and_located(result):
     assert aud101["fullDescription"]["text"] == catalogue()["AUD101"].motivation
     assert aud101["help"]["text"] == catalogue()["AUD101"].remediation
     results = run["results"]
-    assert [r["ruleId"] for r in results] == ["AUD101", "AUD101", "AUD112", "AUD999"]
+    gaps = {what for what, *_ in group_causes(result.missing)}
+    assert [r["ruleId"] for r in results] == ["AUD101", "AUD101", "AUD112", "AUD999"] + ["AUD000"] * len(gaps)  # one per gap cause
+    notes = run["invocations"][0]["toolExecutionNotifications"]
+    assert len(notes) == len(gaps) and all(n["level"] == "warning" for n in notes)
+    assert run["properties"]["summary"]["packages"] == result.root.packages
     for r in results:
         assert rules[r["ruleIndex"]]["id"] == r["ruleId"]
     app = results[0]["locations"][0]["physicalLocation"]
@@ -141,7 +147,9 @@ def test_sarif_environment_has_no_file(result):
         result.inventory, root_name="env:/usr/bin/python", root_kind="environment"))
     doc = json.loads(render(audit_sarif, result))
     jsonschema.validate(doc, SCHEMA)
-    assert all("locations" not in r for r in doc["runs"][0]["results"])
+    located = {r["properties"]["package"]: r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+               for r in doc["runs"][0]["results"] if "locations" in r and "properties" in r}
+    assert located == {"app": "file:///site-packages/app-1.0.dist-info/METADATA"}  # --env: the METADATA file
 
 
 def test_sarif_fingerprint_ignores_growing_ages(result):

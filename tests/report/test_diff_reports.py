@@ -72,7 +72,9 @@ def test_sarif_is_valid_and_points_at_the_lockfile_line(result_and_diff):
     jsonschema.validate(log, SCHEMA)
     run = log["runs"][0]
     ids = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
-    assert ids == [f"POL00{i}" for i in range(1, 10)]
+    assert ids == [f"POL00{i}" for i in range(1, 10)] + ["POL000"]  # POL000: the decision, always present
+    decision = run["results"][-1]
+    assert decision["ruleId"] == "POL000" and decision["message"]["text"].startswith(f"gate decision: {r.verdict.value}")
     res = next(x for x in run["results"] if x["ruleId"] == "POL004")
     loc = res["locations"][0]["physicalLocation"]
     assert loc["artifactLocation"]["uri"] == "uv.lock" and loc["region"]["startLine"] == 42

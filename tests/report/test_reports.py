@@ -32,7 +32,7 @@ def test_json_document(result):
     doc = json.loads(out.getvalue())
     assert doc["schema_version"] == json_report.SCHEMA_VERSION
     assert doc["summary"]["complete"] is False
-    assert doc["missing"] == [{"package": "ghost", "what": "pypi", "reason": "not found on PyPI"}]
+    assert doc["missing"] == [{"package": "ghost", "what": "pypi", "reason": "not found on PyPI", "kind": "not_found"}]
     pkgs = {p["name"]: p for p in doc["packages"]}
     assert pkgs["ghost"]["maintainers"] == {"unknown": "not found on PyPI"}
     assert pkgs["app"]["maintainers"] == [{"username": "alice", "role": "Owner"}]
@@ -63,7 +63,10 @@ def test_table_shows_untrusted_text_literally(result):
     out = io.StringIO()
     table.render(result, out, limit=0, color=False)
     text = out.getvalue()
-    assert "Incomplete: 1 fact(s)" in text and "pypi: not found on PyPI — 1 package(s): ghost" in text
+    assert "Incomplete: 1 fact(s)" in text and "pypi: 1 × not_found — e.g. not found on PyPI" in text
+    out = io.StringIO()
+    table.render(result, out, limit=0, color=False, verbose=True)  # -v: every gap, with its packages
+    assert "pypi: not found on PyPI — 1 package(s): ghost" in out.getvalue()
     assert "unknown" in text
 
 

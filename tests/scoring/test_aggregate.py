@@ -27,9 +27,13 @@ def test_breakdown_on_fixed_graph(config, fake_pypi, tmp_path):
     assert factors["repo_confidence"].points == 2.0  # high: 0.1 * 20
     assert factors["blast_radius"].value == 0
     assert "contributors" in result.scores["app"].unknown_factors
-    known_weight = 20 + 15 + 5 + 20 + 25
-    expected = round(100 * (factors["maintainers"].points + 15 + 5 + 2.0 + 0) / known_weight, 1)
-    assert result.scores["app"].total == expected
+    score = result.scores["app"]
+    unknown = [f for f in score.factors if f.name in score.unknown_factors]
+    assert all(f.points == round(f.weight * 0.5, 2) for f in unknown)  # docs/scoring.md: half the weight
+    all_weight = sum(f.weight for f in score.factors)
+    expected = round(100 * (factors["maintainers"].points + 15 + 5 + 2.0 + 0 + sum(f.points for f in unknown)) / all_weight, 1)
+    assert score.total == expected
+    assert (score.known, score.applicable, score.coverage) == (5, 17, "5/17")
     lib = {f.name: f for f in result.scores["lib"].factors}
     assert lib["blast_radius"].value == 1 and lib["blast_radius"].points == 25.0
     assert lib["organization"].points == 0 and lib["repo_confidence"].points == 20  # no repository found
@@ -57,3 +61,30 @@ def test_bad_weights_files(tmp_path, text, message):
     path.write_text(text)
     with pytest.raises(ConfigError, match=message):
         load_weights(path)
+
+
+def test_unknown_never_ranks_safest(config, fake_pypi):
+    """Issue 13: a package we know nothing about scores above a well-known, low-exposure one."""
+    fake_pypi.add("known", "1.0", roles=tuple(("Owner", f"u{i}") for i in range(3)), organization="team",
+                  project_urls=(("Source", "https://github.com/o/known"),))
+    inv = inventory(["known", "mystery"], dist("known", project_urls=(("Source", "https://github.com/o/known"),)),
+                    dist("mystery"))  # mystery: not on the fake PyPI -> every PyPI fact unknown
+    result = run_audit(config, StaticSource(inv), collectors=[])
+    known, mystery = result.scores["known"], result.scores["mystery"]
+    assert mystery.total > known.total
+    assert mystery.known < known.known and mystery.applicable == known.applicable
+
+
+def test_interpreter_is_not_scored(config, fake_pypi):
+    fake_pypi.add("app", "1.0", roles=(("Owner", "solo"),))
+    result = run_audit(config, StaticSource(inventory(["app"], dist("app"))), collectors=[])
+    python = result.scores["python"]
+    assert python.total.kind.value == "not_applicable" and "own section" in python.total.reason
+    assert result.ranked()[0].name == "app"
+
+
+def test_unknown_fraction_is_a_weight_key(tmp_path):
+    path = tmp_path / "w.yml"
+    path.write_text("scorecard: {unknown: 1}\n")
+    assert load_weights(path)["scorecard"]["unknown"] == 1
+    assert load_weights()["maintainers"]["unknown"] == 0.5

@@ -25,6 +25,6 @@ def test_low_score_gives_points_and_names_weak_checks():
 
 def test_unknown_when_not_collected_or_unpublished():
     f = scorecard.score(node_with(None), "p==1", None, SPEC)
-    assert isinstance(f.value, Unknown) and f.points == 0
+    assert isinstance(f.value, Unknown) and f.points == 0.5 * f.weight  # unknown points (docs/scoring.md)
     f = scorecard.score(node_with(Unknown("no Scorecard published for github.com/o/r", fault=False)), "p", None, SPEC)
-    assert f.detail == "unknown (no Scorecard published for github.com/o/r)"
+    assert f.detail == f"unknown (no Scorecard published for github.com/o/r) — {0.5 * f.weight:g} unknown points"

@@ -96,8 +96,8 @@ def test_signal_breakdown_on_fixed_graph(config, fake_pypi):
     assert lib["release_staleness"].points == round(5 * log_scale(800 - 365, 1095), 2)
     assert lib["yanked"].points == 5.0
     assert lib["vendored_native"].value == 2 and lib["vendored_native"].points == round(5 * log_scale(2, 10), 2)
-    known = [f for f in result.scores["lib"].factors if not isinstance(f.value, Unknown)]
-    assert result.scores["lib"].total == round(100 * sum(f.points for f in known) / sum(f.weight for f in known), 1)
+    factors = result.scores["lib"].factors  # unknown ones add half their weight (docs/scoring.md)
+    assert result.scores["lib"].total == round(100 * sum(f.points for f in factors) / sum(f.weight for f in factors), 1)
     assert result.scores["lib"].unknown_factors == ("contributors", "active_contributors", "bus_factor", "scorecard")  # not collected here
 
     ids = [(f.id, f.package) for f in result.findings]

@@ -19,4 +19,4 @@ def test_one_account_in_an_organization_scores_nothing():
 def test_several_accounts_and_unknown_ownership():
     assert single_maintainer.score(node("a", "1.0", maintainers=("x", "y")), "a", None, SPEC).points == 0.0
     f = single_maintainer.score(node("a", "1.0", project=None), "a", None, SPEC)
-    assert f.points == 0.0 and "503" in f.detail
+    assert f.points == 7.5 and "503" in f.detail  # unknown: half the weight

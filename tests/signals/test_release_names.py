@@ -86,7 +86,7 @@ def test_shared_repository_and_names_collector(ctx):
 
 def test_catalogue_complete():
     cat = catalogue()
-    assert list(cat) == sorted(cat) and len(cat) == 17  # AUD101-AUD117
+    assert list(cat) == sorted(cat) and len(cat) == 20  # AUD101-AUD120
     for rule in cat.values():
         assert rule.title and rule.motivation and rule.remediation and "\n" not in rule.motivation
 
@@ -96,7 +96,7 @@ def test_opaque_only_when_facts_are_complete():
 
     assert [f.id for f in findings_for(package_node("closed", project=PROJECT))] == ["AUD110"]
     assert findings_for(package_node("unreachable", project=Unknown("HTTP 503 after 3 retries"))) == []
-    assert findings_for(package_node("local", project=PROJECT, origin=Origin(kind="path"))) == []
+    assert [f.id for f in findings_for(package_node("local", project=PROJECT, origin=Origin(kind="path")))] == ["AUD118"]  # not AUD110
 
 
 def test_interpreter_is_not_a_name_candidate(ctx):

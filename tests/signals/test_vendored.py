@@ -87,3 +87,18 @@ def test_upstream_names():
     assert upstream_of("cryptography.libs/libssl-abc.so.3") == "OpenSSL"
     assert upstream_of("numpy.libs/msvcp140-d64049c6e3865410a7dda6a7e9f0c575.dll") == "Microsoft Visual C++ runtime"
     assert upstream_of("libmystery.so") is None
+
+
+def test_a_recognized_upstream_outside_a_repair_folder_is_vendored():
+    """Issue 13 item 3: torch ships libgomp in torch/lib/; the factor, the finding and the evidence agree."""
+    from auditor.scoring import vendored_native
+    from auditor.signals.vendored import libraries_from_record
+
+    code = libraries_from_record([("torch/lib/libgomp-a34b3233.so.1", "", "168193"),
+                                  ("torch/lib/libtorch_cpu.so", "", "500000000")])
+    libs = {lib.path: lib for lib in code.libraries}
+    assert libs["torch/lib/libgomp-a34b3233.so.1"].bundled and not libs["torch/lib/libtorch_cpu.so"].bundled
+    node = package_node("torch", repo="https://github.com/pytorch/pytorch", signals={"vendored": code})
+    factor = vendored_native.score(node, "torch==2.5", None, {"weight": 5, "saturation": 10})
+    assert factor.value == 1 and "libgomp" in factor.detail and factor.points > 0
+    assert [f.id for f in findings_for(node)] == ["AUD107"]

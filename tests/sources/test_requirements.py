@@ -438,3 +438,38 @@ def test_live_scikit_learn_example(tmp_path):
     assert {"scikit-learn", "numpy", "scipy", "joblib", "threadpoolctl"} <= set(versions)
     sk = uv_inv.by_name()["scikit-learn"]
     assert sk.direct and isinstance(sk.metadata, CoreMetadata) and sk.requires
+
+
+def test_an_sdist_only_transitive_dependency_never_aborts(tmp_path, wheels, config):
+    """Issue 13 item 10: a dependency uv could use only by building it is an unknown node, not exit 2."""
+    import shutil
+
+    house = tmp_path / "house"
+    shutil.copytree(wheels, house)
+    make_wheel(house, "needsd", "1.0", ["sd>=2", "beta"])  # sd 2.0 is an sdist only
+    inv = collect(RequirementsSource(source_file(tmp_path, house, "needsd\n")), config)
+    d = inv.by_name()
+    assert set(d) == {"needsd", "sd", "beta"}
+    sd = d["sd"]
+    assert sd.version == "2.0" and isinstance(sd.metadata, Unknown) and sd.metadata.kind.value == "unsupported"
+    assert "no wheel" in sd.metadata.reason and "--allow-build" in sd.metadata.reason
+    assert not sd.direct and {e.target for e in d["needsd"].requires} == {"sd", "beta"}  # the edge is kept
+    # a direct one too
+    inv = collect(RequirementsSource(source_file(tmp_path, house, "sd==2.0\nalpha\n")), config)
+    d = inv.by_name()
+    assert d["sd"].direct and isinstance(d["sd"].metadata, Unknown) and "alpha" in d
+
+
+def test_an_unreachable_extra_index_never_aborts(tmp_path, wheels, config):
+    """Issue 13 item 10: an --extra-index-url nobody answers is a gap of the run (exit 3), not exit 2."""
+    simple = tmp_path / "simple"
+    for whl in sorted(wheels.glob("*.whl")):
+        name = whl.name.split("-")[0]
+        page = simple / name / "index.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        with page.open("a") as f:
+            f.write(f'<a href="{whl.as_uri()}">{whl.name}</a>\n')
+    body = f"--index-url {simple.as_uri()}\n--extra-index-url http://127.0.0.1:9/simple\nalpha\n"
+    inv = collect(RequirementsSource(write(tmp_path / "requirements.txt", body)), config)
+    assert {"alpha", "beta"} <= set(inv.by_name())
+    assert len(inv.gaps) == 1 and inv.gaps[0][0] == "index" and "127.0.0.1:9" in inv.gaps[0][1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import stat
+import os
 from pathlib import Path
 
 import pytest
@@ -89,7 +90,8 @@ def test_uv_command_passes_target_index_and_cache(tmp_path):
 def test_pip_command_always_refuses_sdists(tmp_path):
     cmd = R.pip_command("python", R.ResolveRequest(("x",), target=WINDOWS), tmp_path / "in.txt", None)
     joined = " ".join(cmd)
-    assert "--dry-run --ignore-installed --report -" in joined
+    assert "--dry-run --target " in joined and "--ignore-installed --report -" in joined
+    assert cmd[cmd.index("--target") + 1] == str(tmp_path / "target")  # private, never written (a dry run)
     assert "--platform win_amd64" in joined and "--python-version 3.11" in joined
     assert "--only-binary :all:" in joined and "--no-cache-dir" in joined
 
@@ -200,6 +202,17 @@ def test_pip_resolves_with_metadata(wheels):
     alpha = next(p for p in res.pins if p.name == "alpha")
     assert alpha.metadata is not None and "beta>=1" in alpha.metadata.requires_dist
     assert alpha.index_url and alpha.index_url.startswith("file:")
+
+
+@pytest.mark.skipif(not os.environ.get("AUDITOR_OLD_PIP_PYTHON"), reason="set AUDITOR_OLD_PIP_PYTHON to a venv python with pip 23.2.1")
+def test_pip_fallback_with_the_pip_of_a_fresh_311_venv(wheels):
+    """Issue 13 item 11: pip < 23.3 refuses --platform with --dry-run unless --target is given.
+
+    ``.ci/run`` runs the whole suite with pip 22.2 (the floor); this test runs
+    the fallback with another interpreter's pip, e.g. a fresh ``python3.11 -m
+    venv`` (pip 23.2.1)."""
+    res = R.resolve_with_pip(request(wheels, "epsilon"), python=os.environ["AUDITOR_OLD_PIP_PYTHON"])
+    assert versions(res)["epsilon"] == "1.0"
 
 
 def test_pip_refuses_to_build_without_permission(wheels, tmp_path):

@@ -49,7 +49,7 @@ from auditor.sources.resolve.request import (
     expand_env,
     resolver_input,
 )
-from auditor.sources.resolve.uv import UV_ERROR_EXIT_CODES, UV_FALLBACK_PATTERNS, parse_uv_output, uv_command
+from auditor.sources.resolve.uv import UV_ERROR_EXIT_CODES, UV_FALLBACK_PATTERNS, parse_uv_output, uv_command, wheel_only_failures
 
 __all__ = [
     "PIP_PLATFORMS", "RESOLUTION_CACHE_TTL", "RESOLVER_TIMEOUT", "UV_ENV_PASSTHROUGH", "UV_PLATFORMS",
@@ -57,7 +57,7 @@ __all__ = [
     "expand_env", "find_local_wheel", "find_uv", "needs_build", "parse_pip_report", "parse_uv_output",
     "pip_command", "pip_platform", "pip_platforms", "read_local_project", "read_wheel_metadata", "redact_url",
     "resolution_cache_key", "resolve", "resolve_cached", "resolve_with_pip", "resolve_with_uv", "resolver_input",
-    "summarize_error", "uv_command", "uv_python_platform",
+    "summarize_error", "uv_command", "uv_python_platform", "wheel_only_failures",
 ]  # fmt: skip
 
 log = logging.getLogger(__name__)
@@ -143,6 +143,7 @@ def resolution_cache_key(request: ResolveRequest, resolver: str) -> str | None:
         "pre": request.pre,
         "allow_build": request.allow_build,
         "exclude_newer": request.exclude_newer,
+        "left_out": list(request.left_out),
         "resolver": resolver,
         "uv": _tool_version("uv"),
         "pip": _tool_version("pip"),

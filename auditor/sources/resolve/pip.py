@@ -28,12 +28,25 @@ def needs_build(line: str) -> bool:
     return not text.split("#", 1)[0].split("?", 1)[0].endswith(".whl")
 
 
+#: The oldest pip the fallback supports: ``--report`` (the installation report) came in pip 22.2.
+#: ``pyproject.toml`` requires it; ``.ci/run`` tests with it.
+PIP_FLOOR = "22.2"
+
+
 def pip_command(python: str, request: ResolveRequest, infile: Path, constraints: Path | None) -> list[str]:
-    """The ``pip install --dry-run --report -`` command line for *request*."""
+    """The ``pip install --dry-run --report -`` command line for *request*.
+
+    ``--target`` (an empty directory next to *infile*, never written: this is
+    a dry run) is always given: pip before 23.3 refuses ``--platform`` and
+    ``--python-version`` without it ("Can not use any platform or abi
+    specific options unless installing via '--target'"), which is the pip a
+    fresh Python 3.11 venv bundles (23.2.1); later pips accept it unchanged.
+    """
     t = request.target
     cmd = [
         python, "-m", "pip", "install",
-        "--dry-run", "--ignore-installed", "--report", "-", "--quiet",
+        "--dry-run", "--target", str(infile.parent / "target"),
+        "--ignore-installed", "--report", "-", "--quiet",
         "--disable-pip-version-check", "--no-input", "--isolated",
         "--python-version", t.python_full_version or t.python_version,
         *(arg for tag in pip_platforms(t) for arg in ("--platform", tag)),
@@ -70,6 +83,8 @@ def resolve_with_pip(request: ResolveRequest, python: str | None = None) -> Reso
             ``allow_build`` is False.
     """
     python = python or sys.executable
+    if request.left_out:
+        raise ResolutionError(f"pip --dry-run cannot leave packages out of a resolution ({', '.join(request.left_out)})")
     if not request.allow_build:
         built = [line for line in request.requirements if needs_build(line)]
         if built:
@@ -81,6 +96,9 @@ def resolve_with_pip(request: ResolveRequest, python: str | None = None) -> Reso
     if proc.returncode != 0:
         if "No module named pip" in proc.stderr:
             raise ResolverUnavailable(f"{python} has no pip")
+        if "no such option: --report" in proc.stderr or "no such option: --dry-run" in proc.stderr:
+            raise ResolverUnavailable(f"the pip of {python} is older than {PIP_FLOOR} (no --report); "
+                                      f"upgrade it: {python} -m pip install 'pip>={PIP_FLOOR}'")
         raise ResolutionError(summarize_error(proc.stderr, "pip --dry-run"))
     try:
         report = json.loads(proc.stdout)

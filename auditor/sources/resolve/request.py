@@ -44,6 +44,9 @@ class ResolveRequest:
         cache_dir: the resolver's cache directory; ``None`` disables its cache.
         offline: forbid network access (uv ``--offline``).
         exclude_newer: ISO date; ignore distributions uploaded after it (uv only).
+        left_out: names the resolution must leave out (uv ``--overrides`` with
+            a marker that never holds): packages that cannot be resolved
+            without a build, kept by the source as unknown nodes.
     """
 
     requirements: tuple[str, ...]
@@ -58,6 +61,11 @@ class ResolveRequest:
     cache_dir: Path | None = None
     offline: bool = False
     exclude_newer: str | None = None
+    left_out: tuple[str, ...] = ()
+
+
+#: The override that removes a package from a uv resolution: a marker no environment satisfies.
+NEVER = 'python_version < "0"'
 
 
 @dataclass(frozen=True)
@@ -134,6 +142,8 @@ def resolver_input(request: ResolveRequest) -> str:
 def write_inputs(request: ResolveRequest, infile: Path) -> None:
     """Write :func:`resolver_input` to *infile* (and the constraints beside it)."""
     infile.write_text(resolver_input(request), encoding="utf-8")
+    if request.left_out:
+        (infile.parent / "overrides.txt").write_text("".join(f"{n} ; {NEVER}\n" for n in request.left_out), encoding="utf-8")
     if request.constraints:
         (infile.parent / "constraints.txt").write_text(
             "".join(f"{expand_env(line)}\n" for line in request.constraints), encoding="utf-8"

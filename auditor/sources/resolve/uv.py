@@ -57,6 +57,8 @@ def uv_command(
     ]  # fmt: skip
     if constraints is not None:
         cmd += ["--constraints", str(constraints)]
+    if request.left_out:
+        cmd += ["--overrides", str(infile.parent / "overrides.txt")]  # written by write_inputs
     if request.pre:
         cmd += ["--prerelease", "allow"]
     if not request.allow_build:
@@ -70,6 +72,25 @@ def uv_command(
     if request.exclude_newer:
         cmd += ["--exclude-newer", request.exclude_newer]
     return cmd
+
+
+_WHEELS_REQUIRED = re.compile(r"Wheels are required for `([^`]+)`")
+_NO_WHEELS = re.compile(r"\b([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+) has no usable wheels")
+
+
+def wheel_only_failures(message: str) -> dict[str, str | None]:
+    """``{name: version or None}`` of the packages uv could not use without a build.
+
+    Read from uv's "No solution found" explanation ("Because sd==2.0 has no
+    usable wheels ..." and its hint "Wheels are required for `sd` because
+    building from source is disabled").  Empty when the failure is another one.
+    """
+    out: dict[str, str | None] = {}
+    for m in _NO_WHEELS.finditer(message):
+        out[normalize_name(m.group(1))] = m.group(2).rstrip(".,")
+    for m in _WHEELS_REQUIRED.finditer(message):
+        out.setdefault(normalize_name(m.group(1)), None)
+    return out
 
 
 _VIA_RE = re.compile(r"^\s+#\s+via\s*(.*)$")
