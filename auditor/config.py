@@ -115,6 +115,9 @@ class Config:
             from the moment its :class:`~auditor.net.context.RunContext` is
             built; after that every request answers ``Unknown(kind=DEADLINE)``
             and the report says what is missing.  ``None`` (default): no deadline.
+        keyring_provider: pip's ``--keyring-provider``: ``"disabled"`` (default),
+            ``"import"`` or ``"auto"`` (ask the ``keyring`` library for index
+            credentials); ``$PIP_KEYRING_PROVIDER``.
     """
 
     cache_dir: Path = field(default_factory=default_cache_dir)
@@ -147,6 +150,7 @@ class Config:
     osv_db: Path | None = None
     build_deps: bool = False
     time_budget: float | None = None
+    keyring_provider: str = field(default_factory=lambda: os.environ.get("PIP_KEYRING_PROVIDER", "disabled"))
 
     def with_changes(self, **changes) -> "Config":
         """A copy with *changes* applied (the object itself is frozen)."""

@@ -81,7 +81,7 @@ from auditor.net.ratelimit import (
 )
 from auditor.net.ratelimit import parse_int as _int
 from auditor.net.ratelimit import retry_after as _retry_after
-from auditor.net.tokens import HostToken, default_tokens
+from auditor.net.tokens import FallbackCredentials, HostToken, default_tokens, strip_credentials
 
 __all__ = [  # re-exported names other modules and tests import from here
     "AUTH_HEADERS", "CACHE_FILE", "DEFAULT_EXPIRY", "DEFAULT_SECONDARY_WAIT", "EXPIRY", "MAX_RATE_LIMIT_WAIT",
@@ -123,6 +123,10 @@ class _ServiceAdapter(HTTPAdapter):
             if tok.applies_to(sent.url or ""):
                 sent.headers[tok.header] = tok.header_value()
                 break
+        else:  # no configured credential for this origin: .netrc, then keyring (pip's order)
+            found = client.fallback.for_url(sent.url or "")
+            if found is not None:
+                sent.headers[found.header] = found.header_value()
         client._note_send()
         try:
             resp = super().send(sent, **kwargs)
@@ -199,6 +203,7 @@ class HttpClient:
         self.service = service
         self.clock = clock or Clock()
         self.tokens = default_tokens(config, service) if tokens is None else tokens
+        self.fallback = FallbackCredentials(getattr(config, "keyring_provider", "disabled"))
         self.stats = HttpStats()
         self.budget = RateBudget()
         self._budget_lock = threading.Lock()
@@ -242,6 +247,7 @@ class HttpClient:
         an offline cache miss becomes ``Unknown("offline")``.
         """
         hdrs = dict(headers or {})
+        url = strip_credentials(url)  # sent as basic auth by the adapter, to that origin only
         if self._past_deadline():
             return self._deadline_unknown(url)
         if self.budget.stopped and not self.config.offline:
@@ -316,6 +322,7 @@ class HttpClient:
         last answer is returned as is, for the caller to judge.
         """
         hdrs = dict(headers or {})
+        url = strip_credentials(url)
         if self._past_deadline():
             return self._deadline_unknown(url)
         attempt = 0
@@ -532,7 +539,7 @@ def _next_link(resp: requests.Response) -> str | None:
 
 
 def _host(url: str) -> str:
-    return urlsplit(url).netloc or url
+    return urlsplit(url).netloc.rpartition("@")[2] or "?"
 
 
 def _connection_cause(exc: BaseException) -> str:

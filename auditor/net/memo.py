@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.config import Config
+from auditor.dist.redact import redact
 
 MEMO_FILE = "facts-v1.sqlite"
 
@@ -59,6 +60,7 @@ class FactMemo:
 
     def get(self, ns: str, key: str, ttl: float = -1) -> Any | None:
         """The value, or None when absent, expired (unless offline) or unreadable."""
+        key = redact(key)  # keys name index URLs: no secret is ever stored
         try:
             with self._lock:
                 row = self._db.execute("SELECT value, written FROM facts WHERE ns = ? AND key = ?", (ns, key)).fetchone()
@@ -75,6 +77,7 @@ class FactMemo:
 
     def put(self, ns: str, key: str, value: Any) -> None:
         """Store *value* (JSON-serializable) now."""
+        key = redact(key)
         try:
             text = json.dumps(value, separators=(",", ":"))
             with self._lock:
