@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Callable, Iterator, TextIO
 
 from auditor.errors import OutputError
+from auditor.report.safe import utf8
 
 #: Signals that end a run and would otherwise leave a temporary file behind.
 _CLEANUP_SIGNALS = tuple(
@@ -64,6 +65,8 @@ def emit(text: str | bytes, output: Path | str | None = None) -> None:
             directory, full disk, a directory at the path); the previous
             file is unchanged.
     """
+    if isinstance(text, str):
+        text = utf8(text)  # a lone surrogate from outside must not make the output invalid UTF-8
     if output is None:
         if isinstance(text, bytes):
             sys.stdout.flush()
@@ -73,7 +76,7 @@ def emit(text: str | bytes, output: Path | str | None = None) -> None:
             sys.stdout.write(text)
             sys.stdout.flush()
         return
-    write_bytes(Path(output), text if isinstance(text, bytes) else text.encode("utf-8", "surrogateescape"))
+    write_bytes(Path(output), text if isinstance(text, bytes) else text.encode("utf-8"))
 
 
 def write_atomic(path: Path | str, render: Callable[[TextIO], None]) -> None:
@@ -86,7 +89,7 @@ def write_atomic(path: Path | str, render: Callable[[TextIO], None]) -> None:
     """
     buffer = io.StringIO()
     render(buffer)  # render fully before touching the file system
-    write_bytes(Path(path), buffer.getvalue().encode("utf-8", "surrogateescape"))
+    write_bytes(Path(path), utf8(buffer.getvalue()).encode("utf-8"))
 
 
 def write_bytes(path: Path, data: bytes) -> None:
