@@ -69,6 +69,7 @@ from auditor import __version__
 from auditor.config import Config
 from auditor.models import Unknown, UnknownKind
 from auditor.net.cache import AUTH_HEADERS, CACHE_FILE, DEFAULT_EXPIRY, EXPIRY, URL_EXPIRY, cached_session, open_backend
+from auditor.net.limits import POOL_CLASSES, LimitExceeded, Watch, bound
 from auditor.net.ratelimit import (
     DEFAULT_SECONDARY_WAIT,
     MAX_RATE_LIMIT_WAIT,
@@ -114,6 +115,10 @@ class _ServiceAdapter(HTTPAdapter):
         super().__init__(max_retries=0, pool_connections=32, pool_maxsize=pool_maxsize)
         self._client = client
 
+    def init_poolmanager(self, *args, **kwargs):  # type: ignore[override]
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = dict(POOL_CLASSES)  # connections the watchdog can close
+
     def send(self, request, **kwargs):  # type: ignore[override]
         client = self._client
         sent = request.copy()
@@ -128,14 +133,23 @@ class _ServiceAdapter(HTTPAdapter):
             if found is not None:
                 sent.headers[found.header] = found.header_value()
         client._note_send()
+        watch = Watch(client.config.request_seconds).start()  # total time: connect + headers + body (net/limits.py)
         try:
             resp = super().send(sent, **kwargs)
         except requests.exceptions.RequestException as exc:
+            watch.stop()
+            if watch.fired:
+                exc = watch.error()
             exc.request = request  # the token-less original
+            raise exc
+        except BaseException:
+            watch.stop()
             raise
+        finally:
+            watch.detach()
         resp.request = request  # keep the token out of the cache and of callers' hands
         client._observe(resp)
-        return resp
+        return bound(resp, client._max_bytes(), watch)  # Content-Length and streamed bytes capped
 
 
 def build_session(
@@ -216,6 +230,9 @@ class HttpClient:
 
     # -- hooks called by the adapter -------------------------------------------------
 
+    def _max_bytes(self) -> int:
+        return getattr(self._local, "max_bytes", None) or self.config.max_response_bytes
+
     def _note_send(self) -> None:
         self.stats.count("network")
         self._local.sent = getattr(self._local, "sent", 0) + 1
@@ -236,9 +253,15 @@ class HttpClient:
     # -- public API ------------------------------------------------------------------
 
     def get(
-        self, url: str, headers: Mapping[str, str] | None = None
+        self, url: str, headers: Mapping[str, str] | None = None, *, max_bytes: int | None = None
     ) -> requests.Response | Unknown:
         """GET *url*: the response (any status below 500 that is not a rate limit), or Unknown.
+
+        *max_bytes* lowers the response size limit for this request (default
+        ``Config.max_response_bytes``); an answer over it, or one that takes
+        longer than ``Config.request_seconds`` in total, is
+        ``Unknown(kind=TOO_LARGE)`` / ``Unknown(kind=TIMEOUT)``, not retried
+        (:mod:`auditor.net.limits`).
 
         Raises nothing.  Connection errors, timeouts, truncated bodies and
         5xx are retried :data:`MAX_RETRIES` times with backoff, then become
@@ -255,6 +278,7 @@ class HttpClient:
         last = ""
         rate_waits = 0
         attempt = 0
+        self._local.max_bytes = max_bytes
         while True:
             self._local.sent = 0
             retry_after: float | None = None
@@ -265,6 +289,9 @@ class HttpClient:
                 resp = self.session.get(url, headers=hdrs, timeout=self.config.timeout)
                 if not getattr(resp, "from_cache", False):
                     _ = resp.content  # read the body now: a truncated one raises here
+            except LimitExceeded as exc:
+                self.stats.count("failures")
+                return Unknown(f"{_host(url)}: {exc}", kind=exc.kind)
             except requests.exceptions.ChunkedEncodingError as exc:
                 last = f"response truncated ({_short(exc)})"
             except requests.exceptions.Timeout:
@@ -326,10 +353,14 @@ class HttpClient:
         if self._past_deadline():
             return self._deadline_unknown(url)
         attempt = 0
+        self._local.max_bytes = None
         while True:
             self._local.sent = 0
             try:
                 resp = self.session.post(url, data=data, headers=hdrs, timeout=self.config.timeout)
+            except LimitExceeded as exc:
+                self.stats.count("failures")
+                return Unknown(f"{_host(url)}: {exc}", kind=exc.kind)
             except requests.exceptions.Timeout:
                 self.stats.count("failures")
                 return Unknown(f"{_host(url)}: timed out", kind=UnknownKind.TIMEOUT)
