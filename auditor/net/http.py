@@ -69,7 +69,7 @@ from auditor import __version__
 from auditor.config import Config
 from auditor.models import Unknown, UnknownKind
 from auditor.net.cache import AUTH_HEADERS, CACHE_FILE, DEFAULT_EXPIRY, EXPIRY, URL_EXPIRY, cached_session, open_backend
-from auditor.net.limits import POOL_CLASSES, LimitExceeded, Watch, bound
+from auditor.net.limits import LimitExceeded
 from auditor.net.ratelimit import (
     DEFAULT_SECONDARY_WAIT,
     MAX_RATE_LIMIT_WAIT,
@@ -83,6 +83,7 @@ from auditor.net.ratelimit import (
 from auditor.net.ratelimit import parse_int as _int
 from auditor.net.ratelimit import retry_after as _retry_after
 from auditor.net.tokens import FallbackCredentials, HostToken, default_tokens, strip_credentials
+from auditor.net.transport import ServiceAdapter
 
 __all__ = [  # re-exported names other modules and tests import from here
     "AUTH_HEADERS", "CACHE_FILE", "DEFAULT_EXPIRY", "DEFAULT_SECONDARY_WAIT", "EXPIRY", "MAX_RATE_LIMIT_WAIT",
@@ -108,50 +109,6 @@ RETRY_STATUSES = (500, 502, 503, 504)
 
 
 
-class _ServiceAdapter(HTTPAdapter):
-    """Transport adapter: adds the host-bound token per hop, counts sends, reads rate limits."""
-
-    def __init__(self, client: "HttpClient", pool_maxsize: int):
-        super().__init__(max_retries=0, pool_connections=32, pool_maxsize=pool_maxsize)
-        self._client = client
-
-    def init_poolmanager(self, *args, **kwargs):  # type: ignore[override]
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = dict(POOL_CLASSES)  # connections the watchdog can close
-
-    def send(self, request, **kwargs):  # type: ignore[override]
-        client = self._client
-        sent = request.copy()
-        for name in AUTH_HEADERS:
-            sent.headers.pop(name, None)
-        for tok in client.tokens:
-            if tok.applies_to(sent.url or ""):
-                sent.headers[tok.header] = tok.header_value()
-                break
-        else:  # no configured credential for this origin: .netrc, then keyring (pip's order)
-            found = client.fallback.for_url(sent.url or "")
-            if found is not None:
-                sent.headers[found.header] = found.header_value()
-        client._note_send()
-        watch = Watch(client.config.request_seconds).start()  # total time: connect + headers + body (net/limits.py)
-        try:
-            resp = super().send(sent, **kwargs)
-        except requests.exceptions.RequestException as exc:
-            watch.stop()
-            if watch.fired:
-                exc = watch.error()
-            exc.request = request  # the token-less original
-            raise exc
-        except BaseException:
-            watch.stop()
-            raise
-        finally:
-            watch.detach()
-        resp.request = request  # keep the token out of the cache and of callers' hands
-        client._observe(resp)
-        return bound(resp, client._max_bytes(), watch)  # Content-Length and streamed bytes capped
-
-
 def build_session(
     config: Config, service: str, client: "HttpClient | None" = None, backend: requests_cache.BaseCache | None = None
 ) -> requests_cache.CachedSession:
@@ -167,12 +124,12 @@ def build_session(
 
     Returns:
         A ``requests_cache.CachedSession``.  Credentials never reach the
-        cache: they are added below the cache layer (see :class:`_ServiceAdapter`)
+        cache: they are added below the cache layer (see :class:`~auditor.net.transport.ServiceAdapter`)
         and the credential headers are also listed in ``ignored_parameters``.
     """
     session = cached_session(config, service, backend if backend is not None else open_backend(config))
     if client is not None:
-        adapter: HTTPAdapter = _ServiceAdapter(client, pool_maxsize=max(32, config.concurrency))
+        adapter: HTTPAdapter = ServiceAdapter(client, pool_maxsize=max(32, config.concurrency))
     else:
         adapter = HTTPAdapter(max_retries=0, pool_connections=32, pool_maxsize=max(32, config.concurrency))
     session.mount("https://", adapter)

@@ -22,6 +22,7 @@ from auditor.dist.urls import is_remote, location_kind
 from auditor.errors import InputError
 from auditor.models import normalize_name
 from auditor.sources.resolve import read_local_project
+from auditor.sources.inputs import check_input_file
 
 #: Hash algorithms pip accepts for ``--hash`` (pip ``STRONG_HASHES``).
 ALLOWED_HASHES = ("sha256", "sha384", "sha512")
@@ -266,6 +267,7 @@ def parse_requirements(path: str | Path) -> ParsedRequirements:
             if include_at:
                 raise InputError(f"included file not found: {file}", *include_at)
             raise InputError("requirements file not found", str(file))
+        check_input_file(file)  # a regular file under the size cap (sources/inputs.py)
         files.append(str(file))
         try:
             parsed = RequirementsFile.from_file(str(file), include_nested=False)
