@@ -66,7 +66,8 @@ def run_pipeline(options: dict[str, Any], **fixed: Any):
 
     config = runconfig.command_config(options, **fixed)
     source = runconfig.open_input(options["input_path"], options["env"], options["python"], options["input_format"],
-                                  resolver=options["resolver"].value, allow_build=options["allow_build"])
+                                  resolver=options["resolver"].value, allow_build=options["allow_build"],
+                                  max_input_bytes=config.max_input_bytes)
     with RichProgress(options["verbose"]) as progress:
         return run_audit(config, source, progress)
 
