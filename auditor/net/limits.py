@@ -29,7 +29,6 @@ import requests
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-from auditor.config import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REQUEST_SECONDS  # noqa: F401 - re-exported
 from auditor.models import UnknownKind
 
 #: Bytes read per chunk while streaming a body.
