@@ -22,14 +22,14 @@ import hashlib
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any, Mapping, Sequence
-from urllib.parse import urljoin, urldefrag
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 from packaging.utils import canonicalize_version
 
 from auditor.dist.filenames import DistFilename, parse_filename
 from auditor.dist.tags import wheel_preference
 from auditor.models import CoreMetadata, Maintainer, Ownership, PyPIProject, TargetEnvironment, Unknown, UnknownKind
-from auditor.net.api import json_object
+from auditor.net.api import SHAPE_ERRORS, json_object, parsed
 from auditor.net.cache import EXPIRY
 from auditor.net.context import RunContext
 from auditor.net.lazy_wheel import wheel_metadata
@@ -408,7 +408,8 @@ class PyPIClient:
         project = project_from_json(stored) if stored is not None else None
         if project is None:
             doc = self.project_json(name)
-            project = doc if isinstance(doc, Unknown) else parse_project(doc, self.config.as_of)
+            project = doc if isinstance(doc, Unknown) else parsed(parse_project, doc, self.config.as_of,
+                                                                   source=f"{urlsplit(self.config.pypi_url).hostname} (project JSON)")
             if facts is not None and not isinstance(project, Unknown):
                 facts.put(PROJECT_NS, key, project_to_json(project))
         self.ctx.memo[(PROJECT_NS, key)] = project
@@ -449,7 +450,7 @@ class PyPIClient:
                     raise ValueError("not a JSON object")
                 return parse_simple_json_page(doc, resp.url or url)
             return parse_simple_html_page(resp.text, resp.url or url)
-        except (ValueError, TypeError, AttributeError):
+        except SHAPE_ERRORS:
             return Unknown("index page could not be parsed", kind=UnknownKind.MALFORMED)
 
     def core_metadata(self, name: str, version: str, files: Sequence[IndexFile] = ()) -> CoreMetadata | Unknown:

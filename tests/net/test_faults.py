@@ -11,6 +11,7 @@ from auditor.config import Config
 from auditor.models import Unknown, UnknownKind
 from auditor.net.http import MAX_RETRIES, HttpClient
 from tests.fakes.server import FakeClock, FakeServer, Reply
+from tests.test_cli import env_args  # noqa: F401 - fixture
 
 
 def _client(tmp_path, **kw) -> HttpClient:
@@ -87,3 +88,20 @@ def test_redirect_loop_ends_as_unknown(tmp_path, server):
     server.script("/loop", Reply(302, None, {"Location": "/loop"}))
     got = _client(tmp_path).get_json(server.url + "/loop")
     assert isinstance(got, Unknown)
+
+
+@pytest.mark.parametrize("doc", [
+    {"info": "a string where an object belongs", "releases": None},
+    {"info": {"name": ["list"], "version": 5, "project_urls": "x"}, "releases": {"1.0": "x"}, "ownership": 3},
+    {"info": None, "releases": [], "urls": {"a": 1}},
+])
+def test_malformed_pypi_answer_is_unknown_not_exit_4(env_args, fake_pypi, doc):  # noqa: F811
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+
+    fake_pypi.projects["lib"] = doc
+    res = CliRunner().invoke(app, ["audit", *env_args, "-f", "json"])
+    assert res.exit_code in (0, 3), res.output
+    res = CliRunner().invoke(app, ["explain", "lib", *env_args])
+    assert res.exit_code in (0, 3) and "Traceback" not in res.output, res.output
