@@ -141,7 +141,18 @@ def _one_line(message: str) -> str:
 
 
 def _path_url(value: str, base: Path) -> str:
-    """An absolute ``file://`` URL for a local path or ``file:`` URL, relative to *base*."""
+    """An absolute ``file://`` URL for a local path or ``file:`` URL, relative to *base*.
+
+    Raises:
+        InputError: the path cannot name a file (a NUL byte, an over-long name).
+    """
+    try:
+        return _path_url_unchecked(value, base)
+    except (ValueError, OSError) as exc:
+        raise InputError(f"not a usable local path: {_one_line(str(exc))}", str(base)) from exc
+
+
+def _path_url_unchecked(value: str, base: Path) -> str:
     if value.lower().startswith("file:"):
         parts = urlsplit(value)
         path = Path(unquote(parts.path))
