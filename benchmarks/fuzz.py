@@ -1,6 +1,7 @@
 """Fuzz every parser of outside input: N mutated cases per target (default 10,000); print outcome counts.
 
     PYTHONPATH=. python benchmarks/fuzz.py [--cases 10000] [--seed 1] [--only NAME] [--json out.json]
+    PYTHONPATH=. python benchmarks/fuzz.py --cli 300     # the real CLI (offline) on mutated lockfiles: exit codes
 
 Outcomes per target: ``ok`` (parsed), ``rejected`` (a clean refusal: an
 input error or an ``unknown``), ``crash`` (any other exception: what would
@@ -51,7 +52,10 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--only", action="append")
     ap.add_argument("--json")
+    ap.add_argument("--cli", type=int, default=0, help="run the CLI on this many mutated input files instead")
     args = ap.parse_args()
+    if args.cli:
+        return cli(args.cli, args.seed)
     signal.signal(signal.SIGALRM, _alarm)
     report = {}
     bad = 0
@@ -84,6 +88,47 @@ def main() -> int:
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2))
     return 1 if bad else 0
+
+
+def cli(cases: int, seed: int) -> int:
+    """``auditor audit FILE --offline -f json`` on mutated lockfiles and requirements; count the exit codes."""
+    import tempfile
+
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+    from tests.fuzz.targets import mutate_text
+
+    runner = CliRunner()
+    all_targets = targets()
+    names = {"uv.lock": "uv.lock", "poetry.lock": "poetry.lock", "pylock.toml": "pylock.toml",
+             "Pipfile.lock": "Pipfile.lock", "requirements": "requirements.txt"}
+    rng = random.Random(f"{seed}:cli")
+    tmp = Path(tempfile.mkdtemp(prefix="auditor-cli-fuzz-"))
+    codes: Counter[int] = Counter()
+    internal: Counter[str] = Counter()
+    start = time.perf_counter()
+    for i in range(cases):
+        name = list(names)[i % len(names)]
+        path = tmp / names[name]
+        path.write_text(mutate_text(rng.choice(all_targets[name].seeds), rng), encoding="utf-8", errors="surrogatepass")
+        signal.alarm(SLOW * 6)
+        try:
+            res = runner.invoke(app, ["audit", str(path), "--offline", "--no-history", "--resolver", "none",
+                                      "--cache-dir", str(tmp / "cache"), "-f", "json"])
+            codes[res.exit_code] += 1
+            if res.exit_code == 4:
+                internal[(res.output.strip().splitlines() or ["?"])[-1][:120]] += 1
+        except _Slow:
+            codes[-1] += 1
+        finally:
+            signal.alarm(0)
+    print(f"CLI {cases} cases ({time.perf_counter() - start:.0f} s): "
+          + ", ".join(f"exit {k}: {v}" for k, v in sorted(codes.items()) if k >= 0)
+          + (f", hangs: {codes[-1]}" if codes[-1] else ""))
+    for line, n in internal.most_common(10):
+        print(f"    {n:4}  {line}")
+    return 1 if codes[4] or codes[-1] else 0
 
 
 if __name__ == "__main__":

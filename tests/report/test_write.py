@@ -73,6 +73,8 @@ def test_fifo_is_written_directly_never_replaced(tmp_path):
 
 def test_character_device_is_written_directly():
     before = os.stat("/dev/null")
+    if not stat.S_ISCHR(before.st_mode):
+        pytest.skip("/dev/null on this machine is not a character device (something replaced it)")
     emit("discarded", "/dev/null")
     after = os.stat("/dev/null")
     assert stat.S_ISCHR(after.st_mode) and after.st_rdev == before.st_rdev
