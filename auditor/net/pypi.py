@@ -492,6 +492,7 @@ class PyPIClient:
             if not isinstance(text, Unknown):
                 return parse_core_metadata(text)
         files = self.index_files(name)
+        from_wheel: Unknown | None = None
         if not isinstance(files, Unknown):
             candidates = choose_metadata_file(files, version, self.config.target)
             for f in [c for c in candidates if c.core_metadata is not False][:3]:
@@ -506,6 +507,7 @@ class PyPIClient:
                 )
                 if not isinstance(text, Unknown):
                     return parse_core_metadata(text)
+                from_wheel = text  # why the wheel could not be read (too large, not a zip, ...)
         doc = self.project_json(name)
         if not isinstance(doc, Unknown):
             info = doc.get("info") or {}
@@ -515,6 +517,8 @@ class PyPIClient:
             return files
         if isinstance(doc, Unknown) and not doc.not_found:
             return doc
+        if from_wheel is not None and from_wheel.kind == UnknownKind.TOO_LARGE:
+            return from_wheel  # an oversized artifact is itself the fact
         return Unknown(f"no core metadata published for {name} {version} (no PEP 658 metadata file)")
 
     def _metadata_file(self, f: IndexFile) -> bytes | Unknown:
