@@ -17,7 +17,6 @@ one function here, applied at its string-output points:
   become entities), Markdown syntax characters are backslash-escaped (so
   no link, image or table cell can be forged), ``javascript:``-style
   schemes are defused, control characters are escaped as for the terminal.
-  :func:`markdown_url` keeps only ``http``/``https`` URLs.
 * :func:`utf8` (JSON, SARIF): lone surrogates (from undecodable file
   names or ``surrogateescape``) become U+FFFD, so the output is valid UTF-8.
 
@@ -98,14 +97,6 @@ def markdown(value: object) -> str:
     s = s.replace("@", "&#64;")
     s = _BAD_SCHEME.sub(lambda m: f"{m.group(1)}{m.group(2)}&#58;", s)
     return s.strip()
-
-
-def markdown_url(url: object) -> str | None:
-    """*url* when it is a plain ``http``/``https`` URL safe inside ``<...>`` or ``(...)``; else None."""
-    text_ = url if isinstance(url, str) else str(url)
-    if not re.match(r"(?i)https?://", text_) or re.search(r"[\s<>()\[\]\"'`\\\x00-\x1f\x7f-\x9f]", text_):
-        return None
-    return text_
 
 
 def utf8(value: str) -> str:

@@ -43,7 +43,6 @@ def test_terminal_output_has_no_control_or_bidi(text):
 def test_markdown_has_no_html_no_links_no_javascript():
     out = safe.markdown("[click](javascript:alert(1)) <img src=x onerror=y> | @admin \u202e")
     assert "<" not in out and "](" not in out and "javascript:" not in out and "@" not in out and "\u202e" not in out
-    assert safe.markdown_url("javascript:alert(1)") is None and safe.markdown_url("https://x.org/a") == "https://x.org/a"
 
 
 def test_graphml_is_valid_xml_with_replacements_recorded(tmp_path):
