@@ -193,7 +193,10 @@ def parse_simple_html(text: str, base_url: str) -> list[IndexFile]:
 def parse_simple_html_page(text: str, base_url: str) -> IndexPage:
     """A PEP 503 HTML project page: its files and PEP 792 ``pypi:project-status`` meta tags."""
     parser = _LinkParser()
-    parser.feed(text)
+    try:
+        parser.feed(text)
+    except AssertionError as exc:  # html.parser asserts on some malformed markup (``<![`` ...)
+        raise ValueError(f"malformed HTML index page ({exc})") from exc
     files = []
     for a in parser.links:
         href = a.get("href")
