@@ -156,3 +156,28 @@ def test_cli_output_onto_fifo_symlink_and_existing_file(env_args, tmp_path):  # 
     assert _names(out) == ["existing.json", "fifo", "link.json"]
     res = runner.invoke(app, ["audit", *env_args, "-f", "json", "-o", "/dev/full"])
     assert res.exit_code == 2 and "No space left on device" in res.output
+
+
+def test_unix_socket_is_written_directly(tmp_path):
+    import socket
+
+    path = tmp_path / "sock"
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(str(path))
+    server.listen(1)
+    got: list[bytes] = []
+
+    def accept():
+        conn, _ = server.accept()
+        with conn:
+            chunks = []
+            while data := conn.recv(65536):
+                chunks.append(data)
+            got.append(b"".join(chunks))
+
+    reader = threading.Thread(target=accept)
+    reader.start()
+    emit("to the socket", path)
+    reader.join(5)
+    server.close()
+    assert got == [b"to the socket"] and stat.S_ISSOCK(os.lstat(path).st_mode)
