@@ -36,6 +36,24 @@ DEFAULT_CONCURRENCY = 16
 #: Seconds before an HTTP request is abandoned (connect, read).
 DEFAULT_TIMEOUT = (5.0, 30.0)
 
+# Bounds on everything from outside (docs/limits.md lists each with its flag).
+#: Decoded bytes per HTTP response; the largest PyPI JSON documents are ~30 MB.
+DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+#: Total seconds per HTTP request (connect + headers + every read).
+DEFAULT_REQUEST_SECONDS = 120.0
+#: Bytes of an sdist downloaded to read its ``pyproject.toml``.
+DEFAULT_MAX_SDIST_BYTES = 50 * 1024 * 1024
+#: Decompressed bytes read from one archive (zip, gzip, tar), in total.
+DEFAULT_MAX_ARCHIVE_BYTES = 64 * 1024 * 1024
+#: Highest compression ratio accepted for an archive member (or a gzip stream).
+DEFAULT_MAX_ARCHIVE_RATIO = 200
+#: Most members listed or scanned in one archive.
+DEFAULT_MAX_ARCHIVE_MEMBERS = 100_000
+#: Bytes of an input file (requirements, lockfile, pyproject) or standard input.
+DEFAULT_MAX_INPUT_BYTES = 64 * 1024 * 1024
+#: Deepest nesting of arrays/tables/objects accepted in JSON, TOML and XML.
+DEFAULT_MAX_DEPTH = 64
+
 
 class Secret(str):
     """A string whose ``repr``/``str`` never reveal the value.
@@ -118,6 +136,13 @@ class Config:
             from the moment its :class:`~auditor.net.context.RunContext` is
             built; after that every request answers ``Unknown(kind=DEADLINE)``
             and the report says what is missing.  ``None`` (default): no deadline.
+        max_response_bytes / request_seconds / max_sdist_bytes / max_archive_bytes /
+            max_archive_ratio / max_archive_members / max_input_bytes / max_depth:
+            the bounds on outside input (docs/limits.md): a breach makes the
+            fact ``unknown`` (kind ``too_large`` or ``timeout``), never a crash.
+        keyring_provider: pip's ``--keyring-provider``: ``"disabled"`` (default),
+            ``"import"`` or ``"auto"`` (ask the ``keyring`` library for index
+            credentials); ``$PIP_KEYRING_PROVIDER``.
     """
 
     cache_dir: Path = field(default_factory=default_cache_dir)
@@ -151,6 +176,15 @@ class Config:
     osv_db: Path | None = None
     build_deps: bool = False
     time_budget: float | None = None
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+    request_seconds: float = DEFAULT_REQUEST_SECONDS
+    max_sdist_bytes: int = DEFAULT_MAX_SDIST_BYTES
+    max_archive_bytes: int = DEFAULT_MAX_ARCHIVE_BYTES
+    max_archive_ratio: int = DEFAULT_MAX_ARCHIVE_RATIO
+    max_archive_members: int = DEFAULT_MAX_ARCHIVE_MEMBERS
+    max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
+    max_depth: int = DEFAULT_MAX_DEPTH
+    keyring_provider: str = field(default_factory=lambda: os.environ.get("PIP_KEYRING_PROVIDER", "disabled"))
 
     def with_changes(self, **changes) -> "Config":
         """A copy with *changes* applied (the object itself is frozen)."""

@@ -78,7 +78,7 @@ def run_pipeline(options: dict[str, Any], **fixed: Any):
     config = runconfig.command_config(options, **fixed)
     source = runconfig.open_input(options["input_path"], options["env"], options["python"], options["input_format"],
                                   resolver=options["resolver"].value, allow_build=options["allow_build"],
-                                  **pyproject_selection(options))
+                                  max_input_bytes=config.max_input_bytes, **pyproject_selection(options))
     with RichProgress(options["verbose"]) as progress:
         return run_audit(config, source, progress)
 

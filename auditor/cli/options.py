@@ -105,6 +105,14 @@ CacheDir = Annotated[Optional[Path], typer.Option("--cache-dir", help="Cache dir
 NoCache = Annotated[bool, typer.Option("--no-cache", metavar="", help="Do not read or write the persistent cache.")]
 Offline = Annotated[bool, typer.Option("--offline", metavar="", help="Use only cached data (and cached clones); anything else is reported as unknown (offline).")]
 Concurrency = Annotated[int, typer.Option("--concurrency", min=1, max=128, help="Maximum concurrent network requests.")]
+KeyringProvider = Annotated[Optional[str], typer.Option("--keyring-provider", metavar="disabled|import|auto", help="Ask the keyring library for index credentials, as pip does (default: $PIP_KEYRING_PROVIDER or disabled).")]
+
+# -- bounds on outside input (docs/limits.md) ---------------------------------------
+Deadline = Annotated[Optional[float], typer.Option("--deadline", min=0, metavar="SECONDS", help="Audit-wide time limit for network lookups; past it the remaining facts are unknown (deadline) and the report is still written.")]
+RequestSeconds = Annotated[Optional[float], typer.Option("--request-seconds", min=1, metavar="SECONDS", help="Total time one HTTP request may take, connect and every read together (default: 120).")]
+MaxResponseBytes = Annotated[Optional[int], typer.Option("--max-response-bytes", min=1024, metavar="BYTES", help="Largest HTTP answer read, after decompression (default: 64 MiB).")]
+MaxInputBytes = Annotated[Optional[int], typer.Option("--max-input-bytes", min=1, metavar="BYTES", help="Largest input file or standard input (default: 64 MiB).")]
+MaxArchiveBytes = Annotated[Optional[int], typer.Option("--max-archive-bytes", min=1024, metavar="BYTES", help="Most bytes decompressed from one wheel or sdist (default: 64 MiB).")]
 
 # -- scoring and collectors -------------------------------------------------------
 Weights = Annotated[Optional[Path], typer.Option("--weights", help="YAML file overriding the scoring weights (docs/scoring.md).")]
@@ -151,6 +159,12 @@ SHARED: dict[str, tuple[Any, Any]] = {
     "no_cache": (NoCache, False),
     "offline": (Offline, False),
     "concurrency": (Concurrency, 16),
+    "keyring_provider": (KeyringProvider, None),
+    "deadline": (Deadline, None),
+    "request_seconds": (RequestSeconds, None),
+    "max_response_bytes": (MaxResponseBytes, None),
+    "max_input_bytes": (MaxInputBytes, None),
+    "max_archive_bytes": (MaxArchiveBytes, None),
     "verbose": (Verbose, False),
     "weights": (Weights, None),
     "osv_db": (OsvDb, None),
@@ -173,7 +187,8 @@ SHARED: dict[str, tuple[Any, Any]] = {
 SOURCE = ("input_path", "env", "python", "input_format", "resolver", "allow_build", "extras", "groups", "all_groups")
 #: The target environment, the network and the cache, and ``--verbose``.
 NETWORK = ("python_version", "platform", "index_url", "pypi_url", "cache_dir", "no_cache", "offline", "concurrency",
-           "verbose")
+           "verbose", "keyring_provider", "deadline", "request_seconds", "max_response_bytes", "max_input_bytes",
+           "max_archive_bytes")
 #: The collectors: advisories, git history, forges, ``--disable``.
 COLLECTORS = ("osv_db", "osv_url", "vuln_service", "as_of", "no_history", "include_interpreter", "no_github", "no_gitlab", "no_scorecard",
               "no_depsdev", "github_token_file", "disable")

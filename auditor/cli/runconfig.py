@@ -44,8 +44,26 @@ def command_config(params: Mapping[str, Any], **fixed: Any) -> "Config":
             history_options(p["as_of"], p["people"], p["show_emails"], p["no_history"], p.get("include_interpreter", False)),
             forge_options(p["no_github"], p["no_gitlab"], p["no_scorecard"], p["no_depsdev"], p["github_token_file"]),
             signal_options(p["osv_db"], p["osv_url"], p["vuln_service"], p["build_deps"]),
-            disable_options(p["disable"])),
+            disable_options(p["disable"]), limit_options(p)),
     )
+
+
+#: Options that set a Config field of the same meaning (docs/limits.md): option name -> field.
+LIMIT_FIELDS = {"deadline": "time_budget", "request_seconds": "request_seconds",
+                "max_response_bytes": "max_response_bytes", "max_input_bytes": "max_input_bytes",
+                "max_archive_bytes": "max_archive_bytes", "keyring_provider": "keyring_provider"}
+
+
+def limit_options(p: Mapping[str, Any]) -> dict:
+    """Config fields of the bounds (``--deadline``, ``--request-seconds``, ``--max-*``) and ``--keyring-provider``.
+
+    Raises:
+        InputError: an unknown keyring provider (exit 2).
+    """
+    provider = p.get("keyring_provider")
+    if provider is not None and provider not in ("disabled", "import", "subprocess", "auto"):
+        raise InputError(f"--keyring-provider: {provider!r} is not one of disabled, import, subprocess, auto")
+    return {field: p[name] for name, field in LIMIT_FIELDS.items() if p.get(name) is not None}
 
 
 def make_config(

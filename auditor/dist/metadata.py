@@ -49,6 +49,8 @@ def parse_core_metadata(text: str | bytes) -> CoreMetadata:
     Returns:
         A :class:`CoreMetadata`.  Missing ``Name``/``Version`` become ``""``.
     """
+    if isinstance(text, str) and not text.isascii():  # a lone surrogate cannot be encoded by the email parser
+        text = text.encode("utf-8", "replace").decode("utf-8")
     raw, _unparsed = parse_email(text)
     return from_raw(raw)
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from auditor.models.unknown import Unknown
+
 
 @dataclass(frozen=True)
 class TrustedPublisher:
@@ -133,7 +135,9 @@ class InstallFacts:
         builds_from_source: True when no wheel fits and the sdist's build
             backend runs at install time.
         build_backend: ``build-system.build-backend`` of the sdist (PEP 517
-            default ``setuptools.build_meta:__legacy__`` when absent), or ``None``.
+            default ``setuptools.build_meta:__legacy__`` when absent), ``None``
+            when not looked at, or Unknown when the sdist could not be read
+            (``too_large``: over a download or archive limit; ``malformed``).
         build_requires: ``build-system.requires`` PEP 508 strings.
         backend_path: ``build-system.backend-path`` (PEP 517 in-tree backend:
             the build backend is code shipped inside the sdist itself).
@@ -146,7 +150,7 @@ class InstallFacts:
     wheel: str | None
     sdist: str | None
     builds_from_source: bool
-    build_backend: str | None = None
+    build_backend: str | Unknown | None = None
     build_requires: tuple[str, ...] = ()
     backend_path: tuple[str, ...] = ()
 

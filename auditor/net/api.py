@@ -5,9 +5,29 @@ that an answer is the JSON object the client expects.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping, TypeVar
 
 from auditor.models import Unknown, UnknownKind
+
+T = TypeVar("T")
+
+#: What a parser raises when an answer has a shape it does not expect (a
+#: string where a list belongs, null where an object belongs, a huge integer).
+SHAPE_ERRORS = (TypeError, AttributeError, KeyError, ValueError, IndexError, OverflowError, RecursionError)
+
+
+def parsed(parse: Callable[..., T], doc: Any, *args: Any, source: str) -> T | Unknown:
+    """``parse(doc, *args)``, or ``Unknown("malformed answer from SOURCE", kind=MALFORMED)``.
+
+    Every parser of a service answer is called through this, so a service
+    answering with the wrong JSON types makes that one fact unknown, never
+    the audit fail.  *source* names the host (and the answer type).
+    """
+    try:
+        return parse(doc, *args)
+    except SHAPE_ERRORS as exc:
+        return Unknown(f"malformed answer from {source} ({type(exc).__name__}: {str(exc)[:120]})",
+                       kind=UnknownKind.MALFORMED)
 from auditor.net.http import HttpClient
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import requests_cache
 
 from auditor.config import Config
+from auditor.net.cachefaults import FAULTS, CacheState, tolerant
 
 #: Cache lifetimes per service, in seconds (-1: never expires).
 #: PyPI project JSON changes when a release or ownership changes: one day.
@@ -65,14 +66,22 @@ def open_backend(config: Config) -> requests_cache.BaseCache:
     Returns:
         A requests-cache backend; the caller closes it (``backend.close()``).
 
-    Raises:
-        OSError: the cache directory cannot be created.
+    A cache that cannot be opened or used (read-only or missing directory,
+    corrupt database, full disk) gives one warning and an in-memory or
+    disabled cache: never an error (:mod:`auditor.net.cachefaults`).
     """
     if not config.use_cache:
         return requests_cache.backends.BaseCache()  # in-memory dicts
-    Path(config.cache_dir).mkdir(parents=True, exist_ok=True)
-    path = str((Path(config.cache_dir) / CACHE_FILE).resolve())
-    return requests_cache.SQLiteCache(path, wal=True, busy_timeout=30000)
+    state = CacheState("HTTP cache")
+    try:
+        Path(config.cache_dir).mkdir(parents=True, exist_ok=True)
+        path = str((Path(config.cache_dir) / CACHE_FILE).resolve())
+        backend = requests_cache.SQLiteCache(path, wal=True, busy_timeout=30000)
+        len(backend.responses)  # a corrupt or unreadable file fails here, not mid-run
+    except FAULTS as exc:  # read-only or missing directory, corrupt database: one warning, no cache
+        state.fail(exc)
+        return requests_cache.backends.BaseCache()
+    return tolerant(backend, state)  # later faults (a full disk) turn the cache off too (net/cachefaults.py)
 
 
 def cached_session(config: Config, service: str, backend: requests_cache.BaseCache) -> requests_cache.CachedSession:

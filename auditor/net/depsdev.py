@@ -17,7 +17,7 @@ from typing import Any, Mapping
 from urllib.parse import quote
 
 from auditor.models import DepsDevVersion, Unknown
-from auditor.net.api import ApiClient
+from auditor.net.api import ApiClient, parsed
 
 #: ``relationProvenance`` values that mean a cryptographic statement ties the
 #: package to the repository (deps.dev API docs, ``ProvenanceType``).
@@ -63,7 +63,7 @@ class DepsDevClient(ApiClient):
         if isinstance(doc, Unknown):
             return doc
         dependents = self.http.get_json(self._path("v3alpha", name, version) + ":dependents")
-        return parse_version(doc, dependents, mapped_repo)
+        return parsed(parse_version, doc, dependents, mapped_repo, source="deps.dev (version)")
 
 
 def _count(doc: Any, key: str) -> int | Unknown:

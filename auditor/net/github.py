@@ -25,7 +25,7 @@ from urllib.parse import quote
 from auditor.config import Secret
 from auditor.errors import InputError
 from auditor.models import ForgeAccount, ForgeContributor, ForgeRepo, Unknown
-from auditor.net.api import ApiClient
+from auditor.net.api import ApiClient, parsed
 
 #: Media type and API version GitHub recommends sending (REST docs, "API versions").
 HEADERS = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
@@ -95,7 +95,7 @@ class GitHubClient(ApiClient):
                            gone="repository not found on GitHub (deleted, renamed away or private)")
         if isinstance(doc, Unknown):
             return doc
-        return parse_repo(doc)
+        return parsed(parse_repo, doc, source="GitHub (repository)")
 
     def contributors(self, owner: str, name: str) -> tuple[tuple[ForgeContributor, ...], int] | Unknown:
         """The contributor list (anonymous entries included) and GitHub's total count.
@@ -115,7 +115,11 @@ class GitHubClient(ApiClient):
                 return Unknown("contributor list too large for the GitHub API", fault=False)
             return got
         items, complete = got
-        people = tuple(parse_contributor(i) for i in items if isinstance(i, Mapping))
+        got_people = [parsed(parse_contributor, i, source="GitHub (contributors)") for i in items if isinstance(i, Mapping)]
+        bad = next((p for p in got_people if isinstance(p, Unknown)), None)
+        if bad is not None:
+            return bad
+        people = tuple(got_people)
         if complete:
             return people, len(people)
         count = self._count_by_last_page(

@@ -14,7 +14,7 @@ from typing import Any, Mapping
 from urllib.parse import quote
 
 from auditor.models import ForgeContributor, ForgeRepo, Unknown
-from auditor.net.api import ApiClient
+from auditor.net.api import ApiClient, parsed
 
 #: Contributor pages read (100 entries each).
 CONTRIBUTOR_PAGES = 5
@@ -40,7 +40,11 @@ class GitLabClient(ApiClient):
                            gone="project not found on GitLab (deleted, moved or private)")
         if isinstance(doc, Unknown):
             return doc
-        return parse_project(doc), int(doc["id"])
+        project = parsed(parse_project, doc, source=f"{self.base} (project)")
+        if isinstance(project, Unknown):
+            return project
+        ident = parsed(int, doc["id"], source=f"{self.base} (project id)")
+        return ident if isinstance(ident, Unknown) else (project, ident)
 
     def contributors(self, project_id: int) -> tuple[tuple[ForgeContributor, ...], int] | Unknown:
         """``(contributors, count)`` ordered by commits, most first."""

@@ -69,6 +69,7 @@ from auditor import __version__
 from auditor.config import Config
 from auditor.models import Unknown, UnknownKind
 from auditor.net.cache import AUTH_HEADERS, CACHE_FILE, DEFAULT_EXPIRY, EXPIRY, URL_EXPIRY, cached_session, open_backend
+from auditor.net.limits import LimitExceeded
 from auditor.net.ratelimit import (
     DEFAULT_SECONDARY_WAIT,
     MAX_RATE_LIMIT_WAIT,
@@ -81,7 +82,8 @@ from auditor.net.ratelimit import (
 )
 from auditor.net.ratelimit import parse_int as _int
 from auditor.net.ratelimit import retry_after as _retry_after
-from auditor.net.tokens import HostToken, default_tokens
+from auditor.net.tokens import FallbackCredentials, HostToken, default_tokens, strip_credentials
+from auditor.net.transport import ServiceAdapter
 
 __all__ = [  # re-exported names other modules and tests import from here
     "AUTH_HEADERS", "CACHE_FILE", "DEFAULT_EXPIRY", "DEFAULT_SECONDARY_WAIT", "EXPIRY", "MAX_RATE_LIMIT_WAIT",
@@ -107,33 +109,6 @@ RETRY_STATUSES = (500, 502, 503, 504)
 
 
 
-class _ServiceAdapter(HTTPAdapter):
-    """Transport adapter: adds the host-bound token per hop, counts sends, reads rate limits."""
-
-    def __init__(self, client: "HttpClient", pool_maxsize: int):
-        super().__init__(max_retries=0, pool_connections=32, pool_maxsize=pool_maxsize)
-        self._client = client
-
-    def send(self, request, **kwargs):  # type: ignore[override]
-        client = self._client
-        sent = request.copy()
-        for name in AUTH_HEADERS:
-            sent.headers.pop(name, None)
-        for tok in client.tokens:
-            if tok.applies_to(sent.url or ""):
-                sent.headers[tok.header] = tok.header_value()
-                break
-        client._note_send()
-        try:
-            resp = super().send(sent, **kwargs)
-        except requests.exceptions.RequestException as exc:
-            exc.request = request  # the token-less original
-            raise
-        resp.request = request  # keep the token out of the cache and of callers' hands
-        client._observe(resp)
-        return resp
-
-
 def build_session(
     config: Config, service: str, client: "HttpClient | None" = None, backend: requests_cache.BaseCache | None = None
 ) -> requests_cache.CachedSession:
@@ -149,12 +124,12 @@ def build_session(
 
     Returns:
         A ``requests_cache.CachedSession``.  Credentials never reach the
-        cache: they are added below the cache layer (see :class:`_ServiceAdapter`)
+        cache: they are added below the cache layer (see :class:`~auditor.net.transport.ServiceAdapter`)
         and the credential headers are also listed in ``ignored_parameters``.
     """
     session = cached_session(config, service, backend if backend is not None else open_backend(config))
     if client is not None:
-        adapter: HTTPAdapter = _ServiceAdapter(client, pool_maxsize=max(32, config.concurrency))
+        adapter: HTTPAdapter = ServiceAdapter(client, pool_maxsize=max(32, config.concurrency))
     else:
         adapter = HTTPAdapter(max_retries=0, pool_connections=32, pool_maxsize=max(32, config.concurrency))
     session.mount("https://", adapter)
@@ -199,6 +174,7 @@ class HttpClient:
         self.service = service
         self.clock = clock or Clock()
         self.tokens = default_tokens(config, service) if tokens is None else tokens
+        self.fallback = FallbackCredentials(getattr(config, "keyring_provider", "disabled"))
         self.stats = HttpStats()
         self.budget = RateBudget()
         self._budget_lock = threading.Lock()
@@ -210,6 +186,9 @@ class HttpClient:
         self.session = session or build_session(config, service, self, backend)
 
     # -- hooks called by the adapter -------------------------------------------------
+
+    def _max_bytes(self) -> int:
+        return getattr(self._local, "max_bytes", None) or self.config.max_response_bytes
 
     def _note_send(self) -> None:
         self.stats.count("network")
@@ -231,9 +210,15 @@ class HttpClient:
     # -- public API ------------------------------------------------------------------
 
     def get(
-        self, url: str, headers: Mapping[str, str] | None = None
+        self, url: str, headers: Mapping[str, str] | None = None, *, max_bytes: int | None = None
     ) -> requests.Response | Unknown:
         """GET *url*: the response (any status below 500 that is not a rate limit), or Unknown.
+
+        *max_bytes* lowers the response size limit for this request (default
+        ``Config.max_response_bytes``); an answer over it, or one that takes
+        longer than ``Config.request_seconds`` in total, is
+        ``Unknown(kind=TOO_LARGE)`` / ``Unknown(kind=TIMEOUT)``, not retried
+        (:mod:`auditor.net.limits`).
 
         Raises nothing.  Connection errors, timeouts, truncated bodies and
         5xx are retried :data:`MAX_RETRIES` times with backoff, then become
@@ -242,6 +227,7 @@ class HttpClient:
         an offline cache miss becomes ``Unknown("offline")``.
         """
         hdrs = dict(headers or {})
+        url = strip_credentials(url)  # sent as basic auth by the adapter, to that origin only
         if self._past_deadline():
             return self._deadline_unknown(url)
         if self.budget.stopped and not self.config.offline:
@@ -249,6 +235,7 @@ class HttpClient:
         last = ""
         rate_waits = 0
         attempt = 0
+        self._local.max_bytes = max_bytes
         while True:
             self._local.sent = 0
             retry_after: float | None = None
@@ -259,6 +246,9 @@ class HttpClient:
                 resp = self.session.get(url, headers=hdrs, timeout=self.config.timeout)
                 if not getattr(resp, "from_cache", False):
                     _ = resp.content  # read the body now: a truncated one raises here
+            except LimitExceeded as exc:
+                self.stats.count("failures")
+                return Unknown(f"{_host(url)}: {exc}", kind=exc.kind)
             except requests.exceptions.ChunkedEncodingError as exc:
                 last = f"response truncated ({_short(exc)})"
             except requests.exceptions.Timeout:
@@ -316,13 +306,18 @@ class HttpClient:
         last answer is returned as is, for the caller to judge.
         """
         hdrs = dict(headers or {})
+        url = strip_credentials(url)
         if self._past_deadline():
             return self._deadline_unknown(url)
         attempt = 0
+        self._local.max_bytes = None
         while True:
             self._local.sent = 0
             try:
                 resp = self.session.post(url, data=data, headers=hdrs, timeout=self.config.timeout)
+            except LimitExceeded as exc:
+                self.stats.count("failures")
+                return Unknown(f"{_host(url)}: {exc}", kind=exc.kind)
             except requests.exceptions.Timeout:
                 self.stats.count("failures")
                 return Unknown(f"{_host(url)}: timed out", kind=UnknownKind.TIMEOUT)
@@ -532,7 +527,7 @@ def _next_link(resp: requests.Response) -> str | None:
 
 
 def _host(url: str) -> str:
-    return urlsplit(url).netloc or url
+    return urlsplit(url).netloc.rpartition("@")[2] or "?"
 
 
 def _connection_cause(exc: BaseException) -> str:

@@ -17,10 +17,12 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
+from auditor.dist.archives import ArchiveLimits, ArchiveTooLarge, open_zip, zip_member
 from auditor.dist.metadata import dist_info_members
-from auditor.models import Unknown
+from auditor.models import Unknown, UnknownKind
 from auditor.net.http import HttpClient
 
 #: Bytes fetched per range request; the central directory of even torch's
@@ -28,6 +30,8 @@ from auditor.net.http import HttpClient
 CHUNK = 256 * 1024
 #: Most range requests one wheel may cost before we give up.
 MAX_REQUESTS = 8
+#: Largest METADATA member read (bytes, uncompressed); real ones are under 1 MB.
+MAX_METADATA_BYTES = 16 * 1024 * 1024
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._+-]")
 
 
@@ -135,15 +139,20 @@ def wheel_metadata(client: HttpClient, url: str, filename: str, cache_dir: Path 
         return cached.read_bytes()
     if offline:
         return Unknown("offline")
+    config = client.config
+    limits = ArchiveLimits(min(config.max_archive_bytes, MAX_METADATA_BYTES), config.max_archive_ratio,
+                           config.max_archive_members)
     try:
-        with zipfile.ZipFile(RangeFile(client, url)) as zf:
+        with open_zip(RangeFile(client, url), limits) as zf:  # type: ignore[arg-type]
             names = dist_info_members(zf.namelist())
             if len(names) != 1:
                 return Unknown(f"{filename}: no single .dist-info/METADATA member")
-            data = zf.read(names[0])
+            data = zip_member(zf, names[0], limits)  # streamed, size and ratio bounded (dist/archives.py)
+    except ArchiveTooLarge as exc:
+        return Unknown(f"{filename}: {exc}", kind=UnknownKind.TOO_LARGE)
     except RangeUnsupported as exc:
         return Unknown(f"{filename}: range requests not possible ({exc})")
-    except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError, zlib.error) as exc:
         return Unknown(f"{filename}: not a readable wheel ({exc})")
     if cached is not None:
         cached.parent.mkdir(parents=True, exist_ok=True)

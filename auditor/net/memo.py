@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from auditor.config import Config
+from auditor.net.cachefaults import FAULTS, CacheState
+from auditor.dist.redact import redact
 
 MEMO_FILE = "facts-v1.sqlite"
 
@@ -39,6 +41,7 @@ class FactMemo:
     def __init__(self, path: Path, offline: bool = False):
         self.offline = offline
         self._lock = threading.Lock()
+        self._state = CacheState("fact memo")
         self._db = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute(
@@ -54,15 +57,20 @@ class FactMemo:
         try:
             Path(config.cache_dir).mkdir(parents=True, exist_ok=True)
             return cls(Path(config.cache_dir) / MEMO_FILE, config.offline)
-        except (OSError, sqlite3.Error):
+        except FAULTS as exc:  # read-only directory, corrupt file: one warning, no memo
+            CacheState("fact memo").fail(exc)
             return None
 
     def get(self, ns: str, key: str, ttl: float = -1) -> Any | None:
         """The value, or None when absent, expired (unless offline) or unreadable."""
+        key = redact(key)  # keys name index URLs: no secret is ever stored
+        if self._state.broken:
+            return None
         try:
             with self._lock:
                 row = self._db.execute("SELECT value, written FROM facts WHERE ns = ? AND key = ?", (ns, key)).fetchone()
-        except sqlite3.Error:
+        except FAULTS as exc:
+            self._state.fail(exc)
             return None
         if row is None:
             return None
@@ -75,13 +83,22 @@ class FactMemo:
 
     def put(self, ns: str, key: str, value: Any) -> None:
         """Store *value* (JSON-serializable) now."""
+        key = redact(key)
         try:
             text = json.dumps(value, separators=(",", ":"))
             with self._lock:
+                if self._state.broken:
+                    return
                 self._db.execute("INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?)", (ns, key, text, time.time()))
                 self._db.commit()
-        except (sqlite3.Error, TypeError, ValueError):
+        except (TypeError, ValueError):
             pass
+        except FAULTS as exc:  # a full disk: one warning, then no more writes (no lock left held)
+            self._state.fail(exc)
+            try:
+                self._db.rollback()
+            except sqlite3.Error:
+                pass
 
     def close(self) -> None:
         """Close the database."""

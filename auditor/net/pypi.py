@@ -22,7 +22,7 @@ import hashlib
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any, Mapping, Sequence
-from urllib.parse import urljoin, urldefrag
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 from packaging.utils import canonicalize_version
 
@@ -30,7 +30,7 @@ from auditor.dist.description import description_links
 from auditor.dist.filenames import DistFilename, parse_filename
 from auditor.dist.tags import wheel_preference
 from auditor.models import CoreMetadata, Maintainer, Ownership, PyPIProject, TargetEnvironment, Unknown, UnknownKind
-from auditor.net.api import json_object
+from auditor.net.api import SHAPE_ERRORS, json_object, parsed
 from auditor.net.cache import EXPIRY
 from auditor.net.context import RunContext
 from auditor.net.lazy_wheel import wheel_metadata
@@ -194,7 +194,10 @@ def parse_simple_html(text: str, base_url: str) -> list[IndexFile]:
 def parse_simple_html_page(text: str, base_url: str) -> IndexPage:
     """A PEP 503 HTML project page: its files and PEP 792 ``pypi:project-status`` meta tags."""
     parser = _LinkParser()
-    parser.feed(text)
+    try:
+        parser.feed(text)
+    except AssertionError as exc:  # html.parser asserts on some malformed markup (``<![`` ...)
+        raise ValueError(f"malformed HTML index page ({exc})") from exc
     files = []
     for a in parser.links:
         href = a.get("href")
@@ -412,7 +415,8 @@ class PyPIClient:
         project = project_from_json(stored) if stored is not None else None
         if project is None:
             doc = self.project_json(name)
-            project = doc if isinstance(doc, Unknown) else parse_project(doc, self.config.as_of)
+            project = doc if isinstance(doc, Unknown) else parsed(parse_project, doc, self.config.as_of,
+                                                                   source=f"{urlsplit(self.config.pypi_url).hostname} (project JSON)")
             if facts is not None and not isinstance(project, Unknown):
                 facts.put(PROJECT_NS, key, project_to_json(project))
         self.ctx.memo[(PROJECT_NS, key)] = project
@@ -453,7 +457,7 @@ class PyPIClient:
                     raise ValueError("not a JSON object")
                 return parse_simple_json_page(doc, resp.url or url)
             return parse_simple_html_page(resp.text, resp.url or url)
-        except (ValueError, TypeError, AttributeError):
+        except SHAPE_ERRORS:
             return Unknown("index page could not be parsed", kind=UnknownKind.MALFORMED)
 
     def core_metadata(self, name: str, version: str, files: Sequence[IndexFile] = ()) -> CoreMetadata | Unknown:
@@ -495,6 +499,7 @@ class PyPIClient:
             if not isinstance(text, Unknown):
                 return parse_core_metadata(text)
         files = self.index_files(name)
+        from_wheel: Unknown | None = None
         if not isinstance(files, Unknown):
             candidates = choose_metadata_file(files, version, self.config.target)
             for f in [c for c in candidates if c.core_metadata is not False][:3]:
@@ -509,6 +514,7 @@ class PyPIClient:
                 )
                 if not isinstance(text, Unknown):
                     return parse_core_metadata(text)
+                from_wheel = text  # why the wheel could not be read (too large, not a zip, ...)
         doc = self.project_json(name)
         if not isinstance(doc, Unknown):
             info = doc.get("info") or {}
@@ -518,6 +524,8 @@ class PyPIClient:
             return files
         if isinstance(doc, Unknown) and not doc.not_found:
             return doc
+        if from_wheel is not None and from_wheel.kind == UnknownKind.TOO_LARGE:
+            return from_wheel  # an oversized artifact is itself the fact
         return Unknown(f"no core metadata published for {name} {version} (no PEP 658 metadata file)")
 
     def _metadata_file(self, f: IndexFile) -> bytes | Unknown:

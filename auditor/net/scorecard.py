@@ -13,7 +13,7 @@ from typing import Any, Mapping
 from urllib.parse import quote
 
 from auditor.models import ScorecardCheck, ScorecardResult, Unknown
-from auditor.net.api import ApiClient
+from auditor.net.api import ApiClient, parsed
 
 #: Hosts the public Scorecard API publishes results for.
 SCORECARD_HOSTS = ("github.com", "gitlab.com")
@@ -39,7 +39,7 @@ class ScorecardClient(ApiClient):
                            gone=f"no Scorecard published for {host}/{path}")
         if isinstance(doc, Unknown):
             return doc
-        return parse_result(doc, f"{host}/{path}")
+        return parsed(parse_result, doc, f"{host}/{path}", source="OpenSSF Scorecard (result)")
 
 
 def _score(value: Any) -> int | Unknown:

@@ -16,18 +16,16 @@ mentions or HTML into the comment.
 
 from __future__ import annotations
 
-import re
 from typing import IO, Iterable
 
 from auditor.gate.diff import AuditDiff, PackageDelta, Totals
 from auditor.gate.flags import flags
 from auditor.models import Unknown
+from auditor.report.safe import markdown
 
 #: Rows shown in the main table before the rest is folded into details.
 MAX_TABLE_ROWS = 25
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
 
 VERDICT_LINE = {
     "pass": "✅ **auditor: policy passed**",
@@ -42,13 +40,9 @@ def md(text: object) -> str:
 
     HTML-significant characters become entities, Markdown punctuation is
     backslash-escaped, ``@`` becomes ``&#64;`` so it mentions nobody, and
-    control characters and newlines become spaces.
+    control characters and newlines become spaces (:func:`auditor.report.safe.markdown`).
     """
-    s = _CONTROL.sub(" ", str(text if text is not None else ""))
-    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    s = _MD_SPECIAL.sub(r"\\\1", s)
-    s = s.replace("@", "&#64;")
-    return s.strip()
+    return markdown(text)
 
 
 def _code(text: object) -> str:

@@ -7,7 +7,11 @@ GraphML wants one scalar type per attribute and no null values, so:
   ``{"attribute": "reason"}``;
 * lists and dicts (``maintainer_names``, ``factors``, ``extras``) are JSON
   strings (``json.loads`` restores them);
-* numbers are written with their type (``int``/``double``), booleans as ``boolean``.
+* numbers are written with their type (``int``/``double``), booleans as ``boolean``;
+* characters XML 1.0 does not allow (control characters, lone surrogates
+  from metadata) are replaced by U+FFFD (:func:`auditor.report.safe.xml`),
+  and the node or edge's ``xml_replaced`` attribute names the attributes
+  that were changed, so the document is always valid XML.
 
 Load it back with ``networkx.read_graphml(path)``; attribute names are
 documented in ``docs/graph.md``.
@@ -23,6 +27,10 @@ import networkx as nx
 
 from auditor.graph import attrs as A
 from auditor.models import Unknown
+from auditor.report.safe import xml, xml_invalid
+
+#: Attribute listing the attributes whose text had characters XML cannot hold.
+XML_REPLACED = "xml_replaced"
 
 
 def _scalar(value: Any) -> Any:
@@ -38,26 +46,37 @@ def _scalar(value: Any) -> Any:
 def _clean(data: dict) -> dict:
     out: dict[str, Any] = {}
     unknown = dict(data.get(A.UNKNOWN) or {})
+    replaced: list[str] = []
     for key, value in data.items():
         if key == A.UNKNOWN or value is None:
             continue
         if isinstance(value, Unknown):
-            unknown[key] = value.reason
+            unknown[key] = xml(value.reason)
             continue
-        out[key] = _scalar(value)
+        value = _scalar(value)
+        if isinstance(value, str) and xml_invalid(value):
+            value = xml(value)
+            replaced.append(key)
+        out[key] = value
     if unknown:
-        out[A.UNKNOWN] = json.dumps(unknown, sort_keys=True, ensure_ascii=False)
+        out[A.UNKNOWN] = xml(json.dumps(unknown, sort_keys=True, ensure_ascii=False))
+    if replaced:
+        out[XML_REPLACED] = json.dumps(sorted(replaced))
     return out
+
+
+def _id(node: Any) -> Any:
+    return xml(node) if isinstance(node, str) else node
 
 
 def graphml_graph(graph: nx.DiGraph) -> nx.DiGraph:
     """A copy of *graph* with GraphML-safe attribute values (see module doc)."""
     g = nx.DiGraph()
-    g.graph.update({k: _scalar(v) for k, v in graph.graph.items() if v is not None})
+    g.graph.update(_clean({k: v for k, v in graph.graph.items() if v is not None and not isinstance(v, Unknown)}))
     for n in sorted(graph.nodes):
-        g.add_node(n, **_clean(graph.nodes[n]))
+        g.add_node(_id(n), **_clean(graph.nodes[n]))
     for u, v in sorted(graph.edges):
-        g.add_edge(u, v, **_clean(graph.edges[u, v]))
+        g.add_edge(_id(u), _id(v), **_clean(graph.edges[u, v]))
     return g
 
 

@@ -15,7 +15,7 @@ from typing import TextIO
 
 from rich.console import Console
 from rich.table import Table
-from rich.text import Text
+from auditor.report.safe import text as Text  # neutralises controls, escapes and bidi (report/safe.py)
 
 from auditor.graph import attrs as A
 from auditor.graph.build import node_id

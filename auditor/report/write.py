@@ -1,32 +1,72 @@
-"""The one output helper: a report goes to stdout, or atomically to a file.
+"""The one output helper: a report goes to stdout, or safely to a file.
 
 :func:`emit` is what the CLI calls for every report; :func:`write_atomic`
-is its file half (a report file is either the complete new report or
-untouched).
+is its file half.  What happens depends on what is at the path:
+
+* nothing, or a regular file: the text goes to a temporary file in the same
+  directory, is fsynced and renamed over the path, so the path holds either
+  the complete new report or its previous content.  An existing file keeps
+  its mode; a new one gets the mode ``open()`` would give it (``0o666``
+  minus the umask).
+* a symbolic link: it is followed (to any depth) and its target is written
+  as above; the link itself stays.
+* a FIFO, a character device (``/dev/null``, a terminal) or a socket: written
+  directly, never replaced (``-o /dev/null`` must not turn the device into a
+  regular file).
+* anything else (a directory, a block device): an :class:`OutputError`.
+
+No temporary file is left behind on any exit path: an exception, a full
+disk, or ``SIGINT``/``SIGTERM``/``SIGHUP`` during the write (the signal is
+turned into an exception while the temporary file exists, then re-raised
+in its usual form).  Every ``OSError`` becomes one line naming the path
+(:class:`OutputError`, exit code 2).
 """
 
 from __future__ import annotations
 
 import io
 import os
+import signal
+import socket
+import stat
 import sys
 import tempfile
+import threading
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import Callable, Iterator, TextIO
 
 from auditor.errors import OutputError
+from auditor.report.safe import utf8
+
+#: Signals that end a run and would otherwise leave a temporary file behind.
+_CLEANUP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
+class _Interrupted(BaseException):
+    """A terminating signal arrived while a temporary file existed."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
 
 
 def emit(text: str | bytes, output: Path | str | None = None) -> None:
-    """Write a rendered report: to stdout when *output* is None, else atomically to *output*.
+    """Write a rendered report: to stdout when *output* is None, else to *output* (see the module docstring).
 
     Args:
         text: the report (``str`` is written as UTF-8; ``bytes`` as they are).
-        output: the ``-o`` file, or None for stdout.
+        output: the ``-o`` path, or None for stdout.
 
     Raises:
-        OutputError: the file's directory is missing or not writable.
+        OutputError: the path cannot be written (missing or read-only
+            directory, full disk, a directory at the path); the previous
+            file is unchanged.
     """
+    if isinstance(text, str):
+        text = utf8(text)  # a lone surrogate from outside must not make the output invalid UTF-8
     if output is None:
         if isinstance(text, bytes):
             sys.stdout.flush()
@@ -36,42 +76,127 @@ def emit(text: str | bytes, output: Path | str | None = None) -> None:
             sys.stdout.write(text)
             sys.stdout.flush()
         return
-    if isinstance(text, bytes):
-        _replace(Path(output), text)
-    else:
-        write_atomic(output, lambda out: out.write(text))
+    write_bytes(Path(output), text if isinstance(text, bytes) else text.encode("utf-8"))
 
 
 def write_atomic(path: Path | str, render: Callable[[TextIO], None]) -> None:
-    """Render into a temporary file beside *path*, then rename it over *path*.
+    """Render fully into memory, then write it to *path* with :func:`write_bytes`.
 
-    If *render* raises, *path* keeps its previous content and the temporary
-    file is removed.
+    If *render* raises, *path* is not touched.
 
     Raises:
-        OutputError: the directory is missing or not writable.
+        OutputError: as :func:`write_bytes`.
     """
     buffer = io.StringIO()
     render(buffer)  # render fully before touching the file system
-    _replace(Path(path), buffer.getvalue().encode("utf-8"))
+    write_bytes(Path(path), utf8(buffer.getvalue()).encode("utf-8"))
 
 
-def _replace(path: Path, data: bytes) -> None:
-    """Write *data* to a temporary file beside *path*, fsync, rename over *path*."""
-    directory = path.parent if str(path.parent) else Path(".")
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write *data* to *path*: atomically for a regular file, directly for a FIFO, device or socket.
+
+    Raises:
+        OutputError: one line naming *path* and the cause.
+    """
+    target = Path(os.path.realpath(path))  # follow symlinks: write the target, keep the link
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        st = os.stat(target)
+    except FileNotFoundError:
+        st = None
     except OSError as exc:
-        raise OutputError(f"{path}: cannot write ({exc.strerror})") from exc
+        raise _error(path, exc) from exc
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
+        if st is None or stat.S_ISREG(st.st_mode):
+            _replace(target, data, None if st is None else stat.S_IMODE(st.st_mode))
+        elif stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode):
+            with open(target, "wb") as fh:
+                fh.write(data)
+        elif stat.S_ISSOCK(st.st_mode):
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+                sock.connect(str(target))
+                sock.sendall(data)
+        elif stat.S_ISDIR(st.st_mode):
+            raise OutputError(f"{path}: cannot write (is a directory)")
+        else:
+            raise OutputError(f"{path}: cannot write (not a regular file, FIFO, character device or socket)")
+    except OSError as exc:
+        raise _error(path, exc) from exc
+
+
+def _error(path: Path, exc: OSError) -> OutputError:
+    return OutputError(f"{path}: cannot write ({exc.strerror or type(exc).__name__})")
+
+
+def _umask_mode() -> int:
+    """The mode ``open(path, "w")`` gives a new file: ``0o666`` minus the process umask."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _replace(path: Path, data: bytes, mode: int | None) -> None:
+    """Write *data* to a temporary file beside *path*, keep *mode*, fsync, rename over *path*."""
+    directory = path.parent
+    with _signals_raise():
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
         try:
-            os.unlink(tmp)
-        except OSError:
+            with os.fdopen(fd, "wb") as fh:
+                os.fchmod(fh.fileno(), _umask_mode() if mode is None else mode)
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+    _fsync_dir(directory)
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make the rename durable (best effort: not every file system lets a directory be fsynced)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def _signals_raise() -> Iterator[None]:
+    """While a temporary file may exist, turn terminating signals into an exception (main thread only).
+
+    After the cleanup, the signal is delivered again with its previous
+    handler, so the process ends (or is interrupted) exactly as it would have.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):  # noqa: ARG001 - signal handler signature
+        raise _Interrupted(signum)
+
+    previous = {}
+    for sig in _CLEANUP_SIGNALS:
+        try:
+            previous[sig] = signal.signal(sig, handler)
+        except (OSError, ValueError):  # pragma: no cover - not settable here
             pass
-        raise
+    try:
+        yield
+    except _Interrupted as stop:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+        previous = {}
+        signal.raise_signal(stop.signum)
+        raise OutputError(f"interrupted by signal {stop.signum}") from None  # a handler that returned
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)

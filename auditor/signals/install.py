@@ -17,16 +17,19 @@ from __future__ import annotations
 
 import io
 import tarfile
-from dataclasses import replace
-import tomllib
 import zipfile
+import zlib
+from dataclasses import replace
 from typing import Iterable, Mapping, Sequence
 
 from packaging.requirements import InvalidRequirement, Requirement
 
 from auditor.collectors import Collector, RunContext
+from auditor.config import DEFAULT_MAX_SDIST_BYTES
 from auditor.dist import tags as dist_tags
-from auditor.models import DependencyEdge, InstallFacts, PackageNode, TargetEnvironment, Unknown, normalize_name
+from auditor.dist.archives import ArchiveLimits, ArchiveTooLarge, open_zip, tar_member, zip_member
+from auditor.dist.bounded import loads_toml
+from auditor.models import DependencyEdge, InstallFacts, PackageNode, TargetEnvironment, Unknown, UnknownKind, normalize_name
 from auditor.signals.index import ReleaseFile, map_release_files
 
 #: PEP 517 says a missing ``build-backend`` means the legacy setuptools backend.
@@ -34,7 +37,7 @@ LEGACY_BACKEND = "setuptools.build_meta:__legacy__"
 #: What pip installs for a legacy build (PEP 518's default ``requires`` plus ``wheel``).
 LEGACY_REQUIRES = ("setuptools>=40.8.0", "wheel")
 #: sdists larger than this are not downloaded to read their build system.
-MAX_SDIST_BYTES = 50 * 1024 * 1024
+MAX_SDIST_BYTES = DEFAULT_MAX_SDIST_BYTES  # Config.max_sdist_bytes (docs/limits.md)
 
 
 def best_wheel(files: Iterable[ReleaseFile], target: TargetEnvironment) -> ReleaseFile | None:
@@ -44,32 +47,33 @@ def best_wheel(files: Iterable[ReleaseFile], target: TargetEnvironment) -> Relea
     return next((f for f in files if f.filename == chosen), None) if chosen else None
 
 
-def read_build_system(archive: bytes, filename: str) -> tuple[str | None, tuple[str, ...], tuple[str, ...]]:
+def read_build_system(archive: bytes, filename: str,
+                      limits: ArchiveLimits = ArchiveLimits()) -> tuple[str | None, tuple[str, ...], tuple[str, ...]]:
     """``(build-backend, requires, backend-path)`` from an sdist's top-level ``pyproject.toml``, read as data.
 
     Without a ``pyproject.toml`` (or without ``[build-system]``) PEP 517/518
     defaults apply: the legacy setuptools backend requiring ``setuptools``
     (and ``wheel``, as pip assumes).
 
+    Only the one member is read, streamed, within *limits*
+    (:mod:`auditor.dist.archives`: members, decompressed bytes, ratio).
+
     Raises:
+        ArchiveTooLarge: the archive breaks a bound (a ``ValueError``).
         ValueError: the archive or its ``pyproject.toml`` cannot be read.
     """
     text = None
     if filename.endswith(".zip"):
-        with zipfile.ZipFile(io.BytesIO(archive)) as zf:
+        with open_zip(io.BytesIO(archive), limits) as zf:
             names = [n for n in zf.namelist() if n.count("/") == 1 and n.endswith("/pyproject.toml")]
             if names:
-                text = zf.read(names[0]).decode("utf-8")
+                text = zip_member(zf, names[0], limits).decode("utf-8")
     else:
-        with tarfile.open(fileobj=io.BytesIO(archive), mode="r:*") as tf:
-            for member in tf.getmembers():
-                if member.isfile() and member.name.count("/") == 1 and member.name.endswith("/pyproject.toml"):
-                    fh = tf.extractfile(member)
-                    text = fh.read().decode("utf-8") if fh else None
-                    break
+        raw = tar_member(archive, lambda m: m.name.count("/") == 1 and m.name.endswith("/pyproject.toml"), limits)
+        text = raw.decode("utf-8") if raw is not None else None
     if text is None:
         return LEGACY_BACKEND, LEGACY_REQUIRES, ()
-    data = tomllib.loads(text)
+    data = loads_toml(text)
     if not isinstance(data.get("build-system"), dict):
         return LEGACY_BACKEND, LEGACY_REQUIRES, ()
     build = data["build-system"]
@@ -129,11 +133,21 @@ class InstallCollector(Collector):
         return map_release_files(ctx, nodes, one, task="install")
 
     @staticmethod
-    def _build_system(ctx: RunContext, sdist: ReleaseFile) -> tuple[str | None, tuple[str, ...], tuple[str, ...]]:
-        resp = ctx.http("pypi-files").get(sdist.url)
-        if isinstance(resp, Unknown) or resp.status_code != 200 or len(resp.content) > MAX_SDIST_BYTES:
-            return None, (), ()
+    def _build_system(ctx: RunContext, sdist: ReleaseFile) -> tuple[str | Unknown | None, tuple[str, ...], tuple[str, ...]]:
+        """The sdist's build system; the backend is Unknown (with why) when it cannot be read.
+
+        The download is capped at ``Config.max_sdist_bytes`` before and while
+        it streams (``Content-Length``, then the bytes read); an oversized sdist
+        is ``unknown (too large)``, itself a fact the report shows.
+        """
+        resp = ctx.http("pypi-files").get(sdist.url, max_bytes=ctx.config.max_sdist_bytes)
+        if isinstance(resp, Unknown):
+            return Unknown(f"{sdist.filename}: {resp.reason}", kind=resp.kind), (), ()
+        if resp.status_code != 200:
+            return Unknown(f"{sdist.filename}: HTTP {resp.status_code}", kind=UnknownKind.HTTP_ERROR), (), ()
         try:
-            return read_build_system(resp.content, sdist.filename)
-        except (ValueError, OSError, tarfile.TarError, zipfile.BadZipFile, UnicodeDecodeError):
-            return None, (), ()
+            return read_build_system(resp.content, sdist.filename, ArchiveLimits.from_config(ctx.config))
+        except ArchiveTooLarge as exc:
+            return Unknown(f"{sdist.filename}: {exc}", kind=UnknownKind.TOO_LARGE), (), ()
+        except (ValueError, OSError, EOFError, tarfile.TarError, zipfile.BadZipFile, zlib.error) as exc:
+            return Unknown(f"{sdist.filename}: unreadable sdist ({str(exc)[:160]})", kind=UnknownKind.MALFORMED), (), ()

@@ -17,6 +17,13 @@ Verification uses sigstore's production trust root in offline mode
 used and no TUF refresh is attempted, so an audit never depends on
 ``tuf-repo-cdn.sigstore.dev``.  Keep ``sigstore`` updated to refresh the root.
 
+The first verification of a process loads that trust root, and sigstore
+writes it into ``$HOME`` (its TUF metadata directory) on first use; threads
+doing this at once raced (with a fresh ``HOME``, 8 of 16 runs reported
+valid attestations as invalid).  :func:`_verify` therefore runs the first
+verification under one lock (:data:`_TRUST_ROOT_LOCK`); once the root is
+loaded, verifications run concurrently.
+
 The fact is returned; the pipeline applies it to the repository mapping with
 :func:`apply_provenance` (agreeing publisher -> ``verified``).
 """
@@ -24,6 +31,7 @@ The fact is returned; the pipeline applies it to the repository mapping with
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import replace
 from typing import Any, Mapping, Sequence
 
@@ -49,6 +57,22 @@ INTEGRITY_ACCEPT = "application/vnd.pypi.integrity.v1+json"
 SIGSTORE_OFFLINE = True
 #: Forge base URL of each Trusted Publisher kind that names a repository.
 PUBLISHER_FORGES = {"GitHub": "https://github.com", "GitLab": "https://gitlab.com"}
+
+
+#: Guards sigstore's trust-root bootstrap (first verification of the process).
+_TRUST_ROOT_LOCK = threading.Lock()
+_trust_root_ready = threading.Event()
+
+
+def _verify(attestation: Any, publisher: Any, dist: Any) -> tuple[str, Any]:
+    """``attestation.verify(...)`` offline; the first call of the process holds :data:`_TRUST_ROOT_LOCK`."""
+    if _trust_root_ready.is_set():
+        return attestation.verify(publisher, dist, offline=SIGSTORE_OFFLINE)
+    with _TRUST_ROOT_LOCK:
+        try:
+            return attestation.verify(publisher, dist, offline=SIGSTORE_OFFLINE)
+        finally:
+            _trust_root_ready.set()  # the root is on disk and loaded, whatever this attestation's verdict
 
 
 def integrity_url(pypi_url: str, name: str, version: str, filename: str) -> str:
@@ -100,7 +124,7 @@ def verify_provenance(doc: Mapping[str, Any], filename: str, sha256: str) -> Rel
     try:
         for bundle in prov.attestation_bundles:
             for attestation in bundle.attestations:
-                predicate_type, _ = attestation.verify(bundle.publisher, dist, offline=SIGSTORE_OFFLINE)
+                predicate_type, _ = _verify(attestation, bundle.publisher, dist)
                 predicates.append(predicate_type)
     except AttestationError as exc:
         return ReleaseProvenance("invalid", filename, publishers, tuple(predicates), _first_line(exc))

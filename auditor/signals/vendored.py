@@ -21,12 +21,14 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Mapping, Sequence
 
+from auditor.dist.archives import ArchiveTooLarge, open_zip, zip_member
 from auditor.collectors import Collector, RunContext
 from auditor.dist.metadata import dist_info_members
-from auditor.models import PackageNode, Unknown, VendoredCode, VendoredLibrary
+from auditor.models import PackageNode, Unknown, UnknownKind, VendoredCode, VendoredLibrary
 
 #: A shared library file name: ``libfoo.so``, ``libfoo.so.1.2``, ``foo.dylib``, ``foo.dll``.
 SHARED_LIBRARY = re.compile(r"(\.so(\.\d+)*|\.dylib|\.dll)$", re.IGNORECASE)
@@ -148,13 +150,15 @@ def vendored_in_dist_info(dist_info: Path) -> VendoredCode | Unknown:
 def vendored_in_wheel(wheel: Path) -> VendoredCode | Unknown:
     """Shared libraries of a wheel archive, from its ``*.dist-info/RECORD``."""
     try:
-        with zipfile.ZipFile(wheel) as zf:
+        with open(wheel, "rb") as fh, open_zip(fh) as zf:
             records = dist_info_members(zf.namelist(), "RECORD")
             if not records:
                 return Unknown(f"{wheel.name} has no RECORD")
             sizes = {i.filename: i.file_size for i in zf.infolist()}
-            text = zf.read(records[0]).decode("utf-8", errors="replace")
-    except (OSError, zipfile.BadZipFile) as exc:
+            text = zip_member(zf, records[0]).decode("utf-8", errors="replace")  # bounded (dist/archives.py)
+    except ArchiveTooLarge as exc:
+        return Unknown(f"{wheel.name}: {exc}", kind=UnknownKind.TOO_LARGE)
+    except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile, zlib.error) as exc:
         return Unknown(f"{wheel.name}: not a readable wheel ({exc})")
     return libraries_from_record(csv.reader(io.StringIO(text)), sizes.get)
 

@@ -52,6 +52,7 @@ from pip_audit._service.pypi import PyPIService
 from auditor.collectors import Collector, RunContext
 from auditor.errors import InputError
 from auditor.models import Advisory, PackageNode, Severity, Unknown, UnknownKind, VulnerabilityReport, normalize_name
+from auditor.net.api import parsed
 from auditor.net.http import HttpClient
 
 log = logging.getLogger(__name__)
@@ -446,7 +447,8 @@ class VulnerabilityCollector(Collector):
             db = OsvDatabase.load(config.osv_db)
             label = f"osv-db:{Path(config.osv_db).name}"
             for n in pinned:
-                out[n.name] = VulnerabilityReport(n.distribution.version, db.query(n.name, n.distribution.version), label)
+                found = parsed(db.query, n.name, n.distribution.version, source=f"{label} (OSV record)")
+                out[n.name] = found if isinstance(found, Unknown) else VulnerabilityReport(n.distribution.version, found, label)
             return out
         kind = config.vulnerability_service
         if kind == "osv":
@@ -487,12 +489,18 @@ class VulnerabilityCollector(Collector):
             if spec.is_skipped():
                 return Unknown("not found on PyPI", kind=UnknownKind.NOT_FOUND)
             raw = _raw_records(session.last_json, kind)
-            advisories = {a.id: a for a in (advisory_from_result(r, raw.get(str(r.id)) or _by_alias(raw, r)) for r in results)}
-            return VulnerabilityReport(version, tuple(advisories[k] for k in sorted(advisories)), kind)
+            found = parsed(_advisories, results, raw, source=f"{kind} (advisory record)")
+            return found if isinstance(found, Unknown) else VulnerabilityReport(version, found, kind)
 
         for node, result in zip(pinned, ctx.map(query, pinned, task="vulnerabilities")):
             out[node.name] = result
         return out
+
+
+def _advisories(results: Sequence[VulnerabilityResult], raw: Mapping[str, Mapping[str, Any]]) -> tuple[Advisory, ...]:
+    """Our advisories from pip-audit's results and the raw records, sorted by id (one per id)."""
+    advisories = {a.id: a for a in (advisory_from_result(r, raw.get(str(r.id)) or _by_alias(raw, r)) for r in results)}
+    return tuple(advisories[k] for k in sorted(advisories))
 
 
 def _by_alias(raw: Mapping[str, Mapping[str, Any]], result: VulnerabilityResult) -> Mapping[str, Any] | None:

@@ -13,12 +13,14 @@ edges are then computed from ``Requires-Dist`` for that interpreter.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+from auditor.dist.bounded import loads_json
 from auditor.errors import SourceError
-from auditor.models import Distribution, Inventory, Origin, TargetEnvironment, Unknown, normalize_name
+from auditor.models import Distribution, Inventory, Origin, TargetEnvironment, Unknown, UnknownKind, normalize_name
 from auditor.net.context import RunContext
 from auditor.sources.edges import link
 from auditor.sources.interface import Source
@@ -84,12 +86,23 @@ for scheme_vars in schemes:
         if p and p not in paths and os.path.isdir(p):
             paths.append(p)
 dists = []
+bad = []
+def read(dist, name):
+    try:
+        return dist.read_text(name)
+    except (UnicodeDecodeError, ValueError):
+        bad.append(name)
+        return None
+    except OSError:
+        return None
 for dist in metadata.distributions(path=paths):
-    text = dist.read_text("METADATA") or dist.read_text("PKG-INFO") or ""
-    direct = dist.read_text("direct_url.json")
-    installer = dist.read_text("INSTALLER")
+    bad = []
+    text = read(dist, "METADATA") or read(dist, "PKG-INFO") or ""
+    direct = read(dist, "direct_url.json")
+    installer = read(dist, "INSTALLER")
     loc = getattr(dist, "_path", None)
     dists.append({
+        "undecodable": bad,
         "metadata": text,
         "direct_url": direct,
         "installer": (installer or "").strip() or None,
@@ -139,11 +152,28 @@ def _origin(entry: dict) -> Origin:
     url = kind = None
     if direct:
         try:
-            parsed = parse_direct_url(json.loads(direct))
+            parsed = parse_direct_url(loads_json(direct))
             kind, url = parsed.kind, parsed.url  # the commit is not recorded here (pip's path records it)
         except (ValueError, AttributeError):
             pass
     return Origin(kind=kind or "installed", url=url, file=entry.get("path"))
+
+
+_DIST_INFO = re.compile(r"^(?P<name>[^-/\\]+)-(?P<version>[^-/\\]+)\.(?:dist|egg)-info$")
+
+
+def _undecodable(entry: dict) -> Distribution | None:
+    """A distribution whose METADATA is not UTF-8: named from its ``NAME-VERSION.dist-info`` directory,
+    metadata ``unknown (undecodable metadata)``; None when the directory name says nothing."""
+    m = _DIST_INFO.match(Path(str(entry.get("path") or "")).name)
+    if not m:
+        return None
+    return Distribution(
+        name=normalize_name(m.group("name")),
+        version=m.group("version"),
+        metadata=Unknown("undecodable metadata (METADATA is not UTF-8)", kind=UnknownKind.MALFORMED),
+        origin=_origin(entry),
+    )
 
 
 class EnvironmentSource(Source):
@@ -167,6 +197,13 @@ class EnvironmentSource(Source):
         doc = read_environment(self.python)
         dists: dict[str, Distribution] = {}
         for entry in doc.get("distributions", []):
+            if not isinstance(entry, dict):
+                continue
+            if "METADATA" in (entry.get("undecodable") or ()) or "PKG-INFO" in (entry.get("undecodable") or ()):
+                bad = _undecodable(entry)  # one bad file is that distribution's unknown, not the audit's end
+                if bad is not None and bad.name not in dists:
+                    dists[bad.name] = bad
+                continue
             try:
                 meta = parse_core_metadata(entry.get("metadata") or "")
             except Exception:  # noqa: BLE001 - malformed metadata is data, not a crash

@@ -31,28 +31,29 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from packaging.requirements import InvalidRequirement, Requirement
 
+from auditor.config import DEFAULT_MAX_INPUT_BYTES
+from auditor.dist.bounded import TooDeep, TooLarge, loads_toml
 from auditor.config import Config
 from auditor.dist.markers import marker_holds
 from auditor.errors import InputError
 from auditor.models import DependencyEdge, Distribution, Inventory, TargetEnvironment, Unknown
 from auditor.net.context import RunContext
 from auditor.sources.interface import Source
+from auditor.sources.inputs import read_input
 
 #: Placeholder metadata for distributions before the index was asked
 #: (``fetch_metadata=False``); ``fault=False`` because it is a choice.
 NOT_FETCHED = Unknown("core metadata not fetched (lockfile read without network)", fault=False)
 
 
-def read_text(path: Path) -> str:
-    """The file's UTF-8 text.
+def read_text(path: Path, max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> str:
+    """The file's UTF-8 text: a regular file or ``-`` (standard input), at most *max_bytes* (:mod:`auditor.sources.inputs`).
 
     Raises:
-        InputError: the file cannot be read or is not UTF-8.
+        InputError: the file cannot be read, is not a regular file, is too large, or is not UTF-8.
     """
     try:
-        return path.read_bytes().decode("utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror or exc}", str(path)) from exc
+        return read_input(path, max_bytes).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text (byte {exc.start})", str(path)) from exc
 
@@ -73,7 +74,9 @@ def load_toml(path: Path, text: str | None = None) -> dict[str, Any]:
     if text is None:
         text = read_text(path)
     try:
-        return tomllib.loads(text)
+        return loads_toml(text)
+    except (TooDeep, TooLarge) as exc:
+        raise InputError(f"invalid TOML: {exc}", str(path)) from exc
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         line = getattr(exc, "lineno", None)
@@ -87,6 +90,12 @@ def load_toml(path: Path, text: str | None = None) -> dict[str, Any]:
             line = text.count("\n") + 1
         where = f" (column {col})" if col else ""
         raise InputError(f"invalid TOML: {head}{where}", str(path), line) from exc
+    except ValueError as exc:  # e.g. an integer over Python's 4,300-digit limit
+        raise InputError(f"invalid TOML: {_first_line(exc)}", str(path)) from exc
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).splitlines() or [type(exc).__name__])[0][:200]
 
 
 def require(cond: bool, message: str, path: Path, line: int | None = None) -> None:

@@ -22,6 +22,7 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
+from auditor.dist.bounded import loads_json
 from auditor.dist.markers import marker_holds
 from auditor.errors import InputError
 from auditor.models import Distribution, Inventory, Origin
@@ -95,9 +96,11 @@ class PipfileLockSource(LockfileSource):
         p = self.path
         text = self.read()
         try:
-            doc = json.loads(text)
+            doc = loads_json(text)
         except json.JSONDecodeError as exc:
             raise InputError(f"invalid JSON: {exc.msg} (column {exc.colno})", str(p), exc.lineno) from exc
+        except ValueError as exc:  # too deep, too large, an integer over the digit limit
+            raise InputError(f"invalid JSON: {str(exc)[:200]}", str(p)) from exc
         require(isinstance(doc, dict) and "_meta" in doc and "default" in doc,
                 "not a Pipfile.lock file (no '_meta' or 'default' object)", p)
         sources = {

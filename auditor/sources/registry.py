@@ -17,13 +17,18 @@ is read as requirements.
 from __future__ import annotations
 
 import importlib
-import json
-import tomllib
+import io
 from pathlib import Path
 from typing import Any
 
+from auditor.config import DEFAULT_MAX_INPUT_BYTES
+from auditor.dist.bounded import loads_json, loads_toml
 from auditor.errors import InputError
 from auditor.sources.interface import Source
+from auditor.sources.inputs import STDIN, check_input_file, read_stdin, stdin_as_file
+
+#: File names given to standard input for the formats read from a path.
+_STDIN_NAMES = {"requirements": "requirements.txt"}
 
 #: ``--input-format`` name -> ``"module:Class"`` of its :class:`Source`.
 SOURCES: dict[str, str] = {
@@ -82,15 +87,15 @@ def detect_content(text: str) -> str:
     stripped = text.lstrip()
     if stripped.startswith("{"):
         try:
-            doc: Any = json.loads(text)
+            doc: Any = loads_json(text)
         except ValueError:
             doc = None
         if isinstance(doc, dict) and "_meta" in doc:
             return "Pipfile.lock"
         return "requirements"
     try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
+        doc = loads_toml(text)
+    except ValueError:  # not TOML, too deep, too large (TOMLDecodeError is a ValueError)
         return "requirements"
     if "lock-version" in doc and "packages" in doc:
         return "pylock.toml"
@@ -161,12 +166,17 @@ def open_source(path: str | Path, input_format: str | None = None, text: str | N
             is not given), unknown format, format not available, or *text*
             given for a format that reads only files.
     """
-    if text is None:
-        p = Path(path)
-        if not p.exists():
-            raise InputError("no such file", file=str(p))
-        if p.is_dir():
-            raise InputError("is a directory; give a requirements file or a lockfile", file=str(p))
+    max_bytes = options.pop("max_input_bytes", None) or DEFAULT_MAX_INPUT_BYTES
+    if text is None and str(path) == STDIN:  # '-': standard input, read once with the size cap
+        data = read_stdin(max_bytes).decode("utf-8", errors="replace")
+        fmt = input_format or detect_content(data)
+        if fmt in TEXT_CAPABLE:
+            text = data
+        else:
+            path = stdin_as_file(_STDIN_NAMES.get(fmt, "stdin.txt"), stream=io.BytesIO(data.encode("utf-8")))
+        input_format = fmt
+    elif text is None:
+        check_input_file(path, max_bytes)  # a regular file under the cap: never a FIFO, a device or /dev/zero
     fmt = input_format or detect(path, text)
     cls = source_class(fmt)
     options = _accepted(cls, options)

@@ -22,6 +22,7 @@ from auditor.dist.urls import is_remote, location_kind
 from auditor.errors import InputError
 from auditor.models import normalize_name
 from auditor.sources.resolve import read_local_project
+from auditor.sources.inputs import check_input_file
 
 #: Hash algorithms pip accepts for ``--hash`` (pip ``STRONG_HASHES``).
 ALLOWED_HASHES = ("sha256", "sha384", "sha512")
@@ -140,7 +141,18 @@ def _one_line(message: str) -> str:
 
 
 def _path_url(value: str, base: Path) -> str:
-    """An absolute ``file://`` URL for a local path or ``file:`` URL, relative to *base*."""
+    """An absolute ``file://`` URL for a local path or ``file:`` URL, relative to *base*.
+
+    Raises:
+        InputError: the path cannot name a file (a NUL byte, an over-long name).
+    """
+    try:
+        return _path_url_unchecked(value, base)
+    except (ValueError, OSError) as exc:
+        raise InputError(f"not a usable local path: {_one_line(str(exc))}", str(base)) from exc
+
+
+def _path_url_unchecked(value: str, base: Path) -> str:
     if value.lower().startswith("file:"):
         parts = urlsplit(value)
         path = Path(unquote(parts.path))
@@ -266,6 +278,7 @@ def parse_requirements(path: str | Path) -> ParsedRequirements:
             if include_at:
                 raise InputError(f"included file not found: {file}", *include_at)
             raise InputError("requirements file not found", str(file))
+        check_input_file(file)  # a regular file under the size cap (sources/inputs.py)
         files.append(str(file))
         try:
             parsed = RequirementsFile.from_file(str(file), include_nested=False)

@@ -51,6 +51,8 @@ class Reply:
         truncate: announce the full Content-Length but send only half the body, then close.
         delay: seconds to wait before answering.
         content_type: sent when the headers name none and the body is not empty.
+        drip: seconds between single bytes of the body (a "slowloris" answer; 0: all at once).
+        no_length: send no ``Content-Length`` and close the connection after the body.
     """
 
     status: int = 200
@@ -59,6 +61,8 @@ class Reply:
     truncate: bool = False
     delay: float = 0.0
     content_type: str | None = "application/json"
+    drip: float = 0.0
+    no_length: bool = False
 
     def encoded(self) -> bytes:
         if self.body is None:
@@ -202,6 +206,7 @@ class FakeServer:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
+        self.httpd.handle_error = lambda request, client_address: None  # clients that give up (fault tests) are expected
         self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 
     # -- lifecycle and bookkeeping ------------------------------------------------
@@ -333,10 +338,23 @@ class FakeServer:
         h.send_response(status)
         for k, v in out.items():
             h.send_header(k, v)
-        h.send_header("Content-Length", str(len(body)))
+        if reply.no_length:
+            h.send_header("Connection", "close")
+            h.close_connection = True
+        else:
+            h.send_header("Content-Length", str(len(body)))
         if reply.truncate:
             h.send_header("Connection", "close")
         h.end_headers()
+        if reply.drip:
+            try:
+                for i in range(len(body)):
+                    h.wfile.write(body[i:i + 1])
+                    h.wfile.flush()
+                    time.sleep(reply.drip)
+            except OSError:  # the client gave up: what a drip test expects
+                h.close_connection = True
+            return
         if reply.truncate:
             h.wfile.write(body[: len(body) // 2])
             h.wfile.flush()

@@ -38,3 +38,18 @@ def test_not_a_zip_is_unknown(config, fake_pypi):
     fake_pypi.wheels["broken-1.0-py3-none-any.whl"] = b"not a zip at all" * 100
     meta = PyPIClient(RunContext(config)).core_metadata("broken", "1.0")
     assert isinstance(meta, Unknown)
+
+
+def test_zip_bomb_wheel_is_too_large_and_the_cache_stays_small(config, fake_pypi):
+    """The issue's 1 MB wheel that went past 8 GB: now unknown (too large), a few MB of cache at most."""
+    from auditor.models import UnknownKind
+    from tests import bombs
+
+    fake_pypi.add("bomb", "2.0", with_metadata=False)
+    fake_pypi.wheels["bomb-1.0-py3-none-any.whl"] = bombs.zip_bomb("bomb-1.0.dist-info/METADATA", expanded=256 * bombs.MB)
+    ctx = RunContext(config)
+    meta = PyPIClient(ctx).core_metadata("bomb", "1.0")
+    ctx.close()
+    assert isinstance(meta, Unknown) and meta.kind == UnknownKind.TOO_LARGE, meta
+    size = sum(p.stat().st_size for p in config.cache_dir.rglob("*") if p.is_file())
+    assert size < 100 * bombs.MB

@@ -1,0 +1,48 @@
+"""A secret planted in --index-url / --pypi-url appears in no output format and in no cache file."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from typer.testing import CliRunner
+
+from auditor.cli import app
+
+SECRET = "Pl4ntedS3cretValue"
+runner = CliRunner()
+
+
+@pytest.fixture
+def secret_args(fake_env, fake_pypi, tmp_path):
+    fake_pypi.add("app", "1.0", requires_dist=["lib", "gone"], roles=(("Owner", "alice"),))
+    fake_pypi.add("lib", "2.0")
+    fake_env.install("app", "1.0", requires_dist=["lib", "gone"], project_urls=(("Source", "https://github.com/o/app"),))
+    fake_env.install("lib", "2.0")
+    fake_env.install("gone", "0.1")  # not on the index: a failure that names the index
+    authed = fake_pypi.url.replace("http://", f"http://user:{SECRET}@")
+    return ["--python", fake_env.python, "--pypi-url", authed, "--index-url", authed + "/simple",
+            "--osv-url", fake_pypi.url, "--cache-dir", str(tmp_path / "cache"), "--no-history"]
+
+
+def _assert_clean(blob: bytes, where: str) -> None:
+    for needle in (SECRET.encode(), base64.b64encode(f"user:{SECRET}".encode())):
+        assert needle not in blob, f"secret in {where}"
+
+
+def test_planted_secret_never_leaves(secret_args, fake_pypi, tmp_path):
+    outputs = []
+    for fmt in ("table", "json", "markdown", "sarif", "graphml"):
+        out = tmp_path / f"report.{fmt}"
+        res = runner.invoke(app, ["audit", *secret_args, "-f", fmt, "-o", str(out), "--verbose"])
+        assert res.exit_code in (0, 3), res.output
+        outputs.append((fmt, out.read_bytes() + res.output.encode()))
+    res = runner.invoke(app, ["explain", "gone", *secret_args])
+    outputs.append(("explain", res.output.encode()))
+    for where, blob in outputs:
+        _assert_clean(blob, where)
+    # the credentials were used: basic auth reached the index
+    assert any(s.headers.get("Authorization", "").startswith("Basic ") for s in fake_pypi.seen)
+    for path in (tmp_path / "cache").rglob("*"):
+        if path.is_file():
+            _assert_clean(path.read_bytes(), str(path))
