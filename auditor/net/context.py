@@ -8,6 +8,8 @@ A :class:`RunContext` owns, for the length of one command (``audit``,
 * THE cache connection: one requests-cache backend (:func:`~auditor.net.cache.open_backend`)
   shared by every service, opened on first use and closed by :meth:`RunContext.close`;
 * the fact memo (:class:`~auditor.net.memo.FactMemo`), opened at most once;
+* the per-host circuit breakers and negative cache (:class:`~auditor.net.hosts.HostHealth`,
+  :meth:`RunContext.hosts`) shared by every client and the git cache;
 * the in-process memo of parsed documents (:attr:`RunContext.memo`);
 * tokens (through ``config``), the offline flag, the deadline, and the
   per-run request and timing counters.
@@ -29,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence, T
 from auditor.config import Config
 
 if TYPE_CHECKING:  # requests and requests-cache load on first use (``auditor --help`` stays fast)
+    from auditor.net.hosts import HostHealth
     from auditor.net.http import HttpClient
     from auditor.net.memo import FactMemo
 
@@ -82,6 +85,7 @@ class RunContext:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _backend: Any = field(default=None, repr=False)
     _facts_opened: bool = field(default=False, repr=False)
+    _hosts: Any = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         budget = self.config.time_budget
@@ -103,6 +107,18 @@ class RunContext:
             self._backend = open_backend(self.config)
         return self._backend
 
+    def hosts(self) -> "HostHealth":
+        """The run's per-host breakers; persisted in ``config.cache_dir`` unless ``--no-cache``."""
+        with self._lock:
+            return self._hosts_locked()
+
+    def _hosts_locked(self) -> "HostHealth":
+        if self._hosts is None:
+            from auditor.net.hosts import HostHealth
+
+            self._hosts = HostHealth.for_cache_dir(self.config.cache_dir if self.config.use_cache else None)
+        return self._hosts
+
     def http(self, service: str) -> "HttpClient":
         """The shared :class:`HttpClient` for *service* (one per run), on the run's cache backend."""
         with self._lock:
@@ -111,7 +127,8 @@ class RunContext:
                 from auditor.net.http import HttpClient
 
                 client = self.clients[service] = HttpClient(
-                    self.config, service, backend=self._backend_locked(), deadline=self.deadline
+                    self.config, service, backend=self._backend_locked(), deadline=self.deadline,
+                    hosts=self._hosts_locked(),
                 )
             return client
 
@@ -180,7 +197,7 @@ class RunContext:
                 counts["rate_limit_remaining"] = c.budget.remaining
             if c.budget.stopped == "rate limited":
                 counts["rate_limited"] = 1
-            elif c.budget.stopped:
+            elif c.budget.stopped or c.down_hosts:
                 counts["unreachable"] = 1
             out[name] = counts
         return out
