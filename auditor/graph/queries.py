@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Callable, Hashable, Iterable, Iterator
 
 import networkx as nx
 
@@ -18,6 +18,19 @@ def dependency_view(g: nx.DiGraph) -> nx.DiGraph:
     )
 
 
+def dependency_graph(g: nx.DiGraph) -> nx.DiGraph:
+    """A plain copy of :func:`dependency_view` without attributes (fast to traverse and to condense).
+
+    Traversing a ``subgraph_view`` re-runs its filters on every step, and
+    ``nx.DiGraph(view)`` copies every attribute dict; this copies structure only.
+    """
+    keep = {n for n, k in g.nodes(data=A.KIND) if k in (A.ROOT, A.DISTRIBUTION, A.INTERPRETER)}
+    out = nx.DiGraph()
+    out.add_nodes_from(n for n in g.nodes if n in keep)
+    out.add_edges_from((u, v) for u, v, k in g.edges(data=A.KIND) if k == A.REQUIRES and u in keep and v in keep)
+    return out
+
+
 def package_ids(g: nx.DiGraph) -> list[str]:
     """Ids of distribution and interpreter nodes, sorted."""
     return sorted(n for n, k in g.nodes(data=A.KIND) if k in (A.DISTRIBUTION, A.INTERPRETER))
@@ -30,14 +43,69 @@ def dependents(g: nx.DiGraph, node: str) -> set[str]:
 
 
 def dependents_counts(g: nx.DiGraph) -> dict[str, int]:
-    """``{package id: number of distributions depending on it transitively}``.
+    """``{package id: number of distributions depending on it transitively}`` (root excluded).
 
-    One reverse traversal per node; the graphs here have hundreds of nodes at most.
-    The filtered view is copied into a plain graph first: traversing a
-    ``subgraph_view`` re-runs its filters on every step (5x slower here).
+    One pass over a topological order of the dependency view's condensation
+    (strongly connected components, so cycles are allowed), carrying each
+    node's ancestors as a bitset (a Python ``int``, one bit per node) that is
+    dropped as soon as its last dependency has read it: ``O((nodes + edges)
+    * nodes / 64)`` machine-word operations, memory bounded by the widest
+    frontier, not by the transitive closure.  Same answer as
+    ``len(nx.ancestors(view, n) - {root})`` per node.
     """
-    view = nx.DiGraph(dependency_view(g))
-    return {n: len(nx.ancestors(view, n) - {A.ROOT_ID}) for n in package_ids(g)}
+    view = dependency_graph(g)
+    cond = nx.condensation(view)
+    members = nx.get_node_attributes(cond, "members")
+    # bit i = i-th node in topological order: a node's ancestors all have lower bits, so its set stays short
+    index = {m: i for i, m in enumerate(m for c in nx.topological_sort(cond) for m in sorted(members[c], key=str))}
+    root_bit = 1 << index[A.ROOT_ID] if A.ROOT_ID in index else 0
+    counts: dict[str, int] = {}
+    wanted = set(package_ids(g))
+
+    def own(c: Hashable) -> tuple[int]:
+        return (sum(1 << index[m] for m in members[c]),)
+
+    for c, (bits,) in closure_fold(cond, own, upward=True):
+        for m in members[c]:
+            if m in wanted:
+                counts[m] = (bits & ~(root_bit | (1 << index[m]))).bit_count()
+    return {n: counts.get(n, 0) for n in sorted(wanted)}
+
+
+def closure_fold(cond: nx.DiGraph, own: Callable[[Hashable], tuple[int, ...]], *, upward: bool
+                 ) -> Iterator[tuple[Hashable, tuple[int, ...]]]:
+    """Bitset closure over a DAG in one pass of a topological order.
+
+    Args:
+        cond: a directed acyclic graph (e.g. ``nx.condensation``), edges dependent -> dependency.
+        own: a node's own bitsets, a tuple of ints (several sets are carried
+            side by side; called once per node, when the walk reaches it).
+        upward: True: each node gets the union over itself and all its
+            ancestors (dependents); False: over itself and all its descendants.
+
+    Yields:
+        ``(node, bitsets)`` for every node of *cond*, each exactly once.  A
+        node's bits are kept only until its last consumer has read them, so
+        memory follows the frontier of the walk.
+    """
+    order = list(nx.topological_sort(cond))
+    if not upward:
+        order.reverse()
+    inputs = cond.predecessors if upward else cond.successors
+    consumers = cond.out_degree if upward else cond.in_degree
+    live: dict[Hashable, tuple[int, ...]] = {}
+    left: dict[Hashable, int] = {}
+    for c in order:
+        bits = own(c)
+        for p in inputs(c):
+            bits = tuple(a | b for a, b in zip(bits, live[p]))
+            left[p] -= 1
+            if not left[p]:
+                del live[p], left[p]
+        yield c, bits
+        n = consumers(c)
+        if n:
+            live[c], left[c] = bits, n
 
 
 def reach(g: nx.DiGraph, node: str = A.ROOT_ID) -> set[str]:
