@@ -10,6 +10,7 @@ exit codes.  Heavy modules are imported inside the commands.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import time
 from pathlib import Path
@@ -59,12 +60,13 @@ def terminal_options(output: Optional[Path]) -> dict[str, Any]:
     return {"color": console.is_terminal, "width": console.width if sys.stdout.isatty() else None}
 
 
-def run_pipeline(options: dict[str, Any], **fixed: Any):
-    """Build the Config and Source from a command's options, run the audit with progress bars; the AuditResult."""
+def run_pipeline(options: dict[str, Any], config: Any = None, **fixed: Any):
+    """Build the Config (unless given) and Source from a command's options, run the audit with progress bars;
+    the AuditResult."""
     from auditor.cli.progress import RichProgress
     from auditor.pipeline import run_audit
 
-    config = runconfig.command_config(options, **fixed)
+    config = config if config is not None else runconfig.command_config(options, **fixed)
     source = runconfig.open_input(options["input_path"], options["env"], options["python"], options["input_format"],
                                   resolver=options["resolver"].value, allow_build=options["allow_build"])
     with RichProgress(options["verbose"]) as progress:
@@ -86,21 +88,47 @@ def audit(
     Exit codes: 0 complete, 2 bad usage or input, 3 completed but some data
     could not be collected (every output lists what), 4 internal error.
     """
-    from auditor.report import registry
+    from auditor.net.results import ResultCache, result_key
     from auditor.report.write import emit
 
-    result = run_pipeline(options, people=people)
-    emit(registry.render("audit", output_format.value, result, limit=limit, **terminal_options(output)), output)
+    config = runconfig.command_config(options, people=people)
+    term = terminal_options(output)
+    key = cache = None
+    if config.use_cache and config.osv_db is None and not (options["env"] or options["python"]):
+        key = result_key((__version__, "audit", output_format.value, limit, sorted(term.items()),
+                          repr(dataclasses.replace(config, verbose=False)),
+                          options["input_format"], options["resolver"], options["allow_build"]),
+                         options["input_path"], [config.weights_file] if config.weights_file else [], [output])
+        cache = ResultCache(config.cache_dir)
+    hit = cache.get(key) if cache is not None and key is not None else None
+    if hit is not None:  # an identical audit moments ago: its report, without importing the pipeline
+        emit(hit.text, output)
+        if options["verbose"]:
+            typer.echo(f"auditor: answered from the result cache (a run {time.time() - hit.written:.0f} s ago; "
+                       f"see auditor/net/results.py)", err=True)
+        for line in hit.stderr:
+            typer.echo(line, err=True)
+        return ExitCode(hit.exit_code)
+    from auditor.report import registry
+
+    result = run_pipeline(options, config)
+    text = registry.render("audit", output_format.value, result, limit=limit, **term)
+    emit(text, output)
     if options["verbose"]:
         from auditor.net.http import describe_counts
 
         typer.echo(f"auditor: audit took {result.elapsed:.2f} s; HTTP requests: {result.requests}", err=True)
         for line in describe_counts(result.requests):
             typer.echo(f"auditor: {line}", err=True)
+    stderr, code = [], ExitCode.OK
     if result.incomplete:
-        typer.echo(f"auditor: {len(result.missing)} fact(s) could not be collected; the report says which", err=True)
-        return ExitCode.INCOMPLETE
-    return ExitCode.OK
+        stderr.append(f"auditor: {len(result.missing)} fact(s) could not be collected; the report says which")
+        code = ExitCode.INCOMPLETE
+    for line in stderr:
+        typer.echo(line, err=True)
+    if cache is not None and key is not None:
+        cache.put(key, text, int(code), stderr)
+    return code
 
 
 @app.command()
