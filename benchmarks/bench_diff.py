@@ -17,6 +17,7 @@ Rows:
   diff+policy+out   diff_audits + evaluate + the three formatters on the two
                     already-computed audits (the pure core).
 
+Writes benchmarks/results/diff.json (``benchmarks/readme_table.py`` reads it).
 Usage: python benchmarks/bench_diff.py [--runs N] [--cache-dir DIR]
 The first (filling) run needs network access to PyPI.
 """
@@ -32,6 +33,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import _results
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCKS = ROOT / "tests" / "fixtures" / "lockfiles"
@@ -124,6 +127,11 @@ def main() -> None:
     print(f"{'in-process gate':<18} {gate_t:>8.2f}s")
     print(f"{'read lockfiles':<18} {read_t:>8.3f}s")
     print(f"{'diff+policy+out':<18} {core_t:>8.3f}s")
+    print("wrote", _results.write("diff", [{
+        "packages_before": outcome.diff.totals_before.packages, "packages_after": outcome.diff.totals_after.packages,
+        "changes": len(outcome.diff.changes), "cli_first_s": round(fill, 3), "cli_warm_s": round(cli, 3),
+        "import_s": round(imp, 3), "in_process_gate_s": round(gate_t, 3), "read_lockfiles_s": round(read_t, 3),
+        "diff_policy_out_s": round(core_t, 3), "runs": args.runs}]))
     if tmp is not None:
         tmp.cleanup()
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Scale: time and peak RSS of scoring + JSON + GraphML on a synthetic graph of N packages.
 
-Usage: PYTHONPATH=. python benchmarks/bench_scale.py --nodes 10000 [--nodes 1000 ...] [--runs 1]
-       [--json benchmarks/results/scale.json]
+Usage: PYTHONPATH=. python benchmarks/bench_scale.py --nodes 10000 [--nodes 1000 ...] [--people]
+Writes benchmarks/results/scale.json (or --json PATH).
 
 Each size runs in a fresh subprocess (so peak RSS is that size's alone) and
 prints one row: nodes, edges, people, seconds per stage (graph, people
@@ -156,7 +156,7 @@ def main() -> None:
     ap.add_argument("--nodes", type=int, action="append", help="graph size (repeatable; default 1000 and 10000)")
     ap.add_argument("--people", action=argparse.BooleanOptionalAction, default=False,
                     help="as auditor's --people: person nodes, contributed_to edges and per-person records")
-    ap.add_argument("--json", type=Path, help="also write the rows to this JSON file")
+    ap.add_argument("--json", type=Path, help="write the rows here instead of benchmarks/results/scale.json")
     ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -176,6 +176,10 @@ def main() -> None:
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({"benchmark": "scale", "rows": rows}, indent=2) + "\n")
+    else:
+        import _results
+
+        print("wrote", _results.write("scale", rows, people_nodes=args.people))
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from typing import AbstractSet, Hashable, Mapping
 import networkx as nx
 
 from auditor.graph import attrs as A
-from auditor.graph.queries import closure_fold, dependency_graph
+from auditor.graph.queries import Condensed, closure_fold
 from auditor.models import PeopleReach, RepositoryHistory, Unknown
 
 
@@ -71,13 +71,16 @@ def people_reach(graph: nx.DiGraph, people: Mapping[Hashable, AbstractSet[str]])
     largest per-node count).  :func:`reach_sets` gives the same figures as
     sets, for small graphs and tests.
     """
-    cond = nx.condensation(graph)
-    members = nx.get_node_attributes(cond, "members")
-    order = list(reversed(list(nx.topological_sort(cond))))  # dependencies first: their bits are the low ones
+    return reach_of(Condensed.of(graph), people)
+
+
+def reach_of(cond: Condensed, people: Mapping[Hashable, AbstractSet[str]]) -> dict[Hashable, PeopleReach]:
+    """:func:`people_reach` over an already condensed graph (every node of *cond*)."""
+    members = cond.members
     node_bit: dict[Hashable, int] = {}
     person_bit: dict[str, int] = {}
-    for c in order:
-        for n in sorted(members[c], key=str):
+    for c in cond.order:  # dependencies first: their bits are the low ones
+        for n in members[c]:
             if n in people:
                 node_bit[n] = len(node_bit)
                 for pid in sorted(people[n]):
@@ -97,7 +100,7 @@ def people_reach(graph: nx.DiGraph, people: Mapping[Hashable, AbstractSet[str]])
         reach = PeopleReach(people=distinct, naive_sum=naive, overcount=naive - distinct, nodes=known.bit_count())
         for n in members[c]:
             result[n] = reach
-    return {n: result[n] for n in graph.nodes}
+    return result
 
 
 def who_reaches(graph: nx.DiGraph, people: Mapping[Hashable, AbstractSet[str]], root: Hashable,
@@ -157,8 +160,7 @@ def annotate_history(graph: nx.DiGraph, histories: Mapping[str, RepositoryHistor
             people[nid] = h.person_ids()
         elif isinstance(h, Unknown):
             attrs.setdefault(A.UNKNOWN, {})[A.CONTRIBUTORS] = h.reason
-    view = dependency_graph(graph)
-    for nid, r in people_reach(view, people).items():
+    for nid, r in sorted(reach_of(Condensed.of_audit_graph(graph), people).items(), key=lambda kv: str(kv[0])):
         attrs = graph.nodes[nid]
         if r.nodes == 0:
             continue  # nobody known below: leave it absent rather than claim 0
