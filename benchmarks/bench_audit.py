@@ -88,9 +88,10 @@ def main() -> None:
                       "--progress-spinner", "off", "--vulnerability-service", "pypi", "--cache-dir", str(cache / "pa")]
             timed(pa_cmd, env, ok=(0, 1))
             pip_audit = [timed(pa_cmd, env, ok=(0, 1))[0] for _ in range(args.runs)]
+            packages = sum(1 for ln in pins.read_text().splitlines() if "==" in ln)
         m = {k: round(statistics.median(v), 3) for k, v in (("cold_s", cold), ("warm_s", warm), ("warm_facts_s", facts),
              ("uv_warm_s", peer), ("uv_cold_s", uv_cold), ("pip_audit_warm_s", pip_audit))}
-        row = {"example": name, "packages": sum(1 for ln in pins.read_text().splitlines() if "==" in ln), **m,
+        row = {"example": name, "packages": packages, **m,
                "warm_over_uv": round(m["warm_s"] / m["uv_warm_s"], 2),
                "warm_facts_over_uv": round(m["warm_facts_s"] / m["uv_warm_s"], 2),
                "cold_over_uv_cold": round(m["cold_s"] / m["uv_cold_s"], 2),

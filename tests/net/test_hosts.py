@@ -111,3 +111,15 @@ def test_no_cache_keeps_breakers_in_memory(tmp_path):
 def test_a_malformed_file_is_ignored(tmp_path):
     (tmp_path / H.DOWN_FILE).write_text('{"h:x": {"until": "soon"}, "h:y": 3}')
     assert H.HostHealth(tmp_path / H.DOWN_FILE).down("x") is None
+
+
+def test_a_git_host_found_unreachable_is_skipped_by_the_next_run(tmp_path):
+    from auditor.net.git import GitCache
+
+    dead = dead_url() + "/org/repo.git"
+    host = dead.split("//")[1].split("/")[0]
+    first = GitCache(tmp_path, hosts=H.HostHealth(tmp_path / H.DOWN_FILE)).update(dead)
+    assert isinstance(first, Unknown) and first.reason.startswith("git clone failed")
+    again = GitCache(tmp_path, hosts=H.HostHealth(tmp_path / H.DOWN_FILE)).update(dead)
+    assert again.kind is UnknownKind.UNREACHABLE
+    assert again.reason.startswith(f"git clone skipped: {host.split(':')[0]} unreachable (cached: git clone failed")
