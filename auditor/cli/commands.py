@@ -195,13 +195,28 @@ def diff(
     """
     if (len(paths) < 1 if git_base else len(paths) != 2) or (len(paths) > 1 and git_base and output_format != DiffFormat.markdown):
         raise InputError("give BASE HEAD, or --git-base REV PATH (several PATHs only with --format markdown)")
+    from auditor.net.results import ResultCache, result_key
+    from auditor.report.write import emit
+
+    config = runconfig.command_config(options)
+    key = cache = None
+    if config.use_cache and config.osv_db is None and not git_base:  # a git revision is not a file to key on
+        key = result_key((__version__, "diff", output_format.value, fail_on_unknown, target_only,
+                          options["input_format"], repr(dataclasses.replace(config, verbose=False))),
+                         paths[1], [paths[0], *([policy] if policy else [])], [output])
+        cache = ResultCache(config.cache_dir)
+    hit = cache.get(key) if cache is not None and key is not None else None
+    if hit is not None:  # the same two lockfiles moments ago: that verdict, without importing the pipeline
+        emit(hit.text, output)
+        if options["verbose"]:
+            typer.echo(f"auditor: answered from the result cache (a run {time.time() - hit.written:.0f} s ago)",
+                       err=True)
+        return ExitCode(hit.exit_code)
     from auditor import gate
     from auditor.cli.progress import RichProgress
     from auditor.gate import load_policy
     from auditor.report import registry
-    from auditor.report.write import emit
 
-    config = runconfig.command_config(options)
     rules = load_policy(policy)
     pairs = [(None, str(p)) for p in paths] if git_base else [(str(paths[0]), str(paths[1]))]
     started = time.monotonic()
@@ -212,10 +227,14 @@ def diff(
                                          all_platforms=not target_only)
             outcomes.append(gate.run_gate(config, base, head, rules, fail_on_unknown, progress))
     fmt = registry.get("diff", output_format.value)
-    emit("\n".join(fmt.render(outcome) for outcome in outcomes), output)
+    text = "\n".join(fmt.render(outcome) for outcome in outcomes)
+    emit(text, output)
     if options["verbose"]:
         typer.echo(f"auditor: diff took {time.monotonic() - started:.2f} s", err=True)
-    return gate.worst([o.exit_code for o in outcomes])
+    code = gate.worst([o.exit_code for o in outcomes])
+    if cache is not None and key is not None:
+        cache.put(key, text, int(code), ())
+    return code
 
 
 def main() -> None:

@@ -38,6 +38,10 @@ if TYPE_CHECKING:  # requests and requests-cache load on first use (``auditor --
 T = TypeVar("T")
 R = TypeVar("R")
 
+#: Marks the threads of a context's shared pool: a ``map`` called from one (nested) gets a pool of its own,
+#: so that outer tasks waiting on inner ones can never hold every worker of the shared pool.
+_WORKER = threading.local()
+
 #: Key of the fact memo in :attr:`RunContext.memo` (kept for callers that looked there).
 _FACTS = "_facts"
 
@@ -86,6 +90,7 @@ class RunContext:
     _backend: Any = field(default=None, repr=False)
     _facts_opened: bool = field(default=False, repr=False)
     _hosts: Any = field(default=None, repr=False)
+    _pool: Any = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         budget = self.config.time_budget
@@ -152,7 +157,11 @@ class RunContext:
     def map(self, fn: Callable[[T], R], items: Iterable[T], task: str | None = None) -> list[R]:
         """Apply *fn* to *items* on a bounded thread pool (``config.concurrency``), preserving order.
 
-        Advances the progress task *task* (if given) once per item.
+        Advances the progress task *task* (if given) once per item.  Top-level
+        calls share one pool per context (created on first use, shut down by
+        :meth:`close`): starting threads for each of a warm run's twenty-odd
+        maps cost more than the work itself.  A call made from inside a task
+        (nested) runs on a pool of its own, as every call did before.
         """
         items = list(items)
         if task:
@@ -167,8 +176,23 @@ class RunContext:
 
         if len(items) <= 1:
             return [run(i) for i in items]
-        with ThreadPoolExecutor(max_workers=max(1, min(self.config.concurrency, len(items)))) as pool:
-            return list(pool.map(run, items))
+        if getattr(_WORKER, "active", False):
+            with ThreadPoolExecutor(max_workers=max(1, min(self.config.concurrency, len(items)))) as own:
+                return list(own.map(run, items))
+
+        def marked(item: T) -> R:
+            _WORKER.active = True
+            try:
+                return run(item)
+            finally:
+                _WORKER.active = False
+
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=max(1, self.config.concurrency),
+                                                thread_name_prefix="auditor")
+            pool = self._pool
+        return list(pool.map(marked, items))
 
     @contextmanager
     def timed(self, stage: str) -> Iterator[None]:
@@ -208,6 +232,9 @@ class RunContext:
             clients = list(self.clients.values())
             backend, self._backend = self._backend, None
             facts = self.memo.pop(_FACTS, None)
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
         for client in clients:
             client.close()
         if backend is not None:
