@@ -51,7 +51,8 @@ def diff_section(doc: dict | None) -> list[str]:
         return ["Diff: not measured (run `python benchmarks/bench_diff.py`)."]
     r = doc["rows"][0]
     return [f"`auditor diff` of two uv.lock files ({r['packages_before']} -> {r['packages_after']} packages, "
-            f"{r['changes']} changes; {_src(doc)}): {r['cli_warm_s']:.2f} s warm (median of {r['runs']}), "
+            f"{r['changes']} changes; {_src(doc)}): {r['cli_warm_s']:.2f} s repeated (result cache, median of "
+            f"{r['runs']}), {r.get('cli_warm_facts_s', float('nan')):.2f} s with every fact cached but no result, "
             f"{r['cli_first_s']:.2f} s for the run that fills the cache; in process {r['in_process_gate_s']:.2f} s, "
             f"of which reading both lockfiles {r['read_lockfiles_s']:.3f} s and diff + policy + three formats "
             f"{r['diff_policy_out_s']:.3f} s."]
