@@ -351,9 +351,11 @@ def _root_people(graph: nx.DiGraph, nodes: Mapping[str, PackageNode]) -> dict[st
     return {}
 
 
-def annotate(graph: nx.DiGraph, nodes: Mapping[str, PackageNode], scores: Mapping[str, Score]) -> None:
-    """Write scores and dependents counts onto the graph's package nodes (in place)."""
-    counts = queries.dependents_counts(graph)
+def annotate(graph: nx.DiGraph, nodes: Mapping[str, PackageNode], scores: Mapping[str, Score],
+             dependents: Mapping[str, int] | None = None) -> None:
+    """Write scores and dependents counts (:func:`~auditor.graph.queries.dependents_counts`,
+    computed here unless given) onto the graph's package nodes (in place)."""
+    counts = queries.dependents_counts(graph) if dependents is None else dependents
     for name, node in nodes.items():
         nid = node_id(node)
         attrs = graph.nodes[nid]
@@ -417,8 +419,9 @@ def run_audit(
                          add_people=config.people)
         if config.build_deps:
             add_build_edges(graph, nodes)
-        scores = score_all(graph, nodes, weights)
-        annotate(graph, nodes, scores)
+        dependents = queries.dependents_counts(graph)  # once: scoring and the graph attributes share it
+        scores = score_all(graph, nodes, weights, dependents)
+        annotate(graph, nodes, scores, dependents)
         root = summarize(graph, nodes)
         return AuditResult(
             inventory=inventory,

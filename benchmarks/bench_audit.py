@@ -1,11 +1,18 @@
 #!/usr/bin/env python3
-"""Time `auditor audit` cold and warm on the shipped examples; print medians.
+"""Time `auditor audit` cold and warm on the shipped examples, with its peers in the same run; print medians.
 
-cold: a fresh cache directory each run (HTTP cache and uv's cache both empty).
-warm: the same cache directory, already filled by a previous run.
-peer: `uv pip compile` alone on the same file with a warm uv cache, in the
-      same session: the floor any audit that resolves must pay.
+cold:        a fresh cache directory each run (HTTP cache and uv's cache both empty).
+warm:        the same cache directory, already filled: a repeated audit, answered
+             by the result cache (auditor/net/results.py) within its 5 minutes.
+warm facts:  the result cache emptied before each run: every fact from the
+             HTTP cache and the fact memo, the graph, scores and report rebuilt.
+peers (same session, same file):
+  uv warm    `uv pip compile` with a warm uv cache: the floor any audit that resolves pays;
+  uv cold    `uv pip compile --no-cache`;
+  pip-audit  `pip-audit -r <the compiled pins> --no-deps --disable-pip` with a warm
+             pip-audit cache (advisories only; OSV is unreachable here, so the PyPI service).
 
+Writes benchmarks/results/audit.json (``benchmarks/readme_table.py`` reads it).
 Usage: python benchmarks/bench_audit.py [--runs N] [--cold-runs N] [EXAMPLE ...]
 Needs network access to PyPI for the cold runs.
 """
@@ -14,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -21,15 +29,17 @@ import tempfile
 import time
 from pathlib import Path
 
+import _results
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ["scikit-learn", "llm-finetune"]
 
 
-def timed(cmd: list[str], env: dict) -> tuple[float, int]:
+def timed(cmd: list[str], env: dict, ok: tuple[int, ...] = (0, 3)) -> tuple[float, int]:
     start = time.perf_counter()
     proc = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     elapsed = time.perf_counter() - start
-    if proc.returncode not in (0, 3):
+    if proc.returncode not in ok:
         sys.exit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr}")
     return elapsed, proc.returncode
 
@@ -49,24 +59,48 @@ def main() -> None:
     import uv  # the resolver auditor uses
 
     uv_bin = uv.find_uv_bin()
-    print(f"{'example':<14} {'cold median':>12} {'warm median':>12} {'uv compile (warm)':>18} {'cold/warm':>10} {'warm/uv':>8}")
+    rows = []
+    print(f"{'example':<14} {'cold':>7} {'warm':>7} {'facts':>7} {'uv warm':>8} {'uv cold':>8} {'pip-audit':>9} "
+          f"{'warm/uv':>8} {'cold/uv cold':>12}")
     for name in args.examples:
         req = ROOT / "examples" / name / "requirements.txt"
-        cold = []
+        cold, uv_cold = [], []
         for _ in range(args.cold_runs):
             with tempfile.TemporaryDirectory() as tmp:
                 cold.append(timed(audit_cmd(req, Path(tmp)), env)[0])
+            with tempfile.TemporaryDirectory() as tmp:
+                uv_cold.append(timed([uv_bin, "pip", "compile", "--quiet", "--no-cache", "--python-version", "3.11",
+                                      str(req)], {**env, "UV_CACHE_DIR": tmp})[0])
         with tempfile.TemporaryDirectory() as tmp:
             cache = Path(tmp)
             timed(audit_cmd(req, cache), env)  # fill the cache
             warm = [timed(audit_cmd(req, cache), env)[0] for _ in range(args.runs)]
+            facts = []
+            for _ in range(args.runs):
+                shutil.rmtree(cache / "results-v1", ignore_errors=True)
+                facts.append(timed(audit_cmd(req, cache), env)[0])
             uv_env = {**env, "UV_CACHE_DIR": str(cache / "uv")}
-            peer = [
-                timed([uv_bin, "pip", "compile", "--quiet", "--python-version", "3.11", str(req)], uv_env)[0]
-                for _ in range(args.runs)
-            ]
-        c, w, p = statistics.median(cold), statistics.median(warm), statistics.median(peer)
-        print(f"{name:<14} {c:>11.2f}s {w:>11.2f}s {p:>17.2f}s {c / w:>9.1f}x {w / p:>7.1f}x")
+            compile_cmd = [uv_bin, "pip", "compile", "--quiet", "--python-version", "3.11", str(req)]
+            peer = [timed(compile_cmd, uv_env)[0] for _ in range(args.runs)]
+            pins = cache / "pins.txt"
+            pins.write_text(subprocess.run(compile_cmd, env=uv_env, capture_output=True, text=True).stdout)
+            pa_cmd = [sys.executable, "-m", "pip_audit", "-r", str(pins), "--no-deps", "--disable-pip",
+                      "--progress-spinner", "off", "--vulnerability-service", "pypi", "--cache-dir", str(cache / "pa")]
+            timed(pa_cmd, env, ok=(0, 1))
+            pip_audit = [timed(pa_cmd, env, ok=(0, 1))[0] for _ in range(args.runs)]
+            packages = sum(1 for ln in pins.read_text().splitlines() if "==" in ln)
+        m = {k: round(statistics.median(v), 3) for k, v in (("cold_s", cold), ("warm_s", warm), ("warm_facts_s", facts),
+             ("uv_warm_s", peer), ("uv_cold_s", uv_cold), ("pip_audit_warm_s", pip_audit))}
+        row = {"example": name, "packages": packages, **m,
+               "warm_over_uv": round(m["warm_s"] / m["uv_warm_s"], 2),
+               "warm_facts_over_uv": round(m["warm_facts_s"] / m["uv_warm_s"], 2),
+               "cold_over_uv_cold": round(m["cold_s"] / m["uv_cold_s"], 2),
+               "runs": args.runs, "cold_runs": args.cold_runs}
+        rows.append(row)
+        print(f"{name:<14} {m['cold_s']:>6.2f}s {m['warm_s']:>6.2f}s {m['warm_facts_s']:>6.2f}s {m['uv_warm_s']:>7.2f}s "
+              f"{m['uv_cold_s']:>7.2f}s {m['pip_audit_warm_s']:>8.2f}s {row['warm_over_uv']:>7.2f}x "
+              f"{row['cold_over_uv_cold']:>11.2f}x", flush=True)
+    print("wrote", _results.write("audit", rows))
 
 
 if __name__ == "__main__":

@@ -7,7 +7,9 @@ with uv --exclude-newer 2025-03-01) and large-head/uv.lock (72 packages,
 
 Rows:
   cli (warm)        the real command in a subprocess (`python -m auditor diff ...
-                    --format sarif`), cache filled by a first run: what CI pays.
+                    --format sarif`) repeated: answered by the result cache.
+  cli (warm facts)  the same with the result cache emptied before each run: every
+                    fact from the HTTP cache and the fact memo, both audits rebuilt.
   import            `python -c "import auditor.cli"`: interpreter + import floor
                     included in the cli row.
   in-process gate   auditor.gate.open_sides + run_gate (both lockfiles read,
@@ -17,6 +19,7 @@ Rows:
   diff+policy+out   diff_audits + evaluate + the three formatters on the two
                     already-computed audits (the pure core).
 
+Writes benchmarks/results/diff.json (``benchmarks/readme_table.py`` reads it).
 Usage: python benchmarks/bench_diff.py [--runs N] [--cache-dir DIR]
 The first (filling) run needs network access to PyPI.
 """
@@ -26,12 +29,15 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+import _results
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCKS = ROOT / "tests" / "fixtures" / "lockfiles"
@@ -71,6 +77,11 @@ def main() -> None:
     cmd = [sys.executable, "-m", "auditor", "diff", str(BASE), str(HEAD), "--format", "sarif", "-o", os.devnull]
     fill = run(cmd, env)
     cli = statistics.median(run(cmd, env) for _ in range(args.runs))
+    facts_runs = []
+    for _ in range(args.runs):
+        shutil.rmtree(cache / "results-v1", ignore_errors=True)
+        facts_runs.append(run(cmd, env))
+    facts = statistics.median(facts_runs)
     imp = statistics.median(run([sys.executable, "-c", "import auditor.cli"], env) for _ in range(args.runs))
 
     sys.path.insert(0, str(ROOT))
@@ -120,10 +131,16 @@ def main() -> None:
     print(f"{'measure':<18} {'median':>9}   (runs: {args.runs})")
     print(f"{'cli (first run)':<18} {fill:>8.2f}s   (one run; fills the cache, network when empty)")
     print(f"{'cli (warm)':<18} {cli:>8.2f}s")
+    print(f"{'cli (warm facts)':<18} {facts:>8.2f}s")
     print(f"{'import':<18} {imp:>8.2f}s")
     print(f"{'in-process gate':<18} {gate_t:>8.2f}s")
     print(f"{'read lockfiles':<18} {read_t:>8.3f}s")
     print(f"{'diff+policy+out':<18} {core_t:>8.3f}s")
+    print("wrote", _results.write("diff", [{
+        "packages_before": outcome.diff.totals_before.packages, "packages_after": outcome.diff.totals_after.packages,
+        "changes": len(outcome.diff.changes), "cli_first_s": round(fill, 3), "cli_warm_s": round(cli, 3), "cli_warm_facts_s": round(facts, 3),
+        "import_s": round(imp, 3), "in_process_gate_s": round(gate_t, 3), "read_lockfiles_s": round(read_t, 3),
+        "diff_policy_out_s": round(core_t, 3), "runs": args.runs}]))
     if tmp is not None:
         tmp.cleanup()
 

@@ -8,6 +8,7 @@ Rows:
   importtime         ``-X importtime`` cumulative microseconds of ``auditor.cli``
                      (the interpreter's own accounting, for comparison).
 
+Writes benchmarks/results/import.json.
 Usage: python benchmarks/bench_import.py [--runs N]
 """
 
@@ -19,6 +20,8 @@ import statistics
 import subprocess
 import sys
 import time
+
+import _results
 
 
 def wall(code: str) -> float:
@@ -50,6 +53,10 @@ def main() -> None:
     print(f"{'import auditor.cli':<20} {c * 1000:>7.0f}ms")
     print(f"{'difference':<20} {(c - b) * 1000:>7.0f}ms   (floor: 150 ms)")
     print(f"{'importtime':<20} {statistics.median(imp) * 1000:>7.0f}ms")
+    print("wrote", _results.write("import", [{"interpreter_ms": round(b * 1000), "import_cli_ms": round(c * 1000),
+                                              "difference_ms": round((c - b) * 1000),
+                                              "importtime_ms": round(statistics.median(imp) * 1000),
+                                              "runs": args.runs}]))
 
 
 if __name__ == "__main__":

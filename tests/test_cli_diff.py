@@ -170,3 +170,15 @@ def test_live_pypi_diff_of_real_locks(tmp_path):
     assert {p["name"] for p in doc["packages"]} == {"python-slugify", "text-unidecode", "tomli"}
     slugify = next(p for p in doc["packages"] if p["name"] == "python-slugify")
     assert slugify["repository"] == "https://github.com/un33k/python-slugify"
+
+
+def test_a_repeated_diff_is_answered_from_the_result_cache(sides, fake_pypi):
+    base, head, args = sides
+    first = runner.invoke(app, ["diff", base, head, *args, "-f", "json"])
+    asked = len(fake_pypi.log)
+    again = runner.invoke(app, ["diff", base, head, *args, "-f", "json", "--verbose"])
+    assert (again.exit_code, again.stdout) == (first.exit_code, first.stdout)
+    assert "answered from the result cache" in again.stderr and len(fake_pypi.log) == asked
+    Path(head).write_text(Path(head).read_text() + "\n")  # any change to either side: audited again
+    third = runner.invoke(app, ["diff", base, head, *args, "-f", "json", "--verbose"])
+    assert "answered from the result cache" not in third.stderr

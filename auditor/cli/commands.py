@@ -70,12 +70,13 @@ def pyproject_selection(options: dict[str, Any]) -> dict[str, Any]:
             "all_groups": bool(options.get("all_groups"))}
 
 
-def run_pipeline(options: dict[str, Any], **fixed: Any):
-    """Build the Config and Source from a command's options, run the audit with progress bars; the AuditResult."""
+def run_pipeline(options: dict[str, Any], config: Any = None, **fixed: Any):
+    """Build the Config (unless given) and Source from a command's options, run the audit with progress bars;
+    the AuditResult."""
     from auditor.cli.progress import RichProgress
     from auditor.pipeline import run_audit
 
-    config = runconfig.command_config(options, **fixed)
+    config = config if config is not None else runconfig.command_config(options, **fixed)
     source = runconfig.open_input(options["input_path"], options["env"], options["python"], options["input_format"],
                                   resolver=options["resolver"].value, allow_build=options["allow_build"],
                                   max_input_bytes=config.max_input_bytes, **pyproject_selection(options))
@@ -98,22 +99,48 @@ def audit(
     Exit codes: 0 complete, 2 bad usage or input, 3 completed but some data
     could not be collected (every output lists what), 4 internal error.
     """
-    from auditor.report import registry
+    from auditor.net.results import ResultCache, result_key
     from auditor.report.write import emit
 
-    result = run_pipeline(options, people=people)
-    emit(registry.render("audit", output_format.value, result, limit=limit, verbose=options["verbose"],
-                         **terminal_options(output)), output)
+    config = runconfig.command_config(options, people=people)
+    term = terminal_options(output)
+    key = cache = None
+    if config.use_cache and config.osv_db is None and not (options["env"] or options["python"]):
+        # verbose stays in the key: -v changes the report (the JSON's requests, every gap in the table)
+        key = result_key((__version__, "audit", output_format.value, limit, sorted(term.items()), repr(config),
+                          options["input_format"], options["resolver"], options["allow_build"],
+                          sorted(pyproject_selection(options).items())),
+                         options["input_path"], [config.weights_file] if config.weights_file else [], [output])
+        cache = ResultCache(config.cache_dir)
+    hit = cache.get(key) if cache is not None and key is not None else None
+    if hit is not None:  # an identical audit moments ago: its report, without importing the pipeline
+        emit(hit.text, output)
+        if options["verbose"]:
+            typer.echo(f"auditor: answered from the result cache (a run {time.time() - hit.written:.0f} s ago; "
+                       f"see auditor/net/results.py)", err=True)
+        for line in hit.stderr:
+            typer.echo(line, err=True)
+        return ExitCode(hit.exit_code)
+    from auditor.report import registry
+
+    result = run_pipeline(options, config)
+    text = registry.render("audit", output_format.value, result, limit=limit, verbose=options["verbose"], **term)
+    emit(text, output)
     if options["verbose"]:
         from auditor.net.http import describe_counts
 
         typer.echo(f"auditor: audit took {result.elapsed:.2f} s; HTTP requests: {result.requests}", err=True)
         for line in describe_counts(result.requests):
             typer.echo(f"auditor: {line}", err=True)
+    stderr, code = [], ExitCode.OK
     if result.incomplete:
-        typer.echo(f"auditor: {len(result.missing)} fact(s) could not be collected; the report says which", err=True)
-        return ExitCode.INCOMPLETE
-    return ExitCode.OK
+        stderr.append(f"auditor: {len(result.missing)} fact(s) could not be collected; the report says which")
+        code = ExitCode.INCOMPLETE
+    for line in stderr:
+        typer.echo(line, err=True)
+    if cache is not None and key is not None:
+        cache.put(key, text, int(code), stderr)
+    return code
 
 
 @app.command()
@@ -180,13 +207,28 @@ def diff(
     """
     if (len(paths) < 1 if git_base else len(paths) != 2) or (len(paths) > 1 and git_base and output_format != DiffFormat.markdown):
         raise InputError("give BASE HEAD, or --git-base REV PATH (several PATHs only with --format markdown)")
+    from auditor.net.results import ResultCache, result_key
+    from auditor.report.write import emit
+
+    config = runconfig.command_config(options)
+    key = cache = None
+    if config.use_cache and config.osv_db is None and not git_base:  # a git revision is not a file to key on
+        key = result_key((__version__, "diff", output_format.value, fail_on_unknown, target_only,
+                          options["input_format"], repr(config)),
+                         paths[1], [paths[0], *([policy] if policy else [])], [output])
+        cache = ResultCache(config.cache_dir)
+    hit = cache.get(key) if cache is not None and key is not None else None
+    if hit is not None:  # the same two lockfiles moments ago: that verdict, without importing the pipeline
+        emit(hit.text, output)
+        if options["verbose"]:
+            typer.echo(f"auditor: answered from the result cache (a run {time.time() - hit.written:.0f} s ago)",
+                       err=True)
+        return ExitCode(hit.exit_code)
     from auditor import gate
     from auditor.cli.progress import RichProgress
     from auditor.gate import load_policy
     from auditor.report import registry
-    from auditor.report.write import emit
 
-    config = runconfig.command_config(options)
     rules = load_policy(policy)
     pairs = [(None, str(p)) for p in paths] if git_base else [(str(paths[0]), str(paths[1]))]
     started = time.monotonic()
@@ -197,10 +239,14 @@ def diff(
                                          all_platforms=not target_only)
             outcomes.append(gate.run_gate(config, base, head, rules, fail_on_unknown, progress))
     fmt = registry.get("diff", output_format.value)
-    emit("\n".join(fmt.render(outcome) for outcome in outcomes), output)
+    text = "\n".join(fmt.render(outcome) for outcome in outcomes)
+    emit(text, output)
     if options["verbose"]:
         typer.echo(f"auditor: diff took {time.monotonic() - started:.2f} s", err=True)
-    return gate.worst([o.exit_code for o in outcomes])
+    code = gate.worst([o.exit_code for o in outcomes])
+    if cache is not None and key is not None:
+        cache.put(key, text, int(code), ())
+    return code
 
 
 def main() -> None:

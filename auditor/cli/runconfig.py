@@ -131,9 +131,10 @@ def merge_options(*groups: dict) -> dict:
 def history_options(as_of: Optional[str], people: bool, show_emails: bool, no_history: bool,
                     include_interpreter: bool = False) -> dict:
     """Config fields of the git-history options (``--as-of`` is validated here: exit 2 when bad)."""
-    from auditor.people.history import as_of_timestamp
+    if as_of is not None:  # validated only when given: the history module is not imported otherwise
+        from auditor.people.history import as_of_timestamp
 
-    as_of_timestamp(as_of)
+        as_of_timestamp(as_of)
     out: dict = {"as_of": as_of, "people": people, "show_emails": show_emails, "include_interpreter": include_interpreter}
     if no_history:
         out["disabled"] = frozenset({"history"})

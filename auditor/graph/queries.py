@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+import graphlib
+from typing import Callable, Hashable, Iterable, Iterator
 
 import networkx as nx
 
@@ -30,14 +31,114 @@ def dependents(g: nx.DiGraph, node: str) -> set[str]:
 
 
 def dependents_counts(g: nx.DiGraph) -> dict[str, int]:
-    """``{package id: number of distributions depending on it transitively}``.
+    """``{package id: number of distributions depending on it transitively}`` (root excluded).
 
-    One reverse traversal per node; the graphs here have hundreds of nodes at most.
-    The filtered view is copied into a plain graph first: traversing a
-    ``subgraph_view`` re-runs its filters on every step (5x slower here).
+    One pass over a topological order of the dependency graph's condensation
+    (:class:`Condensed`: strongly connected components, so cycles are
+    allowed), carrying each component's ancestors as a bitset (a Python
+    ``int``, one bit per node) that is dropped as soon as its last dependency
+    has read it: ``O(nodes + edges)`` steps of ``O(nodes / 64)``
+    machine words each, memory bounded by the frontier of the walk, not by
+    the transitive closure.  Same answer as ``len(nx.ancestors(view, n) -
+    {root})`` per node (tests/graph/test_closure.py).
     """
-    view = nx.DiGraph(dependency_view(g))
-    return {n: len(nx.ancestors(view, n) - {A.ROOT_ID}) for n in package_ids(g)}
+    cond = Condensed.of_audit_graph(g)
+    # bit i = i-th node with dependents first: a node's ancestors all have lower bits, so its set stays short
+    index = {m: i for i, m in enumerate(m for c in reversed(cond.order) for m in cond.members[c])}
+    root_bit = 1 << index[A.ROOT_ID] if A.ROOT_ID in index else 0
+    counts: dict[str, int] = {}
+    wanted = set(package_ids(g))
+
+    def own(c: Hashable) -> tuple[int]:
+        return (sum(1 << index[m] for m in cond.members[c]),)
+
+    for c, (bits,) in closure_fold(cond, own, upward=True):
+        for m in cond.members[c]:
+            if m in wanted:
+                counts[m] = (bits & ~(root_bit | (1 << index[m]))).bit_count()
+    return {n: counts.get(n, 0) for n in sorted(wanted)}
+
+
+class Condensed:
+    """A dependency graph as a DAG of strongly connected components, in plain dicts.
+
+    Attributes:
+        members: ``{component: tuple of nodes}`` (a node alone when it is in no cycle).
+        succ / pred: ``{component: [dependency components]}`` / ``[dependent components]``.
+        order: components with every dependency before its dependents.
+
+    Built with the standard library's :class:`graphlib.TopologicalSorter`
+    when the graph has no cycle (the common case: no networkx graph is
+    copied), else with :func:`networkx.condensation`.
+    """
+
+    def __init__(self, nodes: Iterable[Hashable], edges: Iterable[tuple[Hashable, Hashable]]):
+        deps: dict[Hashable, list[Hashable]] = {n: [] for n in nodes}
+        for u, v in edges:
+            if u != v:
+                deps[u].append(v)
+        try:
+            self.order = list(graphlib.TopologicalSorter(deps).static_order())
+            self.members = {n: (n,) for n in deps}
+            self.succ = deps
+        except graphlib.CycleError:
+            dg = nx.DiGraph()
+            dg.add_nodes_from(deps)
+            dg.add_edges_from((u, v) for u, vs in deps.items() for v in vs)
+            cond = nx.condensation(dg)
+            self.members = {c: tuple(sorted(m, key=str)) for c, m in cond.nodes(data="members")}
+            self.succ = {c: list(cond.successors(c)) for c in cond.nodes}
+            self.order = list(reversed(list(nx.topological_sort(cond))))
+        self.pred: dict[Hashable, list[Hashable]] = {c: [] for c in self.succ}
+        for c, ds in self.succ.items():
+            for d in ds:
+                self.pred[d].append(c)
+
+    @classmethod
+    def of_audit_graph(cls, g: nx.DiGraph) -> "Condensed":
+        """The ``requires`` edges between root, distributions and interpreter of an audit graph."""
+        keep = {n for n, k in g.nodes(data=A.KIND) if k in (A.ROOT, A.DISTRIBUTION, A.INTERPRETER)}
+        return cls((n for n in g.nodes if n in keep),
+                   ((u, v) for u, v, k in g.edges(data=A.KIND) if k == A.REQUIRES and u in keep and v in keep))
+
+    @classmethod
+    def of(cls, g: nx.DiGraph) -> "Condensed":
+        """Every node and edge of *g* (edges dependent -> dependency)."""
+        return cls(g.nodes, g.edges)
+
+
+def closure_fold(cond: Condensed, own: Callable[[Hashable], tuple[int, ...]], *, upward: bool
+                 ) -> Iterator[tuple[Hashable, tuple[int, ...]]]:
+    """Bitset closure over a condensed dependency graph in one pass of a topological order.
+
+    Args:
+        cond: the :class:`Condensed` graph.
+        own: a component's own bitsets, a tuple of ints (several sets are
+            carried side by side; called once per component, when the walk reaches it).
+        upward: True: each component gets the union over itself and all its
+            ancestors (dependents); False: over itself and all its descendants.
+
+    Yields:
+        ``(component, bitsets)`` for every component, each exactly once.  A
+        component's bits are kept only until its last consumer has read them,
+        so memory follows the frontier of the walk.
+    """
+    order = reversed(cond.order) if upward else cond.order
+    inputs = cond.pred if upward else cond.succ
+    consumers = cond.succ if upward else cond.pred
+    live: dict[Hashable, tuple[int, ...]] = {}
+    left: dict[Hashable, int] = {}
+    for c in order:
+        bits = own(c)
+        for p in inputs[c]:
+            bits = tuple(a | b for a, b in zip(bits, live[p]))
+            left[p] -= 1
+            if not left[p]:
+                del live[p], left[p]
+        yield c, bits
+        n = len(consumers[c])
+        if n:
+            live[c], left[c] = bits, n
 
 
 def reach(g: nx.DiGraph, node: str = A.ROOT_ID) -> set[str]:

@@ -8,6 +8,8 @@ A :class:`RunContext` owns, for the length of one command (``audit``,
 * THE cache connection: one requests-cache backend (:func:`~auditor.net.cache.open_backend`)
   shared by every service, opened on first use and closed by :meth:`RunContext.close`;
 * the fact memo (:class:`~auditor.net.memo.FactMemo`), opened at most once;
+* the per-host circuit breakers and negative cache (:class:`~auditor.net.hosts.HostHealth`,
+  :meth:`RunContext.hosts`) shared by every client and the git cache;
 * the in-process memo of parsed documents (:attr:`RunContext.memo`);
 * tokens (through ``config``), the offline flag, the deadline, and the
   per-run request and timing counters.
@@ -29,11 +31,16 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence, T
 from auditor.config import Config
 
 if TYPE_CHECKING:  # requests and requests-cache load on first use (``auditor --help`` stays fast)
+    from auditor.net.hosts import HostHealth
     from auditor.net.http import HttpClient
     from auditor.net.memo import FactMemo
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+#: Marks the threads of a context's shared pool: a ``map`` called from one (nested) gets a pool of its own,
+#: so that outer tasks waiting on inner ones can never hold every worker of the shared pool.
+_WORKER = threading.local()
 
 #: Key of the fact memo in :attr:`RunContext.memo` (kept for callers that looked there).
 _FACTS = "_facts"
@@ -82,6 +89,8 @@ class RunContext:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _backend: Any = field(default=None, repr=False)
     _facts_opened: bool = field(default=False, repr=False)
+    _hosts: Any = field(default=None, repr=False)
+    _pool: Any = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         budget = self.config.time_budget
@@ -103,6 +112,18 @@ class RunContext:
             self._backend = open_backend(self.config)
         return self._backend
 
+    def hosts(self) -> "HostHealth":
+        """The run's per-host breakers; persisted in ``config.cache_dir`` unless ``--no-cache``."""
+        with self._lock:
+            return self._hosts_locked()
+
+    def _hosts_locked(self) -> "HostHealth":
+        if self._hosts is None:
+            from auditor.net.hosts import HostHealth
+
+            self._hosts = HostHealth.for_cache_dir(self.config.cache_dir if self.config.use_cache else None)
+        return self._hosts
+
     def http(self, service: str) -> "HttpClient":
         """The shared :class:`HttpClient` for *service* (one per run), on the run's cache backend."""
         with self._lock:
@@ -111,7 +132,8 @@ class RunContext:
                 from auditor.net.http import HttpClient
 
                 client = self.clients[service] = HttpClient(
-                    self.config, service, backend=self._backend_locked(), deadline=self.deadline
+                    self.config, service, backend=self._backend_locked(), deadline=self.deadline,
+                    hosts=self._hosts_locked(),
                 )
             return client
 
@@ -135,7 +157,11 @@ class RunContext:
     def map(self, fn: Callable[[T], R], items: Iterable[T], task: str | None = None) -> list[R]:
         """Apply *fn* to *items* on a bounded thread pool (``config.concurrency``), preserving order.
 
-        Advances the progress task *task* (if given) once per item.
+        Advances the progress task *task* (if given) once per item.  Top-level
+        calls share one pool per context (created on first use, shut down by
+        :meth:`close`): starting threads for each of a warm run's twenty-odd
+        maps cost more than the work itself.  A call made from inside a task
+        (nested) runs on a pool of its own, as every call did before.
         """
         items = list(items)
         if task:
@@ -150,8 +176,23 @@ class RunContext:
 
         if len(items) <= 1:
             return [run(i) for i in items]
-        with ThreadPoolExecutor(max_workers=max(1, min(self.config.concurrency, len(items)))) as pool:
-            return list(pool.map(run, items))
+        if getattr(_WORKER, "active", False):
+            with ThreadPoolExecutor(max_workers=max(1, min(self.config.concurrency, len(items)))) as own:
+                return list(own.map(run, items))
+
+        def marked(item: T) -> R:
+            _WORKER.active = True
+            try:
+                return run(item)
+            finally:
+                _WORKER.active = False
+
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=max(1, self.config.concurrency),
+                                                thread_name_prefix="auditor")
+            pool = self._pool
+        return list(pool.map(marked, items))
 
     @contextmanager
     def timed(self, stage: str) -> Iterator[None]:
@@ -180,7 +221,7 @@ class RunContext:
                 counts["rate_limit_remaining"] = c.budget.remaining
             if c.budget.stopped == "rate limited":
                 counts["rate_limited"] = 1
-            elif c.budget.stopped:
+            elif c.budget.stopped or c.down_hosts:
                 counts["unreachable"] = 1
             out[name] = counts
         return out
@@ -191,6 +232,9 @@ class RunContext:
             clients = list(self.clients.values())
             backend, self._backend = self._backend, None
             facts = self.memo.pop(_FACTS, None)
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
         for client in clients:
             client.close()
         if backend is not None:

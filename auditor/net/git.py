@@ -43,11 +43,14 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 from urllib.parse import urlsplit
 
 from auditor.dist.redact import redact_url, strip_userinfo
 from auditor.models import RepositoryRef, Unknown, UnknownKind
+
+if TYPE_CHECKING:
+    from auditor.net.hosts import HostHealth
 
 log = logging.getLogger(__name__)
 
@@ -195,8 +198,12 @@ class GitCache:
     """
 
     def __init__(self, cache_dir: Path, *, offline: bool = False, freshness: float = FRESHNESS_SECONDS,
-                 max_parallel: int = MAX_PARALLEL, clock=time.time, deadline: float | None = None):
+                 max_parallel: int = MAX_PARALLEL, clock=time.time, deadline: float | None = None,
+                 hosts: "HostHealth | None" = None):
         self.deadline = deadline
+        #: The run's per-host breakers and negative cache (:mod:`auditor.net.hosts`): a git host
+        #: found unreachable by an earlier run is not asked again within its time to live.
+        self.hosts = hosts
         self.root = Path(cache_dir) / "git"
         self.offline = offline
         self.freshness = freshness
@@ -239,6 +246,10 @@ class GitCache:
         if down is not None:
             self.stats.count("failures")
             return Unknown(f"git {what} failed: {down}", kind=UnknownKind.UNREACHABLE)
+        cached = self.hosts.down(host) if self.hosts is not None else None
+        if cached is not None:
+            self.stats.count("failures")
+            return Unknown(f"git {what} skipped: {cached}", kind=UnknownKind.UNREACHABLE)
         try:
             self._fetch(path) if exists else self._clone(url, path)
         except (GitError, OSError) as exc:  # OSError: the cache directory is not writable
@@ -250,6 +261,8 @@ class GitCache:
                 reason = f"{host} unreachable ({marker})"
                 with self._down_lock:
                     self._down.setdefault(host, reason)
+                if self.hosts is not None:
+                    self.hosts.transport_failure(host, f"git clone failed: {reason}", immediate=True)
                 return Unknown(f"git {what} failed: {reason}", kind=UnknownKind.UNREACHABLE)
             return Unknown(f"git {what} failed: {exc}")
         self.stats.count("fetches" if exists else "clones")

@@ -38,9 +38,17 @@ nothing else imports ``requests``.  Each service (``"pypi"``, ``"github"``,
   answers ``Unknown("offline")``;
 * a deadline (``RunContext.deadline``, from ``Config.time_budget``): once it
   has passed, every lookup answers ``Unknown(kind=DEADLINE)`` without a request;
-* a service that cannot be reached (:data:`UNREACHABLE_AFTER` lookups in a
-  row fail to connect or to resolve its name; DNS failures are not retried) is not called again
-  this run: ``Unknown("<host> unreachable")``;
+* circuit breakers per *host*, not per service (:class:`~auditor.net.hosts.HostHealth`,
+  shared by every client of a run): a host that cannot be reached
+  (:data:`UNREACHABLE_AFTER` lookups in a row fail to connect, or one fails
+  to resolve its name; DNS failures are not retried) is not called again this
+  run: ``Unknown("<host> unreachable")``, while the service's other hosts
+  are still asked;
+* a negative cache (:mod:`auditor.net.hosts`): an unreachable host is
+  remembered for ``NEGATIVE_TTL`` seconds and a URL that answered 5xx after
+  every retry for ``SERVER_ERROR_TTL`` seconds or its ``Retry-After``, so a
+  warm run does not wait on them again: ``Unknown("<host> unreachable
+  (cached: <cause>)")``;
 * counters (:class:`HttpStats`) of network requests, cache hits,
   revalidations, retries and waits, for ``--verbose`` (:func:`describe_counts`),
   the benchmarks and the tests that prove a warm run makes no requests.
@@ -68,6 +76,8 @@ from requests.utils import parse_header_links
 from auditor import __version__
 from auditor.config import Config
 from auditor.models import Unknown, UnknownKind
+from auditor.net.hosts import HostHealth
+from auditor.net.hosts import connection_cause as _connection_cause
 from auditor.net.cache import AUTH_HEADERS, CACHE_FILE, DEFAULT_EXPIRY, EXPIRY, URL_EXPIRY, cached_session, open_backend
 from auditor.net.limits import LimitExceeded
 from auditor.net.ratelimit import (
@@ -78,6 +88,7 @@ from auditor.net.ratelimit import (
     Clock,
     HttpStats,
     RateBudget,
+    describe_counts,
     rate_limit_wait,
 )
 from auditor.net.ratelimit import parse_int as _int
@@ -156,6 +167,8 @@ class HttpClient:
         deadline: ``time.monotonic()`` value after which no request is sent:
             lookups answer ``Unknown(kind=DEADLINE)`` (cached answers too, so
             a run's output does not depend on what happened to be cached).
+        hosts: the run's per-host breakers and negative cache (shared by
+            the context's clients); ``None``: this client's own, in memory.
     """
 
     def __init__(
@@ -169,6 +182,7 @@ class HttpClient:
         rng: Callable[[float, float], float] | None = None,
         backend: requests_cache.BaseCache | None = None,
         deadline: float | None = None,
+        hosts: HostHealth | None = None,
     ):
         self.config = config
         self.service = service
@@ -178,7 +192,9 @@ class HttpClient:
         self.stats = HttpStats()
         self.budget = RateBudget()
         self._budget_lock = threading.Lock()
-        self._transport_failures = 0
+        self.hosts = hosts if hosts is not None else HostHealth()
+        #: Hosts this client found (or was told) unreachable in this run.
+        self.down_hosts: set[str] = set()
         self._local = threading.local()
         self._uniform = rng or random.uniform
         self.deadline = deadline
@@ -232,6 +248,10 @@ class HttpClient:
             return self._deadline_unknown(url)
         if self.budget.stopped and not self.config.offline:
             return self._cached_only(url, hdrs, self.budget.stopped)
+        if not self.config.offline:
+            blocked = self._blocked(url, hdrs)
+            if blocked is not None:
+                return blocked
         last = ""
         rate_waits = 0
         attempt = 0
@@ -257,13 +277,13 @@ class HttpClient:
                 last = f"connection failed ({_connection_cause(exc)})"
                 if "name resolution" in last:  # DNS answers do not change within seconds: no retry
                     self.stats.count("failures")
-                    self._note_transport_failure(url)
+                    self._note_transport_failure(url, last, immediate=True)
                     return Unknown(f"{_host(url)}: {last}", kind=UnknownKind.UNREACHABLE)
             except requests.exceptions.RequestException as exc:
                 self.stats.count("failures")
                 return Unknown(f"{_host(url)}: {_short(exc)}", kind=UnknownKind.UNREACHABLE)
             else:
-                self._transport_failures = 0
+                self.hosts.success(_host(url))
                 sent = getattr(self._local, "sent", 0)
                 if resp.status_code == 504 and self.config.offline and not sent:
                     self.stats.count("failures")
@@ -285,7 +305,9 @@ class HttpClient:
             if attempt >= MAX_RETRIES:
                 self.stats.count("failures")
                 if not last.startswith("HTTP"):
-                    self._note_transport_failure(url)
+                    self._note_transport_failure(url, last)
+                else:
+                    self.hosts.server_error(url, last, retry_after)
                 return Unknown(f"{_host(url)}: {last} after {MAX_RETRIES} retries",
                                kind=UnknownKind.HTTP_ERROR if last.startswith("HTTP") else UnknownKind.UNREACHABLE)
             delay = self._uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt))
@@ -309,6 +331,12 @@ class HttpClient:
         url = strip_credentials(url)
         if self._past_deadline():
             return self._deadline_unknown(url)
+        if not self.config.offline:
+            reason = self.hosts.down(_host(url))
+            if reason is not None:
+                self.down_hosts.add(_host(url))
+                self.stats.count("failures")
+                return Unknown(reason, kind=UnknownKind.UNREACHABLE)
         attempt = 0
         self._local.max_bytes = None
         while True:
@@ -323,7 +351,9 @@ class HttpClient:
                 return Unknown(f"{_host(url)}: timed out", kind=UnknownKind.TIMEOUT)
             except requests.exceptions.ConnectionError as exc:
                 self.stats.count("failures")
-                return Unknown(f"{_host(url)}: connection failed ({_connection_cause(exc)})", kind=UnknownKind.UNREACHABLE)
+                cause = _connection_cause(exc)
+                self._note_transport_failure(url, f"connection failed ({cause})", immediate="name resolution" in cause)
+                return Unknown(f"{_host(url)}: connection failed ({cause})", kind=UnknownKind.UNREACHABLE)
             except requests.exceptions.RequestException as exc:
                 self.stats.count("failures")
                 return Unknown(f"{_host(url)}: {_short(exc)}", kind=UnknownKind.UNREACHABLE)
@@ -445,12 +475,28 @@ class HttpClient:
 
     # -- internals -------------------------------------------------------------------
 
-    def _note_transport_failure(self, url: str) -> None:
-        with self._budget_lock:
-            self._transport_failures += 1
-            if self._transport_failures >= UNREACHABLE_AFTER and not self.budget.stopped:
-                self.budget.stopped = f"{_host(url)} unreachable"
-                log.info("%s: %s; not calling it again this run", self.service, self.budget.stopped)
+    def _note_transport_failure(self, url: str, cause: str, *, immediate: bool = False) -> None:
+        """Count a failed connection to *url*'s host on the run's per-host breaker."""
+        host = _host(url)
+        if self.hosts.transport_failure(host, cause, immediate=immediate):
+            self.down_hosts.add(host)
+            log.info("%s: %s unreachable; not calling it again this run", self.service, host)
+
+    def _blocked(self, url: str, hdrs: Mapping[str, str]) -> requests.Response | Unknown | None:
+        """The answer for a URL whose host's breaker is open or whose 5xx is remembered, else None.
+
+        A cached copy (even stale) is still served; otherwise the Unknown
+        names the host and says whether the failure is from this run or cached.
+        """
+        host = _host(url)
+        reason = self.hosts.down(host)
+        if reason is not None:
+            self.down_hosts.add(host)
+            return self._cached_only(url, hdrs, reason)
+        status = self.hosts.failed_url(url)
+        if status is not None:
+            return self._cached_only(url, hdrs, f"{host}: {status} (cached)", UnknownKind.HTTP_ERROR)
+        return None
 
     def _sleep(self, seconds: float) -> None:
         if seconds > 0:
@@ -489,11 +535,14 @@ class HttpClient:
         log.info("%s: rate limited (wait %.0fs > %.0fs); not calling it again this run", self.service, wait, MAX_RATE_LIMIT_WAIT)
         return self._cached_only(url, hdrs, "rate limited")
 
-    def _cached_only(self, url: str, hdrs: Mapping[str, str], reason: str) -> requests.Response | Unknown:
+    def _cached_only(self, url: str, hdrs: Mapping[str, str], reason: str,
+                     kind: UnknownKind | None = None) -> requests.Response | Unknown:
         """The cached response for *url* (even if stale), or Unknown(*reason*)."""
+        kind = kind or _STOP_KINDS.get(reason, UnknownKind.UNREACHABLE)
         cache = getattr(self.session, "cache", None)
         if cache is None:
-            return Unknown(reason, kind=_STOP_KINDS.get(reason, UnknownKind.UNREACHABLE))
+            self.stats.count("failures")
+            return Unknown(reason, kind=kind)
         try:
             req = self.session.prepare_request(requests.Request("GET", url, headers=dict(hdrs)))
             cached = cache.get_response(cache.create_key(req))
@@ -501,7 +550,7 @@ class HttpClient:
             cached = None
         if cached is None:
             self.stats.count("failures")
-            return Unknown(reason, kind=_STOP_KINDS.get(reason, UnknownKind.UNREACHABLE))
+            return Unknown(reason, kind=kind)
         self.stats.count("cache_hits")
         return cached
 
@@ -530,51 +579,6 @@ def _host(url: str) -> str:
     return urlsplit(url).netloc.rpartition("@")[2] or "?"
 
 
-def _connection_cause(exc: BaseException) -> str:
-    """A short cause for a connection failure (urllib3's messages repeat the URL and pool)."""
-    text = str(exc)
-    for needle, cause in (
-        ("NameResolution", "name resolution failed"),
-        ("Name or service not known", "name resolution failed"),
-        ("refused", "connection refused"),
-        ("reset by peer", "connection reset"),
-        ("RemoteDisconnected", "server closed the connection"),
-        ("SSLError", "TLS error"),
-        ("CERTIFICATE", "TLS certificate error"),
-        ("ProxyError", "proxy error"),
-        ("timed out", "timed out"),
-    ):
-        if needle in text:
-            return cause
-    return _short(exc)
-
-
 def _short(exc: BaseException | None) -> str:
     text = str(exc) if exc else ""
     return (text.splitlines() or [type(exc).__name__ if exc else ""])[0][:160]
-
-
-def describe_counts(requests_by_service: Mapping[str, Mapping[str, int]]) -> list[str]:
-    """One ``--verbose`` line per service from :meth:`auditor.net.context.RunContext.request_counts`.
-
-    Example: ``"github: 312 requests (12 revalidated by 304), 40 cache hits, 0 failed;
-    rate limit: 4688 left"``; ``"rate limit: stopped (rate limited)"`` when the service was given up.
-    """
-    lines = []
-    for name, c in sorted(requests_by_service.items()):
-        line = f"{name}: {c.get('network', 0)} requests"
-        if c.get("revalidated"):
-            line += f" ({c['revalidated']} revalidated by 304)"
-        line += f", {c.get('cache_hits', 0)} cache hits, {c.get('failures', 0)} failed"
-        if c.get("retries"):
-            line += f", {c['retries']} retries"
-        if c.get("rate_limit_waits"):
-            line += f", {c['rate_limit_waits']} rate-limit waits"
-        if c.get("rate_limited"):
-            line += "; rate limit: stopped (rate limited)"
-        elif c.get("unreachable"):
-            line += "; stopped (unreachable)"
-        elif "rate_limit_remaining" in c:
-            line += f"; rate limit: {c['rate_limit_remaining']} left"
-        lines.append(line)
-    return lines

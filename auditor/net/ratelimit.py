@@ -14,7 +14,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, Mapping
 
 import requests
 
@@ -162,3 +162,29 @@ def parse_int(value: Any) -> int | None:
         return int(str(value).strip())
     except (TypeError, ValueError):
         return None
+
+
+def describe_counts(requests_by_service: Mapping[str, Mapping[str, int]]) -> list[str]:
+    """One ``--verbose`` line per service from :meth:`auditor.net.context.RunContext.request_counts`.
+
+    Example: ``"github: 312 requests (12 revalidated by 304), 40 cache hits, 0 failed;
+    rate limit: 4688 left"``; ``"rate limit: stopped (rate limited)"`` when the service was given up.
+    """
+    lines = []
+    for name, c in sorted(requests_by_service.items()):
+        line = f"{name}: {c.get('network', 0)} requests"
+        if c.get("revalidated"):
+            line += f" ({c['revalidated']} revalidated by 304)"
+        line += f", {c.get('cache_hits', 0)} cache hits, {c.get('failures', 0)} failed"
+        if c.get("retries"):
+            line += f", {c['retries']} retries"
+        if c.get("rate_limit_waits"):
+            line += f", {c['rate_limit_waits']} rate-limit waits"
+        if c.get("rate_limited"):
+            line += "; rate limit: stopped (rate limited)"
+        elif c.get("unreachable"):
+            line += "; stopped (unreachable)"
+        elif "rate_limit_remaining" in c:
+            line += f"; rate limit: {c['rate_limit_remaining']} left"
+        lines.append(line)
+    return lines

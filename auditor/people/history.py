@@ -449,7 +449,8 @@ class HistoryCollector(Collector):
         cfg = ctx.config
         kwargs = {} if self.freshness is None else {"freshness": self.freshness}
         cache = self.cache = GitCache(cfg.cache_dir, offline=cfg.offline,
-                                      max_parallel=min(cfg.concurrency, 4), deadline=ctx.deadline, **kwargs)
+                                      max_parallel=min(cfg.concurrency, 4), deadline=ctx.deadline,
+                                      hosts=ctx.hosts() if hasattr(ctx, "hosts") else None, **kwargs)
         result: dict[str, Any] = {}
         url_of: dict[str, str] = {}
         for node in nodes:

@@ -124,12 +124,17 @@ def score_node(node: PackageNode, nid: str, view: ScoringView, weights: Mapping[
     return Score(total, tuple(factors), unknown, known, len(counted))
 
 
-def score_all(graph: nx.DiGraph, nodes: Mapping[str, PackageNode], weights: Mapping[str, Mapping[str, Any]]) -> dict[str, Score]:
-    """Scores of every package node, keyed by normalized name."""
+def score_all(graph: nx.DiGraph, nodes: Mapping[str, PackageNode], weights: Mapping[str, Mapping[str, Any]],
+              dependents: Mapping[str, int] | None = None) -> dict[str, Score]:
+    """Scores of every package node, keyed by normalized name.
+
+    *dependents* is :func:`auditor.graph.queries.dependents_counts` of *graph*
+    when the caller already has it (computed here otherwise).
+    """
     packages = [n for n in queries.package_ids(graph)]
     view = ScoringView(
         graph=graph,
-        dependents=queries.dependents_counts(graph),
+        dependents=queries.dependents_counts(graph) if dependents is None else dependents,
         package_count=sum(1 for n in packages if graph.nodes[n].get("kind") == "distribution"),
     )
     return {name: score_node(node, node_id(node), view, weights) for name, node in nodes.items()}

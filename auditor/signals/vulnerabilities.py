@@ -1,6 +1,11 @@
 """Known vulnerabilities of the exact pinned versions, through pip-audit's services.
 
-This is the only module that imports pip-audit.  pip-audit's Python
+This is the only module that imports pip-audit, and only when advisories
+must be fetched over the network for a package that OSV's batch query did
+not already clear (:func:`_pip_audit`): importing pip-audit imports
+``pip_api``, which runs ``pip --version`` (0.3-1.3 s on a 2-core machine),
+so a warm audit, an offline-database audit and an audit whose OSV host is
+known unreachable never pay for it.  pip-audit's Python
 interface (``pip_audit._service``) is not a stable public API, so
 ``pyproject.toml`` pins a compatible range and everything pip-audit-shaped
 stays here: callers get :class:`~auditor.models.VulnerabilityReport`.
@@ -30,6 +35,7 @@ fake server work.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import threading
@@ -37,23 +43,20 @@ import zipfile
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 import requests
 from packaging.version import InvalidVersion, Version
-from pip_audit._service.interface import (
-    ResolvedDependency,
-    ServiceError,
-    VulnerabilityResult,
-)
-from pip_audit._service.osv import OsvService
-from pip_audit._service.pypi import PyPIService
 
 from auditor.collectors import Collector, RunContext
 from auditor.errors import InputError
 from auditor.models import Advisory, PackageNode, Severity, Unknown, UnknownKind, VulnerabilityReport, normalize_name
 from auditor.net.api import parsed
 from auditor.net.http import HttpClient
+
+if TYPE_CHECKING:
+    from pip_audit._service.interface import VulnerabilityResult
 
 log = logging.getLogger(__name__)
 
@@ -332,10 +335,6 @@ class ServiceSession:
         self.pypi_url = pypi_url.rstrip("/") if pypi_url else None
         self._local = threading.local()
 
-    def forget(self) -> None:
-        """Clear :attr:`last_json` (a query answered without a request)."""
-        self._local.json = None
-
     @property
     def last_json(self) -> Any:
         """JSON body of the last response on this thread (``None`` if not JSON)."""
@@ -367,51 +366,48 @@ class ServiceSession:
 OSV_BATCH_LIMIT = 1000
 
 
-class BatchedOsvService(OsvService):
-    """pip-audit's ``OsvService`` with ``query_all`` over ``/v1/querybatch``.
+def osv_prefilter(session: ServiceSession, batch_url: str, pins: Sequence[tuple[str, str]],
+                  timeout: Any = None) -> tuple[set[tuple[str, str]], Unknown | None]:
+    """Ask OSV's ``/v1/querybatch`` which of *pins* (``(name, version)``) have advisories.
 
-    pip-audit's interface lets batching services override ``query_all``; OSV's
-    batch endpoint answers only ids (``{"results": [{"vulns": [{"id",
-    "modified"}]}]}``), so one batch request finds the affected packages and
-    full records are then fetched with ``/v1/query`` for those alone.  A
-    failed batch falls back to one query per package.
+    The batch endpoint answers only ids (``{"results": [{"vulns": [{"id",
+    "modified"}]}]}``), so the packages it lists are then queried one by one
+    (full records) through pip-audit; a chunk that fails is left for those
+    queries too.  Needs no pip-audit.
 
-    Args:
-        batch_url: ``{osv_url}/v1/querybatch``.
-        (other arguments as ``OsvService``)
+    Returns:
+        ``(clean, down)``: the pins with no advisory, and the Unknown of a
+        transport failure (the service is unreachable: do not try each package).
     """
+    clean: set[tuple[str, str]] = set()
+    for start in range(0, len(pins), OSV_BATCH_LIMIT):
+        chunk = pins[start : start + OSV_BATCH_LIMIT]
+        body = {"queries": [{"package": {"name": n, "ecosystem": "PyPI"}, "version": v} for n, v in chunk]}
+        try:
+            resp = session.post(url=batch_url, data=json.dumps(body), timeout=timeout)
+            resp.raise_for_status()
+            results = resp.json().get("results") or []
+        except _TransportFailure as exc:
+            return clean, exc.unknown
+        except (requests.RequestException, ValueError, AttributeError):
+            continue  # fall back to per-package queries for this chunk
+        if len(results) != len(chunk):
+            continue
+        for pin, result in zip(chunk, results):
+            if not (result or {}).get("vulns") and not (result or {}).get("next_page_token"):
+                clean.add(pin)
+    return clean, None
 
-    def __init__(self, *args: Any, batch_url: str, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.batch_url = batch_url
-        self.clean: set[tuple[str, str]] = set()
-        self.down: Unknown | None = None
 
-    def prefilter(self, specs: Sequence[ResolvedDependency]) -> None:
-        """Ask ``/v1/querybatch`` which of *specs* have advisories; remember the clean ones."""
-        for start in range(0, len(specs), OSV_BATCH_LIMIT):
-            chunk = specs[start : start + OSV_BATCH_LIMIT]
-            body = {"queries": [{"package": {"name": d.canonical_name, "ecosystem": "PyPI"}, "version": str(d.version)} for d in chunk]}
-            try:
-                resp = self.session.post(url=self.batch_url, data=json.dumps(body), timeout=self.timeout)
-                resp.raise_for_status()
-                results = resp.json().get("results") or []
-            except _TransportFailure as exc:  # the service is unreachable: do not try each package
-                self.down = exc.unknown
-                return
-            except (requests.RequestException, ValueError, AttributeError):
-                continue  # fall back to per-package queries for this chunk
-            if len(results) != len(chunk):
-                continue
-            for dep, result in zip(chunk, results):
-                if not (result or {}).get("vulns") and not (result or {}).get("next_page_token"):
-                    self.clean.add((dep.canonical_name, str(dep.version)))
+@functools.lru_cache(maxsize=1)
+def _pip_audit() -> SimpleNamespace:
+    """pip-audit's service classes, imported on first need (see the module docstring)."""
+    from pip_audit._service.interface import ResolvedDependency, ServiceError
+    from pip_audit._service.osv import OsvService
+    from pip_audit._service.pypi import PyPIService
 
-    def query(self, spec):  # see VulnerabilityService.query
-        if not spec.is_skipped() and (spec.canonical_name, str(spec.version)) in self.clean:
-            self.session.forget()
-            return spec, []
-        return super().query(spec)
+    return SimpleNamespace(ResolvedDependency=ResolvedDependency, ServiceError=ServiceError,
+                           OsvService=OsvService, PyPIService=PyPIService)
 
 
 def _raw_records(body: Any, service: str) -> dict[str, Mapping[str, Any]]:
@@ -459,31 +455,37 @@ class VulnerabilityCollector(Collector):
                 settings.allowable_methods = ("GET", "HEAD", "POST")
             session = ServiceSession(client)
             base = config.osv_url.rstrip("/")
-            service: Any = BatchedOsvService(
-                cache_dir=Path(config.cache_dir) / "pip-audit",
-                osv_url=f"{base}/v1/query",
-                batch_url=f"{base}/v1/querybatch",
-            )
+            clean, down = set(), None
+            if len(pinned) > 1:  # one package: its full query is the batch
+                clean, down = osv_prefilter(session, f"{base}/v1/querybatch",
+                                            [(n.name, n.distribution.version) for n in pinned], config.timeout)
+            if down is not None:
+                out.update({n.name: down for n in pinned})
+                return out
+            for n in pinned:
+                if (n.name, n.distribution.version) in clean:
+                    out[n.name] = VulnerabilityReport(n.distribution.version, (), kind)
+            pinned = [n for n in pinned if n.name not in out]
+            if not pinned:
+                return out  # every package cleared by the batch query: pip-audit is never imported
+            pa = _pip_audit()
+            service: Any = pa.OsvService(cache_dir=Path(config.cache_dir) / "pip-audit", osv_url=f"{base}/v1/query")
         elif kind == "pypi":
+            pa = _pip_audit()
             session = ServiceSession(ctx.http("pypi-vulns"), config.pypi_url)
-            service = PyPIService(cache_dir=Path(config.cache_dir) / "pip-audit")
+            service = pa.PyPIService(cache_dir=Path(config.cache_dir) / "pip-audit")
         else:
             raise InputError(f"unknown vulnerability service {kind!r} (choose 'osv' or 'pypi')")
         service.session = session  # pip-audit keeps its session in this attribute
-        if isinstance(service, BatchedOsvService) and len(pinned) > 1:
-            service.prefilter([ResolvedDependency(name=n.name, version=Version(n.distribution.version)) for n in pinned])
-            if service.down is not None:
-                out.update({n.name: service.down for n in pinned})
-                return out
 
         def query(node: PackageNode) -> VulnerabilityReport | Unknown:
             version = node.distribution.version
-            dep = ResolvedDependency(name=node.name, version=Version(version))
+            dep = pa.ResolvedDependency(name=node.name, version=Version(version))
             try:
                 spec, results = service.query(dep)
             except _TransportFailure as exc:
                 return exc.unknown
-            except (ServiceError, ValueError, KeyError, TypeError) as exc:  # includes pip-audit's ConnectionError
+            except (pa.ServiceError, ValueError, KeyError, TypeError) as exc:  # includes pip-audit's ConnectionError
                 cause = exc.__cause__ or exc
                 return Unknown(f"{kind} vulnerability service: {_short(cause)}")
             if spec.is_skipped():

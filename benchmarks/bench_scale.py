@@ -1,0 +1,186 @@
+#!/usr/bin/env python3
+"""Scale: time and peak RSS of scoring + JSON + GraphML on a synthetic graph of N packages.
+
+Usage: PYTHONPATH=. python benchmarks/bench_scale.py --nodes 10000 [--nodes 1000 ...] [--people]
+Writes benchmarks/results/scale.json (or --json PATH).
+
+Each size runs in a fresh subprocess (so peak RSS is that size's alone) and
+prints one row: nodes, edges, people, seconds per stage (graph, people
+reach, findings + scoring, JSON, GraphML), total, and peak RSS
+(``ru_maxrss`` of the child).  Floors (issue 14): 10k nodes <= 5 s and
+<= 300 MB; 100k nodes <= 60 s with linear growth (the "per 1k nodes" column
+should stay flat).
+
+The synthetic graph (seeded, so every run builds the same one):
+
+* dependencies by preferential attachment: package *i* requires ``k``
+  earlier packages, ``k`` drawn from a geometric distribution (mean 3,
+  at most 40), each chosen with probability proportional to its dependents
+  + 1, so a few packages (the ``six``/``numpy`` of the graph) are required
+  by thousands; the 25 newest packages are the root's direct requirements;
+* people: each package has a repository whose history names a lognormal
+  number of contributors (median 4, heavy tail, at most 400), drawn with
+  Zipf-like popularity from a pool of ``2 * N`` people, so people overlap
+  across repositories as they do on PyPI; the people reach of every node
+  is computed from them; with ``--people`` (as ``auditor --people``) the
+  graph also gets person nodes and ``contributed_to`` edges, and the JSON
+  a record per person and contribution.
+
+Nothing touches the network: the stages after collection are run directly
+(``build_graph``, ``annotate_history``, ``all_findings``, ``score_all``,
+``annotate``, ``summarize``, the JSON and GraphML formatters).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import math
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def synthetic(n: int, people_nodes: bool = False, seed: int = 14):
+    """``(inventory, nodes)`` of *n* packages (see the module docstring)."""
+    from auditor.models import (Confidence, Contribution, CoreMetadata, Distribution, Inventory, Maintainer,
+                                Origin, Ownership, PackageNode, Person, PyPIProject, RepoMapping,
+                                RepositoryHistory, RepositoryRef, TargetEnvironment)
+    from auditor.models import DependencyEdge
+
+    rng = random.Random(seed)
+    names = [f"pkg{i:06d}" for i in range(n)]
+    urn: list[int] = []  # package j appears 1 + (its dependents so far) times: uniform picks are proportional
+    requires: list[list[int]] = []
+    for i in range(n):
+        k = min(i, 40, int(math.log(1 - rng.random()) / math.log(1 - 1 / 3)))  # geometric, mean ~2-3
+        chosen: set[int] = set()
+        while len(chosen) < k:
+            chosen.add(urn[rng.randrange(len(urn))])
+        requires.append(sorted(chosen))
+        urn.append(i)
+        urn.extend(chosen)
+    pool = 2 * n
+    target = TargetEnvironment("3.11", "linux", "x86_64")
+    nodes = {}
+    dists = []
+    for i, name in enumerate(names):
+        reqs = tuple(DependencyEdge(target=names[j], requirement=names[j]) for j in requires[i])
+        dist = Distribution(name=name, version="1.0", metadata=CoreMetadata(name=name, version="1.0"),
+                            requires=reqs, origin=Origin(), direct=i >= n - 25)
+        dists.append(dist)
+        url = f"https://github.com/org{i % 997}/{name}"
+        ref = RepositoryRef(url=url, host="github.com", path=f"org{i % 997}/{name}")
+        count = max(1, min(400, int(rng.lognormvariate(math.log(4), 1.2))))
+        ids = sorted({f"person:{int(pool * rng.random() ** 3):016x}" for _ in range(count)})
+        people, contribs = (), ()
+        if people_nodes:  # what --people collects: the people and their contributions
+            people = tuple(Person(pid, (f"Dev {pid[-6:]}",), ()) for pid in ids)
+            contribs = tuple(Contribution(pid, 1 + c % 50, 0, 0, c % 3 == 0, "2020-01-01T00:00:00Z",
+                                          "2024-01-01T00:00:00Z") for c, pid in enumerate(ids))
+        history = RepositoryHistory(url=url, as_of="2024-06-01", commits=10 * count, first_commit="2020-01-01",
+                                    last_commit="2024-01-01", contributors=count,
+                                    active_contributors=len(ids) // 3, committers=1, bus_factor=1 + count // 10,
+                                    excluded_bots=0, people=people, contributions=contribs,
+                                    _person_ids=frozenset(ids), _active_ids=frozenset(ids[::3]))
+        project = PyPIProject(name=name, ownership=Ownership(None, (Maintainer(f"m{i % 3000}", "Owner"),)),
+                              version_uploads={"1.0": "2023-01-01T00:00:00Z"}, first_upload="2019-01-01T00:00:00Z")
+        nodes[name] = PackageNode(distribution=dist, mapping=RepoMapping(ref, "synthetic", Confidence.HIGH),
+                                  project=project, signals={"history": history})
+    root = tuple(DependencyEdge(target=names[i], requirement=names[i]) for i in range(n - 25, n))
+    inventory = Inventory("synthetic", "requirements", root, tuple(dists), target, "3.11.7", "bench_scale")
+    return inventory, nodes
+
+
+def run_one(n: int, people: bool) -> dict:
+    """Run the stages once on a graph of *n* packages; the figures as a dict (in this process)."""
+    from auditor import clock  # noqa: F401  (SOURCE_DATE_EPOCH honoured by the formatters)
+    import networkx as nx
+
+    from auditor.graph import attrs as A
+    from auditor.graph import queries
+    from auditor.graph.build import build_graph, node_id
+    from auditor.graph.people import annotate_history
+    from auditor.judgement.findings import all_findings
+    from auditor.pipeline import AuditResult, FrozenDict, annotate, summarize
+    from auditor.report import graphml, json_report
+    from auditor.scoring.aggregate import load_weights, score_all
+
+    inventory, nodes = synthetic(n, people)
+    t: dict[str, float] = {}
+    start = time.perf_counter()
+    graph = build_graph(inventory, nodes)
+    t["graph"] = time.perf_counter() - start
+    s = time.perf_counter()
+    annotate_history(graph, {node_id(p): p.signals["history"] for p in nodes.values()}, add_people=people)
+    t["people_reach"] = time.perf_counter() - s
+    s = time.perf_counter()
+    findings = all_findings(nodes.values())
+    dependents = queries.dependents_counts(graph)
+    scores = score_all(graph, nodes, load_weights(), dependents)
+    annotate(graph, nodes, scores, dependents)
+    root = summarize(graph, nodes)
+    t["scoring"] = time.perf_counter() - s
+    result = AuditResult(inventory=inventory, nodes=FrozenDict(nodes), graph=nx.freeze(graph),
+                         scores=FrozenDict(scores), root=root, findings=tuple(findings), missing=(),
+                         requests=FrozenDict(), generated_at="2024-06-01T00:00:00+00:00", elapsed=0.0,
+                         timings=FrozenDict())
+    s = time.perf_counter()
+    json_bytes = len(_render(json_report.render, result))
+    t["json"] = time.perf_counter() - s
+    s = time.perf_counter()
+    graphml_bytes = len(_render(graphml.render, result))
+    t["graphml"] = time.perf_counter() - s
+    total = time.perf_counter() - start
+    return {
+        "nodes": n, "edges": graph.number_of_edges(), "graph_nodes": graph.number_of_nodes(),
+        "people": sum(1 for _n, k in graph.nodes(data=A.KIND) if k == A.PERSON) if people else None,
+        "seconds": {k: round(v, 3) for k, v in t.items()}, "total_s": round(total, 3),
+        "per_1k_nodes_s": round(total / n * 1000, 3), "json_bytes": json_bytes, "graphml_bytes": graphml_bytes,
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def _render(fn, result) -> str:
+    buf = io.StringIO()
+    fn(result, buf)
+    return buf.getvalue()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--nodes", type=int, action="append", help="graph size (repeatable; default 1000 and 10000)")
+    ap.add_argument("--people", action=argparse.BooleanOptionalAction, default=False,
+                    help="as auditor's --people: person nodes, contributed_to edges and per-person records")
+    ap.add_argument("--json", type=Path, help="write the rows here instead of benchmarks/results/scale.json")
+    ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        print(json.dumps(run_one(args.child, args.people)))
+        return
+    rows = []
+    print(f"{'nodes':>7} {'edges':>8} {'people':>7} {'graph':>6} {'reach':>6} {'score':>6} {'json':>6} "
+          f"{'graphml':>7} {'total':>7} {'/1k':>6} {'peak RSS':>9}")
+    for n in args.nodes or [1000, 10000]:
+        cmd = [sys.executable, __file__, "--child", str(n), "--people" if args.people else "--no-people"]
+        row = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.splitlines()[-1])
+        rows.append(row)
+        s = row["seconds"]
+        print(f"{n:>7} {row['edges']:>8} {row['people'] or 0:>7} {s['graph']:>6.2f} {s['people_reach']:>6.2f} "
+              f"{s['scoring']:>6.2f} {s['json']:>6.2f} {s['graphml']:>7.2f} {row['total_s']:>6.2f}s "
+              f"{row['per_1k_nodes_s']:>6.3f} {row['peak_rss_mb']:>7.0f}MB", flush=True)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({"benchmark": "scale", "rows": rows}, indent=2) + "\n")
+    else:
+        import _results
+
+        print("wrote", _results.write("scale", rows, people_nodes=args.people))
+
+
+if __name__ == "__main__":
+    main()
