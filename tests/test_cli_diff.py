@@ -174,7 +174,7 @@ def test_live_pypi_diff_of_real_locks(tmp_path):
 
 def test_a_repeated_diff_is_answered_from_the_result_cache(sides, fake_pypi):
     base, head, args = sides
-    first = runner.invoke(app, ["diff", base, head, *args, "-f", "json"])
+    first = runner.invoke(app, ["diff", base, head, *args, "-f", "json", "--verbose"])
     asked = len(fake_pypi.log)
     again = runner.invoke(app, ["diff", base, head, *args, "-f", "json", "--verbose"])
     assert (again.exit_code, again.stdout) == (first.exit_code, first.stdout)

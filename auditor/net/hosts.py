@@ -88,13 +88,16 @@ class HostHealth:
     def down(self, host: str) -> str | None:
         """Why *host* must not be asked now, or None.
 
-        ``"<host> unreachable"`` when its breaker opened in this run;
+        ``"<host>: <cause>"`` (the words of the failure that opened it) when
+        its breaker opened in this run;
         ``"<host> unreachable (cached: <cause>)"`` when an earlier run's
         failure is still within its time to live.
         """
         with self._lock:
             if host in self._open:
-                return f"{host} unreachable"
+                # the same words as the failure that opened the breaker, so that a package's
+                # reason does not depend on which thread failed first
+                return f"{host}: {self._open[host]}"
             entry = self._load().get("h:" + host)
         if entry is not None and entry["until"] > self._now():
             return f"{host} unreachable (cached: {entry['reason']})"

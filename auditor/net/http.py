@@ -42,8 +42,10 @@ nothing else imports ``requests``.  Each service (``"pypi"``, ``"github"``,
   shared by every client of a run): a host that cannot be reached
   (:data:`UNREACHABLE_AFTER` lookups in a row fail to connect, or one fails
   to resolve its name; DNS failures are not retried) is not called again this
-  run: ``Unknown("<host> unreachable")``, while the service's other hosts
-  are still asked;
+  run, and every lookup of it reads as the failure that opened the breaker
+  (``Unknown("<host>: connection failed (<cause>)")``, the same words for
+  every package whichever thread failed first), while the service's other
+  hosts are still asked;
 * a negative cache (:mod:`auditor.net.hosts`): an unreachable host is
   remembered for ``NEGATIVE_TTL`` seconds and a URL that answered 5xx after
   every retry for ``SERVER_ERROR_TTL`` seconds or its ``Retry-After``, so a
@@ -308,8 +310,9 @@ class HttpClient:
                     self._note_transport_failure(url, last)
                 else:
                     self.hosts.server_error(url, last, retry_after)
-                return Unknown(f"{_host(url)}: {last} after {MAX_RETRIES} retries",
-                               kind=UnknownKind.HTTP_ERROR if last.startswith("HTTP") else UnknownKind.UNREACHABLE)
+                if not last.startswith("HTTP"):  # the breaker's words: the same for every package of the host
+                    return Unknown(f"{_host(url)}: {last}", kind=UnknownKind.UNREACHABLE)
+                return Unknown(f"{_host(url)}: {last} after {MAX_RETRIES} retries", kind=UnknownKind.HTTP_ERROR)
             delay = self._uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt))
             if last.startswith("HTTP") and retry_after is not None:
                 delay = min(max(delay, retry_after), MAX_RATE_LIMIT_WAIT)

@@ -104,7 +104,7 @@ def test_no_cache_keeps_breakers_in_memory(tmp_path):
     with ctx:
         for i in range(UNREACHABLE_AFTER):
             c.get_json(f"{dead}/p{i}")
-        assert c.get_json(f"{dead}/x").reason.endswith("unreachable")
+        assert c.get_json(f"{dead}/x").reason.endswith("connection failed (connection refused)")
     assert not (tmp_path / "cache" / H.DOWN_FILE).exists()
 
 
