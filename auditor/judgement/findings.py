@@ -8,6 +8,7 @@ default severities and thresholds come from the judgement catalogue
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import re
 from typing import Callable, Iterable, Mapping, Sequence
@@ -30,6 +31,7 @@ from auditor.models import (
     ReleaseProvenance,
     Severity,
     Unknown,
+    UnknownKind,
     VendoredCode,
     VulnerabilityReport,
 )
@@ -317,6 +319,20 @@ def probe_confusion(node: PackageNode) -> list[Finding]:
                      "register the name there", "PyPI JSON API: 404")]
 
 
+def probe_oversized(node: PackageNode) -> list[Finding]:
+    """AUD121 once per package when a fact about it is ``unknown`` because an artifact or
+    answer broke a size bound (``UnknownKind.TOO_LARGE``: metadata, an index answer,
+    a signal's value, or a field inside one such as ``InstallFacts.build_backend``)."""
+    values = [node.distribution.metadata, node.project, *node.signals.values()]
+    values += [getattr(v, f) for v in list(values) if dataclasses.is_dataclass(v) and not isinstance(v, Unknown)
+               for f in (x.name for x in dataclasses.fields(v))]
+    big = sorted({v.reason for v in values if isinstance(v, Unknown) and v.kind is UnknownKind.TOO_LARGE})
+    if not big:
+        return []
+    return [_finding("AUD121", node, f"{node.name}: {big[0]}" + (f" (and {len(big) - 1} more)" if len(big) > 1 else ""),
+                     "size bounds, docs/limits.md")]
+
+
 #: Every probe, in report order.
 PROBES: tuple[Callable[[PackageNode], list[Finding]], ...] = (
     probe_vulnerabilities,
@@ -331,6 +347,7 @@ PROBES: tuple[Callable[[PackageNode], list[Finding]], ...] = (
     probe_mapping_disagreement,
     probe_origin,
     probe_confusion,
+    probe_oversized,
 )
 
 

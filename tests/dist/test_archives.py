@@ -76,11 +76,11 @@ def run(name, fn):
     except ArchiveTooLarge as exc:
         out[name] = "too large"
 def zb():
-    with open_zip(io.BytesIO(bombs.zip_bomb(expanded=512 * bombs.MB))) as zf:
+    with open_zip(io.BytesIO(bombs.zip_bomb(expanded=192 * bombs.MB))) as zf:
         zip_member(zf, "pkg-1.0.dist-info/METADATA")
 run("zip bomb", zb)
 run("zip members", lambda: open_zip(io.BytesIO(bombs.zip_many_members(120_000))))
-run("tar.gz bomb", lambda: read_build_system(bombs.tar_gz_bomb(expanded=512 * bombs.MB), "p-1.tar.gz"))
+run("tar.gz bomb", lambda: read_build_system(bombs.tar_gz_bomb(expanded=192 * bombs.MB), "p-1.tar.gz"))
 run("tar members", lambda: read_build_system(bombs.tar_many_members(110_000), "p-1.tar.gz"))
 out["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps(out))
