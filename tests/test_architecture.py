@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1] / "auditor"
 
 #: Layer of each top-level component of ``auditor``; lower may not import higher.
 LAYERS: dict[str, int] = {
-    "__init__": 0, "models": 0, "dist": 0, "errors": 0, "config": 0, "data": 0, "clock": 0,
+    "__init__": 0, "models": 0, "dist": 0, "errors": 0, "config": 0, "data": 0, "clock": 0, "atomic": 0,
     "net": 1,
     "sources": 2, "repos": 2, "people": 2, "signals": 2, "collectors": 2,
     "graph": 3, "scoring": 3, "judgement": 3,

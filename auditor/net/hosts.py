@@ -31,13 +31,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import tempfile
 import threading
 import time
 from pathlib import Path
 from typing import Callable
 
+from auditor.atomic import replace_file
 from auditor.net.ratelimit import UNREACHABLE_AFTER
 
 log = logging.getLogger(__name__)
@@ -210,14 +209,4 @@ def _read(path: Path) -> dict[str, dict]:
 
 def _write(path: Path, entries: dict[str, dict]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".down-", suffix=".json")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(entries, fh, sort_keys=True)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    replace_file(path, json.dumps(entries, sort_keys=True).encode("utf-8"))

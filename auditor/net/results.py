@@ -33,11 +33,12 @@ import hashlib
 import json
 import os
 import stat
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
+
+from auditor.atomic import replace_file
 
 #: Subdirectory of ``Config.cache_dir`` holding results.
 RESULTS_DIR = "results-v1"
@@ -137,10 +138,7 @@ class ResultCache:
         body = {"text": text, "exit_code": int(exit_code), "stderr": list(stderr), "written": self._now()}
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".result-", suffix=".json")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(body, fh)
-            os.replace(tmp, self.dir / f"{key}.json")
+            replace_file(self.dir / f"{key}.json", json.dumps(body).encode("utf-8"))
             files = sorted(self.dir.glob("*.json"), key=lambda p: p.stat().st_mtime)
             for old in files[:-MAX_ENTRIES]:
                 old.unlink(missing_ok=True)

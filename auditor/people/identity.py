@@ -194,6 +194,12 @@ def tool_key(name: str, email: str) -> str | None:
     return None
 
 
+def _address_keys(address: str, rule: str, gmail_rule: str) -> list[tuple[str, str]]:
+    """The address itself under *rule*, and its Gmail-folded form (dots and ``+tag`` dropped) under *gmail_rule*."""
+    folded = fold_gmail(address)
+    return [(rule, f"email:{address}")] + ([(gmail_rule, f"email:{folded}")] if folded else [])
+
+
 def identity_keys(name: str, email: str) -> list[tuple[str, str]]:
     """The merge keys of one identity as ``(rule, key)`` pairs (rules of :data:`RULES`); may be empty.
 
@@ -205,10 +211,7 @@ def identity_keys(name: str, email: str) -> list[tuple[str, str]]:
     if not plausible_email(e):
         e = ""
     if e and e not in GENERIC_EMAILS:
-        keys.append(("email", f"email:{e}"))
-        folded = fold_gmail(e)
-        if folded:
-            keys.append(("gmail", f"email:{folded}"))
+        keys += _address_keys(e, "email", "gmail")
         nr = noreply_login(e)
         if nr:
             keys.append(("noreply-login", f"login:{nr[0]}"))
@@ -221,10 +224,7 @@ def identity_keys(name: str, email: str) -> list[tuple[str, str]]:
                 keys.append(("gitlab-noreply", f"glid:{gl.group('id')}"))
     in_name = email_in_name(name)
     if in_name and in_name not in GENERIC_EMAILS:
-        keys.append(("email-in-name", f"email:{in_name}"))
-        folded = fold_gmail(in_name)
-        if folded:
-            keys.append(("email-in-name", f"email:{folded}"))
+        keys += _address_keys(in_name, "email-in-name", "email-in-name")
     n = normalize_name(name)
     if not in_name and len(n.split()) >= MIN_NAME_WORDS and n not in GENERIC_NAMES:
         keys.append(("name", f"name:{n}"))

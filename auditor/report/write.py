@@ -30,12 +30,12 @@ import signal
 import socket
 import stat
 import sys
-import tempfile
 import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, TextIO
 
+from auditor.atomic import replace_file
 from auditor.errors import OutputError
 from auditor.report.safe import utf8
 
@@ -136,23 +136,9 @@ def _umask_mode() -> int:
 
 def _replace(path: Path, data: bytes, mode: int | None) -> None:
     """Write *data* to a temporary file beside *path*, keep *mode*, fsync, rename over *path*."""
-    directory = path.parent
     with _signals_raise():
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                os.fchmod(fh.fileno(), _umask_mode() if mode is None else mode)
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
-    _fsync_dir(directory)
+        replace_file(path, data, _umask_mode() if mode is None else mode)
+    _fsync_dir(path.parent)
 
 
 def _fsync_dir(directory: Path) -> None:

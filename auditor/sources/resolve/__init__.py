@@ -29,11 +29,11 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import time
 from pathlib import Path
 
+from auditor.atomic import replace_file
 from auditor.errors import ConfigError, ResolutionError
 from auditor.models import CoreMetadata
 from auditor.dist.redact import redact_url
@@ -227,9 +227,7 @@ def resolve_cached(
         }
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(doc), encoding="utf-8")
-            os.replace(tmp, path)
+            replace_file(path, json.dumps(doc).encode("utf-8"))
         except OSError as exc:  # a read-only cache only costs speed
             log.info("resolution cache not written: %s", exc)
     return res
