@@ -120,7 +120,7 @@ def cli_args(fake_env, fake_pypi, tmp_path, forge):
 
 
 def test_cli_people(cli_args):
-    res = runner.invoke(app, ["people", "lib", *cli_args])
+    res = runner.invoke(app, ["people", "lib", *cli_args], env={"COLUMNS": "200"})  # names whole, whatever the terminal
     assert res.exit_code == 0, res.output
     assert "<root> -> app -> lib" in res.output
     assert "Jane Doe" in res.output and "Carol Poe" in res.output
