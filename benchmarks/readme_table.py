@@ -29,18 +29,22 @@ def _src(doc: dict) -> str:
     return f"`{doc['command']}`, {doc['date']}, {m.get('cores')} cores, Python {m.get('python')}"
 
 
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    """A Markdown table: the header row, the separator, one line per row."""
+    return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)] + ["| " + " | ".join(r) + " |" for r in rows]
+
+
 def audit_section(doc: dict | None) -> list[str]:
     if doc is None:
         return ["Audit: not measured (run `python benchmarks/bench_audit.py`)."]
     out = [f"Audit of the shipped examples ({_src(doc)}; medians of {doc['rows'][0]['runs']} warm and "
-           f"{doc['rows'][0]['cold_runs']} cold runs; GitHub, OSV, deps.dev and Scorecard unreachable):", "",
-           "| example | packages | cold | `uv pip compile --no-cache` | cold / uv | warm (repeat) | warm (facts cached) "
-           "| warm `uv pip compile` | warm / uv | warm `pip-audit` (pins, PyPI service) |",
-           "|---|---|---|---|---|---|---|---|---|---|"]
-    for r in doc["rows"]:
-        out.append(f"| {r['example']} | {r['packages']} | {r['cold_s']:.2f} s | {r['uv_cold_s']:.2f} s | "
-                   f"{r['cold_over_uv_cold']:.1f}x | {r['warm_s']:.2f} s | {r['warm_facts_s']:.2f} s | "
-                   f"{r['uv_warm_s']:.2f} s | {r['warm_over_uv']:.2f}x | {r['pip_audit_warm_s']:.2f} s |")
+           f"{doc['rows'][0]['cold_runs']} cold runs; GitHub, OSV, deps.dev and Scorecard unreachable):", ""]
+    out += _table(["example", "packages", "cold", "`uv pip compile --no-cache`", "cold / uv", "warm (repeat)",
+                   "warm (facts cached)", "warm `uv pip compile`", "warm / uv", "warm `pip-audit` (pins, PyPI service)"],
+                  [[r["example"], str(r["packages"]), f"{r['cold_s']:.2f} s", f"{r['uv_cold_s']:.2f} s",
+                    f"{r['cold_over_uv_cold']:.1f}x", f"{r['warm_s']:.2f} s", f"{r['warm_facts_s']:.2f} s",
+                    f"{r['uv_warm_s']:.2f} s", f"{r['warm_over_uv']:.2f}x", f"{r['pip_audit_warm_s']:.2f} s"]
+                   for r in doc["rows"]])
     out += ["", "*warm (repeat)*: the same command again within 5 minutes, answered by the result cache; "
             "*warm (facts cached)*: result cache emptied, every fact from the HTTP cache and the fact memo."]
     return out
@@ -70,14 +74,13 @@ def scale_section(doc: dict | None) -> list[str]:
     if doc is None:
         return ["Scale: not measured (run `python benchmarks/bench_scale.py --nodes 1000 --nodes 10000`)."]
     out = [f"Synthetic graphs (`benchmarks/bench_scale.py`: preferential-attachment dependencies, lognormal "
-           f"contributors per repository; {_src(doc)}), seconds per stage:", "",
-           "| packages | edges | graph | people reach | findings + scoring | JSON | GraphML | total | per 1k packages "
-           "| peak RSS |", "|---|---|---|---|---|---|---|---|---|---|"]
-    for r in doc["rows"]:
-        s = r["seconds"]
-        out.append(f"| {r['nodes']:,} | {r['edges']:,} | {s['graph']:.2f} | {s['people_reach']:.2f} | "
-                   f"{s['scoring']:.2f} | {s['json']:.2f} | {s['graphml']:.2f} | {r['total_s']:.2f} s | "
-                   f"{r['per_1k_nodes_s']:.2f} s | {r['peak_rss_mb']:.0f} MB |")
+           f"contributors per repository; {_src(doc)}), seconds per stage:", ""]
+    out += _table(["packages", "edges", "graph", "people reach", "findings + scoring", "JSON", "GraphML", "total",
+                   "per 1k packages", "peak RSS"],
+                  [[f"{r['nodes']:,}", f"{r['edges']:,}", *(f"{r['seconds'][k]:.2f}" for k in
+                    ("graph", "people_reach", "scoring", "json", "graphml")),
+                    f"{r['total_s']:.2f} s", f"{r['per_1k_nodes_s']:.2f} s", f"{r['peak_rss_mb']:.0f} MB"]
+                   for r in doc["rows"]])
     return out
 
 
