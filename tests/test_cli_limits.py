@@ -31,3 +31,13 @@ def test_limit_options_set_the_config(env_args, configs):  # noqa: F811
     assert res.exit_code in (0, 3)
     res = runner.invoke(app, ["audit", *env_args, "--keyring-provider", "bogus"])
     assert res.exit_code == 2 and "keyring-provider" in res.output
+
+
+def test_diff_honours_the_input_size_limit(tmp_path):
+    """`auditor diff` passes --max-input-bytes to both sides (it used the 64 MiB default)."""
+    base, head = tmp_path / "base.txt", tmp_path / "head.txt"
+    base.write_text("requests==2.32.3\n" * 20)
+    head.write_text("requests==2.32.3\n")
+    res = runner.invoke(app, ["diff", str(base), str(head), "--offline", "--max-input-bytes", "100"])
+    assert res.exit_code == 2, res.output
+    assert "input size limit" in res.output and "base.txt" in res.output

@@ -43,7 +43,7 @@ def test_git_show_reads_the_file_at_a_revision(repo):
 
 
 def test_git_show_errors_are_input_errors(repo, tmp_path):
-    with pytest.raises(InputError, match="git show"):
+    with pytest.raises(InputError, match="git (show|cat-file)"):
         git_show("no-such-rev", repo / "sub" / "uv.lock")
     with pytest.raises(InputError, match="invalid git revision"):
         git_show("--output=/tmp/x", repo / "sub" / "uv.lock")
@@ -77,6 +77,21 @@ def test_requirements_at_a_revision_uses_git_archive(repo, monkeypatch):
     assert base.tmp is not None and (Path(base.tmp.name) / "requirements.txt").read_text() == "requests==2.32.3\n"
     base.tmp.cleanup()
 
+
+def test_git_base_reads_within_the_input_size_limit(repo, monkeypatch):
+    """--max-input-bytes bounds the base side too: the blob (git show) and the tree (git archive)."""
+    monkeypatch.chdir(repo)
+    size = (LOCKS / "large-base" / "uv.lock").stat().st_size
+    with pytest.raises(InputError, match="over the 1000-byte input size limit"):
+        git_show("HEAD", repo / "sub" / "uv.lock", max_bytes=1000)
+    assert git_show("HEAD", repo / "sub" / "uv.lock", max_bytes=size)
+    with pytest.raises(InputError, match="over the 1000-byte input size limit"):
+        open_sides(None, "sub/uv.lock", git_base="HEAD", fetch_metadata=False, max_input_bytes=1000)
+    (repo / "requirements.txt").write_text("requests==2.32.3\n")
+    git(repo, "add", "requirements.txt")
+    git(repo, "commit", "-q", "-m", "reqs")
+    with pytest.raises(InputError, match=r"tree at HEAD holds \d+ bytes, over 4 x the 1000-byte"):
+        open_sides(None, "requirements.txt", git_base="HEAD", input_format="requirements", max_input_bytes=1000)
 
 
 def test_missing_files(tmp_path):

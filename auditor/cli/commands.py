@@ -236,7 +236,7 @@ def diff(
     with RichProgress(options["verbose"]) as progress:
         for base_path, head_path in pairs:
             base, head = gate.open_sides(base_path, head_path, git_base, options["input_format"],
-                                         all_platforms=not target_only)
+                                         all_platforms=not target_only, max_input_bytes=config.max_input_bytes)
             outcomes.append(gate.run_gate(config, base, head, rules, fail_on_unknown, progress))
     fmt = registry.get("diff", output_format.value)
     text = "\n".join(fmt.render(outcome) for outcome in outcomes)

@@ -10,8 +10,8 @@ Modules:
 * :mod:`auditor.gate.flags`: the risk flags of the Markdown report;
 * :mod:`auditor.gate.run`: open the two sides, run the pipeline, write the report.
 
-Git access (``--git-base``) is :func:`auditor.net.git.git_show` /
-:func:`~auditor.net.git.git_archive`.  The names below are re-exported so that ``from auditor.gate import X``
+Git access (``--git-base``) is :func:`auditor.net.revision.git_show` /
+:func:`~auditor.net.revision.git_archive`.  The names below are re-exported so that ``from auditor.gate import X``
 (the CLI, the tests, the benchmarks) keeps working.
 """
 
@@ -20,7 +20,7 @@ from auditor.gate.evaluate import PolicyResult, Undecided, Verdict, Violation, e
 from auditor.gate.policy import RULES, Policy, PolicyException, load_policy, parse_policy
 from auditor.gate.run import EmptySource, GateOutcome, Side, audit, open_sides, run_gate, worst
 from auditor.gate.views import AuditView, Vulnerability, audit_view
-from auditor.net.git import NotAtRevision, git_archive, git_show
+from auditor.net.revision import NotAtRevision, git_archive, git_show
 
 __all__ = [
     "ROOT", "RULES", "AuditDiff", "AuditView", "EdgeChange", "EmptySource", "GateOutcome",

@@ -11,8 +11,8 @@ Everything the CLI's ``diff`` command does is callable from here:
   which the CLI renders through the format registry
   (:mod:`auditor.report.registry`, command ``diff``).
 
-Git access goes through :mod:`auditor.net.git` (:func:`~auditor.net.git.git_show`,
-:func:`~auditor.net.git.git_archive`).
+Git access goes through :mod:`auditor.net.revision` (:func:`~auditor.net.revision.git_show`,
+:func:`~auditor.net.revision.git_archive`).
 """
 
 from __future__ import annotations
@@ -22,14 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from auditor.config import Config
+from auditor.config import DEFAULT_MAX_INPUT_BYTES, Config
 from auditor.errors import ExitCode, InputError
 from auditor.gate.diff import AuditDiff, diff_audits
 from auditor.gate.evaluate import PolicyResult, evaluate
 from auditor.gate.policy import Policy, load_policy
 from auditor.gate.views import AuditView, audit_view
 from auditor.net.context import Progress, RunContext
-from auditor.net.git import NotAtRevision, git_archive, git_show
+from auditor.net.revision import NotAtRevision, git_archive, git_show
 from auditor.sources.interface import Source
 from auditor.sources.registry import TEXT_CAPABLE, detect, open_source
 
@@ -78,7 +78,8 @@ def open_sides(base: str | None, head: str, git_base: str | None = None, input_f
         head: the head file (or PATH with *git_base*).
         git_base: a git revision: the base side is PATH at that revision.
         input_format: forces the format of both sides (``--input-format``).
-        **options: passed to the sources (e.g. ``all_platforms``).
+        **options: passed to the sources (e.g. ``all_platforms``,
+            ``max_input_bytes``, which also bounds what ``--git-base`` reads).
 
     Raises:
         InputError: missing arguments, unreadable files, git failures.
@@ -87,17 +88,18 @@ def open_sides(base: str | None, head: str, git_base: str | None = None, input_f
     if not head_path.is_file():
         raise InputError("no such file", str(head))
     fmt = input_format or detect(head_path)
+    max_bytes = options.get("max_input_bytes") or DEFAULT_MAX_INPUT_BYTES
     head_side = Side(str(head), open_source(head_path, fmt, **options))
     if git_base:
         label = f"{head}@{git_base}"
         if fmt in TEXT_CAPABLE:
             try:
-                text = git_show(git_base, head_path)
+                text = git_show(git_base, head_path, max_bytes)
             except NotAtRevision:  # the change adds this file: everything in it is new
                 return Side(label + " (absent)", EmptySource(label)), head_side
             return Side(label, open_source(head_path, fmt, text=text, **options)), head_side
         tmp = tempfile.TemporaryDirectory(prefix="auditor-base-")
-        where = git_archive(git_base, head_path, Path(tmp.name))
+        where = git_archive(git_base, head_path, Path(tmp.name), max_bytes)
         if not where.is_file():
             tmp.cleanup()
             return Side(label + " (absent)", EmptySource(label)), head_side
