@@ -25,6 +25,7 @@ import zlib
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Mapping, Sequence
 
+from auditor.config import DEFAULT_MAX_ARCHIVE_BYTES
 from auditor.dist.archives import ArchiveTooLarge, open_zip, zip_member
 from auditor.collectors import Collector, RunContext
 from auditor.dist.metadata import dist_info_members
@@ -130,11 +131,25 @@ def libraries_from_record(rows: Iterable[Sequence[str]], size_of=None) -> Vendor
     return VendoredCode(libraries=tuple(sorted(libs, key=lambda lib: lib.path)))
 
 
-def vendored_in_dist_info(dist_info: Path) -> VendoredCode | Unknown:
-    """Shared libraries of an installed distribution, from its ``.dist-info/RECORD``."""
+def vendored_in_dist_info(dist_info: Path, max_bytes: int = DEFAULT_MAX_ARCHIVE_BYTES) -> VendoredCode | Unknown:
+    """Shared libraries of an installed distribution, from its ``.dist-info/RECORD``.
+
+    Args:
+        dist_info: the ``*.dist-info`` directory.
+        max_bytes: the most RECORD bytes read (``Config.max_archive_bytes``,
+            the bound of an archive member): a larger RECORD is
+            ``unknown (too large)``, never read whole.
+    """
     record = dist_info / "RECORD"
     if not record.is_file():
         return Unknown(f"{dist_info.name} has no RECORD (not installed from a wheel)", fault=False)
+    try:
+        with open(record, "rb") as fh:
+            raw = fh.read(max_bytes + 1)
+    except OSError as exc:
+        return Unknown(f"{dist_info.name}/RECORD: not readable ({exc.strerror})")
+    if len(raw) > max_bytes:
+        return Unknown(f"{dist_info.name}/RECORD is over the {max_bytes}-byte member limit", kind=UnknownKind.TOO_LARGE)
     site = dist_info.parent
 
     def size_of(path: str) -> int | None:
@@ -143,7 +158,7 @@ def vendored_in_dist_info(dist_info: Path) -> VendoredCode | Unknown:
         except OSError:
             return None
 
-    text = record.read_text(encoding="utf-8", errors="replace")
+    text = raw.decode("utf-8", errors="replace")
     return libraries_from_record(csv.reader(io.StringIO(text)), size_of)
 
 
@@ -182,5 +197,5 @@ class VendoredCollector(Collector):
             if path is None or not path.name.endswith(".dist-info") or not path.is_dir():
                 out[node.name] = Unknown("not an installed environment", fault=False)
             else:
-                out[node.name] = vendored_in_dist_info(path)
+                out[node.name] = vendored_in_dist_info(path, ctx.config.max_archive_bytes)
         return out

@@ -102,3 +102,16 @@ def test_a_recognized_upstream_outside_a_repair_folder_is_vendored():
     factor = vendored_native.score(node, "torch==2.5", None, {"weight": 5, "saturation": 10})
     assert factor.value == 1 and "libgomp" in factor.detail and factor.points > 0
     assert [f.id for f in findings_for(node)] == ["AUD107"]
+
+
+def test_an_oversized_installed_record_is_unknown_too_large(tmp_path):
+    """RECORD of an installed distribution is read up to the member limit, never whole."""
+    from auditor.models import UnknownKind
+    from auditor.signals.vendored import vendored_in_dist_info
+
+    dist_info = tmp_path / "big-1.0.dist-info"
+    dist_info.mkdir()
+    (dist_info / "RECORD").write_text("big/_x.so,,10\n" * 1000)
+    result = vendored_in_dist_info(dist_info, max_bytes=1000)
+    assert isinstance(result, Unknown) and result.kind is UnknownKind.TOO_LARGE
+    assert vendored_in_dist_info(dist_info, max_bytes=10**6).libraries
