@@ -69,15 +69,26 @@ def _markdown_links(text: str) -> list[str]:
 
 def _rst_links(text: str) -> list[str]:
     from docutils import nodes
-    from docutils.core import publish_doctree
+    from docutils.frontend import get_default_settings
+    from docutils.parsers.rst import Parser
+    from docutils.readers.standalone import Reader
+    from docutils.utils import new_document
 
-    settings = {
+    # docutils' own parser on a fresh document (not publish_doctree, whose
+    # command-line option machinery is deprecated): no includes, no raw, no
+    # messages, nothing halts.
+    parser = Parser()
+    settings = get_default_settings(parser)
+    for key, value in {
         "report_level": 5, "halt_level": 5, "warning_stream": io.StringIO(),
-        "file_insertion_enabled": False, "raw_enabled": False, "input_encoding": "unicode",
-        "_disable_config": True, "traceback": False, "syntax_highlight": "none",
-    }
+        "file_insertion_enabled": False, "raw_enabled": False, "traceback": False, "syntax_highlight": "none",
+    }.items():
+        setattr(settings, key, value)
     try:
-        tree = publish_doctree(text, settings_overrides=settings)
+        tree = new_document("<description>", settings)
+        parser.parse(text, tree)
+        tree.transformer.populate_from_components((parser, Reader()))  # resolves `name`_ references
+        tree.transformer.apply_transforms()
     except Exception:  # noqa: BLE001 - docutils raises many types on hostile input; no links then
         return []
     out: list[str] = []

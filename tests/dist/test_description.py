@@ -45,3 +45,13 @@ def test_many_links_are_bounded():
 def test_never_raises_and_returns_http_links(text, ctype):
     for link in description_links(text, ctype):
         assert link.lower().startswith(("http://", "https://"))
+
+
+def test_rst_named_references_resolve_without_docutils_deprecations():
+    """`Source`_ resolves to its target; docutils is driven without its deprecated option machinery."""
+    import warnings
+
+    text = "See `Source`_.\n\n.. _Source: https://github.com/c/d\n"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        assert description_links(text, "text/x-rst") == ("https://github.com/c/d",)
