@@ -17,12 +17,18 @@ branch; ``--as-of`` bounds them with ``git log --until``):
 * window: the :data:`WINDOW_DAYS` days ending at as-of (the audit time when
   no ``--as-of`` is given);
 * contributors: distinct authors of non-merge commits, bots and tools
-  excluded: what a forge counts (GitHub's contributors graph counts commit
-  authors and leaves merge commits out);
+  excluded, who authored at least one of them from an address a forge
+  account can hold: what a forge counts (GitHub counts the accounts linked
+  to commit authors' addresses and leaves merge commits out);
+* unlinkable_authors: the other authors, every one of whose authored
+  commits carries an address no forge account can hold
+  (:func:`~auditor.people.names.unlinkable_reason`: ``user@localhost``,
+  ``user@<svn uuid>``, ``user@host.local``, ...); a forge cannot count them,
+  auditor counts them here and in people reach;
 * co_authors_only: people who appear only as ``Co-authored-by`` co-authors;
 * committers_only: people who only landed others' work (committer of
   another's commit, author of merge commits) and authored nothing;
-* people_all_roles: people in any of these roles (their sum); people reach
+* people_all_roles: people in any of these roles (the sum of the four above); people reach
   and :meth:`~auditor.models.RepositoryHistory.person_ids` use all roles;
 * active_contributors: people with any role in a window commit;
 * committers: people who landed others' work: the committer of a commit
@@ -51,6 +57,7 @@ from auditor.errors import InputError
 from auditor.models import Contribution, PackageNode, RepositoryHistory, Unknown
 from auditor.net.git import FS, TS, GitCache, GitError, check_mailmap, iter_log_batches
 from auditor.people.identity import IdentityResolver, bot_key, login_email_pairs
+from auditor.people.names import unlinkable_reason
 from auditor.people.privacy import people_salt, redact_people
 
 #: Activity window for active contributors and bus factor, in days: one
@@ -264,6 +271,7 @@ class _Acc:
     authored_window: int = 0
     first: int = 0
     last: int = 0
+    linkable: bool = False  # authored a non-merge commit from an address a forge account can hold
 
     def seen(self, s: _Stats) -> None:
         if not self.first or s.first < self.first:
@@ -295,6 +303,7 @@ def summarize(logs: Mapping[str, RepoLog], as_of: str | None = None,
     resolver.add_links(extra_links)
     res = resolver.resolve()
     person_of = res.by_identity
+    linkable: dict[str, bool] = {}  # address -> a forge account can hold it
 
     result: dict[str, RepositoryHistory] = {}
     for url, lg in logs.items():
@@ -321,6 +330,11 @@ def summarize(logs: Mapping[str, RepoLog], as_of: str | None = None,
                 else:
                     x.authored += s.n
                     x.authored_window += s.n_window
+                    if not x.linkable:
+                        ok = linkable.get(a[1])
+                        if ok is None:
+                            ok = linkable[a[1]] = unlinkable_reason(a[1]) is None
+                        x.linkable = ok
             if cp is not None and cp != ap:
                 x = get(cp)
                 x.seen(s)
@@ -342,6 +356,7 @@ def summarize(logs: Mapping[str, RepoLog], as_of: str | None = None,
              for pid, x in acc.items()),
             key=lambda c: (-c.authored, -c.co_authored, -c.landed, c.person)))
         authors = {pid for pid, x in acc.items() if x.authored > 0}
+        unlinkable = {pid for pid in authors if not acc[pid].linkable}
         co_only = {pid for pid, x in acc.items() if x.co_authored > 0} - authors
         result[url] = RepositoryHistory(
             url=url,
@@ -349,7 +364,8 @@ def summarize(logs: Mapping[str, RepoLog], as_of: str | None = None,
             commits=lg.commits,
             first_commit=iso(lg.first),
             last_commit=iso(lg.last),
-            contributors=len(authors),
+            contributors=len(authors) - len(unlinkable),
+            unlinkable_authors=len(unlinkable),
             co_authors_only=len(co_only),
             committers_only=len(acc) - len(authors) - len(co_only),
             people_all_roles=len(acc),
@@ -475,6 +491,13 @@ class HistoryCollector(Collector):
         merges = next((h.identity_merges for h in per_repo.values() if isinstance(h, RepositoryHistory)), {})
         if merges:
             ctx.progress.message("identity merges by rule: " + ", ".join(f"{k} {v}" for k, v in merges.items()))
+        for url in sorted(per_repo):
+            h = per_repo[url]
+            if isinstance(h, RepositoryHistory):
+                ctx.progress.message(
+                    f"{url}: {h.contributors} contributors (forge-linkable authors), {h.unlinkable_authors} "
+                    f"unlinkable authors, {h.co_authors_only} co-authors only, {h.committers_only} committers "
+                    f"only, {h.people_all_roles} people in all roles")
         for name, url in url_of.items():
             result[name] = per_repo.get(url, Unknown("repository not read"))
         return result
