@@ -125,7 +125,7 @@ def parse_contact(text: str) -> _Ident | None:
     return m.group("name"), m.group("email")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Stats:
     """Per identity pair: commits, commits in window, first and last committer time."""
 
@@ -192,36 +192,51 @@ def read_repo_log(git_dir: Path, url: str, as_of: int | None = None, now: int | 
     out = RepoLog(url=url)
     pairs = out.pairs
     raw_co: dict[str, _Stats] = {}
+    flat: dict[tuple[str, str, str, str, bool], _Stats] = {}
     commits = skipped = 0
     first = last = None
     bound = as_of if as_of is not None else float("inf")
+    lo, hi = float("inf"), float("-inf")
+    # The hot loop (one pass per commit): fields by index, one flat key, _Stats updated inline.
     for batch in iter_log_batches(git_dir, until=as_of):
         for rec in batch:
             f = rec.split(FS)
             if len(f) != 8:
                 skipped += 1
                 continue
-            an, ae, _at, cn, ce, ct_s, parents, trailers = f
             try:
-                ct = int(ct_s)
+                ct = int(f[5])
             except ValueError:
                 skipped += 1
                 continue
             if ct > bound:
                 continue
             commits += 1
-            if first is None or ct < first:
-                first = ct
-            if last is None or ct > last:
-                last = ct
+            if ct < lo:
+                lo = ct
+            if ct > hi:
+                hi = ct
             in_window = start < ct <= end
-            key = ((an, ae), (cn, ce), " " in parents)
-            _bump(pairs, key, ct, in_window)
-            if trailers:
-                for value in trailers.split(TS):
+            key = (f[0], f[1], f[3], f[4], " " in f[6])
+            st = flat.get(key)
+            if st is None:
+                flat[key] = st = _Stats(0, 0, ct, ct)
+            st.n += 1
+            if in_window:
+                st.n_window += 1
+            if ct < st.first:
+                st.first = ct
+            if ct > st.last:
+                st.last = ct
+            if f[7]:
+                for value in f[7].split(TS):
                     value = value.strip()
                     if value:
                         _bump(raw_co, value, ct, in_window)
+    for (an, ae, cn, ce, merge), st in flat.items():
+        pairs[((an, ae), (cn, ce), merge)] = st
+    if commits:
+        first, last = int(lo), int(hi)
     out.skipped = skipped
     out.commits, out.first, out.last = commits, first, last
     if raw_co:

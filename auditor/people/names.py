@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 #: E-mail domains whose local part ignores dots and ``+tag`` suffixes.
 #: Source: Google, "Gmail ignores dots in addresses"; ``googlemail.com`` is the same mailbox.
@@ -55,6 +56,7 @@ _APOSTROPHES = "'’`´"
 _PAREN_RE = re.compile(r"\([^()]*\)")
 
 
+@lru_cache(maxsize=1 << 16)
 def fold_text(text: str) -> str:
     """Accents and punctuation folded: NFKD, combining marks dropped, casefolded,
     apostrophes removed, other punctuation turned into spaces, whitespace collapsed.
