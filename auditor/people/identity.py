@@ -105,6 +105,7 @@ FORGE_COMMITTER_EMAILS = frozenset({"noreply@github.com", "noreply@gitlab.com"})
 AUTOMATION_EMAILS = frozenset({"noreply@anthropic.com", "oz-agent@warp.dev", "bot@stepsecurity.io"})
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize_email(email: str) -> str:
     """Lower-cased, trimmed address (``<``/``>`` removed)."""
     return email.strip().strip("<>").strip().lower()
@@ -115,6 +116,7 @@ def normalize_name(name: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
+@lru_cache(maxsize=1 << 16)
 def noreply_login(email: str) -> tuple[str, str | None] | None:
     """``(login, numeric id or None)`` for a GitHub noreply address, else None."""
     m = NOREPLY_RE.match(normalize_email(email))

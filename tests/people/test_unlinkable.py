@@ -105,3 +105,21 @@ def test_collector_reports_the_breakdown_under_verbose(tmp_path, git_home):
     assert (out["alpha"].contributors, out["alpha"].unlinkable_authors) == (1, 1)
     line = next(x for x in rec.lines if "unlinkable authors" in x)
     assert "1 contributors (forge-linkable authors), 1 unlinkable authors" in line
+
+
+def test_git_svn_user_joins_its_noreply_login_through_handle_login():
+    """git-svn's ``user@<uuid>`` merges with the same user's GitHub noreply login
+    (the guarded ``handle-login`` rule), never by local part alone."""
+    from auditor.people.identity import resolve_identities
+
+    res, _ = resolve_identities([("cookedm", f"cookedm@{SVN_UUID}"),
+                                 ("David Cooke", "cookedm@users.noreply.github.com"),
+                                 ("joe", f"joe@{SVN_UUID}"),                    # too short for a handle
+                                 ("Joe Noreply", "joe@users.noreply.github.com"),
+                                 ("travo", f"travo@{SVN_UUID}"),                # no login: the local part
+                                 ("Travis Other", "travo@other.example.org")])  # alone never merges
+    pid = res.by_identity
+    assert pid[("cookedm", f"cookedm@{SVN_UUID}")] == pid[("David Cooke", "cookedm@users.noreply.github.com")]
+    assert pid[("joe", f"joe@{SVN_UUID}")] != pid[("Joe Noreply", "joe@users.noreply.github.com")]
+    assert pid[("travo", f"travo@{SVN_UUID}")] != pid[("Travis Other", "travo@other.example.org")]
+    assert res.merges["handle-login"] == 1
