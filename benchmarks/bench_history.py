@@ -42,6 +42,7 @@ import _results
 from auditor.models import Unknown
 from auditor.net.git import GitCache, git_env, log_command
 from auditor.people.history import histories, read_repo_log
+from auditor.people.identity import clear_caches
 
 DEFAULT_REPO = "/work/.mirror/numpy+numpy/repo"
 #: Reading may take at most this many times the bare ``git log`` (issue 12).
@@ -50,11 +51,13 @@ FLOOR = 1.3
 
 def timed(fns: dict, runs: int) -> tuple[dict[str, float], dict[str, object]]:
     """Median seconds per function; runs are interleaved so that load from other
-    processes on the machine falls on every contender alike."""
+    processes on the machine falls on every contender alike.  The folding caches
+    are emptied before each call (untimed), so every run is a cold audit."""
     times: dict[str, list[float]] = {k: [] for k in fns}
     results: dict[str, object] = {}
     for _ in range(runs):
         for name, fn in fns.items():
+            clear_caches()
             t0 = time.perf_counter()
             results[name] = fn()
             times[name].append(time.perf_counter() - t0)
