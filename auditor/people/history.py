@@ -319,6 +319,13 @@ def summarize(logs: Mapping[str, RepoLog], as_of: str | None = None,
     res = resolver.resolve()
     person_of = res.by_identity
     linkable: dict[str, bool] = {}  # address -> a forge account can hold it
+    bot_keys: dict[_Ident, str] = {}
+
+    def bot_of(ident: _Ident) -> str:
+        key = bot_keys.get(ident)
+        if key is None:
+            key = bot_keys[ident] = bot_key(*ident) or "bot:?"
+        return key
 
     result: dict[str, RepositoryHistory] = {}
     for url, lg in logs.items():
@@ -335,7 +342,7 @@ def summarize(logs: Mapping[str, RepoLog], as_of: str | None = None,
             ap, cp = person_of.get(a), person_of.get(c)
             for ident, pid in ((a, ap), (c, cp)):
                 if pid is None:
-                    bots.add(bot_key(*ident) or "bot:?")
+                    bots.add(bot_of(ident))
             if ap is not None:
                 x = get(ap)
                 x.seen(s)
@@ -358,7 +365,7 @@ def summarize(logs: Mapping[str, RepoLog], as_of: str | None = None,
         for ident, s in lg.co_authors.items():
             pid = person_of.get(ident)
             if pid is None:
-                bots.add(bot_key(*ident) or "bot:?")
+                bots.add(bot_of(ident))
                 continue
             x = get(pid)
             x.seen(s)

@@ -366,13 +366,17 @@ class IdentityResolver:
         self._identities: dict[tuple[str, str], list[tuple[str, str]]] = {}
         self._links: dict[tuple[str, str], None] = {}
         self._logins: dict[str, str] = {}  # login key -> login as given
+        self._bots: set[tuple[str, str]] = set()  # identities already found to be bots or tools
 
     def add(self, name: str, email: str) -> bool:
         """Add an identity; return False (and add nothing) when it is a bot or a tool."""
         ident = (name, email)
         if ident in self._identities:
             return True
+        if ident in self._bots:
+            return False
         if bot_key(name, email):
+            self._bots.add(ident)
             return False
         self._identities[ident] = identity_keys(name, email)
         return True
