@@ -192,35 +192,43 @@ def read_repo_log(git_dir: Path, url: str, as_of: int | None = None, now: int | 
     out = RepoLog(url=url)
     pairs = out.pairs
     raw_co: dict[str, _Stats] = {}
-    flat: dict[tuple[str, str, str, str, bool], _Stats] = {}
+    # The hot loop, once per commit.  A record is "aN aE cN cE | P ct at trailers"
+    # (LOG_FORMAT): rsplit keeps the four identity fields as one string, which
+    # keys the commit; it is split into names and addresses once per distinct
+    # key, after the loop.  A key whose identity part is not four fields (a
+    # separator inside a name) is malformed: its commits are skipped.
+    by_head: tuple[dict[str, _Stats], dict[str, _Stats]] = ({}, {})  # (non-merges, merges)
     commits = skipped = 0
     first = last = None
     bound = as_of if as_of is not None else float("inf")
     lo, hi = float("inf"), float("-inf")
-    # The hot loop (one pass per commit): fields by index, one flat key, _Stats updated inline.
     for batch in iter_log_batches(git_dir, until=as_of):
         for rec in batch:
-            f = rec.split(FS)
-            if len(f) != 8:
+            f = rec.rsplit(FS, 4)
+            if len(f) != 5:
                 skipped += 1
                 continue
+            head, parents, ct_s, _at, trailers = f
             try:
-                ct = int(f[5])
+                ct = int(ct_s)
             except ValueError:
                 skipped += 1
                 continue
             if ct > bound:
                 continue
+            table = by_head[" " in parents]
+            st = table.get(head)
+            if st is None:
+                if head.count(FS) != 3:
+                    skipped += 1
+                    continue
+                table[head] = st = _Stats(0, 0, ct, ct)
             commits += 1
             if ct < lo:
                 lo = ct
             if ct > hi:
                 hi = ct
             in_window = start < ct <= end
-            key = (f[0], f[1], f[3], f[4], " " in f[6])
-            st = flat.get(key)
-            if st is None:
-                flat[key] = st = _Stats(0, 0, ct, ct)
             st.n += 1
             if in_window:
                 st.n_window += 1
@@ -228,13 +236,15 @@ def read_repo_log(git_dir: Path, url: str, as_of: int | None = None, now: int | 
                 st.first = ct
             if ct > st.last:
                 st.last = ct
-            if f[7]:
-                for value in f[7].split(TS):
+            if trailers:
+                for value in trailers.split(TS):
                     value = value.strip()
                     if value:
                         _bump(raw_co, value, ct, in_window)
-    for (an, ae, cn, ce, merge), st in flat.items():
-        pairs[((an, ae), (cn, ce), merge)] = st
+    for merge, table in enumerate(by_head):
+        for head, st in table.items():
+            an, ae, cn, ce = head.split(FS)
+            pairs[((an, ae), (cn, ce), bool(merge))] = st
     if commits:
         first, last = int(lo), int(hi)
     out.skipped = skipped
