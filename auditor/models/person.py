@@ -155,8 +155,14 @@ class RepositoryHistory:
         commits: commits reachable from ``HEAD`` (merges included) up to as-of.
         first_commit / last_commit: ISO-8601 UTC committer dates, or ``None`` when empty.
         contributors: distinct authors of non-merge commits (bots and tools
-            excluded): the figure comparable to a forge's contributor count,
-            which counts commit authors.
+            excluded) who authored at least one from an address a forge
+            account can hold: the figure comparable to a forge's contributor
+            count, which counts the accounts linked to commit authors.
+        unlinkable_authors: the other distinct authors: every commit they
+            authored carries an address no forge account can hold
+            (``user@localhost``, ``user@<svn uuid>``, ...;
+            :func:`auditor.people.names.unlinkable_reason`).  Forges cannot
+            count them; people reach does.
         active_contributors: of those, people with a commit in the
             ``window_days`` before as-of.
         committers: people who landed others' work (committer differs from
@@ -170,7 +176,8 @@ class RepositoryHistory:
         committers_only: people who only committed or merged others' work
             (committer of another's commit, or author of merge commits only).
         people_all_roles: distinct people in any role
-            (``contributors + co_authors_only + committers_only``); people
+            (``contributors + unlinkable_authors + co_authors_only +
+            committers_only``); people
             reach counts these.
         identity_merges: ``{rule: merges}`` made by identity resolution
             (:data:`auditor.people.identity.RULES`), over every repository of
@@ -200,6 +207,7 @@ class RepositoryHistory:
     co_authors_only: int = 0
     committers_only: int = 0
     people_all_roles: int = 0
+    unlinkable_authors: int = 0
     identity_merges: Mapping[str, int] = field(default_factory=dict)
     people: tuple[Person, ...] = ()
     contributions: tuple[Contribution, ...] = ()

@@ -368,13 +368,17 @@ FS = "\x1f"
 #: Separator between ``Co-authored-by`` trailer values (ASCII record separator).
 TS = "\x1e"
 
-#: The fields read for each commit, in order: author name, email, time;
-#: committer name, email, time (Unix seconds; mailmap applied by %aN/%aE/%cN/%cE);
-#: parent hashes (a space means a merge); ``Co-authored-by`` trailer values.
+#: The fields read for each commit, in order: author name and email, committer
+#: name and email (mailmap applied by %aN/%aE/%cN/%cE), parent hashes (a space
+#: means a merge), committer time, author time (Unix seconds), ``Co-authored-by``
+#: trailer values.  The four identity fields come first, so that a reader can
+#: key a commit by the text before the fourth separator (one slice, no split).
 LOG_FORMAT = FS.join([
-    "%aN", "%aE", "%at", "%cN", "%cE", "%ct", "%P",
+    "%aN", "%aE", "%cN", "%cE", "%P", "%ct", "%at",
     "%(trailers:key=Co-authored-by,valueonly,separator=%x1e)",
 ])
+#: Index of each field in a record of :data:`LOG_FORMAT`.
+F_AN, F_AE, F_CN, F_CE, F_PARENTS, F_CT, F_AT, F_TRAILERS = range(8)
 
 
 @dataclass(frozen=True)
@@ -481,7 +485,7 @@ def iter_log_batches(git_dir: Path, until: int | None = None, timeout: float = L
 
 def parse_record(fields: tuple[str, ...]) -> CommitRecord:
     """Turn the raw fields from :func:`iter_log` into a :class:`CommitRecord`."""
-    an, ae, at, cn, ce, ct, parents, trailers = fields
+    an, ae, cn, ce, parents, ct, at, trailers = fields
     return CommitRecord(an, ae, int(at or 0), cn, ce, int(ct or 0), " " in parents.strip(),
                         tuple(t.strip() for t in trailers.split(TS) if t.strip()))
 

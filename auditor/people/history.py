@@ -17,12 +17,18 @@ branch; ``--as-of`` bounds them with ``git log --until``):
 * window: the :data:`WINDOW_DAYS` days ending at as-of (the audit time when
   no ``--as-of`` is given);
 * contributors: distinct authors of non-merge commits, bots and tools
-  excluded: what a forge counts (GitHub's contributors graph counts commit
-  authors and leaves merge commits out);
+  excluded, who authored at least one of them from an address a forge
+  account can hold: what a forge counts (GitHub counts the accounts linked
+  to commit authors' addresses and leaves merge commits out);
+* unlinkable_authors: the other authors, every one of whose authored
+  commits carries an address no forge account can hold
+  (:func:`~auditor.people.names.unlinkable_reason`: ``user@localhost``,
+  ``user@<svn uuid>``, ``user@host.local``, ...); a forge cannot count them,
+  auditor counts them here and in people reach;
 * co_authors_only: people who appear only as ``Co-authored-by`` co-authors;
 * committers_only: people who only landed others' work (committer of
   another's commit, author of merge commits) and authored nothing;
-* people_all_roles: people in any of these roles (their sum); people reach
+* people_all_roles: people in any of these roles (the sum of the four above); people reach
   and :meth:`~auditor.models.RepositoryHistory.person_ids` use all roles;
 * active_contributors: people with any role in a window commit;
 * committers: people who landed others' work: the committer of a commit
@@ -51,6 +57,7 @@ from auditor.errors import InputError
 from auditor.models import Contribution, PackageNode, RepositoryHistory, Unknown
 from auditor.net.git import FS, TS, GitCache, GitError, check_mailmap, iter_log_batches
 from auditor.people.identity import IdentityResolver, bot_key, login_email_pairs
+from auditor.people.names import unlinkable_reason
 from auditor.people.privacy import people_salt, redact_people
 
 #: Activity window for active contributors and bus factor, in days: one
@@ -118,7 +125,7 @@ def parse_contact(text: str) -> _Ident | None:
     return m.group("name"), m.group("email")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Stats:
     """Per identity pair: commits, commits in window, first and last committer time."""
 
@@ -185,16 +192,23 @@ def read_repo_log(git_dir: Path, url: str, as_of: int | None = None, now: int | 
     out = RepoLog(url=url)
     pairs = out.pairs
     raw_co: dict[str, _Stats] = {}
+    # The hot loop, once per commit.  A record is "aN aE cN cE | P ct at trailers"
+    # (LOG_FORMAT): rsplit keeps the four identity fields as one string, which
+    # keys the commit; it is split into names and addresses once per distinct
+    # key, after the loop.  A key whose identity part is not four fields (a
+    # separator inside a name) is malformed: its commits are skipped.
+    by_head: tuple[dict[str, _Stats], dict[str, _Stats]] = ({}, {})  # (non-merges, merges)
     commits = skipped = 0
     first = last = None
     bound = as_of if as_of is not None else float("inf")
+    lo, hi = float("inf"), float("-inf")
     for batch in iter_log_batches(git_dir, until=as_of):
         for rec in batch:
-            f = rec.split(FS)
-            if len(f) != 8:
+            f = rec.rsplit(FS, 4)
+            if len(f) != 5:
                 skipped += 1
                 continue
-            an, ae, _at, cn, ce, ct_s, parents, trailers = f
+            head, parents, ct_s, _at, trailers = f
             try:
                 ct = int(ct_s)
             except ValueError:
@@ -202,19 +216,37 @@ def read_repo_log(git_dir: Path, url: str, as_of: int | None = None, now: int | 
                 continue
             if ct > bound:
                 continue
+            table = by_head[" " in parents]
+            st = table.get(head)
+            if st is None:
+                if head.count(FS) != 3:
+                    skipped += 1
+                    continue
+                table[head] = st = _Stats(0, 0, ct, ct)
             commits += 1
-            if first is None or ct < first:
-                first = ct
-            if last is None or ct > last:
-                last = ct
+            if ct < lo:
+                lo = ct
+            if ct > hi:
+                hi = ct
             in_window = start < ct <= end
-            key = ((an, ae), (cn, ce), " " in parents)
-            _bump(pairs, key, ct, in_window)
+            st.n += 1
+            if in_window:
+                st.n_window += 1
+            if ct < st.first:
+                st.first = ct
+            if ct > st.last:
+                st.last = ct
             if trailers:
                 for value in trailers.split(TS):
                     value = value.strip()
                     if value:
                         _bump(raw_co, value, ct, in_window)
+    for merge, table in enumerate(by_head):
+        for head, st in table.items():
+            an, ae, cn, ce = head.split(FS)
+            pairs[((an, ae), (cn, ce), bool(merge))] = st
+    if commits:
+        first, last = int(lo), int(hi)
     out.skipped = skipped
     out.commits, out.first, out.last = commits, first, last
     if raw_co:
@@ -264,6 +296,7 @@ class _Acc:
     authored_window: int = 0
     first: int = 0
     last: int = 0
+    linkable: bool = False  # authored a non-merge commit from an address a forge account can hold
 
     def seen(self, s: _Stats) -> None:
         if not self.first or s.first < self.first:
@@ -295,6 +328,14 @@ def summarize(logs: Mapping[str, RepoLog], as_of: str | None = None,
     resolver.add_links(extra_links)
     res = resolver.resolve()
     person_of = res.by_identity
+    linkable: dict[str, bool] = {}  # address -> a forge account can hold it
+    bot_keys: dict[_Ident, str] = {}
+
+    def bot_of(ident: _Ident) -> str:
+        key = bot_keys.get(ident)
+        if key is None:
+            key = bot_keys[ident] = bot_key(*ident) or "bot:?"
+        return key
 
     result: dict[str, RepositoryHistory] = {}
     for url, lg in logs.items():
@@ -311,7 +352,7 @@ def summarize(logs: Mapping[str, RepoLog], as_of: str | None = None,
             ap, cp = person_of.get(a), person_of.get(c)
             for ident, pid in ((a, ap), (c, cp)):
                 if pid is None:
-                    bots.add(bot_key(*ident) or "bot:?")
+                    bots.add(bot_of(ident))
             if ap is not None:
                 x = get(ap)
                 x.seen(s)
@@ -321,6 +362,11 @@ def summarize(logs: Mapping[str, RepoLog], as_of: str | None = None,
                 else:
                     x.authored += s.n
                     x.authored_window += s.n_window
+                    if not x.linkable:
+                        ok = linkable.get(a[1])
+                        if ok is None:
+                            ok = linkable[a[1]] = unlinkable_reason(a[1]) is None
+                        x.linkable = ok
             if cp is not None and cp != ap:
                 x = get(cp)
                 x.seen(s)
@@ -329,7 +375,7 @@ def summarize(logs: Mapping[str, RepoLog], as_of: str | None = None,
         for ident, s in lg.co_authors.items():
             pid = person_of.get(ident)
             if pid is None:
-                bots.add(bot_key(*ident) or "bot:?")
+                bots.add(bot_of(ident))
                 continue
             x = get(pid)
             x.seen(s)
@@ -342,6 +388,7 @@ def summarize(logs: Mapping[str, RepoLog], as_of: str | None = None,
              for pid, x in acc.items()),
             key=lambda c: (-c.authored, -c.co_authored, -c.landed, c.person)))
         authors = {pid for pid, x in acc.items() if x.authored > 0}
+        unlinkable = {pid for pid in authors if not acc[pid].linkable}
         co_only = {pid for pid, x in acc.items() if x.co_authored > 0} - authors
         result[url] = RepositoryHistory(
             url=url,
@@ -349,7 +396,8 @@ def summarize(logs: Mapping[str, RepoLog], as_of: str | None = None,
             commits=lg.commits,
             first_commit=iso(lg.first),
             last_commit=iso(lg.last),
-            contributors=len(authors),
+            contributors=len(authors) - len(unlinkable),
+            unlinkable_authors=len(unlinkable),
             co_authors_only=len(co_only),
             committers_only=len(acc) - len(authors) - len(co_only),
             people_all_roles=len(acc),
@@ -475,6 +523,13 @@ class HistoryCollector(Collector):
         merges = next((h.identity_merges for h in per_repo.values() if isinstance(h, RepositoryHistory)), {})
         if merges:
             ctx.progress.message("identity merges by rule: " + ", ".join(f"{k} {v}" for k, v in merges.items()))
+        for url in sorted(per_repo):
+            h = per_repo[url]
+            if isinstance(h, RepositoryHistory):
+                ctx.progress.message(
+                    f"{url}: {h.contributors} contributors (forge-linkable authors), {h.unlinkable_authors} "
+                    f"unlinkable authors, {h.co_authors_only} co-authors only, {h.committers_only} committers "
+                    f"only, {h.people_all_roles} people in all roles")
         for name, url in url_of.items():
             result[name] = per_repo.get(url, Unknown("repository not read"))
         return result

@@ -105,6 +105,7 @@ FORGE_COMMITTER_EMAILS = frozenset({"noreply@github.com", "noreply@gitlab.com"})
 AUTOMATION_EMAILS = frozenset({"noreply@anthropic.com", "oz-agent@warp.dev", "bot@stepsecurity.io"})
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize_email(email: str) -> str:
     """Lower-cased, trimmed address (``<``/``>`` removed)."""
     return email.strip().strip("<>").strip().lower()
@@ -115,12 +116,20 @@ def normalize_name(name: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
+@lru_cache(maxsize=1 << 16)
 def noreply_login(email: str) -> tuple[str, str | None] | None:
     """``(login, numeric id or None)`` for a GitHub noreply address, else None."""
     m = NOREPLY_RE.match(normalize_email(email))
     if not m:
         return None
     return m.group("login").lower(), m.group("id")
+
+
+def clear_caches() -> None:
+    """Empty the memo caches of the folding helpers (benchmarks time a cold audit with it)."""
+    fold_text.cache_clear()
+    normalize_email.cache_clear()
+    noreply_login.cache_clear()
 
 
 def bot_key(name: str, email: str) -> str | None:
@@ -180,18 +189,36 @@ def tool_identities() -> tuple[dict, ...]:
     return tuple(yaml.safe_load(text) or ())
 
 
-def tool_key(name: str, email: str) -> str | None:
-    """``"tool:<value>"`` when the identity is a tool in :func:`tool_identities`, else None."""
-    n = fold_text(name)
-    e = normalize_email(email)
-    for entry in tool_identities():
+@lru_cache(maxsize=1)
+def _tool_table() -> tuple[dict[str, tuple[int, str]], dict[str, tuple[int, str]], tuple[tuple[int, str, str], ...]]:
+    """:func:`tool_identities` compiled once: ``({folded name: (index, value)},
+    {address: (index, value)}, ((index, match, folded suffix or "@domain"), ...))``."""
+    names: dict[str, tuple[int, str]] = {}
+    emails: dict[str, tuple[int, str]] = {}
+    scans: list[tuple[int, str, str]] = []
+    for i, entry in enumerate(tool_identities()):
         value = str(entry["value"]).lower()
         match = entry["match"]
-        if ((match == "name" and n == fold_text(value)) or (match == "email" and e == value)
-                or (match == "email-domain" and e.endswith("@" + value))
-                or (match == "name-suffix" and n.endswith(fold_text(value)))):
-            return f"tool:{value}"
-    return None
+        if match == "name":
+            names.setdefault(fold_text(value), (i, value))
+        elif match == "email":
+            emails.setdefault(value, (i, value))
+        elif match == "email-domain":
+            scans.append((i, "@" + value, value))
+        elif match == "name-suffix":
+            scans.append((i, fold_text(value), value))
+    return names, emails, tuple(scans)
+
+
+def tool_key(name: str, email: str) -> str | None:
+    """``"tool:<value>"`` when the identity is a tool in :func:`tool_identities` (the first
+    matching entry of the file), else None."""
+    names, emails, scans = _tool_table()
+    n = fold_text(name)
+    e = normalize_email(email)
+    hits = [h for h in (names.get(n), emails.get(e)) if h is not None]
+    hits += [(i, value) for i, text, value in scans if (e if text.startswith("@") else n).endswith(text)]
+    return f"tool:{min(hits)[1]}" if hits else None
 
 
 def _address_keys(address: str, rule: str, gmail_rule: str) -> list[tuple[str, str]]:
@@ -339,13 +366,17 @@ class IdentityResolver:
         self._identities: dict[tuple[str, str], list[tuple[str, str]]] = {}
         self._links: dict[tuple[str, str], None] = {}
         self._logins: dict[str, str] = {}  # login key -> login as given
+        self._bots: set[tuple[str, str]] = set()  # identities already found to be bots or tools
 
     def add(self, name: str, email: str) -> bool:
         """Add an identity; return False (and add nothing) when it is a bot or a tool."""
         ident = (name, email)
         if ident in self._identities:
             return True
+        if ident in self._bots:
+            return False
         if bot_key(name, email):
+            self._bots.add(ident)
             return False
         self._identities[ident] = identity_keys(name, email)
         return True
@@ -403,6 +434,12 @@ class IdentityResolver:
         node = {ident: f"{_IDENT}{ident[0]}\0{ident[1]}" for ident in idents}
         # logins of GitHub noreply addresses (not forge-API logins: those come with their own e-mails)
         logins = {k for keys in self._identities.values() for _r, k in keys if k.startswith("login:")}
+        by_rule: dict[str, list[tuple[str, str]]] = {rule: [] for rule in RULES}
+        for ident in idents:  # (identity node, key) per rule, identities in sorted order
+            n = node[ident]
+            for r, key in self._identities[ident]:
+                if r in by_rule:
+                    by_rule[r].append((n, key))
         for rule in RULES:
             if rule == "forge-link":
                 for lk, e in sorted(self._links):
@@ -414,13 +451,13 @@ class IdentityResolver:
             if rule == "name-joined":
                 merges[rule] += self._join_names(uf, idents, node, logins)
                 continue
-            for ident in idents:
-                if rule == "handle-login":
-                    pairs = [(rule, f"login:{h}") for h in handles(*ident) if f"login:{h}" in logins]
-                else:
-                    pairs = [rk for rk in self._identities[ident] if rk[0] == rule]
-                for _r, key in pairs:
-                    merges[rule] += uf.union(node[ident], key)
+            if rule == "handle-login":
+                pairs = [(node[ident], f"login:{h}") for ident in idents for h in handles(*ident)
+                         if f"login:{h}" in logins]
+            else:
+                pairs = by_rule[rule]
+            for n, key in pairs:
+                merges[rule] += uf.union(n, key)
         for ident in idents:  # identities no rule touched (raw keys)
             for _r, key in self._identities[ident]:
                 uf.union(node[ident], key)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 #: E-mail domains whose local part ignores dots and ``+tag`` suffixes.
 #: Source: Google, "Gmail ignores dots in addresses"; ``googlemail.com`` is the same mailbox.
@@ -36,12 +37,26 @@ MIN_JOINED_CHARS = 8
 #: Name suffixes that follow a comma without making the name "Last, First".
 _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "phd", "md", "esq"})
 
+#: Last labels of host names at which no one receives mail, as git writes them
+#: into ``user@<host name>`` when an author configured no address.  Sources:
+#: RFC 6761 (``localhost``), RFC 6762 (``local``: multicast DNS host names such as
+#: ``Janes-MacBook-Pro.local``), the ``localdomain`` many systems give a host with
+#: no domain, and git's own ``(none)`` (``user@host.(none)``, ``ident.c``).
+#: Documentation domains (RFC 2606 ``example.com``, ``.example``, ``.test``,
+#: ``.invalid``) are not listed: they are placeholders a person typed, not what a
+#: tool generated, and test suites (auditor's included) use them for made-up people.
+SPECIAL_USE_TLDS = frozenset({"localhost", "local", "localdomain", "(none)"})
+
+#: A Subversion repository UUID: git-svn writes ``user@<uuid>`` when no authors file maps the user.
+SVN_UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
 _EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 _APOSTROPHES = "'’`´"
 #: A parenthesized remark in a name ("Josh Warner (Mac)", "Jan S. (Milania1)") is not part of it.
 _PAREN_RE = re.compile(r"\([^()]*\)")
 
 
+@lru_cache(maxsize=1 << 16)
 def fold_text(text: str) -> str:
     """Accents and punctuation folded: NFKD, combining marks dropped, casefolded,
     apostrophes removed, other punctuation turned into spaces, whitespace collapsed.
@@ -130,3 +145,38 @@ def plausible_email(email: str) -> bool:
     domain with a letter in it (``?@?`` and ``=`` cannot; ``x@localhost`` can)."""
     local, domain = split_email(email)
     return bool(domain) and bool(re.search(r"[a-z0-9]", local)) and bool(re.search(r"[a-z]", domain))
+
+
+def unlinkable_reason(email: str) -> str | None:
+    """Why no forge account can hold this (normalized) commit address, or None when one can.
+
+    A forge links a commit to an account through an address the account
+    holds; an address at which no one can receive mail, and that is not a
+    forge's own noreply form, belongs to no account in practice.  Reasons:
+
+    * ``"invalid address"``: no ``@``, an empty local part, or a domain with
+      no letter (``?@?``, ``fboulogne sciunto org``, ``mattknox.ca``);
+    * ``"svn uuid"``: the domain is a Subversion repository UUID (git-svn's
+      ``user@<uuid>``);
+    * ``"bare host name"``: a domain of one label (``cookedm@localhost``,
+      ``z1111484@d1ea1b632242``, ``sfolje0@github``);
+    * ``"local host name"``: the last label is in :data:`SPECIAL_USE_TLDS`
+      (``jun@junnoMacBook-Pro.local``, ``x@localhost.localdomain``,
+      ``steve@host.(none)``).
+
+    Most of these are what git or git-svn wrote when the author had
+    configured no address.  GitHub also attributes commits to an address a
+    user added to the account without verifying it, so such an address can
+    in principle be linked; this classifies addresses, it proves nothing
+    about a person.
+    """
+    local, domain = split_email(email.strip().strip("<>").strip().lower())
+    if not domain or not re.search(r"[a-z0-9]", local) or not re.search(r"[a-z]", domain):
+        return "invalid address"
+    if SVN_UUID_RE.match(domain):
+        return "svn uuid"
+    if "." not in domain.strip("."):
+        return "bare host name"
+    if domain.rsplit(".", 1)[-1] in SPECIAL_USE_TLDS:
+        return "local host name"
+    return None

@@ -130,7 +130,10 @@ def render_table(view: PeopleView, out: TextIO, limit: int = 50, color: bool | N
         console.print(Text(f"git history: {h}"))
     else:
         console.print(Text(
-            f"{h.contributors} contributors, {h.active_contributors} active in the {h.window_days} days to "
+            f"{h.contributors} contributors"
+            + (f" (+{h.unlinkable_authors} authors with addresses no forge account can hold)"
+               if getattr(h, "unlinkable_authors", 0) else "")
+            + f", {h.active_contributors} active in the {h.window_days} days to "
             f"{h.as_of or 'now'}, {h.committers} committers, bus factor {h.bus_factor}, {h.commits} commits "
             f"({h.first_commit or '—'} .. {h.last_commit or '—'}), {h.excluded_bots} bots excluded"))
     if view.paths:

@@ -1,6 +1,9 @@
 """Factor ``contributors``: how many people wrote the code (git history).
 
 Source: the ``history`` collector (git history of the mapped repository).
+Every author counts: the forge-comparable ``contributors`` plus the
+``unlinkable_authors`` whose addresses no forge account can hold (they wrote
+code all the same).
 Until that collector has run, the value is ``unknown`` (never 0).
 """
 
@@ -13,7 +16,7 @@ NAME = "contributors"
 
 def judge(node, history: RepositoryHistory, spec):
     """Points for one node's ``RepositoryHistory`` (the module docstring says how)."""
-    n = history.contributors
+    n = history.contributors + history.unlinkable_authors
     return factor(NAME, n, log_scale(n, spec["saturation"]), spec, f"{n} people committed")
 
 

@@ -201,3 +201,17 @@ def test_iso_survives_forged_dates():
     from auditor.people.history import iso
     assert iso(0) == "1970-01-01T00:00:00Z"
     assert iso(10**13) is None
+
+
+def test_a_separator_inside_a_name_skips_the_commit_not_the_history(tmp_path, git_home):
+    from auditor.people.history import read_repo_log
+
+    r = RepoBuilder(tmp_path / "odd")
+    r.commit(("Jane Doe", "jane@x.org"), "2024-01-01")
+    r.commit(("Mal\x1forie", "mal@x.org"), "2024-01-02")       # the format's field separator in a name
+    r.commit(("Jane Doe", "jane@x.org"), "2024-01-03")
+    d = GitCache(tmp_path / "cache").update(r.url)
+    assert not isinstance(d, Unknown), d
+    lg = read_repo_log(d, r.url, as_of=ts("2024-12-31"))
+    assert (lg.commits, lg.skipped) == (2, 1)
+    assert [k[0] for k in lg.pairs] == [("Jane Doe", "jane@x.org")]

@@ -176,3 +176,21 @@ def test_people_table_shows_markup_in_names_literally(config, fake_pypi, forge):
     out = io.StringIO()
     render_table(people_view(result, "lib"), out, color=False)
     assert "[bold red]Mallory[/]" in out.getvalue()
+
+
+def test_people_table_shows_unlinkable_authors_beside_contributors(config, fake_pypi, forge):
+    from auditor.report.people import people_view, render_table
+
+    lib = forge / "libs" / "lib"
+    git("commit", "-q", "--allow-empty", "-m", "x", cwd=lib, env={
+        "GIT_AUTHOR_NAME": "Old Timer", "GIT_AUTHOR_EMAIL": "oldtimer@localhost",
+        "GIT_COMMITTER_NAME": "Old Timer", "GIT_COMMITTER_EMAIL": "oldtimer@localhost",
+        "GIT_AUTHOR_DATE": "@1717243200 +0000", "GIT_COMMITTER_DATE": "@1717243200 +0000"})
+    cfg = config.with_changes(disabled=frozenset(), as_of="2024-12-31", people=True)
+    result = run_audit(cfg, StaticSource(small(fake_pypi)))
+    view = people_view(result, "lib")
+    out = io.StringIO()
+    render_table(view, out, color=False, width=300)
+    n = view.history.contributors
+    assert view.history.unlinkable_authors == 1
+    assert f"{n} contributors (+1 authors with addresses no forge account can hold)" in out.getvalue()
