@@ -11,7 +11,7 @@ from auditor.cli import app
 from auditor.pipeline import COLLECTORS
 
 #: Only the forge enrichers (git history would clone from the internet).
-FORGE_COLLECTORS = tuple(row for row in COLLECTORS if row[0] in ("github", "gitlab", "scorecard", "depsdev"))
+FORGE_COLLECTORS = tuple(row for row in COLLECTORS if row[0] in ("github", "gitlab", "scorecard", "depsdev", "subdirectory"))
 from tests.fakes.forges import FakeForges, FakeRepo
 from tests.fakes.server import Reply
 

@@ -1,21 +1,50 @@
-"""Confirm a mapped subdirectory against a clone's file list.
+"""Check a mapped subdirectory against the repository's file list, inside an audit.
 
-A subdirectory inferred from the layout table (rule suffix ``+layout``,
-docs/mapping.md) is a guess until the repository's tree shows it.  Given a
-clone made by :class:`~auditor.net.git.GitCache` (bare, treeless: the few
-trees along the path are fetched lazily, like ``.mailmap``) or any local
-mirror, :func:`subdirectory_state` reads ``HEAD:<subdirectory>``.
+A subdirectory inferred from the layout table (rule suffix ``+layout``) or
+taken from a link is a claim until the repository's tree shows it, and a
+mapping to the root may miss the directory a distribution is built from.
+:class:`SubdirectoryCollector` (``signals["subdirectory"]``) reads, per
+repository, once (answers go through the run's HTTP cache):
+
+* GitHub REST v2022-11-28: ``GET /repos/{o}/{r}/git/trees/HEAD?recursive=1``
+  (``sha``, ``tree[]`` of ``{path, type}``, ``truncated``); a root mapping
+  first reads the root listing (``git/trees/HEAD``, small) and the recursive
+  one only when the root holds no packaging file.  A truncated tree (over
+  100,000 entries or 7 MB) confirms what it lists; a directory it does not
+  list is asked for with ``GET /repos/{o}/{r}/contents/{dir}``.  Packaging
+  files of candidate directories are read with the contents API (base64,
+  at most :data:`auditor.repos.tree.MAX_CANDIDATES` per package).
+* GitLab v4: ``GET /api/v4/projects/{path}/repository/tree?path={dir}&per_page=1``
+  (404 ``Tree Not Found`` when the directory is absent).
+* Otherwise (forge unreachable, another forge) an existing clone in the
+  auditor cache (:class:`~auditor.net.git.GitCache`; none is made here):
+  ``git cat-file -t HEAD:<dir>``.
+
+:func:`apply_subdirectory` (the ``"subdirectory"`` refiner of
+:mod:`auditor.signals.registry`) turns the check into the mapping's
+``subdirectory_state``: a refuted subdirectory falls back to the root with
+one confidence level less, an inferred one is set (rule suffix ``+tree``).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+from dataclasses import replace
 from pathlib import Path
+from typing import Any, Mapping, Sequence
+from urllib.parse import quote
 
-from auditor.models import Unknown, UnknownKind
-from auditor.net.git import GitError, run_git
+from auditor.collectors import Collector, RunContext
+from auditor.models import Confidence, PackageNode, RepoMapping, RepositoryRef, SubdirectoryCheck, Unknown, UnknownKind
+from auditor.net.git import GitCache, GitError, run_git
+from auditor.repos.tree import MAX_FILE_BYTES, PACKAGING_FILES, declared_name, infer_subdirectory, normalize
 
-#: Seconds allowed for one lookup (it may fetch a few trees from the forge).
+#: Seconds allowed for one git lookup in a clone (it may fetch a few trees from the forge).
 CONFIRM_TIMEOUT = 60.0
+#: Bytes accepted for one recursive tree (GitHub truncates at 7 MB; entries are ~150 bytes).
+MAX_TREE_BYTES = 16 * 1024 * 1024
+GITHUB_HEADERS = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
 
 
 def subdirectory_state(git_dir: Path, subdirectory: str, timeout: float = CONFIRM_TIMEOUT) -> str | Unknown:
@@ -37,3 +66,267 @@ def subdirectory_state(git_dir: Path, subdirectory: str, timeout: float = CONFIR
             return "missing"
         return Unknown(f"subdirectory not checked: {text}", kind=UnknownKind.ERROR)
     return "confirmed" if kind.strip() == b"tree" else "missing"
+
+
+def _safe(sub: str) -> str | None:
+    parts = [p for p in sub.split("/") if p]
+    return None if not parts or any(p in (".", "..") for p in parts) else "/".join(parts)
+
+
+class GitHubTree:
+    """The file list of one GitHub repository, fetched on first use (see the module docstring)."""
+
+    source = "GitHub tree API"
+
+    def __init__(self, ctx: RunContext, repo: RepositoryRef):
+        self.http = ctx.http("github")
+        owner, name = repo.path.split("/", 1)
+        self.base = f"{ctx.config.github_api_url.rstrip('/')}/repos/{quote(owner)}/{quote(name)}"
+        self._full: tuple[list[str], set[str], bool] | Unknown | None = None
+        self._root: tuple[list[str], set[str], bool] | Unknown | None = None
+        self._texts: dict[str, str | None] = {}
+
+    def _tree(self, recursive: bool) -> tuple[list[str], set[str], bool] | Unknown:
+        url = f"{self.base}/git/trees/HEAD" + ("?recursive=1" if recursive else "")
+        resp = self.http.get(url, GITHUB_HEADERS, max_bytes=MAX_TREE_BYTES)
+        if isinstance(resp, Unknown):
+            return resp
+        if resp.status_code in (404, 409):  # 409: empty repository
+            return Unknown(f"GitHub has no tree for {self.base.split('/repos/', 1)[1]} (HTTP {resp.status_code})",
+                           fault=False, kind=UnknownKind.NOT_FOUND)
+        if resp.status_code != 200:
+            return Unknown(f"GitHub tree API: HTTP {resp.status_code}", kind=UnknownKind.UNREACHABLE)
+        try:
+            doc = resp.json()
+            items = doc["tree"]
+            files = [str(i["path"]) for i in items if i.get("type") == "blob"]
+            dirs = {str(i["path"]) for i in items if i.get("type") == "tree"}
+            truncated = bool(doc.get("truncated", False))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            return Unknown(f"malformed answer from GitHub (git tree: {type(exc).__name__})", kind=UnknownKind.MALFORMED)
+        return files, dirs, truncated
+
+    def full(self) -> tuple[list[str], set[str], bool] | Unknown:
+        if self._full is None:
+            self._full = self._tree(True)
+        return self._full
+
+    def root(self) -> tuple[list[str], set[str], bool] | Unknown:
+        if self._root is None:
+            self._root = self._full if self._full is not None else self._tree(False)
+        return self._root
+
+    def contents(self, path: str) -> Any | Unknown:
+        return self.http.get_json(f"{self.base}/contents/{quote(path)}", GITHUB_HEADERS)
+
+    def read(self, path: str) -> str | None:
+        if path not in self._texts:
+            self._texts[path] = self._read(path)
+        return self._texts[path]
+
+    def _read(self, path: str) -> str | None:
+        doc = self.contents(path)
+        if not isinstance(doc, Mapping) or doc.get("encoding") != "base64" or int(doc.get("size") or 0) > MAX_FILE_BYTES:
+            return None
+        try:
+            return base64.b64decode(str(doc.get("content") or ""), validate=False)[:MAX_FILE_BYTES].decode("utf-8", "replace")
+        except (binascii.Error, ValueError):
+            return None
+
+    def check(self, name: str, sub: str | None) -> SubdirectoryCheck | Unknown:
+        if sub is not None:
+            got = self.full()
+            if isinstance(got, Unknown):
+                return got
+            files, dirs, truncated = got
+            if sub in dirs:
+                return SubdirectoryCheck("confirmed", sub, self.source, f"'{sub}' is a directory at HEAD")
+            if not truncated:
+                return SubdirectoryCheck("refuted", sub, self.source, f"'{sub}' is not a directory at HEAD")
+            doc = self.contents(sub)  # the truncated tree does not list it: ask for that path
+            if isinstance(doc, Unknown):
+                if doc.not_found:
+                    return SubdirectoryCheck("refuted", sub, "GitHub contents API", f"'{sub}' does not exist at HEAD")
+                return doc
+            if isinstance(doc, list):
+                return SubdirectoryCheck("confirmed", sub, "GitHub contents API", f"'{sub}' is a directory at HEAD")
+            return SubdirectoryCheck("refuted", sub, "GitHub contents API", f"'{sub}' is a file at HEAD")
+        got = self.root()
+        if isinstance(got, Unknown):
+            return got
+        at_root = sorted(set(got[0]) & set(PACKAGING_FILES))
+        if {"setup.py", "setup.cfg"} & set(at_root):
+            return SubdirectoryCheck("root", None, self.source, f"the root holds {', '.join(at_root)}")
+        if at_root:  # pyproject.toml alone: a project, or a workspace / tool settings
+            text = self.read("pyproject.toml")
+            if text is None or declared_name("pyproject.toml", text) == normalize(name):
+                return SubdirectoryCheck("root", None, self.source, "the root holds pyproject.toml"
+                                         + (" (not read)" if text is None else f" declaring {normalize(name)}"))
+        got = self.full()
+        if isinstance(got, Unknown):
+            return got
+        files, _dirs, truncated = got
+        found, detail = infer_subdirectory(files, name, self.read)
+        if found:
+            return SubdirectoryCheck("inferred", found, self.source, detail)
+        return SubdirectoryCheck("root", None, self.source, detail + (" (file list truncated)" if truncated else ""))
+
+
+class GitLabTree:
+    """Directory checks against one GitLab project (``repository/tree?path=``); no inference."""
+
+    source = "GitLab tree API"
+
+    def __init__(self, ctx: RunContext, repo: RepositoryRef, base_url: str):
+        self.http = ctx.http("gitlab")
+        self.base = f"{base_url.rstrip('/')}/api/v4/projects/{quote(repo.path, safe='')}/repository/tree"
+
+    def check(self, name: str, sub: str | None) -> SubdirectoryCheck | Unknown:
+        if sub is None:
+            return Unknown("root mappings are not checked on GitLab", fault=False, kind=UnknownKind.NOT_APPLICABLE)
+        doc = self.http.get_json(f"{self.base}?path={quote(sub, safe='')}&per_page=1")
+        if isinstance(doc, Unknown):
+            if doc.not_found:
+                return SubdirectoryCheck("refuted", sub, self.source, f"'{sub}' is not a directory at HEAD (HTTP 404)")
+            return doc
+        if isinstance(doc, list) and doc:
+            return SubdirectoryCheck("confirmed", sub, self.source, f"'{sub}' is a directory at HEAD")
+        return SubdirectoryCheck("refuted", sub, self.source, f"'{sub}' lists no files at HEAD")
+
+
+def _gitlab_base(ctx: RunContext, host: str) -> str | None:
+    cfg = ctx.config
+    if host == "gitlab.com":
+        return cfg.gitlab_url
+    for h, url in cfg.gitlab_instances:
+        if h.lower() == host:
+            return url
+    return None
+
+
+def _from_clone(ctx: RunContext, repo: RepositoryRef, sub: str | None, why: Unknown) -> SubdirectoryCheck | Unknown:
+    """The check in an existing clone of the auditor cache; *why* (the forge's failure) when there is none."""
+    if sub is None:
+        return why
+    git_dir = GitCache(ctx.config.cache_dir, offline=True).path_for(repo.url)
+    if not git_dir.is_dir():
+        return why
+    state = subdirectory_state(git_dir, sub)
+    if isinstance(state, Unknown):
+        return Unknown(f"{why.reason}; clone: {state.reason}", kind=why.kind)
+    if state == "confirmed":
+        return SubdirectoryCheck("confirmed", sub, "clone", f"'{sub}' is a directory at the clone's HEAD")
+    return SubdirectoryCheck("refuted", sub, "clone", f"'{sub}' is not a directory at the clone's HEAD")
+
+
+class SubdirectoryCollector(Collector):
+    """The mapped subdirectory checked per node (see the module docstring).
+
+    Results: :class:`SubdirectoryCheck`, or Unknown (forge unreachable and no
+    clone; ``fault=False`` for a forge without a file-list API or an
+    unchecked GitLab root mapping).  Nodes without a repository, and the
+    interpreter, get no entry.
+    """
+
+    key = "subdirectory"
+    description = "the mapped subdirectory checked against the repository's file list (GitHub/GitLab, else a clone)"
+
+    def collect(self, ctx: RunContext, nodes: Sequence[PackageNode]) -> Mapping[str, SubdirectoryCheck | Unknown]:
+        cfg = ctx.config
+        by_repo: dict[str, list[PackageNode]] = {}
+        refs: dict[str, RepositoryRef] = {}
+        for node in nodes:
+            repo = node.mapping.repo
+            if repo is None or node.distribution.origin.kind == "interpreter":
+                continue
+            by_repo.setdefault(repo.url, []).append(node)
+            refs[repo.url] = repo
+
+        def one_repo(url: str) -> list[tuple[str, SubdirectoryCheck | Unknown]]:
+            repo = refs[url]
+            lister: Any = None
+            off = None
+            if repo.host == cfg.github_host and repo.path.count("/") == 1:
+                if cfg.collector_enabled("github"):
+                    lister = GitHubTree(ctx, repo)
+                else:
+                    off = "GitHub"
+            elif (base := _gitlab_base(ctx, repo.host)) is not None:
+                if cfg.collector_enabled("gitlab"):
+                    lister = GitLabTree(ctx, repo, base)
+                else:
+                    off = "GitLab"
+            out = []
+            for node in by_repo[url]:
+                raw = node.mapping.repo.subpath if node.mapping.repo else None
+                sub = _safe(raw) if raw else None
+                if raw and sub is None:
+                    out.append((node.name, SubdirectoryCheck("refuted", raw, "mapping", "not a relative path")))
+                    continue
+                if lister is None:
+                    why = (Unknown(f"{off} turned off (--no-{off.lower()})", fault=False, kind=UnknownKind.DISABLED)
+                           if off else Unknown(f"no file-list API for {repo.host}", fault=False,
+                                               kind=UnknownKind.NOT_APPLICABLE))
+                    out.append((node.name, _from_clone(ctx, repo, sub, why)))
+                    continue
+                got = lister.check(node.name, sub)
+                if isinstance(got, Unknown) and got.fault:
+                    got = _from_clone(ctx, repo, sub, got)
+                out.append((node.name, got))
+            return out
+
+        urls = sorted(by_repo)
+        results: dict[str, SubdirectoryCheck | Unknown] = {}
+        for pairs in ctx.map(one_repo, urls, task="repository file lists"):
+            results.update(pairs)
+        return results
+
+
+_LOWER = {Confidence.VERIFIED: Confidence.HIGH, Confidence.HIGH: Confidence.MEDIUM,
+          Confidence.MEDIUM: Confidence.LOW, Confidence.LOW: Confidence.LOW}
+
+
+def apply_subdirectory(mapping: RepoMapping, check: SubdirectoryCheck | Unknown | None) -> RepoMapping:
+    """The mapping after the file-list check (see :class:`SubdirectoryCheck` for the states).
+
+    * ``confirmed``: state set, "not confirmed" in the evidence replaced;
+    * ``refuted``: subdirectory dropped (the root), confidence one level lower, the evidence says why;
+    * ``inferred`` (root mapping only): the subdirectory set, rule suffix ``+tree``;
+    * ``root``: state set, nothing else;
+    * Unknown with a subdirectory: ``not-confirmed`` and the reason in the evidence;
+      Unknown without one, or None: unchanged.
+    """
+    repo = mapping.repo
+    if repo is None or check is None:
+        return mapping
+    sub = repo.subpath
+    if isinstance(check, Unknown):
+        if not sub:
+            return mapping
+        return replace(mapping, subdirectory_state="not-confirmed",
+                       evidence=_evidence(mapping.evidence, f"subdirectory not confirmed ({check.reason})"))
+    if check.state == "confirmed" and sub:
+        return replace(mapping, subdirectory_state="confirmed",
+                       evidence=_evidence(mapping.evidence, f"subdirectory confirmed ({check.source}: {check.detail})"))
+    if check.state == "refuted" and sub:
+        return replace(mapping, repo=replace(repo, subpath=None), subdirectory_state="refuted",
+                       confidence=_LOWER.get(mapping.confidence, mapping.confidence),
+                       evidence=_evidence(mapping.evidence, f"subdirectory '{sub}' refuted ({check.source}: "
+                                                            f"{check.detail}); mapped to the repository root"))
+    if check.state == "inferred" and not sub and check.subdirectory:
+        return replace(mapping, repo=replace(repo, subpath=check.subdirectory), subdirectory_state="inferred",
+                       rule=f"{mapping.rule}+tree",
+                       evidence=f"{mapping.evidence}; subdirectory from the repository's file list ({check.source}: "
+                                f"{check.detail})")
+    if check.state == "root" and not sub:
+        return replace(mapping, subdirectory_state="root")
+    return mapping
+
+
+def _evidence(evidence: str, addition: str) -> str:
+    base = evidence.replace(", not confirmed against its file list", "")
+    return f"{base}; {addition}"
+
+
+__all__ = ["GitHubTree", "GitLabTree", "SubdirectoryCollector", "apply_subdirectory", "subdirectory_state"]
+
