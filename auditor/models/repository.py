@@ -88,7 +88,8 @@ class RepoMapping:
         subdirectory_state: what the repository's file list says about the
             subdirectory (:class:`SubdirectoryCheck`): ``"confirmed"``,
             ``"refuted"`` (the named one is absent: ``repo.subpath`` fell back
-            to the root), ``"inferred"`` (found in the file list: the root
+            to the root), ``"removed"`` (absent at HEAD but in the history:
+            kept, one confidence level less), ``"inferred"`` (found in the file list: the root
             has no packaging file), ``"not-confirmed"`` (the check failed;
             the reason is in ``evidence``), or ``""`` (not checked).
     """
@@ -103,7 +104,7 @@ class RepoMapping:
 
 
 #: ``SubdirectoryCheck.state`` values.
-SUBDIRECTORY_STATES = ("confirmed", "refuted", "inferred", "root", "not-confirmed")
+SUBDIRECTORY_STATES = ("confirmed", "refuted", "removed", "inferred", "root", "not-confirmed")
 
 
 @dataclass(frozen=True)
@@ -116,8 +117,11 @@ class SubdirectoryCheck:
     (``git cat-file -t HEAD:dir``).  See docs/mapping.md.
 
     Attributes:
-        state: ``"confirmed"`` (the directory exists), ``"refuted"`` (it does
-            not: the mapping falls back to the root), ``"inferred"`` (no
+        state: ``"confirmed"`` (the directory exists at HEAD or at the
+            release's tag ``v<version>``/``<version>``), ``"refuted"`` (it does
+            not, nor in the history: the mapping falls back to the root),
+            ``"removed"`` (not at HEAD nor at a release tag, but the path has
+            commits: removed after the release), ``"inferred"`` (no
             subdirectory was named, the root has no ``pyproject.toml``/
             ``setup.py``/``setup.cfg``, and exactly one directory holds the
             distribution: ``subdirectory``), ``"root"`` (no subdirectory
@@ -125,7 +129,7 @@ class SubdirectoryCheck:
             ``"not-confirmed"`` (the check could not be made: ``detail``).
         subdirectory: the directory checked or inferred (``None`` for ``root``).
         source: ``"GitHub tree API"``, ``"GitHub contents API"``,
-            ``"GitLab tree API"`` or ``"clone"``.
+            ``"GitHub commits API"``, ``"GitLab tree API"`` or ``"clone"``.
         detail: one line: what was seen, or why it could not be checked.
     """
 

@@ -47,25 +47,35 @@ MAX_TREE_BYTES = 16 * 1024 * 1024
 GITHUB_HEADERS = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
 
 
-def subdirectory_state(git_dir: Path, subdirectory: str, timeout: float = CONFIRM_TIMEOUT) -> str | Unknown:
-    """``"confirmed"`` when ``HEAD:<subdirectory>`` is a directory, ``"missing"`` when HEAD has
-    no such path (or it is a file), else ``Unknown`` (git failed, e.g. the lazy fetch).
+def subdirectory_state(git_dir: Path, subdirectory: str, timeout: float = CONFIRM_TIMEOUT,
+                       rev: str = "HEAD") -> str | Unknown:
+    """``"confirmed"`` when ``<rev>:<subdirectory>`` is a directory, ``"missing"`` when *rev* has
+    no such path (or it is a file, or *rev* does not exist), else ``Unknown`` (git failed, e.g. the lazy fetch).
 
     Args:
         git_dir: a bare or non-bare git repository.
         subdirectory: ``"a/b"`` relative to the repository root; ``..`` is refused (``missing``).
+        rev: the commit, branch or tag to look in (``"v1.2.3"``).
     """
     parts = [p for p in subdirectory.split("/") if p]
     if not parts or any(p in (".", "..") for p in parts):
         return "missing"
     try:
-        kind = run_git(["cat-file", "-t", f"HEAD:{'/'.join(parts)}"], cwd=git_dir, timeout=timeout)
+        kind = run_git(["cat-file", "-t", f"{rev}:{'/'.join(parts)}"], cwd=git_dir, timeout=timeout)
     except GitError as exc:
         text = str(exc)
-        if "does not exist" in text or "Not a valid object name" in text:
+        if "does not exist" in text or "ot a valid object name" in text or "invalid object name" in text:
             return "missing"
         return Unknown(f"subdirectory not checked: {text}", kind=UnknownKind.ERROR)
     return "confirmed" if kind.strip() == b"tree" else "missing"
+
+
+def release_tags(version: str | None) -> tuple[str, ...]:
+    """The tag names a release of *version* usually has (``v1.2.3``, ``1.2.3``); none without a version."""
+    v = (version or "").strip()
+    if not v or not all(c.isalnum() or c in ".-+_!" for c in v):
+        return ()
+    return (f"v{v}", v)
 
 
 def _safe(sub: str) -> str | None:
@@ -133,7 +143,26 @@ class GitHubTree:
         except (binascii.Error, ValueError):
             return None
 
-    def check(self, name: str, sub: str | None) -> SubdirectoryCheck | Unknown:
+    def _not_at_head(self, sub: str, version: str | None) -> SubdirectoryCheck | Unknown:
+        """*sub* is not a directory at HEAD: look at the release's tag, then at the path's history."""
+        for tag in release_tags(version):
+            doc = self.http.get_json(f"{self.base}/contents/{quote(sub)}?ref={quote(tag, safe='')}", GITHUB_HEADERS)
+            if isinstance(doc, list):
+                return SubdirectoryCheck("confirmed", sub, "GitHub contents API",
+                                         f"'{sub}' is a directory at tag {tag} (not at HEAD)")
+            if isinstance(doc, Unknown) and not doc.not_found:
+                return doc
+        doc = self.http.get_json(f"{self.base}/commits?path={quote(sub, safe='')}&per_page=1", GITHUB_HEADERS)
+        if isinstance(doc, Unknown):
+            return doc
+        if isinstance(doc, list) and doc:
+            return SubdirectoryCheck("removed", sub, "GitHub commits API",
+                                     f"'{sub}' is not at HEAD nor at a release tag, but has commits in the history")
+        return SubdirectoryCheck("refuted", sub, self.source, f"'{sub}' is not a directory at HEAD, at a release tag "
+                                                              f"{'/'.join(release_tags(version)) or '(no version)'}, "
+                                                              "or in the history")
+
+    def check(self, name: str, sub: str | None, version: str | None = None) -> SubdirectoryCheck | Unknown:
         if sub is not None:
             got = self.full()
             if isinstance(got, Unknown):
@@ -141,16 +170,13 @@ class GitHubTree:
             files, dirs, truncated = got
             if sub in dirs:
                 return SubdirectoryCheck("confirmed", sub, self.source, f"'{sub}' is a directory at HEAD")
-            if not truncated:
-                return SubdirectoryCheck("refuted", sub, self.source, f"'{sub}' is not a directory at HEAD")
-            doc = self.contents(sub)  # the truncated tree does not list it: ask for that path
-            if isinstance(doc, Unknown):
-                if doc.not_found:
-                    return SubdirectoryCheck("refuted", sub, "GitHub contents API", f"'{sub}' does not exist at HEAD")
-                return doc
-            if isinstance(doc, list):
-                return SubdirectoryCheck("confirmed", sub, "GitHub contents API", f"'{sub}' is a directory at HEAD")
-            return SubdirectoryCheck("refuted", sub, "GitHub contents API", f"'{sub}' is a file at HEAD")
+            if truncated:
+                doc = self.contents(sub)  # the truncated tree does not list it: ask for that path
+                if isinstance(doc, Unknown) and not doc.not_found:
+                    return doc
+                if isinstance(doc, list):
+                    return SubdirectoryCheck("confirmed", sub, "GitHub contents API", f"'{sub}' is a directory at HEAD")
+            return self._not_at_head(sub, version)
         got = self.root()
         if isinstance(got, Unknown):
             return got
@@ -181,17 +207,20 @@ class GitLabTree:
         self.http = ctx.http("gitlab")
         self.base = f"{base_url.rstrip('/')}/api/v4/projects/{quote(repo.path, safe='')}/repository/tree"
 
-    def check(self, name: str, sub: str | None) -> SubdirectoryCheck | Unknown:
+    def check(self, name: str, sub: str | None, version: str | None = None) -> SubdirectoryCheck | Unknown:
         if sub is None:
             return Unknown("root mappings are not checked on GitLab", fault=False, kind=UnknownKind.NOT_APPLICABLE)
         doc = self.http.get_json(f"{self.base}?path={quote(sub, safe='')}&per_page=1")
         if isinstance(doc, Unknown):
-            if doc.not_found:
-                return SubdirectoryCheck("refuted", sub, self.source, f"'{sub}' is not a directory at HEAD (HTTP 404)")
-            return doc
+            if not doc.not_found:
+                return doc
         if isinstance(doc, list) and doc:
             return SubdirectoryCheck("confirmed", sub, self.source, f"'{sub}' is a directory at HEAD")
-        return SubdirectoryCheck("refuted", sub, self.source, f"'{sub}' lists no files at HEAD")
+        for tag in release_tags(version):
+            got = self.http.get_json(f"{self.base}?path={quote(sub, safe='')}&ref={quote(tag, safe='')}&per_page=1")
+            if isinstance(got, list) and got:
+                return SubdirectoryCheck("confirmed", sub, self.source, f"'{sub}' is a directory at tag {tag} (not at HEAD)")
+        return SubdirectoryCheck("refuted", sub, self.source, f"'{sub}' is not a directory at HEAD or at a release tag")
 
 
 def _gitlab_base(ctx: RunContext, host: str) -> str | None:
@@ -204,19 +233,65 @@ def _gitlab_base(ctx: RunContext, host: str) -> str | None:
     return None
 
 
-def _from_clone(ctx: RunContext, repo: RepositoryRef, sub: str | None, why: Unknown) -> SubdirectoryCheck | Unknown:
+def _from_clone(ctx: RunContext, repo: RepositoryRef, sub: str | None, why: Unknown,
+                version: str | None = None) -> SubdirectoryCheck | Unknown:
     """The check in an existing clone of the auditor cache; *why* (the forge's failure) when there is none."""
     if sub is None:
         return why
     git_dir = GitCache(ctx.config.cache_dir, offline=True).path_for(repo.url)
     if not git_dir.is_dir():
         return why
-    state = subdirectory_state(git_dir, sub)
-    if isinstance(state, Unknown):
-        return Unknown(f"{why.reason}; clone: {state.reason}", kind=why.kind)
-    if state == "confirmed":
-        return SubdirectoryCheck("confirmed", sub, "clone", f"'{sub}' is a directory at the clone's HEAD")
-    return SubdirectoryCheck("refuted", sub, "clone", f"'{sub}' is not a directory at the clone's HEAD")
+    return clone_check(git_dir, sub, version, why)
+
+
+def clone_check(git_dir: Path, sub: str, version: str | None, why: Unknown | None = None,
+                history: bool = False) -> SubdirectoryCheck | Unknown:
+    """*sub* checked in a clone or mirror: at HEAD, then at the release tags (:func:`release_tags`),
+    then, with *history* (a full mirror), in the path's history (``git log -1 HEAD -- sub``: ``removed``).
+
+    A treeless clone fetches the few trees on the path lazily; its history is
+    not read there (that would fetch every tree), so absence is ``refuted``.
+    """
+    for rev in ("HEAD", *release_tags(version)):
+        state = subdirectory_state(git_dir, sub, rev=rev)
+        if isinstance(state, Unknown):
+            return Unknown(f"{why.reason}; clone: {state.reason}" if why else state.reason,
+                           kind=why.kind if why else state.kind)
+        if state == "confirmed":
+            where = "HEAD" if rev == "HEAD" else f"tag {rev} (not at HEAD)"
+            return SubdirectoryCheck("confirmed", sub, "clone", f"'{sub}' is a directory at {where}")
+    if history:
+        try:
+            last = run_git(["log", "-1", "--format=%h %cs", "HEAD", "--", sub], cwd=git_dir, timeout=CONFIRM_TIMEOUT)
+        except GitError as exc:
+            return Unknown(f"history not read: {exc}", kind=UnknownKind.ERROR)
+        if last.strip():
+            return SubdirectoryCheck("removed", sub, "clone", f"'{sub}' is not at HEAD nor at a release tag; last "
+                                                              f"changed in {last.decode('ascii', 'replace').strip()}")
+    return SubdirectoryCheck("refuted", sub, "clone", f"'{sub}' is not a directory at HEAD or at a release tag")
+
+
+def clone_inference(git_dir: Path, name: str, timeout: float = CONFIRM_TIMEOUT) -> SubdirectoryCheck | Unknown:
+    """The ``inferred``/``root`` check of a root mapping in a full clone or mirror
+    (``git ls-tree -r HEAD``, packaging files read with ``git show``; see
+    :func:`auditor.repos.tree.infer_subdirectory`).  Not used on the
+    audit's treeless clones, where listing every path would fetch every tree."""
+    try:
+        raw = run_git(["ls-tree", "-r", "-z", "--name-only", "HEAD"], cwd=git_dir, timeout=timeout)
+    except GitError as exc:
+        return Unknown(f"file list not read: {exc}", kind=UnknownKind.ERROR)
+    files = [p.decode("utf-8", "replace") for p in raw.split(b"\0") if p]
+
+    def read(path: str) -> str | None:
+        try:
+            return run_git(["show", f"HEAD:{path}"], cwd=git_dir, timeout=timeout)[:MAX_FILE_BYTES].decode("utf-8", "replace")
+        except GitError:
+            return None
+
+    found, detail = infer_subdirectory(files, name, read)
+    if found:
+        return SubdirectoryCheck("inferred", found, "clone", detail)
+    return SubdirectoryCheck("root", None, "clone", detail)
 
 
 class SubdirectoryCollector(Collector):
@@ -267,11 +342,11 @@ class SubdirectoryCollector(Collector):
                     why = (Unknown(f"{off} turned off (--no-{off.lower()})", fault=False, kind=UnknownKind.DISABLED)
                            if off else Unknown(f"no file-list API for {repo.host}", fault=False,
                                                kind=UnknownKind.NOT_APPLICABLE))
-                    out.append((node.name, _from_clone(ctx, repo, sub, why)))
+                    out.append((node.name, _from_clone(ctx, repo, sub, why, node.distribution.version)))
                     continue
-                got = lister.check(node.name, sub)
+                got = lister.check(node.name, sub, node.distribution.version)
                 if isinstance(got, Unknown) and got.fault:
-                    got = _from_clone(ctx, repo, sub, got)
+                    got = _from_clone(ctx, repo, sub, got, node.distribution.version)
                 out.append((node.name, got))
             return out
 
@@ -313,6 +388,10 @@ def apply_subdirectory(mapping: RepoMapping, check: SubdirectoryCheck | Unknown 
                        confidence=_LOWER.get(mapping.confidence, mapping.confidence),
                        evidence=_evidence(mapping.evidence, f"subdirectory '{sub}' refuted ({check.source}: "
                                                             f"{check.detail}); mapped to the repository root"))
+    if check.state == "removed" and sub:
+        return replace(mapping, subdirectory_state="removed", confidence=_LOWER.get(mapping.confidence, mapping.confidence),
+                       evidence=_evidence(mapping.evidence, f"subdirectory '{sub}' no longer at HEAD ({check.source}: "
+                                                            f"{check.detail}); kept, the release predates its removal"))
     if check.state == "inferred" and not sub and check.subdirectory:
         return replace(mapping, repo=replace(repo, subpath=check.subdirectory), subdirectory_state="inferred",
                        rule=f"{mapping.rule}+tree",
@@ -328,5 +407,7 @@ def _evidence(evidence: str, addition: str) -> str:
     return f"{base}; {addition}"
 
 
-__all__ = ["GitHubTree", "GitLabTree", "SubdirectoryCollector", "apply_subdirectory", "subdirectory_state"]
+__all__ = ["GitHubTree", "GitLabTree", "SubdirectoryCollector", "apply_subdirectory", "clone_check", "clone_inference",
+           "release_tags",
+           "subdirectory_state"]
 

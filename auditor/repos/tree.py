@@ -152,6 +152,7 @@ def infer_subdirectory(paths: Iterable[str], name: str, read: Reader | None = No
     name = normalize(name)
     dirs = packaging_directories(list(paths)[:MAX_PATHS])
     root = dirs.pop("", [])
+    at_root = "the root declares another or no project" if root else "the root holds no packaging file"
     if root:
         if read is None or any(not f.endswith("pyproject.toml") for f in root):
             return None, f"the root holds {', '.join(sorted(root))}"
@@ -169,13 +170,13 @@ def infer_subdirectory(paths: Iterable[str], name: str, read: Reader | None = No
                    or _key(d.rsplit("/", 1)[-1]) == key.removeprefix("python").removeprefix("py"))
     if read is None:
         if len(named) == 1:
-            return named[0], f"the root holds no packaging file; '{named[0]}' is the one directory named like the distribution"
-        return None, f"the root holds no packaging file and {len(named)} directories are named like the distribution"
+            return named[0], f"{at_root}; '{named[0]}' is the one directory named like the distribution"
+        return None, f"{at_root} and {len(named)} directories are named like the distribution"
     # read the likeliest directories first: named ones, then shallow ones
     order = named + sorted((d for d in dirs if d not in named), key=lambda d: (d.count("/"), d))
     matches = [d for d in order[:MAX_CANDIDATES] if _declares(dirs[d], name, read)]
     if len(matches) == 1:
-        return matches[0], f"the root holds no packaging file; '{matches[0]}' declares the name {name}"
+        return matches[0], f"{at_root}; '{matches[0]}' declares the name {name}"
     if not matches:
         return None, f"no packaging file among {min(len(order), MAX_CANDIDATES)} read declares {name}"
     return None, f"{len(matches)} directories declare {name}: {', '.join(matches[:3])}"

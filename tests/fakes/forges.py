@@ -51,6 +51,8 @@ class FakeRepo:
     files: tuple[str, ...] = ()  # paths at HEAD; () -> pyproject.toml and src/<package>/__init__.py
     texts: dict[str, str] = field(default_factory=dict)  # path -> content (contents API)
     truncated: bool = False  # the recursive tree answer says "truncated": true and lists only half
+    tags: dict[str, tuple[str, ...]] = field(default_factory=dict)  # tag -> paths at that tag (contents ?ref=)
+    removed: tuple[str, ...] = ()  # directories gone from HEAD that have commits (commits?path=)
 
     @property
     def owner(self) -> str:
@@ -211,6 +213,8 @@ class FakeForges:
             if links:
                 reply.headers["Link"] = ", ".join(links)
             return reply
+        if rest == ["commits"] and "path" in q:
+            return self._ok([{"sha": "f" * 40, "commit": {"message": "last change"}}] if q["path"] in repo.removed else [])
         if rest == ["commits"]:
             commits = [
                 {
@@ -227,6 +231,11 @@ class FakeForges:
             return self._ok(commits)
         if rest[:3] == ["git", "trees", "HEAD"] and len(rest) == 3:
             return self._ok(repo.tree(q.get("recursive") == "1"))
+        if rest[:1] == ["contents"] and "ref" in q:
+            if q["ref"] not in repo.tags:
+                return Reply(404, {"message": "No commit found for the ref " + q["ref"]}, self._gh_headers())
+            status, body = github_contents(list(repo.tags[q["ref"]]), repo.texts, "/".join(rest[1:]))
+            return self._ok(body) if status == 200 else Reply(404, {"message": "Not Found"}, self._gh_headers())
         if rest[:1] == ["contents"] and repo.files:
             status, body = github_contents(repo.paths(), repo.texts, "/".join(rest[1:]))
             if status == 200:

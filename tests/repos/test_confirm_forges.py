@@ -117,3 +117,23 @@ def test_apply_each_state_to_the_mapping():
     # the pipeline's refiner applies it to the node
     refined = REFINERS["subdirectory"](n, SubdirectoryCheck("refuted", "sdk/gone", "clone", "absent"))
     assert refined.mapping.repo.subpath is None
+
+
+def test_release_tag_and_history_before_refuting(tmp_path):
+    """dbt-core's HEAD is now another project: core/ exists at tag v1.10.15; typeshed removed stubs/certifi."""
+    dbt = FakeRepo("github.com", "dbt-labs/dbt-core", "dbt-core", files=("Cargo.toml", "crates/x/pyproject.toml"),
+                   tags={"v1.10.15": ("core/setup.py",)})
+    typeshed = FakeRepo("github.com", "python/typeshed", "types-x", files=("stubs/requests/METADATA.toml",),
+                        removed=("stubs/certifi",))
+    with FakeForges([dbt, typeshed]) as f:
+        out = run(f, tmp_path, [
+            package_node("dbt-core", "1.10.15", repo=canonical_repository("https://github.com/dbt-labs/dbt-core/tree/main/core")),
+            node("types-certifi", "https://github.com/python/typeshed/tree/main/stubs/certifi"),
+            node("types-gone", "https://github.com/python/typeshed/tree/main/stubs/never"),
+        ])
+    assert out["dbt-core"].state == "confirmed" and "tag v1.10.15" in out["dbt-core"].detail
+    assert out["types-certifi"].state == "removed"
+    assert out["types-gone"].state == "refuted"
+    m = apply_subdirectory(node("types-certifi", "https://github.com/python/typeshed/tree/main/stubs/certifi").mapping,
+                           out["types-certifi"])
+    assert m.repo.subpath == "stubs/certifi" and m.confidence == Confidence.MEDIUM and m.subdirectory_state == "removed"
