@@ -78,6 +78,9 @@ def has_directory(paths: Iterable[str], subdirectory: str) -> bool:
 def declared_name(filename: str, text: str) -> str | None:
     """The distribution name a packaging file declares, or None (not declared, dynamic or unparsable).
 
+    ``pyproject.toml``: ``[project] name``, ``[tool.poetry] name``, or the
+    pre-PEP 621 ``[tool.flit.metadata]`` ``dist-name``/``module``.
+
     Args:
         filename: ``pyproject.toml``, ``setup.cfg`` or ``setup.py`` (the base name decides the parser).
         text: its content (cut at :data:`MAX_FILE_BYTES`).
@@ -87,9 +90,14 @@ def declared_name(filename: str, text: str) -> str | None:
     try:
         if base == "pyproject.toml":
             doc = tomllib.loads(text)
-            for table in (doc.get("project"), (doc.get("tool") or {}).get("poetry")):
+            tool = doc.get("tool") or {}
+            for table in (doc.get("project"), tool.get("poetry")):
                 if isinstance(table, dict) and isinstance(table.get("name"), str):
                     return normalize(table["name"])
+            flit = (tool.get("flit") or {}).get("metadata")  # flit before PEP 621: dist-name, else the module
+            if isinstance(flit, dict):
+                got = flit.get("dist-name") or flit.get("module")
+                return normalize(got) if isinstance(got, str) else None
             return None
         if base == "setup.cfg":
             cp = configparser.ConfigParser(interpolation=None, strict=False)
@@ -164,7 +172,7 @@ def infer_subdirectory(paths: Iterable[str], name: str, read: Reader | None = No
             return None, f"the root's pyproject.toml declares {name}"
         # a workspace, tool settings or another project's pyproject at the root: look below
     if not dirs:
-        return None, "no packaging file in the repository"
+        return None, f"{at_root}, and no directory holds one"
     key = _key(name)
     named = sorted(d for d in dirs if _key(d.rsplit("/", 1)[-1]) in (key, "python", "py")
                    or _key(d.rsplit("/", 1)[-1]) == key.removeprefix("python").removeprefix("py"))

@@ -16,6 +16,7 @@ def test_declared_names_from_each_packaging_file():
     assert declared_name("pyproject.toml", '[project]\nname = "Dbt_Core"\n') == "dbt-core"
     assert declared_name("a/pyproject.toml", '[tool.poetry]\nname = "x.y"\n') == "x-y"
     assert declared_name("pyproject.toml", "[tool.ruff]\nline-length = 100\n") is None   # settings only
+    assert declared_name("pyproject.toml", '[tool.flit.metadata]\nmodule = "threadpoolctl"\n') == "threadpoolctl"
     assert declared_name("setup.cfg", "[metadata]\nname = flatbuffers\n") == "flatbuffers"
     assert declared_name("setup.py", "setup(\n    name='flatbuffers',\n    version=v)") == "flatbuffers"
     assert declared_name("setup.py", "setup(name=NAME)") is None                          # never evaluated
