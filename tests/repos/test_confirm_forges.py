@@ -6,8 +6,8 @@ from dataclasses import replace
 
 from auditor.collectors import RunContext
 from auditor.models import Confidence, SubdirectoryCheck, Unknown
-from auditor.repos.urls import canonical_repository
 from auditor.repos.confirm import SubdirectoryCollector, apply_subdirectory
+from auditor.repos.urls import canonical_repository
 from auditor.signals.registry import REFINERS
 from tests.builders import package_node
 from tests.fakes.forges import FakeForges, FakeRepo
