@@ -16,9 +16,10 @@ repository, once (answers go through the run's HTTP cache):
   at most :data:`auditor.repos.tree.MAX_CANDIDATES` per package).
 * GitLab v4: ``GET /api/v4/projects/{path}/repository/tree?path={dir}&per_page=1``
   (404 ``Tree Not Found`` when the directory is absent).
-* Otherwise (forge unreachable, another forge) an existing clone in the
-  auditor cache (:class:`~auditor.net.git.GitCache`; none is made here):
-  ``git cat-file -t HEAD:<dir>``.
+* Otherwise (forge unreachable, another forge) the clone in the auditor
+  cache (:class:`~auditor.net.git.GitCache`; made here only when the
+  history collector, which clones every mapped repository anyway, is on):
+  ``git cat-file -t <rev>:<dir>`` at HEAD and at the release tags.
 
 :func:`apply_subdirectory` (the ``"subdirectory"`` refiner of
 :mod:`auditor.signals.registry`) turns the check into the mapping's
@@ -233,12 +234,23 @@ def _gitlab_base(ctx: RunContext, host: str) -> str | None:
     return None
 
 
-def _from_clone(ctx: RunContext, repo: RepositoryRef, sub: str | None, why: Unknown,
+def _from_clone(ctx: RunContext, cache: GitCache, repo: RepositoryRef, sub: str | None, why: Unknown,
                 version: str | None = None) -> SubdirectoryCheck | Unknown:
-    """The check in an existing clone of the auditor cache; *why* (the forge's failure) when there is none."""
+    """The check in the clone of the auditor cache; *why* (the forge's failure) when there is none.
+
+    When the history collector will run (it clones every mapped repository
+    into the same cache), the clone is made or updated here, earlier; the
+    history collector then finds it fresh.  Otherwise only an existing clone is read.
+    """
     if sub is None:
         return why
-    git_dir = GitCache(ctx.config.cache_dir, offline=True).path_for(repo.url)
+    cfg = ctx.config
+    git_dir = cache.path_for(repo.clone_url)
+    if cfg.collector_enabled("history") and repo.clone_url.startswith("https://"):
+        got = cache.update(repo)
+        if isinstance(got, Unknown):  # the clone's failure is the one that counts (history reports it too)
+            return Unknown(f"{why.reason}; clone: {got.reason}", fault=got.fault, kind=got.kind)
+        git_dir = got
     if not git_dir.is_dir():
         return why
     return clone_check(git_dir, sub, version, why)
@@ -308,6 +320,8 @@ class SubdirectoryCollector(Collector):
 
     def collect(self, ctx: RunContext, nodes: Sequence[PackageNode]) -> Mapping[str, SubdirectoryCheck | Unknown]:
         cfg = ctx.config
+        cache = GitCache(cfg.cache_dir, offline=cfg.offline, deadline=ctx.deadline,
+                         hosts=ctx.hosts() if hasattr(ctx, "hosts") else None)  # shared: one "host down" memo
         by_repo: dict[str, list[PackageNode]] = {}
         refs: dict[str, RepositoryRef] = {}
         for node in nodes:
@@ -342,11 +356,11 @@ class SubdirectoryCollector(Collector):
                     why = (Unknown(f"{off} turned off (--no-{off.lower()})", fault=False, kind=UnknownKind.DISABLED)
                            if off else Unknown(f"no file-list API for {repo.host}", fault=False,
                                                kind=UnknownKind.NOT_APPLICABLE))
-                    out.append((node.name, _from_clone(ctx, repo, sub, why, node.distribution.version)))
+                    out.append((node.name, _from_clone(ctx, cache, repo, sub, why, node.distribution.version)))
                     continue
                 got = lister.check(node.name, sub, node.distribution.version)
                 if isinstance(got, Unknown) and got.fault:
-                    got = _from_clone(ctx, repo, sub, got, node.distribution.version)
+                    got = _from_clone(ctx, cache, repo, sub, got, node.distribution.version)
                 out.append((node.name, got))
             return out
 

@@ -12,6 +12,7 @@ from auditor.signals.registry import REFINERS
 from tests.builders import package_node
 from tests.fakes.forges import FakeForges, FakeRepo
 from tests.fakes.server import Reply
+from tests.gitrepo import git_home  # noqa: F401  (fixture)
 
 MONO = ("README.md", "sdk/keyvault/azure-keyvault-secrets/setup.py", "sdk/keyvault/azure-keyvault-keys/setup.py",
         "sdk/core/azure-core/setup.py")
@@ -91,7 +92,7 @@ def test_faults_are_unknown_and_turned_off_forges_are_not_asked(tmp_path):
         out = run(f, tmp_path, [node("azure-core", url)])
         assert isinstance(out["azure-core"], Unknown) and out["azure-core"].fault
         before = f.github.count()
-        off = run(f, tmp_path / "2", [node("azure-core", url)], disabled=frozenset({"github"}))
+        off = run(f, tmp_path / "2", [node("azure-core", url)], disabled=frozenset({"github", "history"}))
         assert f.github.count() == before
     assert isinstance(off["azure-core"], Unknown) and not off["azure-core"].fault
     assert "--no-github" in off["azure-core"].reason
@@ -137,3 +138,26 @@ def test_release_tag_and_history_before_refuting(tmp_path):
     m = apply_subdirectory(node("types-certifi", "https://github.com/python/typeshed/tree/main/stubs/certifi").mapping,
                            out["types-certifi"])
     assert m.repo.subpath == "stubs/certifi" and m.confidence == Confidence.MEDIUM and m.subdirectory_state == "removed"
+
+
+def test_forge_failure_falls_back_to_a_clone_when_history_runs(tmp_path, git_home):
+    """GitHub's API answers 502; git still works (the history collector's clone, made here first)."""
+    from tests.gitrepo import RepoBuilder, git
+
+    srv = tmp_path / "srv"
+    src = RepoBuilder(srv / "o" / "mono")
+    (src.path / "pkgs").mkdir()
+    (src.path / "pkgs" / "a").mkdir()
+    src.commit(("A B", "a@x.example"), "2024-01-01", files={"pkgs/a/pyproject.toml": "[project]\nname='a'\n"})
+    git("config", "--global", f"url.{srv.as_uri()}/.insteadOf", "https://github.com/")
+    repo = FakeRepo("github.com", "o/mono", "a", files=MONO)
+    with FakeForges([repo]) as f:
+        f.github.add("/api/v3/repos/o/mono/git/trees/HEAD?recursive=1", Reply(502, {"message": "Bad Gateway"}))
+        base = "https://github.com/o/mono/tree/main/"
+        nodes = [node("a", base + "pkgs/a"), node("b", base + "pkgs/b")]
+        out = run(f, tmp_path / "c1", nodes)
+        no_history = run(f, tmp_path / "c2", nodes, disabled=frozenset({"history"}))
+    assert out["a"] == SubdirectoryCheck("confirmed", "pkgs/a", "clone", "'pkgs/a' is a directory at HEAD")
+    assert out["b"].state == "refuted" and out["b"].source == "clone"
+    assert isinstance(no_history["a"], Unknown) and "502" in no_history["a"].reason  # no clone made without history
+    assert (tmp_path / "c1" / "git").is_dir() and not (tmp_path / "c2" / "git").exists()
