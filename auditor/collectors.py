@@ -79,13 +79,16 @@ class CollectorSpec:
 
 
 #: Every optional collector, in the order it runs.  Provenance runs first so
-#: that later rows see the verified mapping; GitHub runs before history, which
+#: that later rows see the verified mapping; the subdirectory check
+#: (repos/confirm.py: confirms, refutes or infers the mapped directory) runs
+#: after the forge rows, so a rate limit they met stops it too; GitHub runs before history, which
 #: reads its e-mail->login links from ``node.signals["github"]``.
 COLLECTOR_TABLE: tuple[CollectorSpec, ...] = (
     CollectorSpec("provenance", ("mapping",), ("provenance", "mapping"), "auditor.signals.provenance:ProvenanceCollector"),
     # Forges and ecosystem services (docs/forges.md).
     CollectorSpec("github", ("mapping",), ("github",), "auditor.people.forges:GitHubCollector"),
     CollectorSpec("gitlab", ("mapping",), ("gitlab",), "auditor.people.forges:GitLabCollector"),
+    CollectorSpec("subdirectory", ("mapping",), ("subdirectory", "mapping"), "auditor.repos.confirm:SubdirectoryCollector"),
     CollectorSpec("scorecard", ("mapping",), ("scorecard",), "auditor.signals.scorecard:ScorecardCollector"),
     CollectorSpec("depsdev", (), ("depsdev",), "auditor.signals.depsdev:DepsDevCollector"),
     CollectorSpec("history", ("mapping", "github"), ("history",), "auditor.people.history:HistoryCollector"),

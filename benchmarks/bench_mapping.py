@@ -12,11 +12,15 @@ metadata (``info``) as the core metadata, then
 :func:`auditor.repos.mapping.map_repository`.  Prints coverage (mapped / N),
 then the count of mappings by confidence and by rule, and the unmapped names.
 
-``--mirrors DIR`` checks every subdirectory found against local mirrors of
-the repositories (``DIR/<owner>+<name>/repo``, as the development ``fetch``
-tool lays them out; never committed) with
-:func:`auditor.repos.confirm.subdirectory_state`, and prints how many were
-confirmed, missing, or had no mirror.
+``--mirrors DIR`` runs the audit's file-list check (docs/mapping.md) on local
+mirrors of the repositories (``DIR/<owner>+<name>/repo``, as the development
+``fetch`` tool lays them out; never committed): a named subdirectory is
+confirmed at HEAD or at the release tag (:func:`auditor.repos.confirm.clone_check`)
+or refuted, and a root mapping whose root holds no packaging file gets the
+one directory declaring the name (:func:`auditor.repos.confirm.clone_inference`,
+rule suffix ``+tree``).  It prints each change, the count per state, and the
+coverage by confidence and rule after the check; ``--sample`` then samples
+the checked mappings.
 
 ``--sample K`` also writes a seeded random sample of K mapped projects
 (name, repository, subdirectory, rule, confidence, evidence) to ``--out``
@@ -38,7 +42,8 @@ from auditor.dist.metadata import from_json_info
 from auditor.models import Distribution, Unknown
 from auditor.net.context import RunContext
 from auditor.net.pypi import PyPIClient, parse_project
-from auditor.repos.confirm import subdirectory_state
+from auditor.models import SubdirectoryCheck
+from auditor.repos.confirm import apply_subdirectory, clone_check, clone_inference
 from auditor.repos.mapping import map_repository
 
 
@@ -57,15 +62,44 @@ def top_names(n: int) -> list[str]:
 
 
 def map_one(client: PyPIClient, name: str):
-    """``(RepoMapping or None, reason)`` for one project, from live PyPI facts."""
+    """``(RepoMapping or None, reason, latest version)`` for one project, from live PyPI facts."""
     doc = client.project_json(name)
     if isinstance(doc, Unknown):
-        return None, doc.reason
+        return None, doc.reason, ""
     project = parse_project(doc)
     info = doc.get("info") or {}
     meta = from_json_info(info)
     dist = Distribution(name=name, version=str(info.get("version") or ""), metadata=meta)
-    return map_repository(dist, project), ""
+    return map_repository(dist, project), "", dist.version
+
+
+def check_against_mirrors(mapped: list, versions: dict[str, str], mirrors: dict[str, Path]) -> list:
+    """The mappings after the file-list check on local mirrors (the audit's
+    ``subdirectory`` collector does the same through the forge API): a named
+    subdirectory is confirmed at HEAD or the release tag, or refuted; a root
+    mapping gets the one directory that declares the name (``+tree``).
+    Prints a line per change and the count per state."""
+    states: collections.Counter = collections.Counter()
+    out = []
+    for name, m in mapped:
+        git_dir = mirrors.get(m.repo.path) if m.repo.host == "github.com" else None
+        if git_dir is None:
+            states["no mirror"] += 1
+            out.append((name, m))
+            continue
+        if m.repo.subpath:
+            check = clone_check(git_dir, m.repo.subpath, versions.get(name), history=True)
+        else:
+            check = clone_inference(git_dir, name)
+        state = check.state if isinstance(check, SubdirectoryCheck) else "unknown"
+        states[state] += 1
+        new = apply_subdirectory(m, check)
+        if state in ("refuted", "removed", "inferred", "unknown") or "tag" in getattr(check, "detail", ""):
+            print(f"  {state}: {name} {m.repo.url} {check.subdirectory if state != 'unknown' else check.reason}"
+                  f" ({new.rule}; {getattr(check, 'detail', '')})")
+        out.append((name, new))
+    print("file-list check on mirrors: " + ", ".join(f"{k} {v}" for k, v in sorted(states.items())))
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -82,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     ctx = RunContext(Config(cache_dir=args.cache, concurrency=8))
     client = PyPIClient(ctx)
     results = ctx.map(lambda n: map_one(client, n), names, task="PyPI projects")
+    versions = {name: v for name, (_m, _r, v) in zip(names, results)}
+    results = [(m, r) for m, r, _v in results]
     by_conf: collections.Counter = collections.Counter()
     by_rule: collections.Counter = collections.Counter()
     mapped, unmapped = [], []
@@ -100,18 +136,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"with a subdirectory: {with_sub}")
     print(f"unmapped ({len(unmapped)}): " + ", ".join(n for n, _r in unmapped))
     if args.mirrors:
-        mirrors = mirror_dirs(args.mirrors)
-        states: collections.Counter = collections.Counter()
-        for name, m in mapped:
-            if not m.repo.subpath:
-                continue
-            git_dir = mirrors.get(m.repo.path) if m.repo.host == "github.com" else None
-            state = subdirectory_state(git_dir, m.repo.subpath) if git_dir else "no mirror"
-            state = state if isinstance(state, str) else "unknown"
-            states[state] += 1
-            if state == "missing":
-                print(f"  subdirectory missing: {name} {m.repo.url} {m.repo.subpath} ({m.rule})")
-        print("subdirectories against mirrors: " + ", ".join(f"{k} {v}" for k, v in sorted(states.items())))
+        mapped = check_against_mirrors(mapped, versions, mirror_dirs(args.mirrors))
+        by_rule = collections.Counter(m.rule or "?" for _n, m in mapped)
+        by_conf = collections.Counter(m.confidence.value for _n, m in mapped)
+        print("after the file-list check (mirrors only):")
+        print("  by confidence: " + ", ".join(f"{k} {v}" for k, v in sorted(by_conf.items())))
+        print("  by rule: " + ", ".join(f"{k} {v}" for k, v in by_rule.most_common()))
+        print(f"  with a subdirectory: {sum(1 for _n, m in mapped if m.repo.subpath)}")
     if args.show_unmapped:
         for name, reason in unmapped:
             print(f"  {name}: {reason}")
@@ -119,7 +150,8 @@ def main(argv: list[str] | None = None) -> int:
         rng = random.Random(args.seed)
         sample = sorted(rng.sample(mapped, min(args.sample, len(mapped))), key=lambda x: x[0])
         rows = [{"name": name, "repo": m.repo.url, "subdirectory": m.repo.subpath, "rule": m.rule,
-                 "confidence": m.confidence.value, "evidence": m.evidence, "checked": None}
+                 "confidence": m.confidence.value, "subdirectory_state": m.subdirectory_state,
+                 "evidence": m.evidence, "checked": None}
                 for name, m in sample]
         args.out.write_text(json.dumps({"n": args.n, "seed": args.seed, "sample": rows}, indent=1) + "\n")
         print(f"sample of {len(rows)} written to {args.out}")

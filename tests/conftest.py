@@ -28,7 +28,7 @@ def _isolated_env(monkeypatch, tmp_path):
     from auditor import pipeline
 
     monkeypatch.setattr("auditor.pipeline.COLLECTORS", tuple(
-        row for row in pipeline.COLLECTORS if row[0] not in ("github", "gitlab", "scorecard", "depsdev")))
+        row for row in pipeline.COLLECTORS if row[0] not in ("github", "gitlab", "scorecard", "depsdev", "subdirectory")))
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from auditor.cli import app
 from auditor.pipeline import COLLECTORS
 
 #: Only the forge enrichers (git history would clone from the internet).
-FORGE_COLLECTORS = tuple(row for row in COLLECTORS if row[0] in ("github", "gitlab", "scorecard", "depsdev"))
+FORGE_COLLECTORS = tuple(row for row in COLLECTORS if row[0] in ("github", "gitlab", "scorecard", "depsdev", "subdirectory"))
 from tests.fakes.forges import FakeForges, FakeRepo
 from tests.fakes.server import Reply
 
@@ -101,3 +101,33 @@ def test_forge_and_history_switches_combine(forges, args):
     res = runner.invoke(app, ["audit", *args, "-f", "json", "--no-github", "--no-history", "--no-depsdev"])
     assert res.exit_code == 0, res.output
     assert forges.github.count() == 0 and forges.depsdev.count() == 0 and forges.scorecard.count() > 0
+
+
+def test_monorepo_subdirectory_is_checked_end_to_end(monkeypatch, fake_env, fake_pypi, tmp_path):
+    """A package linked to .../tree/main/packages/mono-a: confirmed in the JSON and in explain; a stale
+    link to a removed directory falls back to the root with lower confidence."""
+    monkeypatch.setattr("auditor.pipeline.COLLECTORS", FORGE_COLLECTORS)
+    mono = FakeRepo("github.com", "o/mono", "mono-a", files=("README.md", "packages/mono-a/pyproject.toml"))
+    urls_a = (("Source", "https://github.com/o/mono/tree/main/packages/mono-a"),)
+    urls_b = (("Source", "https://github.com/o/mono/tree/main/packages/mono-b"),)
+    fake_pypi.add("mono-a", "1.0", requires_dist=["mono-b"], project_urls=urls_a)
+    fake_pypi.add("mono-b", "1.0", project_urls=urls_b)
+    fake_env.install("mono-a", "1.0", requires_dist=["mono-b"], project_urls=urls_a)
+    fake_env.install("mono-b", "1.0", project_urls=urls_b)
+    with FakeForges([mono]) as f:
+        monkeypatch.setenv("AUDITOR_GITHUB_API_URL", f.github.url + "/api/v3")
+        monkeypatch.setenv("AUDITOR_GITLAB_URL", f.gitlab.url)
+        monkeypatch.setenv("AUDITOR_SCORECARD_URL", f.scorecard.url)
+        monkeypatch.setenv("AUDITOR_DEPSDEV_URL", f.depsdev.url)
+        args = ["--python", fake_env.python, "--pypi-url", fake_pypi.url, "--index-url", fake_pypi.url + "/simple",
+                "--cache-dir", str(tmp_path / "cache")]
+        res = runner.invoke(app, ["audit", *args, "-f", "json"])
+        doc = json.loads(res.stdout)
+        explained = runner.invoke(app, ["explain", "mono-a", *args])
+    repos = {p["name"]: p["repository"] for p in doc["packages"]}
+    assert repos["mono-a"]["subpath"] == "packages/mono-a" and repos["mono-a"]["subdirectory_state"] == "confirmed"
+    assert repos["mono-a"]["rule"] == "project-url-source" and repos["mono-a"]["confidence"] == "high"
+    assert repos["mono-b"]["subpath"] is None and repos["mono-b"]["subdirectory_state"] == "refuted"
+    assert repos["mono-b"]["confidence"] == "medium" and "refuted" in repos["mono-b"]["evidence"]
+    text = " ".join(explained.output.split())  # rich wraps at the terminal's width
+    assert "subdirectory packages/mono-a (confirmed)" in text and "rule project-url-source" in text

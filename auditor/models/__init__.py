@@ -8,7 +8,7 @@ stage that produced them.  Nothing in this package does I/O.
 |---|---|
 | :mod:`.unknown` | :class:`Unknown` (kind + reason), :class:`UnknownKind` |
 | :mod:`.package` | inputs (:class:`Distribution`, :class:`Inventory`, ...) and :class:`PackageNode` |
-| :mod:`.repository` | :class:`RepositoryRef`, :class:`RepoMapping`, :class:`Confidence` |
+| :mod:`.repository` | :class:`RepositoryRef`, :class:`RepoMapping`, :class:`Confidence`, :class:`SubdirectoryCheck` |
 | :mod:`.person` | PyPI accounts and ownership, contacts, git-history people |
 | :mod:`.forge` | GitHub/GitLab, Scorecard and deps.dev facts |
 | :mod:`.release` | release signals: provenance, release facts, install-time code, vendored code, names |
@@ -27,7 +27,7 @@ from auditor.models.forge import DepsDevVersion, ForgeAccount, ForgeContributor,
 from auditor.models.package import CoreMetadata, DependencyEdge, Distribution, Inventory, Origin, PackageNode, Signal, TargetEnvironment, normalize_name
 from auditor.models.person import Contact, Contribution, Maintainer, Ownership, PeopleReach, Person, PyPIProject, RepositoryHistory
 from auditor.models.release import InstallFacts, NameSignals, ProjectStatus, ReleaseFacts, ReleaseProvenance, TrustedPublisher, VendoredCode, VendoredLibrary
-from auditor.models.repository import Confidence, RepoMapping, RepositoryRef
+from auditor.models.repository import Confidence, RepoMapping, RepositoryRef, SubdirectoryCheck
 from auditor.models.unknown import BY_DESIGN, Known, Unknown, UnknownKind, is_unknown
 from auditor.models.vulnerability import Advisory, VulnerabilityReport
 
@@ -65,6 +65,7 @@ __all__ = [
     "RepoMapping",
     "RepositoryHistory",
     "RepositoryRef",
+    "SubdirectoryCheck",
     "Score",
     "ScorecardCheck",
     "ScorecardResult",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import ClassVar
 
 
 class Confidence(str, enum.Enum):
@@ -84,6 +85,13 @@ class RepoMapping:
         rule: which mapping rule produced it (docs/mapping.md), e.g.
             ``"project-url-source"``, ``"description-link"``, ``"curated"``;
             ``""`` when nothing was mapped.
+        subdirectory_state: what the repository's file list says about the
+            subdirectory (:class:`SubdirectoryCheck`): ``"confirmed"``,
+            ``"refuted"`` (the named one is absent: ``repo.subpath`` fell back
+            to the root), ``"removed"`` (absent at HEAD but in the history:
+            kept, one confidence level less), ``"inferred"`` (found in the file list: the root
+            has no packaging file), ``"not-confirmed"`` (the check failed;
+            the reason is in ``evidence``), or ``""`` (not checked).
     """
 
     repo: RepositoryRef | None
@@ -92,3 +100,41 @@ class RepoMapping:
     note: str | None = None
     candidates: tuple[tuple[str, str], ...] = ()
     rule: str = ""
+    subdirectory_state: str = ""
+
+
+#: ``SubdirectoryCheck.state`` values.
+SUBDIRECTORY_STATES = ("confirmed", "refuted", "removed", "inferred", "root", "not-confirmed")
+
+
+@dataclass(frozen=True)
+class SubdirectoryCheck:
+    """The mapped subdirectory checked against the repository's file list.
+
+    Source: the forge's file list (GitHub REST ``GET /repos/{o}/{r}/git/trees/HEAD?recursive=1``,
+    else ``GET /repos/{o}/{r}/contents/{dir}``; GitLab v4
+    ``GET /projects/:id/repository/tree?path=dir``), else an existing clone
+    (``git cat-file -t HEAD:dir``).  See docs/mapping.md.
+
+    Attributes:
+        state: ``"confirmed"`` (the directory exists at HEAD or at the
+            release's tag ``v<version>``/``<version>``), ``"refuted"`` (it does
+            not, nor in the history: the mapping falls back to the root),
+            ``"removed"`` (not at HEAD nor at a release tag, but the path has
+            commits: removed after the release), ``"inferred"`` (no
+            subdirectory was named, the root has no ``pyproject.toml``/
+            ``setup.py``/``setup.cfg``, and exactly one directory holds the
+            distribution: ``subdirectory``), ``"root"`` (no subdirectory
+            named, the root holds a packaging file or no single candidate), or
+            ``"not-confirmed"`` (the check could not be made: ``detail``).
+        subdirectory: the directory checked or inferred (``None`` for ``root``).
+        source: ``"GitHub tree API"``, ``"GitHub contents API"``,
+            ``"GitHub commits API"``, ``"GitLab tree API"`` or ``"clone"``.
+        detail: one line: what was seen, or why it could not be checked.
+    """
+
+    KEY: ClassVar[str] = "subdirectory"
+    state: str
+    subdirectory: str | None
+    source: str
+    detail: str = ""

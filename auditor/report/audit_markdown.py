@@ -62,6 +62,9 @@ def _package_row(result, node) -> str:
     maintainers = ("org" if maint.kind is UnknownKind.NOT_PUBLIC else "unknown") if isinstance(maint, Unknown) else str(len(maint))
     mapping = node.mapping
     repo = md(mapping.repo.url) if mapping.repo else (md(mapping.note) if mapping.note else "–")
+    if mapping.repo and mapping.repo.subpath:  # the directory the package is built from, and what checked it
+        repo += f", subdirectory {md(mapping.repo.subpath)}" + (f" {md(mapping.subdirectory_state)}"
+                                                                 if mapping.subdirectory_state else "")
     top = sorted((f for f in score.factors if f.points > 0), key=lambda f: (-f.points, f.name))[:TOP_FACTORS]
     factors = ", ".join(f"{md(f.name)} +{f.points:g}{'?' if isinstance(f.value, Unknown) else ''}" for f in top) or "–"
     return (f"| {md(node.name)} | {md(node.distribution.version or '?')} | {exposure} | {score.coverage} | {maintainers} | "

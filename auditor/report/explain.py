@@ -79,8 +79,7 @@ def render(result, package: str, out: TextIO, color: bool | None = None, width: 
         console.print(Text(f"{sum(f.points for f in known):g} points of {sum(f.weight for f in known):g} possible"
                            + (f"; unknown (not counted): {', '.join(score.unknown_factors)}" if score.unknown_factors else "")))
     console.print(Text("Evidence", style="bold"))
-    repo = node.mapping.repo.url if node.mapping.repo else "none"
-    console.print(Text(f"  repository: {repo} ({node.mapping.confidence.value}; {node.mapping.evidence})"))
+    console.print(Text(f"  repository: {_mapping_line(node.mapping)}"))
     for key, value in sorted(node.signals.items()):
         console.print(Text("  " + _signal_line(key, value)))
     mine = [f for f in result.findings if f.package == name]
@@ -96,3 +95,17 @@ def render(result, package: str, out: TextIO, color: bool | None = None, width: 
     for path in paths:
         labels = [result.graph.nodes[p].get(A.LABEL, p) for p in path]
         console.print(Text("  " + " -> ".join(str(lbl) for lbl in labels)))
+
+
+def _mapping_line(mapping) -> str:
+    """``URL[, subdirectory DIR (state)] (confidence; rule RULE; evidence)`` of a repository mapping."""
+    repo = mapping.repo
+    if repo is None:
+        return f"none ({mapping.note or 'no repository found'}; {mapping.evidence})"
+    where = repo.url
+    if repo.subpath:
+        where += f", subdirectory {repo.subpath} ({mapping.subdirectory_state or 'not checked'})"
+    elif mapping.subdirectory_state == "refuted":
+        where += " (subdirectory refuted: root)"
+    rule = f"; rule {mapping.rule}" if mapping.rule else ""
+    return f"{where} ({mapping.confidence.value}{rule}; {mapping.evidence})"

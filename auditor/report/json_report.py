@@ -38,6 +38,8 @@ def package_record(result, node) -> dict:
             "subpath": node.mapping.repo.subpath if node.mapping.repo else None,
             "evidence": node.mapping.evidence,
             "confidence": node.mapping.confidence.value,
+            "rule": node.mapping.rule,
+            "subdirectory_state": node.mapping.subdirectory_state,
             "note": node.mapping.note,
             "candidates": [{"url": u, "evidence": e} for u, e in node.mapping.candidates],
         },

@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Any, Callable
 
 from auditor.models import PackageNode
+from auditor.repos.confirm import apply_subdirectory
 from auditor.signals.provenance import apply_provenance
 
 
@@ -20,8 +21,15 @@ def _refine_provenance(node: PackageNode, value: Any) -> PackageNode:
     return node if mapping is node.mapping else replace(node, mapping=mapping)
 
 
+def _refine_subdirectory(node: PackageNode, value: Any) -> PackageNode:
+    """Confirm, refute (root, lower confidence) or infer the mapped subdirectory from the file list."""
+    mapping = apply_subdirectory(node.mapping, value)
+    return node if mapping is node.mapping else replace(node, mapping=mapping)
+
+
 #: ``signals`` key -> ``refine(node, value) -> node``, applied right after that
 #: signal is stored, so that later collectors see the corrected node.
 REFINERS: dict[str, Callable[[PackageNode, Any], PackageNode]] = {
     "provenance": _refine_provenance,
+    "subdirectory": _refine_subdirectory,
 }

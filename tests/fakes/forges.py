@@ -6,7 +6,10 @@ pagination, ``anon=1`` anonymous contributor entries, ``X-RateLimit-*``
 headers, ``ETag``), GitLab v4 (``namespace.kind``, ``RateLimit-*``),
 Scorecard API v1 (``checks[]`` with ``score``/``reason``/``documentation``),
 deps.dev v3 (``relatedProjects``, ``slsaProvenances``, ``advisoryKeys``) and
-v3alpha ``:dependents``.  Used by the tests and by benchmarks/bench_forges.py.
+v3alpha ``:dependents``; the file lists of GitHub ``git/trees/HEAD[?recursive=1]``
+(``sha``, ``tree[]`` of ``path``/``type``, ``truncated``) and
+``contents/{path}``, and GitLab ``repository/tree?path=``.  Used by the tests
+and by benchmarks/bench_forges.py.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from auditor.config import Config
 from auditor.models import PackageNode, Unknown
 from tests.builders import package_node
-from tests.fakes.server import FakeServer, Reply
+from tests.fakes.server import FakeServer, Reply, github_contents, github_tree
 
 SCORECARD_CHECKS = (
     "Binary-Artifacts", "Branch-Protection", "CI-Tests", "Code-Review", "Dangerous-Workflow",
@@ -45,6 +48,11 @@ class FakeRepo:
     depsdev_repo: str | None = None  # None: same as the repository
     verified: bool = False
     maintainers: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()  # paths at HEAD; () -> pyproject.toml and src/<package>/__init__.py
+    texts: dict[str, str] = field(default_factory=dict)  # path -> content (contents API)
+    truncated: bool = False  # the recursive tree answer says "truncated": true and lists only half
+    tags: dict[str, tuple[str, ...]] = field(default_factory=dict)  # tag -> paths at that tag (contents ?ref=)
+    removed: tuple[str, ...] = ()  # directories gone from HEAD that have commits (commits?path=)
 
     @property
     def owner(self) -> str:
@@ -52,6 +60,13 @@ class FakeRepo:
 
     def logins(self) -> list[str]:
         return [f"{self.owner}-dev{i}" for i in range(self.contributors)]
+
+    def paths(self) -> list[str]:
+        return list(self.files) or ["pyproject.toml", f"src/{self.package}/__init__.py"]
+
+    def tree(self, recursive: bool) -> dict:
+        """A GitHub ``git/trees/HEAD`` answer (:func:`tests.fakes.server.github_tree`)."""
+        return github_tree(self.paths(), recursive, self.truncated)
 
 
 @dataclass
@@ -198,6 +213,8 @@ class FakeForges:
             if links:
                 reply.headers["Link"] = ", ".join(links)
             return reply
+        if rest == ["commits"] and "path" in q:
+            return self._ok([{"sha": "f" * 40, "commit": {"message": "last change"}}] if q["path"] in repo.removed else [])
         if rest == ["commits"]:
             commits = [
                 {
@@ -212,6 +229,17 @@ class FakeForges:
                 for i, login in enumerate(repo.logins())
             ]
             return self._ok(commits)
+        if rest[:3] == ["git", "trees", "HEAD"] and len(rest) == 3:
+            return self._ok(repo.tree(q.get("recursive") == "1"))
+        if rest[:1] == ["contents"] and "ref" in q:
+            if q["ref"] not in repo.tags:
+                return Reply(404, {"message": "No commit found for the ref " + q["ref"]}, self._gh_headers())
+            status, body = github_contents(list(repo.tags[q["ref"]]), repo.texts, "/".join(rest[1:]))
+            return self._ok(body) if status == 200 else Reply(404, {"message": "Not Found"}, self._gh_headers())
+        if rest[:1] == ["contents"] and repo.files:
+            status, body = github_contents(repo.paths(), repo.texts, "/".join(rest[1:]))
+            if status == 200:
+                return self._ok(body)
         if rest[:1] == ["contents"]:
             if repo.security and "/".join(rest[1:]) == "SECURITY.md":
                 return self._ok({"type": "file", "name": "SECURITY.md", "path": "SECURITY.md", "size": 100})
@@ -225,6 +253,17 @@ class FakeForges:
         rl = {"RateLimit-Limit": "2000", "RateLimit-Remaining": "1999", "RateLimit-Reset": str(self.rate_reset)}
         if parts.path.startswith("/api/v4/projects/"):
             rest = parts.path[len("/api/v4/projects/"):]
+            if rest.endswith("/repository/tree"):
+                full = unquote(rest[: -len("/repository/tree")])
+                sub = parse_qs(parts.query).get("path", [""])[0]
+                r = next((r for r in self.repos if r.host != "github.com" and r.path.lower() == full.lower()), None)
+                if r is None:
+                    return Reply(404, {"message": "404 Project Not Found"}, rl)
+                inside = [p for p in r.paths() if not sub or p.startswith(sub + "/")]
+                if not inside:
+                    return Reply(404, {"message": "404 Tree Not Found"}, rl)
+                return Reply(200, [{"id": "e" * 40, "name": inside[0].split("/")[-1], "type": "blob",
+                                    "path": inside[0], "mode": "100644"}], rl)
             if "/repository/contributors" in rest:
                 pid = int(rest.split("/")[0])
                 repo = [r for r in self.repos if r.host != "github.com"][pid - 1]

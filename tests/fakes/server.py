@@ -7,7 +7,7 @@ A single origin serves, by path:
   ``/files/FILE.metadata`` files and wheels with HTTP ``Range`` support;
 * OSV: ``POST /v1/querybatch``, ``POST /v1/query`` and ``GET /v1/vulns/ID``;
 * GitHub REST (v2022-11-28) under ``/api/v3``: repository, contributors with
-  ``Link`` pagination, commits, ``contents/SECURITY.md`` and users, with
+  ``Link`` pagination, commits, ``contents/{path}``, ``git/trees/HEAD`` and users, with
   ``X-RateLimit-*`` headers.
 
 Scripted faults (:meth:`FakeServer.script`) answer a path with canned
@@ -24,6 +24,7 @@ in :attr:`FakeServer.hits`.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import re
@@ -126,6 +127,38 @@ def metadata_text(name: str, version: str, requires_dist=(), project_urls=(), au
     return "\n".join(lines) + "\n"
 
 
+def github_tree(paths: list[str], recursive: bool, truncated: bool = False) -> dict:
+    """A GitHub ``GET /repos/{o}/{r}/git/trees/HEAD[?recursive=1]`` answer for *paths*
+    (REST v2022-11-28: ``sha``, ``url``, ``tree[]`` of ``path``/``mode``/``type``/``sha``, ``truncated``).
+    *truncated* lists only the first half of the entries and says so."""
+    paths = sorted(paths)
+    dirs = sorted({"/".join(p.split("/")[:n]) for p in paths for n in range(1, p.count("/") + 1)})
+    items = [{"path": d, "mode": "040000", "type": "tree", "sha": hashlib.sha1(d.encode()).hexdigest()}
+             for d in dirs] + [{"path": p, "mode": "100644", "type": "blob", "size": 10,
+                                "sha": hashlib.sha1(p.encode()).hexdigest()} for p in paths]
+    if not recursive:
+        items = [i for i in items if "/" not in i["path"]]
+    items.sort(key=lambda i: i["path"])
+    truncated = recursive and truncated
+    if truncated:
+        items = items[: len(items) // 2]
+    return {"sha": "d" * 40, "url": "https://api.github.com/repos/o/r/git/trees/" + "d" * 40,
+            "tree": items, "truncated": truncated}
+
+
+def github_contents(paths: list[str], texts: dict[str, str], want: str) -> tuple[int, Any]:
+    """A GitHub ``GET /repos/{o}/{r}/contents/{want}`` answer: a file object (base64
+    ``content``), a directory listing, or 404."""
+    if want in paths:
+        text = texts.get(want, "")
+        return 200, {"type": "file", "name": want.rsplit("/", 1)[-1], "path": want, "size": len(text),
+                     "encoding": "base64", "content": base64.b64encode(text.encode()).decode()}
+    inside = [p for p in paths if p.startswith(want + "/")]
+    if inside:
+        return 200, [{"type": "file", "name": p.rsplit("/", 1)[-1], "path": p} for p in inside]
+    return 404, {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}
+
+
 @dataclass
 class GitHubRepo:
     """A repository the fake GitHub API knows.
@@ -135,6 +168,9 @@ class GitHubRepo:
         contributors: ``(login, contributions)`` account contributors, most first.
         anonymous: ``(name, email, contributions)`` anonymous entries (``anon=1``).
         users: ``{login: created_at}`` for ``/users/LOGIN`` (default ``2012-03-04T05:06:07Z``).
+        files: paths at HEAD (``git/trees``, ``contents``); the default is a
+            root ``pyproject.toml`` declaring the repository's name.
+        texts: ``(path, content)`` of files the contents API serves.
     """
 
     path: str
@@ -146,6 +182,12 @@ class GitHubRepo:
     created_at: str = "2015-01-01T00:00:00Z"
     pushed_at: str = "2024-11-01T00:00:00Z"
     license: str = "MIT"
+    files: tuple[str, ...] = ("pyproject.toml",)
+    texts: tuple[tuple[str, str], ...] = ()
+
+    def file_texts(self) -> dict[str, str]:
+        """``texts`` with the default ``pyproject.toml`` (``[project] name`` = the repository's name)."""
+        return {"pyproject.toml": f'[project]\nname = "{self.path.split("/")[-1]}"\n', **dict(self.texts)}
 
 
 class FakeServer:
@@ -512,10 +554,13 @@ class FakeServer:
                  "author": {"login": login, "type": "User"}, "committer": {"login": "web-flow", "type": "User"}}
                 for i, (login, _) in enumerate(repo.contributors)
             ])
+        if rest[:3] == ["git", "trees", "HEAD"] and len(rest) == 3:
+            return self._gh(200, github_tree(list(repo.files), q.get("recursive") == "1"))
         if rest[:1] == ["contents"]:
             if repo.security and "/".join(rest[1:]) == "SECURITY.md":
                 return self._gh(200, {"type": "file", "name": "SECURITY.md", "path": "SECURITY.md", "size": 100})
-            return self._gh(404, {"message": "Not Found"})
+            status, body = github_contents(list(repo.files), repo.file_texts(), "/".join(rest[1:]))
+            return self._gh(status, body)
         return self._gh(404, {"message": "Not Found"})
 
 

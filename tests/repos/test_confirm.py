@@ -25,3 +25,23 @@ def test_confirmed_missing_and_file_in_a_treeless_clone(tmp_path, git_home):
 def test_not_a_repository_is_unknown(tmp_path, git_home):
     (tmp_path / "empty").mkdir()
     assert isinstance(subdirectory_state(tmp_path / "empty", "x"), Unknown)
+
+
+
+def test_clone_check_looks_at_the_release_tag(tmp_path, git_home):
+    from auditor.repos.confirm import clone_check, release_tags
+    from tests.gitrepo import git
+
+    src = RepoBuilder(tmp_path / "mono")
+    (src.path / "core").mkdir()
+    src.commit(("A B", "a@x.example"), "2024-01-01", files={"core/setup.py": "setup(name='dbt-core')"})
+    git("tag", "v1.0", cwd=src.path)
+    git("rm", "-q", "-r", "core", cwd=src.path)
+    src.commit(("A B", "a@x.example"), "2024-02-01", files={"Cargo.toml": "[package]"})
+    assert release_tags("1.0") == ("v1.0", "1.0") and release_tags("1.0; rm -rf") == () and release_tags(None) == ()
+    got = clone_check(src.path, "core", "1.0")
+    assert got.state == "confirmed" and "tag v1.0" in got.detail
+    assert clone_check(src.path, "core", "2.0").state == "refuted"
+    assert clone_check(src.path, "Cargo.toml", None).state == "refuted"
+    removed = clone_check(src.path, "core", "2.0", history=True)
+    assert removed.state == "removed" and "2024-02-01" in removed.detail  # last changed when it was removed
