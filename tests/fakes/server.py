@@ -159,6 +159,8 @@ class FakeServer:
         repos: GitHub repositories by lower-case ``owner/name``.
         users: ``{login: created_at}`` for ``/users/LOGIN``.
         vulns: OSV records by id; ``affects`` maps ``(name, version)`` to ids.
+        indexes: further simple indexes on the same origin, ``{prefix: {name: {filename: metadata text}}}``,
+            served at ``/PREFIX/simple/NAME/`` (a private index beside the fake PyPI; :meth:`add_index_release`).
         statuses: PEP 792 ``{normalized name: (status, reason or None)}``; a
             project listed here gets an API-version 1.4 page with ``project-status``.
         log: every request received (:class:`Seen`).
@@ -180,6 +182,7 @@ class FakeServer:
         self.vulns: dict[str, dict] = {}
         self.affects: dict[tuple[str, str], list[str]] = defaultdict(list)
         self.statuses: dict[str, tuple[str, str | None]] = {}
+        self.indexes: dict[str, dict[str, dict[str, str]]] = defaultdict(lambda: defaultdict(dict))
         self.scripts: dict[str, list[Reply]] = {}
         self.log: list[Seen] = []
         self.per_page_default = per_page_default
@@ -283,6 +286,11 @@ class FakeServer:
         fname = f"{name.replace('-', '_')}-{version}-py3-none-any.whl"
         self.files[name][fname] = metadata_text(name, version, requires_dist, project_urls, author_email)
 
+    def add_index_release(self, prefix: str, name: str, version: str, requires_dist=(), filename: str | None = None) -> None:
+        """A wheel (with PEP 658 metadata) of *name* on the further index at ``/PREFIX/simple/``."""
+        fname = filename or f"{name.replace('-', '_')}-{version}-py3-none-any.whl"
+        self.indexes[prefix][name][fname] = metadata_text(name, version, requires_dist)
+
     def add_repo(self, repo: GitHubRepo) -> None:
         self.repos[repo.path.lower()] = repo
 
@@ -383,6 +391,22 @@ class FakeServer:
             if doc is None:
                 return Reply(404, {"message": "Not Found"})
             return Reply(200, doc)
+        m = re.fullmatch(r"/([^/]+)/simple/([^/]+)/", path)
+        if m and m.group(1) in self.indexes:
+            files = self.indexes[m.group(1)].get(m.group(2).lower())
+            if not files:
+                return Reply(404, "Not Found", {"Content-Type": "text/plain"})
+            doc = {"meta": {"api-version": "1.1"}, "name": m.group(2).lower(), "versions": [], "files": [
+                {"filename": fn, "url": f"/{m.group(1)}/files/{fn}",
+                 "hashes": {"sha256": hashlib.sha256(fn.encode()).hexdigest()},
+                 "core-metadata": {"sha256": hashlib.sha256(text.encode()).hexdigest()}}
+                for fn, text in sorted(files.items())]}
+            return Reply(200, doc, {"Content-Type": "application/vnd.pypi.simple.v1+json"})
+        m = re.fullmatch(r"/([^/]+)/files/(.+)\.metadata", path)
+        if m and m.group(1) in self.indexes:
+            for files in self.indexes[m.group(1)].values():
+                if m.group(2) in files:
+                    return Reply(200, files[m.group(2)], {"Content-Type": "binary/octet-stream"})
         m = re.fullmatch(r"/simple/([^/]+)/", path)
         if m:
             name = m.group(1).lower()
