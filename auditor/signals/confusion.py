@@ -10,9 +10,11 @@ versions; the judgement is finding AUD122 (:mod:`auditor.judgement.findings`).
 Sources, all already read by the run (no resolver, no extra kind of request):
 
 * the run's indexes: ``Config.index_url`` (the public index, PyPI by
-  default) and every ``Distribution.origin.index_url`` (uv's ``# from``
-  annotation, a lockfile's ``source``): an index that served no package of
-  the set is not consulted;
+  default), every ``Distribution.origin.index_url`` (uv's ``# from``
+  annotation, pip's download URL, a lockfile's ``source``), and every
+  ``--index-url``/``--extra-index-url`` a requirements file or
+  ``pyproject.toml`` gave the resolver, whether or not it served a package
+  (:data:`auditor.sources.interface.RUN_INDEXES`);
 * each other index's project page (PEP 691 JSON or PEP 503 HTML, through
   :meth:`auditor.net.pypi.PyPIClient.index_page`, memoized per run and
   shared with the metadata lookups);
@@ -56,7 +58,10 @@ def run_indexes(ctx: RunContext, nodes: Sequence[PackageNode]) -> list[str]:
     from auditor.config import DEFAULT_INDEX_URL
 
     public = (ctx.config.index_url, DEFAULT_INDEX_URL)
+    from auditor.sources.interface import run_indexes as noted
+
     found = {n.distribution.origin.index_url for n in nodes if n.distribution.origin.kind == "registry"}
+    found |= noted(ctx)
     return sorted(i for i in found if i and i.startswith(("http:", "https:")) and not any(_same(i, p) for p in public))
 
 

@@ -31,7 +31,7 @@ from auditor.dist.redact import redact_url
 from auditor.dist.markers import marker_holds
 from auditor.dist.urls import has_scheme, is_vcs
 from auditor.net.context import RunContext
-from auditor.sources.interface import Source
+from auditor.sources.interface import Source, note_indexes
 from auditor.sources.requirement_lines import (
     ParsedRequirements,
     RequirementLine,
@@ -176,6 +176,8 @@ class RequirementsSource(Source):
     def _request(self, parsed: ParsedRequirements, ctx: RunContext, lines: Iterable[RequirementLine]) -> ResolveRequest:
         config = ctx.config
         o = parsed.options
+        if not o.no_index:  # every index the resolver may take a name from (AUD122 reads them all)
+            note_indexes(ctx, [o.index_url or config.index_url, *o.extra_index_urls])
         return ResolveRequest(
             requirements=tuple(dict.fromkeys(line.resolver_line() for line in lines)),
             constraints=tuple(dict.fromkeys(c.resolver_line() for c in parsed.constraints if c.kind == "registry")),

@@ -79,6 +79,18 @@ def test_a_private_name_resolved_from_pypi_is_high(ctx, two_indexes):
     assert sev is Severity.HIGH and message.endswith(f"the resolved 0.0.1 came from {ctx.config.index_url}")
 
 
+def test_a_configured_index_that_served_nothing_is_read(ctx, two_indexes):
+    """pip merged the candidates and PyPI's copy won for every package: the private index is still one of the run's."""
+    from auditor.sources.interface import note_indexes
+
+    private = two_indexes.url + "/private/simple"
+    note_indexes(ctx, [ctx.config.index_url, private])  # what the requirements source does for --extra-index-url
+    node = package_node("acme-utils", "99.0", project=PyPIClient(ctx).project("acme-utils"),
+                        origin=Origin(kind="registry", index_url=ctx.config.index_url))
+    ((sev, message, _),) = judged(node, IndexesCollector().collect(ctx, [node])["acme-utils"])
+    assert sev is Severity.HIGH and message.endswith(f"the resolved 99.0 came from {ctx.config.index_url}")
+
+
 def test_one_index_costs_nothing(ctx, two_indexes):
     node = package_node("public-only", "1.0", project=PyPIClient(ctx).project("public-only"),
                         origin=Origin(kind="registry", index_url=ctx.config.index_url))
@@ -117,3 +129,23 @@ def test_shown_in_every_format(config, fake_pypi):
     assert [r["level"] for r in sarif["runs"][0]["results"] if r["ruleId"] == "AUD122"] == ["error"]
     assert "AUD122" in registry.render("audit", "markdown", result)
     assert "AUD122" in registry.render("audit", "table", result, color=False, width=200)
+
+
+@pytest.mark.parametrize("resolver", ["uv", "pip"])
+def test_requirements_with_an_extra_index_end_to_end(tmp_path, config, fake_pypi, resolver):
+    """The real resolvers on two fake indexes: uv takes the private copy (extra index first), pip the higher
+    PyPI one; both runs report AUD122 high and say which index served the resolved version."""
+    from auditor.pipeline import run_audit
+    from auditor.sources.requirements import RequirementsSource
+
+    fake_pypi.add_project("acme-utils", "99.0", uploads={"99.0": T})
+    fake_pypi.add_index_release("private", "acme-utils", "1.0")
+    public, private = fake_pypi.url + "/simple", fake_pypi.url + "/private/simple"
+    req = tmp_path / "requirements.txt"
+    req.write_text(f"--index-url {public}\n--extra-index-url {private}\nacme-utils\n")
+    config = replace(config, index_url=public, pypi_url=fake_pypi.url, osv_url=fake_pypi.url, cache_dir=tmp_path / "c")
+    result = run_audit(config, RequirementsSource(req, resolver=resolver), collectors=[IndexesCollector()])
+    (f,) = [f for f in result.findings if f.id == "AUD122"]
+    version, came = ("1.0", private) if resolver == "uv" else ("99.0", public)
+    assert result.nodes["acme-utils"].distribution.version == version
+    assert f.severity is Severity.HIGH and f.message.endswith(f"the resolved {version} came from {came}")

@@ -280,6 +280,24 @@ def test_parse_pip_report_direct_references():
     assert pins["click"].kind == "registry" and pins["click"].index_url == "https://pypi.org/simple"
 
 
+def test_pip_report_names_the_index_each_file_came_from():
+    """Issue 13 item 9: with an --extra-index-url, pip's merged candidates may come from either index."""
+    from auditor.sources.resolve.pip import file_index
+
+    pypi, private, same_host = "https://pypi.org/simple", "https://pkgs.acme.example/simple", "https://pypi.org/acme/simple"
+    assert file_index("https://files.pythonhosted.org/packages/ab/x-1.0-py3-none-any.whl", [pypi, private], pypi) == pypi
+    assert file_index("https://pkgs.acme.example/files/x-1.0-py3-none-any.whl", [pypi, private], pypi) == private
+    assert file_index("https://pypi.org/acme/files/x-1.0.whl", [pypi, same_host], pypi) == same_host
+    assert file_index("https://elsewhere.example/x-1.0.whl", [pypi, private], pypi) == pypi  # unknown host: the default
+    report = {"version": "1", "install": [
+        {"download_info": {"url": "https://pkgs.acme.example/files/acme-1.0-py3-none-any.whl", "archive_info": {}},
+         "metadata": {"name": "acme", "version": "1.0"}},
+        {"download_info": {"url": "https://files.pythonhosted.org/p/six-1.16.0-py2.py3-none-any.whl", "archive_info": {}},
+         "metadata": {"name": "six", "version": "1.16.0"}}]}
+    pins = {p.name: p.index_url for p in R.parse_pip_report(report, pypi, (private,))}
+    assert pins == {"acme": private, "six": pypi}
+
+
 def test_needs_build():
     assert R.needs_build("x @ git+https://h/x.git")
     assert R.needs_build("x @ file:///src/x")

@@ -7,6 +7,7 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import Sequence
 
 from auditor.dist.metadata import from_json_info
 from auditor.dist.urls import parse_direct_url
@@ -14,7 +15,7 @@ from auditor.errors import ResolutionError
 from auditor.models import normalize_name
 from auditor.sources.resolve.platforms import pip_platforms
 from auditor.sources.resolve.process import run_resolver, summarize_error
-from auditor.sources.resolve.request import Pin, ResolveRequest, Resolution, ResolverUnavailable
+from auditor.sources.resolve.request import Pin, ResolveRequest, Resolution, ResolverUnavailable, expand_env
 
 def needs_build(line: str) -> bool:
     """Whether a resolver line is a direct reference whose metadata can only
@@ -105,14 +106,46 @@ def resolve_with_pip(request: ResolveRequest, python: str | None = None) -> Reso
     except ValueError as exc:
         raise ResolutionError("pip --dry-run: the installation report is not JSON") from exc
     index = None if request.no_index else (request.index_url or "https://pypi.org/simple")
-    return Resolution(parse_pip_report(report, index), "pip --dry-run", seconds)
+    extra = () if request.no_index else request.extra_index_urls
+    return Resolution(parse_pip_report(report, index, extra), "pip --dry-run", seconds)
 
 
-def parse_pip_report(report: dict, default_index: str | None = None) -> tuple[Pin, ...]:
+#: Hosts that serve the files of an index on another host (PyPI's files are on files.pythonhosted.org).
+FILE_HOSTS = {"files.pythonhosted.org": "pypi.org"}
+
+
+def file_index(url: str, indexes: Sequence[str], default: str | None) -> str | None:
+    """The index of *indexes* that most plausibly listed the file at *url*, else *default*.
+
+    pip's report names the file, not the index: the index on the file's
+    host (``files.pythonhosted.org`` is PyPI's) is taken, and among indexes
+    on one host the one whose base path (the index path without a trailing
+    ``/simple``) is the longest prefix of the file's path.
+    """
+    from urllib.parse import urlsplit
+
+    if len(indexes) < 2:
+        return default
+    f = urlsplit(url)
+    host = FILE_HOSTS.get(f.hostname or "", f.hostname)
+    best, best_len = None, -1
+    for index in indexes:
+        i = urlsplit(expand_env(index))
+        if i.hostname != host:
+            continue
+        base = re.sub(r"/simple/?$", "", i.path.rstrip("/"))
+        if (f.path.startswith(base + "/") or not base) and len(base) > best_len:
+            best, best_len = index, len(base)
+    return best or default
+
+
+def parse_pip_report(report: dict, default_index: str | None = None, extra_indexes: Sequence[str] = ()) -> tuple[Pin, ...]:
     """Pins from a pip installation report (``--report``, format version 1).
 
     *default_index* is recorded as the index of every pin downloaded over
-    HTTP (the report gives the file's URL, not the index that listed it).
+    HTTP (the report gives the file's URL, not the index that listed it),
+    unless *extra_indexes* are given: then the index is the one the file's
+    URL belongs to (:func:`file_index`).
 
     Fields read: ``install[].metadata`` (core metadata as JSON, PEP 566),
     ``install[].download_info`` (``url``, ``vcs_info``, ``dir_info``,
@@ -132,8 +165,8 @@ def parse_pip_report(report: dict, default_index: str | None = None) -> tuple[Pi
             kind, direct_url = direct.kind, direct.pinned_url
         elif url and url.startswith("file:"):
             index_url = url.rsplit("/", 1)[0]  # a find-links directory
-        elif url:
-            index_url = default_index  # pip's report names the file, not the index it was listed on
+        elif url:  # pip's report names the file, not the index it was listed on
+            index_url = file_index(url, [i for i in (default_index, *extra_indexes) if i], default_index)
         pins.append(
             Pin(
                 name=name,
