@@ -298,6 +298,27 @@ def test_pip_report_names_the_index_each_file_came_from():
     assert pins == {"acme": private, "six": pypi}
 
 
+def test_pip_no_wheel_failures_and_placeholders(tmp_path):
+    """Issue 13 item 4: pip's "from versions: none" names the package to leave out; its placeholder fits the specifier."""
+    import zipfile
+
+    from auditor.sources.resolve.pip import pip_no_wheel_failures, placeholder_wheel
+
+    msg = ("pip --dry-run: Could not find a version that satisfies the requirement py4j==0.10.9.7 (from pyspark==3.5.1) "
+           "(from versions: none)")
+    assert pip_no_wheel_failures(msg) == {"py4j": "py4j==0.10.9.7"}
+    assert pip_no_wheel_failures("Could not find a version that satisfies the requirement Sd>=2 (from versions: none)") \
+        == {"sd": "sd>=2"}
+    assert pip_no_wheel_failures("... the requirement sd>=3 (from versions: 1.0, 2.0)") == {}  # versions exist: unsatisfiable
+    for entry, version in [("py4j==0.10.9.7", "0.10.9.7"), ("sd>2", "3"), ("sd<2", "0"), ("sd", "0"), ("a-b~=1.4", "1.4")]:
+        name = placeholder_wheel(tmp_path, entry)
+        (whl,) = [w for w in tmp_path.glob(f"{name.replace('-', '_')}-*.whl")]
+        assert whl.name == f"{name.replace('-', '_')}-{version}-py3-none-any.whl", entry
+        with zipfile.ZipFile(whl) as z:
+            assert f"Version: {version}" in z.read(f"{name.replace('-', '_')}-{version}.dist-info/METADATA").decode()
+        whl.unlink()
+
+
 def test_needs_build():
     assert R.needs_build("x @ git+https://h/x.git")
     assert R.needs_build("x @ file:///src/x")
