@@ -215,6 +215,15 @@ def test_pip_fallback_with_the_pip_of_a_fresh_311_venv(wheels):
     assert versions(res)["epsilon"] == "1.0"
 
 
+def test_pip_leaves_out_what_it_is_told_to(wheels):
+    """Issue 13 item 4: left_out with pip (a placeholder wheel on a private --find-links), with the oldest pip too."""
+    from dataclasses import replace
+
+    req = replace(request(wheels, "alpha"), left_out=("beta>=1",))
+    for python in [None] + ([os.environ["AUDITOR_OLD_PIP_PYTHON"]] if os.environ.get("AUDITOR_OLD_PIP_PYTHON") else []):
+        assert versions(R.resolve_with_pip(req, python=python)) == {"alpha": "1.0"}
+
+
 def test_pip_refuses_to_build_without_permission(wheels, tmp_path):
     with pytest.raises(ResolutionError, match="would build"):
         R.resolve_with_pip(request(wheels, f"thing @ {tmp_path.as_uri()}"))
