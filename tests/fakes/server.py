@@ -286,6 +286,21 @@ class FakeServer:
         fname = f"{name.replace('-', '_')}-{version}-py3-none-any.whl"
         self.files[name][fname] = metadata_text(name, version, requires_dist, project_urls, author_email)
 
+    def add_wheel_files(self, name: str) -> None:
+        """Serve real wheel files (METADATA = the PEP 658 text) for every release of *name* added so far,
+        as an installer without PEP 658 support (pip 22.2) downloads them; listed once, with their true sha256."""
+        import io
+        import zipfile
+
+        for fname, text in self.files.get(name, {}).items():
+            stem = fname.split("-py")[0]
+            buf = io.BytesIO()
+            with zipfile.ZipFile(buf, "w") as whl:
+                whl.writestr(f"{stem}.dist-info/METADATA", text)
+                whl.writestr(f"{stem}.dist-info/WHEEL", "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
+                whl.writestr(f"{stem}.dist-info/RECORD", "")
+            self.wheels[fname] = buf.getvalue()
+
     def add_index_release(self, prefix: str, name: str, version: str, requires_dist=(), filename: str | None = None) -> None:
         """A wheel (with PEP 658 metadata) of *name* on the further index at ``/PREFIX/simple/``."""
         fname = filename or f"{name.replace('-', '_')}-{version}-py3-none-any.whl"
@@ -412,13 +427,15 @@ class FakeServer:
             name = m.group(1).lower()
             if name not in self.files and name not in self.projects:
                 return Reply(404, "Not Found", {"Content-Type": "text/plain"})
+            listed = self.files.get(name, {})
             files = [
-                {"filename": fn, "url": f"/files/{fn}", "hashes": {"sha256": hashlib.sha256(fn.encode()).hexdigest()},
+                {"filename": fn, "url": f"/files/{fn}",
+                 "hashes": {"sha256": hashlib.sha256(self.wheels[fn] if fn in self.wheels else fn.encode()).hexdigest()},
                  "core-metadata": {"sha256": hashlib.sha256(text.encode()).hexdigest()}}
-                for fn, text in sorted(self.files.get(name, {}).items())
+                for fn, text in sorted(listed.items())
             ] + [
                 {"filename": fn, "url": f"/files/{fn}", "hashes": {"sha256": "0" * 64}, "core-metadata": False}
-                for fn in sorted(self.wheels) if fn.replace("_", "-").lower().startswith(name + "-")
+                for fn in sorted(self.wheels) if fn.replace("_", "-").lower().startswith(name + "-") and fn not in listed
             ]
             doc = {"meta": {"api-version": "1.1"}, "name": name, "files": files, "versions": []}
             if name in self.statuses:

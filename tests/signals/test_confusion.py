@@ -139,6 +139,7 @@ def test_requirements_with_an_extra_index_end_to_end(tmp_path, config, fake_pypi
     from auditor.sources.requirements import RequirementsSource
 
     fake_pypi.add_project("acme-utils", "99.0", uploads={"99.0": T})
+    fake_pypi.add_wheel_files("acme-utils")  # the CI's pip 22.2 has no PEP 658: it downloads the wheel
     fake_pypi.add_index_release("private", "acme-utils", "1.0")
     public, private = fake_pypi.url + "/simple", fake_pypi.url + "/private/simple"
     req = tmp_path / "requirements.txt"

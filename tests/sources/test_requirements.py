@@ -500,6 +500,8 @@ def test_an_sdist_only_package_never_aborts_the_pip_fallback(tmp_path, fake_pypi
     marker = tmp_path / "setup-py-ran"
     fake_pypi.add_project("needsd", "1.0", requires_dist=["sd>=2", "six"])
     fake_pypi.add_project("six", "1.16.0")
+    fake_pypi.add_wheel_files("needsd")
+    fake_pypi.add_wheel_files("six")  # the CI's pip 22.2 has no PEP 658: it downloads the wheels
     fake_pypi.projects["sd"] = project_doc("sd", "2.0")
     fake_pypi.wheels["sd-2.0.tar.gz"] = _sdist("sd", "2.0", marker)  # listed with "core-metadata": false
     req = write(tmp_path / "requirements.txt", f"--index-url {fake_pypi.url}/simple\n{body}")
