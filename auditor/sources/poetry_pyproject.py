@@ -135,7 +135,8 @@ def to_pep508(path: Path, text_lines: list[str], section: str, name: str, spec: 
                                  poetry_line(text_lines, section, name))
             one = {k: v for k, v in one.items() if k not in ("optional", "source")}
         try:
-            logging.getLogger("poetry.core").disabled = True  # its "path does not exist" warnings are not ours
+            # poetry-core warns on stderr when a path entry does not exist; the audit reports that path itself
+            logging.getLogger("poetry.core.packages.path_dependency").setLevel(logging.ERROR)
             pep508 = Factory.create_dependency(name, one, root_dir=path.parent).to_pep_508()
             out.append(str(Requirement(pep508)))
         except (InvalidRequirement, ValueError, TypeError, KeyError, RuntimeError) as exc:
