@@ -150,3 +150,23 @@ def test_requirements_with_an_extra_index_end_to_end(tmp_path, config, fake_pypi
     version, came = ("1.0", private) if resolver == "uv" else ("99.0", public)
     assert result.nodes["acme-utils"].distribution.version == version
     assert f.severity is Severity.HIGH and f.message.endswith(f"the resolved {version} came from {came}")
+
+
+def test_a_pipfile_lock_notes_every_source(tmp_path, ctx):
+    """pipenv hands every `_meta.sources` index to pip: each is one of the run's indexes."""
+    import json
+
+    from auditor.sources.interface import run_indexes
+    from auditor.sources.pipfile_lock import PipfileLockSource
+
+    doc = {"_meta": {"sources": [{"name": "pypi", "url": "https://pypi.org/simple"},
+                                 {"name": "acme", "url": "https://user:secret@pkgs.acme.example/simple"}]},
+           "default": {"acme-utils": {"version": "==1.0", "index": "acme"}}, "develop": {}}
+    p = tmp_path / "Pipfile.lock"
+    p.write_text(json.dumps(doc, indent=4))
+    inv = PipfileLockSource(p, fetch_metadata=False).collect(ctx)
+    index = inv.by_name()["acme-utils"].origin.index_url
+    assert "pkgs.acme.example" in index and "secret" not in index  # the origin (and so every report) too
+    noted = run_indexes(ctx)
+    assert "https://pypi.org/simple" in noted and any("pkgs.acme.example" in u for u in noted)
+    assert not any("secret" in u for u in noted)  # credentials redacted
