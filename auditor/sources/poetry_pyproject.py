@@ -60,6 +60,23 @@ def poetry_groups(doc: dict) -> dict[str, list[tuple[str, Any]]]:
     return out
 
 
+def poetry_sources(doc: dict) -> list[str]:
+    """The ``url`` of every ``[[tool.poetry.source]]`` (Poetry's package sources), in file order.
+
+    The pyproject source hands each to the resolver as an ``--extra-index-url``
+    beside PyPI: pip's merged view of every index, the one dependency
+    confusion exploits (AUD122 then reads each), not Poetry's source
+    priorities (``primary``/``supplemental``/``explicit``).  A source without
+    a URL (PyPI itself, named ``pypi``) is skipped.
+    """
+    out = []
+    for source in poetry_table(doc).get("source") or []:
+        url = source.get("url") if isinstance(source, dict) else None
+        if isinstance(url, str) and url.startswith(("https://", "http://", "file:")) and url not in out:
+            out.append(url)
+    return out
+
+
 def poetry_main(path: Path, doc: dict, extras: tuple[str, ...] | None) -> Iterator[tuple[str, str, Any]]:
     """``(section, name, constraint)`` of ``[tool.poetry.dependencies]`` to include.
 

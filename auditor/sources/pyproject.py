@@ -32,7 +32,7 @@ from auditor.net.context import RunContext
 from auditor.sources.interface import Source
 from auditor.sources.lockfile import LineIndex, load_toml, read_text, require
 from auditor.sources.poetry_pyproject import (poetry_extra_entries, poetry_group_entries, poetry_groups, poetry_line,
-                                              poetry_main, poetry_table, to_pep508)
+                                              poetry_main, poetry_sources, poetry_table, to_pep508)
 
 
 def declared_requirements(path: Path, text: str, extras: tuple[str, ...] | None = None,
@@ -208,7 +208,8 @@ class PyprojectSource(Source):
         text = self.text if self.text is not None else read_text(self.path)
         with tempfile.TemporaryDirectory(prefix="auditor-pyproject-") as tmp:
             req_file = Path(tmp) / "requirements.in"
-            req_file.write_text("".join(f"{r}\n" for r in reqs), encoding="utf-8")
+            sources = [f"--extra-index-url {url}\n" for url in poetry_sources(load_toml(self.path, text))]
+            req_file.write_text("".join(sources) + "".join(f"{r}\n" for r in reqs), encoding="utf-8")
             try:
                 inv = RequirementsSource(req_file, resolver=self.resolver, allow_build=self.allow_build).collect(ctx)
             except AuditorError as exc:  # the user's path, never the temporary file's
@@ -217,18 +218,19 @@ class PyprojectSource(Source):
                     if isinstance(getattr(exc, attr, None), str):
                         setattr(exc, attr, self._user_text(getattr(exc, attr), tmp))
                 raise
-        return self._user_paths(inv, tmp, LineIndex(text), reqs)
+        return self._user_paths(inv, tmp, LineIndex(text), reqs, len(sources))
 
     def _user_text(self, text: str, tmp: str) -> str:
         return text.replace(str(Path(tmp) / "requirements.in"), str(self.path)).replace(tmp, str(self.path.parent))
 
-    def _user_paths(self, inv: Inventory, tmp: str, lines: LineIndex, reqs: list[str]) -> Inventory:
+    def _user_paths(self, inv: Inventory, tmp: str, lines: LineIndex, reqs: list[str], skip: int = 0) -> Inventory:
         """*inv* with the temporary requirements file replaced by the pyproject.toml and its lines."""
         dists = []
         for d in inv.distributions:
             origin = d.origin
             if origin.file and tmp in origin.file:
-                req = reqs[origin.line - 1] if origin.line and 0 < origin.line <= len(reqs) else None
+                n = (origin.line or 0) - skip  # the temporary file's option lines come first
+                req = reqs[n - 1] if 0 < n <= len(reqs) else None
                 line = (self._lines.get(req) or lines.find([_quoted(req)])) if req else None
                 origin = replace(origin, file=str(self.path), line=line)
             meta = d.metadata

@@ -214,3 +214,29 @@ def test_collect_poetry_groups_end_to_end(tmp_path, config):
     assert (git.origin.kind, git.origin.line) == ("vcs", 8) and "@main" in (git.origin.url or "")
     node = package_node("gitdep", None, origin=git.origin)
     assert sorted(f.id for f in probe_origin(node)) == ["AUD118", "AUD119"]
+
+
+def test_poetry_sources_are_extra_indexes(tmp_path, config):
+    """[[tool.poetry.source]] reaches the resolver as --extra-index-url: a name only the private source serves
+    resolves from it, origins keep the entry's line, and the source is one of the run's indexes (AUD122)."""
+    import dataclasses
+
+    from auditor.net.context import RunContext
+    from auditor.sources.interface import run_indexes
+    from tests.sources.wheelhouse import make_wheel, standard_wheelhouse
+
+    wheels = standard_wheelhouse(tmp_path / "wheels")
+    make_wheel(tmp_path / "private" / "whl", "acmeinternal", "1.0")
+    private_index = file_index(tmp_path / "private", tmp_path / "private" / "whl")
+    cfg = dataclasses.replace(config, index_url=file_index(tmp_path, wheels))
+    p = tmp_path / "pyproject.toml"
+    p.write_text(f'[tool.poetry]\nname = "demo"\n[[tool.poetry.source]]\nname = "acme"\nurl = "{private_index}"\n'
+                 '[[tool.poetry.source]]\nname = "PyPI"\npriority = "primary"\n'
+                 '[tool.poetry.dependencies]\nalpha = "*"\nacmeinternal = { version = "^1.0", source = "acme" }\n')
+    ctx = RunContext(cfg)
+    try:
+        d = PyprojectSource(p).collect(ctx).by_name()
+        assert d["acmeinternal"].version == "1.0" and d["acmeinternal"].origin.line == 11
+        assert d["alpha"].origin.line == 10 and private_index in run_indexes(ctx)
+    finally:
+        ctx.close()
