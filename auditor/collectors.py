@@ -96,6 +96,7 @@ COLLECTOR_TABLE: tuple[CollectorSpec, ...] = (
     CollectorSpec("release", (), ("release",), "auditor.signals.release:ReleaseCollector"),
     CollectorSpec("status", (), ("status",), "auditor.signals.status:StatusCollector"),
     CollectorSpec("names", (), ("names",), "auditor.signals.names:NamesCollector"),
+    CollectorSpec("indexes", (), ("indexes",), "auditor.signals.confusion:IndexesCollector"),
     CollectorSpec("vendored", (), ("vendored",), "auditor.signals.vendored:VendoredCollector"),
     CollectorSpec("vulnerabilities", (), ("vulnerabilities",), "auditor.signals.vulnerabilities:VulnerabilityCollector"),
     CollectorSpec("install", (), ("install",), "auditor.signals.install:InstallCollector"),

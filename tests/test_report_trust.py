@@ -114,16 +114,50 @@ def test_name_pypi_does_not_serve_is_dependency_confusion():
 
 
 def test_every_help_text_reads_cleanly():
-    """Item 7: no '<bool>' placeholder on flags, no ' .' left where rich ate a '[default: ...]'."""
+    """Item 7: no '<bool>' placeholder on any option (typer's own --help included), no ' .' left
+    where rich ate a '[default: ...]'; every command is covered (the app's registered commands)."""
     from typer.testing import CliRunner
 
     from auditor.cli import app
 
     runner = CliRunner()
-    for command in ([], ["audit"], ["diff"], ["explain"], ["people"]):
+    commands = [[]] + [[c.name or c.callback.__name__] for c in app.registered_commands]
+    assert {"audit", "diff", "explain", "people"} <= {c[0] for c in commands if c}
+    for command in commands:
         text = runner.invoke(app, [*command, "--help"], terminal_width=200).output
-        lines = [line for line in text.splitlines() if "--help" not in line]
-        assert not [line for line in lines if "<bool>" in line], command
+        assert "--help" in text and "<bool>" not in text, command
         assert not re.search(r"\w \.(\s|$)", text), command
         if command:
             assert "(default: " in text or command == ["explain"] or command == ["people"], command
+
+
+def test_diff_totals_never_print_zero_publishers(config, fake_pypi):
+    """Issue 13 (diff): organization-owned packages are publishers whose members are not public, never 0 accounts;
+    the diff's Markdown and JSON word the totals as the audit summary does (report/totals.py)."""
+    from auditor.gate import diff_audits
+    from auditor.report.diff_json import diff_document
+    from auditor.report.diff_markdown import write_diff_markdown
+    from auditor.report.totals import publishers_text
+
+    fake_pypi.add("flask", "3.0", roles=(), organization="pallets", project_urls=GH)
+    fake_pypi.add("werkzeug", "3.0", roles=(), organization="pallets")
+    base = run_audit(config, StaticSource(inventory(["flask"], dist("flask", "3.0", project_urls=GH))), collectors=[])
+    head = run_audit(config, StaticSource(inventory(["flask", "werkzeug"], dist("flask", "3.0", project_urls=GH),
+                                                    dist("werkzeug", "3.0"))), collectors=[])
+    diff = diff_audits(base, head)
+    after = diff.totals_after
+    assert isinstance(after.maintainers, Unknown)  # no account known while 2 packages' are not: never 0
+    assert (after.organizations, after.unknown_maintainers, after.maintainers_not_public) == (1, 2, 2)
+    words = "1 organization (accounts not known for 2 packages: 2 owned by an organization, members not public)"
+    assert publishers_text(after.maintainers, 1, 2, 2) == words
+    out = io.StringIO()
+    write_diff_markdown(out, diff)
+    row = next(line for line in out.getvalue().splitlines() if line.startswith("| after |"))
+    assert words in row.replace("\\", "") and "| 0 |" not in row
+    doc = diff_document(diff)
+    assert doc["totals"]["after"]["publishers"] == words and doc["totals"]["after"]["maintainers"] != 0
+    # the same words as the audit's own summary line
+    assert f"publishers: {words}" in registry.render("audit", "table", head, color=False, width=300)
+    # a mix: the known accounts are counted, the organization's packages are said to be unknown
+    assert publishers_text(3, 1, 2, 1) == ("3 PyPI accounts + 1 organization (accounts not known for 2 packages: "
+                                           "1 owned by an organization, members not public, 1 unknown)")

@@ -28,7 +28,30 @@ from auditor.cli.options import (
 )
 from auditor.errors import ExitCode, InputError
 
+class _HelpWithoutType:
+    """``--help`` without the ``<bool>`` type column typer's rich help gives click's own help option.
+
+    Uses click's public ``Command.get_help_option`` hook: the option it builds gets
+    ``metavar=""``, as every flag of ours declares (:mod:`auditor.cli.options`).
+    """
+
+    def get_help_option(self, ctx):  # noqa: ANN001, ANN201 - click's signature
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None and option.metavar is None:
+            option.metavar = ""
+        return option
+
+
+class _Group(_HelpWithoutType, typer.core.TyperGroup):
+    pass
+
+
+class _Command(_HelpWithoutType, typer.core.TyperCommand):
+    pass
+
+
 app = typer.Typer(
+    cls=_Group,
     name="auditor",
     help="Supply-chain auditor for Python and ML projects: who can change the code you run.",
     add_completion=False,
@@ -84,7 +107,7 @@ def run_pipeline(options: dict[str, Any], config: Any = None, **fixed: Any):
         return run_audit(config, source, progress)
 
 
-@app.command()
+@app.command(cls=_Command)
 @guarded
 @with_options(*SOURCE, *NETWORK, "weights", *COLLECTORS, "build_deps", "show_emails")
 def audit(
@@ -143,7 +166,7 @@ def audit(
     return code
 
 
-@app.command()
+@app.command(cls=_Command)
 @guarded
 @with_options(*SOURCE, *NETWORK, "weights", *COLLECTORS, "build_deps")
 def explain(package: Package, **options: Any) -> ExitCode:
@@ -160,7 +183,7 @@ def explain(package: Package, **options: Any) -> ExitCode:
     return ExitCode.OK
 
 
-@app.command("people")
+@app.command("people", cls=_Command)
 @guarded
 @with_options(*SOURCE, *NETWORK, *COLLECTORS, "show_emails")
 def people_command(
@@ -186,7 +209,7 @@ def people_command(
     return ExitCode.OK
 
 
-@app.command()
+@app.command(cls=_Command)
 @guarded
 @with_options("input_format", *NETWORK, *COLLECTORS)
 def diff(

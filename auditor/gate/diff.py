@@ -37,7 +37,7 @@ from auditor.gate.views import (
     vulnerabilities_of,
 )
 from auditor.judgement.evaluation import is_weak_mapping, single_maintainer
-from auditor.models import Confidence, Unknown
+from auditor.models import Confidence, Unknown, UnknownKind
 
 #: Label of the root in edge changes (the audited project itself).
 ROOT = "<root>"
@@ -160,6 +160,12 @@ class Totals:
         people: distinct people (maintainers plus contributors from history,
             after identity resolution), or Unknown when history was not collected.
         unknown_maintainers: packages whose maintainers are unknown.
+        organizations: distinct PyPI organizations owning a package.
+        maintainers_not_public: packages of *unknown_maintainers* owned by an
+            organization whose members the JSON API does not list.
+
+    ``maintainers`` is never a bare 0 while some package's accounts are unknown:
+    it is then Unknown, and :func:`auditor.report.totals.publishers_text` words all four counts.
     """
 
     packages: int
@@ -167,6 +173,8 @@ class Totals:
     maintainers: int | Unknown
     people: int | Unknown
     unknown_maintainers: int = 0
+    organizations: int = 0
+    maintainers_not_public: int = 0
 
 
 @dataclass(frozen=True)
@@ -288,15 +296,20 @@ def totals(view: AuditView) -> Totals:
     """Root totals of one side (see :class:`Totals`)."""
     repos = {r for r in (repository_root_of(n) for n in view.nodes.values()) if r}
     maint: set[str] = set()
-    unknown_m = 0
+    orgs: set[str] = set()
+    unknown_m = not_public = 0
     people: set[str] = set()
     people_known = bool(view.nodes)
     for node in view.nodes.values():
         m = maintainers_of(node)
         if isinstance(m, Unknown):
             unknown_m += 1
+            not_public += m.kind is UnknownKind.NOT_PUBLIC
         else:
             maint |= {f"pypi:{u.lower()}" for u in m}
+        org = organization_of(node)
+        if isinstance(org, str) and org:
+            orgs.add(org.lower())
         p = people_of(node)
         if isinstance(p, Unknown):
             people_known = False
@@ -304,9 +317,12 @@ def totals(view: AuditView) -> Totals:
             people |= set(p)
     maintainers: int | Unknown = len(maint)
     if view.nodes and unknown_m == len(view.nodes):
-        maintainers = Unknown("no package's maintainers are known", fault=view.complete)
+        maintainers = Unknown("no package's maintainers are known", fault=view.complete and not_public < unknown_m,
+                              kind=UnknownKind.NOT_PUBLIC if not_public == unknown_m else UnknownKind.ERROR)
+    elif unknown_m and not maint:  # never a bare 0 beside packages whose accounts are not known
+        maintainers = Unknown(f"accounts not known for {unknown_m} packages", fault=False)
     ppl: int | Unknown = len(people | maint) if people_known else Unknown("history not collected", fault=False)
-    return Totals(len(view.nodes), len(repos), maintainers, ppl, unknown_m)
+    return Totals(len(view.nodes), len(repos), maintainers, ppl, unknown_m, len(orgs), not_public)
 
 
 def diff_audits(base: Any, head: Any, now: dt.datetime | None = None) -> AuditDiff:

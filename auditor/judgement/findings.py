@@ -30,6 +30,7 @@ from auditor.models import (
     ReleaseFacts,
     ReleaseProvenance,
     Severity,
+    SharedName,
     Unknown,
     UnknownKind,
     VendoredCode,
@@ -319,6 +320,47 @@ def probe_confusion(node: PackageNode) -> list[Finding]:
                      "register the name there", "PyPI JSON API: 404")]
 
 
+def probe_shared_name(node: PackageNode) -> list[Finding]:
+    """AUD122 per other index that serves the name with files of its own (not a PyPI proxy).
+
+    Severity high when PyPI's highest version is above that index's (pip's
+    merged candidates pick PyPI's) or the resolved version came from another
+    index than that one; else the rule's (medium).  Source: ``signals["indexes"]``.
+    """
+    facts = _signal(node, SharedName)
+    if facts is None or not facts.pypi_versions:
+        return []
+    out = []
+    top_pypi = facts.pypi_versions[-1]
+    for copy in facts.copies:
+        if copy.mirror or not copy.versions:
+            continue
+        top = copy.versions[-1]
+        pypi_wins = _newer(top_pypi, top)
+        elsewhere = facts.served_by is not None and facts.served_by.rstrip("/") != copy.index.rstrip("/")
+        if pypi_wins:
+            why = f"PyPI's {top_pypi} is higher, so pip's merged candidates install the PyPI copy"
+        else:
+            why = f"whoever controls the name on PyPI can publish a version above {top} and have it installed"
+        got = f"; the resolved {node.distribution.version or 'version'} came from {facts.served_by}" if facts.served_by else ""
+        out.append(_finding(
+            "AUD122", node, f"{node.name} is served by {copy.index} and by PyPI: {why}{got}",
+            f"{copy.index}/{node.name}/: {len(copy.versions)} version(s), highest {top}; PyPI: "
+            f"{len(facts.pypi_versions)} version(s), highest {top_pypi}",
+            Severity.HIGH if pypi_wins or elsewhere else None))
+    return out
+
+
+def _newer(a: str, b: str) -> bool:
+    """``Version(a) > Version(b)``; False when either is not a valid version."""
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return Version(a) > Version(b)
+    except InvalidVersion:
+        return False
+
+
 def probe_oversized(node: PackageNode) -> list[Finding]:
     """AUD121 once per package when a fact about it is ``unknown`` because an artifact or
     answer broke a size bound (``UnknownKind.TOO_LARGE``: metadata, an index answer,
@@ -348,6 +390,7 @@ PROBES: tuple[Callable[[PackageNode], list[Finding]], ...] = (
     probe_origin,
     probe_confusion,
     probe_oversized,
+    probe_shared_name,
 )
 
 

@@ -26,7 +26,8 @@ from auditor.models.finding import Factor, Finding, Score, Severity
 from auditor.models.forge import DepsDevVersion, ForgeAccount, ForgeContributor, ForgeFacts, ForgeRepo, GitLabFacts, ScorecardCheck, ScorecardResult
 from auditor.models.package import CoreMetadata, DependencyEdge, Distribution, Inventory, Origin, PackageNode, Signal, TargetEnvironment, normalize_name
 from auditor.models.person import Contact, Contribution, Maintainer, Ownership, PeopleReach, Person, PyPIProject, RepositoryHistory
-from auditor.models.release import InstallFacts, NameSignals, ProjectStatus, ReleaseFacts, ReleaseProvenance, TrustedPublisher, VendoredCode, VendoredLibrary
+from auditor.models.release import (IndexCopy, InstallFacts, NameSignals, ProjectStatus, ReleaseFacts, ReleaseProvenance, SharedName,
+                                   TrustedPublisher, VendoredCode, VendoredLibrary)
 from auditor.models.repository import Confidence, RepoMapping, RepositoryRef, SubdirectoryCheck
 from auditor.models.unknown import BY_DESIGN, Known, Unknown, UnknownKind, is_unknown
 from auditor.models.vulnerability import Advisory, VulnerabilityReport
@@ -48,6 +49,7 @@ __all__ = [
     "ForgeFacts",
     "ForgeRepo",
     "GitLabFacts",
+    "IndexCopy",
     "InstallFacts",
     "Inventory",
     "Known",
@@ -69,6 +71,7 @@ __all__ = [
     "Score",
     "ScorecardCheck",
     "ScorecardResult",
+    "SharedName",
     "Severity",
     "Signal",
     "TargetEnvironment",

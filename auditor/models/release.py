@@ -216,3 +216,44 @@ class NameSignals:
     rank: int | None = None
     similar_to: tuple[tuple[str, str], ...] = ()
     shares_repository_with: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class IndexCopy:
+    """One other index's copy of a project name (part of :class:`SharedName`).
+
+    Attributes:
+        index: the index URL, credentials redacted.
+        versions: the versions its project page lists (parsed from the file
+            names), oldest first.
+        mirror: every file it lists is also on the run's public index with
+            the same name and sha256: a proxy of PyPI, not a name of its own.
+    """
+
+    index: str
+    versions: tuple[str, ...]
+    mirror: bool = False
+
+
+@dataclass(frozen=True)
+class SharedName:
+    """A project name served by the run's public index and by other indexes (``signals["indexes"]``).
+
+    Source: the simple-index project pages (PEP 691 JSON or PEP 503 HTML) of
+    every index the run resolved from (``Distribution.origin.index_url`` of
+    the registry distributions: uv's ``# from`` annotation, a lockfile's
+    ``source``), and the PyPI JSON API's release list.  The judgement is
+    finding AUD122 (:mod:`auditor.judgement.findings`).
+
+    Attributes:
+        pypi_versions: versions on the public index (PyPI JSON API ``releases``), oldest first.
+        copies: the other indexes that serve the name (empty: none does).
+        served_by: the index the resolved version came from, when known.
+    """
+
+    #: Slot in ``PackageNode.signals``; read with ``node.signal(SharedName)``.
+    KEY: ClassVar[str] = "indexes"
+
+    pypi_versions: tuple[str, ...]
+    copies: tuple[IndexCopy, ...] = ()
+    served_by: str | None = None

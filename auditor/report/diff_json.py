@@ -22,7 +22,10 @@ breaking ones the major; documented in ``docs/diff.md``)::
                     "uploaded", "age_days", "project_age_days"}],
       "new_maintainers": [str], "new_people": [str] | {"unknown": reason},
       "new_repositories": [str],
-      "totals": {"before": {...}, "after": {...}},
+      "totals": {"before": {...}, "after": {...}}: each {"packages", "repositories", "maintainers"
+                (a count, or {"unknown": ...} when no account is known while some package's are unknown),
+                "people", "unknown_maintainers", "organizations", "maintainers_not_public",
+                "publishers": the same words as the audit summary (report/totals.py)},
       "unknowns": [{"package", "what", "reason"}],
       "policy": {"source", "violations": [{"rule", "package", "message", "file", "line",
                  "waived": {"reason", "expires"} | null}],
@@ -43,6 +46,7 @@ from typing import IO, Any
 from auditor import __version__
 from auditor.gate.diff import AuditDiff, PackageDelta, Totals, Vulnerability
 from auditor.models import Unknown
+from auditor.report.totals import publishers_text
 
 SCHEMA_VERSION = "1.0"
 
@@ -66,6 +70,9 @@ def _totals(t: Totals) -> dict:
         "maintainers": _v(t.maintainers),
         "people": _v(t.people),
         "unknown_maintainers": t.unknown_maintainers,
+        "organizations": t.organizations,
+        "maintainers_not_public": t.maintainers_not_public,
+        "publishers": publishers_text(t.maintainers, t.organizations, t.unknown_maintainers, t.maintainers_not_public),
     }
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import IO, Iterable
 
 from auditor.gate.diff import AuditDiff, PackageDelta, Totals
+from auditor.report.totals import publishers_text
 from auditor.gate.flags import flags
 from auditor.models import Unknown
 from auditor.report.safe import markdown
@@ -66,7 +67,8 @@ def _change(d: PackageDelta) -> str:
 
 
 def _totals_row(label: str, t: Totals) -> str:
-    return f"| {label} | {t.packages} | {t.repositories} | {_k(t.maintainers)} | {_k(t.people)} |"
+    publishers = publishers_text(t.maintainers, t.organizations, t.unknown_maintainers, t.maintainers_not_public)
+    return f"| {label} | {t.packages} | {t.repositories} | {md(publishers)} | {_k(t.people)} |"
 
 
 def _details(summary: str, lines: Iterable[str]) -> list[str]:
@@ -132,7 +134,7 @@ def write_diff_markdown(stream: IO[str], diff: AuditDiff, result=None, young_day
 
     tb, ta = diff.totals_before, diff.totals_after
     lines += [
-        "| Root totals | Packages | Repositories | Maintainers | People |",
+        "| Root totals | Packages | Repositories | Publishers | People |",
         "|---|---|---|---|---|",
         _totals_row("before", tb),
         _totals_row("after", ta),

@@ -15,23 +15,42 @@ def _count(value) -> str:
     return str(value) if not isinstance(value, Unknown) else f"unknown ({value.reason})"
 
 
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def publishers_text(accounts, organizations: int, unknown: int, not_public: int) -> str:
+    """Who can publish, in words: never a bare 0 beside packages whose accounts are not known.
+
+    Args:
+        accounts: distinct publish-capable PyPI accounts (an int, or Unknown when none is known).
+        organizations: distinct PyPI organizations owning a package.
+        unknown: packages whose accounts are not known.
+        not_public: of those, packages owned by an organization whose members are not public.
+
+    Shared by the audit summary (:func:`summary_text`) and ``auditor diff``'s totals.
+    """
+    parts = []
+    if isinstance(accounts, int) and (accounts or not unknown):
+        parts.append(_n(accounts, "PyPI account"))
+    if organizations:
+        parts.append(_n(organizations, "organization"))
+    text = " + ".join(parts) or "unknown"
+    if unknown:
+        detail = [f"{not_public} owned by an organization, members not public"] if not_public else []
+        if unknown - not_public:
+            detail.append(f"{unknown - not_public} unknown")
+        text += f" (accounts not known for {_n(unknown, 'package')}: {', '.join(detail)})"
+    return text
+
+
 def summary_text(result) -> str:
     """The one summary line every text format shares (figures from ``result.root``, computed once)."""
     root = result.root
-    parts = []
-    if root.maintainers or not root.maintainers_unknown:  # never a bare 0 when some owners are not known
-        parts.append(f"{root.maintainers} PyPI accounts")
-    if root.organizations:
-        parts.append(f"{root.organizations} organizations")
-    publishers = "publishers: " + " + ".join(parts)
-    if root.maintainers_unknown:
-        detail = [f"{root.maintainers_not_public} owned by an organization, members not public"] if root.maintainers_not_public else []
-        other = root.maintainers_unknown - root.maintainers_not_public
-        if other:
-            detail.append(f"{other} unknown")
-        publishers += f" (accounts not known for {root.maintainers_unknown} packages: {', '.join(detail)})"
+    publishers = "publishers: " + publishers_text(root.maintainers, root.organizations, root.maintainers_unknown,
+                                                  root.maintainers_not_public)
     return (f"{root.packages} packages ({root.direct} direct), {root.repositories} repositories "
-            f"({root.unmapped} packages unmapped); {publishers}; contributors: {_count(root.contributors)}")
+            f"({_n(root.unmapped, 'package')} unmapped); {publishers}; contributors: {_count(root.contributors)}")
 
 
 def interpreter_text(result) -> str | None:

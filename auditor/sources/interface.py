@@ -41,3 +41,22 @@ class Source(abc.ABC):
             ResolutionError: the requirements cannot be resolved.
             SourceError: the input cannot be read at all.
         """
+
+
+#: ``RunContext.memo`` key of the set of index URLs (credentials redacted) the
+#: run's sources told a resolver to consult (``--index-url``, ``--extra-index-url``),
+#: whether or not they served a package: the dependency-confusion signal
+#: (:mod:`auditor.signals.confusion`) reads every one of them.
+RUN_INDEXES = ("sources", "run-indexes")
+
+
+def note_indexes(ctx: RunContext, urls) -> None:
+    """Add *urls* (``None`` entries skipped) to the run's :data:`RUN_INDEXES`, credentials redacted."""
+    from auditor.dist.redact import redact_url
+
+    ctx.memo.setdefault(RUN_INDEXES, set()).update(redact_url(u) for u in urls if u)
+
+
+def run_indexes(ctx: RunContext) -> frozenset[str]:
+    """The index URLs noted with :func:`note_indexes` in this run (empty when none)."""
+    return frozenset(ctx.memo.get(RUN_INDEXES, ()))

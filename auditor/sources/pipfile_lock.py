@@ -27,6 +27,8 @@ from auditor.dist.markers import marker_holds
 from auditor.errors import InputError
 from auditor.models import Distribution, Inventory, Origin
 from auditor.net.context import RunContext
+from auditor.dist.redact import redact_url
+from auditor.sources.interface import note_indexes
 from auditor.sources.lockfile import LineIndex, LockfileSource, NOT_FETCHED
 from auditor.sources.lockfile import fetch_metadata, inventory, link_computed, load_toml, require, requirement_text
 
@@ -42,7 +44,7 @@ def _origin(entry: dict[str, Any], sources: dict[str, str], path: Path, line: in
     if "file" in entry:
         return Origin(kind="url", url=str(entry["file"]), file=str(path), line=line)
     index = sources.get(str(entry.get("index") or ""), next(iter(sources.values()), "https://pypi.org/simple"))
-    return Origin(kind="registry", index_url=index, file=str(path), line=line)
+    return Origin(kind="registry", index_url=redact_url(index), file=str(path), line=line)  # never a credential
 
 
 def _pinned(version: Any) -> str | None:
@@ -108,6 +110,7 @@ class PipfileLockSource(LockfileSource):
             for s in (doc["_meta"].get("sources") or [])
             if isinstance(s, dict)
         }
+        note_indexes(ctx, sources.values())  # pipenv hands every source to pip: each is read for AUD122
         env = config.target.marker_environment()
         lines = LineIndex(text)
         dists: dict[str, Distribution] = {}

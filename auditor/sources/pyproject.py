@@ -1,8 +1,11 @@
 """``pyproject.toml``: a project's declared dependencies, resolved to a pinned set.
 
 Read with :mod:`tomllib`: PEP 621 ``[project] dependencies`` and
-``optional-dependencies``, and PEP 735 ``[dependency-groups]`` (groups,
-``include-group`` expanded by :func:`packaging.dependency_groups.resolve_dependency_groups`).
+``optional-dependencies``, PEP 735 ``[dependency-groups]`` (groups,
+``include-group`` expanded by :func:`packaging.dependency_groups.resolve_dependency_groups`),
+and Poetry's ``[tool.poetry.dependencies]`` / ``[tool.poetry.group.<name>.dependencies]``
+/ ``[tool.poetry.dev-dependencies]`` (converted by poetry-core:
+:mod:`auditor.sources.poetry_pyproject`).
 Every string is validated with :class:`packaging.requirements.Requirement`.
 
 The declared requirements are then resolved by the requirements source
@@ -28,17 +31,24 @@ from auditor.models import Inventory, Unknown
 from auditor.net.context import RunContext
 from auditor.sources.interface import Source
 from auditor.sources.lockfile import LineIndex, load_toml, read_text, require
+from auditor.sources.poetry_pyproject import (poetry_extra_entries, poetry_group_entries, poetry_groups, poetry_line,
+                                              poetry_main, poetry_sources, poetry_table, to_pep508)
 
 
 def declared_requirements(path: Path, text: str, extras: tuple[str, ...] | None = None,
-                          groups: tuple[str, ...] | None = None) -> list[str]:
+                          groups: tuple[str, ...] | None = None, where: dict[str, int] | None = None) -> list[str]:
     """The PEP 508 strings a ``pyproject.toml`` declares.
 
     Args:
         path: the file (for messages).
         text: its content.
-        extras: optional-dependency extras to include; ``None`` means all.
-        groups: dependency groups to include; ``None`` means all.
+        extras: optional-dependency extras (PEP 621, and Poetry's ``[tool.poetry.extras]``) to include;
+            ``None`` means all.
+        groups: dependency groups (PEP 735 ``[dependency-groups]`` and Poetry's
+            ``[tool.poetry.group.<name>]``, legacy ``dev-dependencies`` as ``dev``)
+            to include; ``None`` means all.
+        where: filled with ``{requirement: line}`` for the requirements whose
+            line is known from Poetry's tables (written as ``name = spec``, not quoted).
 
     Returns:
         Requirement strings, in file order, deduplicated.
@@ -52,7 +62,10 @@ def declared_requirements(path: Path, text: str, extras: tuple[str, ...] | None 
     project = doc.get("project") or {}
     require(isinstance(project, dict), "[project] must be a table", path)
     out: list[str] = []
-    own = canonicalize_name(str(project.get("name") or "")) if project.get("name") else None
+    poetry = poetry_table(doc)
+    own_name = project.get("name") or poetry.get("name")
+    own = canonicalize_name(str(own_name)) if own_name else None
+    text_lines = text.splitlines()
     optional = project.get("optional-dependencies") or {}
     require(isinstance(optional, dict), "[project.optional-dependencies] must be a table", path)
     expanded: set[str] = set()
@@ -71,6 +84,10 @@ def declared_requirements(path: Path, text: str, extras: tuple[str, ...] | None 
                 if extra in expanded:
                     continue
                 expanded.add(extra)
+                if extra not in optional and extra in poetry_extras:  # Poetry: [tool.poetry.extras] names optional deps
+                    for section, name, spec in poetry_extra_entries(path, doc, extra):
+                        add_poetry(section, name, spec, parsed.marker)
+                    continue
                 require(extra in optional, f"{where}: {parsed.name}[{extra}] names no optional-dependencies extra", path)
                 for r in optional[extra] or []:
                     add(_with_marker(r, parsed.marker), f"project.optional-dependencies.{extra}")
@@ -78,10 +95,23 @@ def declared_requirements(path: Path, text: str, extras: tuple[str, ...] | None 
         if req not in out:
             out.append(req)
 
+    poetry_extras = poetry.get("extras") if isinstance(poetry.get("extras"), dict) else {}
+
+    def add_poetry(section: str, name: str, spec: Any, marker: Any = None) -> None:
+        line = poetry_line(text_lines, section, name)
+        for r in to_pep508(path, text_lines, section, name, spec):
+            r = _with_marker(r, marker)
+            if where is not None and line is not None:
+                where.setdefault(r, line)
+            add(r, section)
+
     deps = project.get("dependencies") or []
     require(isinstance(deps, list), "[project] dependencies must be an array", path)
     for r in deps:
         add(r, "project.dependencies")
+    if poetry and ("dependencies" not in project or "dependencies" in (project.get("dynamic") or [])):
+        for section, name, spec in poetry_main(path, doc, extras):  # a Poetry 1 file: its own main table
+            add_poetry(section, name, spec)
     for extra, reqs in optional.items():
         if extras is None or extra in extras:
             require(isinstance(reqs, list), f"optional-dependencies.{extra} must be an array", path)
@@ -90,8 +120,9 @@ def declared_requirements(path: Path, text: str, extras: tuple[str, ...] | None 
     dg = doc.get("dependency-groups") or {}
     require(isinstance(dg, dict), "[dependency-groups] must be a table", path)
     wanted = [g for g in dg if groups is None or g in groups]
+    pg = poetry_groups(doc)
     if groups is not None:
-        missing = [g for g in groups if g not in dg]
+        missing = [g for g in groups if g not in dg and g not in pg]
         require(not missing, f"no dependency group named {', '.join(missing)}", path)
     if wanted:
         try:
@@ -101,6 +132,10 @@ def declared_requirements(path: Path, text: str, extras: tuple[str, ...] | None 
             raise InputError(f"[dependency-groups]: {first}", str(path), lines.find([r"^\s*\[dependency-groups\]"])) from exc
         for r in resolved:
             add(r, "dependency-groups")
+    for group in pg:
+        if groups is None or group in groups:
+            for section, name, spec in poetry_group_entries(path, doc, group):
+                add_poetry(section, name, spec)
     return out
 
 
@@ -153,7 +188,8 @@ class PyprojectSource(Source):
     def requirements(self) -> list[str]:
         """The declared requirement strings (see :func:`declared_requirements`)."""
         text = self.text if self.text is not None else read_text(self.path)
-        return declared_requirements(self.path, text, self.extras, self.groups)
+        self._lines: dict[str, int] = {}
+        return declared_requirements(self.path, text, self.extras, self.groups, self._lines)
 
     def collect(self, ctx: RunContext) -> Inventory:
         """See :meth:`Source.collect`; resolution by ``RequirementsSource``.
@@ -172,7 +208,8 @@ class PyprojectSource(Source):
         text = self.text if self.text is not None else read_text(self.path)
         with tempfile.TemporaryDirectory(prefix="auditor-pyproject-") as tmp:
             req_file = Path(tmp) / "requirements.in"
-            req_file.write_text("".join(f"{r}\n" for r in reqs), encoding="utf-8")
+            sources = [f"--extra-index-url {url}\n" for url in poetry_sources(load_toml(self.path, text))]
+            req_file.write_text("".join(sources) + "".join(f"{r}\n" for r in reqs), encoding="utf-8")
             try:
                 inv = RequirementsSource(req_file, resolver=self.resolver, allow_build=self.allow_build).collect(ctx)
             except AuditorError as exc:  # the user's path, never the temporary file's
@@ -181,19 +218,21 @@ class PyprojectSource(Source):
                     if isinstance(getattr(exc, attr, None), str):
                         setattr(exc, attr, self._user_text(getattr(exc, attr), tmp))
                 raise
-        return self._user_paths(inv, tmp, LineIndex(text), reqs)
+        return self._user_paths(inv, tmp, LineIndex(text), reqs, len(sources))
 
     def _user_text(self, text: str, tmp: str) -> str:
         return text.replace(str(Path(tmp) / "requirements.in"), str(self.path)).replace(tmp, str(self.path.parent))
 
-    def _user_paths(self, inv: Inventory, tmp: str, lines: LineIndex, reqs: list[str]) -> Inventory:
+    def _user_paths(self, inv: Inventory, tmp: str, lines: LineIndex, reqs: list[str], skip: int = 0) -> Inventory:
         """*inv* with the temporary requirements file replaced by the pyproject.toml and its lines."""
         dists = []
         for d in inv.distributions:
             origin = d.origin
             if origin.file and tmp in origin.file:
-                req = reqs[origin.line - 1] if origin.line and 0 < origin.line <= len(reqs) else None
-                origin = replace(origin, file=str(self.path), line=lines.find([_quoted(req)]) if req else None)
+                n = (origin.line or 0) - skip  # the temporary file's option lines come first
+                req = reqs[n - 1] if 0 < n <= len(reqs) else None
+                line = (self._lines.get(req) or lines.find([_quoted(req)])) if req else None
+                origin = replace(origin, file=str(self.path), line=line)
             meta = d.metadata
             if isinstance(meta, Unknown) and tmp in meta.reason:
                 meta = replace(meta, reason=self._user_text(meta.reason, tmp))

@@ -103,7 +103,8 @@ def detect_content(text: str) -> str:
         return "poetry.lock"
     if "package" in doc and "version" in doc:
         return "uv.lock"
-    if "project" in doc or "dependency-groups" in doc or "build-system" in doc:
+    tool = doc.get("tool")
+    if "project" in doc or "dependency-groups" in doc or "build-system" in doc or (isinstance(tool, dict) and "poetry" in tool):
         return "pyproject.toml"
     return "requirements"
 

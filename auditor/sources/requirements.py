@@ -31,7 +31,7 @@ from auditor.dist.redact import redact_url
 from auditor.dist.markers import marker_holds
 from auditor.dist.urls import has_scheme, is_vcs
 from auditor.net.context import RunContext
-from auditor.sources.interface import Source
+from auditor.sources.interface import Source, note_indexes
 from auditor.sources.requirement_lines import (
     ParsedRequirements,
     RequirementLine,
@@ -44,6 +44,7 @@ from auditor.sources.resolve import (
     ResolveRequest,
     find_local_wheel,
     needs_build,
+    pip_no_wheel_failures,
     read_local_project,
     read_wheel_metadata,
     resolve_cached,
@@ -176,6 +177,8 @@ class RequirementsSource(Source):
     def _request(self, parsed: ParsedRequirements, ctx: RunContext, lines: Iterable[RequirementLine]) -> ResolveRequest:
         config = ctx.config
         o = parsed.options
+        if not o.no_index:  # every index the resolver may take a name from (AUD122 reads them all)
+            note_indexes(ctx, [o.index_url or config.index_url, *o.extra_index_urls])
         return ResolveRequest(
             requirements=tuple(dict.fromkeys(line.resolver_line() for line in lines)),
             constraints=tuple(dict.fromkeys(c.resolver_line() for c in parsed.constraints if c.kind == "registry")),
@@ -199,8 +202,10 @@ class RequirementsSource(Source):
 
         A package uv can use only by building it (an sdist-only release
         without PEP 658 metadata, builds off) is left out of the resolution
-        (uv ``--overrides``) and kept as a node whose metadata is unknown,
-        so one such package, direct or transitive, never aborts the audit.
+        (uv ``--overrides``; pip: a placeholder wheel, see
+        :func:`~auditor.sources.resolve.pip.resolve_with_pip`) and kept as a
+        node whose metadata is unknown, so one such package, direct or
+        transitive, never aborts the audit, with either resolver.
 
         Returns:
             The resolution, ``{(file, line): reason}`` of the lines left out,
@@ -230,19 +235,29 @@ class RequirementsSource(Source):
                     return res
                 raise
 
+        specs: dict[str, str] = {}  # pip's "name<specifier>" of a left-out package (its placeholder's version)
+
         def run_left_out(request: ResolveRequest) -> Resolution:
             for _ in range(MAX_LEFT_OUT + 1):
                 try:
-                    return resolve_cached(replace(request, left_out=tuple(sorted(left))), self.resolver, cache,
-                                          offline=config.offline)
+                    return resolve_cached(replace(request, left_out=tuple(sorted(specs.get(n, n) for n in left))),
+                                          self.resolver, cache, offline=config.offline)
                 except ResolutionError as exc:
-                    failed = {n: v for n, v in wheel_only_failures(str(exc)).items() if n not in left}
-                    if not failed or request.allow_build or len(left) >= MAX_LEFT_OUT:
+                    failed = {} if request.allow_build else {
+                        n: (v, f"not resolved: {n}{'==' + v if v else ''} has no wheel for the target and building is "
+                               "off (--allow-build builds it); its metadata and dependencies are unknown")
+                        for n, v in wheel_only_failures(str(exc)).items() if n not in left}
+                    for name, spec in pip_no_wheel_failures(str(exc)).items():  # pip never builds an sdist
+                        if name not in left and name not in failed:
+                            specs[name] = spec
+                            version = spec.split("==", 1)[1] if "==" in spec and "," not in spec else None
+                            failed[name] = (version, f"not resolved: pip found no wheel of {spec} for the target (an "
+                                                     "sdist-only release, which the pip fallback never builds, or a "
+                                                     "name the index does not serve); its metadata and dependencies "
+                                                     "are unknown")
+                    if not failed or len(left) >= MAX_LEFT_OUT:
                         raise
-                    for name, version in failed.items():
-                        left[name] = (version, f"not resolved: {name}{'==' + version if version else ''} has no wheel "
-                                               "for the target and building is off (--allow-build builds it); its "
-                                               "metadata and dependencies are unknown")
+                    left.update(failed)
             raise ResolutionError("too many packages need a build")  # pragma: no cover - the loop returns or raises
 
         try:

@@ -201,6 +201,8 @@ class FakeServer:
         repos: GitHub repositories by lower-case ``owner/name``.
         users: ``{login: created_at}`` for ``/users/LOGIN``.
         vulns: OSV records by id; ``affects`` maps ``(name, version)`` to ids.
+        indexes: further simple indexes on the same origin, ``{prefix: {name: {filename: metadata text}}}``,
+            served at ``/PREFIX/simple/NAME/`` (a private index beside the fake PyPI; :meth:`add_index_release`).
         statuses: PEP 792 ``{normalized name: (status, reason or None)}``; a
             project listed here gets an API-version 1.4 page with ``project-status``.
         log: every request received (:class:`Seen`).
@@ -222,6 +224,7 @@ class FakeServer:
         self.vulns: dict[str, dict] = {}
         self.affects: dict[tuple[str, str], list[str]] = defaultdict(list)
         self.statuses: dict[str, tuple[str, str | None]] = {}
+        self.indexes: dict[str, dict[str, dict[str, str]]] = defaultdict(lambda: defaultdict(dict))
         self.scripts: dict[str, list[Reply]] = {}
         self.log: list[Seen] = []
         self.per_page_default = per_page_default
@@ -325,6 +328,26 @@ class FakeServer:
         fname = f"{name.replace('-', '_')}-{version}-py3-none-any.whl"
         self.files[name][fname] = metadata_text(name, version, requires_dist, project_urls, author_email)
 
+    def add_wheel_files(self, name: str) -> None:
+        """Serve real wheel files (METADATA = the PEP 658 text) for every release of *name* added so far,
+        as an installer without PEP 658 support (pip 22.2) downloads them; listed once, with their true sha256."""
+        import io
+        import zipfile
+
+        for fname, text in self.files.get(name, {}).items():
+            stem = fname.split("-py")[0]
+            buf = io.BytesIO()
+            with zipfile.ZipFile(buf, "w") as whl:
+                whl.writestr(f"{stem}.dist-info/METADATA", text)
+                whl.writestr(f"{stem}.dist-info/WHEEL", "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
+                whl.writestr(f"{stem}.dist-info/RECORD", "")
+            self.wheels[fname] = buf.getvalue()
+
+    def add_index_release(self, prefix: str, name: str, version: str, requires_dist=(), filename: str | None = None) -> None:
+        """A wheel (with PEP 658 metadata) of *name* on the further index at ``/PREFIX/simple/``."""
+        fname = filename or f"{name.replace('-', '_')}-{version}-py3-none-any.whl"
+        self.indexes[prefix][name][fname] = metadata_text(name, version, requires_dist)
+
     def add_repo(self, repo: GitHubRepo) -> None:
         self.repos[repo.path.lower()] = repo
 
@@ -425,18 +448,36 @@ class FakeServer:
             if doc is None:
                 return Reply(404, {"message": "Not Found"})
             return Reply(200, doc)
+        m = re.fullmatch(r"/([^/]+)/simple/([^/]+)/", path)
+        if m and m.group(1) in self.indexes:
+            files = self.indexes[m.group(1)].get(m.group(2).lower())
+            if not files:
+                return Reply(404, "Not Found", {"Content-Type": "text/plain"})
+            doc = {"meta": {"api-version": "1.1"}, "name": m.group(2).lower(), "versions": [], "files": [
+                {"filename": fn, "url": f"/{m.group(1)}/files/{fn}",
+                 "hashes": {"sha256": hashlib.sha256(fn.encode()).hexdigest()},
+                 "core-metadata": {"sha256": hashlib.sha256(text.encode()).hexdigest()}}
+                for fn, text in sorted(files.items())]}
+            return Reply(200, doc, {"Content-Type": "application/vnd.pypi.simple.v1+json"})
+        m = re.fullmatch(r"/([^/]+)/files/(.+)\.metadata", path)
+        if m and m.group(1) in self.indexes:
+            for files in self.indexes[m.group(1)].values():
+                if m.group(2) in files:
+                    return Reply(200, files[m.group(2)], {"Content-Type": "binary/octet-stream"})
         m = re.fullmatch(r"/simple/([^/]+)/", path)
         if m:
             name = m.group(1).lower()
             if name not in self.files and name not in self.projects:
                 return Reply(404, "Not Found", {"Content-Type": "text/plain"})
+            listed = self.files.get(name, {})
             files = [
-                {"filename": fn, "url": f"/files/{fn}", "hashes": {"sha256": hashlib.sha256(fn.encode()).hexdigest()},
+                {"filename": fn, "url": f"/files/{fn}",
+                 "hashes": {"sha256": hashlib.sha256(self.wheels[fn] if fn in self.wheels else fn.encode()).hexdigest()},
                  "core-metadata": {"sha256": hashlib.sha256(text.encode()).hexdigest()}}
-                for fn, text in sorted(self.files.get(name, {}).items())
+                for fn, text in sorted(listed.items())
             ] + [
                 {"filename": fn, "url": f"/files/{fn}", "hashes": {"sha256": "0" * 64}, "core-metadata": False}
-                for fn in sorted(self.wheels) if fn.replace("_", "-").lower().startswith(name + "-")
+                for fn in sorted(self.wheels) if fn.replace("_", "-").lower().startswith(name + "-") and fn not in listed
             ]
             doc = {"meta": {"api-version": "1.1"}, "name": name, "files": files, "versions": []}
             if name in self.statuses:

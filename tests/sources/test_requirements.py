@@ -474,3 +474,46 @@ def test_an_unreachable_extra_index_never_aborts(tmp_path, wheels, config, monke
     inv = collect(RequirementsSource(write(tmp_path / "requirements.txt", body)), config)
     assert {"alpha", "beta"} <= set(inv.by_name())
     assert len(inv.gaps) == 1 and inv.gaps[0][0] == "index" and "127.0.0.1:9" in inv.gaps[0][1]
+
+
+def _sdist(name: str, version: str, marker: Path) -> bytes:
+    """An sdist whose setup.py would write *marker* if anything ever ran it."""
+    import io
+    import tarfile
+
+    setup = f"open({str(marker)!r}, 'w').write('ran')\nfrom setuptools import setup\nsetup(name={name!r}, version={version!r})\n"
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+        data = setup.encode()
+        info = tarfile.TarInfo(f"{name}-{version}/setup.py")
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("body", ["needsd\n", "sd==2.0\nsix\n"], ids=["transitive", "direct"])
+def test_an_sdist_only_package_never_aborts_the_pip_fallback(tmp_path, fake_pypi, body):
+    """Issue 13 item 4: with pip (`--resolver pip`, or uv absent) too, an sdist-only package without
+    PEP 658 metadata is left out of the resolution and kept as an unknown node; its setup.py never runs."""
+    from tests.fakes.server import project_doc
+
+    marker = tmp_path / "setup-py-ran"
+    fake_pypi.add_project("needsd", "1.0", requires_dist=["sd>=2", "six"])
+    fake_pypi.add_project("six", "1.16.0")
+    fake_pypi.add_wheel_files("needsd")
+    fake_pypi.add_wheel_files("six")  # the CI's pip 22.2 has no PEP 658: it downloads the wheels
+    fake_pypi.projects["sd"] = project_doc("sd", "2.0")
+    fake_pypi.wheels["sd-2.0.tar.gz"] = _sdist("sd", "2.0", marker)  # listed with "core-metadata": false
+    req = write(tmp_path / "requirements.txt", f"--index-url {fake_pypi.url}/simple\n{body}")
+    cfg = Config(cache_dir=tmp_path / "cache", use_cache=False, index_url=fake_pypi.url + "/simple", pypi_url=fake_pypi.url,
+                 target=TargetEnvironment(python_version="3.11", sys_platform="linux", platform_machine="x86_64"))
+    source = RequirementsSource(req, resolver="pip")
+    inv = collect(source, cfg)
+    d = inv.by_name()
+    assert inv.resolver == "pip --dry-run" and "six" in d and "sd" in d
+    sd = d["sd"]
+    assert sd.version == ("2.0" if "==" in body else None) and isinstance(sd.metadata, Unknown)
+    assert sd.metadata.kind.value == "unsupported" and "pip found no wheel of sd" in sd.metadata.reason
+    assert sd.direct == ("sd==" in body) and not marker.exists()
+    if "needsd" in body:
+        assert {e.target for e in d["needsd"].requires} == {"sd", "six"}  # the edge is kept

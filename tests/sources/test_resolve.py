@@ -215,6 +215,15 @@ def test_pip_fallback_with_the_pip_of_a_fresh_311_venv(wheels):
     assert versions(res)["epsilon"] == "1.0"
 
 
+def test_pip_leaves_out_what_it_is_told_to(wheels):
+    """Issue 13 item 4: left_out with pip (a placeholder wheel on a private --find-links), with the oldest pip too."""
+    from dataclasses import replace
+
+    req = replace(request(wheels, "alpha"), left_out=("beta>=1",))
+    for python in [None] + ([os.environ["AUDITOR_OLD_PIP_PYTHON"]] if os.environ.get("AUDITOR_OLD_PIP_PYTHON") else []):
+        assert versions(R.resolve_with_pip(req, python=python)) == {"alpha": "1.0"}
+
+
 def test_pip_refuses_to_build_without_permission(wheels, tmp_path):
     with pytest.raises(ResolutionError, match="would build"):
         R.resolve_with_pip(request(wheels, f"thing @ {tmp_path.as_uri()}"))
@@ -278,6 +287,45 @@ def test_parse_pip_report_direct_references():
     assert pins["flask"].metadata.requires_dist == ("click>=8",)
     assert pins["proj"].kind == "path" and pins["proj"].editable
     assert pins["click"].kind == "registry" and pins["click"].index_url == "https://pypi.org/simple"
+
+
+def test_pip_report_names_the_index_each_file_came_from():
+    """Issue 13 item 9: with an --extra-index-url, pip's merged candidates may come from either index."""
+    from auditor.sources.resolve.pip import file_index
+
+    pypi, private, same_host = "https://pypi.org/simple", "https://pkgs.acme.example/simple", "https://pypi.org/acme/simple"
+    assert file_index("https://files.pythonhosted.org/packages/ab/x-1.0-py3-none-any.whl", [pypi, private], pypi) == pypi
+    assert file_index("https://pkgs.acme.example/files/x-1.0-py3-none-any.whl", [pypi, private], pypi) == private
+    assert file_index("https://pypi.org/acme/files/x-1.0.whl", [pypi, same_host], pypi) == same_host
+    assert file_index("https://elsewhere.example/x-1.0.whl", [pypi, private], pypi) == pypi  # unknown host: the default
+    report = {"version": "1", "install": [
+        {"download_info": {"url": "https://pkgs.acme.example/files/acme-1.0-py3-none-any.whl", "archive_info": {}},
+         "metadata": {"name": "acme", "version": "1.0"}},
+        {"download_info": {"url": "https://files.pythonhosted.org/p/six-1.16.0-py2.py3-none-any.whl", "archive_info": {}},
+         "metadata": {"name": "six", "version": "1.16.0"}}]}
+    pins = {p.name: p.index_url for p in R.parse_pip_report(report, pypi, (private,))}
+    assert pins == {"acme": private, "six": pypi}
+
+
+def test_pip_no_wheel_failures_and_placeholders(tmp_path):
+    """Issue 13 item 4: pip's "from versions: none" names the package to leave out; its placeholder fits the specifier."""
+    import zipfile
+
+    from auditor.sources.resolve.pip import pip_no_wheel_failures, placeholder_wheel
+
+    msg = ("pip --dry-run: Could not find a version that satisfies the requirement py4j==0.10.9.7 (from pyspark==3.5.1) "
+           "(from versions: none)")
+    assert pip_no_wheel_failures(msg) == {"py4j": "py4j==0.10.9.7"}
+    assert pip_no_wheel_failures("Could not find a version that satisfies the requirement Sd>=2 (from versions: none)") \
+        == {"sd": "sd>=2"}
+    assert pip_no_wheel_failures("... the requirement sd>=3 (from versions: 1.0, 2.0)") == {}  # versions exist: unsatisfiable
+    for entry, version in [("py4j==0.10.9.7", "0.10.9.7"), ("sd>2", "3"), ("sd<2", "0"), ("sd", "0"), ("a-b~=1.4", "1.4")]:
+        name = placeholder_wheel(tmp_path, entry)
+        (whl,) = [w for w in tmp_path.glob(f"{name.replace('-', '_')}-*.whl")]
+        assert whl.name == f"{name.replace('-', '_')}-{version}-py3-none-any.whl", entry
+        with zipfile.ZipFile(whl) as z:
+            assert f"Version: {version}" in z.read(f"{name.replace('-', '_')}-{version}.dist-info/METADATA").decode()
+        whl.unlink()
 
 
 def test_needs_build():

@@ -38,7 +38,7 @@ from auditor.errors import ConfigError, ResolutionError
 from auditor.models import CoreMetadata
 from auditor.dist.redact import redact_url
 from auditor.sources.resolve.local import find_local_wheel, read_local_project, read_wheel_metadata
-from auditor.sources.resolve.pip import needs_build, parse_pip_report, pip_command, resolve_with_pip
+from auditor.sources.resolve.pip import needs_build, parse_pip_report, pip_command, pip_no_wheel_failures, resolve_with_pip
 from auditor.sources.resolve.platforms import PIP_PLATFORMS, UV_PLATFORMS, pip_platform, pip_platforms, uv_python_platform
 from auditor.sources.resolve.process import RESOLVER_TIMEOUT, UV_ENV_PASSTHROUGH, run_resolver, summarize_error
 from auditor.sources.resolve.request import (
@@ -55,7 +55,7 @@ __all__ = [
     "PIP_PLATFORMS", "RESOLUTION_CACHE_TTL", "RESOLVER_TIMEOUT", "UV_ENV_PASSTHROUGH", "UV_PLATFORMS",
     "Pin", "Resolution", "ResolveRequest", "ResolverUnavailable",
     "expand_env", "find_local_wheel", "find_uv", "needs_build", "parse_pip_report", "parse_uv_output",
-    "pip_command", "pip_platform", "pip_platforms", "read_local_project", "read_wheel_metadata", "redact_url",
+    "pip_command", "pip_no_wheel_failures", "pip_platform", "pip_platforms", "read_local_project", "read_wheel_metadata", "redact_url",
     "resolution_cache_key", "resolve", "resolve_cached", "resolve_with_pip", "resolve_with_uv", "resolver_input",
     "summarize_error", "uv_command", "uv_python_platform", "wheel_only_failures",
 ]  # fmt: skip
