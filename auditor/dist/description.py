@@ -14,7 +14,10 @@ A missing content type means reStructuredText, as PyPI renders it
 
 from __future__ import annotations
 
+import copy
 import io
+import threading
+import warnings
 from html.parser import HTMLParser
 
 #: Longest description read, in characters; the rest is ignored (bounds parse time).
@@ -67,23 +70,45 @@ def _markdown_links(text: str) -> list[str]:
     return out
 
 
-def _rst_links(text: str) -> list[str]:
-    from docutils import nodes
-    from docutils.frontend import get_default_settings
-    from docutils.parsers.rst import Parser
-    from docutils.readers.standalone import Reader
-    from docutils.utils import new_document
+_RST_DEFAULTS = None  # docutils.frontend.Values, built once
+_RST_LOCK = threading.Lock()
 
-    # docutils' own parser on a fresh document (not publish_doctree, whose
-    # command-line option machinery is deprecated): no includes, no raw, no
-    # messages, nothing halts.
-    parser = Parser()
-    settings = get_default_settings(parser)
+
+def _rst_settings(parser):
+    """Fresh docutils settings for one parse: no includes, no raw, no messages, nothing halts.
+
+    docutils (0.21-0.23) still builds its defaults with optparse and warns
+    that this machinery is deprecated; the defaults are built once per
+    process, under a lock, with that one warning silenced, then copied
+    (shallow: the values changed below are replaced, never mutated).
+    """
+    global _RST_DEFAULTS
+    from docutils.frontend import get_default_settings
+
+    with _RST_LOCK:
+        if _RST_DEFAULTS is None:
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", category=DeprecationWarning, message=".*frontend.Option")
+                _RST_DEFAULTS = get_default_settings(parser)
+    settings = copy.copy(_RST_DEFAULTS)  # no __init__: no deprecation warning, and nothing shared is changed
     for key, value in {
         "report_level": 5, "halt_level": 5, "warning_stream": io.StringIO(),
         "file_insertion_enabled": False, "raw_enabled": False, "traceback": False, "syntax_highlight": "none",
     }.items():
         setattr(settings, key, value)
+    return settings
+
+
+def _rst_links(text: str) -> list[str]:
+    from docutils import nodes
+    from docutils.parsers.rst import Parser
+    from docutils.readers.standalone import Reader
+    from docutils.utils import new_document
+
+    # docutils' own parser on a fresh document (not publish_doctree and its
+    # command-line machinery).
+    parser = Parser()
+    settings = _rst_settings(parser)
     try:
         tree = new_document("<description>", settings)
         parser.parse(text, tree)
