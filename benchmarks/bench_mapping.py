@@ -7,8 +7,9 @@ Usage::
 
 Audits the first N names of the shipped list (``auditor/data/top-pypi-projects.txt``)
 the way an audit maps them: the PyPI JSON API document of each project (live,
-through auditor's HTTP cache under ``--cache``), its latest release's
-metadata (``info``) as the core metadata, then
+through auditor's HTTP cache under ``--cache``), its latest release's core
+metadata as an audit reads it (:meth:`PyPIClient.core_metadata`: the PEP 658
+file or the wheel's METADATA; the JSON ``info`` as the last resort), then
 :func:`auditor.repos.mapping.map_repository`.  Prints coverage (mapped / N),
 then the count of mappings by confidence and by rule, and the unmapped names.
 
@@ -68,8 +69,15 @@ def map_one(client: PyPIClient, name: str):
         return None, doc.reason, ""
     project = parse_project(doc)
     info = doc.get("info") or {}
-    meta = from_json_info(info)
-    dist = Distribution(name=name, version=str(info.get("version") or ""), metadata=meta)
+    version = str(info.get("version") or "")
+    # The release's own core metadata, as an audit reads it (PEP 658 file, or
+    # METADATA read by range from the wheel); the JSON API's ``info`` only as
+    # the audit's own last resort.  ``info`` can lag behind: filelock 4.3.1's
+    # wheel names github.com/tox-dev/filelock, its ``info`` the old py-filelock.
+    meta = client.core_metadata(name, version) if version else None
+    if meta is None or isinstance(meta, Unknown):
+        meta = from_json_info(info)
+    dist = Distribution(name=name, version=version, metadata=meta)
     return map_repository(dist, project), "", dist.version
 
 

@@ -19,6 +19,10 @@ PyPI JSON, :func:`auditor.repos.mapping.map_repository`), then compared:
 * subdirectory right: the repository is right and the subdirectories are
   equal (both root counts as equal).
 
+``--mirrors DIR`` applies the file-list check an audit makes through the
+forge API (:func:`benchmarks.bench_mapping.check_against_mirrors`) on local
+mirrors, as if the forge were reachable.
+
 Prints both rates and every disagreement; ``--out`` writes the per-project
 verdicts as JSON (the record kept in ``benchmarks/``).
 """
@@ -33,7 +37,7 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_mapping import map_one  # noqa: E402
+from bench_mapping import check_against_mirrors, map_one, mirror_dirs  # noqa: E402
 
 from auditor.config import Config  # noqa: E402
 from auditor.net.context import RunContext  # noqa: E402
@@ -76,16 +80,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("truth", type=Path)
     ap.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "auditor-bench")
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--mirrors", type=Path, default=None,
+                    help="apply the audit's file-list check on local mirrors (as with a reachable forge)")
     args = ap.parse_args(argv)
     truth = json.loads(args.truth.read_text(encoding="utf-8"))
     names = [row["name"] for row in truth]
     ctx = RunContext(Config(cache_dir=args.cache, concurrency=8))
     client = PyPIClient(ctx)
     results = ctx.map(lambda n: map_one(client, n), names, task="PyPI projects")
-    mapped = {}
-    for name, (m, _reason) in zip(names, results):
-        if m is not None and m.repo is not None:
-            mapped[name] = (m.repo.url, m.repo.subpath, m.rule or "?")
+    found = [(name, m) for name, (m, _reason, _v) in zip(names, results) if m is not None and m.repo is not None]
+    if args.mirrors:
+        versions = {name: v for name, (_m, _r, v) in zip(names, results)}
+        found = check_against_mirrors(found, versions, mirror_dirs(args.mirrors))
+    mapped = {name: (m.repo.url, m.repo.subpath, m.rule or "?") for name, m in found}
     rows = verdicts(truth, mapped)
     n = len(rows)
     repo_ok = sum(r["repo_right"] for r in rows)
