@@ -9,7 +9,10 @@ The truth file is a JSON list written by a reviewer who did not look at
 auditor's answers: ``{"name", "repo", "subdirectory", "confirmed",
 "how_checked"}`` per project (``repo`` a canonical URL or null,
 ``subdirectory`` the directory of the build file that declares the
-distribution, null for the repository root).
+distribution, null for the repository root), and ``alternatives`` where the
+reviewer named another answer that is also right (``[{"repo",
+"subdirectory", "why"}]``: a moved project's latest release built from its
+old repository; a Subversion repository and its git mirror).
 
 Each project is mapped the way :mod:`benchmarks.bench_mapping` maps it (live
 PyPI JSON, :func:`auditor.repos.mapping.map_repository`), then compared:
@@ -18,6 +21,9 @@ PyPI JSON, :func:`auditor.repos.mapping.map_repository`), then compared:
   and trailing slashes ignored);
 * subdirectory right: the repository is right and the subdirectories are
   equal (both root counts as equal).
+
+Both rates are printed strictly (the reviewer's first answer) and with the
+reviewer's alternatives accepted.
 
 ``--mirrors DIR`` applies the file-list check an audit makes through the
 forge API (:func:`benchmarks.bench_mapping.check_against_mirrors`) on local
@@ -65,7 +71,11 @@ def verdicts(truth: list[dict], mapped: dict[str, tuple[str | None, str | None, 
     for row in truth:
         repo, sub, rule = mapped.get(row["name"], (None, None, "unmapped"))
         repo_right = repo_key(repo) == repo_key(row.get("repo"))
+        alt = next((a for a in row.get("alternatives") or ()
+                    if repo_key(repo) == repo_key(a.get("repo")) and norm_sub(sub) == norm_sub(a.get("subdirectory"))),
+                   None)
         out.append({
+            "right_by_alternative": alt is not None, "alternative_why": alt.get("why") if alt else None,
             "name": row["name"], "auditor_repo": repo, "auditor_subdirectory": sub, "auditor_rule": rule,
             "truth_repo": row.get("repo"), "truth_subdirectory": row.get("subdirectory"),
             "truth_confirmed": bool(row.get("confirmed")),
@@ -99,10 +109,13 @@ def main(argv: list[str] | None = None) -> int:
     both_ok = sum(r["subdirectory_right"] for r in rows)
     print(f"repository right: {repo_ok}/{n} = {100 * repo_ok / n:.1f} %")
     print(f"repository + subdirectory right: {both_ok}/{n} = {100 * both_ok / n:.1f} %")
+    alt_ok = sum(r["subdirectory_right"] or r["right_by_alternative"] for r in rows)
+    print(f"repository + subdirectory right, the reviewer's alternatives accepted: {alt_ok}/{n} = {100 * alt_ok / n:.1f} %")
     for r in rows:
         if not r["subdirectory_right"]:
             print(f"  {r['name']}: auditor {r['auditor_repo']} [{r['auditor_subdirectory']}] ({r['auditor_rule']})"
-                  f"; truth {r['truth_repo']} [{r['truth_subdirectory']}]")
+                  f"; truth {r['truth_repo']} [{r['truth_subdirectory']}]"
+                  + (f"; right by the reviewer's alternative: {r['alternative_why']}" if r["right_by_alternative"] else ""))
     if args.out:
         args.out.write_text(json.dumps(rows, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return 0
