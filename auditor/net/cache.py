@@ -35,6 +35,14 @@ EXPIRY = {
 }
 DEFAULT_EXPIRY = 24 * 3600
 
+#: Services whose responses the HTTP cache never stores: their documents are
+#: large (a PyPI project JSON reaches 10 MB, a simple-index page hundreds of
+#: kilobytes, an sdist tens of megabytes) and auditor keeps only the fields it
+#: uses, parsed, in the fact memo (:mod:`auditor.net.memo`), under the
+#: lifetimes above.  A cold audit of 500 projects stored 531 MB before, most
+#: of it these documents (docs/cache.md).
+NOT_STORED = frozenset({"pypi", "index", "pypi-files"})
+
 #: Per-endpoint lifetimes (regular expressions searched in the URL), first match wins.
 #: An account's creation date never changes: a week (the login could be renamed).
 #: A deps.dev *version* is immutable except for advisories and dependents: a day (default).
@@ -87,13 +95,14 @@ def open_backend(config: Config) -> requests_cache.BaseCache:
 def cached_session(config: Config, service: str, backend: requests_cache.BaseCache) -> requests_cache.CachedSession:
     """A ``CachedSession`` on *backend* with *service*'s lifetimes (:data:`EXPIRY`, :data:`URL_EXPIRY`).
 
+    A service in :data:`NOT_STORED` reads and writes nothing here (its facts are memoized).
     Offline (``Config.offline``): only cached responses, stale ones included.
     Credential headers and query parameters are excluded from cache keys.
     The caller mounts the transport adapters.
     """
     session = requests_cache.CachedSession(
         backend=backend,
-        expire_after=EXPIRY.get(service, DEFAULT_EXPIRY),
+        expire_after=requests_cache.DO_NOT_CACHE if service in NOT_STORED else EXPIRY.get(service, DEFAULT_EXPIRY),
         urls_expire_after=URL_EXPIRY.get(service),
         allowable_codes=(200, 404, 410),
         stale_if_error=config.offline,

@@ -44,6 +44,10 @@ _WORKER = threading.local()
 
 #: Key of the fact memo in :attr:`RunContext.memo` (kept for callers that looked there).
 _FACTS = "_facts"
+#: Fact-memo namespaces and the service whose lookup each memoized fact stands for
+#: (a hit is counted as that service's cache hit in :meth:`RunContext.request_counts`).
+MEMO_SERVICES = {"pypi-project": "pypi", "core-metadata": "pypi-files", "release-files": "index",
+                 "project-status": "index", "build-system": "pypi-files"}
 
 
 class Progress:
@@ -224,7 +228,12 @@ class RunContext:
             elif c.budget.stopped or c.down_hosts:
                 counts["unreachable"] = 1
             out[name] = counts
-        return out
+        facts = self.memo.get(_FACTS)
+        for ns, hits in sorted((facts.hits if facts is not None else {}).items()):
+            service = MEMO_SERVICES.get(ns)
+            if service is not None:  # a parsed fact from the memo: that service's lookup, answered without it
+                out.setdefault(service, {"network": 0, "cache_hits": 0, "failures": 0})["cache_hits"] += hits
+        return dict(sorted(out.items()))
 
     def close(self) -> None:
         """Close every HTTP client, the cache backend and the fact memo (idempotent)."""
@@ -240,7 +249,17 @@ class RunContext:
         if backend is not None:
             backend.close()
         if facts is not None:
-            facts.close()
+            facts.close(max_bytes=self._memo_budget())
+
+    def _memo_budget(self) -> int:
+        """Bytes the fact memo may keep: ``Config.cache_max_mb`` less the HTTP cache's file."""
+        from auditor.net.cache import CACHE_FILE
+
+        try:
+            http = (self.config.cache_dir / CACHE_FILE).stat().st_size
+        except OSError:
+            http = 0
+        return max(0, int(self.config.cache_max_mb) * 2**20 - http)
 
     def __enter__(self) -> "RunContext":
         return self
