@@ -92,16 +92,42 @@ def open_backend(config: Config) -> requests_cache.BaseCache:
     return tolerant(backend, state)  # later faults (a full disk) turn the cache off too (net/cachefaults.py)
 
 
-def cached_session(config: Config, service: str, backend: requests_cache.BaseCache) -> requests_cache.CachedSession:
+class ServiceView(requests_cache.BaseCache):
+    """One service's view of the run's shared backend: the same storages, its own settings.
+
+    requests-cache keeps a session's settings (lifetimes, offline rules) on its
+    backend (``CachedSession.settings`` is ``session.cache._settings``), so sessions
+    built on one shared backend used to share one set of settings: the last service
+    created decided every service's lifetime.  Each session gets a view instead.
+
+    Args:
+        shared: the run's backend (:func:`open_backend`).
+        owned: close *shared* with this view (a session that opened its own backend).
+    """
+
+    def __init__(self, shared: requests_cache.BaseCache, owned: bool = False):
+        super().__init__(cache_name=getattr(shared, "cache_name", "http_cache"))
+        self.responses = shared.responses
+        self.redirects = shared.redirects
+        self.shared = shared
+        self._owned = owned
+
+    def close(self) -> None:
+        if self._owned:
+            self.shared.close()
+
+
+def cached_session(config: Config, service: str, backend: requests_cache.BaseCache,
+                   owned: bool = False) -> requests_cache.CachedSession:
     """A ``CachedSession`` on *backend* with *service*'s lifetimes (:data:`EXPIRY`, :data:`URL_EXPIRY`).
 
     A service in :data:`NOT_STORED` reads and writes nothing here (its facts are memoized).
     Offline (``Config.offline``): only cached responses, stale ones included.
     Credential headers and query parameters are excluded from cache keys.
-    The caller mounts the transport adapters.
+    The caller mounts the transport adapters.  *owned*: the session closes *backend*.
     """
     session = requests_cache.CachedSession(
-        backend=backend,
+        backend=ServiceView(backend, owned),
         expire_after=requests_cache.DO_NOT_CACHE if service in NOT_STORED else EXPIRY.get(service, DEFAULT_EXPIRY),
         urls_expire_after=URL_EXPIRY.get(service),
         allowable_codes=(200, 404, 410),

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import queue
+import shutil
 import sqlite3
 import threading
 import time
@@ -112,6 +113,7 @@ class FactMemo:
             cache.mkdir(parents=True, exist_ok=True)
             for old in OLD_FILES:
                 (cache / old).unlink(missing_ok=True)
+            shutil.rmtree(cache / "wheel-metadata", ignore_errors=True)  # raw METADATA files: memoized parsed now
             return cls(cache / MEMO_FILE, config.offline)
         except FAULTS as exc:  # read-only directory, corrupt file: one warning, no memo
             CacheState("fact memo").fail(exc)

@@ -330,10 +330,8 @@ class PyPIClient:
                     self.ctx.memo[undeclared] = False
             wheels = [f for f in candidates if f.filename.endswith(".whl")]
             if wheels:  # no PEP 658 file: read METADATA out of the remote wheel
-                text = wheel_metadata(
-                    self.ctx.http("pypi-files"), wheels[0].url, wheels[0].filename,
-                    self.config.cache_dir if self.config.use_cache else None, self.config.offline,
-                )
+                text = wheel_metadata(  # the parsed result is memoized: no raw file kept (cache_dir None)
+                    self.ctx.http("pypi-files"), wheels[0].url, wheels[0].filename, None, self.config.offline)
                 if not isinstance(text, Unknown):
                     return parse_core_metadata(text)
                 from_wheel = text  # why the wheel could not be read (too large, not a zip, ...)
