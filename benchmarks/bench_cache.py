@@ -156,7 +156,7 @@ def main() -> None:
     rows += [{"kind": "file", "name": k, "mb": round(v / MB, 2)} for k, v in files.items()]
     rows += [{"kind": "memo", "name": k, "rows": d["rows"], "mb": round(d["bytes"] / MB, 2)} for k, d in memo.items()]
     rows += [{"kind": "http", "name": k, "rows": d["rows"], "mb": round(d["bytes"] / MB, 2)} for k, d in http.items()]
-    _results.write("cache", rows, projects=len(pins), packages=audited, seconds=round(elapsed, 1))
+    _results.write("cache", rows, names=len(names), projects=len(pins), packages=audited, seconds=round(elapsed, 1))
 
 
 if __name__ == "__main__":
