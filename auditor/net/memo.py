@@ -31,6 +31,7 @@ import shutil
 import sqlite3
 import threading
 import time
+import weakref
 import zlib
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,9 @@ COMPRESS_OVER = 512
 BATCH = 500
 
 _STOP = object()
+#: Memos open in this process: a new one first waits for the rows others still hold in memory.
+_LIVE: "weakref.WeakSet[FactMemo]" = weakref.WeakSet()
+_LIVE_LOCK = threading.Lock()
 
 
 def encode(value: Any) -> bytes:
@@ -114,7 +118,15 @@ class FactMemo:
             for old in OLD_FILES:
                 (cache / old).unlink(missing_ok=True)
             shutil.rmtree(cache / "wheel-metadata", ignore_errors=True)  # raw METADATA files: memoized parsed now
-            return cls(cache / MEMO_FILE, config.offline)
+            path = cache / MEMO_FILE
+            with _LIVE_LOCK:
+                others = [m for m in _LIVE if m.path == path]
+            for other in others:  # read-your-writes across runs of one process (an unclosed context)
+                other.flush()
+            memo = cls(path, config.offline)
+            with _LIVE_LOCK:
+                _LIVE.add(memo)
+            return memo
         except FAULTS as exc:  # read-only directory, corrupt file: one warning, no memo
             CacheState("fact memo").fail(exc)
             return None

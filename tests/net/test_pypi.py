@@ -107,9 +107,11 @@ def test_offline_miss_is_unknown_offline(config, fake_pypi):
 
 
 def test_offline_uses_cached_data(config, fake_pypi):
-    PyPIClient(RunContext(config)).project("joblib")
+    with RunContext(config) as ctx:  # closing the run commits its fact memo
+        PyPIClient(ctx).project("joblib")
     before = fake_pypi.network_requests
-    project = PyPIClient(RunContext(config.with_changes(offline=True))).project("joblib")
+    with RunContext(config.with_changes(offline=True)) as ctx:
+        project = PyPIClient(ctx).project("joblib")
     assert not isinstance(project, Unknown)
     assert fake_pypi.network_requests == before
 
