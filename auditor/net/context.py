@@ -152,6 +152,41 @@ class RunContext:
                 self.memo[_FACTS] = FactMemo.open(self.config)
             return self.memo.get(_FACTS)
 
+    def preflight(self, urls: Iterable[str]) -> None:
+        """Resolve the host names of *urls* on background threads, so that a host whose name
+        does not resolve is known before the stage that needs it.
+
+        A lookup that fails opens the host's breaker with the words a request's own failure
+        would have left (``connection failed (name resolution failed)``; :mod:`auditor.net.hosts`),
+        so the report is the same; what changes is that a resolver that stalls (5 s per name
+        is common where the network has no DNS for it) overlaps the run's other work instead
+        of stalling the stage that asks.  Skipped offline, with ``--no-cache``-less hosts
+        already known down, and whenever a proxy is configured (then names are resolved by the proxy).
+        """
+        if self.config.offline:
+            return
+        import urllib.request
+
+        if urllib.request.getproxies():
+            return
+        from urllib.parse import urlsplit
+
+        health = self.hosts()
+        hosts = sorted({h for h in (urlsplit(u).hostname for u in urls) if h and health.down(h) is None})
+
+        def probe(host: str) -> None:
+            import socket
+
+            try:
+                socket.getaddrinfo(host, 443, type=socket.SOCK_STREAM)
+            except socket.gaierror:
+                health.transport_failure(host, "connection failed (name resolution failed)", immediate=True)
+            except (OSError, UnicodeError):  # pragma: no cover - anything else: the request will tell
+                pass
+
+        for host in hosts:
+            threading.Thread(target=probe, args=(host,), name=f"auditor-dns-{host}", daemon=True).start()
+
     def past_deadline(self) -> bool:
         """True once the run's deadline has passed (never without one)."""
         return self.deadline is not None and time.monotonic() >= self.deadline
