@@ -32,6 +32,8 @@ DEFAULT_DEPSDEV_URL = "https://api.deps.dev"
 #: a handful of parallel clients; 16 keeps a 70-package cold audit around
 #: the latency of a few sequential round trips.
 DEFAULT_CONCURRENCY = 16
+#: Default bound of the fact memo plus the HTTP cache, in MiB (``--cache-max-mb``; docs/cache.md).
+DEFAULT_CACHE_MAX_MB = 512
 
 #: Seconds before an HTTP request is abandoned (connect, read).
 DEFAULT_TIMEOUT = (5.0, 30.0)
@@ -100,6 +102,8 @@ class Config:
     Attributes:
         cache_dir: directory of the persistent HTTP cache and git clones.
         use_cache: False disables the persistent cache (``--no-cache``).
+        cache_max_mb: MiB the fact memo and the HTTP cache may take together;
+            the oldest facts are evicted past it when a run ends (``--cache-max-mb``).
         offline: use only cached data; anything missing is ``unknown (offline)``.
         pypi_url: base URL of the PyPI JSON API (``/pypi/NAME/json``).
         index_url: PEP 503/691 simple index used for metadata and resolution.
@@ -147,6 +151,7 @@ class Config:
 
     cache_dir: Path = field(default_factory=default_cache_dir)
     use_cache: bool = True
+    cache_max_mb: int = DEFAULT_CACHE_MAX_MB
     offline: bool = False
     pypi_url: str = field(default_factory=lambda: os.environ.get("AUDITOR_PYPI_URL", DEFAULT_PYPI_URL))
     index_url: str = field(default_factory=lambda: os.environ.get("AUDITOR_INDEX_URL", DEFAULT_INDEX_URL))

@@ -277,6 +277,20 @@ def enabled_collectors(config: Config) -> list[Collector]:
     return out
 
 
+def service_urls(config: Config, collectors: Sequence[Collector]) -> list[str]:
+    """The base URLs of the outside HTTP services *collectors* will ask (for ``RunContext.preflight``).
+
+    Not the git hosts: git's own configuration may send a clone elsewhere (``insteadOf``).
+    """
+    keys = {getattr(c, "key", "") for c in collectors}
+    urls = {"github": config.github_api_url, "gitlab": config.gitlab_url, "scorecard": config.scorecard_url,
+            "depsdev": config.depsdev_url}
+    out = [url for key, url in urls.items() if key in keys]
+    if "vulnerabilities" in keys and config.osv_db is None and config.vulnerability_service == "osv":
+        out.append(config.osv_url)
+    return out
+
+
 def collectors_for(ctx: RunContext) -> list[Collector]:
     """The collectors a run uses: ``ctx.collectors`` when set, else :func:`enabled_collectors`."""
     return list(ctx.collectors) if ctx.collectors is not None else enabled_collectors(ctx.config)
@@ -407,12 +421,14 @@ def run_audit(
     weights = load_weights(config.weights_file)
     own_ctx = ctx is None
     ctx = ctx or RunContext(config, progress)
+    active = collectors_for(ctx) if collectors is None else list(collectors)
     try:
+        ctx.preflight(service_urls(config, active))  # a stalled name lookup overlaps the source stage
         with ctx.timed("source"):
             inventory = source.collect(ctx)
         with ctx.timed("pypi"):
             nodes = collect_nodes(inventory, ctx)
-        nodes = run_collectors(nodes, ctx, collectors_for(ctx) if collectors is None else collectors)
+        nodes = run_collectors(nodes, ctx, active)
         findings = all_findings(n for n in nodes.values() if n.distribution.origin.kind != "interpreter")
         graph = build_graph(inventory, nodes)
         annotate_history(graph, {node_id(n): n.signals["history"] for n in nodes.values() if "history" in n.signals},

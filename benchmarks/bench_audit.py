@@ -11,9 +11,13 @@ peers (same session, same file):
   uv cold    `uv pip compile --no-cache`;
   pip-audit  `pip-audit -r <the compiled pins> --no-deps --disable-pip` with a warm
              pip-audit cache (advisories only; OSV is unreachable here, so the PyPI service).
+environment (--env-example, default scikit-learn): a virtual environment with that example
+  installed (uv); a warm `auditor audit --python VENV/bin/python` (environments are never
+  answered by the result cache: every fact from the caches) against `pipdeptree --python
+  VENV/bin/python --json` on the same environment.
 
 Writes benchmarks/results/audit.json (``benchmarks/readme_table.py`` reads it).
-Usage: python benchmarks/bench_audit.py [--runs N] [--cold-runs N] [EXAMPLE ...]
+Usage: python benchmarks/bench_audit.py [--runs N] [--cold-runs N] [--env-example NAME] [EXAMPLE ...]
 Needs network access to PyPI for the cold runs.
 """
 
@@ -54,6 +58,7 @@ def main() -> None:
     ap.add_argument("examples", nargs="*", default=EXAMPLES)
     ap.add_argument("--runs", type=int, default=5, help="warm runs per example")
     ap.add_argument("--cold-runs", type=int, default=3, help="cold runs per example")
+    ap.add_argument("--env-example", default="scikit-learn", help="example installed for the pipdeptree peer ('' skips)")
     args = ap.parse_args()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     import uv  # the resolver auditor uses
@@ -100,7 +105,35 @@ def main() -> None:
         print(f"{name:<14} {m['cold_s']:>6.2f}s {m['warm_s']:>6.2f}s {m['warm_facts_s']:>6.2f}s {m['uv_warm_s']:>7.2f}s "
               f"{m['uv_cold_s']:>7.2f}s {m['pip_audit_warm_s']:>8.2f}s {row['warm_over_uv']:>7.2f}x "
               f"{row['cold_over_uv_cold']:>11.2f}x", flush=True)
-    print("wrote", _results.write("audit", rows))
+    environment = env_peer(args.env_example, args.runs, env, uv_bin) if args.env_example else None
+    print("wrote", _results.write("audit", rows, **({"environment": environment} if environment else {})))
+
+
+def env_peer(name: str, runs: int, env: dict, uv_bin: str) -> dict:
+    """Warm `auditor audit --python` against `pipdeptree --python` on one installed environment."""
+    req = ROOT / "examples" / name / "requirements.txt"
+    with tempfile.TemporaryDirectory() as tmp:
+        venv = Path(tmp) / "venv"
+        subprocess.run([uv_bin, "venv", "--quiet", "--python", sys.executable, str(venv)], check=True, env=env)
+        python = str(venv / "bin" / "python")
+        subprocess.run([uv_bin, "pip", "install", "--quiet", "--python", python, "-r", str(req)], check=True, env=env)
+        cache = Path(tmp) / "cache"
+        cmd = [sys.executable, "-m", "auditor", "audit", "--python", python, "--format", "json", "--output",
+               os.devnull, "--cache-dir", str(cache)]
+        timed(cmd, env)  # fill the caches
+        audit = [timed(cmd, env)[0] for _ in range(runs)]
+        tree = [sys.executable, "-m", "pipdeptree", "--python", python, "--json"]
+        timed(tree, env)
+        peer = [timed(tree, env)[0] for _ in range(runs)]
+        out = subprocess.run([sys.executable, "-m", "pip", "--python", python, "list", "--format", "json"],
+                             capture_output=True, text=True, env=env).stdout
+    row = {"example": name, "installed": len(__import__("json").loads(out or "[]")),
+           "env_audit_warm_s": round(statistics.median(audit), 3), "pipdeptree_s": round(statistics.median(peer), 3),
+           "runs": runs}
+    row["env_over_pipdeptree"] = round(row["env_audit_warm_s"] / row["pipdeptree_s"], 2)
+    print(f"environment {name}: auditor audit --python {row['env_audit_warm_s']:.2f}s (warm), "
+          f"pipdeptree {row['pipdeptree_s']:.2f}s, {row['env_over_pipdeptree']:.2f}x", flush=True)
+    return row
 
 
 if __name__ == "__main__":

@@ -157,6 +157,7 @@ SHARED: dict[str, tuple[Any, Any]] = {
     "pypi_url": (PypiUrl, None),
     "cache_dir": (CacheDir, None),
     "no_cache": (NoCache, False),
+    "cache_max_mb": (Annotated[Optional[int], typer.Option("--cache-max-mb", min=1, help="MiB the fact memo and HTTP cache may keep; the oldest facts are evicted past it (default 512).")], None),
     "offline": (Offline, False),
     "concurrency": (Concurrency, 16),
     "keyring_provider": (KeyringProvider, None),
@@ -186,7 +187,7 @@ SHARED: dict[str, tuple[Any, Any]] = {
 #: The input: a file, ``--env`` or ``--python``, and how it is resolved.
 SOURCE = ("input_path", "env", "python", "input_format", "resolver", "allow_build", "extras", "groups", "all_groups")
 #: The target environment, the network and the cache, and ``--verbose``.
-NETWORK = ("python_version", "platform", "index_url", "pypi_url", "cache_dir", "no_cache", "offline", "concurrency",
+NETWORK = ("python_version", "platform", "index_url", "pypi_url", "cache_dir", "no_cache", "cache_max_mb", "offline", "concurrency",
            "verbose", "keyring_provider", "deadline", "request_seconds", "max_response_bytes", "max_input_bytes",
            "max_archive_bytes")
 #: The collectors: advisories, git history, forges, ``--disable``.

@@ -51,7 +51,8 @@ def command_config(params: Mapping[str, Any], **fixed: Any) -> "Config":
 #: Options that set a Config field of the same meaning (docs/limits.md): option name -> field.
 LIMIT_FIELDS = {"deadline": "time_budget", "request_seconds": "request_seconds",
                 "max_response_bytes": "max_response_bytes", "max_input_bytes": "max_input_bytes",
-                "max_archive_bytes": "max_archive_bytes", "keyring_provider": "keyring_provider"}
+                "max_archive_bytes": "max_archive_bytes", "keyring_provider": "keyring_provider",
+                "cache_max_mb": "cache_max_mb"}
 
 
 def limit_options(p: Mapping[str, Any]) -> dict:

@@ -35,6 +35,14 @@ EXPIRY = {
 }
 DEFAULT_EXPIRY = 24 * 3600
 
+#: Services whose responses the HTTP cache never stores: their documents are
+#: large (a PyPI project JSON reaches 10 MB, a simple-index page hundreds of
+#: kilobytes, an sdist tens of megabytes) and auditor keeps only the fields it
+#: uses, parsed, in the fact memo (:mod:`auditor.net.memo`), under the
+#: lifetimes above.  A cold audit of 500 projects stored 531 MB before, most
+#: of it these documents (docs/cache.md).
+NOT_STORED = frozenset({"pypi", "index", "pypi-files"})
+
 #: Per-endpoint lifetimes (regular expressions searched in the URL), first match wins.
 #: An account's creation date never changes: a week (the login could be renamed).
 #: A deps.dev *version* is immutable except for advisories and dependents: a day (default).
@@ -84,16 +92,43 @@ def open_backend(config: Config) -> requests_cache.BaseCache:
     return tolerant(backend, state)  # later faults (a full disk) turn the cache off too (net/cachefaults.py)
 
 
-def cached_session(config: Config, service: str, backend: requests_cache.BaseCache) -> requests_cache.CachedSession:
+class ServiceView(requests_cache.BaseCache):
+    """One service's view of the run's shared backend: the same storages, its own settings.
+
+    requests-cache keeps a session's settings (lifetimes, offline rules) on its
+    backend (``CachedSession.settings`` is ``session.cache._settings``), so sessions
+    built on one shared backend used to share one set of settings: the last service
+    created decided every service's lifetime.  Each session gets a view instead.
+
+    Args:
+        shared: the run's backend (:func:`open_backend`).
+        owned: close *shared* with this view (a session that opened its own backend).
+    """
+
+    def __init__(self, shared: requests_cache.BaseCache, owned: bool = False):
+        super().__init__(cache_name=getattr(shared, "cache_name", "http_cache"))
+        self.responses = shared.responses
+        self.redirects = shared.redirects
+        self.shared = shared
+        self._owned = owned
+
+    def close(self) -> None:
+        if self._owned:
+            self.shared.close()
+
+
+def cached_session(config: Config, service: str, backend: requests_cache.BaseCache,
+                   owned: bool = False) -> requests_cache.CachedSession:
     """A ``CachedSession`` on *backend* with *service*'s lifetimes (:data:`EXPIRY`, :data:`URL_EXPIRY`).
 
+    A service in :data:`NOT_STORED` reads and writes nothing here (its facts are memoized).
     Offline (``Config.offline``): only cached responses, stale ones included.
     Credential headers and query parameters are excluded from cache keys.
-    The caller mounts the transport adapters.
+    The caller mounts the transport adapters.  *owned*: the session closes *backend*.
     """
     session = requests_cache.CachedSession(
-        backend=backend,
-        expire_after=EXPIRY.get(service, DEFAULT_EXPIRY),
+        backend=ServiceView(backend, owned),
+        expire_after=requests_cache.DO_NOT_CACHE if service in NOT_STORED else EXPIRY.get(service, DEFAULT_EXPIRY),
         urls_expire_after=URL_EXPIRY.get(service),
         allowable_codes=(200, 404, 410),
         stale_if_error=config.offline,

@@ -44,6 +44,10 @@ _WORKER = threading.local()
 
 #: Key of the fact memo in :attr:`RunContext.memo` (kept for callers that looked there).
 _FACTS = "_facts"
+#: Fact-memo namespaces and the service whose lookup each memoized fact stands for
+#: (a hit is counted as that service's cache hit in :meth:`RunContext.request_counts`).
+MEMO_SERVICES = {"pypi-project": "pypi", "core-metadata": "pypi-files", "release-files": "index",
+                 "project-status": "index", "build-system": "pypi-files"}
 
 
 class Progress:
@@ -148,6 +152,41 @@ class RunContext:
                 self.memo[_FACTS] = FactMemo.open(self.config)
             return self.memo.get(_FACTS)
 
+    def preflight(self, urls: Iterable[str]) -> None:
+        """Resolve the host names of *urls* on background threads, so that a host whose name
+        does not resolve is known before the stage that needs it.
+
+        A lookup that fails opens the host's breaker with the words a request's own failure
+        would have left (``connection failed (name resolution failed)``; :mod:`auditor.net.hosts`),
+        so the report is the same; what changes is that a resolver that stalls (5 s per name
+        is common where the network has no DNS for it) overlaps the run's other work instead
+        of stalling the stage that asks.  Skipped offline, with ``--no-cache``-less hosts
+        already known down, and whenever a proxy is configured (then names are resolved by the proxy).
+        """
+        if self.config.offline:
+            return
+        import urllib.request
+
+        if urllib.request.getproxies():
+            return
+        from urllib.parse import urlsplit
+
+        health = self.hosts()
+        hosts = sorted({h for h in (urlsplit(u).hostname for u in urls) if h and health.down(h) is None})
+
+        def probe(host: str) -> None:
+            import socket
+
+            try:
+                socket.getaddrinfo(host, 443, type=socket.SOCK_STREAM)
+            except socket.gaierror:
+                health.transport_failure(host, "connection failed (name resolution failed)", immediate=True)
+            except (OSError, UnicodeError):  # pragma: no cover - anything else: the request will tell
+                pass
+
+        for host in hosts:
+            threading.Thread(target=probe, args=(host,), name=f"auditor-dns-{host}", daemon=True).start()
+
     def past_deadline(self) -> bool:
         """True once the run's deadline has passed (never without one)."""
         return self.deadline is not None and time.monotonic() >= self.deadline
@@ -224,7 +263,12 @@ class RunContext:
             elif c.budget.stopped or c.down_hosts:
                 counts["unreachable"] = 1
             out[name] = counts
-        return out
+        facts = self.memo.get(_FACTS)
+        for ns, hits in sorted((facts.hits if facts is not None else {}).items()):
+            service = MEMO_SERVICES.get(ns)
+            if service is not None:  # a parsed fact from the memo: that service's lookup, answered without it
+                out.setdefault(service, {"network": 0, "cache_hits": 0, "failures": 0})["cache_hits"] += hits
+        return dict(sorted(out.items()))
 
     def close(self) -> None:
         """Close every HTTP client, the cache backend and the fact memo (idempotent)."""
@@ -240,7 +284,17 @@ class RunContext:
         if backend is not None:
             backend.close()
         if facts is not None:
-            facts.close()
+            facts.close(max_bytes=self._memo_budget())
+
+    def _memo_budget(self) -> int:
+        """Bytes the fact memo may keep: ``Config.cache_max_mb`` less the HTTP cache's file."""
+        from auditor.net.cache import CACHE_FILE
+
+        try:
+            http = (self.config.cache_dir / CACHE_FILE).stat().st_size
+        except OSError:
+            http = 0
+        return max(0, int(self.config.cache_max_mb) * 2**20 - http)
 
     def __enter__(self) -> "RunContext":
         return self

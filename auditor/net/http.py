@@ -140,7 +140,7 @@ def build_session(
         cache: they are added below the cache layer (see :class:`~auditor.net.transport.ServiceAdapter`)
         and the credential headers are also listed in ``ignored_parameters``.
     """
-    session = cached_session(config, service, backend if backend is not None else open_backend(config))
+    session = cached_session(config, service, backend if backend is not None else open_backend(config), backend is None)
     if client is not None:
         adapter: HTTPAdapter = ServiceAdapter(client, pool_maxsize=max(32, config.concurrency))
     else:

@@ -8,8 +8,9 @@ one member): typically 2–3 requests of a few kilobytes, whatever the wheel's
 size.  This is the technique of pip's ``lazy_wheel``; zip parsing itself is
 left to the standard library.
 
-Wheels are immutable, so the extracted METADATA is kept as a file under
-``<cache dir>/wheel-metadata/`` and never fetched twice.
+Wheels are immutable: given a cache directory, the extracted METADATA is kept
+as a file under ``<cache dir>/wheel-metadata/``.  :class:`~auditor.net.pypi.PyPIClient`
+passes none: it memoizes the parsed metadata instead (the lean cache, docs/cache.md).
 """
 
 from __future__ import annotations

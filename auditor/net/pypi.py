@@ -19,237 +19,24 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from dataclasses import dataclass
-from html.parser import HTMLParser
+import time
 from typing import Any, Mapping, Sequence
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from packaging.utils import canonicalize_version
 
 from auditor.dist.description import description_links
-from auditor.dist.filenames import DistFilename, parse_filename
-from auditor.dist.tags import wheel_preference
-from auditor.models import CoreMetadata, Maintainer, Ownership, PyPIProject, TargetEnvironment, Unknown, UnknownKind
+from auditor.models import CoreMetadata, Maintainer, Ownership, PyPIProject, Unknown, UnknownKind
 from auditor.net.api import SHAPE_ERRORS, json_object, parsed
 from auditor.net.cache import EXPIRY
 from auditor.net.context import RunContext
 from auditor.net.lazy_wheel import wheel_metadata
 from auditor.dist.metadata import from_json_info, parse_core_metadata
 
-SIMPLE_ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.1"
-
-
-@dataclass(frozen=True)
-class IndexFile:
-    """One file of a project on the simple index.
-
-    Attributes:
-        filename: the distribution file name.
-        url: absolute download URL (fragment removed).
-        core_metadata: True/False when the index says whether a PEP 658
-            ``.metadata`` file exists, ``None`` when it does not say.
-        metadata_sha256: expected sha256 of the ``.metadata`` file, if given.
-        upload_time: ISO-8601 upload time (PEP 700), if given.
-        yanked: PEP 592 yanked flag.
-        sha256: the file's sha256 (JSON ``hashes.sha256``; HTML ``#sha256=`` fragment), if given.
-        provenance: PEP 740 provenance URL (JSON ``provenance``; HTML ``data-provenance``), if given.
-        provenance_listed: True when the index states the provenance at all
-            (then ``provenance=None`` means "no attestations").
-    """
-
-    filename: str
-    url: str
-    core_metadata: bool | None = None
-    metadata_sha256: str | None = None
-    upload_time: str | None = None
-    yanked: bool = False
-    sha256: str | None = None
-    provenance: str | None = None
-    provenance_listed: bool = False
-
-
-#: PEP 792 statuses (packaging.python.org, "Project Status Markers"); no marker means ``active``.
-PROJECT_STATUSES = ("active", "archived", "quarantined", "deprecated")
-#: Longest status reason kept (characters); the index is not trusted to bound it.
-MAX_STATUS_REASON = 500
-
-
-@dataclass(frozen=True)
-class ProjectStatusMarker:
-    """The PEP 792 status marker of a project page, as the index states it.
-
-    Source: PEP 691 JSON ``project-status: {status, reason}`` (API version
-    1.4), or the HTML page's ``<meta name="pypi:project-status">`` and
-    ``<meta name="pypi:project-status-reason">``.
-
-    Attributes:
-        status: the marker's value, lower-cased and at most 64 characters
-            (an unrecognized value is kept as given, not mapped to ``active``).
-        reason: free text from the index, at most :data:`MAX_STATUS_REASON` characters, or ``None``.
-    """
-
-    status: str
-    reason: str | None = None
-
-
-@dataclass(frozen=True)
-class IndexPage:
-    """One project page of the simple index.
-
-    Attributes:
-        files: the project's distribution files.
-        status: its PEP 792 marker, or ``None`` when the page states none
-            (active by the specification; also what an index that predates PEP 792 serves).
-    """
-
-    files: list[IndexFile]
-    status: ProjectStatusMarker | None = None
-
-
-def _status_marker(status: Any, reason: Any) -> ProjectStatusMarker | None:
-    if not isinstance(status, str) or not status.strip():
-        return None
-    text = reason.strip()[:MAX_STATUS_REASON] if isinstance(reason, str) and reason.strip() else None
-    return ProjectStatusMarker(status.strip().lower()[:64], text)
-
-
-class _LinkParser(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.links: list[dict[str, str | None]] = []
-        self.meta: dict[str, str] = {}
-        self._current: dict[str, str | None] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "a":
-            self._current = dict(attrs)
-            self._current["_text"] = ""
-        elif tag == "meta":
-            a = dict(attrs)
-            if (a.get("name") or "").startswith("pypi:") and a.get("content") is not None:
-                self.meta.setdefault(str(a["name"]), str(a["content"]))
-
-    def handle_data(self, data: str) -> None:
-        if self._current is not None:
-            self._current["_text"] = (self._current.get("_text") or "") + data
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "a" and self._current is not None:
-            self.links.append(self._current)
-            self._current = None
-
-
-def _hash_attr(value: Any) -> tuple[bool | None, str | None]:
-    """Decode PEP 691 ``core-metadata`` (bool or {hash: value}) / PEP 658 attribute text."""
-    if value is None:
-        return None, None
-    if isinstance(value, bool):
-        return value, None
-    if isinstance(value, Mapping):
-        return True, value.get("sha256")
-    text = str(value)
-    if text.lower() == "true":
-        return True, None
-    if text.startswith("sha256="):
-        return True, text.split("=", 1)[1]
-    return True, None
-
-
-def parse_simple_json(doc: Mapping[str, Any], base_url: str) -> list[IndexFile]:
-    """Files of a PEP 691 JSON project page."""
-    return parse_simple_json_page(doc, base_url).files
-
-
-def parse_simple_json_page(doc: Mapping[str, Any], base_url: str) -> IndexPage:
-    """A PEP 691 JSON project page: its files and PEP 792 ``project-status``."""
-    status = doc.get("project-status")
-    marker = _status_marker(status.get("status"), status.get("reason")) if isinstance(status, Mapping) else None
-    files = []
-    for f in doc.get("files") or []:
-        meta = f.get("core-metadata", f.get("data-dist-info-metadata", f.get("dist-info-metadata")))
-        has, sha = _hash_attr(meta)
-        hashes = f.get("hashes") if isinstance(f.get("hashes"), Mapping) else {}
-        prov = f.get("provenance")
-        files.append(
-            IndexFile(
-                filename=str(f.get("filename", "")),
-                url=urldefrag(urljoin(base_url, str(f.get("url", ""))))[0],
-                core_metadata=has,
-                metadata_sha256=sha,
-                upload_time=f.get("upload-time"),
-                yanked=bool(f.get("yanked")),
-                sha256=hashes.get("sha256") or None,
-                provenance=urljoin(base_url, prov) if isinstance(prov, str) and prov else None,
-                provenance_listed="provenance" in f,
-            )
-        )
-    return IndexPage(files, marker)
-
-
-def parse_simple_html(text: str, base_url: str) -> list[IndexFile]:
-    """Files of a PEP 503 HTML project page (with PEP 658/592/700 attributes when present)."""
-    return parse_simple_html_page(text, base_url).files
-
-
-def parse_simple_html_page(text: str, base_url: str) -> IndexPage:
-    """A PEP 503 HTML project page: its files and PEP 792 ``pypi:project-status`` meta tags."""
-    parser = _LinkParser()
-    try:
-        parser.feed(text)
-    except AssertionError as exc:  # html.parser asserts on some malformed markup (``<![`` ...)
-        raise ValueError(f"malformed HTML index page ({exc})") from exc
-    files = []
-    for a in parser.links:
-        href = a.get("href")
-        if not href:
-            continue
-        url, fragment = urldefrag(urljoin(base_url, href))
-        meta = a.get("data-core-metadata", a.get("data-dist-info-metadata"))
-        has, sha = _hash_attr(meta) if "data-core-metadata" in a or "data-dist-info-metadata" in a else (None, None)
-        files.append(
-            IndexFile(
-                filename=(a.get("_text") or url.rsplit("/", 1)[-1]).strip(),
-                url=url,
-                core_metadata=has,
-                metadata_sha256=sha,
-                upload_time=a.get("data-upload-time"),
-                yanked="data-yanked" in a,
-                sha256=fragment.split("=", 1)[1] if fragment.startswith("sha256=") else None,
-                provenance=urljoin(base_url, a["data-provenance"]) if a.get("data-provenance") else None,
-                provenance_listed="data-provenance" in a,
-            )
-        )
-    return IndexPage(files, _status_marker(parser.meta.get("pypi:project-status"),
-                                           parser.meta.get("pypi:project-status-reason")))
-
-
-def _file_info(filename: str) -> tuple[str, bool, frozenset] | None:
-    """``(normalized version, is_wheel, wheel tags)`` of a distribution file name."""
-    parsed = parse_filename(filename)
-    if not isinstance(parsed, DistFilename):
-        return None
-    return canonicalize_version(parsed.version), parsed.kind == "wheel", parsed.tags
-
-
-def choose_metadata_file(files: list[IndexFile], version: str, target: TargetEnvironment) -> list[IndexFile]:
-    """Files of *version* worth asking for metadata, best first.
-
-    Wheels that install on the target first (``Requires-Dist`` can in
-    principle differ per wheel), then pure-Python wheels, other wheels
-    (:func:`auditor.dist.tags.wheel_preference`), then sdists (PEP 643 static metadata).  Files the index says have
-    no PEP 658 file are kept (their METADATA can still be read remotely) but
-    ranked after those that have one.
-    """
-    want = canonicalize_version(version)
-    ranked: list[tuple[int, IndexFile]] = []
-    for f in files:
-        info = _file_info(f.filename)
-        if info is None or info[0] != want:
-            continue
-        _v, is_wheel, tags = info
-        ranked.append((wheel_preference(tags, target) if is_wheel else 4, f))
-    ranked.sort(key=lambda rf: (rf[1].core_metadata is False, rf[0], rf[1].core_metadata is not True))
-    return [f for _r, f in ranked]
+from auditor.net.simple import (  # noqa: F401 - re-exported: the simple index is part of this client's API
+    MAX_STATUS_REASON, PROJECT_STATUSES, SIMPLE_ACCEPT, IndexFile, IndexPage, ProjectStatusMarker, choose_metadata_file,
+    files_of_version, parse_simple_html, parse_simple_html_page, parse_simple_json, parse_simple_json_page,
+)
 
 
 def parse_project(doc: Mapping[str, Any], as_of: str | None = None) -> PyPIProject:
@@ -344,6 +131,8 @@ PROJECT_NS = "pypi-project"
 METADATA_NS = "core-metadata"
 #: Run-memo namespace of parsed simple-index pages (:meth:`PyPIClient.index_page`; not persisted).
 INDEX_PAGE_NS = "index-page"
+#: Run-memo key prefix: False once an index answered 404 for a ``.metadata`` file it had not declared.
+UNDECLARED_NS = "undeclared-metadata"
 
 
 def project_key(name: str, as_of: str | None) -> str:
@@ -360,6 +149,31 @@ def metadata_key(config, name: str, version: str) -> str:
     """
     t = config.target
     return f"{config.index_url}|{name}|{canonicalize_version(version)}|{t.sys_platform}|{t.python_version}"
+
+
+#: Unknowns that are answers, not accidents: memoized for :data:`NEGATIVE_TTL` seconds, so a
+#: warm run does not ask again for a project PyPI does not know or a release without metadata.
+#: (Transport failures have their own negative cache, :mod:`auditor.net.hosts`.)
+REMEMBERED = frozenset({UnknownKind.NOT_FOUND, UnknownKind.TOO_LARGE, UnknownKind.MALFORMED, UnknownKind.UNSUPPORTED,
+                        UnknownKind.ERROR})
+NEGATIVE_TTL = EXPIRY["index"]
+
+
+def unknown_to_json(u: Unknown) -> dict | None:
+    """A memo value for *u* when its kind is in :data:`REMEMBERED` (expiring in :data:`NEGATIVE_TTL`), else None."""
+    if u.kind not in REMEMBERED:
+        return None
+    return {"unknown": u.reason, "fault": u.fault, "kind": u.kind.value, "until": time.time() + NEGATIVE_TTL}
+
+
+def unknown_from_json(d: Any) -> Unknown | None:
+    """The inverse of :func:`unknown_to_json`; None when *d* is not one, or has expired."""
+    try:
+        if d["until"] < time.time():
+            return None
+        return Unknown(str(d["unknown"]), bool(d["fault"]), UnknownKind(d["kind"]))
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def metadata_from_json(stored: Any) -> CoreMetadata | None:
@@ -412,13 +226,14 @@ class PyPIClient:
             return self.ctx.memo[(PROJECT_NS, key)]
         facts = self.ctx.facts()
         stored = facts.get(PROJECT_NS, key, EXPIRY["pypi"]) if facts else None
-        project = project_from_json(stored) if stored is not None else None
+        project = (project_from_json(stored) or unknown_from_json(stored)) if stored is not None else None
         if project is None:
             doc = self.project_json(name)
             project = doc if isinstance(doc, Unknown) else parsed(parse_project, doc, self.config.as_of,
                                                                    source=f"{urlsplit(self.config.pypi_url).hostname} (project JSON)")
-            if facts is not None and not isinstance(project, Unknown):
-                facts.put(PROJECT_NS, key, project_to_json(project))
+            value = unknown_to_json(project) if isinstance(project, Unknown) else project_to_json(project)
+            if facts is not None and value is not None:  # the parsed fields only: the document is not kept
+                facts.put(PROJECT_NS, key, value)
         self.ctx.memo[(PROJECT_NS, key)] = project
         return project
 
@@ -482,13 +297,14 @@ class PyPIClient:
             return self.ctx.memo[(METADATA_NS, key)]
         facts = self.ctx.facts()
         stored = facts.get(METADATA_NS, key) if facts else None
-        meta = metadata_from_json(stored)
+        meta = metadata_from_json(stored) or unknown_from_json(stored)
         if meta is None:
             meta = self._core_metadata(name, version, files)
-            if facts is not None and isinstance(meta, CoreMetadata):
-                # A release's metadata never changes: memoized without expiry, so a
-                # warm audit parses no index page.
-                facts.put(METADATA_NS, key, dataclasses.asdict(meta))
+            # A release's metadata never changes: memoized without expiry, so a warm audit
+            # parses no index page; a remembered Unknown for NEGATIVE_TTL.
+            value = unknown_to_json(meta) if isinstance(meta, Unknown) else dataclasses.asdict(meta)
+            if facts is not None and value is not None:
+                facts.put(METADATA_NS, key, value)
         if isinstance(meta, CoreMetadata):
             self.ctx.memo[(METADATA_NS, key)] = meta
         return meta
@@ -502,16 +318,20 @@ class PyPIClient:
         from_wheel: Unknown | None = None
         if not isinstance(files, Unknown):
             candidates = choose_metadata_file(files, version, self.config.target)
-            for f in [c for c in candidates if c.core_metadata is not False][:3]:
+            # A file the index says nothing about may still have a .metadata file; once one such
+            # try is answered 404, this run stops asking the index for undeclared ones.
+            undeclared = (UNDECLARED_NS, self.config.index_url)
+            for f in [c for c in candidates if c.core_metadata or (c.core_metadata is None and
+                                                                   self.ctx.memo.get(undeclared, True))][:3]:
                 text = self._metadata_file(f)
                 if not isinstance(text, Unknown):
                     return parse_core_metadata(text)
+                if f.core_metadata is None and text.reason.startswith("HTTP 404"):
+                    self.ctx.memo[undeclared] = False
             wheels = [f for f in candidates if f.filename.endswith(".whl")]
             if wheels:  # no PEP 658 file: read METADATA out of the remote wheel
-                text = wheel_metadata(
-                    self.ctx.http("pypi-files"), wheels[0].url, wheels[0].filename,
-                    self.config.cache_dir if self.config.use_cache else None, self.config.offline,
-                )
+                text = wheel_metadata(  # the parsed result is memoized: no raw file kept (cache_dir None)
+                    self.ctx.http("pypi-files"), wheels[0].url, wheels[0].filename, None, self.config.offline)
                 if not isinstance(text, Unknown):
                     return parse_core_metadata(text)
                 from_wheel = text  # why the wheel could not be read (too large, not a zip, ...)

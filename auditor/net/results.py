@@ -25,6 +25,15 @@ cache's lifetime (:data:`auditor.net.hosts.NEGATIVE_TTL`), so an
 ``unknown (… unreachable)`` is not repeated after the host could be asked
 again; the HTTP and resolution caches still decide freshness for the next
 full run.  At most :data:`MAX_ENTRIES` results are kept (oldest dropped).
+
+Why the key is the input and not the resolved set: within :data:`RESULT_TTL`
+a full run would resolve the same input to the same set anyway (the
+resolution cache keeps a resolution for an hour), and every fact the report
+used lives at least as long (index pages an hour, PyPI projects a day,
+release metadata forever) except the negative cache's five minutes, which
+is exactly :data:`RESULT_TTL`.  So a stored result is never staler than the
+full run it replaces; tying its lifetime to each fact's own freshness would
+only lengthen it where no host was unreachable, and is left undone.
 """
 
 from __future__ import annotations

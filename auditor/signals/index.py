@@ -74,7 +74,7 @@ def release_files(ctx: RunContext, name: str, version: str) -> list[ReleaseFile]
     from dataclasses import asdict
 
     from auditor.net.http import EXPIRY
-    from auditor.net.pypi import PyPIClient
+    from auditor.net.pypi import PyPIClient, files_of_version
 
     try:
         want = canonicalize_version(Version(version))
@@ -98,7 +98,7 @@ def release_files(ctx: RunContext, name: str, version: str) -> list[ReleaseFile]
         ctx.memo[run_key] = files
         return files
     out = []
-    for f in files:
+    for f in files_of_version(files, version):
         parsed = _release_version(f.filename)
         if parsed is None or canonicalize_version(parsed[1]) != want:
             continue

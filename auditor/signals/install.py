@@ -10,7 +10,9 @@ not, reads the sdist's ``[build-system]`` table **as data** (``tomllib``;
 nothing from the archive is ever executed or extracted to disk).
 
 Sources: the simple index (PEP 691) file list and the sdist file itself
-(``RunContext.http("pypi-files")``, cached forever: files are immutable).
+(``RunContext.http("pypi-files")``).  The sdist itself is not kept: its build
+system, once read, is memoized forever (``RunContext.facts()``, namespace
+``build-system``, keyed by the file's URL: files are immutable).
 """
 
 from __future__ import annotations
@@ -140,6 +142,22 @@ class InstallCollector(Collector):
         it streams (``Content-Length``, then the bytes read); an oversized sdist
         is ``unknown (too large)``, itself a fact the report shows.
         """
+        facts = ctx.facts()
+        stored = facts.get("build-system", sdist.url) if facts else None
+        if isinstance(stored, list) and len(stored) == 3:
+            backend = stored[0] if stored[0] is None or isinstance(stored[0], str) else Unknown(
+                str(stored[0].get("unknown")), kind=UnknownKind(stored[0].get("kind", "error")))
+            return backend, tuple(stored[1]), tuple(stored[2])
+        got = InstallCollector._read_build_system(ctx, sdist)
+        kept = got[0] if not isinstance(got[0], Unknown) else (
+            {"unknown": got[0].reason, "kind": got[0].kind.value}
+            if got[0].kind in (UnknownKind.TOO_LARGE, UnknownKind.MALFORMED) else False)
+        if facts is not None and kept is not False:
+            facts.put("build-system", sdist.url, [kept, list(got[1]), list(got[2])])
+        return got
+
+    @staticmethod
+    def _read_build_system(ctx: RunContext, sdist: ReleaseFile) -> tuple[str | Unknown | None, tuple[str, ...], tuple[str, ...]]:
         resp = ctx.http("pypi-files").get(sdist.url, max_bytes=ctx.config.max_sdist_bytes)
         if isinstance(resp, Unknown):
             return Unknown(f"{sdist.filename}: {resp.reason}", kind=resp.kind), (), ()

@@ -11,6 +11,7 @@ resolver's report (pip), a local wheel (find-links), or the index
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import replace
 from pathlib import Path
 from typing import Iterable
@@ -117,10 +118,15 @@ class RequirementsSource(Source):
         if self.resolver == "none":
             pins, resolver_name = _pins_from_input(wanted), "none (pinned input)"
         else:
+            early = prefetch(ctx, sorted({l.name for l in wanted if l.name and l.kind == "registry"})
+                             if not parsed.options.index_url and not parsed.options.no_index else [])
             try:
                 resolution, unresolved, left_out = self._resolve(parsed, ctx)
             except ResolutionError as exc:  # name the input file, as every input error does
                 raise ResolutionError(f"{self.path}: {exc}") from exc
+            finally:
+                if early is not None:
+                    early.join()
             self.resolution = resolution
             pins, resolver_name = list(resolution.pins), resolution.resolver
         by_name = _index_lines(wanted, pins)
@@ -442,10 +448,35 @@ def _metadata_for(pins: list[Pin], parsed: ParsedRequirements, ctx: RunContext) 
 
         for index, group in remote.items():
             client = PyPIClient(ctx, index_url=index)
-            results = ctx.map(lambda p: client.core_metadata(p.name, p.version), group, task="metadata")
-            for pin, meta in zip(group, results):
-                out[pin.name] = meta
+            # The PyPI project documents the next stage reads (pipeline.collect_nodes) are fetched
+            # in the same pool, interleaved, so the two stages' requests overlap (run memo).
+            projects = index == config.index_url and config.index_url == ctx.config.index_url
+            items = [(kind, pin) for pin in group for kind in (("metadata", "project") if projects else ("metadata",))]
+            results = ctx.map(lambda item: client.core_metadata(item[1].name, item[1].version)
+                              if item[0] == "metadata" else client.project(item[1].name), items, task="metadata")
+            for (kind, pin), meta in zip(items, results):
+                if kind == "metadata":
+                    out[pin.name] = meta
     return out
+
+
+def prefetch(ctx: RunContext, names: list[str]) -> threading.Thread | None:
+    """Start fetching the PyPI projects of *names* (the direct requirements) on a background
+    thread, while the resolver runs; the caller joins the thread.
+
+    Only for the run's default index (a file's own ``--index-url`` is read by the resolver
+    first).  What is fetched lands in the run memo (``RunContext.memo``) and the fact memo,
+    where the PyPI stage finds it (a warm run reads the memo and sends nothing).  Index pages
+    are not fetched early: a warm run's core metadata comes from the memo without them.
+    """
+    if not names or ctx.config.offline:
+        return None
+    from auditor.net.pypi import PyPIClient
+
+    client = PyPIClient(ctx)
+    thread = threading.Thread(target=lambda: ctx.map(client.project, names), name="auditor-prefetch", daemon=True)
+    thread.start()
+    return thread
 
 
 #: Counters of :meth:`RunContext.request_counts` that add up (the others are states).

@@ -8,6 +8,10 @@ from auditor.config import Config
 from auditor.models import UnknownKind
 from auditor.net.context import RunContext
 
+import requests_cache  # noqa: E402
+
+from auditor.net.cache import EXPIRY  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[2] / "auditor"
 
 
@@ -17,12 +21,16 @@ def test_context_alias_and_one_backend_for_every_service(tmp_path):
     try:
         pypi, github = ctx.http("pypi"), ctx.http("github")
         assert ctx.http("pypi") is pypi
-        assert pypi.session.cache is github.session.cache is ctx.cache_backend()
+        assert pypi.session.cache.shared is github.session.cache.shared is ctx.cache_backend()
+        assert pypi.session.cache.responses is github.session.cache.responses  # one storage ...
+        # ... and each service's own lifetimes (requests-cache keeps settings on the backend object)
+        assert github.session.settings.expire_after == EXPIRY["github"]
+        assert pypi.session.settings.expire_after == requests_cache.DO_NOT_CACHE  # net/cache.py NOT_STORED
     finally:
         ctx.close()
     other = RunContext(Config(cache_dir=tmp_path))
     try:
-        assert other.cache_backend() is not pypi.session.cache  # per run, not per process
+        assert other.cache_backend() is not pypi.session.cache.shared  # per run, not per process
     finally:
         other.close()
 

@@ -123,3 +123,38 @@ def test_a_git_host_found_unreachable_is_skipped_by_the_next_run(tmp_path):
     again = GitCache(tmp_path, hosts=H.HostHealth(tmp_path / H.DOWN_FILE)).update(dead)
     assert again.kind is UnknownKind.UNREACHABLE
     assert again.reason.startswith(f"git clone skipped: {host.split(':')[0]} unreachable (cached: git clone failed")
+
+
+def test_preflight_opens_the_breaker_of_a_name_that_does_not_resolve(tmp_path, monkeypatch):
+    """RunContext.preflight resolves service host names in the background; a failure reads as a
+    request's own DNS failure would, and the request is then not sent."""
+    import socket
+    import time as _time
+
+    from auditor.config import Config
+    from auditor.models import UnknownKind
+    from auditor.net.context import RunContext
+
+    def fake_getaddrinfo(host, *args, **kwargs):
+        if host == "dead.example":
+            raise socket.gaierror(-2, "Name or service not known")
+        return []
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake_getaddrinfo)
+    for var in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(var, raising=False)
+    with RunContext(Config(cache_dir=tmp_path)) as ctx:
+        ctx.preflight(["https://dead.example/v3", "https://alive.example/api"])
+        for _ in range(200):
+            if ctx.hosts().down("dead.example"):
+                break
+            _time.sleep(0.01)
+        assert ctx.hosts().down("dead.example") == "dead.example: connection failed (name resolution failed)"
+        assert ctx.hosts().down("alive.example") is None
+        got = ctx.http("depsdev").get_json("https://dead.example/v3/x")
+        assert got.kind is UnknownKind.UNREACHABLE
+        assert got.reason == "dead.example: connection failed (name resolution failed)"
+        assert ctx.request_counts()["depsdev"]["network"] == 0
+    with RunContext(Config(cache_dir=tmp_path, offline=True)) as ctx:
+        ctx.preflight(["https://other.example/"])  # offline: nothing is looked up
+        assert ctx.hosts().down("other.example") is None

@@ -22,13 +22,14 @@ def test_metadata_from_remote_wheel_without_pep658_file(config, fake_pypi):
     fake_pypi.add("bigpkg", "2.0", with_metadata=False)
     text = "Metadata-Version: 2.1\nName: bigpkg\nVersion: 1.0\nRequires-Dist: numpy\n"
     fake_pypi.wheels["bigpkg-1.0-py3-none-any.whl"] = make_wheel("bigpkg", "1.0", text)
-    ctx = RunContext(config)
-    meta = PyPIClient(ctx).core_metadata("bigpkg", "1.0")
+    with RunContext(config) as ctx:  # closing the run commits its fact memo
+        meta = PyPIClient(ctx).core_metadata("bigpkg", "1.0")
     assert meta.requires_dist == ("numpy",)
     wheel_hits = fake_pypi.hits["/files/bigpkg-1.0-py3-none-any.whl"]
     assert 1 <= wheel_hits <= 3  # a few ranges, never the whole 600 kB file
-    # Immutable: the next run reads it from the cache directory.
-    again = PyPIClient(RunContext(config)).core_metadata("bigpkg", "1.0")
+    # Immutable: the next run reads the parsed metadata from the fact memo.
+    with RunContext(config) as ctx:
+        again = PyPIClient(ctx).core_metadata("bigpkg", "1.0")
     assert again == meta
     assert fake_pypi.hits["/files/bigpkg-1.0-py3-none-any.whl"] == wheel_hits
 

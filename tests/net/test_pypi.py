@@ -89,13 +89,14 @@ def test_truncated_json_is_refetched(config, fake_pypi):
 
 
 def test_repeated_lookup_is_served_from_cache(config, fake_pypi):
-    PyPIClient(RunContext(config)).project("joblib")
+    with RunContext(config) as first:  # closing a run commits its memo
+        PyPIClient(first).project("joblib")
     before = fake_pypi.network_requests
-    ctx = RunContext(config)  # a new run, same cache directory
-    PyPIClient(ctx).project("joblib")
-    assert fake_pypi.network_requests == before
-    # served by the parsed-fact memo (auditor.net.memo), or else by the HTTP cache
-    assert ctx.request_counts().get("pypi", {"network": 0})["network"] == 0
+    with RunContext(config) as ctx:  # a new run, same cache directory
+        PyPIClient(ctx).project("joblib")
+        assert fake_pypi.network_requests == before
+        # served by the parsed-fact memo (auditor.net.memo), counted as the service's cache hit
+        assert ctx.request_counts()["pypi"] == {"network": 0, "cache_hits": 1, "failures": 0}
 
 
 def test_offline_miss_is_unknown_offline(config, fake_pypi):
@@ -106,9 +107,11 @@ def test_offline_miss_is_unknown_offline(config, fake_pypi):
 
 
 def test_offline_uses_cached_data(config, fake_pypi):
-    PyPIClient(RunContext(config)).project("joblib")
+    with RunContext(config) as ctx:  # closing the run commits its fact memo
+        PyPIClient(ctx).project("joblib")
     before = fake_pypi.network_requests
-    project = PyPIClient(RunContext(config.with_changes(offline=True))).project("joblib")
+    with RunContext(config.with_changes(offline=True)) as ctx:
+        project = PyPIClient(ctx).project("joblib")
     assert not isinstance(project, Unknown)
     assert fake_pypi.network_requests == before
 
