@@ -46,3 +46,32 @@ def test_planted_secret_never_leaves(secret_args, fake_pypi, tmp_path):
     for path in (tmp_path / "cache").rglob("*"):
         if path.is_file():
             _assert_clean(path.read_bytes(), str(path))
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "markdown", "graphml", "table"])
+def test_a_credential_inside_a_lockfile_never_reaches_a_report(tmp_path, fmt):
+    """A lockfile (often from a pull request) whose index or archive URLs carry credentials."""
+    from pathlib import Path
+
+    locks = Path(__file__).resolve().parent / "fixtures" / "lockfiles"
+    text = (locks / "small-uv" / "uv.lock").read_text()
+    planted = text.replace("https://pypi.org/simple", f"https://user:{SECRET}@pypi.org/simple")
+    planted = planted.replace("https://files.pythonhosted.org/", f"https://files.pythonhosted.org/?token={SECRET}&x=/")
+    assert SECRET in planted
+    lock = tmp_path / "uv.lock"
+    lock.write_text(planted)
+    out = tmp_path / f"report.{fmt}"
+    res = runner.invoke(app, ["audit", str(lock), "--offline", "--cache-dir", str(tmp_path / "cache"), "-f", fmt,
+                              "-o", str(out), "--verbose"])
+    assert res.exit_code in (0, 3), res.output
+    _assert_clean(out.read_bytes() + res.output.encode(), fmt)
+
+
+def test_safe_origin_redacts_every_lockfile_url():
+    from auditor.models import Origin
+    from auditor.sources.lockfile import safe_origin
+
+    o = safe_origin(Origin(kind="vcs", url=f"git+https://u:{SECRET}@github.com/a/b@main",
+                           index_url=f"https://pypi.example/simple?token={SECRET}"))
+    assert SECRET not in repr(o) and o.url.endswith("github.com/a/b@main")
+    assert safe_origin(Origin(kind="path", url="../lib")).url == "../lib"

@@ -36,7 +36,8 @@ from auditor.dist.bounded import TooDeep, TooLarge, loads_toml
 from auditor.config import Config
 from auditor.dist.markers import marker_holds
 from auditor.errors import InputError
-from auditor.models import DependencyEdge, Distribution, Inventory, TargetEnvironment, Unknown
+from auditor.dist.redact import redact_url
+from auditor.models import DependencyEdge, Distribution, Inventory, Origin, TargetEnvironment, Unknown
 from auditor.net.context import RunContext
 from auditor.sources.interface import Source
 from auditor.sources.inputs import read_input
@@ -169,6 +170,20 @@ class Dep:
     extras: tuple[str, ...] = ()
     marker: str | None = None
     kind: str = "runtime"
+
+
+def safe_origin(origin: Origin) -> Origin:
+    """*origin* with credentials removed from its URLs (:func:`auditor.dist.redact.redact_url`).
+
+    A lockfile is input from outside (often from a pull request): an index or
+    archive URL in it may carry ``user:token@`` or a token query parameter,
+    which must never reach a report, a cache key or a log.  Credentials for
+    an index come from ``--index-url``, ``.netrc`` or keyring
+    (:mod:`auditor.net.tokens`), never from the lockfile's text.
+    """
+    return replace(origin,
+                   url=redact_url(origin.url) if origin.url else origin.url,
+                   index_url=redact_url(origin.index_url) if origin.index_url else origin.index_url)
 
 
 @dataclass

@@ -29,7 +29,7 @@ from auditor.models import Distribution, Inventory, Origin
 from auditor.net.context import RunContext
 from auditor.dist.redact import redact_url
 from auditor.sources.interface import note_indexes
-from auditor.sources.lockfile import LineIndex, LockfileSource, NOT_FETCHED
+from auditor.sources.lockfile import LineIndex, LockfileSource, NOT_FETCHED, safe_origin
 from auditor.sources.lockfile import fetch_metadata, inventory, link_computed, load_toml, require, requirement_text
 
 SECTIONS = ("default", "develop")
@@ -130,7 +130,7 @@ class PipfileLockSource(LockfileSource):
                 hashes = tuple(str(h) for h in entry.get("hashes") or [])
                 dists[name] = Distribution(
                     name=name, version=_pinned(entry.get("version")), metadata=NOT_FETCHED,
-                    origin=_origin(entry, sources, p, line), hashes=hashes,
+                    origin=safe_origin(_origin(entry, sources, p, line)), hashes=hashes,
                 )
         roots = None if self.text is not None else pipfile_requirements(p.with_name("Pipfile"))
         items = list(dists.values())

@@ -27,7 +27,7 @@ from packaging.utils import canonicalize_name
 from auditor.errors import InputError
 from auditor.models import Distribution, Inventory, Origin
 from auditor.net.context import RunContext
-from auditor.sources.lockfile import Dep, LineIndex, LockedPackage, LockfileSource, NOT_FETCHED
+from auditor.sources.lockfile import Dep, LineIndex, LockedPackage, LockfileSource, NOT_FETCHED, safe_origin
 from auditor.sources.lockfile import fetch_metadata, inventory, link_recorded, load_toml, require, requirement_text
 
 
@@ -196,7 +196,7 @@ class PoetryLockSource(LockfileSource):
             }
             packages[name] = LockedPackage(
                 dist=Distribution(name=name, version=version, metadata=NOT_FETCHED,
-                                  origin=_origin(table.get("source"), p, line), hashes=hashes),
+                                  origin=safe_origin(_origin(table.get("source"), p, line)), hashes=hashes),
                 deps=deps,
                 extra_deps=extras,
             )

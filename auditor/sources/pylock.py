@@ -28,7 +28,7 @@ from packaging.utils import canonicalize_name
 from auditor.dist.markers import marker_holds
 from auditor.models import Distribution, Inventory, Origin
 from auditor.net.context import RunContext
-from auditor.sources.lockfile import Dep, LineIndex, LockedPackage, LockfileSource, NOT_FETCHED
+from auditor.sources.lockfile import Dep, LineIndex, LockedPackage, LockfileSource, NOT_FETCHED, safe_origin
 from auditor.sources.lockfile import fetch_metadata, inventory, link_computed, link_recorded, require
 
 #: File names PEP 751 allows: ``pylock.toml`` or ``pylock.<name>.toml``.
@@ -107,7 +107,7 @@ class PylockSource(LockfileSource):
         packages: dict[str, LockedPackage] = {}
         for name, (table, line, _holds) in chosen.items():
             dist = Distribution(name=name, version=table.get("version"), metadata=NOT_FETCHED,
-                                origin=_origin(table, p, line), hashes=_hashes(table))
+                                origin=safe_origin(_origin(table, p, line)), hashes=_hashes(table))
             deps = None
             if recorded:
                 deps = []

@@ -25,7 +25,7 @@ from packaging.version import InvalidVersion, Version
 from auditor.dist.markers import marker_holds
 from auditor.models import Distribution, Inventory, Origin
 from auditor.net.context import RunContext
-from auditor.sources.lockfile import Dep, LineIndex, LockedPackage, LockfileSource, NOT_FETCHED
+from auditor.sources.lockfile import Dep, LineIndex, LockedPackage, LockfileSource, NOT_FETCHED, safe_origin
 from auditor.sources.lockfile import fetch_metadata, inventory, link_recorded, require, requirement_text
 
 #: uv.lock ``version`` values this reader understands.
@@ -115,7 +115,7 @@ class UvLockSource(LockfileSource):
         packages: dict[str, LockedPackage] = {}
         for name, (table, line) in chosen.items():
             source = table.get("source") or {}
-            origin = _origin(source, p, line)
+            origin = safe_origin(_origin(source, p, line))
             hashes = _hashes(table)
             dist = Distribution(
                 name=name, version=table.get("version"), metadata=NOT_FETCHED, origin=origin, hashes=hashes
