@@ -20,6 +20,7 @@ from typing import AbstractSet, Hashable, Mapping
 import networkx as nx
 
 from auditor.graph import attrs as A
+from auditor.graph.bulk import bulk
 from auditor.graph.queries import Condensed, closure_fold
 from auditor.models import PeopleReach, RepositoryHistory, Unknown
 
@@ -123,6 +124,7 @@ def who_reaches(graph: nx.DiGraph, people: Mapping[Hashable, AbstractSet[str]], 
     return path, via
 
 
+@bulk()
 def annotate_history(graph: nx.DiGraph, histories: Mapping[str, RepositoryHistory | Unknown], *,
                      add_people: bool = False) -> None:
     """Write git-history figures and people reach onto *graph* (in place).

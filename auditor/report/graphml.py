@@ -37,6 +37,7 @@ from typing import Any, TextIO
 import networkx as nx
 
 from auditor.graph import attrs as A
+from auditor.graph.bulk import bulk
 from auditor.models import Unknown
 from auditor.report.safe import xml, xml_invalid
 
@@ -91,6 +92,7 @@ def graphml_graph(graph: nx.DiGraph) -> nx.DiGraph:
     return g
 
 
+@bulk()
 def render(result, out: TextIO) -> None:
     """Write the audit graph as GraphML to *out* (see the module docstring)."""
     if not _write(result.graph, out):

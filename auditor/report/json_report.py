@@ -12,6 +12,7 @@ from typing import Any, Callable, Iterator, TextIO
 
 from auditor.graph import attrs as A
 from auditor.graph.build import node_id
+from auditor.graph.bulk import bulk
 from auditor.models import Unknown
 from auditor.report.serialize import dumps_indented, to_jsonable, to_orjson
 from auditor.report.totals import people_reach_note
@@ -112,6 +113,7 @@ def _call(value: Any, convert: Callable[[Any], Any]) -> Any:
     return convert(value)
 
 
+@bulk()
 def render(result, out: TextIO, verbose: bool = False) -> None:
     """Write the JSON document to *out* (UTF-8 text, 2-space indent, stable key order); see :func:`document`.
 
