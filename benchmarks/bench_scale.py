@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Scale: time and peak RSS of scoring + JSON + GraphML on a synthetic graph of N packages.
 
-Usage: PYTHONPATH=. python benchmarks/bench_scale.py --nodes 10000 [--nodes 1000 ...] [--people]
+Usage: PYTHONPATH=. python benchmarks/bench_scale.py --nodes 10000 [--nodes 1000 ...] [--people] [--runs 5]
 Writes benchmarks/results/scale.json (or --json PATH).
 
 Each size runs in a fresh subprocess (so peak RSS is that size's alone) and
@@ -40,6 +40,7 @@ import argparse
 import io
 import json
 import math
+import os
 import random
 import resource
 import subprocess
@@ -193,6 +194,8 @@ def main() -> None:
     ap.add_argument("--in-memory", action=argparse.BooleanOptionalAction, default=True,
                     help="also render both reports in memory as the CLI does, for the in-memory peak RSS")
     ap.add_argument("--json", type=Path, help="write the rows here instead of benchmarks/results/scale.json")
+    ap.add_argument("--runs", type=int, default=1,
+                    help="runs per size (each in a fresh process); the row is the run with the median total")
     ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -204,7 +207,12 @@ def main() -> None:
     for n in args.nodes or [1000, 10000]:
         cmd = [sys.executable, __file__, "--child", str(n), "--people" if args.people else "--no-people",
                "--in-memory" if args.in_memory else "--no-in-memory"]
-        row = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.splitlines()[-1])
+        runs = [json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.splitlines()[-1])
+                for _ in range(args.runs)]
+        row = sorted(runs, key=lambda r: r["total_s"])[len(runs) // 2]  # the median run, whole
+        row["runs"] = len(runs)
+        row["total_s_runs"] = sorted(r["total_s"] for r in runs)
+        row["cpu_s_runs"] = sorted(r["cpu_s"] for r in runs)
         rows.append(row)
         s = row["seconds"]
         print(f"{n:>7} {row['edges']:>8} {row['people'] or 0:>7} {s['graph']:>6.2f} {s['people_reach']:>6.2f} "
@@ -217,7 +225,8 @@ def main() -> None:
     else:
         import _results
 
-        print("wrote", _results.write("scale", rows, people_nodes=args.people))
+        print("wrote", _results.write("scale", rows, people_nodes=args.people,
+                                      load_average_at_end=[round(x, 2) for x in os.getloadavg()]))
 
 
 if __name__ == "__main__":
