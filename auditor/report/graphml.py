@@ -60,6 +60,10 @@ def _clean(data: dict) -> dict:
     unknown = dict(data.get(A.UNKNOWN) or {})
     replaced: list[str] = []
     for key, value in data.items():
+        t = type(value)
+        if key != A.UNKNOWN and (t is int or t is float or t is bool or (t is str and not xml_invalid(value))):
+            out[key] = value  # the common case, as the checks below would leave it
+            continue
         if key == A.UNKNOWN or value is None:
             continue
         if isinstance(value, Unknown):

@@ -14,7 +14,7 @@ from auditor.graph import attrs as A
 from auditor.graph.build import node_id
 from auditor.graph.bulk import bulk
 from auditor.models import Unknown
-from auditor.report.serialize import dumps_indented, to_jsonable, to_orjson
+from auditor.report.serialize import dumps_indented, orjson_converter, to_jsonable
 from auditor.report.totals import people_reach_note
 
 SCHEMA_VERSION = "1.1"
@@ -24,7 +24,7 @@ def package_record(result, node, convert: Callable[[Any], Any] = to_jsonable) ->
     """The JSON object for one package node (shared by other JSON-based formats).
 
     *convert* turns each model into JSON values (:func:`to_jsonable`;
-    :func:`render` passes :func:`~auditor.report.serialize.to_orjson`).
+    :func:`render` passes :func:`~auditor.report.serialize.orjson_converter`'s).
     """
     to_jsonable = convert
     d = node.distribution
@@ -122,21 +122,23 @@ def render(result, out: TextIO, verbose: bool = False) -> None:
     (:func:`~auditor.report.serialize.dumps_indented`), so the whole
     document never exists as one tree of dicts.
     """
+    convert = orjson_converter()
     out.write("{")
-    for i, (key, value) in enumerate(_sections(result, verbose, to_orjson).items()):
+    for i, (key, value) in enumerate(_sections(result, verbose, convert).items()):
         out.write(f'{"," if i else ""}\n  {dumps_indented(key)}: ')
         if isinstance(value, Iterator):
-            _write_list(out, value)
+            _write_list(out, value, convert)
         else:
             out.write(dumps_indented(value, 1, plain=lambda: _sections(result, verbose, to_jsonable)[key]))
     out.write("\n}\n")
 
 
-def _write_list(out: TextIO, items: Iterator[Callable[[Callable[[Any], Any]], Any]]) -> None:
+def _write_list(out: TextIO, items: Iterator[Callable[[Callable[[Any], Any]], Any]],
+                convert: Callable[[Any], Any]) -> None:
     """An array at level 1 of the document, one item at a time (``[]`` when empty, as ``json`` writes it)."""
     first = True
     for item in items:
         out.write("[\n    " if first else ",\n    ")
-        out.write(dumps_indented(item(to_orjson), 2, plain=lambda: item(to_jsonable)))
+        out.write(dumps_indented(item(convert), 2, plain=lambda: item(to_jsonable)))
         first = False
     out.write("[]" if first else "\n  ]")

@@ -20,7 +20,7 @@ import orjson
 from auditor.models import Unknown
 
 # How values of one type are converted (the checks of to_jsonable, in its order, made once per type).
-_UNKNOWN, _ENUM, _DATACLASS, _MAPPING, _SET, _SEQUENCE, _SCALAR, _OTHER = range(8)
+_UNKNOWN, _ENUM, _DATACLASS, _FROZEN, _MAPPING, _SET, _SEQUENCE, _SCALAR, _OTHER = range(9)
 _KINDS: dict[type, tuple[int, tuple[str, ...]]] = {}
 
 
@@ -34,7 +34,7 @@ def _kind(t: type) -> tuple[int, tuple[str, ...]]:
     elif issubclass(t, enum.Enum):
         kind = _ENUM
     elif dataclasses.is_dataclass(t) and not issubclass(t, type):
-        kind = _DATACLASS
+        kind = _FROZEN if t.__dataclass_params__.frozen else _DATACLASS  # type: ignore[attr-defined]
         names = tuple(f.name for f in dataclasses.fields(t) if not f.name.startswith("_"))
     elif issubclass(t, Mapping):
         kind = _MAPPING
@@ -50,8 +50,15 @@ def _kind(t: type) -> tuple[int, tuple[str, ...]]:
     return found
 
 
-def _converter(on_float: Callable[[float], Any]) -> Callable[[Any], Any]:
-    """A :func:`to_jsonable` that passes every exact ``float`` through *on_float*."""
+def _converter(on_float: Callable[[float], Any], shared: dict[int, tuple[Any, Any]] | None = None
+               ) -> Callable[[Any], Any]:
+    """A :func:`to_jsonable` that passes every exact ``float`` through *on_float*.
+
+    With *shared*, a frozen dataclass instance met again is converted once:
+    ``{id: (instance, value)}`` (the instance is held, so its id is not
+    reused; emptied past :data:`_SHARED_MAX` entries).  The values are then
+    shared between records: only for a tree that is serialized, never changed.
+    """
 
     def convert(value: Any) -> Any:
         t = type(value)
@@ -60,6 +67,17 @@ def _converter(on_float: Callable[[float], Any]) -> Callable[[Any], Any]:
         if t is float:
             return on_float(value)
         kind, names = _kind(t)
+        if kind == _FROZEN:
+            if shared is None:
+                return {name: convert(getattr(value, name)) for name in names}
+            hit = shared.get(id(value))
+            if hit is not None:
+                return hit[1]
+            out = {name: convert(getattr(value, name)) for name in names}
+            if len(shared) >= _SHARED_MAX:
+                shared.clear()
+            shared[id(value)] = (value, out)
+            return out
         if kind == _DATACLASS:
             return {name: convert(getattr(value, name)) for name in names}
         if kind == _UNKNOWN:
@@ -99,6 +117,15 @@ def _exact_float(value: float) -> Any:
 
 #: :func:`to_jsonable` for :func:`dumps_indented`: the same tree, floats orjson would spell differently as fragments.
 to_orjson: Callable[[Any], Any] = _converter(_exact_float)
+
+#: Entries a converter from :func:`orjson_converter` keeps before starting over.
+_SHARED_MAX = 4096
+
+
+def orjson_converter() -> Callable[[Any], Any]:
+    """A :data:`to_orjson` for one document: frozen instances met again (a shared unknown
+    :class:`~auditor.models.Factor`) are converted once and their value reused."""
+    return _converter(_exact_float, {})
 
 
 def dumps_indented(value: Any, level: int = 0, plain: Callable[[], Any] | None = None) -> str:

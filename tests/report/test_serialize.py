@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from auditor.models import Unknown
 from auditor.pipeline import run_audit
 from auditor.report import json_report
-from auditor.report.serialize import dumps_indented, to_jsonable, to_orjson
+from auditor.report.serialize import dumps_indented, orjson_converter, to_jsonable, to_orjson
 from tests.builders import StaticSource, dist, inventory
 
 
@@ -50,6 +50,10 @@ _values = st.recursive(
 def test_dumps_indented_is_the_standard_librarys_text(value, level):
     expected = json.dumps(to_jsonable(value), indent=2, ensure_ascii=False).replace("\n", "\n" + "  " * level)
     assert dumps_indented(to_orjson(value), level, plain=lambda: to_jsonable(value)) == expected
+    shared = [value, Box(value), value]  # the same instances twice: converted once by a document's converter
+    convert = orjson_converter()
+    assert dumps_indented(convert(shared), plain=lambda: to_jsonable(shared)) == json.dumps(
+        to_jsonable(shared), indent=2, ensure_ascii=False)
 
 
 def test_to_jsonable_shapes():
