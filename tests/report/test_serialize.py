@@ -45,7 +45,7 @@ _values = st.recursive(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(_values, st.integers(min_value=0, max_value=3))
 def test_dumps_indented_is_the_standard_librarys_text(value, level):
     expected = json.dumps(to_jsonable(value), indent=2, ensure_ascii=False).replace("\n", "\n" + "  " * level)
@@ -112,7 +112,7 @@ def _networkx_text(g):
     return out.getvalue()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(_graphs())
 def test_graphml_writer_is_networkxs_text(g):
     out = io.StringIO()
