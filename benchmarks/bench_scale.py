@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
 """Scale: time and peak RSS of scoring + JSON + GraphML on a synthetic graph of N packages.
 
-Usage: PYTHONPATH=. python benchmarks/bench_scale.py --nodes 10000 [--nodes 1000 ...] [--people]
+Usage: PYTHONPATH=. python benchmarks/bench_scale.py --nodes 10000 [--nodes 1000 ...] [--people] [--runs 5]
 Writes benchmarks/results/scale.json (or --json PATH).
 
 Each size runs in a fresh subprocess (so peak RSS is that size's alone) and
 prints one row: nodes, edges, people, seconds per stage (graph, people
-reach, findings + scoring, JSON, GraphML), total, and peak RSS
-(``ru_maxrss`` of the child).  Floors (issue 14): 10k nodes <= 5 s and
-<= 300 MB; 100k nodes <= 60 s with linear growth (the "per 1k nodes" column
-should stay flat).
+reach, findings + scoring, JSON, GraphML), total wall and CPU time (the
+machine may be shared: CPU time shows what the run itself cost), and peak
+RSS (``ru_maxrss`` of the child) twice: with the reports written to files
+(the stages and writers), and after rendering them once more in memory as
+the CLI does today (``--no-in-memory`` skips that).  Floors (issue 14): 10k
+nodes <= 5 s and <= 300 MB; 100k nodes <= 60 s with linear growth (the "per
+1k nodes" column should stay flat).
 
 The synthetic graph (seeded, so every run builds the same one):
 
@@ -37,10 +40,12 @@ import argparse
 import io
 import json
 import math
+import os
 import random
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -96,8 +101,17 @@ def synthetic(n: int, people_nodes: bool = False, seed: int = 14):
     return inventory, nodes
 
 
-def run_one(n: int, people: bool) -> dict:
-    """Run the stages once on a graph of *n* packages; the figures as a dict (in this process)."""
+def run_one(n: int, people: bool, in_memory: bool = True) -> dict:
+    """Run the stages once on a graph of *n* packages; the figures as a dict (in this process).
+
+    The two reports are written to files (the writers stream into the file
+    they are given): ``peak_rss_mb`` is the peak of the stages and writers.
+    With *in_memory*, both are then also rendered as the CLI renders them
+    today (``Format.render``: into a ``StringIO``, then one ``str``), and
+    ``peak_rss_in_memory_mb`` is the peak after that: the cost of holding the
+    whole report in memory (UCS-2 when it has one non-Latin-1 character, and
+    ``StringIO.getvalue`` copies it), which the time columns do not include.
+    """
     from auditor import clock  # noqa: F401  (SOURCE_DATE_EPOCH honoured by the formatters)
     import networkx as nx
 
@@ -112,6 +126,7 @@ def run_one(n: int, people: bool) -> dict:
 
     inventory, nodes = synthetic(n, people)
     t: dict[str, float] = {}
+    cpu = time.process_time()
     start = time.perf_counter()
     graph = build_graph(inventory, nodes)
     t["graph"] = time.perf_counter() - start
@@ -129,23 +144,43 @@ def run_one(n: int, people: bool) -> dict:
                          scores=FrozenDict(scores), root=root, findings=tuple(findings), missing=(),
                          requests=FrozenDict(), generated_at="2024-06-01T00:00:00+00:00", elapsed=0.0,
                          timings=FrozenDict())
-    s = time.perf_counter()
-    json_bytes = len(_render(json_report.render, result))
-    t["json"] = time.perf_counter() - s
-    s = time.perf_counter()
-    graphml_bytes = len(_render(graphml.render, result))
-    t["graphml"] = time.perf_counter() - s
+    with tempfile.TemporaryDirectory(prefix="bench_scale") as tmp:
+        s = time.perf_counter()
+        json_bytes = _write(json_report.render, result, Path(tmp) / "audit.json")
+        t["json"] = time.perf_counter() - s
+        s = time.perf_counter()
+        graphml_bytes = _write(graphml.render, result, Path(tmp) / "audit.graphml")
+        t["graphml"] = time.perf_counter() - s
     total = time.perf_counter() - start
+    cpu = time.process_time() - cpu
+    peak = _peak_mb()
+    in_memory_peak = None
+    if in_memory:
+        for fn in (json_report.render, graphml.render):
+            _render(fn, result)
+        in_memory_peak = _peak_mb()
     return {
         "nodes": n, "edges": graph.number_of_edges(), "graph_nodes": graph.number_of_nodes(),
         "people": sum(1 for _n, k in graph.nodes(data=A.KIND) if k == A.PERSON) if people else None,
-        "seconds": {k: round(v, 3) for k, v in t.items()}, "total_s": round(total, 3),
+        "seconds": {k: round(v, 3) for k, v in t.items()}, "total_s": round(total, 3), "cpu_s": round(cpu, 3),
         "per_1k_nodes_s": round(total / n * 1000, 3), "json_bytes": json_bytes, "graphml_bytes": graphml_bytes,
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": peak, "peak_rss_in_memory_mb": in_memory_peak,
     }
 
 
+def _peak_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _write(fn, result, path: Path) -> int:
+    """Render into the file at *path* (UTF-8) as a text stream; its size in bytes."""
+    with open(path, "w", encoding="utf-8") as out:
+        fn(result, out)
+    return path.stat().st_size
+
+
 def _render(fn, result) -> str:
+    """Render as ``auditor.report.registry.Format.render`` does (a StringIO, then its value)."""
     buf = io.StringIO()
     fn(result, buf)
     return buf.getvalue()
@@ -156,30 +191,42 @@ def main() -> None:
     ap.add_argument("--nodes", type=int, action="append", help="graph size (repeatable; default 1000 and 10000)")
     ap.add_argument("--people", action=argparse.BooleanOptionalAction, default=False,
                     help="as auditor's --people: person nodes, contributed_to edges and per-person records")
+    ap.add_argument("--in-memory", action=argparse.BooleanOptionalAction, default=True,
+                    help="also render both reports in memory as the CLI does, for the in-memory peak RSS")
     ap.add_argument("--json", type=Path, help="write the rows here instead of benchmarks/results/scale.json")
+    ap.add_argument("--runs", type=int, default=1,
+                    help="runs per size (each in a fresh process); the row is the run with the median total")
     ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        print(json.dumps(run_one(args.child, args.people)))
+        print(json.dumps(run_one(args.child, args.people, args.in_memory)))
         return
     rows = []
     print(f"{'nodes':>7} {'edges':>8} {'people':>7} {'graph':>6} {'reach':>6} {'score':>6} {'json':>6} "
-          f"{'graphml':>7} {'total':>7} {'/1k':>6} {'peak RSS':>9}")
+          f"{'graphml':>7} {'total':>7} {'cpu':>6} {'/1k':>6} {'peak RSS':>9} {'in memory':>9}")
     for n in args.nodes or [1000, 10000]:
-        cmd = [sys.executable, __file__, "--child", str(n), "--people" if args.people else "--no-people"]
-        row = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.splitlines()[-1])
+        cmd = [sys.executable, __file__, "--child", str(n), "--people" if args.people else "--no-people",
+               "--in-memory" if args.in_memory else "--no-in-memory"]
+        runs = [json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.splitlines()[-1])
+                for _ in range(args.runs)]
+        row = sorted(runs, key=lambda r: r["total_s"])[len(runs) // 2]  # the median run, whole
+        row["runs"] = len(runs)
+        row["total_s_runs"] = sorted(r["total_s"] for r in runs)
+        row["cpu_s_runs"] = sorted(r["cpu_s"] for r in runs)
         rows.append(row)
         s = row["seconds"]
         print(f"{n:>7} {row['edges']:>8} {row['people'] or 0:>7} {s['graph']:>6.2f} {s['people_reach']:>6.2f} "
               f"{s['scoring']:>6.2f} {s['json']:>6.2f} {s['graphml']:>7.2f} {row['total_s']:>6.2f}s "
-              f"{row['per_1k_nodes_s']:>6.3f} {row['peak_rss_mb']:>7.0f}MB", flush=True)
+              f"{row['cpu_s']:>5.2f}s {row['per_1k_nodes_s']:>6.3f} {row['peak_rss_mb']:>7.0f}MB "
+              f"{row['peak_rss_in_memory_mb'] or 0:>7.0f}MB", flush=True)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({"benchmark": "scale", "rows": rows}, indent=2) + "\n")
     else:
         import _results
 
-        print("wrote", _results.write("scale", rows, people_nodes=args.people))
+        print("wrote", _results.write("scale", rows, people_nodes=args.people,
+                                      load_average_at_end=[round(x, 2) for x in os.getloadavg()]))
 
 
 if __name__ == "__main__":

@@ -91,14 +91,27 @@ def scale_section(doc: dict | None) -> list[str]:
     if doc is None:
         return ["Scale: not measured (run `python benchmarks/bench_scale.py --nodes 1000 --nodes 10000`)."]
     out = [f"Synthetic graphs (`benchmarks/bench_scale.py`: preferential-attachment dependencies, lognormal "
-           f"contributors per repository; {_src(doc)}), seconds per stage:", ""]
+           f"contributors per repository; {_src(doc)}{_runs(doc)}), seconds per stage; peak RSS with the "
+           "reports written to files, and after rendering them in memory as the CLI does today:", ""]
+
+    def mb(value: float | None) -> str:
+        return "-" if value is None else f"{value:.0f} MB"
+
     out += _table(["packages", "edges", "graph", "people reach", "findings + scoring", "JSON", "GraphML", "total",
-                   "per 1k packages", "peak RSS"],
+                   "CPU", "per 1k packages", "peak RSS", "peak RSS, in memory"],
                   [[f"{r['nodes']:,}", f"{r['edges']:,}", *(f"{r['seconds'][k]:.2f}" for k in
                     ("graph", "people_reach", "scoring", "json", "graphml")),
-                    f"{r['total_s']:.2f} s", f"{r['per_1k_nodes_s']:.2f} s", f"{r['peak_rss_mb']:.0f} MB"]
+                    f"{r['total_s']:.2f} s", f"{r['cpu_s']:.2f} s" if "cpu_s" in r else "-",
+                    f"{r['per_1k_nodes_s']:.2f} s", mb(r["peak_rss_mb"]), mb(r.get("peak_rss_in_memory_mb"))]
                    for r in doc["rows"]])
     return out
+
+
+def _runs(doc: dict) -> str:
+    runs = max((r.get("runs", 1) for r in doc["rows"]), default=1)
+    load = doc.get("load_average_at_end")
+    return ((f"; the run with the median total of {runs} per size" if runs > 1 else "")
+            + (f"; load average {load[0]:.1f} at the end (shared machine)" if load else ""))
 
 
 def render() -> str:

@@ -19,6 +19,7 @@ from typing import Mapping
 import networkx as nx
 
 from auditor.graph import attrs as A
+from auditor.graph.bulk import bulk
 from auditor.models import Inventory, PackageNode, Unknown
 
 
@@ -27,6 +28,7 @@ def node_id(node: PackageNode) -> str:
     return node.distribution.key
 
 
+@bulk()
 def build_graph(inventory: Inventory, nodes: Mapping[str, PackageNode]) -> nx.DiGraph:
     """The audit graph for *inventory* with the facts in *nodes*.
 

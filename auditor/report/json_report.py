@@ -7,20 +7,26 @@ changed field a major bump.  Unknown values are ``{"unknown": "<reason>"}``.
 
 from __future__ import annotations
 
-import json
-from typing import TextIO
+from functools import partial
+from typing import Any, Callable, Iterator, TextIO
 
 from auditor.graph import attrs as A
 from auditor.graph.build import node_id
+from auditor.graph.bulk import bulk
 from auditor.models import Unknown
-from auditor.report.serialize import to_jsonable
+from auditor.report.serialize import dumps_indented, orjson_converter, to_jsonable
 from auditor.report.totals import people_reach_note
 
 SCHEMA_VERSION = "1.1"
 
 
-def package_record(result, node) -> dict:
-    """The JSON object for one package node (shared by other JSON-based formats)."""
+def package_record(result, node, convert: Callable[[Any], Any] = to_jsonable) -> dict:
+    """The JSON object for one package node (shared by other JSON-based formats).
+
+    *convert* turns each model into JSON values (:func:`to_jsonable`;
+    :func:`render` passes :func:`~auditor.report.serialize.orjson_converter`'s).
+    """
+    to_jsonable = convert
     d = node.distribution
     score = result.scores[node.name]
     nid = node_id(node)
@@ -60,14 +66,13 @@ def package_record(result, node) -> dict:
     }
 
 
-def document(result, verbose: bool = False) -> dict:
-    """The whole JSON document as a dict.
+def _sections(result, verbose: bool, convert: Callable[[Any], Any]) -> dict:
+    """The document's keys in order, values converted by *convert*.
 
-    Identical input and cache give an identical document (``generated_at``
-    aside, fixed by ``SOURCE_DATE_EPOCH``).  HTTP accounting (``requests``)
-    changes from run to run (cache hits, retries), so it is only included
-    with *verbose* (``auditor audit -v``).
+    ``packages`` and ``findings`` are iterators of ``item(convert) -> value``
+    (written one item at a time, each converted when it is written).
     """
+    to_jsonable = convert
     inv = result.inventory
     return {
         "schema_version": SCHEMA_VERSION,
@@ -86,13 +91,56 @@ def document(result, verbose: bool = False) -> dict:
             "people_reach": people_reach_note(result),
         },
         "missing": [to_jsonable(m) for m in result.missing],
-        "packages": [package_record(result, n) for n in result.ranked()],
-        "findings": [to_jsonable(f) for f in result.findings],
+        "packages": (partial(package_record, result, n) for n in result.ranked()),
+        "findings": (partial(_call, f) for f in result.findings),
         **({"requests": result.requests} if verbose else {}),
     }
 
 
+def document(result, verbose: bool = False) -> dict:
+    """The whole JSON document as a dict.
+
+    Identical input and cache give an identical document (``generated_at``
+    aside, fixed by ``SOURCE_DATE_EPOCH``).  HTTP accounting (``requests``)
+    changes from run to run (cache hits, retries), so it is only included
+    with *verbose* (``auditor audit -v``).
+    """
+    doc = _sections(result, verbose, to_jsonable)
+    for key in ("packages", "findings"):
+        doc[key] = [item(to_jsonable) for item in doc[key]]
+    return doc
+
+
+def _call(value: Any, convert: Callable[[Any], Any]) -> Any:
+    return convert(value)
+
+
+@bulk()
 def render(result, out: TextIO, verbose: bool = False) -> None:
-    """Write the JSON document to *out* (UTF-8 text, 2-space indent, stable key order); see :func:`document`."""
-    json.dump(document(result, verbose), out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    """Write the JSON document to *out* (UTF-8 text, 2-space indent, stable key order); see :func:`document`.
+
+    The text is ``json.dump(document(result, verbose), out, indent=2,
+    ensure_ascii=False)`` plus a newline, written one package at a time
+    (:func:`~auditor.report.serialize.dumps_indented`), so the whole
+    document never exists as one tree of dicts.
+    """
+    convert = orjson_converter()
+    out.write("{")
+    for i, (key, value) in enumerate(_sections(result, verbose, convert).items()):
+        out.write(f'{"," if i else ""}\n  {dumps_indented(key)}: ')
+        if isinstance(value, Iterator):
+            _write_list(out, value, convert)
+        else:
+            out.write(dumps_indented(value, 1, plain=lambda: _sections(result, verbose, to_jsonable)[key]))
+    out.write("\n}\n")
+
+
+def _write_list(out: TextIO, items: Iterator[Callable[[Callable[[Any], Any]], Any]],
+                convert: Callable[[Any], Any]) -> None:
+    """An array at level 1 of the document, one item at a time (``[]`` when empty, as ``json`` writes it)."""
+    first = True
+    for item in items:
+        out.write("[\n    " if first else ",\n    ")
+        out.write(dumps_indented(item(convert), 2, plain=lambda: item(to_jsonable)))
+        first = False
+    out.write("[]" if first else "\n  ]")

@@ -19,6 +19,7 @@ import yaml
 from auditor.errors import ConfigError
 from auditor.graph import queries
 from auditor.graph.build import node_id
+from auditor.graph.bulk import bulk
 from auditor.judgement.catalogue import catalogue
 from auditor.models import PackageNode, Score, Unknown, UnknownKind
 from auditor.scoring import (
@@ -124,6 +125,7 @@ def score_node(node: PackageNode, nid: str, view: ScoringView, weights: Mapping[
     return Score(total, tuple(factors), unknown, known, len(counted))
 
 
+@bulk()
 def score_all(graph: nx.DiGraph, nodes: Mapping[str, PackageNode], weights: Mapping[str, Mapping[str, Any]],
               dependents: Mapping[str, int] | None = None) -> dict[str, Score]:
     """Scores of every package node, keyed by normalized name.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Mapping
 
 import networkx as nx
@@ -48,11 +49,20 @@ def unknown_factor(name: str, value: Unknown, spec: Mapping[str, Any]) -> Factor
     (default :data:`DEFAULT_UNKNOWN_FRACTION`) of the weight.  A fact that
     does not exist for the package (kind ``not_applicable``) adds nothing and
     leaves the denominator (see :func:`auditor.scoring.aggregate.score_node`).
+
+    Factors are immutable, so equal inputs share one instance (most packages
+    of a large graph have the same unknowns: one Factor each, not one per
+    package).
     """
-    weight = float(spec["weight"])
+    return _unknown_factor(name, value.reason, value.fault, value.kind, float(spec["weight"]),
+                           float(spec.get("unknown", DEFAULT_UNKNOWN_FRACTION)))
+
+
+@lru_cache(maxsize=4096)
+def _unknown_factor(name: str, reason: str, fault: bool, kind: UnknownKind, weight: float, fraction: float) -> Factor:
+    value = Unknown(reason, fault, kind)
     if value.kind is UnknownKind.NOT_APPLICABLE:
         return Factor(name=name, value=value, points=0.0, weight=weight, detail=f"{value} — not applicable")
-    fraction = float(spec.get("unknown", DEFAULT_UNKNOWN_FRACTION))
     points = round(weight * max(0.0, min(1.0, fraction)), 2)
     return Factor(name=name, value=value, points=points, weight=weight, detail=f"{value} — {points:g} unknown points")
 
