@@ -28,6 +28,7 @@ from auditor.config import Config
 from auditor.graph import attrs as A
 from auditor.graph import queries
 from auditor.graph.build import add_build_edges, build_graph, node_id
+from auditor.graph.bulk import bulk
 from auditor.graph.people import annotate_history
 from auditor.models import (
     Confidence,
@@ -429,16 +430,17 @@ def run_audit(
         with ctx.timed("pypi"):
             nodes = collect_nodes(inventory, ctx)
         nodes = run_collectors(nodes, ctx, active)
-        findings = all_findings(n for n in nodes.values() if n.distribution.origin.kind != "interpreter")
-        graph = build_graph(inventory, nodes)
-        annotate_history(graph, {node_id(n): n.signals["history"] for n in nodes.values() if "history" in n.signals},
-                         add_people=config.people)
-        if config.build_deps:
-            add_build_edges(graph, nodes)
-        dependents = queries.dependents_counts(graph)  # once: scoring and the graph attributes share it
-        scores = score_all(graph, nodes, weights, dependents)
-        annotate(graph, nodes, scores, dependents)
-        root = summarize(graph, nodes)
+        with bulk():  # the judging stages build many long-lived objects and no cycles (graph/bulk.py)
+            findings = all_findings(n for n in nodes.values() if n.distribution.origin.kind != "interpreter")
+            graph = build_graph(inventory, nodes)
+            annotate_history(graph, {node_id(n): n.signals["history"] for n in nodes.values()
+                                     if "history" in n.signals}, add_people=config.people)
+            if config.build_deps:
+                add_build_edges(graph, nodes)
+            dependents = queries.dependents_counts(graph)  # once: scoring and the graph attributes share it
+            scores = score_all(graph, nodes, weights, dependents)
+            annotate(graph, nodes, scores, dependents)
+            root = summarize(graph, nodes)
         return AuditResult(
             inventory=inventory,
             nodes=FrozenDict(nodes),

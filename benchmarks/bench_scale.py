@@ -118,6 +118,7 @@ def run_one(n: int, people: bool, in_memory: bool = True) -> dict:
     from auditor.graph import attrs as A
     from auditor.graph import queries
     from auditor.graph.build import build_graph, node_id
+    from auditor.graph.bulk import bulk
     from auditor.graph.people import annotate_history
     from auditor.judgement.findings import all_findings
     from auditor.pipeline import AuditResult, FrozenDict, annotate, summarize
@@ -134,11 +135,12 @@ def run_one(n: int, people: bool, in_memory: bool = True) -> dict:
     annotate_history(graph, {node_id(p): p.signals["history"] for p in nodes.values()}, add_people=people)
     t["people_reach"] = time.perf_counter() - s
     s = time.perf_counter()
-    findings = all_findings(nodes.values())
-    dependents = queries.dependents_counts(graph)
-    scores = score_all(graph, nodes, load_weights(), dependents)
-    annotate(graph, nodes, scores, dependents)
-    root = summarize(graph, nodes)
+    with bulk():  # as auditor.pipeline.run_audit runs these stages
+        findings = all_findings(nodes.values())
+        dependents = queries.dependents_counts(graph)
+        scores = score_all(graph, nodes, load_weights(), dependents)
+        annotate(graph, nodes, scores, dependents)
+        root = summarize(graph, nodes)
     t["scoring"] = time.perf_counter() - s
     result = AuditResult(inventory=inventory, nodes=FrozenDict(nodes), graph=nx.freeze(graph),
                          scores=FrozenDict(scores), root=root, findings=tuple(findings), missing=(),
