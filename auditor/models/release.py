@@ -166,12 +166,27 @@ class VendoredLibrary:
         bundled: True when it is third-party code: it sits in an
             auditwheel/delocate/delvewheel ``*.libs``/``.dylibs`` folder, or its
             upstream is recognized (``torch/lib/libgomp-*.so``).
+        repository: the upstream's public source repository from
+            ``auditor/data/native-libraries.yaml``, ``None`` when unrecognized
+            or closed source.
+        soname: the ELF ``DT_SONAME`` (``"libgfortran.so.5"``), ``None`` when
+            absent or not read (``linking_unknown`` says why).
+        needed: the ELF ``DT_NEEDED`` entries, in file order.
+        version: the version the SONAME carries (``"5"``), else ``None``.
+        linking_unknown: why ``soname``/``needed`` are not known
+            (``"unsupported format (Mach-O)"``, ``"malformed ELF (...)"``,
+            ``"over the 67108864-byte member limit"``), ``None`` when read.
     """
 
     path: str
     size: int | None
     upstream: str | None = None
     bundled: bool = False
+    repository: str | None = None
+    soname: str | None = None
+    needed: tuple[str, ...] = ()
+    version: str | None = None
+    linking_unknown: str | None = None
 
 
 @dataclass(frozen=True)
