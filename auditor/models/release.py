@@ -61,6 +61,32 @@ class ReleaseProvenance:
 
 
 @dataclass(frozen=True)
+class VendorBinary:
+    """Whether a distribution is a closed vendor binary or a vendor's accelerator build (``signals["vendor"]``).
+
+    Source: ``auditor/data/vendor-binaries.yaml`` (matched on the normalized
+    name) and the version's PEP 440 local label (``2.5.1+cu124``); no request.
+
+    Attributes:
+        vendor: the accountable vendor (``"NVIDIA"``) when the table lists the
+            distribution, else ``None``.
+        organization: the vendor's PyPI organization, when it has one.
+        build: the accelerator build the local version names (``"cu124"``,
+            ``"rocm6.2"``, ``"cpu"``), else ``None``.
+        evidence: where the classification comes from (the table entry's
+            ``source``, or the local version).
+    """
+
+    #: Slot in ``PackageNode.signals``; read with ``node.signal(VendorBinary)``.
+    KEY: ClassVar[str] = "vendor"
+
+    vendor: str | None = None
+    organization: str | None = None
+    build: str | None = None
+    evidence: str = ""
+
+
+@dataclass(frozen=True)
 class ProjectStatus:
     """PEP 792 status of a project on its index (``signals["status"]``).
 
