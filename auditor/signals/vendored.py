@@ -174,6 +174,8 @@ def vendored_in_dist_info(dist_info: Path, max_bytes: int = DEFAULT_MAX_ARCHIVE_
             return None
 
     def read(path: str) -> DynamicInfo:
+        if not (site / path).is_file():  # a FIFO or device would block or never end: regular files only
+            raise ElfUnreadable("not a regular file")
         with open(site / path, "rb") as fh:  # read by offset: headers and .dynamic only (dist/elf.py)
             return read_dynamic(fh)
 

@@ -168,3 +168,18 @@ def test_native_library_table_format():
                           ("libavcodec-ab12.so.61", "FFmpeg"), ("libssl-abc.so.3", "OpenSSL"), ("libcrypto-abc.so.3", "OpenSSL"),
                           ("libpng16-ab12.so.16", "libpng"), ("libfreetype-ab.so.6", "FreeType")]:
         assert native_entry(name)["project"] == project, name
+
+
+def test_an_installed_fifo_is_not_opened(tmp_path):
+    """A named pipe where RECORD lists a library would block a read: it is refused, not opened."""
+    import os
+
+    from auditor.signals.vendored import vendored_in_dist_info
+
+    dist_info = tmp_path / "p-1.0.dist-info"
+    dist_info.mkdir()
+    (tmp_path / "p.libs").mkdir()
+    os.mkfifo(tmp_path / "p.libs" / "libz-ab.so.1")
+    (dist_info / "RECORD").write_text("p.libs/libz-ab.so.1,,10\n")
+    (lib,) = vendored_in_dist_info(dist_info).libraries
+    assert lib.upstream == "zlib" and lib.linking_unknown == "not a regular file"
