@@ -98,6 +98,7 @@ COLLECTOR_TABLE: tuple[CollectorSpec, ...] = (
     CollectorSpec("names", (), ("names",), "auditor.signals.names:NamesCollector"),
     CollectorSpec("indexes", (), ("indexes",), "auditor.signals.confusion:IndexesCollector"),
     CollectorSpec("vendored", (), ("vendored",), "auditor.signals.vendored:VendoredCollector"),
+    CollectorSpec("vendor", (), ("vendor",), "auditor.signals.vendor:VendorCollector"),
     CollectorSpec("vulnerabilities", (), ("vulnerabilities",), "auditor.signals.vulnerabilities:VulnerabilityCollector"),
     CollectorSpec("install", (), ("install",), "auditor.signals.install:InstallCollector"),
 )

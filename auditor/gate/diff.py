@@ -34,6 +34,7 @@ from auditor.gate.views import (
     repository_of,
     repository_root_of,
     upload_time_of,
+    vendor_of,
     vulnerabilities_of,
 )
 from auditor.judgement.evaluation import is_weak_mapping, single_maintainer
@@ -112,6 +113,10 @@ class PackageDelta:
         mapping_gap: when no repository is mapped *because* the data the
             mapping reads (PyPI JSON, core metadata) could not be collected,
             the Unknown saying why; ``None`` when the mapping had its data.
+        vendor / vendor_before: the vendor when the head / base version is a
+            closed vendor binary (``signals["vendor"]``), else ``None``.
+        new_vendor: *vendor* is set and no package of the base audit is a
+            binary of that vendor.
     """
 
     name: str
@@ -135,6 +140,9 @@ class PackageDelta:
     age_days: float | Unknown = field(default_factory=lambda: Unknown("not collected", fault=False))
     project_age_days: float | Unknown = field(default_factory=lambda: Unknown("not collected", fault=False))
     mapping_gap: Unknown | None = None
+    vendor: str | None = None
+    vendor_before: str | None = None
+    new_vendor: bool = False
 
     @property
     def weak_mapping(self) -> bool:
@@ -363,6 +371,7 @@ def diff_audits(base: Any, head: Any, now: dt.datetime | None = None) -> AuditDi
     base_maint, head_maint = _maintainer_names(b), _maintainer_names(h)
     base_repos = {r for r in (repository_root_of(n) for n in b.nodes.values()) if r}
     head_repos = {r for r in (repository_root_of(n) for n in h.nodes.values()) if r}
+    base_vendors = {v for v in (vendor_of(n) for n in b.nodes.values()) if v}
 
     base_people = _people(b)
 
@@ -423,6 +432,9 @@ def diff_audits(base: Any, head: Any, now: dt.datetime | None = None) -> AuditDi
             age_days=days_since(uploaded, now),
             project_age_days=days_since(first_upload_of(hn), now),
             mapping_gap=mapping_gap_of(hn),
+            vendor=vendor_of(hn),
+            vendor_before=vendor_of(bn),
+            new_vendor=bool(vendor_of(hn)) and vendor_of(hn) not in base_vendors,
         )
         deltas.append(delta)
         for what, value in (("maintainers", maint), ("upload time", uploaded), ("vulnerabilities", vulns),

@@ -159,10 +159,24 @@ def check_new_maintainers(policy: Policy, diff: AuditDiff) -> list[Outcome]:
     return []
 
 
-@_new_packages_only
 def check_source_repository(policy: Policy, d: PackageDelta) -> list[Outcome]:
-    """POL003: a new package maps to no repository, or below ``min_repository_confidence``."""
+    """POL003: a new package maps to no repository, or below ``min_repository_confidence``.
+
+    A closed vendor binary (docs/native.md#vendor-binaries) has no public
+    source by design: it passes when the base already uses binaries of its
+    vendor (a torch upgrade that adds CUDA wheels), and fails as a new
+    vendor otherwise, or when a package that was not a vendor binary becomes
+    one (open to closed), whether it is new or changed.
+    """
     if not policy.require_source_repository:
+        return []
+    if d.vendor and d.change.kind != "added" and not d.vendor_before:
+        return [f"{d.name} {d.change.after or ''}: becomes a closed {d.vendor} binary (it was not one in the base)"]
+    if d.change.kind != "added":
+        return []
+    if d.vendor and d.repository is None:
+        if d.new_vendor:
+            return [f"{d.name} {d.change.after or ''}: a closed {d.vendor} binary, a vendor the base does not use"]
         return []
     if d.repository is None and d.mapping_gap is not None:
         return [d.mapping_gap]

@@ -199,6 +199,14 @@ def upload_time_of(node: PackageNode) -> str | Unknown:
     return Unknown(f"no upload time for {version} in the PyPI JSON API", fault=True)
 
 
+def vendor_of(node: PackageNode | None) -> str | None:
+    """The vendor of a closed vendor binary (``signals["vendor"]``, docs/native.md), else ``None``."""
+    from auditor.models import VendorBinary
+
+    fact = node.signals.get("vendor") if node is not None else None
+    return fact.vendor if isinstance(fact, VendorBinary) else None
+
+
 def mapping_gap_of(node: PackageNode) -> Unknown | None:
     """Why the repository mapping lacked its inputs, when it found nothing."""
     if node.mapping.repo is not None:

@@ -15,6 +15,7 @@ MAINTAINER = "maintainer"  # a PyPI account with publish rights
 ORGANIZATION_NODE = "organization"  # a PyPI organization owning distributions (id "pypi-org:<name>")
 PERSON = "person"  # a contributor from git history
 BUILD_REQUIREMENT = "build_requirement"  # an unresolved sdist build requirement (--build-deps)
+NATIVE_LIBRARY = "native_library"  # a bundled shared library's upstream project (id "native:<project>"; docs/native.md)
 
 # edge kinds (attribute KIND)
 REQUIRES = "requires"  # distribution/root -> distribution/interpreter
@@ -23,6 +24,8 @@ MAINTAINS = "maintains"  # maintainer -> distribution (can publish it)
 OWNS = "owns"  # organization -> distribution (its members can publish it)
 CONTRIBUTED_TO = "contributed_to"  # person -> repository
 BUILD = "build"  # distribution -> distribution/build requirement its sdist build needs (--build-deps)
+BUNDLES = "bundles"  # distribution -> native_library it ships a copy of (path, soname, version)
+LINKS = "links"  # native_library -> native_library one of its copies names in DT_NEEDED (same wheel)
 
 # common attributes
 KIND = "kind"
@@ -63,6 +66,11 @@ BUILDS_FROM_SOURCE = "builds_from_source"  # bool: no wheel for the target
 BUILD_BACKEND = "build_backend"  # str, when read
 BUNDLED_LIBRARIES = "bundled_libraries"  # int: native libraries in *.libs/ or .dylibs/
 SIMILAR_TO = "similar_to"  # str: the popular name this one resembles
+# native_library attributes (auditor/data/native-libraries.yaml) and bundles-edge attributes
+CLOSED_SOURCE = "closed_source"  # bool: the table says the upstream publishes no source
+PATH = "path"  # str on a bundles edge: the file inside the wheel
+SONAME = "soname"  # str on a bundles edge: ELF DT_SONAME, when read
+LIBRARY_VERSION = "library_version"  # str on a bundles edge: the version the SONAME carries
 
 # edge attributes
 REQUIREMENT = "requirement"

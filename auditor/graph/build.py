@@ -7,7 +7,9 @@ source repository (``"repo:<url>"``) and one per PyPI maintainer account
 members ``"not public"``: the JSON API does not list them).  Edges: ``requires`` (root/distribution ->
 distribution/interpreter, with the requirement string and marker),
 ``source`` (distribution -> repository), ``maintains`` (maintainer ->
-distribution), ``owns`` (organization -> distribution).  Attribute names are the constants in :mod:`auditor.graph.attrs`.
+distribution), ``owns`` (organization -> distribution); bundled native
+libraries as ``native_library`` nodes with ``bundles``/``links`` edges
+(:mod:`auditor.graph.native`).  Attribute names are the constants in :mod:`auditor.graph.attrs`.
 Values may be lists, dicts or Unknown in memory; the GraphML formatter
 serializes them (see ``docs/graph.md``).
 """
@@ -20,6 +22,7 @@ import networkx as nx
 
 from auditor.graph import attrs as A
 from auditor.graph.bulk import bulk
+from auditor.graph.native import add_native_nodes
 from auditor.models import Inventory, PackageNode, Unknown
 
 
@@ -80,6 +83,7 @@ def build_graph(inventory: Inventory, nodes: Mapping[str, PackageNode]) -> nx.Di
         for edge in node.distribution.requires:
             if edge.target in ids:
                 g.add_edge(ids[name], ids[edge.target], **_edge_attrs(edge))
+    add_native_nodes(g, nodes, ids)
     return g
 
 

@@ -33,6 +33,7 @@ from auditor.models import (
     SharedName,
     Unknown,
     UnknownKind,
+    VendorBinary,
     VendoredCode,
     VulnerabilityReport,
 )
@@ -199,6 +200,9 @@ def probe_opaque(node: PackageNode) -> list[Finding]:
     found", or "has no public source repository" when the curated table records that."""
     if node.mapping.repo is not None or node.distribution.origin.kind in ("vcs", "path", "interpreter"):
         return []
+    vendor = _signal(node, VendorBinary)
+    if vendor is not None and vendor.vendor:
+        return []  # closed by design: AUD130 names the accountable vendor instead
     if isinstance(node.project, Unknown) and node.project.fault:
         return []  # PyPI facts are missing (reported as such), not proof that no source exists
     if node.mapping.note == "no public source repository":  # the curated table says so
@@ -206,6 +210,23 @@ def probe_opaque(node: PackageNode) -> list[Finding]:
     else:
         text = f"{node.name}: no repository found ({node.mapping.evidence or 'no forge URL in metadata'})"
     return [_finding("AUD110", node, text, node.mapping.evidence)]
+
+
+def probe_vendor(node: PackageNode) -> list[Finding]:
+    """AUD130 for a closed vendor binary, AUD131 for an accelerator build (``+cu124``)."""
+    vendor = _signal(node, VendorBinary)
+    if vendor is None:
+        return []
+    out = []
+    version = node.distribution.version or ""
+    if vendor.vendor:
+        publisher = f"PyPI organization {vendor.organization}" if vendor.organization else "the vendor's PyPI accounts"
+        out.append(_finding("AUD130", node, f"{node.name} {version} is a closed {vendor.vendor} binary, "
+                                            f"published by {publisher}; no public source by design", vendor.evidence))
+    if vendor.build:
+        out.append(_finding("AUD131", node, f"{node.name} {version} is a +{vendor.build} build variant, "
+                                            "served by a vendor index (PyPI accepts no local versions)", vendor.evidence))
+    return out
 
 
 def _reference_date(node: PackageNode) -> _dt.date:
@@ -385,6 +406,7 @@ PROBES: tuple[Callable[[PackageNode], list[Finding]], ...] = (
     probe_vendored,
     probe_names,
     probe_opaque,
+    probe_vendor,
     probe_forge_accounts,
     probe_mapping_disagreement,
     probe_origin,

@@ -26,7 +26,7 @@ from auditor.models.finding import Factor, Finding, Score, Severity
 from auditor.models.forge import DepsDevVersion, ForgeAccount, ForgeContributor, ForgeFacts, ForgeRepo, GitLabFacts, ScorecardCheck, ScorecardResult
 from auditor.models.package import CoreMetadata, DependencyEdge, Distribution, Inventory, Origin, PackageNode, Signal, TargetEnvironment, normalize_name
 from auditor.models.person import Contact, Contribution, Maintainer, Ownership, PeopleReach, Person, PyPIProject, RepositoryHistory
-from auditor.models.release import (IndexCopy, InstallFacts, NameSignals, ProjectStatus, ReleaseFacts, ReleaseProvenance, SharedName,
+from auditor.models.release import (IndexCopy, InstallFacts, NameSignals, ProjectStatus, ReleaseFacts, VendorBinary, ReleaseProvenance, SharedName,
                                    TrustedPublisher, VendoredCode, VendoredLibrary)
 from auditor.models.repository import Confidence, RepoMapping, RepositoryRef, SubdirectoryCheck
 from auditor.models.unknown import BY_DESIGN, Known, Unknown, UnknownKind, is_unknown
@@ -61,6 +61,7 @@ __all__ = [
     "PeopleReach",
     "Person",
     "ProjectStatus",
+    "VendorBinary",
     "PyPIProject",
     "ReleaseFacts",
     "ReleaseProvenance",

@@ -61,6 +61,32 @@ class ReleaseProvenance:
 
 
 @dataclass(frozen=True)
+class VendorBinary:
+    """Whether a distribution is a closed vendor binary or a vendor's accelerator build (``signals["vendor"]``).
+
+    Source: ``auditor/data/vendor-binaries.yaml`` (matched on the normalized
+    name) and the version's PEP 440 local label (``2.5.1+cu124``); no request.
+
+    Attributes:
+        vendor: the accountable vendor (``"NVIDIA"``) when the table lists the
+            distribution, else ``None``.
+        organization: the vendor's PyPI organization, when it has one.
+        build: the accelerator build the local version names (``"cu124"``,
+            ``"rocm6.2"``, ``"cpu"``), else ``None``.
+        evidence: where the classification comes from (the table entry's
+            ``source``, or the local version).
+    """
+
+    #: Slot in ``PackageNode.signals``; read with ``node.signal(VendorBinary)``.
+    KEY: ClassVar[str] = "vendor"
+
+    vendor: str | None = None
+    organization: str | None = None
+    build: str | None = None
+    evidence: str = ""
+
+
+@dataclass(frozen=True)
 class ProjectStatus:
     """PEP 792 status of a project on its index (``signals["status"]``).
 
@@ -166,12 +192,27 @@ class VendoredLibrary:
         bundled: True when it is third-party code: it sits in an
             auditwheel/delocate/delvewheel ``*.libs``/``.dylibs`` folder, or its
             upstream is recognized (``torch/lib/libgomp-*.so``).
+        repository: the upstream's public source repository from
+            ``auditor/data/native-libraries.yaml``, ``None`` when unrecognized
+            or closed source.
+        soname: the ELF ``DT_SONAME`` (``"libgfortran.so.5"``), ``None`` when
+            absent or not read (``linking_unknown`` says why).
+        needed: the ELF ``DT_NEEDED`` entries, in file order.
+        version: the version the SONAME carries (``"5"``), else ``None``.
+        linking_unknown: why ``soname``/``needed`` are not known
+            (``"unsupported format (Mach-O)"``, ``"malformed ELF (...)"``,
+            ``"over the 67108864-byte member limit"``), ``None`` when read.
     """
 
     path: str
     size: int | None
     upstream: str | None = None
     bundled: bool = False
+    repository: str | None = None
+    soname: str | None = None
+    needed: tuple[str, ...] = ()
+    version: str | None = None
+    linking_unknown: str | None = None
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,13 @@ the package's own compiled code and are not listed.
 Source: the ``RECORD`` file of the distribution's ``.dist-info`` directory
 (wheel spec, "The .dist-info directory": ``path,hash,size`` rows, paths
 relative to site-packages), or of a wheel archive.  Sizes come from RECORD,
-else from the file system.  Files are listed, never opened or loaded.
+else from the file system.  Each ELF library's SONAME and DT_NEEDED are
+read as data (``dist/elf.py``, pyelftools: an installed file by offset, its
+headers and dynamic section only; a wheel member decompressed within the
+``dist/archives.py`` bounds); nothing is loaded or run.  The upstream
+project and its repository come from the curated table
+``auditor/data/native-libraries.yaml``, matched on the file name, then the
+SONAME (docs/native.md).
 """
 
 from __future__ import annotations
@@ -22,11 +28,16 @@ import io
 import re
 import zipfile
 import zlib
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
+
+import yaml
 
 from auditor.config import DEFAULT_MAX_ARCHIVE_BYTES
-from auditor.dist.archives import ArchiveTooLarge, open_zip, zip_member
+from auditor.dist.archives import ArchiveLimits, ArchiveTooLarge, open_zip, zip_member
+from auditor.dist.elf import DynamicInfo, ElfUnreadable, read_dynamic
 from auditor.collectors import Collector, RunContext
 from auditor.dist.metadata import dist_info_members
 from auditor.models import PackageNode, Unknown, UnknownKind, VendoredCode, VendoredLibrary
@@ -38,73 +49,72 @@ EXTENSION_MODULE = re.compile(r"(\.cpython-[^/]*\.so|\.abi3\.so|\.pypy[^/]*\.so|
 #: Folders the repair tools copy external libraries into.
 BUNDLE_FOLDER = re.compile(r"(^|/)([^/]+\.libs|\.dylibs)/")
 
-#: Recognizable upstream projects by library file name (first match wins).
-UPSTREAMS: tuple[tuple[str, str], ...] = (
-    (r"openblas", "OpenBLAS"),
-    (r"^libgfortran", "libgfortran (GCC)"),
-    (r"^libquadmath", "libquadmath (GCC)"),
-    (r"^libgomp", "libgomp (GCC OpenMP)"),
-    (r"^libgcc_s", "libgcc (GCC)"),
-    (r"^libstdc\+\+", "libstdc++ (GCC)"),
-    (r"^libiomp5", "Intel OpenMP"),
-    (r"^libomp", "LLVM OpenMP"),
-    (r"^(lib)?mkl_", "Intel oneMKL"),
-    (r"^libcudnn", "NVIDIA cuDNN"),
-    (r"^libnccl", "NVIDIA NCCL"),
-    (r"^lib(cudart|cublas|cufft|curand|cusparse|cusolver|nvrtc|nvjitlink)", "NVIDIA CUDA"),
-    (r"^lib(ssl|crypto)[-.]", "OpenSSL"),
-    (r"^libz[-.]", "zlib"),
-    (r"^libbz2", "bzip2"),
-    (r"^liblzma", "XZ Utils"),
-    (r"^libzstd", "Zstandard"),
-    (r"^libbrotli", "Brotli"),
-    (r"^libjpeg", "libjpeg-turbo"),
-    (r"^libopenjp2", "OpenJPEG"),
-    (r"^libpng", "libpng"),
-    (r"^libtiff", "libtiff"),
-    (r"^lib(webp|sharpyuv)", "libwebp"),
-    (r"^libavif", "libavif"),
-    (r"^liblcms2", "Little CMS"),
-    (r"^libfreetype", "FreeType"),
-    (r"^libharfbuzz", "HarfBuzz"),
-    (r"^libxcb", "libxcb (X.Org)"),
-    (r"^libffi", "libffi"),
-    (r"^libxml2", "libxml2"),
-    (r"^libxslt|^libexslt", "libxslt"),
-    (r"^libyaml", "LibYAML"),
-    (r"^libsqlite3", "SQLite"),
-    (r"^libcurl", "curl"),
-    (r"^libarrow", "Apache Arrow"),
-    (r"^libprotobuf", "Protocol Buffers"),
-    (r"^libhdf5", "HDF5"),
-    (r"^libnetcdf", "netCDF"),
-    (r"^libgdal", "GDAL"),
-    (r"^libproj", "PROJ"),
-    (r"^libgeos", "GEOS"),
-    (r"^(vcruntime|msvcp)\d+", "Microsoft Visual C++ runtime"),
-)
-_UPSTREAMS = tuple((re.compile(p, re.IGNORECASE), name) for p, name in UPSTREAMS)
+#: The curated table of upstream projects (docs/native.md).
+_NATIVE_TABLE = "native-libraries.yaml"
 
 
-def upstream_of(filename: str) -> str | None:
-    """The recognizable upstream project of a library file name, else ``None``.
+@lru_cache(maxsize=1)
+def native_table() -> tuple[dict, ...]:
+    """Entries of ``auditor/data/native-libraries.yaml`` (fields in its header), patterns compiled."""
+    text = resources.files("auditor.data").joinpath(_NATIVE_TABLE).read_text(encoding="utf-8")
+    rows = yaml.safe_load(text) or ()
+    return tuple({**row, "pattern": re.compile(row["match"], re.IGNORECASE)} for row in rows)
+
+
+def native_entry(*names: str | None) -> dict | None:
+    """The first table entry matching any of *names* (file name, then SONAME), else ``None``.
 
     Repair tools rename copies with a hash (``libgfortran-040039e1.so.5.0.0``);
     matching is on the name's start, so the hash does not matter.
     """
-    base = PurePosixPath(filename).name
-    for pattern, name in _UPSTREAMS:
-        if pattern.search(base):
-            return name
+    for name in names:
+        if not name:
+            continue
+        base = PurePosixPath(name).name
+        for entry in native_table():
+            if entry["pattern"].search(base):
+                return entry
     return None
 
 
-def libraries_from_record(rows: Iterable[Sequence[str]], size_of=None) -> VendoredCode:
+def upstream_of(filename: str) -> str | None:
+    """The recognizable upstream project of a library file name, else ``None``."""
+    entry = native_entry(filename)
+    return entry["project"] if entry else None
+
+
+Reader = Callable[[str], DynamicInfo]
+
+
+def _linking(path: str, read: Reader | None) -> tuple[DynamicInfo | None, str | None]:
+    """``(facts, None)`` or ``(None, why unknown)`` for the library at *path*."""
+    lower = path.lower()
+    if lower.endswith(".dylib"):
+        return None, "unsupported format (Mach-O)"
+    if lower.endswith(".dll"):
+        return None, "unsupported format (PE)"
+    if read is None:
+        return None, "not read"
+    try:
+        return read(path), None
+    except ElfUnreadable as exc:
+        return None, str(exc)
+    except ArchiveTooLarge as exc:
+        return None, str(exc)
+    except (OSError, EOFError, KeyError, zipfile.BadZipFile, zlib.error) as exc:
+        return None, f"not readable ({type(exc).__name__})"
+
+
+def libraries_from_record(rows: Iterable[Sequence[str]], size_of=None, read: Reader | None = None) -> VendoredCode:
     """Shared libraries listed in RECORD rows (``path, hash, size``).
 
     Args:
         rows: parsed RECORD rows.
         size_of: optional ``path -> int | None`` used when RECORD has no size.
+        read: optional ``path -> DynamicInfo`` (``dist/elf.py``) giving each
+            library's SONAME and DT_NEEDED; it may raise ``ElfUnreadable``,
+            ``ArchiveTooLarge`` or ``OSError``, which become the library's
+            ``linking_unknown``.  Without it they are ``"not read"``.
     """
     libs = []
     for row in rows:
@@ -120,13 +130,18 @@ def libraries_from_record(rows: Iterable[Sequence[str]], size_of=None) -> Vendor
             size = int(row[2])
         elif size_of is not None:
             size = size_of(path)
-        upstream = upstream_of(path)
+        info, why = _linking(path, read)
+        entry = native_entry(path, info.soname if info else None)
+        upstream = entry["project"] if entry else None
         # Third-party code is vendored wherever it sits: a repair tool's folder, or a
         # recognizable upstream library copied in by the build (torch/lib/libgomp-*.so).
         # One fact, so the factor, the finding and the evidence cannot disagree (issue 13).
         libs.append(
             VendoredLibrary(path=path, size=size, upstream=upstream,
-                            bundled=bool(BUNDLE_FOLDER.search(path)) or upstream is not None)
+                            bundled=bool(BUNDLE_FOLDER.search(path)) or upstream is not None,
+                            repository=entry.get("repository") if entry else None,
+                            soname=info.soname if info else None, needed=info.needed if info else (),
+                            version=info.version if info else None, linking_unknown=why)
         )
     return VendoredCode(libraries=tuple(sorted(libs, key=lambda lib: lib.path)))
 
@@ -158,24 +173,40 @@ def vendored_in_dist_info(dist_info: Path, max_bytes: int = DEFAULT_MAX_ARCHIVE_
         except OSError:
             return None
 
+    def read(path: str) -> DynamicInfo:
+        if not (site / path).is_file():  # a FIFO or device would block or never end: regular files only
+            raise ElfUnreadable("not a regular file")
+        with open(site / path, "rb") as fh:  # read by offset: headers and .dynamic only (dist/elf.py)
+            return read_dynamic(fh)
+
     text = raw.decode("utf-8", errors="replace")
-    return libraries_from_record(csv.reader(io.StringIO(text)), size_of)
+    return libraries_from_record(csv.reader(io.StringIO(text)), size_of, read)
 
 
-def vendored_in_wheel(wheel: Path) -> VendoredCode | Unknown:
-    """Shared libraries of a wheel archive, from its ``*.dist-info/RECORD``."""
+def vendored_in_wheel(wheel: Path, limits: ArchiveLimits = ArchiveLimits()) -> VendoredCode | Unknown:
+    """Shared libraries of a wheel archive, from its ``*.dist-info/RECORD``, with SONAME and DT_NEEDED.
+
+    Each library member is read with ``dist/archives.py``'s bounds (*limits*:
+    a member declaring more than ``max_bytes`` is never decompressed and its
+    linking is ``unknown``); the archive as a whole is refused past
+    ``max_members``.  Nothing is extracted to disk or loaded.
+    """
     try:
-        with open(wheel, "rb") as fh, open_zip(fh) as zf:
+        with open(wheel, "rb") as fh, open_zip(fh, limits) as zf:
             records = dist_info_members(zf.namelist(), "RECORD")
             if not records:
                 return Unknown(f"{wheel.name} has no RECORD")
             sizes = {i.filename: i.file_size for i in zf.infolist()}
-            text = zip_member(zf, records[0]).decode("utf-8", errors="replace")  # bounded (dist/archives.py)
+            text = zip_member(zf, records[0], limits).decode("utf-8", errors="replace")  # bounded (dist/archives.py)
+
+            def read(path: str) -> DynamicInfo:
+                return read_dynamic(zip_member(zf, path, limits))
+
+            return libraries_from_record(csv.reader(io.StringIO(text)), sizes.get, read)
     except ArchiveTooLarge as exc:
         return Unknown(f"{wheel.name}: {exc}", kind=UnknownKind.TOO_LARGE)
     except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile, zlib.error) as exc:
         return Unknown(f"{wheel.name}: not a readable wheel ({exc})")
-    return libraries_from_record(csv.reader(io.StringIO(text)), sizes.get)
 
 
 class VendoredCollector(Collector):

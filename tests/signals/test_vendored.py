@@ -9,6 +9,7 @@ from auditor.judgement.findings import findings_for
 from auditor.signals.vendored import VendoredCollector, upstream_of, vendored_in_wheel
 
 from tests.builders import package_node
+from tests.elfs import shared_object
 
 ELF = b"\x7fELF\x02\x01\x01" + b"\0" * 9
 
@@ -38,11 +39,12 @@ def build_wheel(path, name, version, files):
 NUMPYISH = {
     "numpyish/__init__.py": b"",
     "numpyish/_core.cpython-311-x86_64-linux-gnu.so": ELF * 10,
-    "numpyish.libs/libscipy_openblas64_-ff651d7f.so": ELF * 1000,
-    "numpyish.libs/libgfortran-040039e1.so.5.0.0": ELF * 200,
+    "numpyish.libs/libscipy_openblas64_-ff651d7f.so": shared_object(
+        "libscipy_openblas64_-ff651d7f.so", ("libgfortran-040039e1.so.5.0.0", "libm.so.6", "libc.so.6")) + ELF * 1000,
+    "numpyish.libs/libgfortran-040039e1.so.5.0.0": shared_object("libgfortran-040039e1.so.5.0.0", ("libquadmath-96973f99.so.0.0.0",)),
     "numpyish.libs/libquadmath-96973f99.so.0.0.0": ELF * 30,
     "numpyish/.dylibs/libgomp.1.dylib": ELF * 5,
-    "numpyish/lib/libthing.so": ELF * 2,
+    "numpyish/lib/libthing.so": shared_object()[:100],  # truncated: its linking is unknown, never a crash
 }
 
 
@@ -69,7 +71,14 @@ def test_installed_environment(tmp_path, ctx):
         "numpyish/lib/libthing.so",
     ]  # the extension module is the package's own code: not listed
     assert libs["numpyish.libs/libscipy_openblas64_-ff651d7f.so"].upstream == "OpenBLAS"
-    assert libs["numpyish.libs/libscipy_openblas64_-ff651d7f.so"].size == len(ELF) * 1000
+    openblas = libs["numpyish.libs/libscipy_openblas64_-ff651d7f.so"]
+    assert openblas.size == len(NUMPYISH[openblas.path]) and openblas.repository == "https://github.com/OpenMathLib/OpenBLAS"
+    assert openblas.needed == ("libgfortran-040039e1.so.5.0.0", "libm.so.6", "libc.so.6") and openblas.linking_unknown is None
+    gfortran = libs["numpyish.libs/libgfortran-040039e1.so.5.0.0"]
+    assert gfortran.soname == "libgfortran-040039e1.so.5.0.0" and gfortran.version == "5.0.0"
+    assert gfortran.repository == "https://github.com/gcc-mirror/gcc"
+    assert libs["numpyish/.dylibs/libgomp.1.dylib"].linking_unknown == "unsupported format (Mach-O)"
+    assert libs["numpyish/lib/libthing.so"].linking_unknown.startswith("malformed ELF")
     assert libs["numpyish/.dylibs/libgomp.1.dylib"].upstream == "libgomp (GCC OpenMP)" and libs["numpyish/.dylibs/libgomp.1.dylib"].bundled
     assert not libs["numpyish/lib/libthing.so"].bundled and libs["numpyish/lib/libthing.so"].upstream is None
     assert len(out["numpyish"].bundled) == 4
@@ -115,3 +124,62 @@ def test_an_oversized_installed_record_is_unknown_too_large(tmp_path):
     result = vendored_in_dist_info(dist_info, max_bytes=1000)
     assert isinstance(result, Unknown) and result.kind is UnknownKind.TOO_LARGE
     assert vendored_in_dist_info(dist_info, max_bytes=10**6).libraries
+
+
+def test_the_soname_names_the_upstream_when_the_file_name_does_not():
+    """A build that renames the file keeps the SONAME the loader looks for."""
+    from auditor.signals.vendored import libraries_from_record
+
+    code = libraries_from_record([("pkg.libs/blas-1a2b.so", "", "10")],
+                                 read=lambda path: __import__("auditor.dist.elf", fromlist=["x"]).read_dynamic(
+                                     shared_object("libopenblas.so.0", ())))
+    (lib,) = code.libraries
+    assert lib.upstream == "OpenBLAS" and lib.soname == "libopenblas.so.0" and lib.version == "0" and lib.bundled
+
+
+def test_a_member_over_the_limit_is_not_decompressed(tmp_path):
+    """Issue 16: members are read within dist/archives.py limits; a breach is that library's unknown."""
+    from auditor.dist.archives import ArchiveLimits
+
+    big = shared_object("libz.so.1") + b"\0" * 5000
+    wheel = build_wheel(tmp_path / "z-1.0-py3-none-any.whl", "z", "1.0", {"z.libs/libz-abc.so.1": big})
+    (lib,) = vendored_in_wheel(wheel, ArchiveLimits(max_bytes=4000)).libraries
+    assert lib.upstream == "zlib" and lib.soname is None and "limit" in lib.linking_unknown
+    (lib,) = vendored_in_wheel(wheel).libraries
+    assert lib.soname == "libz.so.1" and lib.needed == ("libc.so.6",)
+
+
+def test_native_library_table_format():
+    """Every entry of auditor/data/native-libraries.yaml has the documented fields and a usable pattern."""
+    from auditor.signals.vendored import native_entry, native_table
+
+    table = native_table()
+    assert len(table) >= 40
+    for entry in table:
+        assert set(entry) - {"pattern"} <= {"match", "project", "repository", "note"}, entry
+        assert isinstance(entry["project"], str) and entry["project"]
+        repo = entry["repository"]
+        assert repo is None or (repo.startswith("https://") and repo == repo.rstrip("/")), entry
+        if repo is None:
+            assert entry.get("note"), f"{entry['project']}: a closed library says why in note"
+    for name, project in [("libscipy_openblas64_-ff651d7f.so", "OpenBLAS"), ("libgfortran-040039e1.so.5.0.0", "libgfortran (GCC)"),
+                          ("libgomp-a34b3233.so.1", "libgomp (GCC OpenMP)"), ("libquadmath-96973f99.so.0.0.0", "libquadmath (GCC)"),
+                          ("libjpeg-77ae51ab.so.62.4.0", "libjpeg-turbo"), ("libz-ab12.so.1", "zlib"), ("libzstd.so.1", "Zstandard"),
+                          ("libavcodec-ab12.so.61", "FFmpeg"), ("libssl-abc.so.3", "OpenSSL"), ("libcrypto-abc.so.3", "OpenSSL"),
+                          ("libpng16-ab12.so.16", "libpng"), ("libfreetype-ab.so.6", "FreeType")]:
+        assert native_entry(name)["project"] == project, name
+
+
+def test_an_installed_fifo_is_not_opened(tmp_path):
+    """A named pipe where RECORD lists a library would block a read: it is refused, not opened."""
+    import os
+
+    from auditor.signals.vendored import vendored_in_dist_info
+
+    dist_info = tmp_path / "p-1.0.dist-info"
+    dist_info.mkdir()
+    (tmp_path / "p.libs").mkdir()
+    os.mkfifo(tmp_path / "p.libs" / "libz-ab.so.1")
+    (dist_info / "RECORD").write_text("p.libs/libz-ab.so.1,,10\n")
+    (lib,) = vendored_in_dist_info(dist_info).libraries
+    assert lib.upstream == "zlib" and lib.linking_unknown == "not a regular file"

@@ -1,0 +1,163 @@
+"""SONAME and DT_NEEDED of a shared library, read as data with pyelftools.
+
+A wheel's shared objects (``numpy.libs/libscipy_openblas64_-….so``) name
+themselves (``DT_SONAME``) and the libraries they load (``DT_NEEDED``) in
+their ELF dynamic section.  That is what the dynamic loader will look for,
+so it says which native projects the running code comes from, even when a
+repair tool renamed the file with a hash.
+
+Source: the ELF file format (System V ABI, "Dynamic Section"), parsed by
+pyelftools (https://github.com/eliben/pyelftools), a pure-Python reader
+that never maps or runs the file.  The bytes are attacker-written: the
+caller bounds how many it reads (``dist/archives.py`` limits; a member over
+``max_archive_bytes`` is never read), and any parse failure, however deep in
+pyelftools, is an :class:`ElfUnreadable` naming the reason.  Mach-O
+(``.dylib``) and PE (``.dll``) are not parsed: :func:`read_dynamic` says so.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from typing import BinaryIO
+
+#: ELF magic number (``\\x7fELF``).
+ELF_MAGIC = b"\x7fELF"
+#: Most bytes read from one file (headers, section table, ``.dynamic``, ``.dynstr``; real ones need a few KiB).
+MAX_READ = 4 * 1024 * 1024
+#: Most dynamic-section entries walked (a real library has under 100).
+MAX_TAGS = 4096
+#: Most DT_NEEDED entries kept from one file (a real library has a few dozen).
+MAX_NEEDED = 256
+#: Longest SONAME / DT_NEEDED string kept (characters); longer is cut.
+MAX_NAME = 255
+#: A version in a SONAME (``libgfortran.so.5`` -> ``5``, ``libssl.so.3`` -> ``3``).
+_SONAME_VERSION = re.compile(r"\.so\.(\d+(?:\.\d+)*)$")
+#: Characters allowed in a kept name; anything else is replaced (names end up in every report).
+_INERT = re.compile(r"[^A-Za-z0-9._+\-@]")
+_PRINTABLE = re.compile(r"[^\x20-\x7e]")
+
+
+class ElfUnreadable(ValueError):
+    """The bytes are not a readable ELF shared object; the message says why."""
+
+
+@dataclass(frozen=True)
+class DynamicInfo:
+    """What an ELF file's dynamic section says about linking.
+
+    Attributes:
+        soname: ``DT_SONAME`` (``"libgfortran.so.5"``), or ``None`` when absent.
+        needed: ``DT_NEEDED`` entries in file order, at most :data:`MAX_NEEDED`.
+        version: the version the SONAME carries (``"5"``), or ``None``.
+    """
+
+    soname: str | None
+    needed: tuple[str, ...] = ()
+    version: str | None = None
+
+
+def _inert(name: bytes | str) -> str:
+    text = name.decode("utf-8", errors="replace") if isinstance(name, bytes) else str(name)
+    return _INERT.sub("?", text[:MAX_NAME])
+
+
+def soname_version(soname: str | None) -> str | None:
+    """The version suffix of a SONAME (``libssl.so.3`` -> ``"3"``), else ``None``."""
+    if not soname:
+        return None
+    m = _SONAME_VERSION.search(soname)
+    return m.group(1) if m else None
+
+
+def is_elf(head: bytes) -> bool:
+    """True when *head* starts with the ELF magic number."""
+    return head[:4] == ELF_MAGIC
+
+
+class _Bounded(io.RawIOBase):
+    """A read-only view of a seekable binary file that refuses to read past *limit* bytes in total."""
+
+    def __init__(self, fh: BinaryIO, limit: int):
+        super().__init__()
+        self._fh = fh
+        self._limit = limit
+        self._left = limit
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        return self._fh.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._fh.tell()
+
+    def read(self, n: int | None = -1) -> bytes:
+        want = self._left + 1 if n is None or n < 0 else n
+        if want > self._left:
+            raise ElfUnreadable(f"needs more than the {self._limit}-byte ELF read limit")
+        data = self._fh.read(want)
+        self._left -= len(data)
+        return data
+
+
+def read_dynamic(source: bytes | BinaryIO, max_read: int = MAX_READ) -> DynamicInfo:
+    """SONAME and DT_NEEDED of an ELF file, reading only its headers and dynamic section.
+
+    Args:
+        source: the file's bytes, or a seekable binary file (an installed
+            library: only the ELF header, section headers, ``.dynamic`` and
+            ``.dynstr`` are read, by offset, never the whole file).
+        max_read: most bytes read in total (:data:`MAX_READ`).
+
+    Returns:
+        The dynamic section's facts; a file without one (a static
+        executable) gives ``DynamicInfo(None)``.
+
+    Raises:
+        ElfUnreadable: not ELF (the message names Mach-O / PE when it sees
+            their magic number), truncated or malformed anywhere, or more
+            than *max_read* bytes needed.
+    """
+    fh: BinaryIO = io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source
+    fh.seek(0)
+    magic = fh.read(4)
+    if not is_elf(magic):
+        raise ElfUnreadable(_format_of(magic))
+    from elftools.elf.dynamic import DynamicSection
+    from elftools.elf.elffile import ELFFile
+
+    try:
+        fh.seek(0)
+        elf = ELFFile(_Bounded(fh, max_read))  # type: ignore[arg-type]
+        soname: str | None = None
+        needed: list[str] = []
+        for section in elf.iter_sections():
+            if not isinstance(section, DynamicSection):
+                continue
+            for seen, tag in enumerate(section.iter_tags()):
+                if seen >= MAX_TAGS or tag.entry.d_tag == "DT_NULL":
+                    break
+                if tag.entry.d_tag == "DT_SONAME" and soname is None:
+                    soname = _inert(tag.soname)
+                elif tag.entry.d_tag == "DT_NEEDED" and len(needed) < MAX_NEEDED:
+                    needed.append(_inert(tag.needed))
+            break
+    except ElfUnreadable:
+        raise
+    except Exception as exc:  # noqa: BLE001 - hostile bytes: pyelftools/construct raise many unrelated types
+        raise ElfUnreadable(f"malformed ELF ({type(exc).__name__}: {_PRINTABLE.sub('?', str(exc)[:80])})") from exc
+    return DynamicInfo(soname=soname, needed=tuple(needed), version=soname_version(soname))
+
+
+def _format_of(magic: bytes) -> str:
+    if magic[:2] == b"MZ":
+        return "unsupported format (PE)"
+    if magic in (b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\xfa\xed\xfe", b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe"):
+        return "unsupported format (Mach-O)"
+    return "not an ELF file"
