@@ -15,6 +15,9 @@ MAINTAINER = "maintainer"  # a PyPI account with publish rights
 ORGANIZATION_NODE = "organization"  # a PyPI organization owning distributions (id "pypi-org:<name>")
 PERSON = "person"  # a contributor from git history
 BUILD_REQUIREMENT = "build_requirement"  # an unresolved sdist build requirement (--build-deps)
+HUB_MODEL = "model"  # a Hugging Face Hub model the project loads (id "model:<repo id>", docs/models.md)
+HUB_DATASET = "dataset"  # a Hub dataset the project loads (id "dataset:<repo id>")
+HUB_SPACE = "space"  # a Hub Space the project downloads (id "space:<repo id>")
 
 # edge kinds (attribute KIND)
 REQUIRES = "requires"  # distribution/root -> distribution/interpreter
@@ -23,6 +26,15 @@ MAINTAINS = "maintains"  # maintainer -> distribution (can publish it)
 OWNS = "owns"  # organization -> distribution (its members can publish it)
 CONTRIBUTED_TO = "contributed_to"  # person -> repository
 BUILD = "build"  # distribution -> distribution/build requirement its sdist build needs (--build-deps)
+LOADS = "loads"  # root -> model/dataset/space its code loads (--scan, --model, --dataset)
+
+# Hub repository nodes (docs/models.md)
+HUB_REPO_ID = "repo_id"  # str: the Hub repository id as written
+HUB_REVISIONS = "revisions"  # list[str]: revisions referenced ("" = the default branch, "unknown" = not a literal)
+HUB_PINNED = "pinned"  # bool: every reference pins a 40-hex commit sha
+HUB_TRUST_REMOTE_CODE = "trust_remote_code"  # bool: some reference passes trust_remote_code=True
+HUB_LOCATIONS = "locations"  # list[str]: file:line of each reference ("<cli>" for an option)
+HUB_REFERENCES = "references"  # int: references to this repository (on the loads edge)
 
 # common attributes
 KIND = "kind"

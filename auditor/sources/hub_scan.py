@@ -39,6 +39,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from auditor.dist.bounded import loads_json
+from auditor.errors import InputError
 from auditor.models.hub import HUB_KINDS, HubReference, HubScan, SourceLocation, UnresolvedReference
 from auditor.models.unknown import Unknown, UnknownKind
 
@@ -67,6 +68,9 @@ _FILE_SUFFIXES = frozenset({
 })
 
 _HF_HUB_PREFIXES = ("hf-hub:", "hf_hub:")
+
+#: A revision given on the command line: a branch, tag or sha (git ref characters, bounded).
+_REVISION = re.compile(r"[\w.\-/]{1,200}", re.ASCII)
 
 #: Cell magics whose body IPython runs as Python (``%%time``); any other cell magic's body is not scanned.
 _PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug"})
@@ -354,3 +358,29 @@ def _add_hf_hub(value: str, name: str, where: SourceLocation, refs: list[HubRefe
     repo_id, _, revision = value.split(":", 1)[1].partition("@")
     if is_hub_id(repo_id):
         refs.append(HubReference("model", repo_id, revision or None, False, None, name, where))
+
+
+def parse_reference(value: str, kind: str) -> HubReference:
+    """A ``--model``/``--dataset`` option ``ID[@REV]`` as a reference at location ``<cli>``.
+
+    Raises:
+        InputError: *value* is not shaped like a Hub repository id (exit 2).
+    """
+    repo_id, _, revision = value.partition("@")
+    if not is_hub_id(repo_id, kind) or (revision and not _REVISION.fullmatch(revision)):
+        raise InputError(f"--{kind} {value!r}: not a Hugging Face Hub {kind} id (ORG/NAME or NAME, optionally @REVISION)")
+    return HubReference(kind, repo_id, revision or None, False, None, f"--{kind}", SourceLocation("<cli>", 0))
+
+
+def discover(scan: Iterable[str | Path] = (), models: Iterable[str] = (), datasets: Iterable[str] = ()) -> HubScan:
+    """The scan of *scan* plus the references given as options, in one :class:`HubScan` (options first).
+
+    Raises:
+        InputError: a bad option value, or a *scan* path that does not exist (exit 2).
+    """
+    try:
+        found = scan_paths(scan) if scan else HubScan()
+    except FileNotFoundError as exc:
+        raise InputError(f"--scan {exc}") from exc
+    given = [parse_reference(v, "model") for v in models] + [parse_reference(v, "dataset") for v in datasets]
+    return HubScan(tuple(given) + found.references, found.unresolved, found.skipped, found.files)
