@@ -466,8 +466,10 @@ def run_audit(
         root = summarize(graph, nodes)
         if hub is not None:  # after every package figure: these nodes are outside the requires graph
             from auditor.graph.hub import add_hub_nodes
+            from auditor.judgement.hub import hub_findings
 
             add_hub_nodes(graph, hub.references)
+            findings = sorted([*findings, *hub_findings(hub)], key=lambda f: (f.severity.rank, f.id, f.package or "", f.message))
         return AuditResult(
             inventory=inventory,
             nodes=FrozenDict(nodes),

@@ -91,3 +91,16 @@ def test_text_formats_give_the_count(env_args, clean_project, fmt):
     text = " ".join(res.stdout.replace("\\", "").split())  # Markdown escapes punctuation
     assert ("Hugging Face Hub: 3 datasets, 9 models loaded (12 references, 1 pinned to a commit; "
             "1 file scanned, 1 call not resolvable statically, 0 files not parsed; details: --format json)") in text
+
+
+def test_mutable_revisions_are_findings_in_json_and_sarif(env_args, clean_project):
+    doc = json.loads(runner.invoke(app, ["audit", *env_args, "-f", "json", "--scan", str(clean_project)]).stdout)
+    hub = [f for f in doc["findings"] if f["id"] == "AUD140"]
+    assert len(hub) == 10  # 11 repositories, one pinned (meta-llama/Llama-2-7b-hf)
+    assert not any("Llama-2" in f["message"] for f in hub)
+    falcon = next(f for f in hub if "tiiuae/falcon-7b" in f["message"])
+    assert falcon["severity"] == "high" and falcon["package"] is None
+    res = runner.invoke(app, ["audit", *env_args, "-f", "sarif", "--scan", str(clean_project)])
+    assert res.exit_code == 0, res.output
+    sarif = json.loads(res.stdout)
+    assert "AUD140" in {r["id"] for r in sarif["runs"][0]["tool"]["driver"]["rules"]}
