@@ -8,7 +8,8 @@ assigned a string constant exactly once):
 
 | call (last name of the callee) | repository id argument | kind |
 |---|---|---|
-| ``*.from_pretrained`` (transformers, diffusers, peft, ...) | 1st positional, ``pretrained_model_name_or_path`` | model |
+| ``*.from_pretrained`` (transformers, diffusers, ...) | 1st positional, ``pretrained_model_name_or_path`` | model |
+| ``PeftModel*.from_pretrained`` (peft adapters) | 2nd positional, ``model_id`` | model |
 | ``pipeline`` | ``model=``, or 2nd positional | model |
 | ``load_dataset`` | 1st positional, ``path`` | dataset |
 | ``hf_hub_download``, ``snapshot_download`` | 1st positional, ``repo_id`` | ``repo_type=`` (default model) |
@@ -227,8 +228,18 @@ def _scan_module(text: bytes | str, label: str, cell: int | None, refs: list[Hub
     return None
 
 
+#: Calls that can rebind a module's names at run time (nanoGPT's ``exec(open('configurator.py').read())``).
+_REBINDERS = frozenset({"exec", "globals", "vars"})
+
+
 def _module_constants(tree: ast.Module) -> dict[str, object]:
-    """Module-level names bound exactly once, to a str/bool/None constant (``MODEL = "org/name"``)."""
+    """Module-level names bound exactly once, to a str/bool/None constant (``MODEL = "org/name"``).
+
+    None at all when the module calls ``exec``, ``globals`` or ``vars``: a
+    name's literal is then only a default that the code may replace.
+    """
+    if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in _REBINDERS for n in ast.walk(tree)):
+        return {}
     values: dict[str, object] = {}
     seen: dict[str, int] = {}
     for stmt in tree.body:
@@ -246,6 +257,14 @@ def _module_constants(tree: ast.Module) -> dict[str, object]:
                 if isinstance(value, ast.Constant) and isinstance(value.value, (str, bool, type(None))):
                     values[target.id] = value.value
     return {name: v for name, v in values.items() if seen.get(name) == 1}
+
+
+def _receiver(func: ast.expr) -> str:
+    """The name before ``.method`` (``PeftModel`` in ``PeftModel.from_pretrained``), or ``""``."""
+    if isinstance(func, ast.Attribute):
+        value = func.value
+        return value.id if isinstance(value, ast.Name) else value.attr if isinstance(value, ast.Attribute) else ""
+    return ""
 
 
 def _call_name(func: ast.expr) -> str | None:
@@ -309,6 +328,8 @@ def _scan_call(call: ast.Call, constants: dict[str, object], label: str, cell: i
         _scan_hf_hub_strings(call, name or "call", constants, where, refs)
         return
     kind, keywords, position = spec
+    if name == "from_pretrained" and _receiver(call.func).startswith("PeftModel"):
+        keywords, position = ("model_id",), 1  # peft: PeftModel.from_pretrained(base_model, "org/adapter")
     if name in _REPO_TYPE_CALLS:
         repo_type = _option(call, "repo_type", constants, None)
         if repo_type is None:

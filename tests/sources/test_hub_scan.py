@@ -103,6 +103,22 @@ def test_constants_bound_twice_or_inside_functions_are_not_resolved(tmp_path):
     assert [u.location.line for u in unresolved] == [5, 6]
 
 
+def test_constants_of_a_module_that_rebinds_its_globals_are_only_defaults(tmp_path):
+    # the configurator pattern of nanoGPT's train.py: module-level defaults, then exec() of an override file
+    refs, unresolved = _scan(tmp_path, "init_from = 'scratch'\nexec(open('configurator.py').read())\n"
+                                       "model = GPT.from_pretrained(init_from, override_args)\n")
+    assert refs == [] and [u.reason for u in unresolved] == ["repository id is a variable ('init_from')"]
+
+
+def test_peft_adapter_id_is_the_second_argument(tmp_path):
+    refs, unresolved = _scan(tmp_path, "m = PeftModel.from_pretrained(base, 'tloen/alpaca-lora-7b')\n"
+                                       "n = peft.PeftModelForCausalLM.from_pretrained(base, model_id='org/adapter', revision='main')\n"
+                                       "o = AutoPeftModelForCausalLM.from_pretrained('org/auto')\n"
+                                       "p = PeftModel.from_pretrained(base, lora_weights)\n")
+    assert [(r.repo_id, r.revision) for r in refs] == [("tloen/alpaca-lora-7b", None), ("org/adapter", "main"), ("org/auto", None)]
+    assert [u.reason for u in unresolved] == ["repository id is a variable ('lora_weights')"]
+
+
 def test_hub_download_kind_follows_repo_type(tmp_path):
     refs, unresolved = _scan(tmp_path, "hf_hub_download('org/d', 'f.csv', repo_type='dataset')\n"
                                        "snapshot_download(repo_id='org/s', repo_type='space')\n"
