@@ -190,6 +190,10 @@ class Config:
     max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
     max_depth: int = DEFAULT_MAX_DEPTH
     keyring_provider: str = field(default_factory=lambda: os.environ.get("PIP_KEYRING_PROVIDER", "disabled"))
+    # Hugging Face Hub references (issue 15, docs/models.md): directories/files to scan, and --model/--dataset ID[@REV].
+    hub_scan: tuple[Path, ...] = ()
+    hub_models: tuple[str, ...] = ()
+    hub_datasets: tuple[str, ...] = ()
 
     def with_changes(self, **changes) -> "Config":
         """A copy with *changes* applied (the object itself is frozen)."""

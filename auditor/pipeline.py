@@ -52,6 +52,7 @@ from auditor.judgement.findings import all_findings
 from auditor.scoring.aggregate import load_weights, score_all
 from auditor.signals.registry import REFINERS
 from auditor.sources.interface import Source
+from auditor.models.hub import HubScan
 
 #: Normalized name of the interpreter node.
 INTERPRETER = "python"
@@ -163,6 +164,8 @@ class AuditResult:
             key), from ``RunContext.timings``; cumulative when one context
             runs several audits (``auditor diff``).  No format renders it.
         tool_version: auditor's version.
+        hub: the Hugging Face Hub references (``--scan``, ``--model``, ``--dataset``;
+            docs/models.md), or ``None`` when none of those options was given.
     """
 
     inventory: Inventory
@@ -177,6 +180,7 @@ class AuditResult:
     elapsed: float = 0.0
     tool_version: str = __version__
     timings: Mapping[str, float] = field(default_factory=dict)
+    hub: HubScan | None = None
 
     @property
     def incomplete(self) -> bool:
@@ -391,6 +395,26 @@ def annotate(graph: nx.DiGraph, nodes: Mapping[str, PackageNode], scores: Mappin
         ]
 
 
+def hub_references(config: Config) -> HubScan | None:
+    """The Hub references of ``--scan``/``--model``/``--dataset`` (docs/models.md), or ``None`` when none was given.
+
+    Raises:
+        InputError: a ``--scan`` path that does not exist or a bad id (exit 2).
+    """
+    if not (config.hub_scan or config.hub_models or config.hub_datasets):
+        return None
+    from auditor.sources.hub_scan import discover
+
+    return discover(config.hub_scan, config.hub_models, config.hub_datasets)
+
+
+def hub_missing(hub: HubScan | None) -> tuple[MissingData, ...]:
+    """Scanned files that could not be read or parsed, as missing data (the audit is incomplete: exit 3)."""
+    if hub is None:
+        return ()
+    return tuple(MissingData(None, "hub-scan", f"{path}: {u.reason}", u.kind.value) for path, u in hub.skipped)
+
+
 def run_audit(
     config: Config,
     source: Source,
@@ -425,6 +449,7 @@ def run_audit(
     active = collectors_for(ctx) if collectors is None else list(collectors)
     try:
         ctx.preflight(service_urls(config, active))  # a stalled name lookup overlaps the source stage
+        hub = hub_references(config)  # before the source: a bad --scan/--model is exit 2 at once
         with ctx.timed("source"):
             inventory = source.collect(ctx)
         with ctx.timed("pypi"):
@@ -441,6 +466,12 @@ def run_audit(
             scores = score_all(graph, nodes, weights, dependents)
             annotate(graph, nodes, scores, dependents)
             root = summarize(graph, nodes)
+        if hub is not None:  # after every package figure: these nodes are outside the requires graph
+            from auditor.graph.hub import add_hub_nodes
+            from auditor.judgement.hub import hub_findings
+
+            add_hub_nodes(graph, hub.references)
+            findings = sorted([*findings, *hub_findings(hub)], key=lambda f: (f.severity.rank, f.id, f.package or "", f.message))
         return AuditResult(
             inventory=inventory,
             nodes=FrozenDict(nodes),
@@ -448,11 +479,12 @@ def run_audit(
             scores=FrozenDict(scores),
             root=root,
             findings=tuple(findings),
-            missing=tuple(missing_data(inventory, nodes)),
+            missing=tuple(missing_data(inventory, nodes)) + hub_missing(hub),
             requests=FrozenDict({k: FrozenDict(v) for k, v in ctx.request_counts().items()}),
             generated_at=clock.now().isoformat(),
             elapsed=round(time.monotonic() - started, 3),
             timings=FrozenDict(ctx.timings),
+            hub=hub,
         )
     finally:
         if own_ctx:

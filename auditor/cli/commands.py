@@ -22,7 +22,7 @@ from auditor import __version__
 from auditor.cli import runconfig
 from auditor.cli.guard import guarded, internal_error
 from auditor.cli.options import (
-    COLLECTORS, NETWORK, SOURCE, AuditFormat, AuditFormatOpt, DiffFormat, DiffFormatOpt, DiffPaths, FailOnUnknown,
+    COLLECTORS, HUB, NETWORK, SOURCE, AuditFormat, AuditFormatOpt, DiffFormat, DiffFormatOpt, DiffPaths, FailOnUnknown,
     GitBase, Limit, Output, Package, PeopleFormat, PeopleFormatOpt, PeopleLimit, PeopleNodes, PolicyFile, TargetOnly,
     with_options,
 )
@@ -109,7 +109,7 @@ def run_pipeline(options: dict[str, Any], config: Any = None, **fixed: Any):
 
 @app.command(cls=_Command)
 @guarded
-@with_options(*SOURCE, *NETWORK, "weights", *COLLECTORS, "build_deps", "show_emails")
+@with_options(*SOURCE, *NETWORK, "weights", *COLLECTORS, "build_deps", "show_emails", *HUB)
 def audit(
     output_format: AuditFormatOpt = AuditFormat.table,
     output: Output = None,
@@ -128,7 +128,8 @@ def audit(
     config = runconfig.command_config(options, people=people)
     term = terminal_options(output)
     key = cache = None
-    if config.use_cache and config.osv_db is None and not (options["env"] or options["python"]):
+    # --scan reads files the key does not hash: such an audit is never answered from the result cache
+    if config.use_cache and config.osv_db is None and not (options["env"] or options["python"] or config.hub_scan):
         # verbose stays in the key: -v changes the report (the JSON's requests, every gap in the table)
         key = result_key((__version__, "audit", output_format.value, limit, sorted(term.items()), repr(config),
                           options["input_format"], options["resolver"], options["allow_build"],

@@ -132,6 +132,11 @@ NoDepsdev = Annotated[bool, typer.Option("--no-depsdev", metavar="", help="Skip 
 GithubTokenFile = Annotated[Optional[Path], typer.Option("--github-token-file", help="Read the GitHub token from this file (default: $GITHUB_TOKEN or $GH_TOKEN).")]
 Disable = Annotated[Optional[list[str]], typer.Option("--disable", metavar="NAME", callback=_check_disable, help="Turn off an optional collector by name (repeatable; e.g. github, history, vulnerabilities; an unknown name lists them all).")]
 
+# -- Hugging Face Hub references (docs/models.md) ---------------------------------------
+Scan = Annotated[Optional[list[Path]], typer.Option("--scan", metavar="DIR", help="Scan this directory's .py files and notebooks for the Hugging Face Hub models and datasets they load (repeatable; nothing is imported or run; docs/models.md).")]
+ModelRef = Annotated[Optional[list[str]], typer.Option("--model", metavar="ID[@REV]", help="A Hugging Face Hub model the project loads (repeatable).")]
+DatasetRef = Annotated[Optional[list[str]], typer.Option("--dataset", metavar="ID[@REV]", help="A Hugging Face Hub dataset the project loads (repeatable).")]
+
 # -- diff -----------------------------------------------------------------------
 GitBase = Annotated[Optional[str], typer.Option("--git-base", metavar="REV", help="Compare PATH with the same path at this git revision.")]
 PolicyFile = Annotated[Optional[Path], typer.Option("--policy", help="Policy YAML (docs/policy.md) (default: the shipped default policy).")]
@@ -182,6 +187,9 @@ SHARED: dict[str, tuple[Any, Any]] = {
     "no_depsdev": (NoDepsdev, False),
     "github_token_file": (GithubTokenFile, None),
     "disable": (Disable, None),
+    "scan": (Scan, None),
+    "model": (ModelRef, None),
+    "dataset": (DatasetRef, None),
 }
 
 #: The input: a file, ``--env`` or ``--python``, and how it is resolved.
@@ -193,6 +201,9 @@ NETWORK = ("python_version", "platform", "index_url", "pypi_url", "cache_dir", "
 #: The collectors: advisories, git history, forges, ``--disable``.
 COLLECTORS = ("osv_db", "osv_url", "vuln_service", "as_of", "no_history", "include_interpreter", "no_github", "no_gitlab", "no_scorecard",
               "no_depsdev", "github_token_file", "disable")
+
+#: The Hugging Face Hub references: ``--scan``, ``--model``, ``--dataset``.
+HUB = ("scan", "model", "dataset")
 
 
 def with_options(*names: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

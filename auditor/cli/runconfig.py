@@ -44,7 +44,7 @@ def command_config(params: Mapping[str, Any], **fixed: Any) -> "Config":
             history_options(p["as_of"], p["people"], p["show_emails"], p["no_history"], p.get("include_interpreter", False)),
             forge_options(p["no_github"], p["no_gitlab"], p["no_scorecard"], p["no_depsdev"], p["github_token_file"]),
             signal_options(p["osv_db"], p["osv_url"], p["vuln_service"], p["build_deps"]),
-            disable_options(p["disable"]), limit_options(p)),
+            disable_options(p["disable"]), limit_options(p), hub_options(p)),
     )
 
 
@@ -53,6 +53,26 @@ LIMIT_FIELDS = {"deadline": "time_budget", "request_seconds": "request_seconds",
                 "max_response_bytes": "max_response_bytes", "max_input_bytes": "max_input_bytes",
                 "max_archive_bytes": "max_archive_bytes", "keyring_provider": "keyring_provider",
                 "cache_max_mb": "cache_max_mb"}
+
+
+def hub_options(p: Mapping[str, Any]) -> dict:
+    """Config fields of ``--scan``, ``--model`` and ``--dataset`` (docs/models.md).
+
+    Raises:
+        InputError: a ``--scan`` path that does not exist, or an id that is not a Hub repository id (exit 2).
+    """
+    scan, models, datasets = p.get("scan") or (), p.get("model") or (), p.get("dataset") or ()
+    if not (scan or models or datasets):
+        return {}
+    from auditor.sources.hub_scan import parse_reference
+
+    for path in scan:
+        if not Path(path).exists():
+            raise InputError(f"--scan {path}: no such file or directory")
+    for kind, values in (("model", models), ("dataset", datasets)):
+        for value in values:
+            parse_reference(value, kind)  # raises InputError on a bad id
+    return {"hub_scan": tuple(Path(s) for s in scan), "hub_models": tuple(models), "hub_datasets": tuple(datasets)}
 
 
 def limit_options(p: Mapping[str, Any]) -> dict:

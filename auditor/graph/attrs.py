@@ -16,6 +16,9 @@ ORGANIZATION_NODE = "organization"  # a PyPI organization owning distributions (
 PERSON = "person"  # a contributor from git history
 BUILD_REQUIREMENT = "build_requirement"  # an unresolved sdist build requirement (--build-deps)
 NATIVE_LIBRARY = "native_library"  # a bundled shared library's upstream project (id "native:<project>"; docs/native.md)
+HUB_MODEL = "model"  # a Hugging Face Hub model the project loads (id "model:<repo id>", docs/models.md)
+HUB_DATASET = "dataset"  # a Hub dataset the project loads (id "dataset:<repo id>")
+HUB_SPACE = "space"  # a Hub Space the project downloads (id "space:<repo id>")
 
 # edge kinds (attribute KIND)
 REQUIRES = "requires"  # distribution/root -> distribution/interpreter
@@ -26,6 +29,15 @@ CONTRIBUTED_TO = "contributed_to"  # person -> repository
 BUILD = "build"  # distribution -> distribution/build requirement its sdist build needs (--build-deps)
 BUNDLES = "bundles"  # distribution -> native_library it ships a copy of (path, soname, version)
 LINKS = "links"  # native_library -> native_library one of its copies names in DT_NEEDED (same wheel)
+LOADS = "loads"  # root -> model/dataset/space its code loads (--scan, --model, --dataset)
+
+# Hub repository nodes (docs/models.md)
+HUB_REPO_ID = "repo_id"  # str: the Hub repository id as written
+HUB_REVISIONS = "revisions"  # list[str]: revisions referenced ("" = the default branch, "unknown" = not a literal)
+HUB_PINNED = "pinned"  # bool: every reference pins a 40-hex commit sha
+HUB_TRUST_REMOTE_CODE = "trust_remote_code"  # bool: some reference passes trust_remote_code=True
+HUB_LOCATIONS = "locations"  # list[str]: file:line of each reference ("<cli>" for an option)
+HUB_REFERENCES = "references"  # int: references to this repository (on the loads edge)
 
 # common attributes
 KIND = "kind"

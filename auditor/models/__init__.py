@@ -13,6 +13,7 @@ stage that produced them.  Nothing in this package does I/O.
 | :mod:`.forge` | GitHub/GitLab, Scorecard and deps.dev facts |
 | :mod:`.release` | release signals: provenance, release facts, install-time code, vendored code, names |
 | :mod:`.vulnerability` | advisories and vulnerability reports |
+| :mod:`.hub` | Hugging Face Hub references found in code (:class:`HubReference`, :class:`HubScan`) |
 | :mod:`.finding` | :class:`Severity`, :class:`Factor`, :class:`Score`, :class:`Finding` |
 
 A fact that could not be collected is an :class:`Unknown` carrying its kind
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 from auditor.models.finding import Factor, Finding, Score, Severity
 from auditor.models.forge import DepsDevVersion, ForgeAccount, ForgeContributor, ForgeFacts, ForgeRepo, GitLabFacts, ScorecardCheck, ScorecardResult
+from auditor.models.hub import HubReference, HubScan, SourceLocation, UnresolvedReference
 from auditor.models.package import CoreMetadata, DependencyEdge, Distribution, Inventory, Origin, PackageNode, Signal, TargetEnvironment, normalize_name
 from auditor.models.person import Contact, Contribution, Maintainer, Ownership, PeopleReach, Person, PyPIProject, RepositoryHistory
 from auditor.models.release import (IndexCopy, InstallFacts, NameSignals, ProjectStatus, ReleaseFacts, VendorBinary, ReleaseProvenance, SharedName,
@@ -49,6 +51,8 @@ __all__ = [
     "ForgeFacts",
     "ForgeRepo",
     "GitLabFacts",
+    "HubReference",
+    "HubScan",
     "IndexCopy",
     "InstallFacts",
     "Inventory",
@@ -75,10 +79,12 @@ __all__ = [
     "SharedName",
     "Severity",
     "Signal",
+    "SourceLocation",
     "TargetEnvironment",
     "TrustedPublisher",
     "Unknown",
     "UnknownKind",
+    "UnresolvedReference",
     "VendoredCode",
     "VendoredLibrary",
     "VulnerabilityReport",

@@ -21,7 +21,7 @@ from typing import TextIO
 
 from auditor.models import Unknown, UnknownKind
 from auditor.report.diff_markdown import md
-from auditor.report.totals import interpreter_text, summary_text
+from auditor.report.totals import hub_text, interpreter_text, summary_text
 
 #: Packages shown in the exposure table (the JSON output carries them all).
 MAX_PACKAGES = 25
@@ -82,6 +82,8 @@ def render(result, out: TextIO, limit: int = MAX_PACKAGES) -> None:
     inv = result.inventory
     lines = [f"## auditor {md(result.tool_version)}: {md(inv.root_name)} ({md(inv.root_kind)})", "",
              summary_line(result), ""]
+    if (hub := hub_text(result)) is not None:
+        lines += [md(hub), ""]
 
     ranked = [n for n in result.ranked() if n.distribution.origin.kind != "interpreter"]
     shown = ranked if not limit else ranked[:limit]

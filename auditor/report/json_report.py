@@ -66,6 +66,22 @@ def package_record(result, node, convert: Callable[[Any], Any] = to_jsonable) ->
     }
 
 
+def hub_section(hub) -> dict:
+    """The ``hub`` key (only with ``--scan``/``--model``/``--dataset``; docs/models.md): references as found."""
+    def ref(r) -> dict:
+        return {"kind": r.kind, "repo_id": r.repo_id, "node": r.node_id, "call": r.call, "location": str(r.location),
+                "revision": str(r.revision) if isinstance(r.revision, Unknown) else r.revision, "pinned": r.pinned,
+                "trust_remote_code": str(r.trust_remote_code) if isinstance(r.trust_remote_code, Unknown) else r.trust_remote_code,
+                "use_safetensors": str(r.use_safetensors) if isinstance(r.use_safetensors, Unknown) else r.use_safetensors}
+
+    return {
+        "files_scanned": hub.files,
+        "references": [ref(r) for r in hub.references],
+        "unresolved": [{"call": u.call, "location": str(u.location), "reason": u.reason} for u in hub.unresolved],
+        "skipped": [{"file": path, "reason": u.reason, "kind": u.kind.value} for path, u in hub.skipped],
+    }
+
+
 def _sections(result, verbose: bool, convert: Callable[[Any], Any]) -> dict:
     """The document's keys in order, values converted by *convert*.
 
@@ -93,6 +109,7 @@ def _sections(result, verbose: bool, convert: Callable[[Any], Any]) -> dict:
         "missing": [to_jsonable(m) for m in result.missing],
         "packages": (partial(package_record, result, n) for n in result.ranked()),
         "findings": (partial(_call, f) for f in result.findings),
+        **({"hub": hub_section(result.hub)} if result.hub is not None else {}),
         **({"requests": result.requests} if verbose else {}),
     }
 

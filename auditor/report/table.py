@@ -17,7 +17,7 @@ from auditor.report.safe import text as Text  # neutralises controls, escapes an
 from auditor.graph import attrs as A
 from auditor.graph.build import node_id
 from auditor.models import Unknown, UnknownKind
-from auditor.report.totals import interpreter_text, summary_text
+from auditor.report.totals import hub_text, interpreter_text, summary_text
 
 #: Rows shown in the terminal; ``--limit 0`` shows all.
 DEFAULT_LIMIT = 40
@@ -76,6 +76,8 @@ def render(result, out: TextIO, limit: int = DEFAULT_LIMIT, color: bool | None =
     inv = result.inventory
     console.print(Text(f"auditor {result.tool_version} — {inv.root_name} ({inv.root_kind}, {inv.resolver or 'no resolver'})", style="bold"))
     console.print(Text(summary_text(result)))
+    if (hub := hub_text(result)) is not None:
+        console.print(Text(hub))
     table = Table(show_lines=False, header_style="bold", expand=False)
     columns = [
         ("Exposure", {"justify": "right"}),

@@ -53,6 +53,21 @@ def summary_text(result) -> str:
             f"({_n(root.unmapped, 'package')} unmapped); {publishers}; contributors: {_count(root.contributors)}")
 
 
+def hub_text(result) -> str | None:
+    """The Hub references' line (``--scan``/``--model``/``--dataset``; docs/models.md), or ``None`` without them."""
+    hub = result.hub
+    if hub is None:
+        return None
+    kinds = {}
+    for ref in hub.references:
+        kinds.setdefault(ref.kind, set()).add(ref.repo_id)
+    found = ", ".join(_n(len(kinds[k]), k) for k in sorted(kinds)) or "none"
+    pinned = sum(1 for ref in hub.references if ref.pinned)
+    return (f"Hugging Face Hub: {found} loaded ({_n(len(hub.references), 'reference')}, {pinned} pinned to a commit; "
+            f"{_n(hub.files, 'file')} scanned, {_n(len(hub.unresolved), 'call')} not resolvable statically, "
+            f"{_n(len(hub.skipped), 'file')} not parsed; details: --format json)")
+
+
 def interpreter_text(result) -> str | None:
     """The interpreter's own line: not scored, and what the people reach says about it."""
     node = result.nodes.get("python")
