@@ -69,6 +69,8 @@ TABLE: tuple[Format, ...] = (
     Format("audit", "graphml", "auditor.report.graphml:render"),
     Format("audit", "markdown", "auditor.report.audit_markdown:render", ("limit",)),
     Format("audit", "sarif", "auditor.report.audit_sarif:render"),
+    Format("audit", "cyclonedx-json", "auditor.report.cyclonedx:render_json"),
+    Format("audit", "cyclonedx-xml", "auditor.report.cyclonedx:render_xml"),
     Format("diff", "markdown", "auditor.report.diff_markdown:render"),
     Format("diff", "sarif", "auditor.report.sarif:render_policy", ("base_dir",)),
     Format("diff", "json", "auditor.report.diff_json:render"),
