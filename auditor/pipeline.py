@@ -303,8 +303,8 @@ def collectors_for(ctx: RunContext) -> list[Collector]:
 
 def missing_data(inventory: Inventory, nodes: Mapping[str, PackageNode]) -> list[MissingData]:
     """Every fault-caused Unknown on the nodes, as a flat sorted list."""
-    out: list[MissingData] = [MissingData(None, what, reason, UnknownKind.UNREACHABLE.value)
-                              for what, reason in inventory.gaps]
+    out: list[MissingData] = [MissingData(None, gap[0], gap[1], gap[2] if len(gap) > 2 else UnknownKind.UNREACHABLE.value)
+                              for gap in inventory.gaps]
 
     def add(name: str, what: str, value: Unknown) -> None:
         out.append(MissingData(name, what, value.reason, value.kind.value))

@@ -32,7 +32,7 @@ def _assert_clean(blob: bytes, where: str) -> None:
 
 def test_planted_secret_never_leaves(secret_args, fake_pypi, tmp_path):
     outputs = []
-    for fmt in ("table", "json", "markdown", "sarif", "graphml"):
+    for fmt in ("table", "json", "markdown", "sarif", "graphml", "cyclonedx-json", "cyclonedx-xml"):
         out = tmp_path / f"report.{fmt}"
         res = runner.invoke(app, ["audit", *secret_args, "-f", fmt, "-o", str(out), "--verbose"])
         assert res.exit_code in (0, 3), res.output
@@ -48,7 +48,7 @@ def test_planted_secret_never_leaves(secret_args, fake_pypi, tmp_path):
             _assert_clean(path.read_bytes(), str(path))
 
 
-@pytest.mark.parametrize("fmt", ["json", "sarif", "markdown", "graphml", "table"])
+@pytest.mark.parametrize("fmt", ["json", "sarif", "markdown", "graphml", "table", "cyclonedx-json", "cyclonedx-xml"])
 def test_a_credential_inside_a_lockfile_never_reaches_a_report(tmp_path, fmt):
     """A lockfile (often from a pull request) whose index or archive URLs carry credentials."""
     from pathlib import Path

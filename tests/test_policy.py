@@ -152,3 +152,30 @@ def test_checks_are_small_functions_over_a_delta():
     assert check_single_maintainer(policy, upgraded) == []
     gap = Unknown("HTTP 503")
     assert check_release_age(policy, PackageDelta("b", VersionChange("b", "added", None, "1"), age_days=gap)) == [gap]
+
+
+def test_malicious_package_fails_the_default_policy_whatever_its_rating():
+    """Issue 17 item 8: an OSV MAL- report fails POL005 of the default policy, even rated low."""
+    from auditor.models import Advisory, Severity
+    from tests.test_diff import report
+
+    h = view("h", node("a", "2.0", maintainers=("x", "y"), signals={"vulnerabilities": report(
+        "2.0", Advisory("MAL-2024-1234", severity=Severity.LOW), Advisory("GHSA-x", aliases=("MAL-2024-9",),
+                                                                           severity=Severity.INFO))}))
+    b = view("b", node("a", "1.0", maintainers=("x", "y"), signals={"vulnerabilities": report("1.0")}))
+    result = evaluate(load_policy(), diff_audits(b, h, now=NOW), today=TODAY)
+    assert sorted(v.message.split(": ")[1] for v in result.failing if v.rule == "POL005") == [
+        "GHSA-x (malicious)", "MAL-2024-1234 (malicious)"]
+    assert result.verdict.value == "fail"
+
+
+def test_malicious_advisory_is_a_critical_aud150_finding_not_aud101():
+    from auditor.judgement.findings import probe_vulnerabilities
+    from auditor.models import Advisory, Severity, VulnerabilityReport
+    from tests.builders import package_node
+
+    n = package_node("evil", "1.0", signals={"vulnerabilities": VulnerabilityReport("1.0", (
+        Advisory("MAL-2024-1", summary="steals tokens"), Advisory("GHSA-ok", severity=Severity.LOW)), "osv")})
+    found = {(f.id, f.severity.value) for f in probe_vulnerabilities(n)}
+    assert found == {("AUD150", "critical"), ("AUD101", "low")}
+    assert Advisory("GHSA-a", aliases=("MAL-1",)).malicious and not Advisory("PYSEC-1").malicious

@@ -85,6 +85,17 @@ def terminal_options(output: Optional[Path]) -> dict[str, Any]:
     return {"color": console.is_terminal, "width": console.width if honoured else None}
 
 
+def github_environment() -> dict[str, str]:
+    """GitHub Actions' job variables for ``-f github-snapshot``, checked before the audit runs.
+
+    Raises:
+        OutputError: GITHUB_SHA or GITHUB_REF missing or malformed (exit code 2).
+    """
+    from auditor.report.github_snapshot import from_environment, require_job
+
+    return require_job(from_environment())
+
+
 def pyproject_selection(options: dict[str, Any]) -> dict[str, Any]:
     """``extras``/``groups``/``all_groups`` for a pyproject.toml input, only when one of the flags was given."""
     if not (options.get("extras") or options.get("groups") or options.get("all_groups")):
@@ -127,11 +138,13 @@ def audit(
 
     config = runconfig.command_config(options, people=people)
     term = terminal_options(output)
+    github = github_environment() if output_format.value == "github-snapshot" else {}
     key = cache = None
     # --scan reads files the key does not hash: such an audit is never answered from the result cache
     if config.use_cache and config.osv_db is None and not (options["env"] or options["python"] or config.hub_scan):
         # verbose stays in the key: -v changes the report (the JSON's requests, every gap in the table)
         key = result_key((__version__, "audit", output_format.value, limit, sorted(term.items()), repr(config),
+                          sorted(github.items()),
                           options["input_format"], options["resolver"], options["allow_build"],
                           sorted(pyproject_selection(options).items())),
                          options["input_path"], [config.weights_file] if config.weights_file else [], [output])
@@ -148,7 +161,8 @@ def audit(
     from auditor.report import registry
 
     result = run_pipeline(options, config)
-    text = registry.render("audit", output_format.value, result, limit=limit, verbose=options["verbose"], **term)
+    text = registry.render("audit", output_format.value, result, limit=limit, verbose=options["verbose"],
+                           github=github, **term)
     emit(text, output)
     if options["verbose"]:
         from auditor.net.http import describe_counts

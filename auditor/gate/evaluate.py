@@ -23,6 +23,7 @@ from auditor.errors import ExitCode
 from auditor.gate.diff import AuditDiff, PackageDelta, VersionChange, Vulnerability
 from auditor.gate.policy import RULES, Policy, PolicyException
 from auditor.models import Confidence, Severity, Unknown
+from auditor.models.vulnerability import is_malicious
 
 
 class Verdict(str, enum.Enum):
@@ -203,6 +204,8 @@ def check_single_maintainer(policy: Policy, d: PackageDelta) -> list[Outcome]:
 
 
 def _severity_above(v: Vulnerability, limit: Severity) -> bool:
+    if is_malicious((v.id, *v.aliases)):
+        return True  # an OSV MAL- report: malware fails whatever the limit (finding AUD150)
     if isinstance(v.severity, Unknown):
         return True  # unrated vulnerabilities count as failing (conservative)
     return v.severity.rank < limit.rank
@@ -210,7 +213,7 @@ def _severity_above(v: Vulnerability, limit: Severity) -> bool:
 
 def check_vulnerability_severity(policy: Policy, d: PackageDelta) -> list[Outcome]:
     """POL005: the change brings a known vulnerability above ``max_vulnerability_severity``
-    (an unrated one always counts)."""
+    (an unrated one and an OSV ``MAL-`` malicious-package report always count)."""
     if policy.max_vulnerability_severity is None:
         return []
     vulns = d.vulnerabilities_added
@@ -219,7 +222,8 @@ def check_vulnerability_severity(policy: Policy, d: PackageDelta) -> list[Outcom
     out: list[Outcome] = []
     for v in vulns:
         if _severity_above(v, policy.max_vulnerability_severity):
-            sev = v.severity.value if isinstance(v.severity, Severity) else "unrated"
+            sev = "malicious" if is_malicious((v.id, *v.aliases)) else (
+                v.severity.value if isinstance(v.severity, Severity) else "unrated")
             out.append(f"{d.name} {d.change.after}: {v.id} ({sev})")
     return out
 

@@ -73,7 +73,8 @@ def _signal(node: PackageNode, kind: type):
 
 
 def probe_vulnerabilities(node: PackageNode) -> list[Finding]:
-    """AUD101 per advisory; severity is the advisory's, else ``unrated_vulnerability_severity``."""
+    """AUD101 per advisory (severity the advisory's, else ``unrated_vulnerability_severity``);
+    AUD150 (critical) instead for an OSV ``MAL-`` malicious-package report."""
     report = _signal(node, VulnerabilityReport)
     if report is None:
         return []
@@ -81,6 +82,10 @@ def probe_vulnerabilities(node: PackageNode) -> list[Finding]:
     for adv in report.advisories:
         fix = f"; fixed in {', '.join(adv.fixed_versions)}" if adv.fixed_versions else "; no fixed version"
         aliases = f" ({', '.join(adv.aliases)})" if adv.aliases else ""
+        if adv.malicious:  # AUD150: the release is malware, whatever severity the record gives
+            out.append(_finding("AUD150", node, f"{node.name} {report.version} is reported as a malicious "
+                                f"package: {adv.id}{aliases}", f"{report.service}: {adv.url or adv.id}"))
+            continue
         out.append(
             _finding(
                 "AUD101",

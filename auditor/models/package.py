@@ -193,7 +193,7 @@ class Inventory:
 
     Attributes:
         root_name: label of the audited input (a path, or ``env:<python>``).
-        root_kind: ``"requirements"``, ``"environment"``, ``"lockfile"`` or ``"pyproject"``.
+        root_kind: ``"requirements"``, ``"environment"``, ``"lockfile"``, ``"pyproject"`` or ``"sbom"`` (a CycloneDX document).
         root_requires: edges from the root to the directly required distributions.
         distributions: every distribution in the set, unique by name.
         target: environment the markers were evaluated for.
@@ -202,8 +202,11 @@ class Inventory:
         resolver: what produced the pins (``"uv pip compile"``, ``"pip --dry-run"``,
             ``"installed"``, ``"lockfile"``).
         gaps: ``(what, reason)`` for parts of the input the source could not
-            read and went on without (an unreachable ``--extra-index-url``);
-            every output lists them, and the audit is incomplete (exit 3).
+            read and went on without (an unreachable ``--extra-index-url``),
+            or ``(what, reason, kind)`` with an :class:`UnknownKind` value
+            (default ``unreachable``; an SBOM's other ecosystems are
+            ``unsupported``); every output lists them, and the audit is
+            incomplete (exit 3).
     """
 
     root_name: str
@@ -213,7 +216,7 @@ class Inventory:
     target: TargetEnvironment
     interpreter_version: str
     resolver: str = ""
-    gaps: tuple[tuple[str, str], ...] = ()
+    gaps: tuple[tuple[str, ...], ...] = ()
 
     def by_name(self) -> dict[str, Distribution]:
         """Distributions keyed by normalized name."""

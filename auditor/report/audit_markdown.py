@@ -11,7 +11,8 @@ Every string that comes from package metadata, an input file or an API
 :func:`auditor.report.diff_markdown.md`, so a hostile package cannot inject
 links, images, mentions or HTML.  Output order is deterministic: packages
 by :meth:`AuditResult.ranked`, findings by severity, id, package, message,
-missing data by (what, reason).  Nothing is fetched.
+missing data by (what, reason).  Nothing is fetched.  The text stays under
+GitHub's 65,536-character comment limit (:func:`auditor.report.comment.fit`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections import Counter
 from typing import TextIO
 
 from auditor.models import Unknown, UnknownKind
+from auditor.report.comment import fit
 from auditor.report.diff_markdown import md
 from auditor.report.totals import hub_text, interpreter_text, summary_text
 
@@ -129,4 +131,4 @@ def render(result, out: TextIO, limit: int = MAX_PACKAGES) -> None:
                   "", *body, "", "</details>", ""]
 
     lines.append(f"<sub>{md(result.generated_at)} · auditor audit</sub>")
-    out.write("\n".join(lines).rstrip() + "\n")
+    out.write(fit("\n".join(lines).rstrip() + "\n"))

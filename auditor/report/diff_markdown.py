@@ -179,5 +179,14 @@ def write_diff_markdown(stream: IO[str], diff: AuditDiff, result=None, young_day
 
 
 def render(outcome, out: IO[str]) -> None:
-    """``auditor diff --format markdown``: write *outcome* (a :class:`~auditor.gate.GateOutcome`) to *out*."""
-    write_diff_markdown(out, outcome.diff, outcome.result)
+    """``auditor diff --format markdown``: write *outcome* (a :class:`~auditor.gate.GateOutcome`) to *out*.
+
+    The comment stays under GitHub's 65,536-character limit (:func:`auditor.report.comment.fit`).
+    """
+    import io
+
+    from auditor.report.comment import fit
+
+    buf = io.StringIO()
+    write_diff_markdown(buf, outcome.diff, outcome.result)
+    out.write(fit(buf.getvalue()))

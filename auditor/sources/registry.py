@@ -10,7 +10,8 @@ writes), then at the content for renamed files: a TOML document with
 ``lock-version`` and ``[[packages]]`` is a PEP 751 lock, ``version`` +
 ``[[package]]`` with ``source`` tables is uv.lock, ``[metadata]`` +
 ``[[package]]`` is poetry.lock, ``[project]``/``[dependency-groups]`` is a
-pyproject.toml, a JSON object with ``_meta`` is Pipfile.lock; anything else
+pyproject.toml, a JSON object with ``_meta`` is Pipfile.lock, one with
+``"bomFormat": "CycloneDX"`` (or a ``*.cdx.json`` name) a CycloneDX SBOM; anything else
 is read as requirements.
 """
 
@@ -38,10 +39,11 @@ SOURCES: dict[str, str] = {
     "poetry.lock": "auditor.sources.poetry_lock:PoetryLockSource",
     "Pipfile.lock": "auditor.sources.pipfile_lock:PipfileLockSource",
     "pyproject.toml": "auditor.sources.pyproject:PyprojectSource",
+    "cyclonedx": "auditor.sources.cyclonedx:CycloneDXSource",
 }
 
 #: Formats whose source class accepts ``text=`` (content from ``git show``).
-TEXT_CAPABLE = ("pylock.toml", "uv.lock", "poetry.lock", "Pipfile.lock", "pyproject.toml")
+TEXT_CAPABLE = ("pylock.toml", "uv.lock", "poetry.lock", "Pipfile.lock", "pyproject.toml", "cyclonedx")
 
 #: Formats that are lockfiles (``auditor diff`` uses the lock's own line numbers).
 LOCKFILES = ("pylock.toml", "uv.lock", "poetry.lock", "Pipfile.lock")
@@ -77,6 +79,8 @@ def detect_name(path: Path) -> str | None:
         return "Pipfile.lock"
     if lower == "pyproject.toml":
         return "pyproject.toml"
+    if lower.endswith((".cdx.json", ".cdx")) or lower in ("bom.json", "sbom.json"):
+        return "cyclonedx"
     if lower.endswith((".txt", ".in")) or "requirements" in lower or "constraints" in lower:
         return "requirements"
     return None
@@ -92,6 +96,8 @@ def detect_content(text: str) -> str:
             doc = None
         if isinstance(doc, dict) and "_meta" in doc:
             return "Pipfile.lock"
+        if isinstance(doc, dict) and doc.get("bomFormat") == "CycloneDX":
+            return "cyclonedx"
         return "requirements"
     try:
         doc = loads_toml(text)

@@ -176,7 +176,7 @@ def check(name: str, exit_code: int, text: str) -> None:
 
 REQ = ["requirements.txt", "--resolver", "none", "--as-of", "2024-12-31"]
 LOCK = ["base/uv.lock", "--as-of", "2024-12-31"]
-AUDIT_FORMATS = ("table", "json", "graphml", "markdown", "sarif")
+AUDIT_FORMATS = ("table", "json", "graphml", "markdown", "sarif", "cyclonedx-json", "cyclonedx-xml")
 
 
 @pytest.mark.parametrize("fmt", AUDIT_FORMATS)
@@ -230,3 +230,11 @@ def test_include_interpreter_counts_cpython_contributors(golden, tmp_path):
     assert before["people_reach"] == "people reach excludes CPython; --include-interpreter adds it"
     assert after["people_reach"] == "people reach includes CPython"
     assert after["contributors"] == before["contributors"] + 1
+
+
+def test_audit_github_snapshot(golden, monkeypatch):
+    """``-f github-snapshot`` with GitHub Actions' job variables (the CLI reads them)."""
+    for var, value in (("GITHUB_SHA", "0123456789abcdef0123456789abcdef01234567"), ("GITHUB_REF", "refs/heads/main"),
+                       ("GITHUB_RUN_ID", "42"), ("GITHUB_WORKFLOW", "audit"), ("GITHUB_JOB", "deps")):
+        monkeypatch.setenv(var, value)
+    check("audit-uv-lock.github-snapshot", *golden("audit", *LOCK, "-f", "github-snapshot"))
