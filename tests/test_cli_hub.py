@@ -9,19 +9,12 @@ import pytest
 from typer.testing import CliRunner
 
 from auditor.cli import app
+from tests.test_cli import env_args  # noqa: F401 - fixture (the shared two-package environment)
 
 runner = CliRunner()
 PROJECT = Path(__file__).resolve().parent / "fixtures" / "hub-project"
 
 
-@pytest.fixture
-def env_args(fake_env, fake_pypi, tmp_path):
-    fake_pypi.add("app", "1.0", requires_dist=["lib"], roles=(("Owner", "alice"),))
-    fake_pypi.add("lib", "2.0")
-    fake_env.install("app", "1.0", requires_dist=["lib"], project_urls=(("Source", "https://github.com/o/app"),))
-    fake_env.install("lib", "2.0")
-    return ["--python", fake_env.python, "--pypi-url", fake_pypi.url, "--index-url", fake_pypi.url + "/simple",
-            "--osv-url", fake_pypi.url, "--cache-dir", str(tmp_path / "cache"), "--no-history"]
 
 
 @pytest.fixture
