@@ -136,12 +136,19 @@ def audit(
     from auditor.net.results import ResultCache, result_key
     from auditor.report.write import emit
 
+    from auditor.report import registry
+
     config = runconfig.command_config(options, people=people)
+    fmt = registry.get("audit", output_format.value)
+    if fmt.folder and output is None:
+        raise InputError(f"--format {fmt.name} writes a folder of files: give it with -o DIR")
     term = terminal_options(output)
     github = github_environment() if output_format.value == "github-snapshot" else {}
     key = cache = None
-    # --scan reads files the key does not hash: such an audit is never answered from the result cache
-    if config.use_cache and config.osv_db is None and not (options["env"] or options["python"] or config.hub_scan):
+    # --scan reads files the key does not hash: such an audit is never answered from the result cache;
+    # a folder report is not one text to store
+    if (config.use_cache and config.osv_db is None and not fmt.folder
+            and not (options["env"] or options["python"] or config.hub_scan)):
         # verbose stays in the key: -v changes the report (the JSON's requests, every gap in the table)
         key = result_key((__version__, "audit", output_format.value, limit, sorted(term.items()), repr(config),
                           sorted(github.items()),
@@ -158,12 +165,14 @@ def audit(
         for line in hit.stderr:
             typer.echo(line, err=True)
         return ExitCode(hit.exit_code)
-    from auditor.report import registry
-
     result = run_pipeline(options, config)
-    text = registry.render("audit", output_format.value, result, limit=limit, verbose=options["verbose"],
-                           github=github, **term)
-    emit(text, output)
+    report_options = dict(limit=limit, verbose=options["verbose"], github=github, **term)
+    if fmt.folder:
+        fmt.write_folder(result, output, **report_options)
+        text = None
+    else:
+        text = fmt.render(result, **report_options)
+        emit(text, output)
     if options["verbose"]:
         from auditor.net.http import describe_counts
 

@@ -15,6 +15,13 @@ Subjects per command:
 * ``audit`` and ``explain``: an :class:`~auditor.pipeline.AuditResult`;
 * ``diff``: a :class:`~auditor.gate.GateOutcome`;
 * ``people``: a :class:`~auditor.report.people.PeopleView`.
+
+A *folder format* (``folder=True``: several files, e.g. one CSV or Parquet
+table per node kind) has a writer ``writer(subject, directory, **options)``
+that writes files into *directory*; :meth:`Format.write_folder` runs it
+through :func:`auditor.report.write.write_tree`, so the ``-o`` folder is
+replaced whole or not at all.  Such a format needs ``-o`` and has no
+:meth:`Format.render`.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from __future__ import annotations
 import importlib
 import io
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable
 
 
@@ -34,12 +42,14 @@ class Format:
         name: the ``--format`` value.
         writer: ``"module:function"``; the function is ``writer(subject, out, **options)``.
         options: the keyword options the writer accepts (others are dropped by :meth:`render`).
+        folder: the writer writes files into a folder (see the module docstring).
     """
 
     command: str
     name: str
     writer: str
     options: tuple[str, ...] = ()
+    folder: bool = False
 
     def load(self) -> Callable[..., None]:
         """The writer function (imports its module)."""
@@ -54,9 +64,26 @@ class Format:
             options: e.g. ``limit``, ``color``, ``width``, ``package``; those
                 this format does not take are ignored.
         """
+        if self.folder:
+            raise TypeError(f"{self.name} is a folder format: use write_folder")
         out = io.StringIO()
-        self.load()(subject, out=out, **{k: v for k, v in options.items() if k in self.options})
+        self.load()(subject, out=out, **self._own(options))
         return out.getvalue()
+
+    def write_folder(self, subject: Any, directory: Path | str, **options: Any) -> None:
+        """Write the folder report of *subject* to *directory* (replaced whole; see :func:`~auditor.report.write.write_tree`).
+
+        Raises:
+            OutputError: *directory* cannot be written or is not auditor's to replace (exit code 2).
+        """
+        from auditor.report.write import write_tree
+
+        writer, own = self.load(), self._own(options)
+        write_tree(directory, lambda tmp: writer(subject, tmp, **own))
+
+    def _own(self, options: dict[str, Any]) -> dict[str, Any]:
+        """The options this format takes (the others are dropped)."""
+        return {k: v for k, v in options.items() if k in self.options}
 
 
 #: Terminal options of the rich-based writers (colour on/off, width in columns).
@@ -81,8 +108,8 @@ TABLE: tuple[Format, ...] = (
 )
 
 #: ``audit --format`` name -> module with a ``render(result, out)`` function
-#: (docs/formats-audit.md; kept for callers that stream themselves).
-FORMATS: dict[str, str] = {f.name: f.writer.partition(":")[0] for f in TABLE if f.command == "audit"}
+#: (docs/formats-audit.md; kept for callers that stream themselves; folder formats excluded).
+FORMATS: dict[str, str] = {f.name: f.writer.partition(":")[0] for f in TABLE if f.command == "audit" and not f.folder}
 
 
 def names(command: str) -> list[str]:

@@ -26,10 +26,12 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import signal
 import socket
 import stat
 import sys
+import tempfile
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -121,6 +123,72 @@ def write_bytes(path: Path, data: bytes) -> None:
             raise OutputError(f"{path}: cannot write (not a regular file, FIFO, character device or socket)")
     except OSError as exc:
         raise _error(path, exc) from exc
+
+
+#: The file a folder report carries so that a later run may replace the folder (and only such a folder).
+TREE_MARKER = ".auditor-output"
+
+
+def write_tree(path: Path | str, fill: Callable[[Path], None]) -> None:
+    """Write a folder report: *fill* writes into a fresh temporary folder, which then takes *path*'s place.
+
+    The rules, like :func:`write_bytes`'s, lose nothing: a symbolic link, a
+    file or a special file at *path* is refused; an existing folder is
+    replaced only when it is empty or a previous auditor folder report
+    (it holds :data:`TREE_MARKER`).  The old folder is renamed aside, the new
+    one renamed in, and the old one removed, so *path* holds one complete
+    report at every moment except between the two renames.  If *fill* raises,
+    *path* is untouched and the temporary folder is removed.
+
+    Args:
+        path: the ``-o`` folder (its parent must exist).
+        fill: ``fill(directory)`` writes the report's files into *directory*.
+
+    Raises:
+        OutputError: one line naming *path* and the cause (exit code 2).
+    """
+    path = Path(path)
+    if path.is_symlink():
+        raise OutputError(f"{path}: cannot write a folder report (is a symbolic link)")
+    existing = False
+    if path.exists():
+        if not path.is_dir():
+            raise OutputError(f"{path}: cannot write a folder report (exists and is not a folder)")
+        try:
+            entries = os.listdir(path)
+        except OSError as exc:
+            raise _error(path, exc) from exc
+        if entries and TREE_MARKER not in entries:
+            raise OutputError(f"{path}: cannot write a folder report (a non-empty folder auditor did not write)")
+        existing = True
+    parent = path.parent if str(path.parent) else Path(".")
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent))
+    except OSError as exc:
+        raise _error(path, exc) from exc
+    try:
+        with _signals_raise():
+            fill(tmp)
+            (tmp / TREE_MARKER).write_text("written by auditor; a later run may replace this folder\n")
+            for entry in sorted(tmp.rglob("*")):
+                if entry.is_file():
+                    with open(entry, "rb") as fh:
+                        os.fsync(fh.fileno())
+            os.chmod(tmp, 0o777 & ~_umask_mode() | 0o700)
+            if existing:
+                old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=parent))
+                os.rename(path, old / "report")
+                os.rename(tmp, path)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                os.rename(tmp, path)
+        _fsync_dir(parent)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise _error(path, exc) from exc
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
 
 
 def _error(path: Path, exc: OSError) -> OutputError:
