@@ -22,7 +22,7 @@ from auditor import __version__
 from auditor.cli import runconfig
 from auditor.cli.guard import guarded, internal_error
 from auditor.cli.options import (
-    COLLECTORS, HUB, NETWORK, SOURCE, AuditFormat, AuditFormatOpt, DiffFormat, DiffFormatOpt, DiffPaths, FailOnUnknown,
+    COLLECTORS, CONFIG, HUB, NETWORK, SOURCE, AuditFormat, AuditFormatOpt, DiffFormat, DiffFormatOpt, DiffPaths, FailOnUnknown,
     GitBase, Limit, Output, Package, PeopleFormat, PeopleFormatOpt, PeopleLimit, PeopleNodes, PolicyFile, TargetOnly,
     with_options,
 )
@@ -47,7 +47,24 @@ class _Group(_HelpWithoutType, typer.core.TyperGroup):
 
 
 class _Command(_HelpWithoutType, typer.core.TyperCommand):
-    pass
+    """A command whose option defaults may come from a configuration file (:mod:`auditor.cli.configfile`).
+
+    The file's values become click's ``default_map`` before the arguments are
+    parsed, so a flag given on the command line wins over the file and the
+    file over the declared default, for every option alike.  A bad file is one
+    line on stderr and exit 2.
+    """
+
+    def parse_args(self, ctx, args):  # noqa: ANN001, ANN201 - click's signature
+        if ctx.default_map is None and not ctx.resilient_parsing:
+            from auditor.cli.configfile import ConfigError, defaults_for
+
+            try:
+                ctx.default_map = defaults_for(self, ctx, args)
+            except ConfigError as exc:
+                typer.echo(f"auditor: error: {' '.join(str(exc).split())}", err=True)
+                raise typer.Exit(int(exc.exit_code)) from None
+        return super().parse_args(ctx, args)
 
 
 app = typer.Typer(
@@ -120,7 +137,7 @@ def run_pipeline(options: dict[str, Any], config: Any = None, **fixed: Any):
 
 @app.command(cls=_Command)
 @guarded
-@with_options(*SOURCE, *NETWORK, "weights", *COLLECTORS, "build_deps", "show_emails", *HUB)
+@with_options(*SOURCE, *NETWORK, "weights", *COLLECTORS, "build_deps", "show_emails", *HUB, *CONFIG)
 def audit(
     output_format: AuditFormatOpt = AuditFormat.table,
     output: Output = None,
@@ -192,7 +209,7 @@ def audit(
 
 @app.command(cls=_Command)
 @guarded
-@with_options(*SOURCE, *NETWORK, "weights", *COLLECTORS, "build_deps")
+@with_options(*SOURCE, *NETWORK, "weights", *COLLECTORS, "build_deps", *CONFIG)
 def explain(package: Package, **options: Any) -> ExitCode:
     """Explain one package's exposure: factors, points, evidence, findings, and its paths from the root.
 
@@ -209,7 +226,7 @@ def explain(package: Package, **options: Any) -> ExitCode:
 
 @app.command("people", cls=_Command)
 @guarded
-@with_options(*SOURCE, *NETWORK, *COLLECTORS, "show_emails")
+@with_options(*SOURCE, *NETWORK, *COLLECTORS, "show_emails", *CONFIG)
 def people_command(
     package: Package,
     output_format: PeopleFormatOpt = PeopleFormat.table,
@@ -235,7 +252,7 @@ def people_command(
 
 @app.command(cls=_Command)
 @guarded
-@with_options("input_format", *NETWORK, *COLLECTORS)
+@with_options("input_format", *NETWORK, *COLLECTORS, *CONFIG)
 def diff(
     paths: DiffPaths,
     git_base: GitBase = None,

@@ -137,6 +137,10 @@ Scan = Annotated[Optional[list[Path]], typer.Option("--scan", metavar="DIR", hel
 ModelRef = Annotated[Optional[list[str]], typer.Option("--model", metavar="ID[@REV]", help="A Hugging Face Hub model the project loads (repeatable).")]
 DatasetRef = Annotated[Optional[list[str]], typer.Option("--dataset", metavar="ID[@REV]", help="A Hugging Face Hub dataset the project loads (repeatable).")]
 
+# -- the configuration file (docs/config.md; read by auditor/cli/configfile.py before the options are parsed) --
+ConfigFileOpt = Annotated[Optional[Path], typer.Option("--config", metavar="FILE", help="Read option defaults from this file (auditor.toml, or a pyproject.toml's [tool.auditor]) instead of the one found from the current directory (docs/config.md).")]
+NoConfig = Annotated[bool, typer.Option("--no-config", metavar="", help="Read no configuration file.")]
+
 # -- diff -----------------------------------------------------------------------
 GitBase = Annotated[Optional[str], typer.Option("--git-base", metavar="REV", help="Compare PATH with the same path at this git revision.")]
 PolicyFile = Annotated[Optional[Path], typer.Option("--policy", help="Policy YAML (docs/policy.md) (default: the shipped default policy).")]
@@ -190,6 +194,8 @@ SHARED: dict[str, tuple[Any, Any]] = {
     "scan": (Scan, None),
     "model": (ModelRef, None),
     "dataset": (DatasetRef, None),
+    "config": (ConfigFileOpt, None),
+    "no_config": (NoConfig, False),
 }
 
 #: The input: a file, ``--env`` or ``--python``, and how it is resolved.
@@ -201,6 +207,9 @@ NETWORK = ("python_version", "platform", "index_url", "pypi_url", "cache_dir", "
 #: The collectors: advisories, git history, forges, ``--disable``.
 COLLECTORS = ("osv_db", "osv_url", "vuln_service", "as_of", "no_history", "include_interpreter", "no_github", "no_gitlab", "no_scorecard",
               "no_depsdev", "github_token_file", "disable")
+
+#: The configuration file: ``--config FILE``, ``--no-config`` (every command).
+CONFIG = ("config", "no_config")
 
 #: The Hugging Face Hub references: ``--scan``, ``--model``, ``--dataset``.
 HUB = ("scan", "model", "dataset")
