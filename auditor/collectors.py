@@ -101,6 +101,7 @@ COLLECTOR_TABLE: tuple[CollectorSpec, ...] = (
     CollectorSpec("vendor", (), ("vendor",), "auditor.signals.vendor:VendorCollector"),
     CollectorSpec("vulnerabilities", (), ("vulnerabilities",), "auditor.signals.vulnerabilities:VulnerabilityCollector"),
     CollectorSpec("install", (), ("install",), "auditor.signals.install:InstallCollector"),
+    CollectorSpec("license", (), ("license",), "auditor.signals.license:LicenseCollector"),
 )
 
 

@@ -39,6 +39,19 @@ def _first_line(text: str | None) -> str | None:
     return line[:200] or None
 
 
+#: Most licence classifiers kept per release (a real project lists one or two).
+MAX_LICENSE_CLASSIFIERS = 16
+
+
+def license_classifiers(classifiers: object) -> tuple[str, ...]:
+    """The ``License ::`` Trove classifiers of a ``Classifier`` list, in order (at most
+    :data:`MAX_LICENSE_CLASSIFIERS`, each at most 200 characters); ``()`` for anything else."""
+    if not isinstance(classifiers, (list, tuple)):
+        return ()
+    out = [str(c).strip()[:200] for c in classifiers if isinstance(c, str) and c.strip().startswith("License ::")]
+    return tuple(out[:MAX_LICENSE_CLASSIFIERS])
+
+
 def parse_core_metadata(text: str | bytes) -> CoreMetadata:
     """Parse a core-metadata document.
 
@@ -74,6 +87,8 @@ def from_raw(raw: Mapping) -> CoreMetadata:
         maintainer=raw.get("maintainer"),
         maintainer_email=raw.get("maintainer_email"),
         license=raw.get("license_expression") or _first_line(raw.get("license")),
+        license_expression=raw.get("license_expression") or None,
+        license_classifiers=license_classifiers(raw.get("classifiers")),
         requires_dist=tuple(raw.get("requires_dist") or ()),
         requires_python=raw.get("requires_python"),
         provides_extra=tuple(raw.get("provides_extra") or ()),
@@ -104,6 +119,8 @@ def from_json_info(info: Mapping) -> CoreMetadata:
         maintainer=info.get("maintainer") or None,
         maintainer_email=info.get("maintainer_email") or None,
         license=info.get("license_expression") or _first_line(info.get("license")),
+        license_expression=info.get("license_expression") or None,
+        license_classifiers=license_classifiers(info.get("classifiers")),
         requires_dist=tuple(info.get("requires_dist") or ()),
         requires_python=info.get("requires_python") or None,
         provides_extra=tuple(info.get("provides_extra") or ()),
@@ -138,4 +155,7 @@ def from_pyproject(project: Mapping) -> CoreMetadata | None:
         requires_dist=tuple(str(r) for r in requires),
         requires_python=project.get("requires-python"),
         provides_extra=tuple(optional),
+        license=project.get("license") if isinstance(project.get("license"), str) else None,
+        license_expression=project.get("license") if isinstance(project.get("license"), str) else None,
+        license_classifiers=license_classifiers(project.get("classifiers")),
     )

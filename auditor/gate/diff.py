@@ -27,6 +27,7 @@ from auditor.gate.views import (
     contacts_of,
     days_since,
     first_upload_of,
+    license_of,
     maintainers_of,
     mapping_gap_of,
     organization_of,
@@ -38,7 +39,7 @@ from auditor.gate.views import (
     vulnerabilities_of,
 )
 from auditor.judgement.evaluation import is_weak_mapping, single_maintainer
-from auditor.models import Confidence, Unknown, UnknownKind
+from auditor.models import Confidence, DeclaredLicense, Unknown, UnknownKind
 
 #: Label of the root in edge changes (the audited project itself).
 ROOT = "<root>"
@@ -117,6 +118,9 @@ class PackageDelta:
             closed vendor binary (``signals["vendor"]``), else ``None``.
         new_vendor: *vendor* is set and no package of the base audit is a
             binary of that vendor.
+        license / license_before: the declared licence of the head / base
+            version (``signals["license"]``), Unknown when not collected,
+            ``None`` on the base side of an added package.
     """
 
     name: str
@@ -143,6 +147,8 @@ class PackageDelta:
     vendor: str | None = None
     vendor_before: str | None = None
     new_vendor: bool = False
+    license: DeclaredLicense | Unknown = field(default_factory=lambda: Unknown("not collected", fault=False))
+    license_before: DeclaredLicense | Unknown | None = None
 
     @property
     def weak_mapping(self) -> bool:
@@ -435,6 +441,8 @@ def diff_audits(base: Any, head: Any, now: dt.datetime | None = None) -> AuditDi
             vendor=vendor_of(hn),
             vendor_before=vendor_of(bn),
             new_vendor=bool(vendor_of(hn)) and vendor_of(hn) not in base_vendors,
+            license=license_of(hn),
+            license_before=license_of(bn) if bn is not None else None,
         )
         deltas.append(delta)
         for what, value in (("maintainers", maint), ("upload time", uploaded), ("vulnerabilities", vulns),

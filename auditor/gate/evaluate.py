@@ -22,7 +22,7 @@ from auditor import clock
 from auditor.errors import ExitCode
 from auditor.gate.diff import AuditDiff, PackageDelta, VersionChange, Vulnerability
 from auditor.gate.policy import RULES, Policy, PolicyException
-from auditor.models import Confidence, Severity, Unknown
+from auditor.models import Confidence, Severity, Unknown, UnknownKind
 from auditor.models.vulnerability import is_malicious
 
 
@@ -249,6 +249,82 @@ def check_project_age(policy: Policy, d: PackageDelta) -> list[Outcome]:
     return _younger_than(d.project_age_days, policy.min_project_age_days, f"{d.name}: the project was first")
 
 
+def _license_changed(d: PackageDelta) -> bool:
+    """The delta brings a licence the base did not have: an added package, or a changed one whose declaration differs."""
+    before = d.license_before
+    if d.change.kind == "added" or before is None:
+        return True
+    if isinstance(before, Unknown) or isinstance(d.license, Unknown):
+        return True
+    return (before.expression, before.ids, before.declared) != (d.license.expression, d.license.ids, d.license.declared)
+
+
+def _license_terms(d: PackageDelta) -> tuple[object, list] | Unknown:
+    """The licence tree to judge and its terms, or the Unknown that keeps a licence rule from deciding.
+
+    Several classifiers without an expression are judged as if all of them applied (``AND``): the
+    conservative reading, since the metadata does not say which one the user may choose.
+    """
+    from auditor.dist.licenses import Combined, Term, parse, terms
+
+    lic = d.license
+    if isinstance(lic, Unknown):  # a licence list cannot decide without the licence, whatever the cause
+        return Unknown(f"{d.name} {d.change.after or ''}: licence unknown ({lic.reason})", kind=lic.kind)
+    if lic.expression is not None:
+        tree = parse(lic.expression)
+        return tree, terms(tree)
+    if lic.ids:
+        tree = Combined("AND", tuple(Term(i) for i in lic.ids))
+        return tree, terms(tree)
+    return Unknown(f"{d.name} {d.change.after or ''}: {lic.problem}", kind=UnknownKind.MALFORMED)
+
+
+def check_license_deny(policy: Policy, d: PackageDelta) -> list[Outcome]:
+    """POL016: no choice among the declared licence's alternatives avoids a licence in ``licenses.deny``."""
+    from auditor.dist.licenses import listed, satisfiable
+
+    if not policy.license_deny or not _license_changed(d):
+        return []
+    judged = _license_terms(d)
+    if isinstance(judged, Unknown):
+        return [judged]
+    tree, found = judged
+    if satisfiable(tree, lambda t: not listed(t, policy.license_deny)):
+        return []
+    denied = sorted({str(t) for t in found if listed(t, policy.license_deny)})
+    return [f"{d.name} {d.change.after or ''}: licence {_shown(d)} cannot be used without {', '.join(denied)}, "
+            f"which the policy denies"]
+
+
+def check_license_allow(policy: Policy, d: PackageDelta) -> list[Outcome]:
+    """POL017: no choice among the declared licence's alternatives uses only licences in ``licenses.allow``
+    (and none denied)."""
+    from auditor.dist.licenses import listed, satisfiable
+
+    if policy.license_allow is None or not _license_changed(d):
+        return []
+    judged = _license_terms(d)
+    if isinstance(judged, Unknown):
+        return [judged]
+    tree, found = judged
+
+    def ok(term) -> bool:
+        return listed(term, policy.license_allow or ()) and not listed(term, policy.license_deny)
+
+    if satisfiable(tree, ok):
+        return []
+    outside = sorted({str(t) for t in found if not ok(t)})
+    return [f"{d.name} {d.change.after or ''}: licence {_shown(d)} is not covered by the allow list "
+            f"(not allowed: {', '.join(outside)})"]
+
+
+def _shown(d: PackageDelta) -> str:
+    lic = d.license
+    if isinstance(lic, Unknown):
+        return "unknown"
+    return lic.expression or f"{' + '.join(lic.ids)} (from {lic.source})"
+
+
 def check_deny(policy: Policy, diff: AuditDiff) -> list[tuple[PackageDelta, str]]:
     """POL007: a denied package (or a version matching a denied requirement) is in the head tree."""
     out = []
@@ -287,6 +363,8 @@ PACKAGE_CHECKS: tuple[tuple[str, Callable[[Policy, PackageDelta], list[Outcome]]
     ("POL005", check_vulnerability_severity),
     ("POL006", check_release_age),
     ("POL009", check_project_age),
+    ("POL016", check_license_deny),
+    ("POL017", check_license_allow),
 )
 
 

@@ -50,7 +50,8 @@ _RULE_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "min_release_age_days": ((int, float), "a non-negative number of days or null"),
     "min_project_age_days": ((int, float), "a non-negative number of days or null"),
 }
-_TOP_KEYS = ("version", "rules", "allow", "deny", "exceptions")
+_TOP_KEYS = ("version", "rules", "allow", "deny", "licenses", "exceptions")
+_LICENSE_KEYS = ("allow", "deny")
 _EXCEPTION_KEYS = ("package", "rules", "reason", "expires")
 
 
@@ -88,6 +89,8 @@ class Policy:
         min_release_age_days: minimum age of new versions.
         min_project_age_days: minimum age of new packages' projects.
         allow / deny: package names (deny also takes PEP 508 requirement strings).
+        license_allow: canonical SPDX ids (or ``ID WITH EXCEPTION``) a licence may use; ``None``: no allow list.
+        license_deny: canonical SPDX ids (or ``ID WITH EXCEPTION``) a licence must be usable without.
         exceptions: per-package waivers.
     """
 
@@ -102,6 +105,8 @@ class Policy:
     min_project_age_days: float | None = None
     allow: frozenset[str] = frozenset()
     deny: tuple[str, ...] = ()
+    license_allow: tuple[str, ...] | None = None
+    license_deny: tuple[str, ...] = ()
     exceptions: tuple[PolicyException, ...] = ()
 
 
@@ -209,6 +214,7 @@ def parse_policy(text: str, source: str = "policy") -> Policy:
             value = Severity(value)
         values[key] = value
 
+    license_allow, license_deny = _licenses(doc, source)
     allow = _names(doc, "allow", source, requirements=False)
     deny = _names(doc, "deny", source, requirements=True)
     exceptions = []
@@ -248,7 +254,37 @@ def parse_policy(text: str, source: str = "policy") -> Policy:
             if r != "all" and r not in RULES:
                 raise _err(source, f"'{where}.rules': unknown rule id {r!r} (known: {', '.join(RULES)}, all)", _line(item, "rules"))
         exceptions.append(PolicyException(str(canonicalize_name(item["package"])), tuple(rule_ids), item["reason"].strip(), expires))
-    return Policy(source=source, allow=frozenset(allow), deny=tuple(deny), exceptions=tuple(exceptions), **values)
+    return Policy(source=source, allow=frozenset(allow), deny=tuple(deny), license_allow=license_allow,
+                  license_deny=license_deny, exceptions=tuple(exceptions), **values)
+
+
+def _licenses(doc: Mapping[str, Any], source: str) -> tuple[tuple[str, ...] | None, tuple[str, ...]]:
+    """``licenses: {allow: [...], deny: [...]}``: SPDX ids, canonicalised (docs/policy.md#licences)."""
+    from auditor.dist.licenses import Term, canonical, parse
+
+    table = doc.get("licenses")
+    if table is None:
+        return None, ()
+    if not isinstance(table, dict):
+        raise _err(source, "'licenses' must be a mapping with allow and/or deny", _line(doc, "licenses"))
+    out: dict[str, tuple[str, ...] | None] = {"allow": None, "deny": ()}
+    for key, items in table.items():
+        if key not in _LICENSE_KEYS:
+            raise _err(source, f"unknown key 'licenses.{key}' (allowed: allow, deny)", _line(table, key))
+        if not isinstance(items, list) or not all(isinstance(x, str) for x in items):
+            raise _err(source, f"'licenses.{key}' must be a list of SPDX licence ids", _line(table, key))
+        ids = []
+        for item in items:
+            try:
+                term = parse(canonical(item))
+            except ValueError as exc:
+                raise _err(source, f"'licenses.{key}': {item!r} is not an SPDX licence id ({exc})", _line(table, key)) from None
+            if not isinstance(term, Term):
+                raise _err(source, f"'licenses.{key}': {item!r} is an expression; list single licence ids "
+                                   "(optionally 'ID WITH EXCEPTION')", _line(table, key))
+            ids.append(str(term))
+        out[key] = tuple(ids)
+    return out["allow"], out["deny"] or ()
 
 
 def _names(doc: Mapping[str, Any], key: str, source: str, requirements: bool) -> list[str]:

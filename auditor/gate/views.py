@@ -36,6 +36,7 @@ from auditor.models import (
     RepositoryHistory,
     Severity,
     Unknown,
+    UnknownKind,
     VulnerabilityReport,
 )
 
@@ -205,6 +206,16 @@ def vendor_of(node: PackageNode | None) -> str | None:
 
     fact = node.signals.get("vendor") if node is not None else None
     return fact.vendor if isinstance(fact, VendorBinary) else None
+
+
+def license_of(node: PackageNode) -> "DeclaredLicense | Unknown":
+    """The declared licence (``signals["license"]``, docs/signals.md#licence), or Unknown when not collected."""
+    from auditor.models import DeclaredLicense
+
+    fact = node.signals.get("license")
+    if isinstance(fact, (DeclaredLicense, Unknown)):
+        return fact
+    return Unknown("licence not collected (--disable license)", fault=False, kind=UnknownKind.DISABLED)
 
 
 def mapping_gap_of(node: PackageNode) -> Unknown | None:

@@ -18,6 +18,7 @@ from auditor.judgement.catalogue import Rule
 from auditor.judgement.catalogue import catalogue as _catalogue
 from auditor.judgement.evaluation import advisory_severity, is_new_account, is_new_project, is_stale
 from auditor.models import (
+    DeclaredLicense,
     DepsDevVersion,
     Finding,
     ForgeAccount,
@@ -302,6 +303,19 @@ def probe_status(node: PackageNode) -> list[Finding]:
                      "simple index project page, PEP 792 project-status")]
 
 
+def probe_license(node: PackageNode) -> list[Finding]:
+    """AUD151 (no licence declared), AUD152 (License-Expression not valid SPDX), AUD153 (declared only vaguely)."""
+    lic = _signal(node, DeclaredLicense)
+    if lic is None or lic.expression is not None or node.distribution.origin.kind == "interpreter":
+        return []
+    evidence = f"core metadata, {lic.source}" if lic.source else "core metadata"
+    if lic.declared_nothing:
+        return [_finding("AUD151", node, f"{node.name} {node.distribution.version}: {lic.problem}", evidence)]
+    rule = "AUD152" if lic.source == "License-Expression" else "AUD153"
+    said = "" if lic.declared in (lic.problem or "") else f" ({lic.declared!r})"
+    return [_finding(rule, node, f"{node.name} {node.distribution.version}: {lic.problem}{said}", evidence)]
+
+
 #: A full commit id (SHA-1 or SHA-256): the only immutable VCS reference.
 _COMMIT = re.compile(r"^[0-9a-f]{40}$|^[0-9a-f]{64}$")
 
@@ -407,6 +421,7 @@ PROBES: tuple[Callable[[PackageNode], list[Finding]], ...] = (
     probe_provenance,
     probe_release,
     probe_status,
+    probe_license,
     probe_install,
     probe_vendored,
     probe_names,

@@ -13,6 +13,7 @@ stage that produced them.  Nothing in this package does I/O.
 | :mod:`.forge` | GitHub/GitLab, Scorecard and deps.dev facts |
 | :mod:`.release` | release signals: provenance, release facts, install-time code, vendored code, names |
 | :mod:`.vulnerability` | advisories and vulnerability reports |
+| :mod:`.license` | the declared licence (:class:`DeclaredLicense`) |
 | :mod:`.hub` | Hugging Face Hub references found in code (:class:`HubReference`, :class:`HubScan`) |
 | :mod:`.finding` | :class:`Severity`, :class:`Factor`, :class:`Score`, :class:`Finding` |
 
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 from auditor.models.finding import Factor, Finding, Score, Severity
 from auditor.models.forge import DepsDevVersion, ForgeAccount, ForgeContributor, ForgeFacts, ForgeRepo, GitLabFacts, ScorecardCheck, ScorecardResult
+from auditor.models.license import DeclaredLicense
 from auditor.models.hub import HubReference, HubScan, SourceLocation, UnresolvedReference
 from auditor.models.package import CoreMetadata, DependencyEdge, Distribution, Inventory, Origin, PackageNode, Signal, TargetEnvironment, normalize_name
 from auditor.models.person import Contact, Contribution, Maintainer, Ownership, PeopleReach, Person, PyPIProject, RepositoryHistory
@@ -41,6 +43,7 @@ __all__ = [
     "Contact",
     "Contribution",
     "CoreMetadata",
+    "DeclaredLicense",
     "DependencyEdge",
     "DepsDevVersion",
     "Distribution",

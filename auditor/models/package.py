@@ -87,6 +87,8 @@ class CoreMetadata:
         project_urls: ``Project-URL`` entries as ``(label, url)`` pairs, in order.
         author / author_email / maintainer / maintainer_email: the raw fields.
         license: ``License-Expression`` if present, else ``License`` (first line).
+        license_expression: ``License-Expression`` (PEP 639) as written, or ``None``.
+        license_classifiers: the ``License ::`` Trove classifiers, in order.
         requires_dist: ``Requires-Dist`` PEP 508 strings.
         requires_python: ``Requires-Python``.
         provides_extra: ``Provides-Extra`` names.
@@ -103,6 +105,8 @@ class CoreMetadata:
     maintainer: str | None = None
     maintainer_email: str | None = None
     license: str | None = None
+    license_expression: str | None = None
+    license_classifiers: tuple[str, ...] = ()
     requires_dist: tuple[str, ...] = ()
     requires_python: str | None = None
     provides_extra: tuple[str, ...] = ()

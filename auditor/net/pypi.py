@@ -177,8 +177,9 @@ def unknown_from_json(d: Any) -> Unknown | None:
 
 
 def metadata_from_json(stored: Any) -> CoreMetadata | None:
-    """A memoized core-metadata dict back as :class:`CoreMetadata` (lists become tuples), or None."""
-    if not isinstance(stored, dict):
+    """A memoized core-metadata dict back as :class:`CoreMetadata` (lists become tuples), or None
+    (also for a row written before the licence fields existed: it is read again, not taken as "no licence")."""
+    if not isinstance(stored, dict) or "license_classifiers" not in stored:
         return None
     try:
         return CoreMetadata(**{k: tuple(tuple(x) if isinstance(x, list) else x for x in v) if isinstance(v, list) else v

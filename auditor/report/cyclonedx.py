@@ -17,8 +17,10 @@ What goes where (docs/formats-audit.md, "CycloneDX"):
   path has no purl and the ref ``auditor:<name>==<version>``); the
   interpreter is a ``platform`` component;
 * ``hashes``: the ``sha256:`` pins of the input (``Distribution.hashes``);
-* ``licenses``: core metadata ``License-Expression`` or ``License``, as an
-  SPDX expression when it parses as one, else as a named licence;
+* ``licenses``: the declared licence (``signals["license"]``,
+  :mod:`auditor.signals.license`): its canonical SPDX expression; else the
+  SPDX ids of several licence classifiers; else the declaration's text as a
+  licence name; each with ``acknowledgement: declared``;
 * ``authors``: the PyPI accounts that can publish it (``ownership.roles`` of
   the PyPI JSON API); ``supplier``: the owning PyPI organization;
 * ``externalReferences``: the mapped repository as ``vcs`` (the mapping's
@@ -42,7 +44,7 @@ import hashlib
 import uuid
 from typing import TextIO
 
-from auditor.models import Unknown, VulnerabilityReport
+from auditor.models import DeclaredLicense, Unknown, VulnerabilityReport
 from auditor.report import safe
 from auditor.report.totals import people_reach_note
 
@@ -117,11 +119,26 @@ def _hashes(dist) -> list:
     return out
 
 
-def _licenses(dist) -> list:
+def _licenses(node) -> list:
+    """The declared licence (``signals["license"]``): the SPDX expression; else each SPDX id of several
+    classifiers; else the declaration's text as a licence name; all ``acknowledgement: declared``.
+    Without the signal (``--disable license``), the metadata's licence as cyclonedx-python-lib reads it."""
+    from cyclonedx.model.license import DisjunctiveLicense, LicenseAcknowledgement, LicenseExpression
+
+    declared = LicenseAcknowledgement.DECLARED
+    lic = node.signals.get("license")
+    if isinstance(lic, DeclaredLicense):
+        if lic.expression:
+            return [LicenseExpression(_s(lic.expression), acknowledgement=declared)]
+        if lic.ids:
+            return [DisjunctiveLicense(id=_s(i), acknowledgement=declared) for i in lic.ids]
+        if lic.declared:
+            return [DisjunctiveLicense(name=_s(lic.declared), acknowledgement=declared)]
+        return []
     from cyclonedx.contrib.license.factories import LicenseFactory
 
-    meta = dist.metadata
-    if isinstance(meta, Unknown) or not meta.license:
+    meta = node.distribution.metadata
+    if isinstance(meta, Unknown) or meta is None or not meta.license:
         return []
     text = _s(meta.license.strip().splitlines()[0][:200])
     return [LicenseFactory().make_from_string(text)] if text else []
@@ -170,7 +187,7 @@ def _component(result, node):
         name=_s(d.name), version=_s(d.version) if d.version else None, bom_ref=bom_ref(d),
         purl=_purl_object(d),
         description=None if isinstance(meta, Unknown) or not meta.summary else _s(meta.summary[:500]),
-        hashes=_hashes(d), licenses=_licenses(d), external_references=refs,
+        hashes=_hashes(d), licenses=_licenses(node), external_references=refs,
         authors=authors,
         supplier=OrganizationalEntity(name=_s(f"PyPI organization {node.organization}")) if node.organization else None,
         properties=_props(pairs),

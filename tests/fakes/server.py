@@ -117,11 +117,16 @@ def project_doc(name: str, version: str, roles=(("Owner", "alice"),), organizati
     }
 
 
-def metadata_text(name: str, version: str, requires_dist=(), project_urls=(), author_email=None) -> str:
-    """A core-metadata document (Metadata-Version 2.1)."""
-    lines = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}"]
+def metadata_text(name: str, version: str, requires_dist=(), project_urls=(), author_email=None,
+                  license_expression=None, classifiers=()) -> str:
+    """A core-metadata document (Metadata-Version 2.1; 2.4 with *license_expression*, PEP 639)."""
+    lines = ["Metadata-Version: 2.4" if license_expression else "Metadata-Version: 2.1", f"Name: {name}",
+             f"Version: {version}"]
     if author_email:
         lines.append(f"Author-email: {author_email}")
+    if license_expression:
+        lines.append(f"License-Expression: {license_expression}")
+    lines += [f"Classifier: {c}" for c in classifiers]
     lines += [f"Project-URL: {label}, {url}" for label, url in project_urls]
     lines += [f"Requires-Dist: {r}" for r in requires_dist]
     return "\n".join(lines) + "\n"
@@ -310,7 +315,8 @@ class FakeServer:
             self.files[name][filename] = path.read_text()
 
     def add_project(self, name: str, version: str, requires_dist=(), project_urls=(), roles=(("Owner", "alice"),),
-                    organization=None, author_email=None, uploads=None, with_metadata: bool = True) -> None:
+                    organization=None, author_email=None, uploads=None, with_metadata: bool = True,
+                    license_expression=None, classifiers=()) -> None:
         """A PyPI project whose *version* is a pure-Python wheel with PEP 658 metadata.
 
         *uploads* (``{version: ISO time}``) lists every release; *version* must be among them.
@@ -321,12 +327,15 @@ class FakeServer:
                                           project_urls=dict(project_urls) or None, requires_dist=requires_dist,
                                           uploads=uploads, files={version: [fname]})
         if with_metadata:
-            self.files[name][fname] = metadata_text(name, version, requires_dist, project_urls, author_email)
+            self.files[name][fname] = metadata_text(name, version, requires_dist, project_urls, author_email,
+                                                    license_expression, classifiers)
 
-    def add_release(self, name: str, version: str, requires_dist=(), project_urls=(), author_email=None) -> None:
+    def add_release(self, name: str, version: str, requires_dist=(), project_urls=(), author_email=None,
+                    license_expression=None, classifiers=()) -> None:
         """One more wheel (with PEP 658 metadata) for a project added with :meth:`add_project`."""
         fname = f"{name.replace('-', '_')}-{version}-py3-none-any.whl"
-        self.files[name][fname] = metadata_text(name, version, requires_dist, project_urls, author_email)
+        self.files[name][fname] = metadata_text(name, version, requires_dist, project_urls, author_email,
+                                                license_expression, classifiers)
 
     def add_wheel_files(self, name: str) -> None:
         """Serve real wheel files (METADATA = the PEP 658 text) for every release of *name* added so far,

@@ -66,15 +66,21 @@ LIB_ADVISORY = {
 }
 
 
+#: lib declares its licence only by classifier; newdep declares none (AUD151).
+MIT_CLASSIFIER = "License :: OSI Approved :: MIT License"
+
+
 def build_world(server: FakeServer) -> None:
     """The fake PyPI projects, GitHub repositories and advisories of every golden run."""
     server.add_project("app", "1.0", requires_dist=["lib>=2", "helper", "newdep"], project_urls=APP_URLS,
                        roles=(("Owner", "jane"), ("Maintainer", "bob")), organization="org",
+                       license_expression="mit OR Apache-2.0",  # canonicalised to "MIT OR Apache-2.0"
                        uploads={"0.9": "2023-01-10T00:00:00.000000Z", "1.0": "2024-02-01T00:00:00.000000Z"})
-    server.add_project("lib", "2.1", project_urls=LIB_URLS, roles=(("Owner", "carol"),),
+    server.add_project("lib", "2.1", project_urls=LIB_URLS, roles=(("Owner", "carol"),), classifiers=(MIT_CLASSIFIER,),
                        uploads={"2.0": "2022-06-01T00:00:00.000000Z", "2.1": "2024-10-01T00:00:00.000000Z"})
-    server.add_release("lib", "2.0", project_urls=LIB_URLS)
-    server.add_project("helper", "0.3", roles=(("Owner", "nobody"),),
+    server.add_release("lib", "2.0", project_urls=LIB_URLS, classifiers=(MIT_CLASSIFIER,))
+    server.add_project("helper", "0.3", roles=(("Owner", "nobody"),),  # a vague classifier: AUD153
+                       classifiers=("License :: OSI Approved :: BSD License",),
                        uploads={"0.3": "2019-03-01T00:00:00.000000Z"})
     server.statuses["helper"] = ("archived", "no longer maintained; use <b>lib</b>")  # PEP 792 (AUD116)
     server.add_project("newdep", "0.1", project_urls=NEWDEP_URLS, roles=(("Owner", "dan"),),

@@ -73,7 +73,7 @@ def test_content_json(result):
     app = comps["app"]
     assert app["purl"] == app["bom-ref"] == "pkg:pypi/app@1.0"
     assert app["hashes"] == [{"alg": "SHA-256", "content": "ab" * 32}]  # md5 and non-hex pins dropped
-    assert app["licenses"] == [{"expression": "MIT OR Apache-2.0"}]
+    assert app["licenses"] == [{"expression": "MIT OR Apache-2.0", "acknowledgement": "declared"}]
     assert {"type": "vcs", "url": "https://github.com/o/app", "comment": "core metadata Project-URL 'Source'"} \
         in app["externalReferences"]
     props = {p["name"]: p["value"] for p in app["properties"]}
