@@ -78,6 +78,7 @@ BUILDS_FROM_SOURCE = "builds_from_source"  # bool: no wheel for the target
 BUILD_BACKEND = "build_backend"  # str, when read
 BUNDLED_LIBRARIES = "bundled_libraries"  # int: native libraries in *.libs/ or .dylibs/
 SIMILAR_TO = "similar_to"  # str: the popular name this one resembles
+LICENSE = "license"  # str: the declared licence as a canonical SPDX expression, when it is one
 # native_library attributes (auditor/data/native-libraries.yaml) and bundles-edge attributes
 CLOSED_SOURCE = "closed_source"  # bool: the table says the upstream publishes no source
 PATH = "path"  # str on a bundles edge: the file inside the wheel

@@ -176,6 +176,9 @@ def _signal_attrs(node: PackageNode, out: dict, unknown: dict) -> None:
     names = sig.get("names")
     if isinstance(names, NameSignals) and names.similar_to:
         out[A.SIMILAR_TO] = names.similar_to[0][0]
+    lic = sig.get("license")
+    if getattr(lic, "expression", None):  # a DeclaredLicense with an SPDX expression (docs/signals.md#licence)
+        out[A.LICENSE] = lic.expression
 
 
 def add_build_edges(g: nx.DiGraph, nodes: Mapping[str, PackageNode]) -> None:

@@ -195,6 +195,15 @@ def test_audit_uv_lock(golden, fmt):
     check(f"audit-uv-lock.{fmt}", *golden("audit", *LOCK, "-f", fmt))
 
 
+def test_audit_neo4j(golden):
+    """The folder format: every file of ``-f neo4j -o DIR``, in name order, in one golden file."""
+    code, stdout = golden("audit", *REQ, "--people", "-f", "neo4j", "-o", "neo4j-out")
+    folder = Path("neo4j-out")  # the golden fixture's working directory
+    parts = [stdout] + [f"== {p.name} ==\n{p.read_text(encoding='utf-8')}" for p in sorted(folder.iterdir())
+                        if not p.name.startswith(".")]
+    check("audit-requirements.neo4j", code, "".join(parts))
+
+
 @pytest.mark.parametrize("fmt", ("markdown", "sarif", "json"))
 def test_diff(golden, fmt):
     check(f"diff.{fmt}", *golden("diff", "base/uv.lock", "head/uv.lock", "-f", fmt))
