@@ -1,10 +1,17 @@
-"""A CycloneDX SBOM (JSON) that another tool wrote: syft, cyclonedx-py, pip-audit.
+"""A CycloneDX SBOM (JSON or XML) that another tool wrote: syft, cyclonedx-py, pip-audit.
 
 Format: the CycloneDX JSON specification (https://cyclonedx.org/docs/1.6/json/;
 1.2 to 1.6 share the fields read here): ``bomFormat`` ``"CycloneDX"``,
 ``components[]`` (nested ``components`` too) with ``bom-ref``, ``purl``,
 ``hashes[]`` (``alg``, ``content``), and ``dependencies[]`` of
 ``{"ref", "dependsOn": [...]}``; ``metadata.component`` is the subject.
+The XML form (https://cyclonedx.org/docs/1.6/xml/, namespace
+``http://cyclonedx.org/schema/bom/1.x``, 1.2 to 1.6) carries the same fields
+as ``<component type= bom-ref=>`` with ``<purl>``, ``<hashes><hash alg=>``,
+nested ``<components>``, and ``<dependencies><dependency ref=><dependency
+ref=/></dependency></dependencies>``; :func:`xml_document` reads it (with
+defusedxml: no entities, no DTD, no external references) into the JSON
+shape, so both forms are audited by the same code.
 
 What is audited: the components whose purl is ``pkg:pypi/<name>@<version>``
 (parsed with packageurl-python), with their ``SHA-256``/``SHA-384``/``SHA-512``
@@ -50,6 +57,77 @@ PACKAGE_TYPES = frozenset({"library", "framework", "application"})
 EXAMPLES = 3
 
 
+#: Deepest nesting of XML components read (a real SBOM nests two or three levels).
+MAX_XML_DEPTH = 64
+
+
+def _local(tag: str) -> str:
+    """An XML tag without its namespace (``{http://cyclonedx.org/schema/bom/1.6}component`` -> ``component``)."""
+    return tag.rsplit("}", 1)[-1]
+
+
+def xml_document(text: str, path: Path) -> dict:
+    """A CycloneDX XML document as the JSON shape the source reads (the fields listed in the module docstring).
+
+    Raises:
+        InputError: not well-formed XML, entities or a DTD (refused by defusedxml), not a CycloneDX
+            ``<bom>``, or components nested deeper than :data:`MAX_XML_DEPTH`; naming the file (and line).
+    """
+    from xml.etree.ElementTree import ParseError
+
+    import defusedxml.ElementTree as SafeET
+    from defusedxml import DefusedXmlException
+
+    try:
+        root = SafeET.fromstring(text)
+    except ParseError as exc:
+        line = exc.position[0] if getattr(exc, "position", None) else None
+        raise InputError(f"invalid XML: {str(exc).split(':')[0]}", str(path), line) from None
+    except DefusedXmlException as exc:
+        raise InputError(f"XML with a DTD or entities is not read ({type(exc).__name__})", str(path)) from None
+    namespace = root.tag[1:].split("}", 1)[0] if root.tag.startswith("{") else ""
+    require(_local(root.tag) == "bom" and namespace.startswith("http://cyclonedx.org/schema/bom/"),
+            "not a CycloneDX XML document (no <bom> in the http://cyclonedx.org/schema/bom/ namespace)", path)
+
+    def child(element, name: str):
+        return next((c for c in element if _local(c.tag) == name), None)
+
+    def text_of(element, name: str) -> str | None:
+        found = child(element, name)
+        return (found.text or "").strip() if found is not None else None
+
+    def component(element, depth: int) -> dict:
+        require(depth <= MAX_XML_DEPTH, f"components nested deeper than {MAX_XML_DEPTH} levels", path)
+        out: dict[str, Any] = {"type": element.get("type", "library")}
+        if element.get("bom-ref") is not None:
+            out["bom-ref"] = element.get("bom-ref")
+        for field in ("name", "version", "purl"):
+            value = text_of(element, field)
+            if value is not None:
+                out[field] = value
+        hashes = child(element, "hashes")
+        if hashes is not None:
+            out["hashes"] = [{"alg": h.get("alg"), "content": (h.text or "").strip()}
+                             for h in hashes if _local(h.tag) == "hash"]
+        nested = child(element, "components")
+        if nested is not None:
+            out["components"] = [component(c, depth + 1) for c in nested if _local(c.tag) == "component"]
+        return out
+
+    doc: dict[str, Any] = {"bomFormat": "CycloneDX"}
+    meta = child(root, "metadata")
+    subject = child(meta, "component") if meta is not None else None
+    if subject is not None:
+        doc["metadata"] = {"component": component(subject, 0)}
+    comps = child(root, "components")
+    doc["components"] = [component(c, 0) for c in comps if _local(c.tag) == "component"] if comps is not None else []
+    deps = child(root, "dependencies")
+    if deps is not None:
+        doc["dependencies"] = [{"ref": d.get("ref"), "dependsOn": [t.get("ref") for t in d if _local(t.tag) == "dependency"]}
+                               for d in deps if _local(d.tag) == "dependency"]
+    return doc
+
+
 def _components(doc: dict) -> Iterator[dict]:
     """Every component object, nested ones included (depth-first, document order)."""
     stack = list(reversed([c for c in doc.get("components") or [] if isinstance(c, dict)]))
@@ -77,7 +155,7 @@ def _pypi(comp: dict) -> tuple[str, str | None, str | None] | str:
 
 
 class CycloneDXSource(LockfileSource):
-    """A CycloneDX JSON SBOM.  Interface: :class:`~auditor.sources.interface.Source`.
+    """A CycloneDX SBOM, JSON or XML.  Interface: :class:`~auditor.sources.interface.Source`.
 
     Args: as :class:`~auditor.sources.lockfile.LockfileSource`.
     """
@@ -88,13 +166,13 @@ class CycloneDXSource(LockfileSource):
         """See :meth:`Source.collect`.
 
         Raises:
-            InputError: not JSON, not a CycloneDX document, or a malformed
+            InputError: not JSON or XML, not a CycloneDX document, or a malformed
                 ``components``/``dependencies`` section (naming the file).
         """
         p = self.path
         text = self.read()
         try:
-            doc: Any = loads_json(text)
+            doc: Any = xml_document(text, p) if text.lstrip().startswith("<") else loads_json(text)
         except json.JSONDecodeError as exc:
             raise InputError(f"invalid JSON: {exc.msg} (column {exc.colno})", str(p), exc.lineno) from exc
         except ValueError as exc:  # too deep, too large

@@ -11,7 +11,8 @@ writes), then at the content for renamed files: a TOML document with
 ``[[package]]`` with ``source`` tables is uv.lock, ``[metadata]`` +
 ``[[package]]`` is poetry.lock, ``[project]``/``[dependency-groups]`` is a
 pyproject.toml, a JSON object with ``_meta`` is Pipfile.lock, one with
-``"bomFormat": "CycloneDX"`` (or a ``*.cdx.json`` name) a CycloneDX SBOM; anything else
+``"bomFormat": "CycloneDX"`` (or a ``*.cdx.json`` name) and an XML document in the CycloneDX
+namespace (or a ``*.cdx.xml`` name) a CycloneDX SBOM; anything else
 is read as requirements.
 """
 
@@ -79,7 +80,7 @@ def detect_name(path: Path) -> str | None:
         return "Pipfile.lock"
     if lower == "pyproject.toml":
         return "pyproject.toml"
-    if lower.endswith((".cdx.json", ".cdx")) or lower in ("bom.json", "sbom.json"):
+    if lower.endswith((".cdx.json", ".cdx", ".cdx.xml")) or lower in ("bom.json", "sbom.json", "bom.xml", "sbom.xml"):
         return "cyclonedx"
     if lower.endswith((".txt", ".in")) or "requirements" in lower or "constraints" in lower:
         return "requirements"
@@ -89,6 +90,8 @@ def detect_name(path: Path) -> str | None:
 def detect_content(text: str) -> str:
     """The format implied by the content (for renamed files): see the module docstring."""
     stripped = text.lstrip()
+    if stripped.startswith("<") and "cyclonedx.org/schema/bom/" in stripped[:4096]:
+        return "cyclonedx"  # CycloneDX XML (the namespace is on the root element, near the top)
     if stripped.startswith("{"):
         try:
             doc: Any = loads_json(text)
