@@ -81,6 +81,11 @@ class RunContext:
         collectors: collector instances to run instead of the enabled rows of
             ``auditor.collectors.COLLECTOR_TABLE`` (tests inject fakes here
             rather than patching module globals); None: the table decides.
+        repository_named: ``(project_urls, home_page, download_url) -> bool``, whether a
+            PyPI project's own URLs name a repository (the mapping's rule 2); the
+            pipeline sets ``auditor.repos.mapping.names_repository``, and the PyPI
+            client then extracts only the description links the mapping can still
+            use (``auditor.net.pypi.parse_project``).  None: every link.
     """
 
     config: Config
@@ -90,6 +95,7 @@ class RunContext:
     deadline: float | None = None
     timings: dict[str, float] = field(default_factory=dict)
     collectors: Sequence[Any] | None = None
+    repository_named: Callable[..., bool] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _backend: Any = field(default=None, repr=False)
     _facts_opened: bool = field(default=False, repr=False)
