@@ -449,6 +449,8 @@ def run_audit(
     if ctx.repository_named is None:  # the PyPI client extracts only the description links the mapping uses
         ctx.repository_named = names_repository
     active = collectors_for(ctx) if collectors is None else list(collectors)
+    if not ctx.warmers:  # collectors that start while the source stage runs (Collector.warm)
+        ctx.warmers = [c.warm for c in active if getattr(c, "warms", False)]
     try:
         ctx.preflight(service_urls(config, active))  # a stalled name lookup overlaps the source stage
         hub = hub_references(config)  # before the source: a bad --scan/--model is exit 2 at once
