@@ -3,7 +3,8 @@
 :func:`emit` is what the CLI calls for a rendered report; :func:`write_atomic`
 is its file half.  :func:`emit_report` takes the renderer instead of its text
 and streams a report for a regular file into the temporary file, so a large
-report (10,000 packages: tens of MB of JSON or GraphML) is never one string.  What happens depends on what is at the path:
+report (10,000 packages: tens of MB of JSON or GraphML) is never one string.
+What happens depends on what is at the path:
 
 * nothing, or a regular file: the text goes to a temporary file in the same
   directory, is fsynced and renamed over the path, so the path holds either
