@@ -54,6 +54,20 @@ class Collector(abc.ABC):
             One bad package does not raise: it gets an Unknown with the reason.
         """
 
+    #: Whether :meth:`warm` does anything (the pipeline registers only collectors that say so).
+    warms: bool = False
+
+    def warm(self, ctx: RunContext, name: str, version: str) -> None:
+        """Optional: start on release *name* == *version* while the source stage still runs.
+
+        Called through ``ctx.release_known`` from the source's pool as soon as a
+        pin from the default index is known (its core metadata fetched), so that
+        requests of this collector overlap the source stage instead of starting
+        after it.  Results go to ``ctx.memo``, where :meth:`collect` looks first;
+        nothing is counted twice (the request is made once).  Set :attr:`warms`
+        when overriding.
+        """
+
 
 @dataclass(frozen=True)
 class CollectorSpec:

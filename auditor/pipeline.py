@@ -46,7 +46,7 @@ from auditor.models import (
 from auditor.net.context import RunContext
 from auditor.net.pypi import PyPIClient
 from auditor.people.contacts import contacts_from_metadata
-from auditor.repos.mapping import lookup_known, map_repository
+from auditor.repos.mapping import lookup_known, map_repository, names_repository
 from auditor.repos.urls import canonical_repository
 from auditor.judgement.findings import all_findings
 from auditor.scoring.aggregate import load_weights, score_all
@@ -446,7 +446,11 @@ def run_audit(
     weights = load_weights(config.weights_file)
     own_ctx = ctx is None
     ctx = ctx or RunContext(config, progress)
+    if ctx.repository_named is None:  # the PyPI client extracts only the description links the mapping uses
+        ctx.repository_named = names_repository
     active = collectors_for(ctx) if collectors is None else list(collectors)
+    if not ctx.warmers:  # collectors that start while the source stage runs (Collector.warm)
+        ctx.warmers = [c.warm for c in active if getattr(c, "warms", False)]
     try:
         ctx.preflight(service_urls(config, active))  # a stalled name lookup overlaps the source stage
         hub = hub_references(config)  # before the source: a bad --scan/--model is exit 2 at once

@@ -45,7 +45,7 @@ from auditor.net.context import RunContext
 from auditor.net.pypi import PyPIClient, parse_project
 from auditor.models import SubdirectoryCheck
 from auditor.repos.confirm import apply_subdirectory, clone_check, clone_inference
-from auditor.repos.mapping import map_repository
+from auditor.repos.mapping import map_repository, names_repository
 
 
 def mirror_dirs(root: Path) -> dict[str, Path]:
@@ -67,7 +67,7 @@ def map_one(client: PyPIClient, name: str):
     doc = client.project_json(name)
     if isinstance(doc, Unknown):
         return None, doc.reason, ""
-    project = parse_project(doc)
+    project = parse_project(doc, None, names_repository)  # as an audit parses it (pipeline.run_audit)
     info = doc.get("info") or {}
     version = str(info.get("version") or "")
     # The release's own core metadata, as an audit reads it (PEP 658 file, or

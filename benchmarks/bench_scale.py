@@ -9,8 +9,10 @@ prints one row: nodes, edges, people, seconds per stage (graph, people
 reach, findings + scoring, JSON, GraphML), total wall and CPU time (the
 machine may be shared: CPU time shows what the run itself cost), and peak
 RSS (``ru_maxrss`` of the child) twice: with the reports written to files
-(the stages and writers), and after rendering them once more in memory as
-the CLI does today (``--no-in-memory`` skips that).  Floors (issue 14): 10k
+as ``auditor audit -o FILE`` writes them (``report/write.py::emit_report``
+streaming ``Format.write`` into the temporary file, the result cache's
+size cap applied), and after rendering them once more in memory as the CLI
+does for stdout (``--no-in-memory`` skips that).  Floors (issue 14): 10k
 nodes <= 5 s and <= 300 MB; 100k nodes <= 60 s with linear growth (the "per
 1k nodes" column should stay flat).
 
@@ -104,13 +106,13 @@ def synthetic(n: int, people_nodes: bool = False, seed: int = 14):
 def run_one(n: int, people: bool, in_memory: bool = True) -> dict:
     """Run the stages once on a graph of *n* packages; the figures as a dict (in this process).
 
-    The two reports are written to files (the writers stream into the file
-    they are given): ``peak_rss_mb`` is the peak of the stages and writers.
-    With *in_memory*, both are then also rendered as the CLI renders them
-    today (``Format.render``: into a ``StringIO``, then one ``str``), and
-    ``peak_rss_in_memory_mb`` is the peak after that: the cost of holding the
-    whole report in memory (UCS-2 when it has one non-Latin-1 character, and
-    ``StringIO.getvalue`` copies it), which the time columns do not include.
+    The two reports are written to files as the CLI writes ``-o FILE``
+    (:func:`_write`): ``peak_rss_mb`` is the peak of the stages and writers.
+    With *in_memory*, both are then also rendered as the CLI renders a
+    report for stdout (``Format.render``: into a ``StringIO``, then one
+    ``str``), and ``peak_rss_in_memory_mb`` is the peak after that: the cost
+    of holding the whole report in memory (UCS-2 when it has one non-Latin-1
+    character, and ``StringIO.getvalue`` copies it), which the time columns do not include.
     """
     from auditor import clock  # noqa: F401  (SOURCE_DATE_EPOCH honoured by the formatters)
     import networkx as nx
@@ -148,10 +150,10 @@ def run_one(n: int, people: bool, in_memory: bool = True) -> dict:
                          timings=FrozenDict())
     with tempfile.TemporaryDirectory(prefix="bench_scale") as tmp:
         s = time.perf_counter()
-        json_bytes = _write(json_report.render, result, Path(tmp) / "audit.json")
+        json_bytes = _write("json", result, Path(tmp) / "audit.json")
         t["json"] = time.perf_counter() - s
         s = time.perf_counter()
-        graphml_bytes = _write(graphml.render, result, Path(tmp) / "audit.graphml")
+        graphml_bytes = _write("graphml", result, Path(tmp) / "audit.graphml")
         t["graphml"] = time.perf_counter() - s
     total = time.perf_counter() - start
     cpu = time.process_time() - cpu
@@ -174,10 +176,19 @@ def _peak_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def _write(fn, result, path: Path) -> int:
-    """Render into the file at *path* (UTF-8) as a text stream; its size in bytes."""
-    with open(path, "w", encoding="utf-8") as out:
-        fn(result, out)
+def _write(name: str, result, path: Path) -> int:
+    """Write audit format *name* to *path* as ``auditor audit -f NAME -o PATH`` does; its size in bytes.
+
+    ``emit_report`` streams the format's writer into a temporary file beside
+    *path* (renamed over it) and reads the text back only when it is small
+    enough for the result cache (``MAX_TEXT_BYTES``), as the CLI does.
+    """
+    from auditor.net.results import MAX_TEXT_BYTES
+    from auditor.report import registry
+    from auditor.report.write import emit_report
+
+    fmt = registry.get("audit", name)
+    emit_report(lambda out: fmt.write(result, out), path, keep=MAX_TEXT_BYTES)
     return path.stat().st_size
 
 

@@ -150,8 +150,8 @@ def audit(
     Exit codes: 0 complete, 2 bad usage or input, 3 completed but some data
     could not be collected (every output lists what), 4 internal error.
     """
-    from auditor.net.results import ResultCache, result_key
-    from auditor.report.write import emit
+    from auditor.net.results import MAX_TEXT_BYTES, ResultCache, result_key
+    from auditor.report.write import emit, emit_report
 
     from auditor.report import registry
 
@@ -188,8 +188,8 @@ def audit(
         fmt.write_folder(result, output, **report_options)
         text = None
     else:
-        text = fmt.render(result, **report_options)
-        emit(text, output)
+        # streamed into the -o file; the text comes back only when small enough to store
+        text = emit_report(lambda out: fmt.write(result, out, **report_options), output, keep=MAX_TEXT_BYTES)
     if options["verbose"]:
         from auditor.net.http import describe_counts
 
@@ -202,7 +202,7 @@ def audit(
         code = ExitCode.INCOMPLETE
     for line in stderr:
         typer.echo(line, err=True)
-    if cache is not None and key is not None:
+    if cache is not None and key is not None and text is not None:
         cache.put(key, text, int(code), stderr)
     return code
 
@@ -271,8 +271,8 @@ def diff(
     """
     if (len(paths) < 1 if git_base else len(paths) != 2) or (len(paths) > 1 and git_base and output_format != DiffFormat.markdown):
         raise InputError("give BASE HEAD, or --git-base REV PATH (several PATHs only with --format markdown)")
-    from auditor.net.results import ResultCache, result_key
-    from auditor.report.write import emit
+    from auditor.net.results import MAX_TEXT_BYTES, ResultCache, result_key
+    from auditor.report.write import emit, emit_report
 
     config = runconfig.command_config(options)
     key = cache = None

@@ -73,7 +73,10 @@ class PyPIProject:
         yanked_versions: versions whose files are all yanked.
         description_links: ``http(s)`` link targets in ``info.description``
             (the latest release's long description), parsed for its content
-            type (:func:`auditor.dist.description.description_links`).
+            type (:func:`auditor.dist.description.description_links`); in an
+            audit only its directory links when the project's own URLs already
+            name a repository (the only links the mapping reads then:
+            ``RunContext.repository_named``, docs/mapping.md).
     """
 
     name: str

@@ -81,6 +81,13 @@ class RunContext:
         collectors: collector instances to run instead of the enabled rows of
             ``auditor.collectors.COLLECTOR_TABLE`` (tests inject fakes here
             rather than patching module globals); None: the table decides.
+        repository_named: ``(project_urls, home_page, download_url) -> bool``, whether a
+            PyPI project's own URLs name a repository (the mapping's rule 2); the
+            pipeline sets ``auditor.repos.mapping.names_repository``, and the PyPI
+            client then extracts only the description links the mapping can still
+            use (``auditor.net.pypi.parse_project``).  None: every link.
+        warmers: ``warm(ctx, name, version)`` of the run's collectors that have
+            one (set by the pipeline); :meth:`release_known` calls them.
     """
 
     config: Config
@@ -90,6 +97,8 @@ class RunContext:
     deadline: float | None = None
     timings: dict[str, float] = field(default_factory=dict)
     collectors: Sequence[Any] | None = None
+    repository_named: Callable[..., bool] | None = None
+    warmers: list[Callable[["RunContext", str, str], None]] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _backend: Any = field(default=None, repr=False)
     _facts_opened: bool = field(default=False, repr=False)
@@ -186,6 +195,22 @@ class RunContext:
 
         for host in hosts:
             threading.Thread(target=probe, args=(host,), name=f"auditor-dns-{host}", daemon=True).start()
+
+    def release_known(self, name: str, version: str) -> None:
+        """A source has pinned *name* == *version* on ``config.index_url``: let the collectors
+        start on it now (:attr:`warmers`; e.g. the provenance request as soon as the release's
+        files are known), on the calling worker, overlapped with the source's other lookups.
+
+        What a warmer learns goes to :attr:`memo`, where its collector finds it; a warmer that
+        raises is ignored (the collector does the work again and reports what fails).
+        """
+        if self.config.offline or self.past_deadline():
+            return
+        for warm in self.warmers:
+            try:
+                warm(self, name, version)
+            except Exception:  # noqa: BLE001 - an early start is an optimisation, never a failure
+                pass
 
     def past_deadline(self) -> bool:
         """True once the run's deadline has passed (never without one)."""

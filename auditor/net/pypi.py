@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import time
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from packaging.utils import canonicalize_version
@@ -39,12 +39,24 @@ from auditor.net.simple import (  # noqa: F401 - re-exported: the simple index i
 )
 
 
-def parse_project(doc: Mapping[str, Any], as_of: str | None = None) -> PyPIProject:
+#: ``(project_urls, home_page, download_url) -> bool``: see :func:`parse_project`.
+RepositoryNamed = Callable[[Sequence[tuple[str, str]], "str | None", "str | None"], bool]
+
+
+def parse_project(
+    doc: Mapping[str, Any], as_of: str | None = None, repository_named: RepositoryNamed | None = None,
+) -> PyPIProject:
     """Build a :class:`PyPIProject` from a ``/pypi/NAME/json`` document.
 
     Args:
         doc: the decoded JSON document.
         as_of: ISO date; releases uploaded after it are ignored.
+        repository_named: ``(project_urls, home_page, download_url) -> bool``, whether
+            the ``info`` URLs name a repository by themselves (the run's
+            ``RunContext.repository_named``); when they do, only the description's
+            directory links are extracted (``description_links(directories_only=True)``:
+            the mapping reads no other link then, and parsing is most of this
+            function's cost).  None: every link.
     """
     info = doc.get("info") or {}
     own = doc.get("ownership")
@@ -86,7 +98,10 @@ def parse_project(doc: Mapping[str, Any], as_of: str | None = None) -> PyPIProje
         first_upload=min(uploads.values()) if uploads else None,
         version_uploads=dict(sorted(uploads.items())),
         yanked_versions=tuple(sorted(yanked)),
-        description_links=description_links(info.get("description"), info.get("description_content_type")),
+        description_links=description_links(
+            info.get("description"), info.get("description_content_type"),
+            directories_only=bool(repository_named and repository_named(meta.project_urls, meta.home_page,
+                                                                        meta.download_url))),
     )
 
 
@@ -231,6 +246,7 @@ class PyPIClient:
         if project is None:
             doc = self.project_json(name)
             project = doc if isinstance(doc, Unknown) else parsed(parse_project, doc, self.config.as_of,
+                                                                   self.ctx.repository_named,
                                                                    source=f"{urlsplit(self.config.pypi_url).hostname} (project JSON)")
             value = unknown_to_json(project) if isinstance(project, Unknown) else project_to_json(project)
             if facts is not None and value is not None:  # the parsed fields only: the document is not kept

@@ -17,7 +17,7 @@ The key (SHA-256) covers everything the report depends on:
   in its directory but the report's own ``--output`` (``-r``/``-c`` includes
   and local projects usually live there), plus the ``--weights`` file's bytes.
 
-Not cached: environment audits (``--env``/``--python``: the environment
+Not cached: reports larger than :data:`MAX_TEXT_BYTES`, environment audits (``--env``/``--python``: the environment
 changes without a file changing), ``--osv-db`` audits, ``--no-cache`` runs.
 A cached report is the first run's, byte for byte: its ``generated_at`` is
 when its facts were gathered.  :data:`RESULT_TTL` equals the negative
@@ -55,6 +55,9 @@ RESULTS_DIR = "results-v1"
 RESULT_TTL = 300.0
 #: Results kept at most; the oldest are deleted beyond that.
 MAX_ENTRIES = 64
+#: Largest report stored (UTF-8 bytes); a larger one is not kept: the CLI streams it into its
+#: ``-o`` file and would otherwise hold it in memory again (10,000 packages: about 40 MB of JSON).
+MAX_TEXT_BYTES = 8 * 1024 * 1024
 #: Files of the input's directory whose size and mtime enter the key, at most (beyond: no caching).
 MAX_SIBLINGS = 500
 

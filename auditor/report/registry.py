@@ -7,8 +7,8 @@ rendered, so importing this table costs nothing.
 
 A writer has the shape ``writer(subject, out, **options)`` and writes only to
 the text stream *out*; :meth:`Format.render` turns it into the pure
-``render(subject, **options) -> str`` the CLI uses (the CLI then hands the
-text to :func:`auditor.report.write.emit`, the one output helper).
+``render(subject, **options) -> str``; the CLI hands :meth:`Format.write` to
+:func:`auditor.report.write.emit_report`, which streams it into the ``-o`` file.
 
 Subjects per command:
 
@@ -64,11 +64,16 @@ class Format:
             options: e.g. ``limit``, ``color``, ``width``, ``package``; those
                 this format does not take are ignored.
         """
+        out = io.StringIO()
+        self.write(subject, out, **options)
+        return out.getvalue()
+
+    def write(self, subject: Any, out: Any, **options: Any) -> None:
+        """Write the report of *subject* to the text stream *out* (what :meth:`render` collects;
+        the CLI streams it into the ``-o`` file with :func:`auditor.report.write.emit_report`)."""
         if self.folder:
             raise TypeError(f"{self.name} is a folder format: use write_folder")
-        out = io.StringIO()
         self.load()(subject, out=out, **self._own(options))
-        return out.getvalue()
 
     def write_folder(self, subject: Any, directory: Path | str, **options: Any) -> None:
         """Write the folder report of *subject* to *directory* (replaced whole; see :func:`~auditor.report.write.write_tree`).

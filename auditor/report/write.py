@@ -1,7 +1,10 @@
 """The one output helper: a report goes to stdout, or safely to a file.
 
-:func:`emit` is what the CLI calls for every report; :func:`write_atomic`
-is its file half.  What happens depends on what is at the path:
+:func:`emit` is what the CLI calls for a rendered report; :func:`write_atomic`
+is its file half.  :func:`emit_report` takes the renderer instead of its text
+and streams a report for a regular file into the temporary file, so a large
+report (10,000 packages: tens of MB of JSON or GraphML) is never one string.
+What happens depends on what is at the path:
 
 * nothing, or a regular file: the text goes to a temporary file in the same
   directory, is fsynced and renamed over the path, so the path holds either
@@ -24,6 +27,7 @@ in its usual form).  Every ``OSError`` becomes one line naming the path
 
 from __future__ import annotations
 
+import codecs
 import io
 import os
 import shutil
@@ -35,9 +39,9 @@ import tempfile
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator, TextIO
+from typing import BinaryIO, Callable, Iterator, TextIO
 
-from auditor.atomic import replace_file
+from auditor.atomic import replace_file, replace_file_with
 from auditor.errors import OutputError
 from auditor.report.safe import utf8
 
@@ -79,6 +83,86 @@ def emit(text: str | bytes, output: Path | str | None = None) -> None:
             sys.stdout.flush()
         return
     write_bytes(Path(output), text if isinstance(text, bytes) else text.encode("utf-8"))
+
+
+def emit_report(render: Callable[[TextIO], None], output: Path | str | None = None,
+                keep: int | None = None) -> str | None:
+    """Write a report that *render* writes to a text stream: streamed into the temporary
+    file for a regular file (a 10,000-package report is never one string in memory),
+    otherwise rendered fully, then written as by :func:`emit`.
+
+    The rules of the module docstring hold: a regular file is replaced
+    atomically (an exception in *render* leaves it untouched and removes the
+    temporary file), a FIFO, device or socket is written directly but only
+    after the whole report is rendered, stdout gets the whole report at once.
+    Lone surrogates become U+FFFD, as :func:`emit` makes them.
+
+    Args:
+        render: ``render(out)`` writes the whole report to the text stream *out*.
+        output: the ``-o`` path, or None for stdout.
+        keep: return the text only when it is at most this many bytes of
+            UTF-8 (None: always); a regular file's text is then read back
+            from the temporary file.
+
+    Returns:
+        The report's text, or None when it is larger than *keep*.
+
+    Raises:
+        OutputError: as :func:`write_bytes`; whatever *render* raises.
+    """
+    target = None if output is None else Path(os.path.realpath(output))
+    st = None
+    if target is not None:
+        try:
+            st = os.stat(target)
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise _error(Path(output), exc) from exc
+    if target is None or (st is not None and not stat.S_ISREG(st.st_mode)):
+        buffer = io.StringIO()
+        render(buffer)  # render fully before touching stdout or a special file
+        text = utf8(buffer.getvalue())
+        del buffer
+        emit(text, output)
+        return text if keep is None or len(text) <= keep // 4 or len(text.encode("utf-8")) <= keep else None
+    kept: list[bytes] = []
+
+    def fill(fh: BinaryIO) -> None:
+        out = io.TextIOWrapper(fh, encoding="utf-8", errors=_replacement_errors(), newline="")
+        render(out)
+        out.flush()
+        out.detach()  # the binary file stays open: atomic.replace_file_with fsyncs and closes it
+        if keep is None or fh.tell() <= keep:
+            fh.seek(0)
+            kept.append(fh.read())
+
+    try:
+        with _signals_raise():
+            replace_file_with(target, fill, _umask_mode() if st is None else stat.S_IMODE(st.st_mode))
+        _fsync_dir(target.parent)
+    except OSError as exc:
+        raise _error(Path(output), exc) from exc
+    return kept[0].decode("utf-8") if kept else None
+
+
+def _replacement_errors() -> str:
+    """The name of a codec error handler that writes U+FFFD for each lone surrogate (as :func:`~auditor.report.safe.utf8`)."""
+    try:
+        codecs.lookup_error(_FFFD)
+    except LookupError:
+        codecs.register_error(_FFFD, _fffd)
+    return _FFFD
+
+
+_FFFD = "auditor.fffd"
+
+
+def _fffd(exc: UnicodeError) -> tuple[bytes, int]:
+    # UTF-8 fails only on surrogates; CPython's UTF-8 encoder takes a non-ASCII replacement only as bytes
+    if isinstance(exc, UnicodeEncodeError):
+        return "\ufffd".encode("utf-8") * (exc.end - exc.start), exc.end
+    raise exc
 
 
 def write_atomic(path: Path | str, render: Callable[[TextIO], None]) -> None:

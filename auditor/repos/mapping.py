@@ -35,6 +35,7 @@ from typing import Iterable
 
 import yaml
 
+from auditor.dist.description import is_directory_link
 from auditor.models import (
     Confidence,
     CoreMetadata,
@@ -188,9 +189,15 @@ def _description(project: PyPIProject | Unknown, name: str) -> list[_Found]:
     return found
 
 
-def _is_directory_link(url: str) -> bool:
-    """Whether *url* links a directory (``/tree/<branch>/<dir>``, Gitea ``/src/branch/...``), not a file."""
-    return bool(re.search(r"/(?:-/)?tree/[^/]+/.|/src/branch/[^/]+/.", url))
+def names_repository(project_urls: Iterable[tuple[str, str]], home_page: str | None, download_url: str | None) -> bool:
+    """Whether these URLs (a PyPI JSON ``info``'s) name a repository by themselves (rule 2).
+
+    Then :func:`map_repository` never reaches the description rule, and the
+    description can only contribute a directory link to the chosen
+    repository (:func:`_subpath_from_same_repo`): the PyPI client extracts
+    only those (``RunContext.repository_named``, :mod:`auditor.dist.description`).
+    """
+    return bool(_candidates(project_urls, home_page, download_url, ""))
 
 
 def _subpath_from_same_repo(best: RepositoryRef, labelled: Iterable[tuple[str, str]], name: str) -> str | None:
@@ -203,7 +210,7 @@ def _subpath_from_same_repo(best: RepositoryRef, labelled: Iterable[tuple[str, s
     package ``.../tree/main/<dist>`` never becomes the package's directory.
     """
     for kind, url in labelled:
-        if not _is_directory_link(url):
+        if not is_directory_link(url):
             continue
         ref = canonical_repository(url)
         if not ref or ref.url != best.url or not ref.subpath:

@@ -45,7 +45,7 @@ from auditor.models import (
     TrustedPublisher,
     Unknown,
 )
-from auditor.signals.index import ReleaseFile, map_release_files
+from auditor.signals.index import ReleaseFile, map_release_files, release_files
 from auditor.signals.install import best_wheel
 
 log = logging.getLogger(__name__)
@@ -198,27 +198,52 @@ class ProvenanceCollector(Collector):
 
     Results: :class:`ReleaseProvenance` (``verified``/``unattested``/``invalid``)
     or Unknown (index or integrity API unreachable, no digest to verify against).
+
+    :meth:`warm` makes the request (and the verification) for a release as soon
+    as the source stage has pinned it, so the integrity API's answers arrive
+    while the other pins are still being looked up; :meth:`collect` then finds
+    the answer in ``ctx.memo`` (the request is made and counted once).
     """
 
     key = "provenance"
     description = "PEP 740 attestations from PyPI's integrity API, verified with pypi-attestations"
+    warms = True
+
+    def warm(self, ctx: RunContext, name: str, version: str) -> None:
+        """See :meth:`Collector.warm`: the answer for *name* == *version*, into ``ctx.memo``."""
+        key = _memo_key(ctx, name, version)
+        if key in ctx.memo:
+            return
+        files = release_files(ctx, name, version)
+        if not isinstance(files, Unknown):
+            ctx.memo[key] = _provenance(ctx, name, version, files)
 
     def collect(self, ctx: RunContext, nodes: Sequence[PackageNode]) -> Mapping[str, ReleaseProvenance | Unknown]:
         def one(node: PackageNode, files: list[ReleaseFile]) -> ReleaseProvenance | Unknown:
             version = node.distribution.version
-            chosen = _pick(files, ctx)
-            if chosen is None:
-                return Unknown(f"no files for {version} on the index")
-            if chosen.provenance_listed and not chosen.provenance_url:
-                return ReleaseProvenance("unattested", chosen.filename, detail="simple index: provenance is null")
-            url = chosen.provenance_url or integrity_url(ctx.config.pypi_url, node.name, version, chosen.filename)
-            doc = ctx.http("pypi-integrity").get_json(url, {"Accept": INTEGRITY_ACCEPT})
-            if isinstance(doc, Unknown):
-                if doc.not_found:
-                    return ReleaseProvenance("unattested", chosen.filename, detail="integrity API: no provenance (HTTP 404)")
-                return doc
-            if not chosen.sha256:
-                return Unknown(f"index gives no sha256 for {chosen.filename}: cannot verify")
-            return verify_provenance(doc, chosen.filename, chosen.sha256)
+            early = ctx.memo.get(_memo_key(ctx, node.name, version))
+            return early if early is not None else _provenance(ctx, node.name, version, files)
 
         return map_release_files(ctx, nodes, one, task="provenance")
+
+
+def _memo_key(ctx: RunContext, name: str, version: str | None) -> tuple:
+    return ("provenance", ctx.config.index_url, ctx.config.pypi_url, name, version)
+
+
+def _provenance(ctx: RunContext, name: str, version: str, files: list[ReleaseFile]) -> ReleaseProvenance | Unknown:
+    """The provenance of *name* == *version* whose index files are *files*."""
+    chosen = _pick(files, ctx)
+    if chosen is None:
+        return Unknown(f"no files for {version} on the index")
+    if chosen.provenance_listed and not chosen.provenance_url:
+        return ReleaseProvenance("unattested", chosen.filename, detail="simple index: provenance is null")
+    url = chosen.provenance_url or integrity_url(ctx.config.pypi_url, name, version, chosen.filename)
+    doc = ctx.http("pypi-integrity").get_json(url, {"Accept": INTEGRITY_ACCEPT})
+    if isinstance(doc, Unknown):
+        if doc.not_found:
+            return ReleaseProvenance("unattested", chosen.filename, detail="integrity API: no provenance (HTTP 404)")
+        return doc
+    if not chosen.sha256:
+        return Unknown(f"index gives no sha256 for {chosen.filename}: cannot verify")
+    return verify_provenance(doc, chosen.filename, chosen.sha256)

@@ -297,6 +297,7 @@ def fetch_metadata(dists: Sequence[Distribution], ctx: RunContext, client: Any =
     """
     from auditor.net.pypi import IndexFile
 
+    default_index = client is None
     if client is None:
         from auditor.net.pypi import PyPIClient
 
@@ -313,7 +314,11 @@ def fetch_metadata(dists: Sequence[Distribution], ctx: RunContext, client: Any =
             return replace(d, metadata=Unknown("version not pinned in the lockfile", fault=True))
         known = [IndexFile(filename=u.rsplit("/", 1)[-1].split("#", 1)[0], url=u.split("#", 1)[0])
                  for u in _preferred(files.get(d.name, ()), target)]
-        return replace(d, metadata=client.core_metadata(d.name, d.version, files=known))
+        meta = client.core_metadata(d.name, d.version, files=known)
+        if default_index and (d.origin.index_url or ctx.config.index_url).rstrip("/") == ctx.config.index_url.rstrip("/"):
+            # a release on the default index: collectors may start on it now
+            ctx.release_known(d.name, d.version)
+        return replace(d, metadata=meta)
 
     return ctx.map(one, dists)
 

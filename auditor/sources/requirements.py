@@ -452,8 +452,17 @@ def _metadata_for(pins: list[Pin], parsed: ParsedRequirements, ctx: RunContext) 
             # in the same pool, interleaved, so the two stages' requests overlap (run memo).
             projects = index == config.index_url and config.index_url == ctx.config.index_url
             items = [(kind, pin) for pin in group for kind in (("metadata", "project") if projects else ("metadata",))]
-            results = ctx.map(lambda item: client.core_metadata(item[1].name, item[1].version)
-                              if item[0] == "metadata" else client.project(item[1].name), items, task="metadata")
+
+            def fetch(item: tuple[str, Pin], client: PyPIClient = client, projects: bool = projects):
+                kind, pin = item
+                if kind == "project":
+                    return client.project(pin.name)
+                meta = client.core_metadata(pin.name, pin.version)
+                if projects:  # the default index: collectors may start on the release now
+                    ctx.release_known(pin.name, pin.version)
+                return meta
+
+            results = ctx.map(fetch, items, task="metadata")
             for (kind, pin), meta in zip(items, results):
                 if kind == "metadata":
                     out[pin.name] = meta

@@ -55,3 +55,54 @@ def test_rst_named_references_resolve_without_docutils_deprecations():
     with warnings.catch_warnings():
         warnings.simplefilter("error", DeprecationWarning)
         assert description_links(text, "text/x-rst") == ("https://github.com/c/d",)
+
+
+def _full_markdown_links(text: str) -> tuple[str, ...]:
+    """The reference: markdown-it's whole parse (every block inline-parsed), the same walk and filter."""
+    from markdown_it import MarkdownIt
+
+    from auditor.dist.description import _html_links
+
+    out: dict[str, None] = {}
+    stack = list(reversed(MarkdownIt("commonmark").parse(text[:200_000])))
+    while stack:
+        tok = stack.pop()
+        links = []
+        if tok.type == "link_open" and tok.attrGet("href"):
+            links = [str(tok.attrGet("href"))]
+        elif tok.type == "image" and tok.attrGet("src"):
+            links = [str(tok.attrGet("src"))]
+        elif tok.type in ("html_block", "html_inline"):
+            links = _html_links(tok.content)
+        for link in links:
+            link = link.strip()
+            if link.lower().startswith(("http://", "https://")) and len(link) <= 2048:
+                out.setdefault(link, None)
+        if tok.children:
+            stack.extend(reversed(tok.children))
+    return tuple(out)[:MAX_LINKS]
+
+
+_MD_PIECES = st.sampled_from([
+    "[a](https://github.com/o/r)", "[b][ref]", "[ref]", "[ref]: https://github.com/o/ref\n", "[Ref]: HTTPS://x.org/y\n",
+    "<https://gitlab.com/g/p>", "![i](http://img.x/i.png)", "`[c](https://github.com/code/x)`", "```\n[f](https://f.x)\n```\n",
+    "    [indented](https://code.block)\n", "<a href=\"https://github.com/h/t\">h</a>", "&#104;ttps://e.x", "[e](&#104;ttps://ent.x/y)",
+    "\\[no](https://esc.x)", "*", "_", "\n", "\n\n", "> ", "- ", "1. ", "# ", "text ", "http", "&amp;", "[", "]", "(", ")",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_MD_PIECES, max_size=30).map("".join))
+def test_markdown_blocks_skipped_by_the_inline_filter_hold_no_links(text):
+    """Inline-parsing only the blocks that can hold an http(s) link gives markdown-it's whole answer."""
+    assert description_links(text, "text/markdown") == _full_markdown_links(text)
+
+
+def test_directories_only_keeps_directory_links_and_skips_texts_without_one():
+    text = ("[repo](https://github.com/o/mono) [dir](https://github.com/o/mono/tree/main/packages/x) "
+            "[gitea](https://codeberg.org/o/r/src/branch/main/py)")
+    assert description_links(text, "text/markdown", directories_only=True) == (
+        "https://github.com/o/mono/tree/main/packages/x", "https://codeberg.org/o/r/src/branch/main/py")
+    assert description_links("[repo](https://github.com/o/mono)", "text/markdown", directories_only=True) == ()
+    assert description_links("`x <https://github.com/o/m/tree/main/py>`_", "text/x-rst", directories_only=True) == (
+        "https://github.com/o/m/tree/main/py",)

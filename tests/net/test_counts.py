@@ -66,3 +66,23 @@ def test_not_found_is_remembered_for_the_index_lifetime(config, fake_pypi):
         again = PyPIClient(ctx).project("no-such-project")
         assert ctx.request_counts()["pypi"]["cache_hits"] == 1
     assert again == first and fake_pypi.network_requests == before
+
+
+def test_provenance_requests_start_in_the_source_stage_and_are_made_once(tmp_path, config, fake_pypi):
+    """Issue 14: the integrity API is asked as soon as a pin's files are known (Collector.warm),
+    not after the PyPI stage, and the collector reads that answer: one request per release."""
+    fake_pypi.add("app", "1.0", requires_dist=["lib"])
+    fake_pypi.add("lib", "2.0")
+    root = tmp_path / "requirements.txt"
+    root.write_text("app==1.0\nlib==2.0\n")
+    serial = config.with_changes(concurrency=1)  # one worker: the order of requests is the order of work
+    with RunContext(serial) as ctx:
+        result = run_audit(serial, RequirementsSource(root, resolver="none"), ctx=ctx)
+        counts = ctx.request_counts()
+    paths = [path.split("?")[0] for _m, path, _b in fake_pypi.requests]
+    integrity = [i for i, p in enumerate(paths) if p.startswith("/integrity/")]
+    assert len(integrity) == 2 == counts["pypi-integrity"]["network"], (paths, counts)
+    projects = [i for i, p in enumerate(paths) if re.fullmatch(PATHS["pypi"], p)]
+    assert integrity[0] < projects[-1]  # app's provenance was asked before lib's project was fetched
+    assert {n: result.nodes[n].signals["provenance"].status for n in ("app", "lib")} == {"app": "unattested",
+                                                                                        "lib": "unattested"}

@@ -13,15 +13,25 @@ from pathlib import Path
 import pytest
 
 from auditor.errors import ExitCode, OutputError
-from auditor.report.write import emit, write_bytes
+from auditor.report.write import emit, emit_report, write_bytes
 from tests.test_cli import env_args  # noqa: F401 - fixture
+
+
+def _streamed(text: str, output) -> None:
+    """The CLI's path for audit reports: the renderer streams into the file (issue 14)."""
+    emit_report(lambda out: out.write(text), output)
+
+
+#: Every rule below holds for a rendered text (emit) and for a streamed report (emit_report).
+WRITERS = pytest.mark.parametrize("emit", [emit, _streamed], ids=["emit", "emit_report"])
 
 
 def _names(directory: Path) -> list[str]:
     return sorted(p.name for p in directory.iterdir())
 
 
-def test_existing_file_keeps_its_mode_and_leaves_no_temp(tmp_path):
+@WRITERS
+def test_existing_file_keeps_its_mode_and_leaves_no_temp(tmp_path, emit):
     target = tmp_path / "report.json"
     target.write_text("old")
     target.chmod(0o644)
@@ -31,7 +41,8 @@ def test_existing_file_keeps_its_mode_and_leaves_no_temp(tmp_path):
     assert _names(tmp_path) == ["report.json"]
 
 
-def test_new_file_gets_the_umask_mode(tmp_path):
+@WRITERS
+def test_new_file_gets_the_umask_mode(tmp_path, emit):
     old = os.umask(0o027)
     try:
         emit("x", tmp_path / "new.txt")
@@ -40,7 +51,8 @@ def test_new_file_gets_the_umask_mode(tmp_path):
     assert stat.S_IMODE((tmp_path / "new.txt").stat().st_mode) == 0o640
 
 
-def test_symlink_is_followed_and_stays_a_link(tmp_path):
+@WRITERS
+def test_symlink_is_followed_and_stays_a_link(tmp_path, emit):
     real = tmp_path / "real.md"
     real.write_text("old")
     real.chmod(0o604)
@@ -52,14 +64,16 @@ def test_symlink_is_followed_and_stays_a_link(tmp_path):
     assert _names(tmp_path) == ["link.md", "real.md"]
 
 
-def test_dangling_symlink_creates_its_target(tmp_path):
+@WRITERS
+def test_dangling_symlink_creates_its_target(tmp_path, emit):
     link = tmp_path / "link.md"
     link.symlink_to(tmp_path / "later.md")
     emit("x", link)
     assert link.is_symlink() and (tmp_path / "later.md").read_text() == "x"
 
 
-def test_fifo_is_written_directly_never_replaced(tmp_path):
+@WRITERS
+def test_fifo_is_written_directly_never_replaced(tmp_path, emit):
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     got: list[bytes] = []
@@ -71,7 +85,8 @@ def test_fifo_is_written_directly_never_replaced(tmp_path):
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode) and _names(tmp_path) == ["pipe"]
 
 
-def test_character_device_is_written_directly():
+@WRITERS
+def test_character_device_is_written_directly(emit):
     before = os.stat("/dev/null")
     if not stat.S_ISCHR(before.st_mode):
         pytest.skip("/dev/null on this machine is not a character device (something replaced it)")
@@ -80,7 +95,8 @@ def test_character_device_is_written_directly():
     assert stat.S_ISCHR(after.st_mode) and after.st_rdev == before.st_rdev
 
 
-def test_full_device_is_one_line_error():
+@WRITERS
+def test_full_device_is_one_line_error(emit):
     with pytest.raises(OutputError, match=r"/dev/full: cannot write \(No space left on device\)"):
         emit("x" * 100_000, "/dev/full")
 
@@ -99,14 +115,17 @@ def test_full_disk_during_atomic_write_keeps_the_old_file(tmp_path, monkeypatch)
     assert target.read_text() == "old" and _names(tmp_path) == ["r.json"]
 
 
-def test_unwritable_directory_and_directory_target(tmp_path):
+@WRITERS
+def test_unwritable_directory_and_directory_target(tmp_path, emit):
     with pytest.raises(OutputError, match="is a directory"):
         emit("x", tmp_path)
     with pytest.raises(OutputError, match="cannot write"):
         emit("x", tmp_path / "missing" / "r.json")
 
 
-def test_signal_during_write_leaves_no_temp_file(tmp_path):
+@pytest.mark.parametrize("call", ["w.emit('new', Path(sys.argv[1]))\n",
+                                  "w.emit_report(lambda out: out.write('new'), Path(sys.argv[1]))\n"])
+def test_signal_during_write_leaves_no_temp_file(tmp_path, call):
     """SIGTERM arriving while the temporary file exists: it is removed and the process still dies of SIGTERM."""
     script = (
         "import os, signal, sys\n"
@@ -117,7 +136,7 @@ def test_signal_during_write_leaves_no_temp_file(tmp_path):
         "    os.kill(os.getpid(), signal.SIGTERM)\n"
         "    real(fd)\n"
         "os.fsync = slow\n"
-        "w.emit('new', Path(sys.argv[1]))\n"
+        + call
     )
     target = tmp_path / "r.txt"
     target.write_text("old")
@@ -181,3 +200,44 @@ def test_unix_socket_is_written_directly(tmp_path):
     reader.join(5)
     server.close()
     assert got == [b"to the socket"] and stat.S_ISSOCK(os.lstat(path).st_mode)
+
+
+def test_streamed_report_is_emits_bytes_with_lone_surrogates_replaced(tmp_path):
+    text = "caf\u00e9 \ud800 pair \ud83d\ude00 end\n" * 3
+    emit(text, tmp_path / "a.txt")
+    kept = emit_report(lambda out: [out.write(line + "\n") for line in text.splitlines()], tmp_path / "b.txt")
+    assert (tmp_path / "a.txt").read_bytes() == (tmp_path / "b.txt").read_bytes()
+    assert kept == (tmp_path / "b.txt").read_text(encoding="utf-8") and "\ud800" not in kept
+
+
+def test_streamed_report_text_is_returned_only_up_to_keep(tmp_path):
+    assert emit_report(lambda out: out.write("x" * 10), tmp_path / "r.txt", keep=10) == "x" * 10
+    assert emit_report(lambda out: out.write("x" * 11), tmp_path / "r.txt", keep=10) is None
+    assert (tmp_path / "r.txt").read_text() == "x" * 11
+    assert emit_report(lambda out: out.write("y" * 11), "/dev/null", keep=10) is None
+
+
+def test_a_renderer_failing_midway_leaves_the_old_file_and_no_temp(tmp_path):
+    target = tmp_path / "r.json"
+    target.write_text("old")
+
+    def render(out):
+        out.write("partial" * 10_000)
+        raise RuntimeError("formatter bug")
+
+    with pytest.raises(RuntimeError, match="formatter bug"):
+        emit_report(render, target)
+    assert target.read_text() == "old" and _names(tmp_path) == ["r.json"]
+
+
+def test_full_disk_while_streaming_keeps_the_old_file(tmp_path, monkeypatch):
+    target = tmp_path / "r.json"
+    target.write_text("old")
+
+    def full(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(OutputError, match="No space left on device"):
+        emit_report(lambda out: out.write("new"), target)
+    assert target.read_text() == "old" and _names(tmp_path) == ["r.json"]

@@ -149,3 +149,24 @@ def test_an_import_package_directory_is_not_the_distribution_directory():
     p = project("x", description_links=("https://github.com/o/mono/tree/main/packages/x",))
     m = map_repository(dist("x", project_urls=(("Source", "https://github.com/o/mono"),)), p)
     assert m.repo.subpath == "packages/x"
+
+
+def test_a_project_whose_urls_name_a_repository_keeps_only_description_directory_links():
+    """The audit's PyPI client extracts only the description links the mapping can still use (issue 14)."""
+    from auditor.net.pypi import parse_project
+    from auditor.repos.mapping import names_repository
+
+    readme = ("[docs](https://example.org/docs) [repo](https://github.com/o/mono) "
+              "[here](https://github.com/o/mono/tree/main/packages/x) [other](https://github.com/o/x)")
+    doc = {"info": {"name": "x", "description": readme, "description_content_type": "text/markdown",
+                    "project_urls": {"Source": "https://github.com/o/mono"}}, "releases": {}}
+    full, gated = parse_project(doc), parse_project(doc, None, names_repository)
+    assert len(full.description_links) == 4
+    assert gated.description_links == ("https://github.com/o/mono/tree/main/packages/x",)
+    d = dist("x")
+    assert map_repository(d, full) == map_repository(d, gated)
+    assert map_repository(d, gated).repo.subpath == "packages/x"
+    # URLs that name no repository: every link is kept (the description rule may decide)
+    doc["info"]["project_urls"] = {"Documentation": "https://example.org/docs"}
+    assert parse_project(doc, None, names_repository).description_links == full.description_links
+    assert not names_repository((("Docs", "https://example.org"),), "https://github.com/sponsors/x", None)
