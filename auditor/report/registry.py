@@ -72,6 +72,7 @@ TABLE: tuple[Format, ...] = (
     Format("audit", "cyclonedx-json", "auditor.report.cyclonedx:render_json"),
     Format("audit", "cyclonedx-xml", "auditor.report.cyclonedx:render_xml"),
     Format("audit", "github-snapshot", "auditor.report.github_snapshot:render", ("github",)),
+    Format("audit", "html", "auditor.report.html:render"),
     Format("diff", "markdown", "auditor.report.diff_markdown:render"),
     Format("diff", "sarif", "auditor.report.sarif:render_policy", ("base_dir",)),
     Format("diff", "json", "auditor.report.diff_json:render"),

@@ -176,7 +176,7 @@ def check(name: str, exit_code: int, text: str) -> None:
 
 REQ = ["requirements.txt", "--resolver", "none", "--as-of", "2024-12-31"]
 LOCK = ["base/uv.lock", "--as-of", "2024-12-31"]
-AUDIT_FORMATS = ("table", "json", "graphml", "markdown", "sarif", "cyclonedx-json", "cyclonedx-xml")
+AUDIT_FORMATS = ("table", "json", "graphml", "markdown", "sarif", "cyclonedx-json", "cyclonedx-xml", "html")
 
 
 @pytest.mark.parametrize("fmt", AUDIT_FORMATS)
