@@ -37,17 +37,20 @@ import base64
 import graphlib
 import hashlib
 import json
+import re
 from collections import Counter, deque
 from importlib import resources
-from typing import Any, TextIO
+from typing import Any, Callable, TextIO
+
+import orjson
 
 from auditor.graph import attrs as A
 from auditor.graph.build import node_id
 from auditor.judgement.findings import catalogue
 from auditor.models import Unknown
 from auditor.report.json_report import package_record
-from auditor.report.safe import terminal
-from auditor.report.serialize import to_jsonable
+from auditor.report.safe import BIDI, terminal
+from auditor.report.serialize import orjson_converter, to_jsonable
 from auditor.report.totals import hub_text, interpreter_text, people_reach_note, summary_text
 
 #: Node kinds drawn in the graph (people and repositories are in the detail view instead; the
@@ -86,11 +89,56 @@ def _inert(value: Any) -> Any:
 def data_json(value: Any) -> str:
     """*value* as JSON text safe inside ``<script type="application/json">``: ASCII only, no ``<``, ``>``, ``&``.
 
-    ``JSON.parse`` reads the ``\\uXXXX`` escapes back, so the page shows the original characters.
+    Every string is first passed through :func:`~auditor.report.safe.terminal`
+    (controls, bidi overrides and lone surrogates become visible escapes).
+    ``JSON.parse`` reads the ``\\uXXXX`` escapes back, so the page shows the
+    original characters.  Compact, as ``json.dumps(…, ensure_ascii=True,
+    separators=(",", ":"))`` writes it.
     """
-    # ensure_ascii escapes every non-ASCII character (U+2028/9 included); <, > and & only occur inside strings.
-    text = json.dumps(_inert(value), ensure_ascii=True, separators=(",", ":"), allow_nan=False)
+    text = _fast_json(value)
+    if text is None:
+        text = json.dumps(_inert(value), ensure_ascii=True, separators=(",", ":"), allow_nan=False)
+    return _block(text)
+
+
+def _block(text: str) -> str:
+    """ASCII JSON text with ``<``, ``>``, ``&`` escaped: they only occur inside strings, so the value is unchanged."""
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+#: In orjson's compact output, what may mean a string :func:`terminal` would change: a C0 escape other
+#: than ``\\n`` and ``\\t``, DEL (substrings), C1 or a bidi character (:data:`_UNSAFE_CHAR`).  A literal
+#: backslash before ``u00``, ``b``, ``f`` or ``r`` matches too, which only costs the slow path.
+_MAYBE_UNSAFE = ("\\u00", "\\b", "\\f", "\\r", "\x7f")
+_UNSAFE_CHAR = re.compile("[\x80-\x9f" + BIDI + "]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _u_escape(m: re.Match[str]) -> str:
+    """A non-ASCII character as ``json.dumps(ensure_ascii=True)`` writes it (a surrogate pair beyond the BMP)."""
+    c = ord(m.group(0))
+    if c > 0xFFFF:
+        c -= 0x10000
+        return f"\\u{0xD800 + (c >> 10):04x}\\u{0xDC00 + (c & 0x3FF):04x}"
+    return f"\\u{c:04x}"
+
+
+def _fast_json(value: Any) -> str | None:
+    """:func:`data_json`'s text before ``<>&`` escaping, through orjson's C encoder, when no string needs
+    :func:`terminal`; ``None`` when one may (or orjson cannot write *value*: a lone surrogate, a big integer).
+
+    *value* may hold ``orjson.Fragment`` floats (:func:`~auditor.report.serialize.orjson_converter`).
+    Most audits take this path: walking every string in Python was most of the render's time (issue 17).
+    """
+    try:
+        text = orjson.dumps(value).decode("utf-8")
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return None
+    if any(seq in text for seq in _MAYBE_UNSAFE):
+        return None
+    if text.isascii():
+        return text
+    return None if _UNSAFE_CHAR.search(text) else _NON_ASCII.sub(_u_escape, text)
 
 
 def _depths(g, nodes: list[str], edges: list[tuple[str, str, str]]) -> dict[str, int]:
@@ -209,8 +257,12 @@ def _finding(f, rules) -> dict:
             "message": f.message, "evidence": f.evidence}
 
 
-def document(result) -> dict:
-    """Everything the page shows, as JSON values (strings not yet made inert: :func:`data_json` does that)."""
+def document(result, convert: Callable[[Any], Any] = to_jsonable) -> dict:
+    """Everything the page shows, as JSON values (strings not yet made inert: :func:`data_json` does that).
+
+    *convert* turns models into JSON values (:func:`~auditor.report.serialize.to_jsonable`, or an
+    :func:`~auditor.report.serialize.orjson_converter` for :func:`_fast_json`).
+    """
     g = result.graph
     rules = catalogue()
     paths = _shortest_paths(g)
@@ -223,13 +275,13 @@ def document(result) -> dict:
     packages = []
     for node in result.ranked():
         nid = node_id(node)
-        record = package_record(result, node)
+        record = package_record(result, node, convert)
         total = result.scores[node.name].total
         dependency = [v for v in g.successors(nid) if g.edges[nid, v].get(A.KIND) == A.REQUIRES]
         required_by = [u for u in g.predecessors(nid) if g.edges[u, nid].get(A.KIND) == A.REQUIRES]
         packages.append({
             "id": nid,
-            "exposure": None if isinstance(total, Unknown) else total,
+            "exposure": None if isinstance(total, Unknown) else convert(total),
             "exposure_unknown": total.reason if isinstance(total, Unknown) else None,
             "findings": by_package.get(node.name, []),
             "unknowns": _unknowns(node, missing.get(node.name, [])),
@@ -249,7 +301,7 @@ def document(result) -> dict:
         "interpreter": interpreter_text(result),
         "hub": hub_text(result),
         "complete": not result.incomplete,
-        "root": to_jsonable(result.root),
+        "root": convert(result.root),
         "severities": {s: counts[s] for s in ("critical", "high", "medium", "low", "info") if counts[s]},
         "run_findings": by_package.get(None, []),
         "run_missing": [{"what": m.what, "kind": m.kind, "reason": m.reason} for m in result.missing if m.package is None],
@@ -259,8 +311,8 @@ def document(result) -> dict:
     }
 
 
-def page(doc: dict) -> str:
-    """The HTML text of *doc* (from :func:`document`): static skeleton, inline CSS and JS, the data block."""
+def page(data: str) -> str:
+    """The HTML text around *data* (from :func:`data_json`): static skeleton, inline CSS and JS, the data block."""
     css, js = _asset("report.css"), _asset("report.js")
     csp = (f"default-src 'none'; script-src {_csp_hash(js)}; style-src {_csp_hash(css)}; "
            "img-src 'none'; connect-src 'none'; base-uri 'none'; form-action 'none'")
@@ -268,7 +320,7 @@ def page(doc: dict) -> str:
             .replace("{{csp}}", csp)  # our own text: hashes and keywords only
             .replace("{{css}}", css)
             .replace("{{js}}", js)
-            .replace("{{data}}", data_json(doc)))  # last: no placeholder is looked for in outside text
+            .replace("{{data}}", data))  # last: no placeholder is looked for in outside text
 
 
 def render(result, out: TextIO) -> None:
@@ -277,4 +329,6 @@ def render(result, out: TextIO) -> None:
     One UTF-8 page, no external resource; see the module docstring for the
     escaping and the layout.  Pure: nothing is fetched or changed.
     """
-    out.write(page(document(result)))
+    text = _fast_json(document(result, orjson_converter()))
+    # None: some string needs terminal(), so every string goes through it and the standard library's encoder
+    out.write(page(data_json(document(result)) if text is None else _block(text)))

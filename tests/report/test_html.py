@@ -98,6 +98,28 @@ def test_data_json_round_trips_and_stays_in_its_block(text):
     assert json.loads(out) == {"k": html.terminal(text), html.terminal(text): [html.terminal(text)]}
 
 
+@given(st.recursive(st.none() | st.booleans() | st.integers(-2**63, 2**63 - 1) | st.text(),
+                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4), max_leaves=12))
+def test_fast_path_writes_what_the_standard_library_writes(value):
+    """orjson's path (taken when no string needs terminal()) gives the standard library's exact text."""
+    fast = html._fast_json(value)
+    slow = json.dumps(html._inert(value), ensure_ascii=True, separators=(",", ":"))
+    if fast is not None:
+        assert fast == slow
+    assert html.data_json(value) == html._block(slow)
+
+
+def test_clean_and_hostile_audits_render_the_same_way_by_either_path(config, fake_pypi):
+    res = audit(config, fake_pypi)  # hostile: the slow path
+    assert html._fast_json(html.document(res, html.orjson_converter())) is None
+    fake_pypi.add("café", "1.0", roles=(("Owner", "zoë"),))  # non-ASCII needs no escaping: the fast path
+    clean = run_audit(config, StaticSource(inventory(["app", "café"], dist("app", requires=["lib"]), dist("lib"),
+                                                     dist("café", summary="naïve 🐍 <b> & co"))))
+    doc = html.document(clean)
+    assert html._fast_json(html.document(clean, html.orjson_converter())) == json.dumps(
+        html._inert(doc), ensure_ascii=True, separators=(",", ":"))
+
+
 def graph(edges, extra=()) -> nx.DiGraph:
     g = nx.DiGraph()
     g.add_node(A.ROOT_ID, kind=A.ROOT, label="root")
