@@ -311,12 +311,13 @@ def document(result, convert: Callable[[Any], Any] = to_jsonable) -> dict:
     }
 
 
-def page(data: str) -> str:
-    """The HTML text around *data* (from :func:`data_json`): static skeleton, inline CSS and JS, the data block."""
-    css, js = _asset("report.css"), _asset("report.js")
+def page(data: str, skeleton: str = "report.html", script: str = "report.js") -> str:
+    """The HTML text around *data* (from :func:`data_json`): the *skeleton*, the inline CSS and *script*
+    (files of ``assets/``), and the data block; the CSP names the hashes of that style and script."""
+    css, js = _asset("report.css"), _asset(script)
     csp = (f"default-src 'none'; script-src {_csp_hash(js)}; style-src {_csp_hash(css)}; "
            "img-src 'none'; connect-src 'none'; base-uri 'none'; form-action 'none'")
-    return (_asset("report.html")
+    return (_asset(skeleton)
             .replace("{{csp}}", csp)  # our own text: hashes and keywords only
             .replace("{{css}}", css)
             .replace("{{js}}", js)

@@ -76,6 +76,7 @@ TABLE: tuple[Format, ...] = (
     Format("diff", "markdown", "auditor.report.diff_markdown:render"),
     Format("diff", "sarif", "auditor.report.sarif:render_policy", ("base_dir",)),
     Format("diff", "json", "auditor.report.diff_json:render"),
+    Format("diff", "html", "auditor.report.diff_html:render"),
     Format("people", "table", "auditor.report.people:render_table", ("limit", *_TERMINAL)),
     Format("people", "json", "auditor.report.people:render_json"),
     Format("explain", "text", "auditor.report.explain:render", ("package", *_TERMINAL)),

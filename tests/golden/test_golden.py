@@ -189,7 +189,7 @@ def test_audit_uv_lock(golden, fmt):
     check(f"audit-uv-lock.{fmt}", *golden("audit", *LOCK, "-f", fmt))
 
 
-@pytest.mark.parametrize("fmt", ("markdown", "sarif", "json"))
+@pytest.mark.parametrize("fmt", ("markdown", "sarif", "json", "html"))
 def test_diff(golden, fmt):
     check(f"diff.{fmt}", *golden("diff", "base/uv.lock", "head/uv.lock", "-f", fmt))
 

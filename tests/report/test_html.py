@@ -13,6 +13,7 @@ import json
 import re
 
 import networkx as nx
+import pytest
 from hypothesis import given, strategies as st
 
 from auditor.graph import attrs as A
@@ -79,8 +80,9 @@ def test_outside_strings_are_inert_in_the_data_block(config, fake_pypi):
     assert {"what": "history", "kind": "timeout", "reason": html.terminal(SURROGATE)} in app["unknowns"]
 
 
-def test_the_script_never_parses_html():
-    js = re.sub(r"/\*.*?\*/", "", html._asset("report.js"), flags=re.S)
+@pytest.mark.parametrize("script", ["report.js", "diff.js"])
+def test_the_scripts_never_parse_html(script):
+    js = re.sub(r"/\*.*?\*/", "", html._asset(script), flags=re.S)
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "Function(", "setAttribute(\"on",
                  "srcdoc", "location", "fetch(", "XMLHttpRequest", "WebSocket", "import("):
         assert sink not in js, sink
@@ -161,3 +163,15 @@ def test_layout_is_independent_of_insertion_order_and_wraps_tall_columns():
         columns.setdefault(n["x"], []).append(n)
     assert max(len(c) for c in columns.values()) <= html.COLUMN_ROWS
     assert len({(n["x"], n["y"]) for n in lay["nodes"]}) == len(lay["nodes"])  # no two nodes on one spot
+
+
+def test_diff_page_uses_the_same_machinery():
+    """``diff -f html``: the diff's JSON document in the same inert block, under a CSP naming diff.js's hash."""
+    from auditor.report import diff_html
+
+    page = html.page(html.data_json({"base": HOSTILE}), skeleton="diff.html", script="diff.js")
+    assert html._csp_hash(html._asset("diff.js")) in page and "<script>" + html._asset("diff.js") + "</script>" in page
+    assert page.count("</script>") == 2
+    from auditor.report.registry import get
+
+    assert get("diff", "html").load() is diff_html.render

@@ -192,3 +192,47 @@ def test_golden_pages_load_clean(browser, tmp_path, name):
     page.page.click("button[data-view=run]")
     page.page.click("button[data-view=graph]")
     page.clean()
+
+
+def test_golden_diff_page_sorts_filters_and_opens_a_detail_view(browser, tmp_path):
+    """``auditor diff -f html`` (the golden base -> head uv.lock diff): clean, sortable, filterable, a detail view."""
+    from tests.golden.test_golden import EXPECTED
+
+    path = tmp_path / "diff.html"
+    path.write_text((EXPECTED / "diff.html").read_text(encoding="utf-8").split("---\n", 1)[1], encoding="utf-8")
+    page = Page(browser, path)
+    p = page.page
+    names = lambda: p.eval_on_selector_all("#changes tbody tr td:first-child", "tds => tds.map(t => t.textContent)")  # noqa: E731
+    assert names() == ["helper", "lib", "newdep"]
+    assert "verdict: fail (exit code 1)" in p.text_content("#badges")
+    assert "POL004" in p.text_content("#policy")
+    p.click("th[data-key=name] button")
+    assert names() == ["newdep", "lib", "helper"]
+    p.fill("#filter", "upgraded")
+    assert names() == ["lib"]
+    p.click("#changes tbody tr >> nth=0")
+    assert p.text_content("#detail h2") == "lib: upgraded 2.0 \u2192 2.1"
+    assert "repository_before" in p.text_content("#detail")
+    page.clean()
+
+
+def test_hostile_diff_stays_inert(browser, tmp_path):
+    """A diff whose new package has a hostile name, maintainer and contact: text only, no element, no dialog."""
+    from auditor.gate import GateOutcome, diff_audits, evaluate, parse_policy
+    from auditor.report import diff_html
+    from tests.builders import diff_node, view
+    from tests.test_diff import NOW
+
+    d = diff_audits(view("b"), view("h", diff_node(HOSTILE, "1.0", maintainers=(HOSTILE,), repo=None, contacts=(HOSTILE,),
+                                                     line=3)), now=NOW)
+    r = evaluate(parse_policy("rules: {forbid_single_maintainer: true}"), d, today=NOW.date())
+    out = io.StringIO()
+    diff_html.render(GateOutcome(d, r, r.exit_code()), out)
+    path = tmp_path / "diff.html"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    page = Page(browser, path)
+    p = page.page
+    p.click("#changes tbody tr >> nth=0")
+    assert "onerror=alert(1)>\\x1b[31mred\\u202egnp.exe" in p.text_content("#detail h2")
+    assert p.eval_on_selector_all("img", "e => e.length") == 0 and p.evaluate("document.scripts.length") == 2
+    page.clean()
