@@ -1,8 +1,8 @@
 """``auditor audit --format html``: the audit as one self-contained, browsable HTML page.
 
 The page (docs/formats-audit.md) has the summary, a sortable and filterable
-package table, a detail view per package (factors with evidence, people, the
-path from the root, findings, unknowns with kind and reason, every collected
+package table, a detail view per package (factors with evidence, people, up to
+three paths from the root, findings, unknowns with kind and reason, every collected
 fact) and the dependency graph drawn on a canvas, pannable and zoomable.
 
 Self-contained and offline: the CSS and the JavaScript are inlined from
@@ -215,18 +215,30 @@ def layout(g) -> dict:
     }
 
 
-def _shortest_paths(g) -> dict[str, list[str]]:
-    """One shortest ``requires`` path from the root to every package id (BFS tree; parents sorted)."""
+#: Paths from the root shown per package (each through a different direct dependent).
+MAX_PATHS = 3
+
+
+def _paths_from_root(g) -> dict[str, list[list[str]]]:
+    """Up to :data:`MAX_PATHS` ``requires`` paths from the root to every package id.
+
+    Each path ends with a different one of the package's dependents (the
+    root first when it names the package, then by distance from the root
+    and id), reached by a shortest path (BFS tree, successors sorted): one
+    BFS for the whole graph, so linear where ``explain``'s k-shortest paths
+    per package would not be at 500 packages.
+    """
     parent: dict[str, str | None] = {A.ROOT_ID: None}
+    depth = {A.ROOT_ID: 0}
     queue = deque([A.ROOT_ID] if A.ROOT_ID in g else [])
     while queue:
         u = queue.popleft()
         for v in sorted(g.successors(u)):
             if v not in parent and g.edges[u, v].get(A.KIND) == A.REQUIRES:
-                parent[v] = u
+                parent[v], depth[v] = u, depth[u] + 1
                 queue.append(v)
 
-    def path(n: str) -> list[str]:
+    def tree_path(n: str) -> list[str]:
         out = []
         cur: str | None = n
         while cur is not None:
@@ -234,7 +246,14 @@ def _shortest_paths(g) -> dict[str, list[str]]:
             cur = parent[cur]
         return out[::-1]
 
-    return {n: path(n) for n in parent}
+    paths = {}
+    for n in parent:
+        if n == A.ROOT_ID:
+            continue
+        via = sorted((u for u in g.predecessors(n) if u in depth and g.edges[u, n].get(A.KIND) == A.REQUIRES),
+                     key=lambda u: (depth[u], u))[:MAX_PATHS]
+        paths[n] = [tree_path(u) + [n] for u in via]
+    return paths
 
 
 def _unknowns(node, missing: list) -> list[dict]:
@@ -265,7 +284,7 @@ def document(result, convert: Callable[[Any], Any] = to_jsonable) -> dict:
     """
     g = result.graph
     rules = catalogue()
-    paths = _shortest_paths(g)
+    paths = _paths_from_root(g)
     by_package: dict[str | None, list] = {}
     missing: dict[str | None, list] = {}
     for m in result.missing:
@@ -285,7 +304,7 @@ def document(result, convert: Callable[[Any], Any] = to_jsonable) -> dict:
             "exposure_unknown": total.reason if isinstance(total, Unknown) else None,
             "findings": by_package.get(node.name, []),
             "unknowns": _unknowns(node, missing.get(node.name, [])),
-            "path": [str(g.nodes[p].get(A.LABEL, p)) for p in paths.get(nid, [])],
+            "paths": [[str(g.nodes[p].get(A.LABEL, p)) for p in path] for path in paths.get(nid, [])],
             "requires": sorted(dependency),
             "required_by": sorted(u for u in required_by if u != A.ROOT_ID),
             "record": record,

@@ -175,3 +175,12 @@ def test_diff_page_uses_the_same_machinery():
     from auditor.report.registry import get
 
     assert get("diff", "html").load() is diff_html.render
+
+
+def test_paths_from_the_root_one_per_dependent():
+    g = graph([(A.ROOT_ID, "a"), (A.ROOT_ID, "b"), (A.ROOT_ID, "c"), (A.ROOT_ID, "d"), ("a", "x"), ("b", "x"), ("c", "x"),
+               ("d", "x"), (A.ROOT_ID, "x"), ("x", "y")])
+    paths = html._paths_from_root(g)
+    assert paths["x"] == [[A.ROOT_ID, "x"], [A.ROOT_ID, "a", "x"], [A.ROOT_ID, "b", "x"]]  # the root first, then 2 of 4
+    assert paths["y"] == [[A.ROOT_ID, "x", "y"]]
+    assert "python==3.11" in paths and len(paths["python==3.11"]) == html.MAX_PATHS

@@ -118,7 +118,8 @@ def test_loads_clean_sorts_filters_and_opens_a_detail_view(browser, small):
     assert p.is_visible("#detail")
     detail = p.text_content("#detail")
     assert p.text_content("#detail h2") == "lib 1.0"
-    for part in ("Factors", "maintainers", "People", "bob", "Path from the root", "app 1.0", "Findings (", "Unknown ("):
+    for part in ("Factors", "maintainers", "People", "bob", "Paths from the root", "test-input \u2192 app==1.0 \u2192 lib==1.0",
+                 "app 1.0", "Findings (", "Unknown ("):
         assert part in detail
     p.click("#detail button.link >> text=app 1.0")  # "Required by" links to the dependent
     assert "app 1.0" in p.text_content("#detail h2")

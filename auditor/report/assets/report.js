@@ -182,10 +182,11 @@
     if (Array.isArray(r.contacts) && r.contacts.length) {
       table(body, ["Contact", "Role", "Source"], r.contacts.map(function (c) { return [show(c.name || c.email), show(c.role), show(c.source)]; }));
     }
-    add(body, el("h3", "", "Path from the root"));
-    if (p.path.length) {
+    var via = p.required_by.length + (r.direct ? 1 : 0);
+    add(body, el("h3", "", "Paths from the root" + (p.paths.length < via ? " (through " + p.paths.length + " of its " + via + " dependents)" : "")));
+    if (p.paths.length) {
       var ol = add(body, el("ol", "path"));
-      p.path.forEach(function (label) { add(ol, el("li", "", label)); });
+      p.paths.forEach(function (path) { add(ol, el("li", "", path.join(" \u2192 "))); });
     } else { add(body, el("p", "muted", "not reached from the root through requirements")); }
     add(body, el("h3", "", "Required by"));
     links(body, p.required_by, "the root only");
