@@ -65,8 +65,8 @@ COLUMN_ROWS = 40
 COLUMN_GAP, ROW_GAP, WRAP_GAP = 260, 26, 200
 
 
-
 def _asset(name: str) -> str:
+    """The text of ``auditor/report/assets/NAME`` (package data; see its README.md)."""
     return resources.files("auditor.report").joinpath("assets", name).read_text(encoding="utf-8")
 
 
