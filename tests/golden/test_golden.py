@@ -182,7 +182,7 @@ def check(name: str, exit_code: int, text: str) -> None:
 
 REQ = ["requirements.txt", "--resolver", "none", "--as-of", "2024-12-31"]
 LOCK = ["base/uv.lock", "--as-of", "2024-12-31"]
-AUDIT_FORMATS = ("table", "json", "graphml", "markdown", "sarif", "cyclonedx-json", "cyclonedx-xml")
+AUDIT_FORMATS = ("table", "json", "graphml", "markdown", "sarif", "cyclonedx-json", "cyclonedx-xml", "html")
 
 
 @pytest.mark.parametrize("fmt", AUDIT_FORMATS)
@@ -204,7 +204,7 @@ def test_audit_neo4j(golden):
     check("audit-requirements.neo4j", code, "".join(parts))
 
 
-@pytest.mark.parametrize("fmt", ("markdown", "sarif", "json"))
+@pytest.mark.parametrize("fmt", ("markdown", "sarif", "json", "html"))
 def test_diff(golden, fmt):
     check(f"diff.{fmt}", *golden("diff", "base/uv.lock", "head/uv.lock", "-f", fmt))
 
