@@ -63,6 +63,21 @@ def encode(value: Any) -> bytes:
     return b"j" + text
 
 
+def storable_key(key: str) -> str:
+    """*key* with credentials redacted and any lone surrogate (from a hostile name) escaped.
+
+    SQLite takes only valid UTF-8 text; a distribution name read from a
+    hostile file may hold a lone surrogate, which must cost a cache entry,
+    never the run.
+    """
+    key = redact(key)  # keys name index URLs: no secret is ever stored
+    try:
+        key.encode("utf-8")
+    except UnicodeEncodeError:
+        key = key.encode("utf-8", "backslashreplace").decode("utf-8")
+    return key
+
+
 def decode(blob: bytes) -> Any:
     """The inverse of :func:`encode`; raises ValueError (zlib.error included) on a bad blob."""
     blob = bytes(blob)
@@ -144,7 +159,7 @@ class FactMemo:
 
     def get(self, ns: str, key: str, ttl: float = -1) -> Any | None:
         """The value, or None when absent, expired (unless offline) or unreadable."""
-        key = redact(key)  # keys name index URLs: no secret is ever stored
+        key = storable_key(key)
         if self._state.broken:
             return None
         with self._pending_lock:
@@ -170,7 +185,7 @@ class FactMemo:
 
     def put(self, ns: str, key: str, value: Any) -> None:
         """Store *value* (JSON-serializable) now; committed by the writer thread soon after."""
-        key = redact(key)
+        key = storable_key(key)
         if self._state.broken:
             return
         try:

@@ -95,3 +95,15 @@ def test_cache_max_mb_bounds_the_memo_when_a_run_ends(tmp_path):
     assert (tmp_path / MEMO_FILE).stat().st_size <= 1.2 * 2**20
     with RunContext(cfg) as ctx:
         assert ctx.facts().get("ns", "k399") is not None and ctx.facts().get("ns", "k0") is None
+
+
+def test_a_lone_surrogate_in_a_key_costs_nothing(tmp_path):
+    """A hostile distribution name with a lone surrogate once crashed the run in SQLite (UnicodeEncodeError)."""
+    memo = FactMemo.open(Config(cache_dir=tmp_path))
+    memo.put("pypi", "evil\udc80name", {"v": "x\udc80"})
+    assert memo.get("pypi", "evil\udc80name") == {"v": "x\udc80"}
+    memo.close()
+    again = FactMemo.open(Config(cache_dir=tmp_path))  # committed by the writer thread, read back from disk
+    assert again.get("pypi", "evil\udc80name") == {"v": "x\udc80"}
+    assert again.get("pypi", "evil\\udc80name") == {"v": "x\udc80"}  # the escaped spelling is the stored key
+    again.close()
