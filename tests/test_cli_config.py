@@ -157,3 +157,10 @@ def test_end_to_end_format_from_the_file_and_the_flag_wins(env_args, project):
     assert {p["name"] for p in json.loads(res.stdout)["packages"]} == {"app", "lib", "python"}
     res = runner.invoke(app, ["audit", *env_args, "-f", "markdown"])
     assert res.exit_code == 0 and res.stdout.lstrip().startswith("#")
+
+
+def test_help_works_beside_a_bad_file(project):
+    write(project, "auditor.toml", "bogus = 1\n")
+    res = runner.invoke(app, ["audit", "--help"])
+    assert res.exit_code == 0 and "--config" in res.output and "--no-config" in res.output
+    assert runner.invoke(app, ["audit", "x.txt"]).exit_code == 2

@@ -56,7 +56,8 @@ class _Command(_HelpWithoutType, typer.core.TyperCommand):
     """
 
     def parse_args(self, ctx, args):  # noqa: ANN001, ANN201 - click's signature
-        if ctx.default_map is None and not ctx.resilient_parsing:
+        wants_help = "--help" in args[: args.index("--")] if "--" in args else "--help" in args
+        if ctx.default_map is None and not ctx.resilient_parsing and not wants_help:  # --help works beside a bad file
             from auditor.cli.configfile import ConfigError, defaults_for
 
             try:

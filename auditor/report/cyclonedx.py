@@ -29,7 +29,11 @@ What goes where (docs/formats-audit.md, "CycloneDX"):
 * ``properties`` in the ``auditor:`` namespace (below, :data:`PROPERTIES`);
 * ``dependencies``: root -> direct requirements, and each distribution ->
   what it requires in the set;
-* ``vulnerabilities``: each OSV/PyPI advisory, ``affects`` the component.
+* ``vulnerabilities``: each OSV/PyPI advisory, ``affects`` the component;
+* Hub models, datasets and Spaces as ``machine-learning-model``, ``data`` and
+  ``application`` components the root depends on, and bundled native
+  libraries as ``library`` components nested in their distribution
+  (:mod:`auditor.report.cyclonedx_layers`).
 
 Every string from outside passes :func:`auditor.report.safe.xml` (characters
 XML 1.0 forbids become U+FFFD) in both serializations, so the JSON and XML
@@ -46,6 +50,7 @@ from typing import TextIO
 
 from auditor.models import DeclaredLicense, Unknown, VulnerabilityReport
 from auditor.report import safe
+from auditor.report.cyclonedx_layers import PROPERTIES as LAYER_PROPERTIES
 from auditor.report.totals import people_reach_note
 
 #: Every ``auditor:`` property name and what it holds (docs/formats-audit.md lists the same table).
@@ -67,6 +72,8 @@ PROPERTIES: dict[str, str] = {
     "auditor:complete": "'false' when some facts could not be collected (the exit code is then 3)",
     "auditor:missing": "how many facts could not be collected",
 }
+
+PROPERTIES.update(LAYER_PROPERTIES)  # models, datasets, native libraries (auditor/report/cyclonedx_layers.py)
 
 _SEVERITY = {"critical": "CRITICAL", "high": "HIGH", "medium": "MEDIUM", "low": "LOW", "info": "INFO"}
 
@@ -182,7 +189,10 @@ def _component(result, node):
     authors = [] if isinstance(maint, Unknown) else [
         OrganizationalContact(name=_s(f"{x.username} (PyPI {x.role})")) for x in sorted(maint, key=lambda x: x.username)]
     meta = d.metadata
+    from auditor.report.cyclonedx_layers import native_components
+
     return Component(
+        components=native_components(result.graph, node_id(node), d.key),
         type=ComponentType.PLATFORM if interpreter else ComponentType.LIBRARY,
         name=_s(d.name), version=_s(d.version) if d.version else None, bom_ref=bom_ref(d),
         purl=_purl_object(d),
@@ -260,8 +270,13 @@ def bom(result):
                                       ("auditor:people-reach", people_reach_note(result)),
                                       ("auditor:complete", "false" if result.incomplete else "true"),
                                       ("auditor:missing", str(len(result.missing)))])
+    from auditor.report.cyclonedx_layers import hub_components
+
+    layers = hub_components(result.graph)  # models, datasets, Spaces the code loads (docs/models.md)
+    for component in layers:
+        doc.components.add(component)
     by_name = dict(components)
-    doc.register_dependency(root, [by_name[e.target] for e in inv.root_requires if e.target in by_name])
+    doc.register_dependency(root, [by_name[e.target] for e in inv.root_requires if e.target in by_name] + layers)
     for name, node in sorted(result.nodes.items()):
         deps = sorted({e.target for e in node.distribution.requires if e.target in by_name})
         doc.register_dependency(by_name[name], [by_name[t] for t in deps])

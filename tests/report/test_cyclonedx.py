@@ -16,6 +16,7 @@ from auditor.pipeline import run_audit
 from auditor.report import cyclonedx
 from auditor.report.registry import get
 from tests.builders import StaticSource, dist, inventory
+from tests.test_cli import env_args  # noqa: F401 - fixture (the shared two-package environment)
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "expected"
 
@@ -124,3 +125,75 @@ def test_golden_examples_validate(path):
 def test_golden_examples_exist_in_both_forms():
     assert {p.name for p in GOLDEN.glob("*.cyclonedx-*")} >= {
         f"audit-{x}.cyclonedx-{f}" for x in ("requirements", "uv-lock") for f in ("json", "xml")}
+
+
+@pytest.fixture
+def layered(result):
+    """The audit of :func:`result` with the other layers in its graph: Hub references and bundled native libraries."""
+    import networkx as nx
+
+    from auditor.graph import attrs as A
+    from auditor.graph.build import node_id
+
+    g = nx.DiGraph(result.graph)
+    sha = "a" * 40
+    g.add_node("model:org/bert", **{A.KIND: A.HUB_MODEL, A.NAME: "org/bert", A.HUB_REPO_ID: "org/bert",
+                                    A.HUB_REVISIONS: [sha], A.HUB_PINNED: True, A.HUB_TRUST_REMOTE_CODE: False,
+                                    A.HUB_LOCATIONS: ["train.py:3"]})
+    g.add_node("model:gpt2", **{A.KIND: A.HUB_MODEL, A.NAME: "gpt2", A.HUB_REPO_ID: "gpt2", A.HUB_REVISIONS: [""],
+                                A.HUB_PINNED: False, A.HUB_TRUST_REMOTE_CODE: True, A.HUB_LOCATIONS: [EVIL]})
+    g.add_node("dataset:org/data", **{A.KIND: A.HUB_DATASET, A.NAME: "org/data", A.HUB_REPO_ID: "org/data",
+                                      A.HUB_REVISIONS: ["main"], A.HUB_PINNED: False, A.HUB_LOCATIONS: ["<cli>"]})
+    for nid in ("model:org/bert", "model:gpt2", "dataset:org/data"):
+        g.add_edge(A.ROOT_ID, nid, **{A.KIND: A.LOADS, A.HUB_REFERENCES: 1})
+    app = node_id(result.nodes["app"])
+    g.add_node("native:OpenBLAS", **{A.KIND: A.NATIVE_LIBRARY, A.NAME: "OpenBLAS",
+                                     A.REPO_URL: "https://github.com/OpenMathLib/OpenBLAS"})
+    g.add_node("native:cuda", **{A.KIND: A.NATIVE_LIBRARY, A.NAME: "cuda", A.CLOSED_SOURCE: True})
+    g.add_edge(app, "native:OpenBLAS", **{A.KIND: A.BUNDLES, A.PATH: "app.libs/libopenblas-ab12.so.0",
+                                          A.SONAME: "libopenblas-ab12.so.0", A.LIBRARY_VERSION: "0"})
+    g.add_edge(app, "native:cuda", **{A.KIND: A.BUNDLES, A.PATH: EVIL})
+    return dataclasses.replace(result, graph=g)
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_models_datasets_and_native_libraries_validate(layered, fmt):
+    text = render(layered, fmt)
+    validate(fmt, text)
+
+
+def test_models_datasets_and_native_libraries_types(layered):
+    doc = json.loads(render(layered, "json"))
+    comps = {c["bom-ref"]: c for c in doc["components"]}
+    bert, gpt2, data = comps["auditor:model:org/bert"], comps["auditor:model:gpt2"], comps["auditor:dataset:org/data"]
+    assert bert["type"] == gpt2["type"] == "machine-learning-model" and data["type"] == "data"
+    assert bert["version"] == "a" * 40 and bert["purl"] == "pkg:huggingface/org/bert@" + "a" * 40
+    assert "version" not in gpt2 and "purl" not in gpt2  # the default branch is not a version
+    assert {"type": "vcs", "url": "https://huggingface.co/datasets/org/data"} in data["externalReferences"]
+    props = {p["name"]: p["value"] for p in gpt2["properties"]}
+    assert props["auditor:hub:revisions"] == "(default branch)" and props["auditor:hub:trust-remote-code"] == "true"
+    deps = {d["ref"]: d.get("dependsOn", []) for d in doc["dependencies"]}
+    assert {"auditor:model:org/bert", "auditor:model:gpt2", "auditor:dataset:org/data"} <= set(deps["auditor:root"])
+    nested = {c["name"]: c for c in comps["pkg:pypi/app@1.0"]["components"]}
+    assert nested["OpenBLAS"]["type"] == "library" and nested["OpenBLAS"]["version"] == "0"
+    assert nested["OpenBLAS"]["bom-ref"] == "auditor:native:OpenBLAS@app==1.0"
+    assert {p["name"]: p["value"] for p in nested["cuda"]["properties"]}["auditor:native:closed-source"] == "true"
+    names = {p["name"] for c in [*doc["components"], *nested.values()] for p in c.get("properties", [])}
+    assert names <= set(cyclonedx.PROPERTIES) | {n for n in names if n.startswith("auditor:factor:")}
+
+
+def test_cli_hub_references_become_components(env_args, tmp_path):  # noqa: F811
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    for fmt in ("json", "xml"):
+        out = tmp_path / f"sbom.{fmt}"
+        res = CliRunner().invoke(app, ["audit", *env_args, "--model", f"org/m@{sha}", "--dataset", "org/d",
+                                       "-f", f"cyclonedx-{fmt}", "-o", str(out)])
+        assert res.exit_code == 0, res.output
+        validate(fmt, out.read_text())
+    doc = json.loads((tmp_path / "sbom.json").read_text())
+    types = {c["bom-ref"]: c["type"] for c in doc["components"]}
+    assert types["auditor:model:org/m"] == "machine-learning-model" and types["auditor:dataset:org/d"] == "data"

@@ -179,3 +179,14 @@ def test_findings_and_the_collector():
     assert probe_license(node_with(meta(license_expression="MIT"))) == []
     unknown = node_license(package_node("pkg", "1.0", metadata=Unknown("HTTP 503")))
     assert isinstance(unknown, Unknown) and not unknown.fault
+
+
+def test_memo_rows_from_before_the_licence_fields_are_read_again():
+    import dataclasses
+
+    from auditor.net.pypi import metadata_from_json
+
+    row = dataclasses.asdict(meta(license_classifiers=("License :: OSI Approved :: MIT License",)))
+    assert metadata_from_json(row).license_classifiers == ("License :: OSI Approved :: MIT License",)
+    del row["license_classifiers"], row["license_expression"]
+    assert metadata_from_json(row) is None  # not "no licence": fetched again

@@ -117,7 +117,7 @@ def resolve(request: ResolveRequest, resolver: str = "auto") -> Resolution:
 RESOLUTION_CACHE_TTL = 3600
 
 #: Bumped when the cached document's shape changes.
-RESOLUTION_CACHE_VERSION = 1
+RESOLUTION_CACHE_VERSION = 2  # 2: CoreMetadata gained license_expression and license_classifiers
 
 
 def resolution_cache_key(request: ResolveRequest, resolver: str) -> str | None:
