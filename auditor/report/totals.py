@@ -65,7 +65,18 @@ def hub_text(result) -> str | None:
     pinned = sum(1 for ref in hub.references if ref.pinned)
     return (f"Hugging Face Hub: {found} loaded ({_n(len(hub.references), 'reference')}, {pinned} pinned to a commit; "
             f"{_n(hub.files, 'file')} scanned, {_n(len(hub.unresolved), 'call')} not resolvable statically, "
-            f"{_n(len(hub.skipped), 'file')} not parsed; details: --format json)")
+            f"{_n(len(hub.skipped), 'file')} not parsed; details: --format json)"
+            + ("" if result.hub_facts is None else hub_facts_text(result.hub_facts)))
+
+
+def hub_facts_text(facts) -> str:
+    """``; Hub facts: N known, M unknown; K Hub accounts can change them`` (appended to :func:`hub_text`)."""
+    known = sum(1 for f in facts.repos.values() if not isinstance(f, Unknown))
+    unknown = len(facts.repos) - known
+    reasons = sorted({f.reason for f in facts.repos.values() if isinstance(f, Unknown)})
+    why = f" ({'; '.join(reasons[:2])}{' …' if len(reasons) > 2 else ''})" if reasons else ""
+    return (f". Hub facts: {known} known, {unknown} unknown{why}; "
+            f"{_n(len(facts.people()), 'Hub account')} can change them")
 
 
 def interpreter_text(result) -> str | None:
