@@ -196,6 +196,8 @@ class Config:
     hub_scan: tuple[Path, ...] = ()
     hub_models: tuple[str, ...] = ()
     hub_datasets: tuple[str, ...] = ()
+    # --hf-cache [DIR]: False (not asked), None (the default cache, sources/hub_cache.py) or a directory.
+    hub_cache: Path | None | bool = False
     # The Hub API (auditor/net/hub.py): $HF_ENDPOINT (a mirror, the tests' fake Hub) and $HF_TOKEN, sent only to that host.
     hub_endpoint: str = field(default_factory=lambda: (os.environ.get("HF_ENDPOINT") or DEFAULT_HUB_ENDPOINT).rstrip("/"))
     hub_token: Secret | None = field(default_factory=lambda: _token("HF_TOKEN"))

@@ -406,11 +406,11 @@ def hub_references(config: Config) -> HubScan | None:
     Raises:
         InputError: a ``--scan`` path that does not exist or a bad id (exit 2).
     """
-    if not (config.hub_scan or config.hub_models or config.hub_datasets):
+    if not (config.hub_scan or config.hub_models or config.hub_datasets or config.hub_cache is not False):
         return None
     from auditor.sources.hub_scan import discover
 
-    return discover(config.hub_scan, config.hub_models, config.hub_datasets)
+    return discover(config.hub_scan, config.hub_models, config.hub_datasets, config.hub_cache)
 
 
 def hub_missing(hub: HubScan | None) -> tuple[MissingData, ...]:

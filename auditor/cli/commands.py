@@ -141,7 +141,7 @@ def audit(
     github = github_environment() if output_format.value == "github-snapshot" else {}
     key = cache = None
     # --scan reads files the key does not hash: such an audit is never answered from the result cache
-    if config.use_cache and config.osv_db is None and not (options["env"] or options["python"] or config.hub_scan):
+    if config.use_cache and config.osv_db is None and not (options["env"] or options["python"] or config.hub_scan or config.hub_cache is not False):
         # verbose stays in the key: -v changes the report (the JSON's requests, every gap in the table)
         key = result_key((__version__, "audit", output_format.value, limit, sorted(term.items()), repr(config),
                           sorted(github.items()),

@@ -393,15 +393,23 @@ def parse_reference(value: str, kind: str) -> HubReference:
     return HubReference(kind, repo_id, revision or None, False, None, f"--{kind}", SourceLocation("<cli>", 0))
 
 
-def discover(scan: Iterable[str | Path] = (), models: Iterable[str] = (), datasets: Iterable[str] = ()) -> HubScan:
-    """The scan of *scan* plus the references given as options, in one :class:`HubScan` (options first).
+def discover(scan: Iterable[str | Path] = (), models: Iterable[str] = (), datasets: Iterable[str] = (),
+             cache: Path | None | bool = False) -> HubScan:
+    """The scan of *scan*, the references given as options and the local Hub cache's snapshots
+    (*cache*: a directory, ``None`` for the default one, ``False`` for none; ``sources/hub_cache.py``),
+    in one :class:`HubScan` (options first, then the scan, then the cache).
 
     Raises:
-        InputError: a bad option value, or a *scan* path that does not exist (exit 2).
+        InputError: a bad option value, or a *scan* path or cache directory that does not exist (exit 2).
     """
     try:
         found = scan_paths(scan) if scan else HubScan()
     except FileNotFoundError as exc:
         raise InputError(f"--scan {exc}") from exc
     given = [parse_reference(v, "model") for v in models] + [parse_reference(v, "dataset") for v in datasets]
-    return HubScan(tuple(given) + found.references, found.unresolved, found.skipped, found.files)
+    cached, broken = (), ()
+    if cache is not False:
+        from auditor.sources.hub_cache import cache_references
+
+        cached, broken = cache_references(cache)
+    return HubScan(tuple(given) + found.references + cached, found.unresolved, found.skipped + broken, found.files)
