@@ -1,0 +1,28 @@
+"""The recall floor of the static Hub scan on real training scripts (tests/data/hub-corpus, PROVENANCE.md there).
+
+Issue 15: at least 95 % of the literal Hub references found, and no string
+literal reported that is not one.  The expected references were labelled by
+hand, not by running the scanner.
+"""
+
+import json
+from pathlib import Path
+
+from auditor.sources.hub_scan import scan_paths
+
+CORPUS = Path(__file__).resolve().parent.parent / "data" / "hub-corpus"
+
+
+def test_recall_and_no_false_positives():
+    expected = {(e["file"], e["line"], e["kind"], e["repo_id"])
+                for e in json.loads((CORPUS / "expected.json").read_text())["references"]}
+    scan = scan_paths([CORPUS])
+    found = {(r.location.file, r.location.line, r.kind, r.repo_id) for r in scan.references}
+    assert scan.files == 10 and not scan.skipped
+    assert found - expected == set()  # no false positive
+    recall = len(found & expected) / len(expected)
+    assert recall >= 0.95, (recall, sorted(expected - found))
+    # Measured: 66 of 68 (97.1 %).  The two misses: a module-level name bound twice
+    # (model_name = "..." before the call, model_name = model_name.split(...) after it),
+    # which the scan does not guess (docs/models.md, Literals).
+    assert len(expected) == 68 and len(found & expected) == 66
