@@ -226,7 +226,7 @@ def people_command(
 
 @app.command(cls=_Command)
 @guarded
-@with_options("input_format", *NETWORK, *COLLECTORS)
+@with_options("input_format", *NETWORK, *COLLECTORS, *HUB)
 def diff(
     paths: DiffPaths,
     git_base: GitBase = None,
@@ -250,7 +250,8 @@ def diff(
 
     config = runconfig.command_config(options)
     key = cache = None
-    if config.use_cache and config.osv_db is None and not git_base:  # a git revision is not a file to key on
+    if (config.use_cache and config.osv_db is None and not git_base  # a git revision is not a file to key on
+            and not config.hub_scan and config.hub_cache is False):  # nor are scanned files
         key = result_key((__version__, "diff", output_format.value, fail_on_unknown, target_only,
                           options["input_format"], repr(config)),
                          paths[1], [paths[0], *([policy] if policy else [])], [output])
@@ -275,6 +276,8 @@ def diff(
         for base_path, head_path in pairs:
             base, head = gate.open_sides(base_path, head_path, git_base, options["input_format"],
                                          all_platforms=not target_only, max_input_bytes=config.max_input_bytes)
+            if git_base and config.hub_scan:  # the base side scans the code as it was at the revision
+                base = gate.scan_at_revision(base, config.hub_scan, git_base, config.max_input_bytes)
             outcomes.append(gate.run_gate(config, base, head, rules, fail_on_unknown, progress))
     fmt = registry.get("diff", output_format.value)
     text = "\n".join(fmt.render(outcome) for outcome in outcomes)
