@@ -166,10 +166,11 @@ class HubFacts:
     referenced: frozenset[str] = frozenset()
 
     def people(self) -> dict[str, set[str]]:
-        """``{"hf:<username>": {node ids}}``: commit authors and owner-organization members, per repository."""
+        """``{"hf:<username>": {node ids}}``: commit authors and owner-organization members of the referenced
+        repositories (a base model's writers change nothing the project loads)."""
         out: dict[str, set[str]] = {}
         for nid, facts in self.repos.items():
-            if not isinstance(facts, HubRepoFacts):
+            if not isinstance(facts, HubRepoFacts) or nid not in self.referenced:
                 continue
             names = list(facts.authors) if isinstance(facts.authors, tuple) else []
             names += list(facts.members) if isinstance(facts.members, tuple) else []

@@ -241,6 +241,8 @@ class HubClient:
             return Unknown.of(UnknownKind.HTTP_ERROR, f"{what}: HTTP {status} from {self.host}")
         except (ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:  # JSON or shape
             return Unknown.of(UnknownKind.MALFORMED, f"malformed answer from {self.host} ({type(exc).__name__})")
+        except Exception as exc:  # noqa: BLE001 - huggingface_hub parsing a hostile answer: one repository's fault
+            return Unknown.of(UnknownKind.MALFORMED, f"unexpected answer from {self.host} ({type(exc).__name__})")
 
     def _memo(self, ns: str, key: str, fetch: Callable[[], Any], ttl: float = TTL) -> Any:
         """*fetch*'s value through the fact memo; not-found answers are kept :data:`NEGATIVE_TTL` seconds."""

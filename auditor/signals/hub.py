@@ -38,8 +38,10 @@ def _revision(refs: list[HubReference]) -> str | None:
     return named[0] if named else None
 
 
-def repo_facts(ctx: RunContext, kind: str, repo_id: str, revision: str | None) -> HubRepoFacts | Unknown:
-    """Everything auditor learns about one repository (see the module doc)."""
+def repo_facts(ctx: RunContext, kind: str, repo_id: str, revision: str | None,
+               people: bool = True) -> HubRepoFacts | Unknown:
+    """Everything auditor learns about one repository (see the module doc); without *people* (a base
+    model reached through a card: its writers cannot change what the project loads) no history or members."""
     client = hub_client(ctx)
     info = client.info(kind, repo_id, revision)
     if isinstance(info, Unknown):
@@ -48,11 +50,14 @@ def repo_facts(ctx: RunContext, kind: str, repo_id: str, revision: str | None) -
     owner = info.get("author") or (canonical.split("/")[0] if "/" in canonical else "")
     owner_type = client.owner_type(owner) if owner else Unknown.of(UnknownKind.NOT_APPLICABLE, "no namespace")
     head = client.head_sha(kind, canonical) if revision is not None else None
-    history = client.authors(kind, canonical)
+    not_asked = Unknown.of(UnknownKind.NOT_APPLICABLE, "a base model: its writers do not change what is loaded")
+    history = client.authors(kind, canonical) if people else not_asked
     authors = (tuple(a for a in history["authors"] if a not in NOT_PEOPLE)
                if isinstance(history, dict) else history)
     members = None
-    if owner_type == "organization":
+    if not people:
+        members = not_asked
+    elif owner_type == "organization":
         got = client.members(owner)
         members = tuple(got["members"]) if isinstance(got, dict) else got
     sec = info.get("security")
@@ -84,7 +89,7 @@ def collect_hub_facts(ctx: RunContext, references: Iterable[HubReference]) -> Hu
             todo = [t for t in todo if t[0] not in repos][: max(0, MAX_REPOS - len(repos))]
             if not todo:
                 break
-            got = ctx.map(lambda t: repo_facts(ctx, t[1], t[2], t[3]), todo, task="hub")
+            got = ctx.map(lambda t: repo_facts(ctx, t[1], t[2], t[3], people=t[0] in grouped), todo, task="hub")
             nxt = []
             for (nid, *_), facts in zip(todo, got):
                 repos[nid] = facts
