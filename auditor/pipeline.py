@@ -170,6 +170,7 @@ class AuditResult:
             docs/models.md), or ``None`` when none of those options was given.
         hub_facts: what the Hub API said about them (``signals/hub.py``), or
             ``None`` when there are none or the ``hub`` collector is disabled.
+        hub_scores: the exposure score of each referenced Hub repository by node id (``scoring/hub.py``).
     """
 
     inventory: Inventory
@@ -186,6 +187,7 @@ class AuditResult:
     timings: Mapping[str, float] = field(default_factory=dict)
     hub: HubScan | None = None
     hub_facts: HubFacts | None = None
+    hub_scores: Mapping[str, Score] = field(default_factory=dict)
 
     @property
     def incomplete(self) -> bool:
@@ -489,14 +491,17 @@ def run_audit(
             scores = score_all(graph, nodes, weights, dependents)
             annotate(graph, nodes, scores, dependents)
             root = summarize(graph, nodes)
-        hub_facts = None
+        hub_facts, hub_scores = None, {}
         if hub is not None:  # after every package figure: these nodes are outside the requires graph
             from auditor.graph.hub import add_hub_facts, add_hub_nodes
             from auditor.judgement.hub import fact_findings, hub_findings
 
+            from auditor.scoring.hub import score_hub
+
             hub_facts = hub_collect(ctx, hub)
+            hub_scores = score_hub(hub.references, hub_facts.repos if hub_facts is not None else None)
             add_hub_nodes(graph, hub.references)
-            add_hub_facts(graph, hub_facts)
+            add_hub_facts(graph, hub_facts, hub_scores)
             findings = sorted([*findings, *hub_findings(hub), *fact_findings(hub, hub_facts)],
                               key=lambda f: (f.severity.rank, f.id, f.package or "", f.message))
         return AuditResult(
@@ -513,6 +518,7 @@ def run_audit(
             timings=FrozenDict(ctx.timings),
             hub=hub,
             hub_facts=hub_facts,
+            hub_scores=FrozenDict(hub_scores),
         )
     finally:
         if own_ctx:

@@ -56,6 +56,9 @@ def test_facts_findings_and_people(env_args, project):
         ("AUD147", "model:laion/CLIP-ViT-B-32-laion2B-s34B-b79K"),
     } <= found
     assert not any(i == "AUD146" and n == "dataset:squad" for i, n in found)
+    scores = doc["hub"]["scores"]
+    assert scores["model:tiiuae/falcon-7b"]["total"] > scores["model:openai/whisper-small"]["total"]
+    assert scores["model:openai/whisper-small"]["coverage"] == "5/5"
 
 
 def test_findings_in_sarif_table_and_markdown(env_args, project):
@@ -65,7 +68,7 @@ def test_findings_in_sarif_table_and_markdown(env_args, project):
     assert {"AUD141", "AUD147"} <= {r["id"] for r in run["tool"]["driver"]["rules"]}
     for fmt in ("table", "markdown"):
         out = " ".join(runner.invoke(app, ["audit", *env_args, "-f", fmt, "--scan", str(project)]).stdout.split())
-        assert "AUD141" in out and "Hub facts: 12 known, 0 unknown" in out, out
+        assert "AUD141" in out and "Hub facts: 12 known, 0 unknown" in out and "highest Hub exposure:" in out, out
 
 
 def test_graph_has_people_and_derived_from(env_args, project, tmp_path):

@@ -10,7 +10,8 @@ nodes change none of their figures.  docs/models.md, docs/graph.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import networkx as nx
 
@@ -77,7 +78,7 @@ def facts_record(f: HubRepoFacts | Unknown) -> dict:
     }
 
 
-def add_hub_facts(graph: nx.DiGraph, facts: HubFacts | None) -> None:
+def add_hub_facts(graph: nx.DiGraph, facts: HubFacts | None, scores: Mapping[str, Any] | None = None) -> None:
     """Write the Hub's facts onto the Hub nodes, add base models, ``derived_from`` edges and Hub people (mutates *graph*).
 
     Each Hub node gets ``hub`` (a dict: :func:`facts_record`).
@@ -85,7 +86,15 @@ def add_hub_facts(graph: nx.DiGraph, facts: HubFacts | None) -> None:
     Each commit author or owner-organization member is a ``person`` node ``"hf:<username>"``
     (namespace ``hf``: a Hub account, never merged with a git or GitHub identity) with a
     ``contributed_to`` or ``member_of_owner`` edge to the repository.  The root gets ``hub_people``.
+    With *scores* (``scoring/hub.py``), each referenced node gets ``score`` and ``coverage``.
     """
+    for nid, score in (scores or {}).items():  # scoring/hub.py: the same 0-100 scale as a package's
+        if nid in graph:
+            if isinstance(score.total, Unknown):
+                graph.nodes[nid].setdefault(A.UNKNOWN, {})[A.SCORE] = score.total.reason
+            else:
+                graph.nodes[nid][A.SCORE] = score.total
+            graph.nodes[nid][A.COVERAGE] = score.coverage
     if facts is None:
         return
     for nid, f in facts.repos.items():

@@ -84,6 +84,11 @@ def hub_section(hub, facts=None) -> dict:
     }
 
 
+def hub_scores_section(scores, convert: Callable[[Any], Any]) -> dict:
+    """``scores``: each referenced Hub repository's exposure score (``scoring/hub.py``), shaped like a package's."""
+    return {"scores": {nid: {**convert(s), "coverage": s.coverage} for nid, s in scores.items()}} if scores else {}
+
+
 def hub_facts_section(facts) -> dict:
     """``repositories`` (node id -> facts or ``{"unknown", "kind"}``), ``derived_from`` and ``people``."""
     from auditor.graph.hub import facts_record
@@ -123,7 +128,8 @@ def _sections(result, verbose: bool, convert: Callable[[Any], Any]) -> dict:
         "missing": [to_jsonable(m) for m in result.missing],
         "packages": (partial(package_record, result, n) for n in result.ranked()),
         "findings": (partial(_call, f) for f in result.findings),
-        **({"hub": hub_section(result.hub, result.hub_facts)} if result.hub is not None else {}),
+        **({"hub": {**hub_section(result.hub, result.hub_facts), **hub_scores_section(result.hub_scores, convert)}}
+           if result.hub is not None else {}),
         **({"requests": result.requests} if verbose else {}),
     }
 
