@@ -22,7 +22,6 @@ def test_recall_and_no_false_positives():
     assert found - expected == set()  # no false positive
     recall = len(found & expected) / len(expected)
     assert recall >= 0.95, (recall, sorted(expected - found))
-    # Measured: 66 of 68 (97.1 %).  The two misses: a module-level name bound twice
-    # (model_name = "..." before the call, model_name = model_name.split(...) after it),
-    # which the scan does not guess (docs/models.md, Literals).
-    assert len(expected) == 68 and len(found & expected) == 66
+    # Measured: 68 of 68 (66 before a module-level name bound twice was read at the call:
+    # model_name = "..." before it, model_name = model_name.split(...) after it).
+    assert len(expected) == 68 and len(found & expected) == 68
