@@ -125,7 +125,7 @@ def test_validation_errors_name_file_line_and_key(tmp_path, text, message, line)
 
 
 def test_rule_ids_are_stable():
-    assert list(RULES) == [f"POL00{i}" for i in range(1, 10)]
+    assert list(RULES) == [f"POL{i:03d}" for i in range(1, 12)]  # POL010-POL011: issue 15 (Hub)
 
 
 def test_missing_repository_because_data_is_missing_is_undecided_not_a_violation():

@@ -13,6 +13,8 @@ Inputs are adapted by :func:`~auditor.gate.views.audit_view` (see
 
 from __future__ import annotations
 
+import re
+
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -194,6 +196,8 @@ class HubChange:
         what: ``"added"``, or what changed: ``"revision"``, ``"trust_remote_code"``, ``"sha"``.
         before / after: the revisions (``"default branch"`` for ``""``) or the value before and after.
         new_people: ``hf:<username>`` who can change it and could change nothing the base loaded.
+        pinned: every head-side reference pins a 40-hex commit sha.
+        runs_code: why loading it runs the repository's code (head side; empty: it does not; None: no facts).
     """
 
     node: str
@@ -201,6 +205,12 @@ class HubChange:
     before: str
     after: str
     new_people: tuple[str, ...] = ()
+    pinned: bool = False
+    runs_code: tuple[str, ...] | None = None
+
+
+#: A Hub commit sha (the only revision that cannot move).
+_SHA = re.compile(r"[0-9a-f]{40}")
 
 
 def _hub_changes(b: AuditView, h: AuditView) -> tuple[tuple[HubChange, ...], tuple[HubChange, ...], tuple[str, ...]]:
@@ -212,16 +222,17 @@ def _hub_changes(b: AuditView, h: AuditView) -> tuple[tuple[HubChange, ...], tup
     added, changed = [], []
     for nid, hv in sorted(h.hub.items()):
         new = tuple(sorted(hv.people - base_people))
+        head = {"new_people": new, "pinned": all(_SHA.fullmatch(r) for r in hv.revisions), "runs_code": hv.runs_code}
         bv = b.hub.get(nid)
         if bv is None:
-            added.append(HubChange(nid, "added", "", revs(hv), new))
+            added.append(HubChange(nid, "added", "", revs(hv), **head))
             continue
         if bv.revisions != hv.revisions:
-            changed.append(HubChange(nid, "revision", revs(bv), revs(hv), new))
+            changed.append(HubChange(nid, "revision", revs(bv), revs(hv), **head))
         if bv.trust_remote_code != hv.trust_remote_code:
-            changed.append(HubChange(nid, "trust_remote_code", str(bv.trust_remote_code), str(hv.trust_remote_code), new))
+            changed.append(HubChange(nid, "trust_remote_code", str(bv.trust_remote_code), str(hv.trust_remote_code), **head))
         if bv.sha and hv.sha and bv.sha != hv.sha and bv.revisions == hv.revisions:
-            changed.append(HubChange(nid, "sha", bv.sha, hv.sha, new))
+            changed.append(HubChange(nid, "sha", bv.sha, hv.sha, **head))
     head_people = {p for v in h.hub.values() for p in v.people}
     return tuple(added), tuple(changed), tuple(sorted(head_people - base_people))
 

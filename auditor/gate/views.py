@@ -77,6 +77,7 @@ class HubView:
         trust_remote_code: some reference passes ``trust_remote_code=True``.
         sha: the commit the Hub resolved the revision to, or None (no facts).
         people: ``hf:<username>`` who can change it (commit authors, owner-organization members).
+        runs_code: why loading it runs the repository's code (empty: it does not), None without facts.
     """
 
     kind: str
@@ -85,6 +86,24 @@ class HubView:
     trust_remote_code: bool
     sha: str | None
     people: frozenset[str]
+    runs_code: tuple[str, ...] | None = None
+
+
+def _runs_code(refs: list, f: Any) -> tuple[str, ...] | None:
+    """Why loading the repository runs its code (the facts of AUD141-AUD143 and AUD147), or None without facts."""
+    files = getattr(f, "files", None)
+    if files is None:
+        return None
+    why = []
+    if files.code and any(r.trust_remote_code is True for r in refs):
+        why.append("trust_remote_code with Python files")
+    if files.loading_script:
+        why.append("a loading script")
+    if getattr(f, "kind", "") == "model" and files.pickle_only:
+        why.append("pickle-only weights")
+    if getattr(f, "security", None) is not None and f.security.flagged:
+        why.append("files flagged by the Hub's scan")
+    return tuple(why)
 
 
 def hub_views(result: Any) -> dict[str, HubView]:
@@ -107,7 +126,7 @@ def hub_views(result: Any) -> dict[str, HubView]:
         out[nid] = HubView(refs[0].kind, refs[0].repo_id,
                            tuple(sorted({"unknown" if isinstance(r.revision, Unknown) else (r.revision or "") for r in refs})),
                            any(r.trust_remote_code is True for r in refs), sha if isinstance(sha, str) else None,
-                           frozenset(people.get(nid, ())))
+                           frozenset(people.get(nid, ())), _runs_code(refs, f))
     return out
 
 

@@ -72,7 +72,7 @@ def test_sarif_is_valid_and_points_at_the_lockfile_line(result_and_diff):
     jsonschema.validate(log, SCHEMA)
     run = log["runs"][0]
     ids = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
-    assert ids == [f"POL00{i}" for i in range(1, 10)] + ["POL000"]  # POL000: the decision, always present
+    assert ids == [f"POL{i:03d}" for i in range(1, 12)] + ["POL000"]  # POL000: the decision, always present; POL010-011: issue 15
     decision = run["results"][-1]
     assert decision["ruleId"] == "POL000" and decision["message"]["text"].startswith(f"gate decision: {r.verdict.value}")
     res = next(x for x in run["results"] if x["ruleId"] == "POL004")

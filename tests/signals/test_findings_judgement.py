@@ -11,7 +11,7 @@ def test_catalogue_defines_every_rule_once():
     cat = catalogue()
     # AUD118-AUD120, AUD122: issue 13; AUD121: issue 11; AUD130-AUD131: issue 16; AUD140-AUD147: issue 15; AUD150: issue 17
     assert list(cat.findings) == [f"AUD{i}" for i in (*range(101, 123), 130, 131, *range(140, 148), 150)]
-    assert list(cat.policy) == [f"POL00{i}" for i in range(1, 10)]
+    assert list(cat.policy) == [f"POL{i:03d}" for i in range(1, 12)]  # POL010-POL011: issue 15
     assert not set(cat.findings) & set(cat.policy)
     for rule in [*cat.findings.values(), *cat.policy.values()]:
         assert rule.title and rule.remediation and rule.anchor.startswith("docs/")
