@@ -1,7 +1,12 @@
 """A fake Hugging Face Hub API, mounted on the shared fake server (``FakeServer(hub=FakeHub())``).
 
-It answers what ``huggingface_hub.HfApi`` 2.4 calls, in the real shapes
-(recorded from huggingface.co; docs/models.md lists the fields auditor reads):
+It answers what ``huggingface_hub.HfApi`` 2.4 calls, in the shapes its parsers
+(``ModelInfo``, ``DatasetInfo``, ``GitCommitInfo``, ``User``, ``Organization``,
+``hf_raise_for_status``'s ``X-Error-Code`` handling) read.  Not recorded from
+huggingface.co (unreachable from where this was written): the
+``securityRepoStatus`` shape in particular is written from memory of the
+real answers and should be checked against one (docs/models.md lists the
+fields auditor reads):
 
 * ``GET /api/{models,datasets,spaces}/ID`` and ``.../ID/revision/REV`` (REV
   URL-quoted): ``_id``, ``id``, ``author``, ``sha``, ``lastModified``,
