@@ -24,6 +24,8 @@ DEFAULT_OSV_URL = "https://api.osv.dev"
 
 #: Forge and ecosystem API endpoints (issue 4; see docs/forges.md).
 DEFAULT_GITHUB_API_URL = "https://api.github.com"
+#: Hugging Face Hub base URL (``$HF_ENDPOINT`` overrides it, as huggingface_hub does).
+DEFAULT_HUB_ENDPOINT = "https://huggingface.co"
 DEFAULT_GITLAB_URL = "https://gitlab.com"
 DEFAULT_SCORECARD_URL = "https://api.securityscorecards.dev"
 DEFAULT_DEPSDEV_URL = "https://api.deps.dev"
@@ -194,6 +196,11 @@ class Config:
     hub_scan: tuple[Path, ...] = ()
     hub_models: tuple[str, ...] = ()
     hub_datasets: tuple[str, ...] = ()
+    # --hf-cache [DIR]: False (not asked), None (the default cache, sources/hub_cache.py) or a directory.
+    hub_cache: Path | None | bool = False
+    # The Hub API (auditor/net/hub.py): $HF_ENDPOINT (a mirror, the tests' fake Hub) and $HF_TOKEN, sent only to that host.
+    hub_endpoint: str = field(default_factory=lambda: (os.environ.get("HF_ENDPOINT") or DEFAULT_HUB_ENDPOINT).rstrip("/"))
+    hub_token: Secret | None = field(default_factory=lambda: _token("HF_TOKEN"))
 
     def with_changes(self, **changes) -> "Config":
         """A copy with *changes* applied (the object itself is frozen)."""

@@ -53,6 +53,7 @@ from auditor.scoring.aggregate import load_weights, score_all
 from auditor.signals.registry import REFINERS
 from auditor.sources.interface import Source
 from auditor.models.hub import HubScan
+from auditor.models.hub_facts import HubFacts, HubRepoFacts
 
 #: Normalized name of the interpreter node.
 INTERPRETER = "python"
@@ -67,8 +68,9 @@ COLLECTORS: tuple[tuple[str, Callable[[Config], Collector]], ...] = tuple(
 
 
 def collector_names() -> list[str]:
-    """Names of the optional collectors, in run order (``--disable`` choices)."""
-    return [row[0] for row in COLLECTORS]
+    """Names of the optional collectors, in run order (``--disable`` choices); ``hub`` (the Hub API's facts,
+    docs/models.md) runs after them."""
+    return [row[0] for row in COLLECTORS] + ["hub"]
 
 
 class FrozenDict(dict):
@@ -166,6 +168,9 @@ class AuditResult:
         tool_version: auditor's version.
         hub: the Hugging Face Hub references (``--scan``, ``--model``, ``--dataset``;
             docs/models.md), or ``None`` when none of those options was given.
+        hub_facts: what the Hub API said about them (``signals/hub.py``), or
+            ``None`` when there are none or the ``hub`` collector is disabled.
+        hub_scores: the exposure score of each referenced Hub repository by node id (``scoring/hub.py``).
     """
 
     inventory: Inventory
@@ -181,6 +186,8 @@ class AuditResult:
     tool_version: str = __version__
     timings: Mapping[str, float] = field(default_factory=dict)
     hub: HubScan | None = None
+    hub_facts: HubFacts | None = None
+    hub_scores: Mapping[str, Score] = field(default_factory=dict)
 
     @property
     def incomplete(self) -> bool:
@@ -401,11 +408,11 @@ def hub_references(config: Config) -> HubScan | None:
     Raises:
         InputError: a ``--scan`` path that does not exist or a bad id (exit 2).
     """
-    if not (config.hub_scan or config.hub_models or config.hub_datasets):
+    if not (config.hub_scan or config.hub_models or config.hub_datasets or config.hub_cache is not False):
         return None
     from auditor.sources.hub_scan import discover
 
-    return discover(config.hub_scan, config.hub_models, config.hub_datasets)
+    return discover(config.hub_scan, config.hub_models, config.hub_datasets, config.hub_cache)
 
 
 def hub_missing(hub: HubScan | None) -> tuple[MissingData, ...]:
@@ -413,6 +420,24 @@ def hub_missing(hub: HubScan | None) -> tuple[MissingData, ...]:
     if hub is None:
         return ()
     return tuple(MissingData(None, "hub-scan", f"{path}: {u.reason}", u.kind.value) for path, u in hub.skipped)
+
+
+def hub_collect(ctx: RunContext, hub: HubScan) -> HubFacts | None:
+    """The Hub's facts on *hub*'s references (``signals/hub.py``), or None: none, or ``--disable hub``."""
+    if not hub.references or not ctx.config.collector_enabled("hub"):
+        return None
+    from auditor.signals.hub import collect_hub_facts
+
+    return collect_hub_facts(ctx, hub.references)
+
+
+def hub_facts_missing(facts: HubFacts | None) -> tuple[MissingData, ...]:
+    """Hub facts that could not be learnt, as missing data (``what: "hub"``; the audit exits 3)."""
+    out = []
+    for nid, f in (facts.repos.items() if facts is not None else ()):
+        unknowns = [("facts", f)] if isinstance(f, Unknown) else f.unknowns() if isinstance(f, HubRepoFacts) else []
+        out += [MissingData(None, "hub", f"{nid} {name}: {u.reason}", u.kind.value) for name, u in unknowns if u.fault]
+    return tuple(out)
 
 
 def run_audit(
@@ -470,12 +495,19 @@ def run_audit(
             scores = score_all(graph, nodes, weights, dependents)
             annotate(graph, nodes, scores, dependents)
             root = summarize(graph, nodes)
+        hub_facts, hub_scores = None, {}
         if hub is not None:  # after every package figure: these nodes are outside the requires graph
-            from auditor.graph.hub import add_hub_nodes
-            from auditor.judgement.hub import hub_findings
+            from auditor.graph.hub import add_hub_facts, add_hub_nodes
+            from auditor.judgement.hub import fact_findings, hub_findings
 
+            from auditor.scoring.hub import score_hub
+
+            hub_facts = hub_collect(ctx, hub)
+            hub_scores = score_hub(hub.references, hub_facts.repos if hub_facts is not None else None)
             add_hub_nodes(graph, hub.references)
-            findings = sorted([*findings, *hub_findings(hub)], key=lambda f: (f.severity.rank, f.id, f.package or "", f.message))
+            add_hub_facts(graph, hub_facts, hub_scores)
+            findings = sorted([*findings, *hub_findings(hub), *fact_findings(hub, hub_facts)],
+                              key=lambda f: (f.severity.rank, f.id, f.package or "", f.message))
         return AuditResult(
             inventory=inventory,
             nodes=FrozenDict(nodes),
@@ -483,12 +515,14 @@ def run_audit(
             scores=FrozenDict(scores),
             root=root,
             findings=tuple(findings),
-            missing=tuple(missing_data(inventory, nodes)) + hub_missing(hub),
+            missing=tuple(missing_data(inventory, nodes)) + hub_missing(hub) + hub_facts_missing(hub_facts),
             requests=FrozenDict({k: FrozenDict(v) for k, v in ctx.request_counts().items()}),
             generated_at=clock.now().isoformat(),
             elapsed=round(time.monotonic() - started, 3),
             timings=FrozenDict(ctx.timings),
             hub=hub,
+            hub_facts=hub_facts,
+            hub_scores=FrozenDict(hub_scores),
         )
     finally:
         if own_ctx:

@@ -10,6 +10,7 @@ import pytest
 
 from auditor.config import Config
 from auditor.models import TargetEnvironment
+from tests.fakes.hub import FakeHub
 from tests.fakes.server import FakeServer, metadata_text
 
 
@@ -21,6 +22,11 @@ def _isolated_env(monkeypatch, tmp_path):
                 "AUDITOR_DEPSDEV_URL", "AUDITOR_OSV_URL"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("AUDITOR_CACHE_DIR", str(tmp_path / "default-cache"))
+    # The Hugging Face Hub: never huggingface.co (a closed local port unless a test mounts the fake Hub).
+    for var in ("HF_TOKEN", "HF_HUB_OFFLINE", "HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
     # Retries keep their count but not their real-world backoff (tests stay fast).
     monkeypatch.setattr("auditor.net.http.BACKOFF_BASE", 0.01)
     # The forge enrichers talk to services the tests fake explicitly; a test
@@ -38,8 +44,9 @@ def fake_pypi(monkeypatch):
     It also answers the OSV API (no advisories unless a test adds some);
     ``$AUDITOR_OSV_URL`` points at it so that CLI runs never try api.osv.dev.
     """
-    with FakeServer(load_fixtures=True) as server:
+    with FakeServer(load_fixtures=True, hub=FakeHub()) as server:
         monkeypatch.setenv("AUDITOR_OSV_URL", server.url)
+        monkeypatch.setenv("HF_ENDPOINT", server.url)  # the fake Hub (tests/fakes/hub.py), empty unless a test adds to it
         yield server
 
 

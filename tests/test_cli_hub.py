@@ -13,6 +13,8 @@ from tests.test_cli import env_args  # noqa: F401 - fixture (the shared two-pack
 
 runner = CliRunner()
 PROJECT = Path(__file__).resolve().parent / "fixtures" / "hub-project"
+#: These tests are about the static scan; the Hub API's facts are tested in tests/test_cli_hub_facts.py.
+NO_HUB_API = ("--disable", "hub")
 
 
 
@@ -26,8 +28,8 @@ def clean_project(tmp_path):
 
 
 def test_scan_and_options_appear_in_the_json(env_args, clean_project):
-    plain = json.loads(runner.invoke(app, ["audit", *env_args, "-f", "json"]).stdout)
-    res = runner.invoke(app, ["audit", *env_args, "-f", "json", "--scan", str(clean_project),
+    plain = json.loads(runner.invoke(app, ["audit", *env_args, *NO_HUB_API, "-f", "json"]).stdout)
+    res = runner.invoke(app, ["audit", *env_args, *NO_HUB_API, "-f", "json", "--scan", str(clean_project),
                               "--model", "org/extra@v1", "--dataset", "org/data"])
     assert res.exit_code == 0, res.output
     doc = json.loads(res.stdout)
@@ -47,7 +49,7 @@ def test_scan_and_options_appear_in_the_json(env_args, clean_project):
 
 def test_hub_nodes_and_loads_edges_in_graphml(env_args, clean_project, tmp_path):
     out = tmp_path / "g.graphml"
-    res = runner.invoke(app, ["audit", *env_args, "-f", "graphml", "-o", str(out), "--scan", str(clean_project)])
+    res = runner.invoke(app, ["audit", *env_args, *NO_HUB_API, "-f", "graphml", "-o", str(out), "--scan", str(clean_project)])
     assert res.exit_code == 0, res.output
     g = nx.read_graphml(out)
     node = g.nodes["model:meta-llama/Llama-2-7b-hf"]
@@ -58,7 +60,7 @@ def test_hub_nodes_and_loads_edges_in_graphml(env_args, clean_project, tmp_path)
 
 
 def test_unparsable_scanned_file_is_missing_data_exit_3(env_args):
-    res = runner.invoke(app, ["audit", *env_args, "-f", "json", "--scan", str(PROJECT)])
+    res = runner.invoke(app, ["audit", *env_args, *NO_HUB_API, "-f", "json", "--scan", str(PROJECT)])
     assert res.exit_code == 3, res.output
     doc = json.loads(res.stdout)
     assert [m for m in doc["missing"] if m["what"] == "hub-scan"] == [
@@ -72,14 +74,14 @@ def test_unparsable_scanned_file_is_missing_data_exit_3(env_args):
     (["--scan", "/no/such/dir"], "--scan /no/such/dir"),
 ])
 def test_bad_hub_options_are_exit_2(env_args, args, words):
-    res = runner.invoke(app, ["audit", *env_args, *args])
+    res = runner.invoke(app, ["audit", *env_args, *NO_HUB_API, *args])
     assert res.exit_code == 2, res.output
     assert words in res.output
 
 
 @pytest.mark.parametrize("fmt", ["table", "markdown"])
 def test_text_formats_give_the_count(env_args, clean_project, fmt):
-    res = runner.invoke(app, ["audit", *env_args, "-f", fmt, "--scan", str(clean_project), "--model", "gpt2"])
+    res = runner.invoke(app, ["audit", *env_args, *NO_HUB_API, "-f", fmt, "--scan", str(clean_project), "--model", "gpt2"])
     assert res.exit_code == 0, res.output
     text = " ".join(res.stdout.replace("\\", "").split())  # Markdown escapes punctuation
     assert ("Hugging Face Hub: 3 datasets, 9 models loaded (12 references, 1 pinned to a commit; "
@@ -87,13 +89,13 @@ def test_text_formats_give_the_count(env_args, clean_project, fmt):
 
 
 def test_mutable_revisions_are_findings_in_json_and_sarif(env_args, clean_project):
-    doc = json.loads(runner.invoke(app, ["audit", *env_args, "-f", "json", "--scan", str(clean_project)]).stdout)
+    doc = json.loads(runner.invoke(app, ["audit", *env_args, *NO_HUB_API, "-f", "json", "--scan", str(clean_project)]).stdout)
     hub = [f for f in doc["findings"] if f["id"] == "AUD140"]
     assert len(hub) == 10  # 11 repositories, one pinned (meta-llama/Llama-2-7b-hf)
     assert not any("Llama-2" in f["message"] for f in hub)
     falcon = next(f for f in hub if "tiiuae/falcon-7b" in f["message"])
     assert falcon["severity"] == "high" and falcon["package"] is None
-    res = runner.invoke(app, ["audit", *env_args, "-f", "sarif", "--scan", str(clean_project)])
+    res = runner.invoke(app, ["audit", *env_args, *NO_HUB_API, "-f", "sarif", "--scan", str(clean_project)])
     assert res.exit_code == 0, res.output
     sarif = json.loads(res.stdout)
     assert "AUD140" in {r["id"] for r in sarif["runs"][0]["tool"]["driver"]["rules"]}

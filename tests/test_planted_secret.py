@@ -75,3 +75,33 @@ def test_safe_origin_redacts_every_lockfile_url():
                            index_url=f"https://pypi.example/simple?token={SECRET}"))
     assert SECRET not in repr(o) and o.url.endswith("github.com/a/b@main")
     assert safe_origin(Origin(kind="path", url="../lib")).url == "../lib"
+
+
+HF_SECRET = "hf_Pl4ntedHubT0kenValue"
+
+
+def test_planted_hub_token_never_leaves(secret_args, fake_pypi, tmp_path, monkeypatch):
+    """$HF_TOKEN reaches the fake Hub (a private repository opens) and no report, log or cache file."""
+    from tests.fakes.hub import fixture_world
+
+    fixture_world(fake_pypi.hub)
+    fake_pypi.hub.token = HF_SECRET
+    fake_pypi.hub.model("carol/private-model", private=True)
+    fake_pypi.hub.user("carol")
+    monkeypatch.setenv("HF_TOKEN", HF_SECRET)
+    proj = tmp_path / "proj"
+    proj.mkdir()
+    (proj / "train.py").write_text('from transformers import AutoModel\nAutoModel.from_pretrained("carol/private-model")\n'
+                                   'AutoModel.from_pretrained("no/such-model")\n')
+    for fmt in ("table", "json", "markdown", "sarif", "graphml", "cyclonedx-json"):
+        out = tmp_path / f"hub-report.{fmt}"
+        res = runner.invoke(app, ["audit", *secret_args, "--scan", str(proj), "-f", fmt, "-o", str(out), "--verbose"])
+        assert res.exit_code in (0, 3), res.output
+        for blob in (out.read_bytes(), res.output.encode()):
+            assert HF_SECRET.encode() not in blob, fmt
+    doc = __import__("json").loads((tmp_path / "hub-report.json").read_text())
+    assert doc["hub"]["repositories"]["model:carol/private-model"]["private"] is True  # the token was used
+    assert any(HF_SECRET in v for s in fake_pypi.seen for k, v in s.headers.items() if k.lower() == "authorization")
+    for path in (tmp_path / "cache").rglob("*"):
+        if path.is_file():
+            assert HF_SECRET.encode() not in path.read_bytes(), path

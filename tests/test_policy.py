@@ -125,7 +125,7 @@ def test_validation_errors_name_file_line_and_key(tmp_path, text, message, line)
 
 
 def test_rule_ids_are_stable():
-    assert list(RULES) == [f"POL0{i:02d}" for i in (*range(1, 10), 16, 17)]  # POL016-POL017: licences (issue 17)
+    assert list(RULES) == [f"POL{i:03d}" for i in (*range(1, 12), 16, 17)]  # POL010-011: Hub (15); POL016-017: licences (17)
 
 
 def test_missing_repository_because_data_is_missing_is_undecided_not_a_violation():

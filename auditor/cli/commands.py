@@ -163,10 +163,10 @@ def audit(
     term = terminal_options(output)
     github = github_environment() if output_format.value == "github-snapshot" else {}
     key = cache = None
-    # --scan reads files the key does not hash: such an audit is never answered from the result cache;
-    # a folder report is not one text to store
+    # --scan and --hf-cache read files the key does not hash: such an audit is never answered from the result
+    # cache; a folder report is not one text to store
     if (config.use_cache and config.osv_db is None and not fmt.folder
-            and not (options["env"] or options["python"] or config.hub_scan)):
+            and not (options["env"] or options["python"] or config.hub_scan or config.hub_cache is not False)):
         # verbose stays in the key: -v changes the report (the JSON's requests, every gap in the table)
         key = result_key((__version__, "audit", output_format.value, limit, sorted(term.items()), repr(config),
                           sorted(github.items()),
@@ -253,7 +253,7 @@ def people_command(
 
 @app.command(cls=_Command)
 @guarded
-@with_options("input_format", *NETWORK, *COLLECTORS, *CONFIG)
+@with_options("input_format", *NETWORK, *COLLECTORS, *HUB, *CONFIG)
 def diff(
     paths: DiffPaths,
     git_base: GitBase = None,
@@ -272,12 +272,13 @@ def diff(
     """
     if (len(paths) < 1 if git_base else len(paths) != 2) or (len(paths) > 1 and git_base and output_format != DiffFormat.markdown):
         raise InputError("give BASE HEAD, or --git-base REV PATH (several PATHs only with --format markdown)")
-    from auditor.net.results import MAX_TEXT_BYTES, ResultCache, result_key
-    from auditor.report.write import emit, emit_report
+    from auditor.net.results import ResultCache, result_key
+    from auditor.report.write import emit
 
     config = runconfig.command_config(options)
     key = cache = None
-    if config.use_cache and config.osv_db is None and not git_base:  # a git revision is not a file to key on
+    if (config.use_cache and config.osv_db is None and not git_base  # a git revision is not a file to key on
+            and not config.hub_scan and config.hub_cache is False):  # nor are scanned files
         key = result_key((__version__, "diff", output_format.value, fail_on_unknown, target_only,
                           options["input_format"], repr(config)),
                          paths[1], [paths[0], *([policy] if policy else [])], [output])
@@ -302,6 +303,8 @@ def diff(
         for base_path, head_path in pairs:
             base, head = gate.open_sides(base_path, head_path, git_base, options["input_format"],
                                          all_platforms=not target_only, max_input_bytes=config.max_input_bytes)
+            if git_base and config.hub_scan:  # the base side scans the code as it was at the revision
+                base = gate.scan_at_revision(base, config.hub_scan, git_base, config.max_input_bytes)
             outcomes.append(gate.run_gate(config, base, head, rules, fail_on_unknown, progress))
     fmt = registry.get("diff", output_format.value)
     text = "\n".join(fmt.render(outcome) for outcome in outcomes)

@@ -135,6 +135,7 @@ Disable = Annotated[Optional[list[str]], typer.Option("--disable", metavar="NAME
 # -- Hugging Face Hub references (docs/models.md) ---------------------------------------
 Scan = Annotated[Optional[list[Path]], typer.Option("--scan", metavar="DIR", help="Scan this directory's .py files and notebooks for the Hugging Face Hub models and datasets they load (repeatable; nothing is imported or run; docs/models.md).")]
 ModelRef = Annotated[Optional[list[str]], typer.Option("--model", metavar="ID[@REV]", help="A Hugging Face Hub model the project loads (repeatable).")]
+HfCache = Annotated[Optional[str], typer.Option("--hf-cache", metavar="DIR|default", help="Add the repositories and revisions in this local Hugging Face Hub cache; 'default' is huggingface_hub's ($HF_HUB_CACHE, $HF_HOME/hub or ~/.cache/huggingface/hub; docs/models.md).")]
 DatasetRef = Annotated[Optional[list[str]], typer.Option("--dataset", metavar="ID[@REV]", help="A Hugging Face Hub dataset the project loads (repeatable).")]
 
 # -- the configuration file (docs/config.md; read by auditor/cli/configfile.py before the options are parsed) --
@@ -196,6 +197,7 @@ SHARED: dict[str, tuple[Any, Any]] = {
     "dataset": (DatasetRef, None),
     "config": (ConfigFileOpt, None),
     "no_config": (NoConfig, False),
+    "hf_cache": (HfCache, None),
 }
 
 #: The input: a file, ``--env`` or ``--python``, and how it is resolved.
@@ -212,7 +214,7 @@ COLLECTORS = ("osv_db", "osv_url", "vuln_service", "as_of", "no_history", "inclu
 CONFIG = ("config", "no_config")
 
 #: The Hugging Face Hub references: ``--scan``, ``--model``, ``--dataset``.
-HUB = ("scan", "model", "dataset")
+HUB = ("scan", "model", "dataset", "hf_cache")
 
 
 def with_options(*names: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

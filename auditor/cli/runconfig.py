@@ -62,8 +62,10 @@ def hub_options(p: Mapping[str, Any]) -> dict:
         InputError: a ``--scan`` path that does not exist, or an id that is not a Hub repository id (exit 2).
     """
     scan, models, datasets = p.get("scan") or (), p.get("model") or (), p.get("dataset") or ()
+    cache = p.get("hf_cache")
+    hub_cache = {} if cache is None else {"hub_cache": None if cache == "default" else Path(cache)}
     if not (scan or models or datasets):
-        return {}
+        return hub_cache
     from auditor.sources.hub_scan import parse_reference
 
     for path in scan:
@@ -72,7 +74,8 @@ def hub_options(p: Mapping[str, Any]) -> dict:
     for kind, values in (("model", models), ("dataset", datasets)):
         for value in values:
             parse_reference(value, kind)  # raises InputError on a bad id
-    return {"hub_scan": tuple(Path(s) for s in scan), "hub_models": tuple(models), "hub_datasets": tuple(datasets)}
+    return {"hub_scan": tuple(Path(s) for s in scan), "hub_models": tuple(models), "hub_datasets": tuple(datasets),
+            **hub_cache}
 
 
 def limit_options(p: Mapping[str, Any]) -> dict:

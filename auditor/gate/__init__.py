@@ -18,7 +18,7 @@ Git access (``--git-base``) is :func:`auditor.net.revision.git_show` /
 from auditor.gate.diff import ROOT, AuditDiff, EdgeChange, PackageDelta, Totals, VersionChange, diff_audits
 from auditor.gate.evaluate import PolicyResult, Undecided, Verdict, Violation, evaluate
 from auditor.gate.policy import RULES, Policy, PolicyException, load_policy, parse_policy
-from auditor.gate.run import EmptySource, GateOutcome, Side, audit, open_sides, run_gate, worst
+from auditor.gate.run import EmptySource, GateOutcome, Side, audit, open_sides, run_gate, scan_at_revision, worst
 from auditor.gate.views import AuditView, Vulnerability, audit_view
 from auditor.net.revision import NotAtRevision, git_archive, git_show
 
@@ -26,5 +26,5 @@ __all__ = [
     "ROOT", "RULES", "AuditDiff", "AuditView", "EdgeChange", "EmptySource", "GateOutcome",
     "NotAtRevision", "PackageDelta", "Policy", "PolicyException", "PolicyResult", "Side", "Totals", "Undecided",
     "Verdict", "VersionChange", "Violation", "Vulnerability", "audit", "audit_view", "diff_audits", "evaluate",
-    "git_archive", "git_show", "load_policy", "open_sides", "parse_policy", "run_gate", "worst",
+    "git_archive", "git_show", "load_policy", "open_sides", "parse_policy", "run_gate", "scan_at_revision", "worst",
 ]

@@ -13,6 +13,8 @@ Inputs are adapted by :func:`~auditor.gate.views.audit_view` (see
 
 from __future__ import annotations
 
+import re
+
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -192,6 +194,56 @@ class Totals:
 
 
 @dataclass(frozen=True)
+class HubChange:
+    """A Hub repository the head loads that the base did not, or loads differently (docs/models.md).
+
+    Attributes:
+        node: ``"model:org/name"``.
+        what: ``"added"``, or what changed: ``"revision"``, ``"trust_remote_code"``, ``"sha"``.
+        before / after: the revisions (``"default branch"`` for ``""``) or the value before and after.
+        new_people: ``hf:<username>`` who can change it and could change nothing the base loaded.
+        pinned: every head-side reference pins a 40-hex commit sha.
+        runs_code: why loading it runs the repository's code (head side; empty: it does not; None: no facts).
+    """
+
+    node: str
+    what: str
+    before: str
+    after: str
+    new_people: tuple[str, ...] = ()
+    pinned: bool = False
+    runs_code: tuple[str, ...] | None = None
+
+
+#: A Hub commit sha (the only revision that cannot move).
+_SHA = re.compile(r"[0-9a-f]{40}")
+
+
+def _hub_changes(b: AuditView, h: AuditView) -> tuple[tuple[HubChange, ...], tuple[HubChange, ...], tuple[str, ...]]:
+    """(added, changed, new Hub people) between the two sides' Hub repositories."""
+    def revs(v) -> str:
+        return ", ".join(r or "default branch" for r in v.revisions)
+
+    base_people = {p for v in b.hub.values() for p in v.people}
+    added, changed = [], []
+    for nid, hv in sorted(h.hub.items()):
+        new = tuple(sorted(hv.people - base_people))
+        head = {"new_people": new, "pinned": all(_SHA.fullmatch(r) for r in hv.revisions), "runs_code": hv.runs_code}
+        bv = b.hub.get(nid)
+        if bv is None:
+            added.append(HubChange(nid, "added", "", revs(hv), **head))
+            continue
+        if bv.revisions != hv.revisions:
+            changed.append(HubChange(nid, "revision", revs(bv), revs(hv), **head))
+        if bv.trust_remote_code != hv.trust_remote_code:
+            changed.append(HubChange(nid, "trust_remote_code", str(bv.trust_remote_code), str(hv.trust_remote_code), **head))
+        if bv.sha and hv.sha and bv.sha != hv.sha and bv.revisions == hv.revisions:
+            changed.append(HubChange(nid, "sha", bv.sha, hv.sha, **head))
+    head_people = {p for v in h.hub.values() for p in v.people}
+    return tuple(added), tuple(changed), tuple(sorted(head_people - base_people))
+
+
+@dataclass(frozen=True)
 class AuditDiff:
     """The result of :func:`diff_audits` (everything sorted by package name).
 
@@ -209,6 +261,11 @@ class AuditDiff:
         reference_time: the ISO-8601 time ages were computed against.
         head_packages: every head-side package as ``(name, version, file, line)``
             (for rules that apply to the whole tree, e.g. a denylist).
+        hub_added / hub_changed: Hub repositories the head loads that the base did not, or
+            loads at another revision, with ``trust_remote_code`` switched, or at another sha
+            (:class:`HubChange`; docs/models.md).
+        hub_new_people: Hub accounts (``hf:<username>``) who can change what the head loads
+            and nothing the base loaded.
     """
 
     base: str
@@ -225,6 +282,9 @@ class AuditDiff:
     unknowns: tuple[tuple[str, str, str], ...] = ()
     reference_time: str = ""
     head_packages: tuple[tuple[str, str | None, str | None, int | None], ...] = ()
+    hub_added: tuple["HubChange", ...] = ()
+    hub_changed: tuple["HubChange", ...] = ()
+    hub_new_people: tuple[str, ...] = ()
 
     def of_kind(self, kind: str) -> tuple[VersionChange, ...]:
         """Changes of one kind (``"added"``, ``"upgraded"``, ...)."""
@@ -475,4 +535,5 @@ def diff_audits(base: Any, head: Any, now: dt.datetime | None = None) -> AuditDi
             (n, node.distribution.version, node.distribution.origin.file, node.distribution.origin.line)
             for n, node in sorted(h.nodes.items())
         ),
+        **dict(zip(("hub_added", "hub_changed", "hub_new_people"), _hub_changes(b, h))),
     )

@@ -352,9 +352,42 @@ def check_deny(policy: Policy, diff: AuditDiff) -> list[tuple[PackageDelta, str]
 
 
 #: Rules about the whole change, in id order.
+def _hub_loaded(diff: AuditDiff):
+    """The Hub repositories a change adds or loads at other revisions (one change each)."""
+    seen = set()
+    for c in (*diff.hub_added, *(c for c in diff.hub_changed if c.what in ("revision", "trust_remote_code"))):
+        if c.node not in seen:
+            seen.add(c.node)
+            yield c
+
+
+def check_hub_pinned(policy: Policy, diff: AuditDiff) -> list[Outcome]:
+    """POL010: a Hub repository the change adds, or loads at another revision, is not pinned to a commit sha."""
+    if not policy.pin_hub_repositories:
+        return []
+    return [f"{c.node} is loaded at {c.after or 'the default branch'}, not a commit"
+            for c in _hub_loaded(diff) if c.what != "trust_remote_code" and not c.pinned]
+
+
+def check_hub_code_on_load(policy: Policy, diff: AuditDiff) -> list[Outcome]:
+    """POL011: loading a Hub repository the change adds (or now loads with trust_remote_code) runs its code;
+    undecided (an Unknown) when the Hub's facts are missing."""
+    if not policy.forbid_hub_code_on_load:
+        return []
+    out: list[Outcome] = []
+    for c in _hub_loaded(diff):
+        if c.runs_code is None:
+            out.append(Unknown(f"{c.node}: Hub facts not collected"))
+        elif c.runs_code:
+            out.append(f"loading {c.node} runs its code: {', '.join(c.runs_code)}")
+    return out
+
+
 CHANGE_CHECKS: tuple[tuple[str, Callable[[Policy, AuditDiff], list[Outcome]]], ...] = (
     ("POL001", check_people_increase),
     ("POL002", check_new_maintainers),
+    ("POL010", check_hub_pinned),
+    ("POL011", check_hub_code_on_load),
 )
 #: Rules about each added or changed package (allow-listed packages skipped).
 PACKAGE_CHECKS: tuple[tuple[str, Callable[[Policy, PackageDelta], list[Outcome]]], ...] = (

@@ -49,6 +49,8 @@ _RULE_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "max_vulnerability_severity": ((str,), f"one of {', '.join(_SEVERITIES)} or null"),
     "min_release_age_days": ((int, float), "a non-negative number of days or null"),
     "min_project_age_days": ((int, float), "a non-negative number of days or null"),
+    "pin_hub_repositories": ((bool,), "true or false"),
+    "forbid_hub_code_on_load": ((bool,), "true or false"),
 }
 _TOP_KEYS = ("version", "rules", "allow", "deny", "licenses", "exceptions")
 _LICENSE_KEYS = ("allow", "deny")
@@ -88,6 +90,7 @@ class Policy:
         max_vulnerability_severity: highest severity tolerated.
         min_release_age_days: minimum age of new versions.
         min_project_age_days: minimum age of new packages' projects.
+        pin_hub_repositories / forbid_hub_code_on_load: the Hugging Face Hub rules (docs/models.md).
         allow / deny: package names (deny also takes PEP 508 requirement strings).
         license_allow: canonical SPDX ids (or ``ID WITH EXCEPTION``) a licence may use; ``None``: no allow list.
         license_deny: canonical SPDX ids (or ``ID WITH EXCEPTION``) a licence must be usable without.
@@ -103,6 +106,8 @@ class Policy:
     max_vulnerability_severity: Severity | None = None
     min_release_age_days: float | None = None
     min_project_age_days: float | None = None
+    pin_hub_repositories: bool = False
+    forbid_hub_code_on_load: bool = False
     allow: frozenset[str] = frozenset()
     deny: tuple[str, ...] = ()
     license_allow: tuple[str, ...] | None = None
@@ -197,7 +202,8 @@ def parse_policy(text: str, source: str = "policy") -> Policy:
         if key not in _RULE_KEYS:
             raise _err(source, f"unknown rule key 'rules.{key}' (allowed: {', '.join(_RULE_KEYS)})", _line(rules, key))
         types, described = _RULE_KEYS[key]
-        if value is None and key not in ("require_source_repository", "forbid_single_maintainer", "min_repository_confidence"):
+        if value is None and key not in ("require_source_repository", "forbid_single_maintainer", "min_repository_confidence",
+                                         "pin_hub_repositories", "forbid_hub_code_on_load"):
             values[key] = None
             continue
         if not isinstance(value, types) or (bool in types) != isinstance(value, bool):

@@ -67,6 +67,8 @@ class Side:
     label: str
     source: Source
     tmp: tempfile.TemporaryDirectory | None = None
+    hub_scan: tuple[Path, ...] | None = None  # the --scan paths at this side's revision (None: Config's)
+    hub_tmp: tempfile.TemporaryDirectory | None = None
 
 
 def open_sides(base: str | None, head: str, git_base: str | None = None, input_format: str | None = None,
@@ -127,6 +129,8 @@ def audit(config: Config, side: Side, progress=None, ctx=None) -> AuditView:
             return audit_view(side.source.collect(ctx), side.label)
         with RunContext(config) as own:
             return audit_view(side.source.collect(own), side.label)
+    if side.hub_scan is not None:
+        config = config.with_changes(hub_scan=side.hub_scan)
     result = run_audit(config, side.source, progress=progress, ctx=ctx)
     return audit_view(result, side.label)
 
@@ -156,11 +160,30 @@ def run_gate(config: Config, base: Side, head: Side, policy: Policy | None = Non
     finally:
         ctx.close()
         for side in (base, head):
-            if side.tmp is not None:
-                side.tmp.cleanup()
+            for tmp in (side.tmp, side.hub_tmp):
+                if tmp is not None:
+                    tmp.cleanup()
     diff = diff_audits(before, after)
     result = evaluate(policy or load_policy(), diff)
     return GateOutcome(diff, result, result.exit_code(fail_on_unknown))
+
+
+def scan_at_revision(side: Side, paths: tuple[Path, ...], rev: str, max_bytes: int) -> Side:
+    """*side* with the ``--scan`` *paths* as they are at git revision *rev* (extracted into a
+    temporary directory; a path absent at *rev* is left out, so everything it loads is new in the head).
+
+    Raises:
+        InputError: a git failure or a tree over the size limit (:func:`auditor.net.revision.git_archive`).
+    """
+    from dataclasses import replace
+
+    tmp = tempfile.TemporaryDirectory(prefix="auditor-scan-")
+    out = []
+    for path in paths:
+        where = git_archive(rev, path, Path(tmp.name) / str(len(out)), max_bytes)
+        if where.exists():
+            out.append(where)
+    return replace(side, hub_scan=tuple(out), hub_tmp=tmp)
 
 
 def worst(codes: list[ExitCode]) -> ExitCode:

@@ -61,6 +61,74 @@ class AuditView:
     nodes: Mapping[str, PackageNode]
     root_requires: tuple[DependencyEdge, ...] = ()
     complete: bool = True
+    hub: Mapping[str, "HubView"] = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.hub is None:
+            object.__setattr__(self, "hub", {})
+
+
+@dataclass(frozen=True)
+class HubView:
+    """One Hub repository as the diff reads it (``AuditResult.hub`` and ``.hub_facts``, docs/models.md).
+
+    Attributes:
+        kind / repo_id: as referenced.
+        revisions: the revisions referenced, sorted (``""`` the default branch, ``"unknown"`` not a literal).
+        trust_remote_code: some reference passes ``trust_remote_code=True``.
+        sha: the commit the Hub resolved the revision to, or None (no facts).
+        people: ``hf:<username>`` who can change it (commit authors, owner-organization members).
+        runs_code: why loading it runs the repository's code (empty: it does not), None without facts.
+    """
+
+    kind: str
+    repo_id: str
+    revisions: tuple[str, ...]
+    trust_remote_code: bool
+    sha: str | None
+    people: frozenset[str]
+    runs_code: tuple[str, ...] | None = None
+
+
+def _runs_code(refs: list, f: Any) -> tuple[str, ...] | None:
+    """Why loading the repository runs its code (the facts of AUD141-AUD143 and AUD147), or None without facts."""
+    files = getattr(f, "files", None)
+    if files is None:
+        return None
+    why = []
+    if files.code and any(r.trust_remote_code is True for r in refs):
+        why.append("trust_remote_code with Python files")
+    if files.loading_script:
+        why.append("a loading script")
+    if getattr(f, "kind", "") == "model" and files.pickle_only:
+        why.append("pickle-only weights")
+    if getattr(f, "security", None) is not None and f.security.flagged:
+        why.append("files flagged by the Hub's scan")
+    return tuple(why)
+
+
+def hub_views(result: Any) -> dict[str, HubView]:
+    """``{node id: HubView}`` of an ``AuditResult`` (empty without Hub references)."""
+    hub = getattr(result, "hub", None)
+    if hub is None:
+        return {}
+    facts = getattr(result, "hub_facts", None)
+    people: dict[str, set[str]] = {}
+    for person, nids in (facts.people().items() if facts is not None else ()):
+        for nid in nids:
+            people.setdefault(nid, set()).add(person)
+    grouped: dict[str, list] = {}
+    for ref in hub.references:
+        grouped.setdefault(ref.node_id, []).append(ref)
+    out = {}
+    for nid, refs in sorted(grouped.items()):
+        f = facts.repos.get(nid) if facts is not None else None
+        sha = getattr(f, "sha", None)
+        out[nid] = HubView(refs[0].kind, refs[0].repo_id,
+                           tuple(sorted({"unknown" if isinstance(r.revision, Unknown) else (r.revision or "") for r in refs})),
+                           any(r.trust_remote_code is True for r in refs), sha if isinstance(sha, str) else None,
+                           frozenset(people.get(nid, ())), _runs_code(refs, f))
+    return out
 
 
 @dataclass(frozen=True)
@@ -106,7 +174,7 @@ def audit_view(result: Any, name: str | None = None) -> AuditView:
     inv = getattr(result, "inventory", None)
     root = tuple(getattr(inv, "root_requires", None) or getattr(result, "root_requires", None) or ())
     label = name or getattr(inv, "root_name", None) or getattr(result, "name", "") or ""
-    return AuditView(label, nodes, root, complete=True)
+    return AuditView(label, nodes, root, complete=True, hub=hub_views(result))
 
 
 def _bare_node(d) -> PackageNode:

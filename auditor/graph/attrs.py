@@ -30,6 +30,8 @@ BUILD = "build"  # distribution -> distribution/build requirement its sdist buil
 BUNDLES = "bundles"  # distribution -> native_library it ships a copy of (path, soname, version)
 LINKS = "links"  # native_library -> native_library one of its copies names in DT_NEEDED (same wheel)
 LOADS = "loads"  # root -> model/dataset/space its code loads (--scan, --model, --dataset)
+DERIVED_FROM = "derived_from"  # model -> base model its card names (cardData.base_model)
+HUB_MEMBER = "member_of_owner"  # Hub person ("hf:<user>") -> repository whose owner organization they belong to
 
 # Hub repository nodes (docs/models.md)
 HUB_REPO_ID = "repo_id"  # str: the Hub repository id as written
@@ -38,6 +40,8 @@ HUB_PINNED = "pinned"  # bool: every reference pins a 40-hex commit sha
 HUB_TRUST_REMOTE_CODE = "trust_remote_code"  # bool: some reference passes trust_remote_code=True
 HUB_LOCATIONS = "locations"  # list[str]: file:line of each reference ("<cli>" for an option)
 HUB_REFERENCES = "references"  # int: references to this repository (on the loads edge)
+HUB_FACTS = "hub"  # dict on a Hub node: the Hub API's facts (owner, owner_type, gated, sha, files, ...; docs/models.md)
+HUB_PEOPLE = "hub_people"  # int on the root: distinct Hub accounts that can change what it loads
 
 # common attributes
 KIND = "kind"

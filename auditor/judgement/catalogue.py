@@ -115,12 +115,14 @@ class Catalogue:
         findings: ``{id: Rule}`` of the findings, in id order.
         policy: ``{id: Rule}`` of the policy rules, in id order.
         factors: ``{name: Factor}`` in file order.
+        hub_factors: the factors of a Hugging Face Hub repository's exposure (``scoring/hub.py``).
     """
 
     thresholds: Mapping[str, Threshold]
     findings: Mapping[str, Rule]
     policy: Mapping[str, Rule]
     factors: Mapping[str, Factor]
+    hub_factors: Mapping[str, Factor] = field(default_factory=dict)
 
     def threshold(self, name: str) -> Any:
         """The value of threshold *name*.
@@ -173,7 +175,11 @@ def parse_catalogue(text: str) -> Catalogue:
         for name in rule.thresholds:
             if name not in thresholds:
                 raise ValueError(f"{rule.id} reads unknown threshold {name!r}")
-    return Catalogue(thresholds, findings, policy, factors)
+    hub_factors = {
+        name: Factor(name, e["anchor"], {k: v for k, v in e.items() if k != "anchor"})
+        for name, e in (data.get("hub_factors") or {}).items()
+    }
+    return Catalogue(thresholds, findings, policy, factors, hub_factors)
 
 
 @lru_cache(maxsize=1)

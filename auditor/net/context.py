@@ -44,6 +44,8 @@ _WORKER = threading.local()
 
 #: Key of the fact memo in :attr:`RunContext.memo` (kept for callers that looked there).
 _FACTS = "_facts"
+#: Key of the Hub client (net/hub.py::hub_client) in :attr:`RunContext.memo`.
+_HUB = "_hub_client"
 #: Fact-memo namespaces and the service whose lookup each memoized fact stands for
 #: (a hit is counted as that service's cache hit in :meth:`RunContext.request_counts`).
 MEMO_SERVICES = {"pypi-project": "pypi", "core-metadata": "pypi-files", "release-files": "index",
@@ -293,6 +295,9 @@ class RunContext:
             service = MEMO_SERVICES.get(ns)
             if service is not None:  # a parsed fact from the memo: that service's lookup, answered without it
                 out.setdefault(service, {"network": 0, "cache_hits": 0, "failures": 0})["cache_hits"] += hits
+        hub = self.memo.get(_HUB)
+        if hub is not None:  # huggingface_hub's own HTTP client (net/hub.py), counted by its transport
+            out["hub"] = hub.counts()
         return dict(sorted(out.items()))
 
     def close(self) -> None:
@@ -301,7 +306,10 @@ class RunContext:
             clients = list(self.clients.values())
             backend, self._backend = self._backend, None
             facts = self.memo.pop(_FACTS, None)
+            hub = self.memo.pop(_HUB, None)
             pool, self._pool = self._pool, None
+        if hub is not None:
+            hub.close()
         if pool is not None:
             pool.shutdown(wait=True)
         for client in clients:

@@ -127,6 +127,9 @@ def diff_document(diff: AuditDiff, result=None, exit_code: int | None = None) ->
         "unknowns": [{"package": p, "what": w, "reason": r} for p, w, r in diff.unknowns],
         "policy": None,
     }
+    if diff.hub_added or diff.hub_changed or diff.hub_new_people:  # only with Hub references (docs/models.md)
+        doc["hub"] = {"added": [asdict(c) for c in diff.hub_added], "changed": [asdict(c) for c in diff.hub_changed],
+                      "new_people": list(diff.hub_new_people)}
     if result is not None:
         doc["policy"] = {
             "source": result.policy.source,

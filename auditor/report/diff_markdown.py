@@ -174,6 +174,15 @@ def write_diff_markdown(stream: IO[str], diff: AuditDiff, result=None, young_day
         people_lines.append(f"- {_code(p)}: {md(what)} unknown ({md(reason)})")
     lines += _details("People, repositories and data gaps", people_lines)
 
+    hub_lines = [f"- ➕ {_code(c.node)} at {md(c.after)}" + (f" (new Hub people: {_k(c.new_people)})" if c.new_people else "")
+                 for c in diff.hub_added]
+    hub_lines += [f"- {_code(c.node)}: {md(c.what)} {md(c.before)} → {md(c.after)}"
+                  + (f" (new Hub people: {_k(c.new_people)})" if c.new_people else "") for c in diff.hub_changed]
+    if diff.hub_new_people:
+        hub_lines.append(f"- new Hub accounts that can change what is loaded: {_k(diff.hub_new_people)}")
+    if hub_lines:
+        lines += _details(f"Hugging Face Hub ({len(diff.hub_added)} added, {len(diff.hub_changed)} changed)", hub_lines)
+
     lines.append(f"<sub>{md(diff.base)} → {md(diff.head)} · auditor diff</sub>")
     stream.write("\n".join(lines).rstrip() + "\n")
 

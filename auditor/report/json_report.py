@@ -66,8 +66,9 @@ def package_record(result, node, convert: Callable[[Any], Any] = to_jsonable) ->
     }
 
 
-def hub_section(hub) -> dict:
-    """The ``hub`` key (only with ``--scan``/``--model``/``--dataset``; docs/models.md): references as found."""
+def hub_section(hub, facts=None) -> dict:
+    """The ``hub`` key (only with ``--scan``/``--model``/``--dataset``; docs/models.md): references as found,
+    and (``repositories``, ``derived_from``, ``people``) what the Hub API said about them."""
     def ref(r) -> dict:
         return {"kind": r.kind, "repo_id": r.repo_id, "node": r.node_id, "call": r.call, "location": str(r.location),
                 "revision": str(r.revision) if isinstance(r.revision, Unknown) else r.revision, "pinned": r.pinned,
@@ -79,6 +80,24 @@ def hub_section(hub) -> dict:
         "references": [ref(r) for r in hub.references],
         "unresolved": [{"call": u.call, "location": str(u.location), "reason": u.reason} for u in hub.unresolved],
         "skipped": [{"file": path, "reason": u.reason, "kind": u.kind.value} for path, u in hub.skipped],
+        **(hub_facts_section(facts) if facts is not None else {}),
+    }
+
+
+def hub_scores_section(scores, convert: Callable[[Any], Any]) -> dict:
+    """``scores``: each referenced Hub repository's exposure score (``scoring/hub.py``), shaped like a package's."""
+    return {"scores": {nid: {**convert(s), "coverage": s.coverage} for nid, s in scores.items()}} if scores else {}
+
+
+def hub_facts_section(facts) -> dict:
+    """``repositories`` (node id -> facts or ``{"unknown", "kind"}``), ``derived_from`` and ``people``."""
+    from auditor.graph.hub import facts_record
+
+    people = facts.people()
+    return {
+        "repositories": {nid: facts_record(f) for nid, f in facts.repos.items()},
+        "derived_from": [{"model": a, "base": b} for a, b in facts.derived],
+        "people": {"count": len(people), "accounts": {p: sorted(n) for p, n in sorted(people.items())}},
     }
 
 
@@ -109,7 +128,8 @@ def _sections(result, verbose: bool, convert: Callable[[Any], Any]) -> dict:
         "missing": [to_jsonable(m) for m in result.missing],
         "packages": (partial(package_record, result, n) for n in result.ranked()),
         "findings": (partial(_call, f) for f in result.findings),
-        **({"hub": hub_section(result.hub)} if result.hub is not None else {}),
+        **({"hub": {**hub_section(result.hub, result.hub_facts), **hub_scores_section(result.hub_scores, convert)}}
+           if result.hub is not None else {}),
         **({"requests": result.requests} if verbose else {}),
     }
 

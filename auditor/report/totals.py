@@ -65,7 +65,27 @@ def hub_text(result) -> str | None:
     pinned = sum(1 for ref in hub.references if ref.pinned)
     return (f"Hugging Face Hub: {found} loaded ({_n(len(hub.references), 'reference')}, {pinned} pinned to a commit; "
             f"{_n(hub.files, 'file')} scanned, {_n(len(hub.unresolved), 'call')} not resolvable statically, "
-            f"{_n(len(hub.skipped), 'file')} not parsed; details: --format json)")
+            f"{_n(len(hub.skipped), 'file')} not parsed; details: --format json)"
+            + ("" if result.hub_facts is None else hub_facts_text(result.hub_facts)) + hub_scores_text(result))
+
+
+def hub_scores_text(result) -> str:
+    """``; highest Hub exposure: 62.5 model:org/x`` (the repositories' scores, scoring/hub.py), or ``""``."""
+    known = [(s.total, nid) for nid, s in result.hub_scores.items() if not isinstance(s.total, Unknown)]
+    if not known:
+        return ""
+    total, nid = max(known, key=lambda t: (t[0], t[1]))
+    return f"; highest Hub exposure: {total:g} {nid}"
+
+
+def hub_facts_text(facts) -> str:
+    """``; Hub facts: N known, M unknown; K Hub accounts can change them`` (appended to :func:`hub_text`)."""
+    known = sum(1 for f in facts.repos.values() if not isinstance(f, Unknown))
+    unknown = len(facts.repos) - known
+    reasons = sorted({f.reason for f in facts.repos.values() if isinstance(f, Unknown)})
+    why = f" ({'; '.join(reasons[:2])}{' …' if len(reasons) > 2 else ''})" if reasons else ""
+    return (f". Hub facts: {known} known, {unknown} unknown{why}; "
+            f"{_n(len(facts.people()), 'Hub account')} can change them")
 
 
 def interpreter_text(result) -> str | None:

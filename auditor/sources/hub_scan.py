@@ -222,24 +222,68 @@ def _scan_module(text: bytes | str, label: str, cell: int | None, refs: list[Hub
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         return Unknown.of(UnknownKind.MALFORMED, f"does not parse: {type(exc).__name__}")
     constants = _module_constants(tree)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            _scan_call(node, constants, label, cell, refs, unresolved)
+    rebound = _rebound_names(tree) if constants is not None else {}
+    for index, stmt in enumerate(tree.body):
+        here = dict(constants or {})
+        for name, bindings in rebound.items():  # the value a name bound several times has when this statement runs
+            before = [value for at, value in bindings if at < index]
+            if before and before[-1] is not _MISSING:
+                here[name] = before[-1]
+        for node, top_level in _calls(stmt):
+            _scan_call(node, here if top_level else (constants or {}), label, cell, refs, unresolved)
     return None
+
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+
+
+def _calls(stmt: ast.stmt):
+    """``(call, runs at module level)`` for every call in *stmt* (inside a def or lambda: not module level)."""
+    stack = [(stmt, True)]
+    while stack:
+        node, top = stack.pop()
+        if isinstance(node, ast.Call):
+            yield node, top
+        inner = top and not isinstance(node, _SCOPES)
+        stack.extend((child, inner) for child in ast.iter_child_nodes(node))
+
+
+def _bindings(stmt: ast.stmt) -> tuple[list[ast.expr], ast.expr | None]:
+    if isinstance(stmt, ast.Assign):
+        return stmt.targets, stmt.value
+    if isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+        return [stmt.target], stmt.value
+    if isinstance(stmt, ast.AugAssign):
+        return [stmt.target], None
+    return [], None
+
+
+def _rebound_names(tree: ast.Module) -> dict[str, list[tuple[int, object]]]:
+    """Module-level names bound more than once by top-level assignments: ``{name: [(statement index, literal
+    or _MISSING), ...]}``, so that a call at module level reads the value its name has at that point."""
+    out: dict[str, list[tuple[int, object]]] = {}
+    for index, stmt in enumerate(tree.body):
+        targets, value = _bindings(stmt)
+        for target in targets:
+            if isinstance(target, ast.Name):
+                literal = value.value if (isinstance(value, ast.Constant)
+                                          and isinstance(value.value, (str, bool, type(None)))) else _MISSING
+                out.setdefault(target.id, []).append((index, literal))
+    return {name: b for name, b in out.items() if len(b) > 1}
 
 
 #: Calls that can rebind a module's names at run time (nanoGPT's ``exec(open('configurator.py').read())``).
 _REBINDERS = frozenset({"exec", "globals", "vars"})
 
 
-def _module_constants(tree: ast.Module) -> dict[str, object]:
+def _module_constants(tree: ast.Module) -> dict[str, object] | None:
     """Module-level names bound exactly once, to a str/bool/None constant (``MODEL = "org/name"``).
 
-    None at all when the module calls ``exec``, ``globals`` or ``vars``: a
-    name's literal is then only a default that the code may replace.
+    None when the module calls ``exec``, ``globals`` or ``vars``: a name's
+    literal is then only a default that the code may replace.
     """
     if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in _REBINDERS for n in ast.walk(tree)):
-        return {}
+        return None
     values: dict[str, object] = {}
     seen: dict[str, int] = {}
     for stmt in tree.body:
@@ -393,15 +437,23 @@ def parse_reference(value: str, kind: str) -> HubReference:
     return HubReference(kind, repo_id, revision or None, False, None, f"--{kind}", SourceLocation("<cli>", 0))
 
 
-def discover(scan: Iterable[str | Path] = (), models: Iterable[str] = (), datasets: Iterable[str] = ()) -> HubScan:
-    """The scan of *scan* plus the references given as options, in one :class:`HubScan` (options first).
+def discover(scan: Iterable[str | Path] = (), models: Iterable[str] = (), datasets: Iterable[str] = (),
+             cache: Path | None | bool = False) -> HubScan:
+    """The scan of *scan*, the references given as options and the local Hub cache's snapshots
+    (*cache*: a directory, ``None`` for the default one, ``False`` for none; ``sources/hub_cache.py``),
+    in one :class:`HubScan` (options first, then the scan, then the cache).
 
     Raises:
-        InputError: a bad option value, or a *scan* path that does not exist (exit 2).
+        InputError: a bad option value, or a *scan* path or cache directory that does not exist (exit 2).
     """
     try:
         found = scan_paths(scan) if scan else HubScan()
     except FileNotFoundError as exc:
         raise InputError(f"--scan {exc}") from exc
     given = [parse_reference(v, "model") for v in models] + [parse_reference(v, "dataset") for v in datasets]
-    return HubScan(tuple(given) + found.references, found.unresolved, found.skipped, found.files)
+    cached, broken = (), ()
+    if cache is not False:
+        from auditor.sources.hub_cache import cache_references
+
+        cached, broken = cache_references(cache)
+    return HubScan(tuple(given) + found.references + cached, found.unresolved, found.skipped + broken, found.files)

@@ -6,6 +6,7 @@ A single origin serves, by path:
   organization), the PEP 691 simple index (``/simple/NAME/``), PEP 658
   ``/files/FILE.metadata`` files and wheels with HTTP ``Range`` support;
 * OSV: ``POST /v1/querybatch``, ``POST /v1/query`` and ``GET /v1/vulns/ID``;
+* the Hugging Face Hub API under ``/api/`` when a ``tests/fakes/hub.py`` ``FakeHub`` is mounted;
 * GitHub REST (v2022-11-28) under ``/api/v3``: repository, contributors with
   ``Link`` pagination, commits, ``contents/{path}``, ``git/trees/HEAD`` and users, with
   ``X-RateLimit-*`` headers.
@@ -215,8 +216,10 @@ class FakeServer:
 
     def __init__(self, latency: float = 0.0, fallback: Callable[[str, dict], Reply | None] | None = None,
                  load_fixtures: bool = False, per_page_default: int = 30,
-                 handler: Callable[[str, str, bytes], "tuple[int, dict[str, str], Any]"] | None = None):
+                 handler: Callable[[str, str, bytes], "tuple[int, dict[str, str], Any]"] | None = None,
+                 hub: Any = None):
         self.latency = latency
+        self.hub = hub  # a tests/fakes/hub.py FakeHub: the Hugging Face Hub API under /api/ (not /api/v3/)
         self.fallback = fallback
         self.handler = handler
         self.hits: Counter[str] = Counter()
@@ -442,6 +445,10 @@ class FakeServer:
         p = parts.path
         if method == "POST" or p.startswith("/v1/"):
             return self._osv(method, p, body)
+        if self.hub is not None and p.startswith("/api/") and not p.startswith("/api/v3/"):
+            hub = self.hub.route(path, headers, self.url)
+            if hub is not None:
+                return hub
         if p.startswith("/api/v3/"):
             return self._github(p[len("/api/v3"):], {k: v[0] for k, v in parse_qs(parts.query).items()})
         if p.startswith("/files/") and not p.endswith(".metadata"):

@@ -72,7 +72,8 @@ def test_sarif_is_valid_and_points_at_the_lockfile_line(result_and_diff):
     jsonschema.validate(log, SCHEMA)
     run = log["runs"][0]
     ids = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
-    assert ids == [f"POL0{i:02d}" for i in (*range(1, 10), 16, 17)] + ["POL000"]  # POL000: the decision, always present
+    # POL000: the decision, always present; POL010-011: Hub (issue 15); POL016-017: licences (issue 17)
+    assert ids == [f"POL{i:03d}" for i in (*range(1, 12), 16, 17)] + ["POL000"]
     decision = run["results"][-1]
     assert decision["ruleId"] == "POL000" and decision["message"]["text"].startswith(f"gate decision: {r.verdict.value}")
     res = next(x for x in run["results"] if x["ruleId"] == "POL004")

@@ -95,12 +95,15 @@ def test_non_literal_options_are_unknown_not_guessed(tmp_path):
     assert isinstance(second.revision, Unknown) and "kwargs" in second.revision.reason
 
 
-def test_constants_bound_twice_or_inside_functions_are_not_resolved(tmp_path):
+def test_constants_bound_twice_or_inside_functions(tmp_path):
     refs, unresolved = _scan(tmp_path, "NAME = 'org/a'\nNAME = 'org/b'\n"
-                                       "def f():\n    LOCAL = 'org/c'\n    M.from_pretrained(LOCAL)\n"
-                                       "M.from_pretrained(NAME)\n")
-    assert refs == []
-    assert [u.location.line for u in unresolved] == [5, 6]
+                                       "def f():\n    LOCAL = 'org/c'\n    M.from_pretrained(LOCAL)\n    M.from_pretrained(NAME)\n"
+                                       "M.from_pretrained(NAME)\nNAME = NAME.split('/')[-1]\nM.from_pretrained(NAME)\n")
+    # at module level a name bound several times has the value of its last binding before the call
+    # (the sentence-transformers pattern: model_name = "..." ... model_name = model_name.split("/")[-1]);
+    # inside a function, or after a binding that is not a literal, it is not guessed
+    assert [(r.repo_id, r.location.line) for r in refs] == [("org/b", 7)]
+    assert [u.location.line for u in unresolved] == [5, 6, 9]
 
 
 def test_constants_of_a_module_that_rebinds_its_globals_are_only_defaults(tmp_path):
