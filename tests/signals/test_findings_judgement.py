@@ -9,8 +9,8 @@ from auditor.models import Confidence, Severity, Unknown
 
 def test_catalogue_defines_every_rule_once():
     cat = catalogue()
-    # AUD118-AUD120, AUD122: issue 13; AUD121: issue 11; AUD130-AUD131: issue 16; AUD140: issue 15; AUD150: issue 17
-    assert list(cat.findings) == [f"AUD{i}" for i in (*range(101, 123), 130, 131, 140, 150)]
+    # AUD118-AUD120, AUD122: issue 13; AUD121: issue 11; AUD130-AUD133: issue 16; AUD140: issue 15; AUD150: issue 17
+    assert list(cat.findings) == [f"AUD{i}" for i in (*range(101, 123), 130, 131, 132, 133, 140, 150)]
     assert list(cat.policy) == [f"POL00{i}" for i in range(1, 10)]
     assert not set(cat.findings) & set(cat.policy)
     for rule in [*cat.findings.values(), *cat.policy.values()]:
