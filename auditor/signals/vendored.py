@@ -235,23 +235,44 @@ def vendored_in_wheel(wheel: Path, limits: ArchiveLimits = ArchiveLimits()) -> V
 
 
 class VendoredCollector(Collector):
-    """Shared libraries of installed distributions (see :class:`Collector`).
+    """Shared libraries of installed distributions and of the wheels the input would install (see :class:`Collector`).
 
-    Reads ``Distribution.origin.file`` as the distribution's ``.dist-info``
-    directory (what the environment source records); other inputs get
-    ``Unknown("not an installed environment", fault=False)``.
+    An installed distribution (``Distribution.origin.file`` is its
+    ``.dist-info`` directory) is read from disk.  A registry distribution
+    (a requirements or lock file) is read from the wheel an installer would
+    pick for the target, by HTTP range requests
+    (:func:`auditor.signals.wheel_libraries.vendored_in_remote_wheel`);
+    without such a wheel it is ``unknown (no wheel for the target ...)``, not
+    a fault.  Other origins (VCS, path, conda) get an Unknown that is not a fault.
     """
 
     key = "vendored"
-    description = "native libraries bundled in installed wheels (auditwheel/delocate .libs folders, RECORD)"
+    description = "native libraries bundled in wheels (auditwheel/delocate .libs folders, RECORD, PEP 770 SBOMs)"
 
     def collect(self, ctx: RunContext, nodes: Sequence[PackageNode]) -> Mapping[str, VendoredCode | Unknown]:
+        from auditor.signals.index import map_release_files
+        from auditor.signals.install import best_wheel
+        from auditor.signals.wheel_libraries import vendored_in_remote_wheel
+
         out: dict[str, VendoredCode | Unknown] = {}
+        remote = []
         for node in nodes:
             where = node.distribution.origin.file
             path = Path(where) if where else None
-            if path is None or not path.name.endswith(".dist-info") or not path.is_dir():
-                out[node.name] = Unknown("not an installed environment", fault=False)
-            else:
+            if path is not None and path.name.endswith(".dist-info") and path.is_dir():
                 out[node.name] = vendored_in_dist_info(path, ctx.config.max_archive_bytes)
+            elif node.distribution.origin.kind == "registry" and node.distribution.version:
+                remote.append(node)
+            else:
+                out[node.name] = Unknown(f"{node.distribution.origin.kind} distribution: no wheel to read", fault=False,
+                                         kind=UnknownKind.NOT_APPLICABLE)
+
+        def one(node: PackageNode, files) -> VendoredCode | Unknown:
+            wheel = best_wheel(files, ctx.config.target)
+            if wheel is None:
+                return Unknown("no wheel for the target (installed from source)", fault=False,
+                               kind=UnknownKind.NOT_APPLICABLE)
+            return vendored_in_remote_wheel(ctx, wheel.url, wheel.filename, libraries_from_record)
+
+        out.update(map_release_files(ctx, remote, one, task="wheel libraries") if remote else {})
         return out
