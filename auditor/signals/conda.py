@@ -57,6 +57,8 @@ def parse_recipe(text: str) -> tuple[tuple[str, ...], str | None]:
         doc = yaml.safe_load(strip_jinja(text))
     except yaml.YAMLError as exc:
         raise ValueError(f"recipe is not YAML once its Jinja is stripped ({type(exc).__name__})") from None
+    except RecursionError:  # PyYAML recurses per nesting level
+        raise ValueError("recipe nested deeper than the YAML parser can follow") from None
     if not isinstance(doc, dict):
         raise ValueError("recipe is not a YAML mapping")
     extra = doc.get("extra")

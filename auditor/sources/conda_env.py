@@ -71,6 +71,8 @@ class CondaEnvironmentFileSource(Source):
             mark = getattr(exc, "problem_mark", None)
             raise InputError(f"not valid YAML ({_first_line(exc)})", str(self.path),
                              mark.line + 1 if mark is not None else None) from None
+        except RecursionError:  # PyYAML's parser recurses per nesting level: "[[[[..." ends here, not in a crash
+            raise InputError("YAML nested deeper than the parser can follow", str(self.path)) from None
         if not isinstance(doc, dict) or not isinstance(doc.get("dependencies", []), list):
             raise InputError("an environment file is a mapping with a 'dependencies' list", str(self.path))
         channels = [str(c) for c in doc.get("channels") or () if isinstance(c, (str, int, float))]
