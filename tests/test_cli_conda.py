@@ -92,3 +92,14 @@ def test_pixi_lock_audits_offline_with_exit_3(tmp_path):
 def test_conda_prefix_and_a_file_together_is_a_usage_error(tmp_path):
     res = runner.invoke(app, ["audit", str(FIXTURES / "pixi.lock"), "--conda-prefix", str(tmp_path)])
     assert res.exit_code == 2 and "--conda-prefix" in res.output
+
+
+def test_conda_nodes_get_conda_purls_in_cyclonedx(world, tmp_path):
+    fake_pypi, _ = world
+    out = tmp_path / "bom.json"
+    res = runner.invoke(app, ["audit", "--conda-prefix", str(prefix(tmp_path / "env")), *args(fake_pypi, tmp_path),
+                              "-f", "cyclonedx-json", "-o", str(out)])
+    assert res.exit_code in (0, 3), res.output
+    purls = {c["name"]: c.get("purl") for c in json.loads(out.read_text())["components"]}
+    assert purls["zlib"] == "pkg:conda/zlib@1.3.1?build=hb9d3cd8_2&channel=conda-forge&subdir=linux-64"
+    assert purls["idna"] == "pkg:pypi/idna@3.10"  # pip-installed: a PyPI package

@@ -251,7 +251,7 @@ def _conda_record(doc: Any) -> str:
     (prefix / "conda-meta").mkdir()
     try:
         text = json.dumps(doc)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):  # the case cannot even be written as JSON: not a parser input
         return "rejected"
     (prefix / "conda-meta" / "x-1-0.json").write_text(text, encoding="utf-8", errors="surrogatepass")
     try:
@@ -276,7 +276,7 @@ def _sbom(doc: Any) -> str:
 
     try:
         data = json.dumps(doc).encode("utf-8", errors="surrogatepass")
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):  # the case cannot even be written as JSON: not a parser input
         return "rejected"
     try:
         read_sbom(data)
