@@ -99,6 +99,8 @@ class CollectorSpec:
 #: reads its e-mail->login links from ``node.signals["github"]``.
 COLLECTOR_TABLE: tuple[CollectorSpec, ...] = (
     CollectorSpec("provenance", ("mapping",), ("provenance", "mapping"), "auditor.signals.provenance:ProvenanceCollector"),
+    # conda records and conda-forge feedstocks (docs/conda.md); a recipe's source URL maps a node left without a repository.
+    CollectorSpec("conda", ("mapping",), ("conda", "mapping"), "auditor.signals.conda:CondaCollector"),
     # Forges and ecosystem services (docs/forges.md).
     CollectorSpec("github", ("mapping",), ("github",), "auditor.people.forges:GitHubCollector"),
     CollectorSpec("gitlab", ("mapping",), ("gitlab",), "auditor.people.forges:GitLabCollector"),

@@ -51,6 +51,7 @@ from auditor.repos.urls import canonical_repository
 from auditor.judgement.findings import all_findings
 from auditor.scoring.aggregate import load_weights, score_all
 from auditor.signals.registry import REFINERS
+from auditor.sources.conda import conda_python
 from auditor.sources.interface import Source
 from auditor.models.hub import HubScan
 from auditor.models.hub_facts import HubFacts, HubRepoFacts
@@ -245,6 +246,9 @@ def collect_nodes(inventory: Inventory, ctx: RunContext) -> dict[str, PackageNod
             return Unknown("the interpreter is not published on PyPI", fault=False)
         if d.origin.kind in ("vcs", "url", "path"):
             return Unknown(f"installed from a {d.origin.kind} requirement, not from PyPI", fault=False)
+        if d.origin.kind == "conda" and not conda_python(ctx, d.name):
+            return Unknown("a conda package that installs no Python distribution: not looked up on PyPI", fault=False,
+                           kind=UnknownKind.NOT_APPLICABLE)
         return client.project(d.name)
 
     projects = ctx.map(lookup, dists, task="PyPI projects")

@@ -131,7 +131,8 @@ def run_pipeline(options: dict[str, Any], config: Any = None, **fixed: Any):
     config = config if config is not None else runconfig.command_config(options, **fixed)
     source = runconfig.open_input(options["input_path"], options["env"], options["python"], options["input_format"],
                                   resolver=options["resolver"].value, allow_build=options["allow_build"],
-                                  max_input_bytes=config.max_input_bytes, **pyproject_selection(options))
+                                  max_input_bytes=config.max_input_bytes, conda_prefix=options.get("conda_prefix"),
+                                  **pyproject_selection(options))
     with RichProgress(options["verbose"]) as progress:
         return run_audit(config, source, progress)
 
@@ -163,10 +164,11 @@ def audit(
     term = terminal_options(output)
     github = github_environment() if output_format.value == "github-snapshot" else {}
     key = cache = None
-    # --scan and --hf-cache read files the key does not hash: such an audit is never answered from the result
-    # cache; a folder report is not one text to store
+    # --scan, --hf-cache and --conda-prefix read files the key does not hash: such an audit is never answered
+    # from the result cache; a folder report is not one text to store
     if (config.use_cache and config.osv_db is None and not fmt.folder
-            and not (options["env"] or options["python"] or config.hub_scan or config.hub_cache is not False)):
+            and not (options["env"] or options["python"] or options.get("conda_prefix") or config.hub_scan
+                     or config.hub_cache is not False)):
         # verbose stays in the key: -v changes the report (the JSON's requests, every gap in the table)
         key = result_key((__version__, "audit", output_format.value, limit, sorted(term.items()), repr(config),
                           sorted(github.items()),

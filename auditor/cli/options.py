@@ -79,6 +79,7 @@ DiffPaths = Annotated[list[Path], typer.Argument(metavar="BASE HEAD | PATH", hel
 
 # -- input ----------------------------------------------------------------------
 Env = Annotated[bool, typer.Option("--env", metavar="", help="Audit the environment auditor runs in.")]
+CondaPrefix = Annotated[Optional[Path], typer.Option("--conda-prefix", metavar="PATH", help="Audit this conda environment: its conda-meta records and the pip-installed packages of its site-packages (nothing in it is run; docs/conda.md).")]
 Python = Annotated[Optional[str], typer.Option("--python", help="Audit the environment of this Python interpreter (its packages are never imported).")]
 InputFormat = Annotated[Optional[str], typer.Option("--input-format", help="Force the input type (docs/inputs.md; diff: of both sides).")]
 ResolverOpt = Annotated[Resolver, typer.Option("--resolver", help="How requirements are pinned: uv, then pip (auto); one of them; or none (take the file's == pins as they are).")]
@@ -155,6 +156,7 @@ SHARED: dict[str, tuple[Any, Any]] = {
     "input_path": (InputPath, None),
     "env": (Env, False),
     "python": (Python, None),
+    "conda_prefix": (CondaPrefix, None),
     "input_format": (InputFormat, None),
     "resolver": (ResolverOpt, Resolver.auto),
     "allow_build": (AllowBuild, False),
@@ -200,8 +202,8 @@ SHARED: dict[str, tuple[Any, Any]] = {
     "hf_cache": (HfCache, None),
 }
 
-#: The input: a file, ``--env`` or ``--python``, and how it is resolved.
-SOURCE = ("input_path", "env", "python", "input_format", "resolver", "allow_build", "extras", "groups", "all_groups")
+#: The input: a file, ``--env``, ``--python`` or ``--conda-prefix``, and how it is resolved.
+SOURCE = ("input_path", "env", "python", "conda_prefix", "input_format", "resolver", "allow_build", "extras", "groups", "all_groups")
 #: The target environment, the network and the cache, and ``--verbose``.
 NETWORK = ("python_version", "platform", "index_url", "pypi_url", "cache_dir", "no_cache", "cache_max_mb", "offline", "concurrency",
            "verbose", "keyring_provider", "deadline", "request_seconds", "max_response_bytes", "max_input_bytes",

@@ -209,9 +209,14 @@ def open_input(input_path: Optional[Path], env: bool, python: Optional[str], inp
     Raises:
         InputError: no input, or more than one, or a missing file.
     """
-    chosen = sum(bool(x) for x in (input_path, env, python))
+    conda_prefix = options.pop("conda_prefix", None)
+    chosen = sum(bool(x) for x in (input_path, env, python, conda_prefix))
     if chosen != 1:
-        raise InputError("give exactly one input: a requirements/lock file, --env, or --python PATH")
+        raise InputError("give exactly one input: a requirements/lock file, --env, --python PATH or --conda-prefix PATH")
+    if conda_prefix:
+        from auditor.sources.conda import CondaPrefixSource
+
+        return CondaPrefixSource(conda_prefix)
     if env or python:
         from auditor.sources.environment import EnvironmentSource
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from packaging.version import InvalidVersion, Version
 
@@ -39,6 +39,9 @@ from auditor.models import (
     UnknownKind,
     VulnerabilityReport,
 )
+
+if TYPE_CHECKING:
+    from auditor.models import DeclaredLicense
 
 #: Signal keys read from ``PackageNode.signals`` (kept for importers; the
 #: views read them as ``node.signal(RepositoryHistory)`` / ``node.signal(VulnerabilityReport)``).
@@ -276,7 +279,7 @@ def vendor_of(node: PackageNode | None) -> str | None:
     return fact.vendor if isinstance(fact, VendorBinary) else None
 
 
-def license_of(node: PackageNode) -> "DeclaredLicense | Unknown":
+def license_of(node: PackageNode) -> DeclaredLicense | Unknown:
     """The declared licence (``signals["license"]``, docs/signals.md#licence), or Unknown when not collected."""
     from auditor.models import DeclaredLicense
 

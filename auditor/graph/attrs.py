@@ -83,6 +83,13 @@ BUILD_BACKEND = "build_backend"  # str, when read
 BUNDLED_LIBRARIES = "bundled_libraries"  # int: native libraries in *.libs/ or .dylibs/
 SIMILAR_TO = "similar_to"  # str: the popular name this one resembles
 LICENSE = "license"  # str: the declared licence as a canonical SPDX expression, when it is one
+CONDA_CHANNEL = "conda_channel"  # str: the conda channel (conda-forge) of a conda package
+CONDA_BUILD = "conda_build"  # str: the conda build string (py312h8753938_0)
+CONDA_SUBDIR = "conda_subdir"  # str: the conda platform subdirectory (linux-64, noarch)
+PURL = "purl"  # str: the package URL of a conda package (pkg:conda/...)
+INSTALLED_BY = "installed_by"  # str: "conda", or "conda+pip" when pip installed the same distribution too
+FEEDSTOCK = "feedstock"  # str: the conda-forge feedstock repository URL
+RECIPE_MAINTAINERS = "recipe_maintainers"  # int: the feedstock recipe's extra.recipe-maintainers
 # native_library attributes (auditor/data/native-libraries.yaml) and bundles-edge attributes
 CLOSED_SOURCE = "closed_source"  # bool: the table says the upstream publishes no source
 PATH = "path"  # str on a bundles edge: the file inside the wheel

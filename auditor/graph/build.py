@@ -139,7 +139,7 @@ def _node_attrs(node: PackageNode) -> dict:
 
 def _signal_attrs(node: PackageNode, out: dict, unknown: dict) -> None:
     """Scalar summaries of the signal collectors' facts (docs/graph.md); Unknowns go to *unknown*."""
-    from auditor.models import (InstallFacts, NameSignals, ProjectStatus, ReleaseFacts, ReleaseProvenance, VendoredCode,
+    from auditor.models import (CondaPackage, InstallFacts, NameSignals, ProjectStatus, ReleaseFacts, ReleaseProvenance, VendoredCode,
                                 VulnerabilityReport)
 
     sig = node.signals
@@ -179,6 +179,24 @@ def _signal_attrs(node: PackageNode, out: dict, unknown: dict) -> None:
     lic = sig.get("license")
     if getattr(lic, "expression", None):  # a DeclaredLicense with an SPDX expression (docs/signals.md#licence)
         out[A.LICENSE] = lic.expression
+    conda = sig.get("conda")
+    if isinstance(conda, CondaPackage):
+        _conda_attrs(conda, out, unknown)
+
+
+def _conda_attrs(conda, out: dict, unknown: dict) -> None:
+    """The ``conda`` signal's attributes (docs/conda.md)."""
+    rec = conda.record
+    for attr, value in ((A.CONDA_CHANNEL, rec.channel_name), (A.CONDA_BUILD, rec.build), (A.CONDA_SUBDIR, rec.subdir),
+                        (A.PURL, rec.purl), (A.INSTALLED_BY, "+".join(conda.origins)), (A.FEEDSTOCK, conda.feedstock)):
+        if value:
+            out[attr] = value
+    if conda.feedstock:
+        if isinstance(conda.recipe_maintainers, Unknown):
+            if conda.recipe_maintainers.fault:
+                unknown[A.RECIPE_MAINTAINERS] = conda.recipe_maintainers.reason
+        else:
+            out[A.RECIPE_MAINTAINERS] = len(conda.recipe_maintainers)
 
 
 def add_build_edges(g: nx.DiGraph, nodes: Mapping[str, PackageNode]) -> None:

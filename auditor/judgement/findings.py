@@ -17,6 +17,7 @@ from auditor import clock
 from auditor.judgement.catalogue import Rule
 from auditor.judgement.catalogue import catalogue as _catalogue
 from auditor.judgement.evaluation import advisory_severity, is_new_account, is_new_project, is_stale
+from auditor.judgement.conda import probe_conda
 from auditor.models import (
     DeclaredLicense,
     DepsDevVersion,
@@ -433,6 +434,7 @@ PROBES: tuple[Callable[[PackageNode], list[Finding]], ...] = (
     probe_confusion,
     probe_oversized,
     probe_shared_name,
+    probe_conda,
 )
 
 

@@ -14,6 +14,7 @@ stage that produced them.  Nothing in this package does I/O.
 | :mod:`.release` | release signals: provenance, release facts, install-time code, vendored code, names |
 | :mod:`.vulnerability` | advisories and vulnerability reports |
 | :mod:`.license` | the declared licence (:class:`DeclaredLicense`) |
+| :mod:`.conda` | conda packages: the input's record (:class:`CondaRecord`) and the ``conda`` signal (:class:`CondaPackage`) |
 | :mod:`.hub` | Hugging Face Hub references found in code (:class:`HubReference`, :class:`HubScan`) |
 | :mod:`.finding` | :class:`Severity`, :class:`Factor`, :class:`Score`, :class:`Finding` |
 
@@ -24,6 +25,7 @@ Signals are typed: ``node.signal(ReleaseProvenance)``.
 
 from __future__ import annotations
 
+from auditor.models.conda import CondaPackage, CondaRecord
 from auditor.models.finding import Factor, Finding, Score, Severity
 from auditor.models.forge import DepsDevVersion, ForgeAccount, ForgeContributor, ForgeFacts, ForgeRepo, GitLabFacts, ScorecardCheck, ScorecardResult
 from auditor.models.license import DeclaredLicense
@@ -39,6 +41,8 @@ from auditor.models.vulnerability import Advisory, VulnerabilityReport
 __all__ = [
     "Advisory",
     "BY_DESIGN",
+    "CondaPackage",
+    "CondaRecord",
     "Confidence",
     "Contact",
     "Contribution",

@@ -202,6 +202,9 @@ class VendoredLibrary:
         linking_unknown: why ``soname``/``needed`` are not known
             (``"unsupported format (Mach-O)"``, ``"malformed ELF (...)"``,
             ``"over the 67108864-byte member limit"``), ``None`` when read.
+        evidence: where ``upstream``/``version``/``repository`` come from when
+            not the file name and the curated table: ``"PEP 770 SBOM
+            numpy-2.4.6.dist-info/sboms/x.cdx.json (CycloneDX 1.6)"``; else ``None``.
     """
 
     path: str
@@ -213,6 +216,7 @@ class VendoredLibrary:
     needed: tuple[str, ...] = ()
     version: str | None = None
     linking_unknown: str | None = None
+    evidence: str | None = None
 
 
 @dataclass(frozen=True)
@@ -222,13 +226,25 @@ class VendoredCode:
     Source: the distribution's ``RECORD`` (wheel spec) in its ``.dist-info``.
 
     Attributes:
-        libraries: bundled or own shared libraries, sorted by path.
+        libraries: bundled or own shared libraries, sorted by path; with
+            PEP 770 SBOMs (``.dist-info/sboms/``), their components win over the
+            file-name/SONAME guesses, and a component no file matches is a
+            library of its own (path ``"<sbom path>#<name>"``).
+        sboms: the SBOMs read: ``"<path> (CycloneDX 1.6, 3 components)"``.
+        sbom_unknown: ``"<path>: <reason>"`` for each SBOM that could not be
+            read (``unsupported format (SPDX)``, malformed, too large).
     """
 
     #: Slot in ``PackageNode.signals`` (the collector's key); read with ``node.signal(VendoredCode)``.
     KEY: ClassVar[str] = "vendored"
 
     libraries: tuple[VendoredLibrary, ...] = ()
+    sboms: tuple[str, ...] = ()
+    sbom_unknown: tuple[str, ...] = ()
+
+    def faults(self) -> list[tuple[str, str]]:
+        """``("sbom", reason)`` per unreadable SBOM: the audit lists them as missing data (exit 3)."""
+        return [("sbom", reason) for reason in self.sbom_unknown]
 
     @property
     def bundled(self) -> tuple[VendoredLibrary, ...]:

@@ -46,12 +46,13 @@ class RangeFile(io.RawIOBase):
     Args:
         client: the HTTP client (requests go through its retries and accounting).
         url: the file's URL.
+        max_requests: the most range requests this file may cost.
 
     Raises:
         RangeUnsupported: on the first read, if the server ignores ``Range``.
     """
 
-    def __init__(self, client: HttpClient, url: str):
+    def __init__(self, client: HttpClient, url: str, max_requests: int = MAX_REQUESTS):
         super().__init__()
         self.client = client
         self.url = url
@@ -59,10 +60,12 @@ class RangeFile(io.RawIOBase):
         self.size: int | None = None
         self.chunks: dict[int, bytes] = {}
         self.requests = 0
+        self.max_requests = max_requests
+        self.fetched = 0
         self._fetch_tail()
 
     def _get(self, header: str) -> tuple[bytes, str]:
-        if self.requests >= MAX_REQUESTS:
+        if self.requests >= self.max_requests:
             raise RangeUnsupported("too many range requests")
         self.requests += 1
         resp = self.client.get(self.url, {"Range": header, "Accept-Encoding": "identity"})
@@ -70,7 +73,16 @@ class RangeFile(io.RawIOBase):
             raise RangeUnsupported(resp.reason)
         if resp.status_code != 206:
             raise RangeUnsupported(f"HTTP {resp.status_code} to a range request")
+        self.fetched += len(resp.content)
         return resp.content, resp.headers.get("Content-Range", "")
+
+    def prefetch(self, start: int, end: int) -> None:
+        """Fetch bytes [start, end) in one request (a whole zip member), unless already held."""
+        end = min(end, self.size or end)
+        if end <= start or any(c <= start and end <= c + len(d) for c, d in self.chunks.items()):
+            return
+        body, _ = self._get(f"bytes={start}-{end - 1}")
+        self.chunks[start] = body
 
     def _fetch_tail(self) -> None:
         body, content_range = self._get(f"bytes=-{CHUNK}")

@@ -93,6 +93,8 @@ def purl(dist) -> str | None:
     origin = dist.origin
     if origin.kind in ("path", "interpreter"):
         return None
+    if origin.kind == "conda":
+        return conda_purl(dist)
     qualifiers: dict[str, str] = {}
     if origin.kind == "url" and origin.url:
         qualifiers["download_url"] = origin.url
@@ -101,6 +103,36 @@ def purl(dist) -> str | None:
     elif origin.index_url and "://pypi.org/" not in origin.index_url:
         qualifiers["repository_url"] = origin.index_url
     return PackageURL(type="pypi", name=dist.name, version=dist.version, qualifiers=qualifiers or None).to_string()
+
+
+def conda_purl(dist) -> str:
+    """``pkg:conda/NAME@VERSION?build=...&channel=...&subdir=...`` of a conda distribution (purl spec, type conda).
+
+    Name, version, build and subdir come from the archive file name in
+    ``origin.url`` (``.../conda-forge/linux-64/numpy-1.26.4-py312h8753938_0.conda``)
+    when recorded, else the node's name and version; the channel from ``origin.index_url``.
+    """
+    from packageurl import PackageURL
+
+    origin = dist.origin
+    name, version, qualifiers = dist.name, dist.version, {}
+    if origin.url:
+        parts = origin.url.rstrip("/").split("/")
+        stem = parts[-1]
+        for ext in (".conda", ".tar.bz2"):
+            if stem.endswith(ext):
+                pieces = stem[: -len(ext)].rsplit("-", 2)
+                if len(pieces) == 3:
+                    name, version, qualifiers["build"] = pieces
+                if len(parts) >= 2:
+                    qualifiers["subdir"] = parts[-2]
+                break
+    if origin.index_url:
+        channel = origin.index_url.rstrip("/")
+        for host in ("https://conda.anaconda.org/", "https://repo.anaconda.com/pkgs/"):
+            channel = channel.removeprefix(host)
+        qualifiers["channel"] = channel
+    return PackageURL(type="conda", name=name, version=version, qualifiers=qualifiers or None).to_string()
 
 
 def bom_ref(dist) -> str:

@@ -37,6 +37,7 @@ from auditor.scoring import (
     repo_confidence,
     scorecard,
     single_maintainer,
+    vendor_binary,
     vendored_native,
     vulnerabilities,
     yanked,
@@ -62,6 +63,7 @@ FACTORS: tuple[ModuleType, ...] = (
     release_staleness,
     yanked,
     vendored_native,
+    vendor_binary,
 )
 
 

@@ -31,7 +31,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from auditor.collectors import Collector, RunContext
-from auditor.models import NameSignals, PackageNode, Unknown, normalize_name
+from auditor.models import NameSignals, PackageNode, Unknown, UnknownKind, normalize_name
+from auditor.signals.conda import native_conda
 
 #: Only the most downloaded projects are typosquatting *targets*.  Attackers
 #: imitate very popular names (Vu et al. 2020), and comparing against the whole
@@ -201,13 +202,15 @@ class NamesCollector(Collector):
     description = "typosquatting candidates (top PyPI projects) and repositories shared by unrelated names"
 
     def collect(self, ctx: RunContext, nodes: Sequence[PackageNode]) -> Mapping[str, NameSignals | Unknown]:
-        packages = [n for n in nodes if n.distribution.origin.kind != "interpreter"]
+        packages = [n for n in nodes if n.distribution.origin.kind != "interpreter" and not native_conda(n)]
         shared = shared_repositories(packages)
         ranks = _ranks()
         out: dict[str, NameSignals | Unknown] = {
             n.name: Unknown("the interpreter is not a PyPI package", fault=False)
             for n in nodes if n.distribution.origin.kind == "interpreter"
         }
+        out.update({n.name: Unknown("a conda package that is not a Python distribution: PyPI names do not apply",
+                                    fault=False, kind=UnknownKind.NOT_APPLICABLE) for n in nodes if native_conda(n)})
         for node in packages:
             out[node.name] = NameSignals(
                 rank=ranks.get(node.name),

@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from auditor.models import PackageNode
 from auditor.repos.confirm import apply_subdirectory
+from auditor.signals.conda import apply_conda
 from auditor.signals.provenance import apply_provenance
 
 
@@ -32,4 +33,5 @@ def _refine_subdirectory(node: PackageNode, value: Any) -> PackageNode:
 REFINERS: dict[str, Callable[[PackageNode, Any], PackageNode]] = {
     "provenance": _refine_provenance,
     "subdirectory": _refine_subdirectory,
+    "conda": apply_conda,
 }

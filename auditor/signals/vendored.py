@@ -40,6 +40,7 @@ from auditor.dist.archives import ArchiveLimits, ArchiveTooLarge, open_zip, zip_
 from auditor.dist.elf import DynamicInfo, ElfUnreadable, read_dynamic
 from auditor.collectors import Collector, RunContext
 from auditor.dist.metadata import dist_info_members
+from auditor.dist.sbom import MAX_SBOM_BYTES, is_sbom_path
 from auditor.models import PackageNode, Unknown, UnknownKind, VendoredCode, VendoredLibrary
 
 #: A shared library file name: ``libfoo.so``, ``libfoo.so.1.2``, ``foo.dylib``, ``foo.dll``.
@@ -105,7 +106,8 @@ def _linking(path: str, read: Reader | None) -> tuple[DynamicInfo | None, str | 
         return None, f"not readable ({type(exc).__name__})"
 
 
-def libraries_from_record(rows: Iterable[Sequence[str]], size_of=None, read: Reader | None = None) -> VendoredCode:
+def libraries_from_record(rows: Iterable[Sequence[str]], size_of=None, read: Reader | None = None,
+                          read_bytes: Callable[[str], bytes] | None = None) -> VendoredCode:
     """Shared libraries listed in RECORD rows (``path, hash, size``).
 
     Args:
@@ -115,12 +117,19 @@ def libraries_from_record(rows: Iterable[Sequence[str]], size_of=None, read: Rea
             library's SONAME and DT_NEEDED; it may raise ``ElfUnreadable``,
             ``ArchiveTooLarge`` or ``OSError``, which become the library's
             ``linking_unknown``.  Without it they are ``"not read"``.
+        read_bytes: optional ``path -> bytes`` (bounded) reading the PEP 770
+            SBOMs RECORD lists (``*.dist-info/sboms/*``); their components win
+            over the guesses (:func:`auditor.signals.sbom.apply_sboms`).
     """
     libs = []
+    sboms: list[str] = []
     for row in rows:
         if not row or not row[0]:
             continue
         path = row[0].replace("\\", "/")
+        if is_sbom_path(path):
+            sboms.append(path)
+            continue
         if path.startswith("../") or path.startswith("/") or not SHARED_LIBRARY.search(path):
             continue
         if EXTENSION_MODULE.search(path):
@@ -143,6 +152,11 @@ def libraries_from_record(rows: Iterable[Sequence[str]], size_of=None, read: Rea
                             soname=info.soname if info else None, needed=info.needed if info else (),
                             version=info.version if info else None, linking_unknown=why)
         )
+    if sboms and read_bytes is not None:
+        from auditor.signals.sbom import apply_sboms
+
+        merged, described, unknown = apply_sboms(libs, sboms, read_bytes, native_entry)
+        return VendoredCode(libraries=tuple(merged), sboms=tuple(described), sbom_unknown=tuple(unknown))
     return VendoredCode(libraries=tuple(sorted(libs, key=lambda lib: lib.path)))
 
 
@@ -179,8 +193,14 @@ def vendored_in_dist_info(dist_info: Path, max_bytes: int = DEFAULT_MAX_ARCHIVE_
         with open(site / path, "rb") as fh:  # read by offset: headers and .dynamic only (dist/elf.py)
             return read_dynamic(fh)
 
+    def read_bytes(path: str) -> bytes:
+        if not (site / path).is_file():
+            raise OSError(0, "not a regular file")
+        with open(site / path, "rb") as fh:
+            return fh.read(MAX_SBOM_BYTES + 1)  # read_sbom refuses anything longer
+
     text = raw.decode("utf-8", errors="replace")
-    return libraries_from_record(csv.reader(io.StringIO(text)), size_of, read)
+    return libraries_from_record(csv.reader(io.StringIO(text)), size_of, read, read_bytes)
 
 
 def vendored_in_wheel(wheel: Path, limits: ArchiveLimits = ArchiveLimits()) -> VendoredCode | Unknown:
@@ -202,7 +222,12 @@ def vendored_in_wheel(wheel: Path, limits: ArchiveLimits = ArchiveLimits()) -> V
             def read(path: str) -> DynamicInfo:
                 return read_dynamic(zip_member(zf, path, limits))
 
-            return libraries_from_record(csv.reader(io.StringIO(text)), sizes.get, read)
+            def read_bytes(path: str) -> bytes:
+                if sizes.get(path, 0) > MAX_SBOM_BYTES:
+                    raise ArchiveTooLarge(f"over the {MAX_SBOM_BYTES}-byte SBOM limit")
+                return zip_member(zf, path, limits)
+
+            return libraries_from_record(csv.reader(io.StringIO(text)), sizes.get, read, read_bytes)
     except ArchiveTooLarge as exc:
         return Unknown(f"{wheel.name}: {exc}", kind=UnknownKind.TOO_LARGE)
     except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile, zlib.error) as exc:
@@ -210,23 +235,44 @@ def vendored_in_wheel(wheel: Path, limits: ArchiveLimits = ArchiveLimits()) -> V
 
 
 class VendoredCollector(Collector):
-    """Shared libraries of installed distributions (see :class:`Collector`).
+    """Shared libraries of installed distributions and of the wheels the input would install (see :class:`Collector`).
 
-    Reads ``Distribution.origin.file`` as the distribution's ``.dist-info``
-    directory (what the environment source records); other inputs get
-    ``Unknown("not an installed environment", fault=False)``.
+    An installed distribution (``Distribution.origin.file`` is its
+    ``.dist-info`` directory) is read from disk.  A registry distribution
+    (a requirements or lock file) is read from the wheel an installer would
+    pick for the target, by HTTP range requests
+    (:func:`auditor.signals.wheel_libraries.vendored_in_remote_wheel`);
+    without such a wheel it is ``unknown (no wheel for the target ...)``, not
+    a fault.  Other origins (VCS, path, conda) get an Unknown that is not a fault.
     """
 
     key = "vendored"
-    description = "native libraries bundled in installed wheels (auditwheel/delocate .libs folders, RECORD)"
+    description = "native libraries bundled in wheels (auditwheel/delocate .libs folders, RECORD, PEP 770 SBOMs)"
 
     def collect(self, ctx: RunContext, nodes: Sequence[PackageNode]) -> Mapping[str, VendoredCode | Unknown]:
+        from auditor.signals.index import map_release_files
+        from auditor.signals.install import best_wheel
+        from auditor.signals.wheel_libraries import vendored_in_remote_wheel
+
         out: dict[str, VendoredCode | Unknown] = {}
+        remote = []
         for node in nodes:
             where = node.distribution.origin.file
             path = Path(where) if where else None
-            if path is None or not path.name.endswith(".dist-info") or not path.is_dir():
-                out[node.name] = Unknown("not an installed environment", fault=False)
-            else:
+            if path is not None and path.name.endswith(".dist-info") and path.is_dir():
                 out[node.name] = vendored_in_dist_info(path, ctx.config.max_archive_bytes)
+            elif node.distribution.origin.kind == "registry" and node.distribution.version:
+                remote.append(node)
+            else:
+                out[node.name] = Unknown(f"{node.distribution.origin.kind} distribution: no wheel to read", fault=False,
+                                         kind=UnknownKind.NOT_APPLICABLE)
+
+        def one(node: PackageNode, files) -> VendoredCode | Unknown:
+            wheel = best_wheel(files, ctx.config.target)
+            if wheel is None:
+                return Unknown("no wheel for the target (installed from source)", fault=False,
+                               kind=UnknownKind.NOT_APPLICABLE)
+            return vendored_in_remote_wheel(ctx, wheel.url, wheel.filename, libraries_from_record)
+
+        out.update(map_release_files(ctx, remote, one, task="wheel libraries") if remote else {})
         return out

@@ -53,6 +53,7 @@ from auditor.collectors import Collector, RunContext
 from auditor.errors import InputError
 from auditor.models import Advisory, PackageNode, Severity, Unknown, UnknownKind, VulnerabilityReport, normalize_name
 from auditor.net.api import parsed
+from auditor.signals.conda import native_conda
 from auditor.net.http import HttpClient
 
 if TYPE_CHECKING:
@@ -432,11 +433,14 @@ class VulnerabilityCollector(Collector):
             n for n in nodes
             if n.distribution.version and _parse(n.distribution.version) is not None
             and n.distribution.origin.kind != "interpreter"  # CPython advisories are not in the PyPI ecosystem
+            and not native_conda(n)  # nor a conda package's C library (openssl, libgcc)
         ]
         queried = {n.name for n in pinned}
         out: dict[str, VulnerabilityReport | Unknown] = {
-            n.name: Unknown("no PEP 440 version pinned" if n.distribution.origin.kind != "interpreter"
-                            else "the interpreter is not a PyPI package", fault=False)
+            n.name: Unknown("the interpreter is not a PyPI package" if n.distribution.origin.kind == "interpreter"
+                            else "a conda package that is not a Python distribution: no PyPI advisories"
+                            if native_conda(n) else "no PEP 440 version pinned", fault=False,
+                            kind=UnknownKind.NOT_APPLICABLE if native_conda(n) else UnknownKind.ERROR)
             for n in nodes if n.name not in queried
         }
         if config.osv_db is not None:

@@ -13,7 +13,9 @@ writes), then at the content for renamed files: a TOML document with
 pyproject.toml, a JSON object with ``_meta`` is Pipfile.lock, one with
 ``"bomFormat": "CycloneDX"`` (or a ``*.cdx.json`` name) and an XML document in the CycloneDX
 namespace (or a ``*.cdx.xml`` name) a CycloneDX SBOM; anything else
-is read as requirements.
+is read as requirements.  The conda inputs are detected by name only
+(``pixi.lock``, ``conda-lock.yml``, ``environment.yml``; ``--conda-prefix`` for
+an installed conda environment) or chosen with ``--input-format``.
 """
 
 from __future__ import annotations
@@ -41,6 +43,9 @@ SOURCES: dict[str, str] = {
     "Pipfile.lock": "auditor.sources.pipfile_lock:PipfileLockSource",
     "pyproject.toml": "auditor.sources.pyproject:PyprojectSource",
     "cyclonedx": "auditor.sources.cyclonedx:CycloneDXSource",
+    "pixi.lock": "auditor.sources.conda:PixiLockSource",
+    "conda-lock.yml": "auditor.sources.conda:CondaLockSource",
+    "environment.yml": "auditor.sources.conda_env:CondaEnvironmentFileSource",
 }
 
 #: Formats whose source class accepts ``text=`` (content from ``git show``).
@@ -80,6 +85,12 @@ def detect_name(path: Path) -> str | None:
         return "Pipfile.lock"
     if lower == "pyproject.toml":
         return "pyproject.toml"
+    if lower.endswith("pixi.lock"):
+        return "pixi.lock"
+    if lower.endswith(("conda-lock.yml", "conda-lock.yaml")):
+        return "conda-lock.yml"
+    if lower in ("environment.yml", "environment.yaml") or lower.endswith((".environment.yml", "-environment.yml")):
+        return "environment.yml"
     if lower.endswith((".cdx.json", ".cdx", ".cdx.xml")) or lower in ("bom.json", "sbom.json", "bom.xml", "sbom.xml"):
         return "cyclonedx"
     if lower.endswith((".txt", ".in")) or "requirements" in lower or "constraints" in lower:

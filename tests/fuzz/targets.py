@@ -242,6 +242,67 @@ def _git_contact(text: str) -> str:
 
 # -- seeds -----------------------------------------------------------------------------
 
+def _conda_record(doc: Any) -> str:
+    """A conda-meta record (JSON) in a prefix of its own, read by the conda prefix source."""
+    from auditor.errors import AuditorError
+    from auditor.sources.conda import CondaPrefixSource
+
+    prefix = Path(tempfile.mkdtemp(dir=_TMP))
+    (prefix / "conda-meta").mkdir()
+    try:
+        text = json.dumps(doc)
+    except (ValueError, TypeError, RecursionError):  # the case cannot even be written as JSON: not a parser input
+        return "rejected"
+    (prefix / "conda-meta" / "x-1-0.json").write_text(text, encoding="utf-8", errors="surrogatepass")
+    try:
+        CondaPrefixSource(prefix).collect(_ctx())
+    except AuditorError:
+        return "rejected"
+    return "ok"
+
+
+def _recipe(text: str) -> str:
+    from auditor.signals.conda import parse_recipe
+
+    try:
+        parse_recipe(text)
+    except ValueError:
+        return "rejected"
+    return "ok"
+
+
+def _sbom(doc: Any) -> str:
+    from auditor.dist.sbom import SbomUnreadable, read_sbom
+
+    try:
+        data = json.dumps(doc).encode("utf-8", errors="surrogatepass")
+    except (ValueError, TypeError, RecursionError):  # the case cannot even be written as JSON: not a parser input
+        return "rejected"
+    try:
+        read_sbom(data)
+    except SbomUnreadable:
+        return "rejected"
+    return "ok"
+
+
+CONDA = ROOT / "fixtures" / "conda"
+CONDA_RECORD = {"name": "numpy", "version": "1.26.4", "build": "py312h8753938_0", "build_number": 0,
+                "channel": "https://conda.anaconda.org/conda-forge", "subdir": "linux-64",
+                "fn": "numpy-1.26.4-py312h8753938_0.conda", "url": "https://conda.anaconda.org/conda-forge/linux-64/x.conda",
+                "md5": "f9ac74c3b07c396014434aca1e58d362", "depends": ["python >=3.12,<3.13.0a0"],
+                "files": ["lib/python3.12/site-packages/numpy-1.26.4.dist-info/METADATA"],
+                "paths_data": {"paths_version": 1, "paths": []}, "requested_spec": "numpy"}
+RECIPE = ('{% set version = "1.3.1" %}\npackage:\n  name: zlib\n  version: {{ version }}\nsource:\n'
+          '  url: https://github.com/madler/zlib/releases/download/v{{ version }}/zlib-{{ version }}.tar.gz\n'
+          'extra:\n  recipe-maintainers:\n    - groutr\n    - ocefpaf\n')
+CYCLONEDX_SBOM = {"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, "components": [
+    {"type": "library", "name": "OpenBLAS", "version": "0.3.28", "purl": "pkg:github/OpenMathLib/OpenBLAS@v0.3.28",
+     "externalReferences": [{"type": "vcs", "url": "https://github.com/OpenMathLib/OpenBLAS"}],
+     "components": [{"type": "library", "name": "lapack", "version": "3.12"}]}]}
+ENVIRONMENT_YML = ("name: demo\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.12\n  - numpy==1.26.4\n"
+                   "  - conda-forge::pytorch=2.5.1=cuda124_py312h1\n  - pip:\n    - rich==13.9.4\n")
+
+
 def _read(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
@@ -306,5 +367,11 @@ def targets() -> dict[str, Target]:
         Target("deps.dev version", [DEPSDEV_VERSION], _via_parsed(depsdev.parse_version, {"dependentCount": 3}, "github.com/o/r"),
                kind="json"),
         Target("Scorecard result", [SCORECARD], _via_parsed(scorecard.parse_result, "github.com/o/r"), kind="json"),
+        Target("pixi.lock", [_read(CONDA / "pixi.lock")[:6000]], _lockfile("pixi.lock", "pixi.lock")),
+        Target("conda-lock.yml", [_read(CONDA / "conda-lock.yml")[:6000]], _lockfile("conda-lock.yml", "conda-lock.yml")),
+        Target("environment.yml", [ENVIRONMENT_YML], _lockfile("environment.yml", "environment.yml")),
+        Target("conda-meta record", [CONDA_RECORD], _conda_record, kind="json"),
+        Target("conda-forge recipe", [RECIPE], _recipe),
+        Target("PEP 770 CycloneDX SBOM", [CYCLONEDX_SBOM], _sbom, kind="json"),
         Target("git log co-author", ["Alice Example <alice@example.org>", "bob <bob@users.noreply.github.com>"], _git_contact),
     )}

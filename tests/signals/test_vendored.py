@@ -59,7 +59,7 @@ def test_installed_environment(tmp_path, ctx):
     nodes = [
         package_node("numpyish", origin=Origin(kind="installed", file=str(site / "numpyish-1.0.dist-info"))),
         package_node("pure", origin=Origin(kind="installed", file=str(site / "pure-1.0.dist-info"))),
-        package_node("fromreqs"),
+        package_node("fromreqs", origin=Origin(kind="path", url="file:///src/fromreqs")),
     ]
     out = VendoredCollector().collect(ctx, nodes)
     libs = {lib.path: lib for lib in out["numpyish"].libraries}

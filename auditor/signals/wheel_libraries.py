@@ -1,0 +1,117 @@
+"""Shared libraries of a remote wheel, read by HTTP range requests (requirements and lock file inputs).
+
+For a distribution that is not installed, the wheel an installer would pick
+for the target (:func:`auditor.signals.install.best_wheel` over the index's
+files) is opened as a :class:`~auditor.net.lazy_wheel.RangeFile`: the zip's
+end record and central directory come first (one or two requests), then
+``RECORD``, then each shared-library member and each PEP 770 SBOM member is
+fetched in **one** range request of its compressed bytes and decompressed
+within ``dist/archives.py``'s bounds.  A member whose declared size is over
+``--max-archive-bytes`` is never fetched (its linking is unknown), and one
+wheel costs at most :data:`MAX_WHEEL_BYTES` of downloads and
+:data:`MAX_REQUESTS` requests.  Pure wheels (``*-none-any.whl``) cost no
+request.  Results are kept in the fact memo under the wheel's URL (a wheel is
+immutable), so a warm audit makes no request.  docs/native.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+import zlib
+from dataclasses import asdict
+from typing import Any, Callable
+
+from auditor.dist.archives import ArchiveLimits, ArchiveTooLarge, open_zip, zip_member
+from auditor.dist.elf import DynamicInfo, read_dynamic
+from auditor.dist.metadata import dist_info_members
+from auditor.dist.sbom import MAX_SBOM_BYTES, is_sbom_path
+from auditor.models import Unknown, UnknownKind, VendoredCode, VendoredLibrary
+from auditor.net.context import RunContext
+from auditor.net.lazy_wheel import RangeFile, RangeUnsupported
+
+#: Range requests one wheel may cost (central directory, RECORD, one per library or SBOM).
+MAX_REQUESTS = 64
+#: Compressed bytes one wheel's libraries may cost in all; what is left over is ``unknown``.
+MAX_WHEEL_BYTES = 256 << 20
+#: Slack after a member's compressed data in its range request (local header and extra fields).
+_HEADER_SLACK = 1024
+_MEMO = "wheel-libraries"
+
+
+def _member_span(zf: zipfile.ZipFile, name: str) -> tuple[int, int]:
+    info = zf.getinfo(name)
+    start = info.header_offset
+    return start, start + 30 + len(info.orig_filename.encode()) + len(info.extra) + info.compress_size + _HEADER_SLACK
+
+
+def _from_memo(doc: Any) -> VendoredCode | None:
+    try:
+        libs = tuple(VendoredLibrary(**{**lib, "needed": tuple(lib.get("needed") or ())}) for lib in doc["libraries"])
+        return VendoredCode(libraries=libs, sboms=tuple(doc.get("sboms") or ()),
+                            sbom_unknown=tuple(doc.get("sbom_unknown") or ()))
+    except (TypeError, KeyError, AttributeError):
+        return None
+
+
+def vendored_in_remote_wheel(ctx: RunContext, url: str, filename: str, from_record: Callable[..., VendoredCode]
+                             ) -> VendoredCode | Unknown:
+    """Shared libraries (and PEP 770 SBOM components) of the wheel at *url*, by range requests.
+
+    *from_record* is :func:`auditor.signals.vendored.libraries_from_record` (passed in: that module calls this one).
+
+    Returns:
+        :class:`VendoredCode` (``libraries=()`` for a pure wheel), or Unknown:
+        ``offline``, ``range requests not possible (...)``, ``not a readable
+        wheel (...)``, too large.
+    """
+    if filename.endswith("-none-any.whl"):
+        return VendoredCode()
+    facts = ctx.facts()
+    stored = facts.get(_MEMO, url) if facts else None
+    if isinstance(stored, dict):
+        code = _from_memo(stored)
+        if code is not None:
+            return code
+    if ctx.config.offline:
+        return Unknown("offline", kind=UnknownKind.OFFLINE)
+    config = ctx.config
+    limits = ArchiveLimits(config.max_archive_bytes, config.max_archive_ratio, config.max_archive_members)
+    try:
+        remote = RangeFile(ctx.http("pypi-files"), url, max_requests=MAX_REQUESTS)
+        with open_zip(remote, limits) as zf:  # type: ignore[arg-type]
+            records = dist_info_members(zf.namelist(), "RECORD")
+            if not records:
+                return Unknown(f"{filename} has no RECORD", kind=UnknownKind.MALFORMED)
+            sizes = {i.filename: i.file_size for i in zf.infolist()}
+            remote.prefetch(*_member_span(zf, records[0]))
+            text = zip_member(zf, records[0], limits).decode("utf-8", errors="replace")
+
+            def member(path: str, cap: int) -> bytes:
+                if path not in sizes:
+                    raise KeyError(path)
+                if sizes[path] > cap:
+                    raise ArchiveTooLarge(f"{path}: {sizes[path]} bytes uncompressed (limit {cap})")
+                start, end = _member_span(zf, path)
+                if remote.fetched + (end - start) > MAX_WHEEL_BYTES:
+                    raise ArchiveTooLarge(f"over the {MAX_WHEEL_BYTES}-byte download budget of one wheel")
+                remote.prefetch(start, end)
+                return zip_member(zf, path, limits)
+
+            def read(path: str) -> DynamicInfo:
+                return read_dynamic(member(path, limits.max_bytes))
+
+            def read_bytes(path: str) -> bytes:
+                return member(path, MAX_SBOM_BYTES) if is_sbom_path(path) else b""
+
+            code = from_record(csv.reader(io.StringIO(text)), sizes.get, read, read_bytes)
+    except ArchiveTooLarge as exc:
+        return Unknown(f"{filename}: {exc}", kind=UnknownKind.TOO_LARGE)
+    except RangeUnsupported as exc:
+        return Unknown(f"{filename}: range requests not possible ({exc})", kind=UnknownKind.UNREACHABLE)
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError, zlib.error) as exc:
+        return Unknown(f"{filename}: not a readable wheel ({exc})", kind=UnknownKind.MALFORMED)
+    if facts is not None:
+        facts.put(_MEMO, url, asdict(code))
+    return code

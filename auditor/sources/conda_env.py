@@ -1,0 +1,126 @@
+"""``environment.yml``: a conda environment file, audited with its pins as written.
+
+auditor has no conda solver of its own and never writes one; the channels
+(conda.anaconda.org) are the repodata a solver would need.  So the
+``dependencies:`` are read as written: ``numpy=1.26.4`` or ``numpy==1.26.4``
+pins 1.26.4 (conda reads ``=1.26.4`` as ``1.26.4.*``: the newest build of that
+version), a range or a bare name pins nothing, and the input always carries a
+gap saying the environment was not resolved (exit 3).  The ``pip:`` list is
+read like a requirements file's lines, pins as written too.  Each spec is
+parsed by py-rattler's ``MatchSpec``; the YAML by PyYAML's safe loader on the
+size-capped text, then validated strictly.  docs/conda.md.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from packaging.requirements import InvalidRequirement, Requirement
+
+from auditor.errors import InputError
+from auditor.models import CondaRecord, Distribution, Inventory, Origin, Unknown, UnknownKind, normalize_name
+from auditor.net.context import RunContext
+from auditor.sources.conda import _first_line, _rattler, conda_inventory, pypi_names
+from auditor.sources.interface import Source
+from auditor.sources.lockfile import read_text
+
+#: At most this many entries under ``dependencies:`` (and under ``pip:``).
+MAX_SPECS = 10_000
+_EXACT = re.compile(r"^(?:==)?(?P<v>[0-9][0-9A-Za-z._+!]*)(?:\.\*)?$")
+
+
+def _line_of(text: str, needle: str) -> int | None:
+    for i, line in enumerate(text.splitlines(), 1):
+        if needle in line:
+            return i
+    return None
+
+
+def exact_version(spec: Any) -> str | None:
+    """The version a rattler ``MatchSpec`` pins (``==1.26.4`` or ``1.26.4.*``), else None (a range, or none)."""
+    if spec.version is None:
+        return None
+    m = _EXACT.match(str(spec.version))
+    return m.group("v") if m else None
+
+
+class CondaEnvironmentFileSource(Source):
+    """``environment.yml`` (conda's environment file).  Interface: :class:`Source`.
+
+    Raises (from :meth:`collect`):
+        InputError: not YAML, not a mapping, a ``dependencies`` entry that is
+            neither a spec string nor a ``pip:`` list, or a spec rattler
+            rejects (names the file and line).
+    """
+
+    name = "environment.yml"
+
+    def __init__(self, path: str | Path, max_input_bytes: int | None = None):
+        self.path = Path(path)
+        self.max_input_bytes = max_input_bytes
+
+    def collect(self, ctx: RunContext) -> Inventory:
+        """See :meth:`Source.collect`.  No HTTP (nothing is solved)."""
+        text = read_text(self.path) if self.max_input_bytes is None else read_text(self.path, self.max_input_bytes)
+        try:
+            doc = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            raise InputError(f"not valid YAML ({_first_line(exc)})", str(self.path),
+                             mark.line + 1 if mark is not None else None) from None
+        except RecursionError:  # PyYAML's parser recurses per nesting level: "[[[[..." ends here, not in a crash
+            raise InputError("YAML nested deeper than the parser can follow", str(self.path)) from None
+        if not isinstance(doc, dict) or not isinstance(doc.get("dependencies", []), list):
+            raise InputError("an environment file is a mapping with a 'dependencies' list", str(self.path))
+        channels = [str(c) for c in doc.get("channels") or () if isinstance(c, (str, int, float))]
+        deps = doc.get("dependencies") or []
+        if len(deps) > MAX_SPECS:
+            raise InputError(f"more than {MAX_SPECS} dependencies", str(self.path))
+        rattler = _rattler()
+        records: list[CondaRecord] = []
+        pip: list[Distribution] = []
+        unpinned: list[str] = []
+        for entry in deps:
+            if isinstance(entry, dict) and set(entry) == {"pip"} and isinstance(entry["pip"], list):
+                for line in entry["pip"][:MAX_SPECS]:
+                    pip.append(self._pip(str(line), text, unpinned))
+                continue
+            if not isinstance(entry, str):
+                raise InputError(f"a dependency must be a spec string or a 'pip:' list, not {type(entry).__name__}",
+                                 str(self.path), _line_of(text, str(entry)[:40]))
+            try:
+                spec = rattler.MatchSpec(entry)
+            except Exception as exc:  # noqa: BLE001 - rattler's parse errors have no common base class
+                raise InputError(f"not a conda spec: {entry!r} ({_first_line(exc)})", str(self.path),
+                                 _line_of(text, entry)) from None
+            name = spec.name.normalized if spec.name else entry
+            version = exact_version(spec)
+            if version is None:
+                unpinned.append(name)
+            channel = str(spec.channel.name) if spec.channel is not None else (channels[0] if channels else None)
+            pyname = pypi_names()[name] if name in pypi_names() else None
+            records.append(CondaRecord(name=name, version=version, build=str(spec.build or ""), channel=channel,
+                                       python_name=pyname, source="environment.yml"))
+        gap = "not resolved (auditor has no conda solver and does not reach the channels): versions are the pins as written"
+        if unpinned:
+            gap += f"; unpinned: {', '.join(sorted(set(unpinned))[:20])}"
+        return conda_inventory(ctx, str(self.path), "requirements", records, pip, resolver="as written",
+                               root_specs=[r.name for r in records] + [d.name for d in pip],
+                               gaps=[(str(self.path), gap, UnknownKind.UNSUPPORTED.value)])
+
+    def _pip(self, line: str, text: str, unpinned: list[str]) -> Distribution:
+        try:
+            req = Requirement(line)
+        except InvalidRequirement as exc:
+            raise InputError(f"not a requirement: {line!r} ({_first_line(exc)})", str(self.path),
+                             _line_of(text, line)) from None
+        pins = [s.version for s in req.specifier if s.operator in ("==", "===") and "*" not in s.version]
+        name = normalize_name(req.name)
+        if not pins:
+            unpinned.append(name)
+        return Distribution(name=name, version=pins[0] if pins else None,
+                            metadata=Unknown("environment.yml pip entry: not resolved", fault=False),
+                            origin=Origin(kind="registry", file=str(self.path), line=_line_of(text, line)))
