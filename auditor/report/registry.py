@@ -99,6 +99,7 @@ TABLE: tuple[Format, ...] = (
     Format("audit", "cyclonedx-json", "auditor.report.cyclonedx:render_json"),
     Format("audit", "cyclonedx-xml", "auditor.report.cyclonedx:render_xml"),
     Format("audit", "github-snapshot", "auditor.report.github_snapshot:render", ("github",)),
+    Format("audit", "parquet", "auditor.report.parquet:render", folder=True),
     Format("diff", "markdown", "auditor.report.diff_markdown:render"),
     Format("diff", "sarif", "auditor.report.sarif:render_policy", ("base_dir",)),
     Format("diff", "json", "auditor.report.diff_json:render"),
