@@ -193,7 +193,7 @@ def audit(
 @app.command(cls=_Command)
 @guarded
 @with_options(*SURVEY, "input_format", "resolver", "allow_build", *NETWORK, "weights", *COLLECTORS)
-def survey(**options: Any) -> ExitCode:
+def survey(people: PeopleNodes = False, **options: Any) -> ExitCode:
     """Audit many inputs together (directories, globs, @lists, --top N): each fact once, Parquet tables out.
 
     Runs on a local pool, or on a Dask cluster with --scheduler (docs/survey.md).
@@ -208,7 +208,7 @@ def survey(**options: Any) -> ExitCode:
     if not args and not options["top"]:
         raise InputError("name at least one input (a file, a directory, a glob, @FILE) or --top N")
     output = options["survey_output"]
-    config = runconfig.command_config(options)
+    config = runconfig.command_config(options, people=people)
     specs = expand(args, options["top"])
     if options["scheduler"]:
         from auditor.survey.runner import DaskRunner

@@ -29,6 +29,7 @@ import hashlib
 import os
 import pickle
 import shutil
+import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
@@ -92,12 +93,20 @@ class State:
         return doc[1] if isinstance(doc, tuple) and doc[:1] == (STATE_VERSION,) else None
 
     def put(self, key: str, value: Any) -> None:
-        """Store the result of task *key* (atomically: a crash leaves it whole or absent)."""
+        """Store the result of task *key*: written beside it and renamed into place, so a crash leaves it
+        whole or absent.  Not fsynced (a survey's hundreds of fsyncs cost more than its work): after a
+        power loss the last results may be missing, and those tasks run again."""
         path = self._path(key)
-        if path is not None:
-            from auditor.atomic import replace_file
-
-            replace_file(path, pickle.dumps((STATE_VERSION, value), protocol=pickle.HIGHEST_PROTOCOL), 0o600)
+        if path is None:
+            return
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump((STATE_VERSION, value), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError:  # a full or read-only disk costs only the resumability of this task
+            tmp.unlink(missing_ok=True)
 
     def finish(self) -> None:
         """Forget the run (it completed)."""
@@ -161,7 +170,7 @@ class SurveyResult:
         inputs: per input, sorted by id.
         packages: per distinct distribution (:func:`~auditor.survey.tasks.dist_key`).
         edges: ``{(source key, target key): input ids}`` of the requires edges.
-        stats: ``{stage: {"tasks": n, "done": n, "failed": n, "reused": n}}``.
+        stats: ``{stage: {"tasks": n, "done": n, "failed": n, "reused": n, "seconds": s}}`` (wall seconds of the stage).
         elapsed: seconds.
     """
 
@@ -176,17 +185,18 @@ def _unique_name_batches(items: Sequence[Any], name: Callable[[Any], str], size:
     """*items* (sorted) in batches of at most *size*, no name twice in a batch, a name's place stable:
     the batch index is a hash of the name (more batches follow when one name has several versions)."""
     n = max(1, -(-len({name(i) for i in items}) // size))
-    groups: dict[int, list[list[Any]]] = defaultdict(list)
+    groups: dict[int, list[tuple[set[str], list[Any]]]] = defaultdict(list)
     for item in items:
-        slot = int(hashlib.sha256(name(item).encode()).hexdigest()[:8], 16) % n
-        layers = groups[slot]
-        for layer in layers:
-            if all(name(x) != name(item) for x in layer):
+        key = name(item)
+        layers = groups[int(hashlib.sha256(key.encode()).hexdigest()[:8], 16) % n]
+        for names, layer in layers:
+            if key not in names:
+                names.add(key)
                 layer.append(item)
                 break
         else:
-            layers.append([item])
-    return [layer for slot in sorted(groups) for layer in groups[slot]]
+            layers.append(({key}, [item]))
+    return [layer for slot in sorted(groups) for _, layer in groups[slot]]
 
 
 def _ordered_signals(signals: Mapping[str, Any]) -> dict[str, Any]:
@@ -205,6 +215,7 @@ class _Stage:
             failed: Callable[[Any], bool] = lambda r: False) -> dict[str, Any]:
         """*jobs*: ``(key, fn, args, preferred worker)``; returns ``{key: result}``; a task that raised
         after its retries is ``{key: exception}``."""
+        started = time.monotonic()
         self.stats["tasks"] += len(jobs)
         self.progress.stage(self.name, len(jobs))
         results: dict[str, Any] = {}
@@ -230,6 +241,7 @@ class _Stage:
             results[key] = value
             self.state.put(f"{self.name}-{key}", value)
             self._count(not failed(value))
+        self.stats["seconds"] = round(self.stats.get("seconds", 0) + time.monotonic() - started, 3)
         return results
 
     def _count(self, ok: bool) -> None:
@@ -259,6 +271,7 @@ def run_survey(config: Config, specs: Sequence[InputSpec], runner, progress: Sur
     weights = load_weights(config.weights_file)
     options = dict(source_options or {})
     portable = tasks.portable_config(config)
+    tasks.register_client_config(config)
     ckey = tasks.config_key(config)
     run_key = _digest(ckey, sorted(options.items()), [s.id for s in specs])
     state = State(Path(config.cache_dir) / STATE_DIR / run_key if config.use_cache else None)
@@ -363,6 +376,7 @@ def input_nodes(inventory: Inventory, nodes: Mapping[tuple, PackageNode], interp
 
 def _judge(config, specs, outcomes, inventories, nodes, interp, failed_shards, weights, progress, stats, state,
            started) -> SurveyResult:
+    begun = time.monotonic()
     stage = stats.setdefault("judge", {"tasks": len(specs), "done": 0, "failed": 0, "reused": 0})
     progress.stage("judge", len(specs))
     packages: dict[tuple, PackageFacts] = {}
@@ -382,6 +396,7 @@ def _judge(config, specs, outcomes, inventories, nodes, interp, failed_shards, w
         _fold(spec.id, inv, result, nodes, packages, edges)
         stage["done"] += 1
         progress.done("judge", True)
+    stage["seconds"] = round(time.monotonic() - begun, 3)
     state.finish()
     return SurveyResult(summaries, dict(sorted(packages.items())), dict(sorted(edges.items())), stats,
                         round(time.monotonic() - started, 3))

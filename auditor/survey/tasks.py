@@ -39,6 +39,9 @@ TOP_INPUTS_DIR = "survey-inputs"
 HISTORY = "history"
 
 _CONTEXTS: dict[str, RunContext] = {}
+#: Configs with their tokens, as the client made them (``--github-token-file`` included), by config_key:
+#: tasks that run in the client's own process (the local pool) use these instead of the environment.
+_CLIENT_CONFIGS: dict[str, Config] = {}
 _LOCK = threading.Lock()
 
 
@@ -62,9 +65,18 @@ def portable_config(config: Config) -> Config:
     return config.with_changes(github_token=None, gitlab_token=None)
 
 
+def register_client_config(config: Config) -> None:
+    """Remember *config* (with its tokens) for the tasks this process runs itself (see :func:`worker_context`)."""
+    with _LOCK:
+        _CLIENT_CONFIGS[config_key(config)] = config
+
+
 def _with_local_tokens(config: Config) -> Config:
     from auditor.config import _token
 
+    own = _CLIENT_CONFIGS.get(config_key(config))
+    if own is not None:
+        return own
     return config.with_changes(github_token=_token("GITHUB_TOKEN", "GH_TOKEN"), gitlab_token=_token("GITLAB_TOKEN"))
 
 
@@ -74,7 +86,8 @@ def config_key(config: Config) -> str:
 
 
 def worker_context(config: Config) -> RunContext:
-    """This process's RunContext for *config* (built on first use, with this process's tokens; closed at exit)."""
+    """This process's RunContext for *config* (built on first use, closed at exit), with the tokens of the
+    client's Config when the client runs in this process, else with this process's ``GITHUB_TOKEN``/``GITLAB_TOKEN``."""
     key = config_key(config)
     with _LOCK:
         ctx = _CONTEXTS.get(key)

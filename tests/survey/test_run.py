@@ -93,3 +93,19 @@ def test_cli_writes_the_tables(config, world, fake_pypi, tmp_path):
     assert spof[0] == ("core==1.0",)
     assert db.execute(f"SELECT inputs FROM '{t['edges']}' WHERE source = 'web==2.0' AND target = 'core==1.0'"
                       ).fetchone()[0] == 2
+
+
+def test_tokens_stay_with_the_client(config, world):
+    """Tasks get a Config without tokens; a task in the client's process uses the client's (a --github-token-file)."""
+    from auditor.config import Secret
+    from auditor.survey import tasks
+
+    mine = config.with_changes(github_token=Secret("from-a-file"))
+    portable = tasks.portable_config(mine)
+    assert portable.github_token is None and tasks.config_key(portable) == tasks.config_key(mine)
+    tasks.register_client_config(mine)
+    try:
+        assert tasks.worker_context(portable).config.github_token.reveal() == "from-a-file"
+    finally:
+        tasks.close_contexts()
+        tasks._CLIENT_CONFIGS.clear()
