@@ -18,7 +18,9 @@ Stages (each a set of tasks on a :mod:`~auditor.survey.runner`; docs/survey.md):
 Resumable: with a cache, every finished task's result is stored under
 ``<cache>/survey-v1/<run key>/`` (:class:`State`) as it arrives; a rerun of
 the same survey (same inputs, same configuration) takes those and runs only
-the rest; the folder is removed when the survey finishes.  A task that ran
+the rest; the folder is removed when the survey finishes.  The people salt
+(e-mail hashes, person ids) is chosen once per survey by the client, sent to
+every task and kept with the state, so a resumed survey hashes alike.  A task that ran
 twice (a worker died after finishing it) is stored and counted once: results
 are kept by task key.
 """
@@ -273,8 +275,14 @@ def run_survey(config: Config, specs: Sequence[InputSpec], runner, progress: Sur
     portable = tasks.portable_config(config)
     tasks.register_client_config(config)
     ckey = tasks.config_key(config)
-    run_key = _digest(ckey, sorted(options.items()), [s.id for s in specs])
+    from auditor.people.privacy import SALT_ENV, people_salt
+
+    chosen = os.environ.get(SALT_ENV)  # a salt the user set starts another run; a drawn one is kept in the state
+    run_key = _digest(ckey, sorted(options.items()), [s.id for s in specs],
+                      hashlib.sha256(chosen.encode()).hexdigest() if chosen else "")
     state = State(Path(config.cache_dir) / STATE_DIR / run_key if config.use_cache else None)
+    salt = state.get("salt") or people_salt()  # one salt for every worker: one person, one id (tasks.use_salt)
+    state.put("salt", salt)
     stats: dict[str, dict[str, int]] = {}
 
     # 1. resolve
@@ -296,7 +304,7 @@ def run_survey(config: Config, specs: Sequence[InputSpec], runner, progress: Sur
         for d in inv.distributions:
             dists.setdefault(tasks.dist_key(d), d)
     batches = _unique_name_batches(sorted(dists.items()), lambda kv: kv[0][0], SHARD_SIZE)
-    jobs = [(_digest(ckey, [k for k, _ in b]), tasks.collect_packages, ([d for _, d in b], portable, target), None)
+    jobs = [(_digest(ckey, [k for k, _ in b]), tasks.collect_packages, ([d for _, d in b], portable, target, salt), None)
             for b in batches]
     collected = _Stage("packages", runner, state, progress, stats).run(jobs)
     nodes: dict[tuple, PackageNode] = {}
@@ -328,7 +336,7 @@ def run_survey(config: Config, specs: Sequence[InputSpec], runner, progress: Sur
             for layer in _unique_name_batches(members, lambda k: k[0], len(members) or 1):
                 key = _digest(ckey, "history", layer)
                 slot = int(hashlib.sha256(repos[0].encode()).hexdigest()[:8], 16) % len(workers) if workers else 0
-                hjobs.append((key, tasks.collect_history, ([nodes[k] for k in layer], portable),
+                hjobs.append((key, tasks.collect_history, ([nodes[k] for k in layer], portable, salt),
                               workers[slot] if workers else None))
                 hkeys.append(layer)
         histories = _Stage("history", runner, state, progress, stats).run(hjobs)

@@ -74,7 +74,11 @@ class DaskRunner:
 
     def workers(self) -> list[str]:
         """The cluster's worker addresses, sorted (the history shards' affinity table)."""
-        return sorted(self.client.scheduler_info(n_workers=-1).get("workers", {}))
+        try:
+            info = self.client.scheduler_info(n_workers=-1)  # all workers (newer Dask lists 5 by default)
+        except TypeError:  # pragma: no cover - Dask before n_workers=
+            info = self.client.scheduler_info()
+        return sorted(info.get("workers", {}))
 
     def submit(self, fn: Callable[..., Any], *args: Any, key: str, worker: str | None = None) -> Any:
         """Submit ``fn(*args)`` under *key*; with *worker*, preferably there (another if it is gone)."""

@@ -151,19 +151,34 @@ def _shard_inventory(dists: Sequence[Distribution], target) -> Inventory:
                      distributions=tuple(dists), target=target, interpreter_version="")
 
 
-def collect_packages(dists: Sequence[Distribution], config: Config, target) -> dict[tuple, PackageNode]:
+def use_salt(salt: str | None) -> None:
+    """Hash e-mail addresses and person ids in this process with the survey's *salt* (the client's
+    :func:`~auditor.people.privacy.people_salt`): without it every worker process would draw its own,
+    one person would have one id per worker, and people reach would count them several times."""
+    import os
+
+    from auditor.people.privacy import SALT_ENV
+
+    if salt and os.environ.get(SALT_ENV) != salt:
+        os.environ[SALT_ENV] = salt
+
+
+def collect_packages(dists: Sequence[Distribution], config: Config, target, salt: str | None = None
+                     ) -> dict[tuple, PackageNode]:
     """Stage 2: PyPI facts, mapping and every enabled collector but ``history`` for one shard.
 
     Args:
         dists: distinct distributions (unique by name within a shard).
         config: the survey's Config (tokens stripped).
         target: the :class:`~auditor.models.TargetEnvironment` of the inputs.
+        salt: the survey's people salt (:func:`use_salt`).
 
     Returns:
         ``{dist_key: PackageNode}``, plus the interpreter's node under ``("python", "", "interpreter", "")``.
     """
     from auditor.pipeline import collect_nodes, collectors_for, run_collectors
 
+    use_salt(salt)
     ctx = worker_context(config)
     nodes = collect_nodes(_shard_inventory(dists, target), ctx)
     active = [c for c in collectors_for(ctx) if c.key != HISTORY]
@@ -183,10 +198,12 @@ def history_enabled(config: Config) -> bool:
     return any(c.key == HISTORY for c in enabled_collectors(config))
 
 
-def collect_history(nodes: Sequence[PackageNode], config: Config) -> dict[str, Any]:
-    """Stage 3: the ``history`` signal of *nodes* (one repository shard): ``{package name: RepositoryHistory or Unknown}``."""
+def collect_history(nodes: Sequence[PackageNode], config: Config, salt: str | None = None) -> dict[str, Any]:
+    """Stage 3: the ``history`` signal of *nodes* (one repository shard): ``{package name: RepositoryHistory or Unknown}``
+    (person ids hashed with the survey's *salt*, :func:`use_salt`)."""
     from auditor.pipeline import collectors_for
 
+    use_salt(salt)
     ctx = worker_context(config)
     for collector in collectors_for(ctx):
         if collector.key == HISTORY:

@@ -14,6 +14,7 @@ from auditor.report.survey_tables import write_tables  # noqa: E402
 from auditor.survey.inputs import expand  # noqa: E402
 from auditor.survey.run import SurveyProgress, run_survey  # noqa: E402
 from auditor.survey.runner import DaskRunner, LocalRunner  # noqa: E402
+from tests.gitrepo import git_home  # noqa: E402,F401  (fixture)
 from tests.survey.conftest import OFF  # noqa: E402
 
 
@@ -82,3 +83,33 @@ def test_a_killed_worker_loses_nothing(config, wide, tmp_path):
     assert result.stats["resolve"]["done"] + result.stats["resolve"]["failed"] == 9  # each task counted once
     for name in local:
         assert local[name] == remote[name], name
+
+
+def test_history_shards_on_the_cluster(config, fake_pypi, tmp_path, git_home):  # noqa: F811
+    """The history stage on two worker processes (git clones in each worker's cache): same tables as locally."""
+    from tests.survey.test_history import history_world
+
+    cfg, inputs = history_world(config, fake_pypi, tmp_path)
+    out = {}
+    for name in ("local", "dask"):
+        c = cfg.with_changes(cache_dir=tmp_path / f"{name}-cache")
+        if name == "local":
+            runner = LocalRunner(2)
+        else:
+            lc = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                          worker_dashboard_address=None)
+            client = distributed.Client(lc)
+            runner = DaskRunner(client=client)
+            assert len(runner.workers()) == 2
+        try:
+            result = run_survey(c, expand(inputs), runner, None, {"resolver": "none"})
+        finally:
+            runner.close()
+            if name == "dask":
+                client.close()
+                lc.close()
+        assert result.stats["history"]["failed"] == 0
+        (tmp_path / name).mkdir()
+        write_tables(result, tmp_path / name)
+        out[name] = {p.name: p.read_bytes() for p in sorted((tmp_path / name).glob("*.parquet"))}
+    assert out["local"] == out["dask"]

@@ -9,6 +9,7 @@ from auditor.survey.inputs import expand
 from auditor.survey.run import run_survey
 from auditor.survey.runner import LocalRunner
 from tests.gitrepo import RepoBuilder, git, git_home  # noqa: F401  (fixture)
+from tests.survey.conftest import OFF
 
 JANE = ("Jane Doe", "jane@example.org")
 BOB = ("Bob Roe", "bob@example.org")
@@ -17,7 +18,8 @@ APP_URLS = (("Source", "https://github.com/org/app"),)
 LIB_URLS = (("Source", "https://github.com/libs/lib"),)
 
 
-def test_history_stage(config, fake_pypi, tmp_path, git_home):  # noqa: F811
+def history_world(config, fake_pypi, tmp_path):
+    """``(config, [input folders])``: app (Jane, Bob) requires lib (Carol), both with git repositories."""
     srv = tmp_path / "srv"
     app_repo = RepoBuilder(srv / "org" / "app")
     app_repo.commit(JANE, "2024-01-10")
@@ -30,11 +32,15 @@ def test_history_stage(config, fake_pypi, tmp_path, git_home):  # noqa: F811
     (tmp_path / "one" / "requirements.txt").write_text("app==1.0\nlib==2.0\n")
     (tmp_path / "two").mkdir()
     (tmp_path / "two" / "requirements.txt").write_text("lib==2.0\n")
-    cfg = config.with_changes(disabled=frozenset(), as_of="2024-12-31", people=True)
+    cfg = config.with_changes(disabled=OFF - {"history"}, as_of="2024-12-31", people=True)
+    return cfg, [str(tmp_path / "one"), str(tmp_path / "two")]
+
+
+def test_history_stage(config, fake_pypi, tmp_path, git_home):  # noqa: F811
+    cfg, inputs = history_world(config, fake_pypi, tmp_path)
     runner = LocalRunner(2)
     try:
-        result = run_survey(cfg, expand([str(tmp_path / "one"), str(tmp_path / "two")]), runner,
-                            source_options={"resolver": "none"})
+        result = run_survey(cfg, expand(inputs), runner, source_options={"resolver": "none"})
     finally:
         runner.close()
     assert result.stats["history"]["tasks"] >= 1 and result.stats["history"]["failed"] == 0
