@@ -12,7 +12,7 @@ inputs (the resolution cache keeps an answer for an hour, the PyPI facts for a d
 335 s here).  Rows: top N, inputs, failed inputs, distinct packages, median wall
 seconds, median CPU seconds (user + system of the child and its children), peak RSS
 MB, the machine's load average when the runs started (the machine may be shared).
-Writes benchmarks/results/survey.json.
+Writes benchmarks/results/survey.json (or --json PATH).
 """
 
 from __future__ import annotations
@@ -82,7 +82,13 @@ def main() -> None:
                "peak_rss_mb": round(max(r["rss_mb"] for r in runs), 1), "load": round(load, 2)}
         print(row, flush=True)
         rows.append(row)
-    print("wrote", _results.write("survey", rows))
+    if args.json is not None:  # e.g. a size measured apart from the others
+        import json
+
+        args.json.write_text(json.dumps({"benchmark": "survey", "machine": _results.machine(), "rows": rows}, indent=2) + "\n")
+        print("wrote", args.json)
+    else:
+        print("wrote", _results.write("survey", rows))
 
 
 if __name__ == "__main__":
