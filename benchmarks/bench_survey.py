@@ -32,19 +32,20 @@ import _results
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_once(n: int, cache: Path) -> dict:
+def run_once(n: int, cache: Path, extra: tuple[str, ...] = ()) -> dict:
     """One survey in a child process: wall, CPU, peak RSS, and what the tables hold."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "tables"
         code = ("import resource, sys, runpy\n"
-                "sys.argv = ['auditor', 'survey', '--top', sys.argv[1], '-o', sys.argv[2], '--cache-dir', sys.argv[3]]\n"
+                "sys.argv = ['auditor', 'survey', '--top', sys.argv[1], '-o', sys.argv[2], '--cache-dir', sys.argv[3],"
+                " *sys.argv[4:]]\n"
                 "try:\n    runpy.run_module('auditor', run_name='__main__')\n"
                 "finally:\n    r = resource.getrusage(resource.RUSAGE_SELF)\n"
                 "    print('RSS', r.ru_maxrss, file=sys.stderr)\n")
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-c", code, str(n), str(out), str(cache)], env=env,
+        proc = subprocess.run([sys.executable, "-c", code, str(n), str(out), str(cache), *extra], env=env,
                               capture_output=True, text=True)
         wall = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -68,18 +69,23 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--warm-up", action="store_true")
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--offline", action="store_true",
+                    help="pass --offline: remembered resolutions of any age are used (a warm run older than the "
+                         "resolution cache's hour), and nothing is fetched")
     args = ap.parse_args()
     rows = []
+    extra = ("--offline",) if args.offline else ()
     for n in args.top:
         if args.warm_up:
-            run_once(n, args.cache_dir)
+            run_once(n, args.cache_dir, extra)
         load = os.getloadavg()[0]
-        runs = [run_once(n, args.cache_dir) for _ in range(args.runs)]
+        runs = [run_once(n, args.cache_dir, extra) for _ in range(args.runs)]
         row = {"top": n, "inputs": runs[0]["inputs"], "failed": runs[0]["failed"], "packages": runs[0]["packages"],
                "wall_s": round(statistics.median(r["wall"] for r in runs), 2),
                "wall_runs": [round(r["wall"], 2) for r in runs],
                "cpu_s": round(statistics.median(r["cpu"] for r in runs), 2),
-               "peak_rss_mb": round(max(r["rss_mb"] for r in runs), 1), "load": round(load, 2)}
+               "peak_rss_mb": round(max(r["rss_mb"] for r in runs), 1), "load": round(load, 2),
+               "offline": args.offline}
         print(row, flush=True)
         rows.append(row)
     if args.json is not None:  # e.g. a size measured apart from the others

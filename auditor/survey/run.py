@@ -303,7 +303,7 @@ def run_survey(config: Config, specs: Sequence[InputSpec], runner, progress: Sur
     for inv in inventories.values():
         for d in inv.distributions:
             dists.setdefault(tasks.dist_key(d), d)
-    batches = _unique_name_batches(sorted(dists.items()), lambda kv: kv[0][0], SHARD_SIZE)
+    batches = _unique_name_batches(sorted(dists.items(), key=lambda kv: kv[0]), lambda kv: kv[0][0], SHARD_SIZE)
     jobs = [(_digest(ckey, [k for k, _ in b]), tasks.collect_packages, ([d for _, d in b], portable, target, salt), None)
             for b in batches]
     collected = _Stage("packages", runner, state, progress, stats).run(jobs)
@@ -325,7 +325,7 @@ def run_survey(config: Config, specs: Sequence[InputSpec], runner, progress: Sur
     # 3. history, by repository shard, each shard preferably on one worker
     if tasks.history_enabled(config) and nodes:
         by_repo: dict[str, list[tuple]] = defaultdict(list)
-        for k, node in sorted(nodes.items()):
+        for k, node in sorted(nodes.items(), key=lambda kv: kv[0]):
             repo = node.mapping.repo.url if node.mapping.repo is not None else f"-{k[0]}"
             by_repo[repo].append(k)
         repo_batches = _unique_name_batches(sorted(by_repo), lambda r: r, REPO_SHARD_SIZE)
@@ -406,7 +406,8 @@ def _judge(config, specs, outcomes, inventories, nodes, interp, failed_shards, w
         progress.done("judge", True)
     stage["seconds"] = round(time.monotonic() - begun, 3)
     state.finish()
-    return SurveyResult(summaries, dict(sorted(packages.items())), dict(sorted(edges.items())), stats,
+    return SurveyResult(summaries, dict(sorted(packages.items(), key=lambda kv: kv[0])),
+                        dict(sorted(edges.items(), key=lambda kv: kv[0])), stats,
                         round(time.monotonic() - started, 3))
 
 

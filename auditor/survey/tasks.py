@@ -142,8 +142,9 @@ def resolve_input(spec, config: Config, options: Mapping[str, Any]) -> InputOutc
 
 
 def dist_key(d: Distribution) -> tuple[str, str, str, str]:
-    """What makes two inputs' distributions the same package: name, version, origin kind and URL."""
-    return (d.name, d.version, d.origin.kind, d.origin.url or d.origin.index_url or "")
+    """What makes two inputs' distributions the same package: name, version, origin kind and URL
+    (strings: a missing version, e.g. of a direct reference the resolver could not pin, is ``""``)."""
+    return (d.name, d.version or "", d.origin.kind or "", d.origin.url or d.origin.index_url or "")
 
 
 def _shard_inventory(dists: Sequence[Distribution], target) -> Inventory:

@@ -109,3 +109,19 @@ def test_tokens_stay_with_the_client(config, world):
     finally:
         tasks.close_contexts()
         tasks._CLIENT_CONFIGS.clear()
+
+
+def test_a_distribution_without_version_is_keyed_and_sorted():
+    """A direct reference the resolver could not pin has no version: its key is still strings (top-5000 crashed on it)."""
+    import dataclasses
+
+    from auditor.models import Origin
+    from auditor.survey.run import _unique_name_batches
+    from auditor.survey.tasks import dist_key
+    from tests.builders import dist
+
+    odd = dataclasses.replace(dist("odd", "1.0"), version=None, origin=Origin(kind="url", url="https://example.org/odd.zip"))
+    keys = sorted([dist_key(dist("odd", "1.0")), dist_key(odd), dist_key(dist("even", "2.0"))])
+    assert keys[1] == ("odd", "", "url", "https://example.org/odd.zip")
+    batches = _unique_name_batches([(k, None) for k in keys], lambda kv: kv[0][0], 150)
+    assert sorted(len(b) for b in batches) == [1, 2]  # the two odd ones never share a shard
