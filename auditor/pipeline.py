@@ -231,6 +231,11 @@ def _with_interpreter_edges(inventory: Inventory, interp: Distribution) -> tuple
     return tuple(out) + (interp,)
 
 
+def package_distributions(inventory: Inventory) -> tuple[Distribution, ...]:
+    """*inventory*'s distributions, each with its edge to the interpreter, and the interpreter last."""
+    return _with_interpreter_edges(inventory, interpreter_distribution(inventory))
+
+
 def collect_nodes(inventory: Inventory, ctx: RunContext) -> dict[str, PackageNode]:
     """PyPI facts, repository mapping and contacts for every distribution.
 
@@ -444,6 +449,73 @@ def hub_facts_missing(facts: HubFacts | None) -> tuple[MissingData, ...]:
     return tuple(out)
 
 
+def assemble(
+    config: Config,
+    inventory: Inventory,
+    nodes: dict[str, PackageNode],
+    weights: Mapping[str, float],
+    hub: HubScan | None = None,
+    hub_facts: HubFacts | None = None,
+    requests: Mapping[str, Mapping[str, int]] | None = None,
+    timings: Mapping[str, float] | None = None,
+    started: float | None = None,
+) -> AuditResult:
+    """The judging stages over collected *nodes*: findings, graph, people, scores, summary; the frozen result.
+
+    Fetches nothing (every fact is on *nodes*).  :func:`run_audit` calls it after the
+    collectors; ``auditor survey`` (auditor/survey/) calls it once per input over nodes
+    collected once for all inputs.
+
+    Args:
+        config: the run's configuration (``people``, ``build_deps``).
+        inventory: the input's resolved set.
+        nodes: ``{name: PackageNode}`` of every distribution of *inventory* and the interpreter.
+        weights: :func:`~auditor.scoring.aggregate.load_weights`.
+        hub: the Hub references, if any.
+        hub_facts: the Hub's facts on them (:func:`hub_collect`), if collected.
+        requests, timings: the run's accounting, stored as they are.
+        started: ``time.monotonic()`` when the audit began (for ``elapsed``).
+    """
+    with bulk():  # the judging stages build many long-lived objects and no cycles (graph/bulk.py)
+        findings = all_findings(n for n in nodes.values() if n.distribution.origin.kind != "interpreter")
+        graph = build_graph(inventory, nodes)
+        annotate_history(graph, {node_id(n): n.signals["history"] for n in nodes.values()
+                                 if "history" in n.signals}, add_people=config.people)
+        if config.build_deps:
+            add_build_edges(graph, nodes)
+        dependents = queries.dependents_counts(graph)  # once: scoring and the graph attributes share it
+        scores = score_all(graph, nodes, weights, dependents)
+        annotate(graph, nodes, scores, dependents)
+        root = summarize(graph, nodes)
+    hub_scores: dict = {}
+    if hub is not None:  # after every package figure: these nodes are outside the requires graph
+        from auditor.graph.hub import add_hub_facts, add_hub_nodes
+        from auditor.judgement.hub import fact_findings, hub_findings
+        from auditor.scoring.hub import score_hub
+
+        hub_scores = score_hub(hub.references, hub_facts.repos if hub_facts is not None else None)
+        add_hub_nodes(graph, hub.references)
+        add_hub_facts(graph, hub_facts, hub_scores)
+        findings = sorted([*findings, *hub_findings(hub), *fact_findings(hub, hub_facts)],
+                          key=lambda f: (f.severity.rank, f.id, f.package or "", f.message))
+    return AuditResult(
+        inventory=inventory,
+        nodes=FrozenDict(nodes),
+        graph=nx.freeze(graph),
+        scores=FrozenDict(scores),
+        root=root,
+        findings=tuple(findings),
+        missing=tuple(missing_data(inventory, nodes)) + hub_missing(hub) + hub_facts_missing(hub_facts),
+        requests=FrozenDict(requests or {}),
+        generated_at=clock.now().isoformat(),
+        elapsed=round(time.monotonic() - started, 3) if started is not None else 0.0,
+        timings=FrozenDict(timings or {}),
+        hub=hub,
+        hub_facts=hub_facts,
+        hub_scores=FrozenDict(hub_scores),
+    )
+
+
 def run_audit(
     config: Config,
     source: Source,
@@ -488,46 +560,10 @@ def run_audit(
         with ctx.timed("pypi"):
             nodes = collect_nodes(inventory, ctx)
         nodes = run_collectors(nodes, ctx, active)
-        with bulk():  # the judging stages build many long-lived objects and no cycles (graph/bulk.py)
-            findings = all_findings(n for n in nodes.values() if n.distribution.origin.kind != "interpreter")
-            graph = build_graph(inventory, nodes)
-            annotate_history(graph, {node_id(n): n.signals["history"] for n in nodes.values()
-                                     if "history" in n.signals}, add_people=config.people)
-            if config.build_deps:
-                add_build_edges(graph, nodes)
-            dependents = queries.dependents_counts(graph)  # once: scoring and the graph attributes share it
-            scores = score_all(graph, nodes, weights, dependents)
-            annotate(graph, nodes, scores, dependents)
-            root = summarize(graph, nodes)
-        hub_facts, hub_scores = None, {}
-        if hub is not None:  # after every package figure: these nodes are outside the requires graph
-            from auditor.graph.hub import add_hub_facts, add_hub_nodes
-            from auditor.judgement.hub import fact_findings, hub_findings
-
-            from auditor.scoring.hub import score_hub
-
-            hub_facts = hub_collect(ctx, hub)
-            hub_scores = score_hub(hub.references, hub_facts.repos if hub_facts is not None else None)
-            add_hub_nodes(graph, hub.references)
-            add_hub_facts(graph, hub_facts, hub_scores)
-            findings = sorted([*findings, *hub_findings(hub), *fact_findings(hub, hub_facts)],
-                              key=lambda f: (f.severity.rank, f.id, f.package or "", f.message))
-        return AuditResult(
-            inventory=inventory,
-            nodes=FrozenDict(nodes),
-            graph=nx.freeze(graph),
-            scores=FrozenDict(scores),
-            root=root,
-            findings=tuple(findings),
-            missing=tuple(missing_data(inventory, nodes)) + hub_missing(hub) + hub_facts_missing(hub_facts),
-            requests=FrozenDict({k: FrozenDict(v) for k, v in ctx.request_counts().items()}),
-            generated_at=clock.now().isoformat(),
-            elapsed=round(time.monotonic() - started, 3),
-            timings=FrozenDict(ctx.timings),
-            hub=hub,
-            hub_facts=hub_facts,
-            hub_scores=FrozenDict(hub_scores),
-        )
+        hub_facts = hub_collect(ctx, hub) if hub is not None else None
+        return assemble(config, inventory, nodes, weights, hub=hub, hub_facts=hub_facts,
+                        requests={k: FrozenDict(v) for k, v in ctx.request_counts().items()},
+                        timings=dict(ctx.timings), started=started)
     finally:
         if own_ctx:
             ctx.close()

@@ -24,7 +24,7 @@ LAYERS: dict[str, int] = {
     "net": 1,
     "sources": 2, "repos": 2, "people": 2, "signals": 2, "collectors": 2,
     "graph": 3, "scoring": 3, "judgement": 3,
-    "pipeline": 4, "gate": 4,
+    "pipeline": 4, "gate": 4, "survey": 4,
     "report": 5,
     "cli": 6, "__main__": 6,
 }

@@ -22,7 +22,7 @@ from auditor import __version__
 from auditor.cli import runconfig
 from auditor.cli.guard import guarded, internal_error
 from auditor.cli.options import (
-    COLLECTORS, CONFIG, HUB, NETWORK, SOURCE, AuditFormat, AuditFormatOpt, DiffFormat, DiffFormatOpt, DiffPaths, FailOnUnknown,
+    COLLECTORS, CONFIG, HUB, NETWORK, SOURCE, SURVEY, AuditFormat, AuditFormatOpt, DiffFormat, DiffFormatOpt, DiffPaths, FailOnUnknown,
     GitBase, Limit, Output, Package, PeopleFormat, PeopleFormatOpt, PeopleLimit, PeopleNodes, PolicyFile, TargetOnly,
     with_options,
 )
@@ -208,6 +208,60 @@ def audit(
     if cache is not None and key is not None and text is not None:
         cache.put(key, text, int(code), stderr)
     return code
+
+
+@app.command(cls=_Command)
+@guarded
+@with_options(*SURVEY, "input_format", "resolver", "allow_build", *NETWORK, "weights", *COLLECTORS)
+def survey(people: PeopleNodes = False, **options: Any) -> ExitCode:
+    """Audit many inputs together (directories, globs, @lists, --top N): each fact once, Parquet tables out.
+
+    Runs on a local pool, or on a Dask cluster with --scheduler (docs/survey.md).
+    Exit codes: 0 every input audited completely, 2 bad usage, 3 some input
+    failed or some fact could not be collected (the tables say which), 4 internal error.
+    """
+    from auditor.cli.progress import SurveyRichProgress
+    from auditor.survey.inputs import expand
+    from auditor.survey.run import run_survey
+
+    args = list(options["survey_inputs"] or []) + [f"@{p}" for p in options["from_files"] or []]
+    if not args and not options["top"]:
+        raise InputError("name at least one input (a file, a directory, a glob, @FILE) or --top N")
+    output = options["survey_output"]
+    config = runconfig.command_config(options, people=people)
+    specs = expand(args, options["top"])
+    if options["scheduler"]:
+        from auditor.survey.runner import DaskRunner
+
+        runner: Any = DaskRunner(options["scheduler"])
+    else:
+        from auditor.survey.runner import LocalRunner
+
+        runner = LocalRunner(options["workers"])
+    source_options = {"resolver": options["resolver"].value, "allow_build": options["allow_build"],
+                      "max_input_bytes": config.max_input_bytes}
+    if options["input_format"]:
+        source_options["input_format"] = options["input_format"]
+    try:
+        with SurveyRichProgress() as progress:
+            result = run_survey(config, specs, runner, progress, source_options)
+    finally:
+        runner.close()
+    if output is not None:
+        from auditor.report.survey_tables import write_tables
+        from auditor.report.write import write_tree
+
+        write_tree(output, lambda tmp: write_tables(result, tmp))
+    failed = [i for i in result.inputs if i.error]
+    missing = sum(i.missing for i in result.inputs if not i.error)
+    typer.echo(f"auditor survey: {len(result.inputs)} inputs ({len(failed)} failed), {len(result.packages)} distinct "
+               f"packages, {result.elapsed:.1f} s" + (f"; tables in {output}" if output is not None else ""))
+    for i in failed[:20]:
+        typer.echo(f"  failed: {i.id}: {i.error}", err=True)
+    if options["verbose"]:
+        for stage, counts in result.stats.items():
+            typer.echo(f"auditor: {stage}: {counts}", err=True)
+    return ExitCode.INCOMPLETE if failed or missing else ExitCode.OK
 
 
 @app.command(cls=_Command)

@@ -150,6 +150,15 @@ FailOnUnknown = Annotated[bool, typer.Option("--fail-on-unknown", metavar="", he
 TargetOnly = Annotated[bool, typer.Option("--target-only", metavar="", help="Drop lockfile packages the target platform never installs.")]
 
 
+# -- survey (docs/survey.md) --------------------------------------------------------
+SurveyInputs = Annotated[Optional[list[str]], typer.Argument(metavar="[INPUTS]...", help="Files, directories (searched for inputs), globs, or @FILE (a list of inputs, one a line).")]
+Top = Annotated[Optional[int], typer.Option("--top", min=1, max=15000, metavar="N", help="Also survey each of the first N shipped top PyPI projects, with its dependency closure, as its own input.")]
+FromFile = Annotated[Optional[list[Path]], typer.Option("--from", metavar="FILE", help="A file listing inputs, one a line (as @FILE; repeatable).")]
+Scheduler = Annotated[Optional[str], typer.Option("--scheduler", metavar="tcp://HOST:PORT", help="Run the tasks on this Dask distributed scheduler's workers (default: a local pool in this process).")]
+SurveyOutput = Annotated[Optional[Path], typer.Option("--output", "-o", metavar="DIR", help="Write the Parquet tables into this folder (replaced whole).")]
+Workers = Annotated[int, typer.Option("--workers", min=1, max=64, help="Tasks run at once by the local pool.")]
+
+
 # -- the shared options, one default each ---------------------------------------------
 #: Option name -> (alias, default) for every option more than one command takes.
 SHARED: dict[str, tuple[Any, Any]] = {
@@ -200,6 +209,12 @@ SHARED: dict[str, tuple[Any, Any]] = {
     "config": (ConfigFileOpt, None),
     "no_config": (NoConfig, False),
     "hf_cache": (HfCache, None),
+    "survey_inputs": (SurveyInputs, None),
+    "top": (Top, None),
+    "from_files": (FromFile, None),
+    "scheduler": (Scheduler, None),
+    "survey_output": (SurveyOutput, None),
+    "workers": (Workers, 4),
 }
 
 #: The input: a file, ``--env``, ``--python`` or ``--conda-prefix``, and how it is resolved.
@@ -217,6 +232,8 @@ CONFIG = ("config", "no_config")
 
 #: The Hugging Face Hub references: ``--scan``, ``--model``, ``--dataset``.
 HUB = ("scan", "model", "dataset", "hf_cache")
+#: ``auditor survey``'s own: the inputs, where the tasks run, the tables' folder.
+SURVEY = ("survey_inputs", "top", "from_files", "scheduler", "survey_output", "workers")
 
 
 def with_options(*names: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -106,6 +106,7 @@ TABLE: tuple[Format, ...] = (
     Format("audit", "github-snapshot", "auditor.report.github_snapshot:render", ("github",)),
     Format("audit", "neo4j", "auditor.report.neo4j:render", folder=True),
     Format("audit", "html", "auditor.report.html:render"),
+    Format("audit", "parquet", "auditor.report.parquet:render", folder=True),
     Format("diff", "markdown", "auditor.report.diff_markdown:render"),
     Format("diff", "sarif", "auditor.report.sarif:render_policy", ("base_dir",)),
     Format("diff", "json", "auditor.report.diff_json:render"),

@@ -9,6 +9,8 @@ the way pipdeptree links an installed environment.
 
 from __future__ import annotations
 
+import functools
+
 from collections import defaultdict, deque
 from dataclasses import replace
 from typing import Iterable, Mapping, Sequence
@@ -34,7 +36,10 @@ def marker_applies(req: Requirement, env: Mapping[str, str], extra: str = "") ->
     return marker_holds(req.marker, env, [extra])
 
 
+@functools.lru_cache(maxsize=2**16)
 def _parse(text: str) -> Requirement | None:
+    """The parsed requirement (None when invalid); memoized: ``auditor survey`` links the same
+    Requires-Dist strings for every input that shares a package (read only, never changed)."""
     try:
         return Requirement(text)
     except InvalidRequirement:
