@@ -36,3 +36,14 @@ def test_workflow_uses_existing_options():
     for option in ("--policy", "--format", "--output", "--git-base"):
         assert option in runs and option in help_text, option
     assert any(s.get("uses", "").startswith("github/codeql-action/upload-sarif") for s in steps)
+
+
+def test_snapshot_workflow_submits_what_the_cli_writes():
+    wf = yaml.safe_load((ROOT / "examples" / "ci" / "auditor-snapshot.yml").read_text())
+    assert wf["permissions"] == {"contents": "write"}
+    steps = wf["jobs"]["snapshot"]["steps"]
+    runs = " ".join(s.get("run", "") for s in steps)
+    help_text = CliRunner().invoke(app, ["audit", "--help"], terminal_width=200).output
+    assert "--format github-snapshot" in runs and "github-snapshot" in help_text
+    assert "--output snapshot.json" in runs and "dependency-graph/snapshots" in runs
+    assert "pip install auditor" not in runs  # the PyPI name belongs to another project
