@@ -113,3 +113,14 @@ def test_history_shards_on_the_cluster(config, fake_pypi, tmp_path, git_home):  
         write_tables(result, tmp_path / name)
         out[name] = {p.name: p.read_bytes() for p in sorted((tmp_path / name).glob("*.parquet"))}
     assert out["local"] == out["dask"]
+
+
+
+def test_scheduler_address_gives_the_local_tables(config, wide, tmp_path, cluster):
+    """``--scheduler tcp://HOST:PORT`` (the CLI builds ``DaskRunner(address)``) connects by address, as to a real cluster."""
+    assert cluster.scheduler_address.startswith("tcp://")
+    local_cfg = config.with_changes(disabled=OFF, cache_dir=tmp_path / "local-cache")
+    dask_cfg = config.with_changes(disabled=OFF, cache_dir=tmp_path / "dask-cache")
+    _, local = tables(local_cfg, wide, LocalRunner(2), tmp_path / "local")
+    _, remote = tables(dask_cfg, wide, DaskRunner(cluster.scheduler_address), tmp_path / "dask")
+    assert len(local) == 7 and local == remote
