@@ -252,6 +252,7 @@ class VendoredCollector(Collector):
     def collect(self, ctx: RunContext, nodes: Sequence[PackageNode]) -> Mapping[str, VendoredCode | Unknown]:
         from auditor.signals.index import map_release_files
         from auditor.signals.install import best_wheel
+        from auditor.signals.vendor import classify
         from auditor.signals.wheel_libraries import vendored_in_remote_wheel
 
         out: dict[str, VendoredCode | Unknown] = {}
@@ -272,7 +273,9 @@ class VendoredCollector(Collector):
             if wheel is None:
                 return Unknown("no wheel for the target (installed from source)", fault=False,
                                kind=UnknownKind.NOT_APPLICABLE)
-            return vendored_in_remote_wheel(ctx, wheel.url, wheel.filename, libraries_from_record)
+            closed = classify(node.name, node.distribution.version).vendor is not None  # data/vendor-binaries.yaml
+            return vendored_in_remote_wheel(ctx, wheel.url, wheel.filename, libraries_from_record,
+                                            read_libraries=not closed)
 
         out.update(map_release_files(ctx, remote, one, task="wheel libraries") if remote else {})
         return out

@@ -24,7 +24,7 @@ from dataclasses import asdict
 from typing import Any, Callable
 
 from auditor.dist.archives import ArchiveLimits, ArchiveTooLarge, open_zip, zip_member
-from auditor.dist.elf import DynamicInfo, read_dynamic
+from auditor.dist.elf import DynamicInfo, ElfUnreadable, read_dynamic
 from auditor.dist.metadata import dist_info_members
 from auditor.dist.sbom import MAX_SBOM_BYTES, is_sbom_path
 from auditor.models import Unknown, UnknownKind, VendoredCode, VendoredLibrary
@@ -55,11 +55,19 @@ def _from_memo(doc: Any) -> VendoredCode | None:
         return None
 
 
-def vendored_in_remote_wheel(ctx: RunContext, url: str, filename: str, from_record: Callable[..., VendoredCode]
-                             ) -> VendoredCode | Unknown:
+#: Why a closed vendor wheel's libraries are listed without their linking (``linking_unknown``).
+NOT_FETCHED_VENDOR = "not fetched: a closed vendor binary (its vendor is the accountable party; docs/native.md)"
+
+
+def vendored_in_remote_wheel(ctx: RunContext, url: str, filename: str, from_record: Callable[..., VendoredCode],
+                             read_libraries: bool = True) -> VendoredCode | Unknown:
     """Shared libraries (and PEP 770 SBOM components) of the wheel at *url*, by range requests.
 
     *from_record* is :func:`auditor.signals.vendored.libraries_from_record` (passed in: that module calls this one).
+    With *read_libraries* False (a closed vendor wheel: NVIDIA's CUDA wheels are
+    tens of MB each), the libraries are listed from RECORD with
+    ``linking_unknown`` = :data:`NOT_FETCHED_VENDOR` and no member is downloaded
+    but the SBOMs (issue 14: on llm-finetune this saves ~175 MB of a cold run).
 
     Returns:
         :class:`VendoredCode` (``libraries=()`` for a pure wheel), or Unknown:
@@ -69,7 +77,8 @@ def vendored_in_remote_wheel(ctx: RunContext, url: str, filename: str, from_reco
     if filename.endswith("-none-any.whl"):
         return VendoredCode()
     facts = ctx.facts()
-    stored = facts.get(_MEMO, url) if facts else None
+    memo_key = url if read_libraries else f"{url}#listed"  # the two modes store different facts
+    stored = facts.get(_MEMO, memo_key) if facts else None
     if isinstance(stored, dict):
         code = _from_memo(stored)
         if code is not None:
@@ -100,6 +109,8 @@ def vendored_in_remote_wheel(ctx: RunContext, url: str, filename: str, from_reco
                 return zip_member(zf, path, limits)
 
             def read(path: str) -> DynamicInfo:
+                if not read_libraries:
+                    raise ElfUnreadable(NOT_FETCHED_VENDOR)
                 return read_dynamic(member(path, limits.max_bytes))
 
             def read_bytes(path: str) -> bytes:
@@ -113,5 +124,5 @@ def vendored_in_remote_wheel(ctx: RunContext, url: str, filename: str, from_reco
     except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError, zlib.error) as exc:
         return Unknown(f"{filename}: not a readable wheel ({exc})", kind=UnknownKind.MALFORMED)
     if facts is not None:
-        facts.put(_MEMO, url, asdict(code))
+        facts.put(_MEMO, memo_key, asdict(code))
     return code

@@ -134,3 +134,25 @@ def test_live_numpy_wheel_from_a_requirements_file(tmp_path, pin, python, expect
     if "libgfortran (GCC)" in libs:
         assert libs["libgfortran (GCC)"]["repository"] == "https://github.com/gcc-mirror/gcc"
         assert any(n.startswith("libgfortran") for n in libs["OpenBLAS"]["needed"])
+
+
+def test_a_closed_vendor_wheel_is_listed_from_record_without_fetching_its_libraries(served, config):
+    """NVIDIA's CUDA wheels are tens of MB each: their libraries come from RECORD, their linking is not fetched."""
+    from auditor.signals.wheel_libraries import NOT_FETCHED_VENDOR
+
+    fake_pypi, path = served
+    ctx = RunContext(config)
+    try:
+        listed = vendored_in_remote_wheel(ctx, fake_pypi.url + "/files/" + WHEEL, WHEEL, libraries_from_record,
+                                          read_libraries=False)
+    finally:
+        ctx.close()
+    full = vendored_in_wheel(path)
+    assert [lib.path for lib in listed.libraries] == [lib.path for lib in full.libraries]
+    assert {lib.upstream for lib in listed.libraries} == {lib.upstream for lib in full.libraries}
+    by_path = {lib.path: lib for lib in listed.libraries}
+    read_in_full = [lib for lib in full.libraries if lib.linking_unknown is None]  # ELF files the full reading parsed
+    assert read_in_full and all(by_path[lib.path].linking_unknown == NOT_FETCHED_VENDOR and not by_path[lib.path].needed
+                                for lib in read_in_full)
+    ranges = [s.headers.get("Range") for s in fake_pypi.log if s.path.endswith(WHEEL)]
+    assert len(ranges) <= 4  # central directory, RECORD and the SBOM: no library member
