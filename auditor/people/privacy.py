@@ -40,12 +40,21 @@ def _salted(salt: str, value: str) -> str:
 #: Random salt of this process: every audit in one process (both sides of
 #: ``auditor diff``) hashes alike, so their person ids can be compared.
 _PROCESS_SALT = secrets.token_hex(16)
+#: A salt this process was told to use (:func:`adopt_salt`: a survey's workers take the client's).
+_ADOPTED_SALT: str | None = None
 
 
 def people_salt() -> str:
-    """The salt for e-mail hashes and person ids: ``$AUDITOR_PEOPLE_SALT`` (to compare
-    separate runs), else random per process."""
-    return os.environ.get(SALT_ENV) or _PROCESS_SALT
+    """The salt for e-mail hashes and person ids: one adopted with :func:`adopt_salt`, else
+    ``$AUDITOR_PEOPLE_SALT`` (to compare separate runs), else random per process."""
+    return _ADOPTED_SALT or os.environ.get(SALT_ENV) or _PROCESS_SALT
+
+
+def adopt_salt(salt: str | None) -> None:
+    """Hash with *salt* from now on in this process (None: stop), without touching the environment,
+    which stays the user's: a survey keys its resumable state on whether the user chose a salt."""
+    global _ADOPTED_SALT
+    _ADOPTED_SALT = salt
 
 
 def redact_people(result: Mapping[str, RepositoryHistory | Unknown], salt: str, *, keep_people: bool,

@@ -268,6 +268,16 @@ def run_survey(config: Config, specs: Sequence[InputSpec], runner, progress: Sur
     Raises:
         ConfigError: invalid weights file.
     """
+    from auditor.people.privacy import adopt_salt
+
+    try:
+        return _run_survey(config, specs, runner, progress, source_options)
+    finally:
+        adopt_salt(None)  # the embedded pool's tasks adopted the survey's salt in this process: not beyond it
+
+
+def _run_survey(config: Config, specs: Sequence[InputSpec], runner, progress: SurveyProgress | None,
+                source_options: Mapping[str, Any] | None) -> SurveyResult:
     started = time.monotonic()
     progress = progress or SurveyProgress()
     weights = load_weights(config.weights_file)

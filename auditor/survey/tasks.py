@@ -15,9 +15,10 @@ Three stages (docs/survey.md):
 Each process keeps one :class:`~auditor.net.context.RunContext` per
 configuration (:func:`worker_context`), so the memo, the HTTP clients and
 the caches are shared by every task that process runs, and closed when the
-process exits.  Tokens never travel with a task: the client strips them
-from the Config (:func:`portable_config`) and a worker reads its own
-``GITHUB_TOKEN``/``GITLAB_TOKEN``.
+process exits.  Secrets never travel with a task: the client strips the
+tokens and the index URLs' credentials from the Config
+(:func:`portable_config`) and a worker reads its own ``GITHUB_TOKEN``/
+``GITLAB_TOKEN``/``HF_TOKEN`` and index credentials.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from typing import Any, Mapping, Sequence
 from auditor.config import Config
 from auditor.models import Distribution, Inventory, PackageNode
 from auditor.net.context import RunContext
+from auditor.net.tokens import strip_credentials
 
 #: Subfolder of the cache holding the one-line requirements files of ``--top`` inputs.
 TOP_INPUTS_DIR = "survey-inputs"
@@ -61,8 +63,16 @@ class InputOutcome:
 
 
 def portable_config(config: Config) -> Config:
-    """*config* without its tokens, to send to workers (each reads its own from its environment)."""
-    return config.with_changes(github_token=None, gitlab_token=None)
+    """*config* without its secrets, to send to workers (each reads its own from its environment).
+
+    Left out: the GitHub, GitLab and Hub tokens, and any credentials in the
+    index and PyPI URLs (``https://user:pass@host/simple`` becomes
+    ``https://host/simple``); a worker finds its own through
+    ``$AUDITOR_INDEX_URL``/``$AUDITOR_PYPI_URL``, ``.netrc`` or keyring.
+    """
+    return config.with_changes(github_token=None, gitlab_token=None, hub_token=None,
+                               index_url=strip_credentials(config.index_url),
+                               pypi_url=strip_credentials(config.pypi_url))
 
 
 def register_client_config(config: Config) -> None:
@@ -77,7 +87,11 @@ def _with_local_tokens(config: Config) -> Config:
     own = _CLIENT_CONFIGS.get(config_key(config))
     if own is not None:
         return own
-    return config.with_changes(github_token=_token("GITHUB_TOKEN", "GH_TOKEN"), gitlab_token=_token("GITLAB_TOKEN"))
+    local = Config()  # this process's environment: tokens and the index URLs with their credentials
+    same = {name: getattr(local, name) for name in ("index_url", "pypi_url")
+            if strip_credentials(getattr(local, name)) == getattr(config, name)}
+    return config.with_changes(github_token=_token("GITHUB_TOKEN", "GH_TOKEN"), gitlab_token=_token("GITLAB_TOKEN"),
+                               hub_token=_token("HF_TOKEN"), **same)
 
 
 def config_key(config: Config) -> str:
@@ -156,12 +170,10 @@ def use_salt(salt: str | None) -> None:
     """Hash e-mail addresses and person ids in this process with the survey's *salt* (the client's
     :func:`~auditor.people.privacy.people_salt`): without it every worker process would draw its own,
     one person would have one id per worker, and people reach would count them several times."""
-    import os
+    from auditor.people.privacy import adopt_salt
 
-    from auditor.people.privacy import SALT_ENV
-
-    if salt and os.environ.get(SALT_ENV) != salt:
-        os.environ[SALT_ENV] = salt
+    if salt:
+        adopt_salt(salt)
 
 
 def collect_packages(dists: Sequence[Distribution], config: Config, target, salt: str | None = None

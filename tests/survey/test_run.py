@@ -125,3 +125,27 @@ def test_a_distribution_without_version_is_keyed_and_sorted():
     assert keys[1] == ("odd", "", "url", "https://example.org/odd.zip")
     batches = _unique_name_batches([(k, None) for k in keys], lambda kv: kv[0][0], 150)
     assert sorted(len(b) for b in batches) == [1, 2]  # the two odd ones never share a shard
+
+
+def test_no_secret_travels_to_workers(config, monkeypatch):
+    """The Hub token and an index URL's password are stripped too; a worker re-reads its own from its environment."""
+    import pickle
+
+    from auditor.config import Secret
+    from auditor.survey import tasks
+
+    mine = config.with_changes(hub_token=Secret("hf_secret"), index_url="https://u:s3cret@idx.example/simple",
+                               pypi_url="https://u:s3cret@idx.example/pypi")
+    portable = tasks.portable_config(mine)
+    sent = pickle.dumps(portable)
+    assert b"s3cret" not in sent and b"hf_secret" not in sent and portable.hub_token is None
+    assert portable.index_url == "https://idx.example/simple"
+    monkeypatch.setenv("HF_TOKEN", "hf_worker")
+    monkeypatch.setenv("AUDITOR_INDEX_URL", "https://w:pw@idx.example/simple")
+    monkeypatch.setenv("AUDITOR_PYPI_URL", "https://other.example/pypi")  # another host: not this run's
+    try:
+        own = tasks.worker_context(portable).config  # no client config registered: a remote worker
+        assert own.hub_token.reveal() == "hf_worker"
+        assert own.index_url == "https://w:pw@idx.example/simple" and own.pypi_url == "https://idx.example/pypi"
+    finally:
+        tasks.close_contexts()
