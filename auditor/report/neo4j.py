@@ -65,6 +65,25 @@ def _text(value: Any) -> str:
     return xml(str(value))
 
 
+def node_ids(nodes: Iterable[Any]) -> dict[Any, str]:
+    """``{graph node: its Neo4j id}``: the id made safe (:func:`_text`), and when two ids become equal
+    that way (hostile names differing only in forbidden characters) every one but the first in sorted
+    order gets ``~`` and 12 hex digits of the SHA-256 of its original id, so ``neo4j-admin`` never
+    sees a duplicate id and every relationship still finds its nodes."""
+    import hashlib
+
+    out: dict[Any, str] = {}
+    taken: set[str] = set()
+    for n in sorted(nodes, key=str):
+        raw = str(n)
+        text = _text(raw)
+        if text in taken:
+            text = f"{text}~{hashlib.sha256(raw.encode('utf-8', 'surrogatepass')).hexdigest()[:12]}"
+        taken.add(text)
+        out[n] = text
+    return out
+
+
 def _clean(data: dict) -> dict[str, Any]:
     """Attributes as Neo4j values: None and Unknown left out (listed in ``unknown``), strings made safe."""
     out: dict[str, Any] = {}
@@ -163,14 +182,15 @@ def render(result, directory: Path | str, **_options: Any) -> None:
     """
     directory = Path(directory)
     graph = result.graph
+    ids = node_ids(graph.nodes)
     nodes = _group((str(d.get(A.KIND) or ""), (n, d)) for n, d in sorted(graph.nodes(data=True), key=lambda x: str(x[0])))
     for kind, members in nodes.items():
-        rows = [([_text(n), label(kind)], _clean(d)) for n, d in members]
+        rows = [([ids[n], label(kind)], _clean(d)) for n, d in members]
         _write(directory / f"nodes-{kind or 'node'}.csv", [f"id:ID({ID_SPACE})", ":LABEL"], rows)
     edges = _group((str(d.get(A.KIND) or ""), (u, v, d))
                    for u, v, d in sorted(graph.edges(data=True), key=lambda x: (str(x[0]), str(x[1]))))
     for kind, members in edges.items():
-        rows = [([_text(u), _text(v), rel_type(kind)], _clean(d)) for u, v, d in members]
+        rows = [([ids[u], ids[v], rel_type(kind)], _clean(d)) for u, v, d in members]
         _write(directory / f"relationships-{rel_type(kind)}.csv",
                [f":START_ID({ID_SPACE})", f":END_ID({ID_SPACE})", ":TYPE"], rows)
     node_files, rel_files = files(graph)

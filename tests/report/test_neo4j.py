@@ -116,3 +116,22 @@ def test_cli_needs_a_folder_and_writes_it(env_args, tmp_path):  # noqa: F811
     (foreign / "notes.txt").write_text("keep")
     res = runner.invoke(app, ["audit", *env_args, "-f", "neo4j", "-o", str(foreign)])
     assert res.exit_code == 2 and (foreign / "notes.txt").read_text() == "keep"
+
+
+def test_ids_that_clean_to_the_same_text_stay_distinct(tmp_path):
+    """Two hostile ids differing only in characters XML forbids would both become ``evil\\ufffd==1``:
+    neo4j-admin refuses duplicate ids, so the second gets a digest suffix and its edge follows it."""
+    g = nx.DiGraph()
+    g.add_node("evil\x00==1", kind="distribution")
+    g.add_node("evil\x01==1", kind="distribution")
+    g.add_edge("evil\x00==1", "evil\x01==1", kind="requires")
+
+    class Result:
+        graph = g
+
+    neo4j.render(Result(), tmp_path)
+    _, rows = read(tmp_path / "nodes-distribution.csv")
+    ids = [r[0] for r in rows]
+    assert len(set(ids)) == 2 and ids[0] == "evil\ufffd==1" and ids[1].startswith("evil\ufffd==1~")
+    _, rels = read(tmp_path / "relationships-REQUIRES.csv")
+    assert rels[0][:2] == ids
