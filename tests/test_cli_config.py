@@ -68,6 +68,14 @@ def test_command_tables_win_over_the_top_level(project):
     assert resolved("people", ["pkg"])[0]["concurrency"] == 4
 
 
+def test_survey_reads_the_file_too(project):
+    write(project, "pyproject.toml", '[tool.auditor]\nconcurrency = 3\noffline = true\n\n'
+                                     '[tool.auditor.survey]\nworkers = 1\n')
+    params, sources = resolved("survey", ["inputs"])
+    assert (params["concurrency"], params["offline"], params["workers"]) == (3, True, 1)
+    assert sources["workers"] == "DEFAULT_MAP"
+
+
 def test_spellings_and_plurals(project):
     write(project, "auditor.toml", 'max_input_bytes = 2048\nmodels = ["org/m"]\nindex-url = "https://mirror/simple"\n')
     params, _ = resolved("audit", [])

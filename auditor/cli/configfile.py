@@ -25,8 +25,8 @@ Which file (docs/config.md):
 
 Keys at the top of the table apply to every command that has an option of
 that name (a key no command has is an error); ``[tool.auditor.audit]``,
-``[tool.auditor.diff]``, ``[tool.auditor.explain]`` and
-``[tool.auditor.people]`` set an option for one command and win over the
+``[tool.auditor.diff]``, ``[tool.auditor.survey]``, ``[tool.auditor.explain]``
+and ``[tool.auditor.people]`` set an option for one command and win over the
 top level.  Relative paths are relative to the file's directory.  A URL
 with credentials in it is refused (use ``.netrc`` or a keyring), and the
 options that run code or write files (:data:`EXPLICIT_ONLY`) are taken
