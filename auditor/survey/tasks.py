@@ -151,7 +151,10 @@ def resolve_input(spec, config: Config, options: Mapping[str, Any]) -> InputOutc
             source = open_source(spec.path, fmt, **opts)
         inventory = source.collect(ctx)
     except (AuditorError, OSError) as exc:
-        return InputOutcome(spec.id, error=f"{type(exc).__name__}: {exc}".splitlines()[0][:500])
+        text = f"{type(exc).__name__}: {exc}".splitlines()[0]
+        if spec.requirement is not None:  # the scratch file is ours, not the user's: name the input instead
+            text = text.replace(str(path), spec.id)
+        return InputOutcome(spec.id, error=text[:500])
     return InputOutcome(spec.id, inventory=replace(inventory, root_name=spec.id))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from auditor.errors import InputError
-from auditor.survey.inputs import expand, top_names
+from auditor.survey.inputs import InputSpec, expand, top_names
 
 
 def tree(root):
@@ -52,3 +52,16 @@ def test_an_argument_naming_nothing_is_a_usage_error(tmp_path, monkeypatch, arg,
     with pytest.raises(InputError, match=words) as err:
         expand([arg])
     assert err.value.exit_code == 2
+
+
+def test_a_failed_top_input_names_the_input_not_our_scratch_file(tmp_path):
+    """``--top`` inputs are written to a scratch file under the cache; its absolute path is ours, not the user's."""
+    from auditor.config import Config
+    from auditor.survey import tasks
+
+    try:
+        out = tasks.resolve_input(InputSpec("top:six", None, "six"), Config(cache_dir=tmp_path, offline=True),
+                                  {"resolver": "none"})
+    finally:
+        tasks.close_contexts()
+    assert out.error.startswith("InputError: top:six:1: ") and str(tmp_path) not in out.error
