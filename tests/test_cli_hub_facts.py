@@ -114,3 +114,19 @@ def test_disable_hub_skips_the_api(env_args, project, fake_pypi):
     res, doc = audit(env_args, project, "--disable", "hub")
     assert res.exit_code == 0 and "repositories" not in doc["hub"]
     assert not any(s.path.startswith("/api/models") for s in fake_pypi.log)
+
+
+def test_weights_file_sets_the_hub_scores(env_args, project, tmp_path):
+    _, before = audit(env_args, project)
+    weights = tmp_path / "w.yml"
+    weights.write_text("hub_license: {weight: 0}\nhub_code_on_load: {weight: 60}\n")
+    res, doc = audit(env_args, project, "--weights", str(weights))
+    assert res.exit_code == 0, res.output
+    for nid, score in doc["hub"]["scores"].items():
+        got = {f["name"]: f["weight"] for f in score["factors"]}
+        assert got["hub_license"] == 0 and got["hub_code_on_load"] == 60, nid
+    assert doc["hub"]["scores"] != before["hub"]["scores"]
+    weights.write_text("hub_licence: {weight: 0}\n")
+    res = runner.invoke(app, ["audit", *env_args, "--scan", str(project), "--weights", str(weights)])
+    assert res.exit_code == 2 and "unknown factor 'hub_licence'" in res.output
+    assert len([line for line in res.output.splitlines() if line.strip()]) == 1
