@@ -57,6 +57,12 @@ def test_facts_findings_and_people(env_args, project):
         ("AUD147", "model:laion/CLIP-ViT-B-32-laion2B-s34B-b79K"),
     } <= found
     assert not any(i == "AUD146" and n == "dataset:squad" for i, n in found)
+    for f in doc["findings"]:  # one plain sentence naming the repository, the fact and its source
+        if "AUD140" <= f["id"] <= "AUD147":
+            repo = f["evidence"].rsplit("(", 1)[1].rstrip(")").split(":", 1)[1]
+            assert f["message"].startswith(("model " + repo, "dataset " + repo)), f
+            assert ", according to the " in f["message"] or "by the Hub's security scan" in f["message"], f
+            assert "\n" not in f["message"] and not f["message"].endswith(".")
     scores = doc["hub"]["scores"]
     assert scores["model:tiiuae/falcon-7b"]["total"] > scores["model:openai/whisper-small"]["total"]
     assert scores["model:openai/whisper-small"]["coverage"] == "5/5"
@@ -69,7 +75,7 @@ def test_findings_in_sarif_table_and_markdown(env_args, project):
     assert {"AUD141", "AUD147"} <= {r["id"] for r in run["tool"]["driver"]["rules"]}
     for fmt in ("table", "markdown"):
         out = " ".join(runner.invoke(app, ["audit", *env_args, "-f", fmt, "--scan", str(project)]).stdout.split())
-        assert "AUD141" in out and "Hub facts: 12 known, 0 unknown" in out and "highest Hub exposure:" in out, out
+        assert "AUD141" in out and "12 repositories" in out and "12 known, 0 unknown" in out and "highest Hub exposure:" in out, out
 
 
 def test_graph_has_people_and_derived_from(env_args, project, tmp_path):
