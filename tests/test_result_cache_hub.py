@@ -109,3 +109,18 @@ def test_an_expired_result_misses(world, fake_pypi, tmp_path):
         body["written"] = time.time() - R.RESULT_TTL - 1
         stored.write_text(json.dumps(body))
     assert HIT not in audit(req, fake_pypi, tmp_path, "--scan", str(proj)).stderr
+
+
+def test_diff_with_scan_hits_unchanged_and_misses_a_changed_file(world, fake_pypi, tmp_path):
+    req, proj, _ = world
+    head = tmp_path / "head.txt"
+    head.write_text("app==1.0\n")
+    args = ["diff", str(req), str(head), "--scan", str(proj), "-f", "json", "-v", "--pypi-url", fake_pypi.url,
+            "--index-url", fake_pypi.url + "/simple", "--osv-url", fake_pypi.url, "--no-history",
+            "--cache-dir", str(tmp_path / "cache")]
+    first = runner.invoke(app, args)
+    assert HIT not in first.stderr, first.output
+    again = runner.invoke(app, args)
+    assert HIT in again.stderr and again.stdout == first.stdout
+    (proj / "train.py").write_text((proj / "train.py").read_text() + "\n# changed\n")
+    assert HIT not in runner.invoke(app, args).stderr

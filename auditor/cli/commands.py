@@ -361,9 +361,8 @@ def diff(
 
     config = runconfig.command_config(options)
     key = cache = None
-    hub = hub_key(config)
-    if (config.use_cache and config.osv_db is None and hub is not None
-            and not git_base):  # a git revision is not a file to key on
+    hub = hub_key(config) if config.use_cache and not git_base else None  # a git revision is not a file to key on
+    if config.use_cache and config.osv_db is None and hub is not None:
         key = result_key((__version__, "diff", output_format.value, fail_on_unknown, target_only,
                           options["input_format"], repr(config), hub),
                          paths[1], [paths[0], *([policy] if policy else [])], [output])
