@@ -453,7 +453,7 @@ def assemble(
     config: Config,
     inventory: Inventory,
     nodes: dict[str, PackageNode],
-    weights: Mapping[str, float],
+    weights: Mapping[str, Mapping[str, Any]],
     hub: HubScan | None = None,
     hub_facts: HubFacts | None = None,
     requests: Mapping[str, Mapping[str, int]] | None = None,
@@ -493,7 +493,7 @@ def assemble(
         from auditor.judgement.hub import fact_findings, hub_findings
         from auditor.scoring.hub import score_hub
 
-        hub_scores = score_hub(hub.references, hub_facts.repos if hub_facts is not None else None)
+        hub_scores = score_hub(hub.references, hub_facts.repos if hub_facts is not None else None, weights)
         add_hub_nodes(graph, hub.references)
         add_hub_facts(graph, hub_facts, hub_scores)
         findings = sorted([*findings, *hub_findings(hub), *fact_findings(hub, hub_facts)],

@@ -11,6 +11,12 @@ run so that the audit really runs, every fact from the fact memo.  The peer, in 
 ``--model`` options (the audit's fixed cost: interpreter start, imports,
 the empty requirements file), so ``hub_cost = warm - peer``.
 
+The floor's own figure is the warm audit as a user reruns it: ``stored``,
+the same command answered from the result cache (the key covers the
+``--model`` options, auditor/net/results.py), and ``scan_stored``, a
+project of N ``from_pretrained`` calls in N/10 files given with ``--scan``
+(the key covers the scanned files' bytes), each rerun unchanged.
+
 Also reports, from a warm in-process ``run_audit``, the seconds of the
 ``hub`` stage alone (``AuditResult.timings["hub"]``) and that the warm run
 sent no Hub request.  Medians; CPU seconds (user+sys of the child) beside
@@ -96,6 +102,16 @@ def main() -> int:
             shutil.rmtree(cache / "results-v1", ignore_errors=True)
             peer.append(run(base, env))
         warm_requests = len(server.log) - cold_requests
+        stored = [run(base + models, env) for _ in range(args.repeat)]  # the result of the last warm run
+        proj = Path(tmp) / "proj"
+        proj.mkdir()
+        for f in range(max(1, args.n // 10)):
+            lines = ["from transformers import AutoModel"]
+            lines += [f"m{k} = AutoModel.from_pretrained({rid!r})" for k, rid in enumerate(ids[f * 10:(f + 1) * 10])]
+            (proj / f"train_{f}.py").write_text("\n".join(lines) + "\n")
+        scan = base + ["--scan", str(proj)]
+        run(scan, env)  # stores the result
+        scan_stored = [run(scan, env) for _ in range(args.repeat)]
 
         from auditor.config import Config
         from auditor.pipeline import run_audit
@@ -115,6 +131,8 @@ def main() -> int:
         "warm_median_s": round(med(warm, 0), 3), "warm_cpu_median_s": round(med(warm, 1), 3),
         "peer_median_s": round(med(peer, 0), 3), "peer_cpu_median_s": round(med(peer, 1), 3),
         "hub_cost_median_s": round(med(warm, 0) - med(peer, 0), 3),
+        "stored_median_s": round(med(stored, 0), 3), "stored_cpu_median_s": round(med(stored, 1), 3),
+        "scan_stored_median_s": round(med(scan_stored, 0), 3),
         "hub_stage_median_s": round(statistics.median(stage), 3),
         "warm_hub_requests": warm_requests,
         "warm_runs_s": [round(w[0], 3) for w in warm], "peer_runs_s": [round(p[0], 3) for p in peer],

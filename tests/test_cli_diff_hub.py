@@ -62,7 +62,7 @@ def test_git_base_scans_the_code_at_the_revision(sides, tmp_path, monkeypatch, f
     assert [c["node"] for c in doc["hub"]["added"]] == ["model:evil/new"], res.output
     assert doc["hub"]["changed"] == [] and "hf:evil" in doc["hub"]["new_people"]
     hub_violations = {(v["rule"], v["message"]) for v in doc["policy"]["violations"] if v["rule"] in ("POL010", "POL011")}
-    assert hub_violations == {("POL010", "model:evil/new is loaded at default branch, not a commit"),
+    assert hub_violations == {("POL010", "model:evil/new is loaded at its default branch, not at a pinned commit"),
                               ("POL011", "loading model:evil/new runs its code: pickle-only weights")}
     assert res.exit_code == 1
     md = runner.invoke(app, ["diff", "--git-base", "HEAD", "uv.lock", "--scan", "src", *args]).stdout
@@ -79,7 +79,7 @@ def test_hub_policy_rules_are_pure():
     unknown = HubView("dataset", "org/u", ("b" * 40,), False, None, frozenset(), None)
     d = diff_audits(base, view(**{"model:org/p": pinned, "model:org/l": loose, "dataset:org/u": unknown}))
     on = evaluate(Policy(pin_hub_repositories=True, forbid_hub_code_on_load=True), d)
-    assert [(v.rule, v.message) for v in on.violations] == [("POL010", "model:org/l is loaded at default branch, not a commit")]
+    assert [(v.rule, v.message) for v in on.violations] == [("POL010", "model:org/l is loaded at its default branch, not at a pinned commit")]
     assert [(u.rule, u.reason) for u in on.undecided] == [("POL011", "dataset:org/u: Hub facts not collected")]
     off = evaluate(Policy(), d)
     assert off.violations == () and off.undecided == ()

@@ -57,6 +57,12 @@ def test_facts_findings_and_people(env_args, project):
         ("AUD147", "model:laion/CLIP-ViT-B-32-laion2B-s34B-b79K"),
     } <= found
     assert not any(i == "AUD146" and n == "dataset:squad" for i, n in found)
+    for f in doc["findings"]:  # one plain sentence naming the repository, the fact and its source
+        if "AUD140" <= f["id"] <= "AUD147":
+            repo = f["evidence"].rsplit("(", 1)[1].rstrip(")").split(":", 1)[1]
+            assert f["message"].startswith(("model " + repo, "dataset " + repo)), f
+            assert ", according to the " in f["message"] or "by the Hub's security scan" in f["message"], f
+            assert "\n" not in f["message"] and not f["message"].endswith(".")
     scores = doc["hub"]["scores"]
     assert scores["model:tiiuae/falcon-7b"]["total"] > scores["model:openai/whisper-small"]["total"]
     assert scores["model:openai/whisper-small"]["coverage"] == "5/5"
@@ -69,7 +75,7 @@ def test_findings_in_sarif_table_and_markdown(env_args, project):
     assert {"AUD141", "AUD147"} <= {r["id"] for r in run["tool"]["driver"]["rules"]}
     for fmt in ("table", "markdown"):
         out = " ".join(runner.invoke(app, ["audit", *env_args, "-f", fmt, "--scan", str(project)]).stdout.split())
-        assert "AUD141" in out and "Hub facts: 12 known, 0 unknown" in out and "highest Hub exposure:" in out, out
+        assert "AUD141" in out and "12 repositories" in out and "12 known, 0 unknown" in out and "highest Hub exposure:" in out, out
 
 
 def test_graph_has_people_and_derived_from(env_args, project, tmp_path):
@@ -114,3 +120,19 @@ def test_disable_hub_skips_the_api(env_args, project, fake_pypi):
     res, doc = audit(env_args, project, "--disable", "hub")
     assert res.exit_code == 0 and "repositories" not in doc["hub"]
     assert not any(s.path.startswith("/api/models") for s in fake_pypi.log)
+
+
+def test_weights_file_sets_the_hub_scores(env_args, project, tmp_path):
+    _, before = audit(env_args, project)
+    weights = tmp_path / "w.yml"
+    weights.write_text("hub_license: {weight: 0}\nhub_code_on_load: {weight: 60}\n")
+    res, doc = audit(env_args, project, "--weights", str(weights))
+    assert res.exit_code == 0, res.output
+    for nid, score in doc["hub"]["scores"].items():
+        got = {f["name"]: f["weight"] for f in score["factors"]}
+        assert got["hub_license"] == 0 and got["hub_code_on_load"] == 60, nid
+    assert doc["hub"]["scores"] != before["hub"]["scores"]
+    weights.write_text("hub_licence: {weight: 0}\n")
+    res = runner.invoke(app, ["audit", *env_args, "--scan", str(project), "--weights", str(weights)])
+    assert res.exit_code == 2 and "unknown factor 'hub_licence'" in res.output
+    assert len([line for line in res.output.splitlines() if line.strip()]) == 1

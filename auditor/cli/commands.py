@@ -122,6 +122,34 @@ def pyproject_selection(options: dict[str, Any]) -> dict[str, Any]:
             "all_groups": bool(options.get("all_groups"))}
 
 
+def has_hub_inputs(config: Any) -> bool:
+    """True when the audit reads Hugging Face Hub references (options, configuration, --scan or --hf-cache)."""
+    return bool(config.hub_scan or config.hub_models or config.hub_datasets or config.hub_cache is not False)
+
+
+def hub_key(config: Any) -> str | None:
+    """The result cache's key part for the files a Hub audit reads: ``""`` with no ``--scan``/``--hf-cache``,
+    a digest of the scanned files and the cache listing (``sources/hub_scan.py::inputs_digest``), or None
+    when they cannot be read for it (the audit then runs, and reports the problem, uncached)."""
+    if not config.hub_scan and config.hub_cache is False:
+        return ""
+    from auditor.sources.hub_scan import inputs_digest
+
+    return inputs_digest(config.hub_scan, config.hub_cache)
+
+
+def result_ttl(config: Any) -> float:
+    """Seconds a stored result is answered: the result cache's lifetime, and with Hub references at most
+    a memoized Hub fact's (``net/hub.py::TTL``)."""
+    from auditor.net.results import RESULT_TTL
+
+    if not has_hub_inputs(config):
+        return RESULT_TTL
+    from auditor.net.hub import TTL
+
+    return min(RESULT_TTL, TTL)
+
+
 def run_pipeline(options: dict[str, Any], config: Any = None, **fixed: Any):
     """Build the Config (unless given) and Source from a command's options, run the audit with progress bars;
     the AuditResult."""
@@ -164,19 +192,19 @@ def audit(
     term = terminal_options(output)
     github = github_environment() if output_format.value == "github-snapshot" else {}
     key = cache = None
-    # --scan, --hf-cache and --conda-prefix read files the key does not hash: such an audit is never answered
-    # from the result cache; a folder report is not one text to store
-    if (config.use_cache and config.osv_db is None and not fmt.folder
-            and not (options["env"] or options["python"] or options.get("conda_prefix") or config.hub_scan
-                     or config.hub_cache is not False)):
+    # --conda-prefix reads a prefix the key does not hash: such an audit is never answered from the result
+    # cache; a folder report is not one text to store
+    hub = hub_key(config)
+    if (config.use_cache and config.osv_db is None and not fmt.folder and hub is not None
+            and not (options["env"] or options["python"] or options.get("conda_prefix"))):
         # verbose stays in the key: -v changes the report (the JSON's requests, every gap in the table)
         key = result_key((__version__, "audit", output_format.value, limit, sorted(term.items()), repr(config),
                           sorted(github.items()),
                           options["input_format"], options["resolver"], options["allow_build"],
-                          sorted(pyproject_selection(options).items())),
+                          sorted(pyproject_selection(options).items()), hub),
                          options["input_path"], [config.weights_file] if config.weights_file else [], [output])
         cache = ResultCache(config.cache_dir)
-    hit = cache.get(key) if cache is not None and key is not None else None
+    hit = cache.get(key, result_ttl(config)) if cache is not None and key is not None else None
     if hit is not None:  # an identical audit moments ago: its report, without importing the pipeline
         emit(hit.text, output)
         if options["verbose"]:
@@ -333,13 +361,13 @@ def diff(
 
     config = runconfig.command_config(options)
     key = cache = None
-    if (config.use_cache and config.osv_db is None and not git_base  # a git revision is not a file to key on
-            and not config.hub_scan and config.hub_cache is False):  # nor are scanned files
+    hub = hub_key(config) if config.use_cache and not git_base else None  # a git revision is not a file to key on
+    if config.use_cache and config.osv_db is None and hub is not None:
         key = result_key((__version__, "diff", output_format.value, fail_on_unknown, target_only,
-                          options["input_format"], repr(config)),
+                          options["input_format"], repr(config), hub),
                          paths[1], [paths[0], *([policy] if policy else [])], [output])
         cache = ResultCache(config.cache_dir)
-    hit = cache.get(key) if cache is not None and key is not None else None
+    hit = cache.get(key, result_ttl(config)) if cache is not None and key is not None else None
     if hit is not None:  # the same two lockfiles moments ago: that verdict, without importing the pipeline
         emit(hit.text, output)
         if options["verbose"]:

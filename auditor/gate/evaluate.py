@@ -361,11 +361,22 @@ def _hub_loaded(diff: AuditDiff):
             yield c
 
 
+def _revision_words(after: str | None) -> str:
+    """``its default branch``, ``the branch or tag 'main'`` or both, from a HubChange's ``after``
+    (revisions joined with ``", "``, ``default branch`` for none)."""
+    revs = [r for r in (after or "default branch").split(", ") if r]
+    words = ["its default branch"] if "default branch" in revs else []
+    named = [repr(r) for r in revs if r != "default branch"]
+    if named:
+        words.append(("the branch or tag " if len(named) == 1 else "the branches or tags ") + ", ".join(named))
+    return " and ".join(words)
+
+
 def check_hub_pinned(policy: Policy, diff: AuditDiff) -> list[Outcome]:
     """POL010: a Hub repository the change adds, or loads at another revision, is not pinned to a commit sha."""
     if not policy.pin_hub_repositories:
         return []
-    return [f"{c.node} is loaded at {c.after or 'the default branch'}, not a commit"
+    return [f"{c.node} is loaded at {_revision_words(c.after)}, not at a pinned commit"
             for c in _hub_loaded(diff) if c.what != "trust_remote_code" and not c.pinned]
 
 

@@ -23,7 +23,8 @@ for its User-Agent's "agent harness" list, is refused), so the token
 request after the run's deadline or to a host whose breaker is open
 (:mod:`auditor.net.hosts`); answers are read with ``Accept-Encoding:
 identity`` and bounded by ``Config.max_response_bytes`` and
-``Config.request_seconds``; a ``429`` or ``5xx`` is turned into an
+``Config.request_seconds``; a ``429`` (its wait read from ``Retry-After`` or
+the Hub's ``RateLimit: "api";r=0;t=N``) or ``5xx`` is turned into an
 :class:`~auditor.models.unknown.Unknown` at once, so huggingface_hub's own
 retry loop (which sleeps up to ``Retry-After``) never waits.  A ``429``
 stops asking the Hub for the rest of the run.
@@ -181,6 +182,11 @@ class HubClient:
         if status == 429:
             self._failed()
             after = response.headers.get("Retry-After", "")
+            if not after.isdigit():  # the Hub's own header: RateLimit: "api";r=0;t=<seconds to the reset>
+                from huggingface_hub.utils import parse_ratelimit_headers
+
+                limit = parse_ratelimit_headers(response.headers)
+                after = str(limit.reset_in_seconds) if limit is not None and limit.remaining == 0 else ""
             wait = f"; retry after {after} s" if after.isdigit() else ""
             self._stopped = Unknown.of(UnknownKind.RATE_LIMITED, f"rate limited by {host}{wait}")
             raise HubStop(self._stopped)
@@ -440,7 +446,8 @@ def info_fields(info: Any) -> dict:
         "disabled": bool(info.disabled),
         "last_modified": info.last_modified.isoformat() if info.last_modified else None,
         "created": info.created_at.isoformat() if getattr(info, "created_at", None) else None,
-        "downloads": info.downloads if isinstance(info.downloads, int) else None,
+        # a SpaceInfo has no download count (huggingface_hub 2.4 sets no such attribute)
+        "downloads": downloads if isinstance(downloads := getattr(info, "downloads", None), int) else None,
         "likes": info.likes if isinstance(info.likes, int) else None,
         "library": _text(getattr(info, "library_name", None)),
         "pipeline_tag": _text(getattr(info, "pipeline_tag", None)),

@@ -15,10 +15,17 @@ The key (SHA-256) covers everything the report depends on:
 * ``SOURCE_DATE_EPOCH`` (the clock the report shows);
 * the input file's bytes, and the size and modification time of every file
   in its directory but the report's own ``--output`` (``-r``/``-c`` includes
-  and local projects usually live there), plus the ``--weights`` file's bytes.
+  and local projects usually live there), plus the ``--weights`` file's bytes;
+* with Hugging Face Hub references: the ``--model``/``--dataset`` options and the
+  ``models``/``datasets`` of the configuration file are in the Config; the files
+  ``--scan`` reads (resolved path and bytes) and the ``--hf-cache`` listing (repositories,
+  snapshot revisions, refs, corrupted entries) enter as one digest made by the CLI
+  (``auditor/sources/hub_scan.py::inputs_digest``); such a result lives at most as long as
+  a memoized Hub fact (``auditor/net/hub.py::TTL``, a day, so in practice :data:`RESULT_TTL`).
 
 Not cached: reports larger than :data:`MAX_TEXT_BYTES`, environment audits (``--env``/``--python``: the environment
-changes without a file changing), ``--osv-db`` audits, ``--no-cache`` runs.
+changes without a file changing), ``--conda-prefix`` audits, ``--osv-db`` audits, ``--no-cache`` runs, and
+Hub audits whose scanned files or cache cannot be read for the key.
 A cached report is the first run's, byte for byte: its ``generated_at`` is
 when its facts were gathered.  :data:`RESULT_TTL` equals the negative
 cache's lifetime (:data:`auditor.net.hosts.NEGATIVE_TTL`), so an
@@ -132,8 +139,8 @@ class ResultCache:
         self.dir = Path(cache_dir) / RESULTS_DIR
         self._now = now
 
-    def get(self, key: str) -> CachedResult | None:
-        """The stored result for *key* while younger than :data:`RESULT_TTL`, else None."""
+    def get(self, key: str, ttl: float = RESULT_TTL) -> CachedResult | None:
+        """The stored result for *key* while younger than *ttl* seconds (at most :data:`RESULT_TTL`), else None."""
         path = self.dir / f"{key}.json"
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -141,7 +148,7 @@ class ResultCache:
                                   float(data["written"]))
         except (OSError, ValueError, KeyError, TypeError):
             return None
-        if not 0 <= self._now() - result.written < RESULT_TTL:
+        if not 0 <= self._now() - result.written < min(ttl, RESULT_TTL):
             return None
         return result
 

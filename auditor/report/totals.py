@@ -79,13 +79,28 @@ def hub_scores_text(result) -> str:
 
 
 def hub_facts_text(facts) -> str:
-    """``; Hub facts: N known, M unknown; K Hub accounts can change them`` (appended to :func:`hub_text`)."""
+    """``. Hub facts: N known, M unknown (why); K Hub accounts can change them`` (appended to :func:`hub_text`):
+    ``at least K`` when some repositories are unknown, and no number when none is known."""
     known = sum(1 for f in facts.repos.values() if not isinstance(f, Unknown))
     unknown = len(facts.repos) - known
-    reasons = sorted({f.reason for f in facts.repos.values() if isinstance(f, Unknown)})
+    # "model org/x: not found on the Hub" -> "not found on the Hub": one reason for all the repositories it hit
+    reasons = sorted({f.reason.split(": ", 1)[1] if f.reason.startswith(nid.replace(":", " ", 1) + ": ") else f.reason
+                      for nid, f in facts.repos.items() if isinstance(f, Unknown)})
     why = f" ({'; '.join(reasons[:2])}{' …' if len(reasons) > 2 else ''})" if reasons else ""
-    return (f". Hub facts: {known} known, {unknown} unknown{why}; "
-            f"{_n(len(facts.people()), 'Hub account')} can change them")
+    # accounts are counted where the history and members are known: never a bare 0 when they are not
+    people = len(facts.people())
+    loaded = [f for nid, f in facts.repos.items() if nid in facts.referenced]
+    complete = [f for f in loaded if not isinstance(f, Unknown)
+                and isinstance(f.authors, tuple) and not isinstance(f.members, Unknown)]
+    accounts = ("the Hub accounts that can change them are unknown" if not people and not complete else
+                f"{_n(people, 'Hub account')} can change them" if len(complete) == len(loaded) else
+                f"at least {_n(people, 'Hub account')} can change them ({len(loaded) - len(complete)} "
+                f"{'repository' if len(loaded) - len(complete) == 1 else 'repositories'} not counted)")
+    bases = sum(1 for nid in facts.repos if nid not in facts.referenced)
+    total = len(facts.repos)
+    of = f" on {total} {'repository' if total == 1 else 'repositories'} ({_n(bases, 'base model')} among them)" \
+        if bases else ""
+    return f". Hub facts{of}: {known} known, {unknown} unknown{why}; {accounts}"
 
 
 def interpreter_text(result) -> str | None:

@@ -70,12 +70,20 @@ FACTORS: tuple[ModuleType, ...] = (
 def load_weights(path: Path | None = None) -> dict[str, dict[str, Any]]:
     """The default weights, updated with the user's file *path* if given.
 
+    Returns ``{factor name: {"weight": N, "unknown": fraction, parameter: value, ...}}`` for
+    every factor of ``factors:`` (packages) and ``hub_factors:`` (Hugging Face Hub
+    repositories, ``scoring/hub.py``) of ``judgement/rules.yaml``; the two sets of names
+    are disjoint (checked by the catalogue's tests).
+
     Raises:
         ConfigError: the file is unreadable, not a mapping, names an unknown
             factor or key, or gives a non-numeric or negative value.
     """
+    cat = catalogue()
+    # one namespace: the packages' factors and the Hub repositories' (hub_factors:, scoring/hub.py)
     weights: dict[str, dict[str, Any]] = {
-        name: {"unknown": DEFAULT_UNKNOWN_FRACTION, **f.defaults} for name, f in catalogue().factors.items()
+        name: {"unknown": DEFAULT_UNKNOWN_FRACTION, **f.defaults}
+        for name, f in [*cat.factors.items(), *cat.hub_factors.items()]
     }
     if path is None:
         return weights

@@ -19,16 +19,29 @@ from auditor.models.hub_facts import HubRepoFacts
 from auditor.scoring.base import DEFAULT_UNKNOWN_FRACTION, log_scale
 
 
+def default_specs() -> dict[str, dict[str, Any]]:
+    """``{factor: spec}`` of ``hub_factors:`` in ``judgement/rules.yaml``, each with ``unknown`` (the fraction an
+    unknown factor adds: :data:`~auditor.scoring.base.DEFAULT_UNKNOWN_FRACTION`), as ``load_weights`` gives them."""
+    return {name: {"unknown": DEFAULT_UNKNOWN_FRACTION, **f.defaults} for name, f in catalogue().hub_factors.items()}
+
+
 def _factor(name: str, spec: Mapping[str, Any], value: Any, fraction: float | None, detail: str) -> Factor:
     weight = float(spec["weight"])
     if fraction is None:  # unknown
-        return Factor(name, value, round(weight * DEFAULT_UNKNOWN_FRACTION, 2), weight, detail)
+        return Factor(name, value, round(weight * float(spec.get("unknown", DEFAULT_UNKNOWN_FRACTION)), 2), weight,
+                      detail)
     return Factor(name, value, round(weight * fraction, 2), weight, detail)
 
 
-def score_hub_repo(refs: Iterable[HubReference], facts: HubRepoFacts | Unknown | None) -> Score:
-    """The exposure of one repository from its *refs* and the Hub's *facts* (None: not asked, ``--disable hub``)."""
-    specs = {name: f.defaults for name, f in catalogue().hub_factors.items()}
+def score_hub_repo(refs: Iterable[HubReference], facts: HubRepoFacts | Unknown | None,
+                   weights: Mapping[str, Mapping[str, Any]] | None = None) -> Score:
+    """The exposure of one repository from its *refs* and the Hub's *facts* (None: not asked, ``--disable hub``).
+
+    *weights*: :func:`auditor.scoring.aggregate.load_weights` (``--weights``); its ``hub_*`` entries
+    are used, the defaults of :func:`default_specs` otherwise.
+    """
+    specs = {name: dict(weights.get(name, spec)) if weights is not None else spec
+             for name, spec in default_specs().items()}
     refs = list(refs)
     why = facts if isinstance(facts, Unknown) else Unknown.of(UnknownKind.NOT_COLLECTED, "Hub facts not collected")
     known = facts if isinstance(facts, HubRepoFacts) else None
@@ -72,9 +85,10 @@ def score_hub_repo(refs: Iterable[HubReference], facts: HubRepoFacts | Unknown |
     return Score(total, tuple(out), unknown, known=len(out) - len(unknown), applicable=len(out))
 
 
-def score_hub(references: Iterable[HubReference], facts: Mapping[str, HubRepoFacts | Unknown] | None) -> dict[str, Score]:
-    """``{node id: Score}`` for every referenced repository."""
+def score_hub(references: Iterable[HubReference], facts: Mapping[str, HubRepoFacts | Unknown] | None,
+              weights: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Score]:
+    """``{node id: Score}`` for every referenced repository (*weights* as :func:`score_hub_repo`)."""
     grouped: dict[str, list[HubReference]] = {}
     for ref in references:
         grouped.setdefault(ref.node_id, []).append(ref)
-    return {nid: score_hub_repo(refs, (facts or {}).get(nid)) for nid, refs in sorted(grouped.items())}
+    return {nid: score_hub_repo(refs, (facts or {}).get(nid), weights) for nid, refs in sorted(grouped.items())}

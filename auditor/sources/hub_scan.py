@@ -457,3 +457,46 @@ def discover(scan: Iterable[str | Path] = (), models: Iterable[str] = (), datase
 
         cached, broken = cache_references(cache)
     return HubScan(tuple(given) + found.references + cached, found.unresolved, found.skipped + broken, found.files)
+
+
+def inputs_digest(scan: Iterable[str | Path] = (), cache: Path | None | bool = False, *,
+                  max_file_bytes: int = DEFAULT_MAX_FILE_BYTES, max_files: int = DEFAULT_MAX_FILES) -> str | None:
+    """A SHA-256 hex digest of what :func:`discover` reads from disk, for the result cache's key
+    (``auditor/net/results.py``), or None when it cannot be computed (the audit is then not cached).
+
+    Covers each scanned file the scan would read (the same walk, the same bounds), by resolved path
+    and bytes (a file over *max_file_bytes* by its size, as the scan reports it), and the local Hub
+    cache's listing as :func:`auditor.sources.hub_cache.cache_references` reads it (every repository,
+    snapshot revision and ref, and every corrupted entry).  Nothing is parsed or imported.
+
+    Args:
+        scan: the ``--scan`` paths.
+        cache: the ``--hf-cache`` directory, ``None`` for the default one, ``False`` for none.
+    """
+    import hashlib
+
+    h = hashlib.sha256()
+    try:
+        count = 0
+        for path, label in _files(scan):
+            if count >= max_files:
+                h.update(b"more files\0")
+                break
+            count += 1
+            size = path.stat().st_size
+            h.update(f"{path.resolve()}\0{label}\0{size}\0".encode("utf-8", "surrogateescape"))
+            if size <= max_file_bytes:
+                h.update(hashlib.sha256(path.read_bytes()).digest())
+        if cache is not False:
+            from auditor.sources.hub_cache import cache_references, default_cache_dir
+
+            refs, broken = cache_references(cache)
+            h.update(f"\0cache\0{Path(cache if cache is not None else default_cache_dir()).resolve()}\0".encode(
+                "utf-8", "surrogateescape"))
+            for ref in refs:
+                h.update(f"{ref.kind}\0{ref.repo_id}\0{ref.revision}\0{ref.location.file}\0".encode())
+            for folder, unknown in broken:
+                h.update(f"{folder}\0{unknown.reason}\0".encode("utf-8", "surrogateescape"))
+    except (OSError, InputError):
+        return None
+    return h.hexdigest()

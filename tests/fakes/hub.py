@@ -24,7 +24,14 @@ fields auditor reads):
 * ``GET /api/organizations/NAME/overview`` and ``/api/users/NAME/overview``;
 * errors as the Hub sends them: 404 with ``X-Error-Code: RepoNotFound`` or
   ``RevisionNotFound``, 401 for a private repository without the token
-  (``Authorization: Bearer <token>``).
+  (``Authorization: Bearer <token>``); :meth:`FakeHub.error` and
+  :meth:`FakeHub.rate_limited` build the others (403 ``GatedRepo``, a disabled
+  repository, 429 with ``RateLimit`` headers) for ``FakeServer.script``.
+
+``tests/net/test_hub_fake_shapes.py`` feeds every answer through huggingface_hub's
+own parsers and checks each field the fake sends is one the library reads
+(or one the real Hub sends and the library ignores), so the fake cannot
+drift from what the library accepts.
 """
 
 from __future__ import annotations
@@ -75,17 +82,34 @@ class HubRepo:
         return self.author or (rid.split("/")[0] if "/" in rid else None)
 
     def document(self, revision: str, security: bool) -> dict:
+        """The info answer, with every top-level field of a real one (``GET /api/models/google-bert/bert-base-uncased``
+        as recorded in 2025; datasets: ``citation``, ``description``, ``paperswithcode_id``), so that
+        ``tests/net/test_hub_fake_shapes.py`` checks the library parses all of them."""
+        rid = self.canonical or self.repo_id
+        licence = self.card.get("license") if isinstance(self.card, dict) else None
+        tags = [t for t in (self.library_name, self.pipeline_tag, f"license:{licence}" if licence else None) if t]
         doc = {
-            "_id": sha(self.repo_id)[:24], "id": self.canonical or self.repo_id, "author": self.owner,
+            "_id": sha(self.repo_id)[:24], "id": rid, "author": self.owner,
             "sha": self.revisions.get(revision, revision), "lastModified": self.last_modified,
             "createdAt": self.created, "private": self.private, "gated": self.gated, "disabled": self.disabled,
-            "downloads": self.downloads, "likes": self.likes, "tags": [], "cardData": self.card,
-            "siblings": [{"rfilename": f} for f in self.files],
+            "likes": self.likes, "tags": tags + ["region:us"], "cardData": self.card,
+            "siblings": [{"rfilename": f} for f in self.files], "usedStorage": 1000 * len(self.files),
         }
+        if self.kind != "space":  # a Space has no download count (SpaceInfo reads none)
+            doc["downloads"] = self.downloads
         if self.kind == "model":
-            doc.update({"modelId": self.canonical or self.repo_id, "library_name": self.library_name, "pipeline_tag": self.pipeline_tag})
+            doc.update({"modelId": rid, "library_name": self.library_name, "pipeline_tag": self.pipeline_tag,
+                        "mask_token": None, "widgetData": [{"text": "Paris is the [MASK] of France."}],
+                        "model-index": None, "config": {"architectures": ["BertForMaskedLM"], "model_type": "bert"},
+                        "transformersInfo": {"auto_model": "AutoModel", "pipeline_tag": self.pipeline_tag,
+                                             "processor": "AutoTokenizer"} if self.library_name == "transformers" else None,
+                        "spaces": [], "inference": "warm"})
+            if any(f.endswith(".safetensors") for f in self.files):
+                doc["safetensors"] = {"parameters": {"F32": 110106428}, "total": 110106428}
             if security and self.security is not None:
                 doc["securityRepoStatus"] = self.security
+        elif self.kind == "dataset":
+            doc.update({"citation": None, "description": "A dataset.", "paperswithcode_id": None})
         return doc
 
 
@@ -131,8 +155,25 @@ class FakeHub:
     # -- answers ------------------------------------------------------------------------
 
     @staticmethod
-    def _error(status: int, code: str, message: str) -> Reply:
-        return Reply(status, {"error": message}, {"X-Error-Code": code, "X-Error-Message": message})
+    def error(status: int, code: str | None, message: str) -> Reply:
+        """An error as the Hub sends it: ``{"error": message}`` with ``X-Error-Code`` (``RepoNotFound``,
+        ``RevisionNotFound``, ``GatedRepo``, ``EntryNotFound``; none for a disabled repository) and
+        ``X-Error-Message``, the headers ``huggingface_hub.utils.hf_raise_for_status`` reads."""
+        headers = {"X-Error-Message": message}
+        if code:
+            headers["X-Error-Code"] = code
+        return Reply(status, {"error": message}, headers)
+
+    _error = error
+
+    @staticmethod
+    def rate_limited(reset: int = 55, retry_after: bool = False) -> Reply:
+        """A 429 with the Hub's IETF-draft headers (``RateLimit: "api";r=0;t=N``, ``RateLimit-Policy``), as
+        ``huggingface_hub.utils.parse_ratelimit_headers`` documents them; ``Retry-After`` only if asked."""
+        headers = {"RateLimit": f'"api";r=0;t={reset}', "RateLimit-Policy": '"fixed window";"api";q=500;w=300'}
+        if retry_after:
+            headers["Retry-After"] = str(reset)
+        return Reply(429, {"error": "You have exceeded our rate limit"}, headers)
 
     def _page(self, items: list, p: int, origin: str, path: str) -> Reply:
         chunk = items[p * self.per_page:(p + 1) * self.per_page]
@@ -152,14 +193,19 @@ class FakeHub:
             name, what = unquote(segs[3]), segs[4] if len(segs) > 4 else ""
             if segs[2] == "organizations" and name in self.orgs:
                 if what == "overview":
-                    return Reply(200, {"name": name, "fullname": name.title(), "avatarUrl": "", "isVerified": False,
-                                       "numUsers": len(self.orgs[name]), "numModels": 1})
+                    return Reply(200, {"_id": sha(name)[:24], "name": name, "fullname": name.title(), "avatarUrl": "",
+                                       "type": "org", "isVerified": False, "isFollowing": False,
+                                       "numUsers": len(self.orgs[name]), "numModels": 1, "numSpaces": 0,
+                                       "numDatasets": 0, "numFollowers": 0, "numPapers": 0})
                 members = [{"user": m, "fullname": m, "type": "user", "avatarUrl": "", "isPro": False}
                            for m in self.orgs[name]]
                 return self._page(members, page, origin, parts.path)
             if segs[2] == "users" and what == "overview" and name in self.users:
-                return Reply(200, {"user": name, "fullname": name, "type": "user", "avatarUrl": "", "isPro": False,
-                                   "createdAt": "2021-01-01T00:00:00.000Z", "numModels": 1})
+                return Reply(200, {"_id": sha(name)[:24], "user": name, "fullname": name, "type": "user",
+                                   "avatarUrl": "", "isPro": False, "createdAt": "2021-01-01T00:00:00.000Z",
+                                   "numModels": 1, "numDatasets": 0, "numSpaces": 0, "numDiscussions": 0,
+                                   "numPapers": 0, "numUpvotes": 0, "numLikes": 0, "numFollowing": 0,
+                                   "numFollowers": 0, "isFollowing": False, "orgs": []})
             return self._error(404, "EntityNotFound", "Sorry, we can't find the page you are looking for.")
         if len(segs) < 4 or segs[1] != "api" or segs[2] not in ("models", "datasets", "spaces"):
             return None

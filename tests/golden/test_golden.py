@@ -1,7 +1,9 @@
 """Golden files: every report format of the real CLI, byte for byte (issue 10).
 
 Three fixed inputs (``inputs/requirements.txt``, ``inputs/base/uv.lock`` and
-the diff pair ``inputs/base/uv.lock`` -> ``inputs/head/uv.lock``) run through
+the diff pair ``inputs/base/uv.lock`` -> ``inputs/head/uv.lock``), and the
+requirements with ``--scan inputs/hub`` (Hugging Face Hub references, the fake
+Hub of :mod:`tests.fakes.hub`), run through
 ``auditor.cli.app`` against ONE fake server (:mod:`tests.fakes.server`) that
 serves PyPI (JSON API with ownership, simple index, PEP 658 metadata), GitHub
 REST and OSV, plus git repositories built here with real ``git`` and reached
@@ -26,6 +28,7 @@ from pathlib import Path
 import pytest
 
 from auditor import pipeline
+from tests.fakes.hub import FakeHub, fixture_world
 from tests.fakes.server import FakeServer, GitHubRepo
 from tests.gitrepo import RepoBuilder, git, git_home  # noqa: F401  (fixture)
 
@@ -131,8 +134,9 @@ def golden(tmp_path, monkeypatch, git_home):
         monkeypatch.setenv(var, "http://127.0.0.1:9")
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
-    with FakeServer() as server:
+    with FakeServer(hub=fixture_world(FakeHub())) as server:
         build_world(server)
+        monkeypatch.setenv("HF_ENDPOINT", server.url)  # the fake Hub (tests/fakes/hub.py), for --scan hub
         # A fixed GitHub budget: the audit reports the X-RateLimit-Remaining of
         # whichever response it read last, which depends on thread timing.
         server.rate_step = 0
@@ -193,6 +197,13 @@ def test_audit_requirements(golden, fmt):
 @pytest.mark.parametrize("fmt", AUDIT_FORMATS)
 def test_audit_uv_lock(golden, fmt):
     check(f"audit-uv-lock.{fmt}", *golden("audit", *LOCK, "-f", fmt))
+
+
+@pytest.mark.parametrize("fmt", ("table", "json", "graphml", "markdown", "sarif", "html"))
+def test_audit_hub(golden, fmt):
+    """Hugging Face Hub references (``inputs/hub/train.py``, a copy of the fixture project's script) with the
+    fake Hub's facts: the Hub line, AUD140-AUD147 messages, scores, ``model``/``dataset`` nodes (docs/models.md)."""
+    check(f"audit-hub.{fmt}", *golden("audit", *REQ, "--scan", "hub", "-f", fmt))
 
 
 def test_audit_neo4j(golden):

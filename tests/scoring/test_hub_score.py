@@ -41,3 +41,28 @@ def test_unknown_facts_are_half_weight_and_listed():
     assert set(s.unknown_factors) == {"hub_code_on_load", "hub_owner", "hub_people", "hub_license"}
     assert s.coverage == "1/5" and points(s)["hub_owner"] == 7.5
     assert score_hub([ref()], None)["model:org/m"].unknown_factors  # --disable hub: not collected, still counted
+
+
+def test_weights_file_sets_hub_factors(tmp_path):
+    import pytest
+
+    from auditor.errors import ConfigError
+    from auditor.judgement.catalogue import catalogue
+    from auditor.scoring.aggregate import load_weights
+
+    assert not set(catalogue().factors) & set(catalogue().hub_factors)  # one namespace for --weights
+    path = tmp_path / "w.yml"
+    path.write_text("hub_revision: {weight: 0}\nhub_owner: {weight: 45, unknown: 1}\n")
+    weights = load_weights(path)
+    pinned_off = score_hub_repo([ref()], facts(), weights)
+    assert points(pinned_off)["hub_revision"] == 0 and pinned_off.total < score_hub_repo([ref()], facts()).total
+    unknown = score_hub_repo([ref()], Unknown.of(UnknownKind.OFFLINE, "offline"), weights)
+    assert points(unknown)["hub_owner"] == 45  # the unknown fraction is a key here too
+    assert score_hub([ref()], {"model:org/m": facts()}, weights)["model:org/m"] == pinned_off
+    assert score_hub_repo([ref()], facts(), load_weights()) == score_hub_repo([ref()], facts())
+    for text, message in (("hub_nope: {weight: 1}\n", "unknown factor 'hub_nope'"),
+                          ("hub_owner: {wieght: 1}\n", "unknown key 'wieght'"),
+                          ("hub_people: {saturation: -5}\n", "non-negative number")):
+        path.write_text(text)
+        with pytest.raises(ConfigError, match=message):
+            load_weights(path)
