@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from auditor.cli import app
 from tests.conda_fixtures import record, write_prefix
 from tests.fakes.forges import FakeForges, FakeRepo
-from tests.signals.test_conda import META_YAML
+from tests.signals.test_conda import META_YAML, registry
 
 runner = CliRunner()
 SP = "lib/python3.12/site-packages"
@@ -26,7 +26,10 @@ def world(monkeypatch, fake_pypi):
     fake_pypi.add("idna", "3.10", project_urls=(("Source", "https://github.com/kjd/idna"),))
     zlib = FakeRepo("github.com", "conda-forge/zlib-feedstock", "zlib", files=("recipe/meta.yaml",),
                     texts={"recipe/meta.yaml": META_YAML})
-    with FakeForges([zlib], generic=True) as f:
+    outputs = registry({"zlib": ["zlib", "zlib-ng"]})
+    zlib_ng = FakeRepo("github.com", "conda-forge/zlib-ng-feedstock", "zlib-ng", files=("recipe/meta.yaml",),
+                       texts={"recipe/meta.yaml": META_YAML.replace("groutr", "zlib-ng-dev")})
+    with FakeForges([zlib, zlib_ng, outputs], generic=True) as f:
         monkeypatch.setenv("AUDITOR_GITHUB_API_URL", f.github.url + "/api/v3")
         monkeypatch.setenv("AUDITOR_GITLAB_URL", f.gitlab.url)
         monkeypatch.setenv("AUDITOR_SCORECARD_URL", f.scorecard.url)
@@ -58,8 +61,10 @@ def test_conda_prefix_audits_with_exit_0_or_3(world, tmp_path):
     assert set(by) == {"zlib", "requests", "idna", "python"}
     assert by["requests"]["signals"]["conda"]["origins"] == ["conda", "pip"]
     zlib = by["zlib"]["signals"]["conda"]
-    assert zlib["recipe_maintainers"] == ["groutr", "msarahan", "ocefpaf"]
-    assert zlib["feedstock"] == "https://github.com/conda-forge/zlib-feedstock"
+    # conda-forge/feedstock-outputs lets zlib-feedstock and zlib-ng-feedstock upload "zlib": both recipes' people
+    assert zlib["recipe_maintainers"] == ["groutr", "msarahan", "ocefpaf", "zlib-ng-dev"]
+    assert zlib["feedstock"] == "https://github.com/conda-forge/zlib-feedstock" and zlib["feedstock_confidence"] == "high"
+    assert zlib["feedstocks"][1] == "https://github.com/conda-forge/zlib-ng-feedstock"
     assert {f["id"] for f in doc["findings"]} >= {"AUD132", "AUD133"}
     assert not [m for m in doc["missing"] if m["package"] == "zlib" and m["what"] in ("pypi", "vulnerabilities")]
     # zlib is not a Python distribution: PyPI is never asked about it
@@ -76,7 +81,8 @@ def test_conda_prefix_graph_attributes(world, tmp_path):
     zlib = next(d for n, d in g.nodes(data=True) if n.startswith("zlib=="))
     assert zlib["origin"] == "conda" and zlib["conda_channel"] == "conda-forge" and zlib["conda_build"] == "hb9d3cd8_2"
     assert zlib["purl"] == "pkg:conda/zlib@1.3.1?build=hb9d3cd8_2&channel=conda-forge&subdir=linux-64"
-    assert zlib["recipe_maintainers"] == 3 and zlib["repo_url"] == "https://github.com/madler/zlib"
+    assert zlib["recipe_maintainers"] == 4 and zlib["repo_url"] == "https://github.com/madler/zlib"
+    assert zlib["feedstock_confidence"] == "high"
     req = next(d for n, d in g.nodes(data=True) if n.startswith("requests=="))
     assert req["installed_by"] == "conda+pip"
 

@@ -89,6 +89,7 @@ CONDA_SUBDIR = "conda_subdir"  # str: the conda platform subdirectory (linux-64,
 PURL = "purl"  # str: the package URL of a conda package (pkg:conda/...)
 INSTALLED_BY = "installed_by"  # str: "conda", or "conda+pip" when pip installed the same distribution too
 FEEDSTOCK = "feedstock"  # str: the conda-forge feedstock repository URL
+FEEDSTOCK_CONFIDENCE = "feedstock_confidence"  # str: "high" (conda-forge/feedstock-outputs) or "low" (a guessed name)
 RECIPE_MAINTAINERS = "recipe_maintainers"  # int: the feedstock recipe's extra.recipe-maintainers
 # native_library attributes (auditor/data/native-libraries.yaml) and bundles-edge attributes
 CLOSED_SOURCE = "closed_source"  # bool: the table says the upstream publishes no source
