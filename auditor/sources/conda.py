@@ -71,7 +71,8 @@ def _rattler():
 def pypi_names() -> Mapping[str, str | None]:
     """``auditor/data/conda-pypi-names.yaml``: conda name -> PyPI name (``None``: not a Python distribution)."""
     text = resources.files("auditor.data").joinpath("conda-pypi-names.yaml").read_text(encoding="utf-8")
-    return {str(k): (normalize_name(str(v)) if v else None) for k, v in (yaml.safe_load(text) or {}).items()}
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~800 entries in a few ms
+    return {str(k): (normalize_name(str(v)) if v else None) for k, v in (yaml.load(text, Loader=loader) or {}).items()}
 
 
 def subdir_of(target: TargetEnvironment) -> str:
@@ -88,13 +89,16 @@ def python_name(name: str, depends: Iterable[str], files: Iterable[str] = ()) ->
     """The PyPI name of the Python distribution a conda package installs, or ``None``.
 
     In order: the ``site-packages/NAME-VERSION.dist-info`` directory among
-    *files* (a prefix record); the table :func:`pypi_names`; the conda name
+    *files* (a prefix record; of several, the one the table or the conda
+    name points to, else the first: jaxlib's CUDA builds also install
+    ``jax_cuda12_plugin``); the table :func:`pypi_names`; the conda name
     itself when the package depends on ``python``.
     """
-    for f in files:
-        m = _DIST_INFO.search(str(f).replace("\\", "/"))
-        if m:
-            return normalize_name(m.group(1))
+    installed = list(dict.fromkeys(normalize_name(m.group(1)) for f in files
+                                   if (m := _DIST_INFO.search(str(f).replace("\\", "/")))))
+    if installed:
+        wanted = pypi_names().get(name) or normalize_name(name)
+        return wanted if wanted in installed else installed[0]
     if name in pypi_names():
         return pypi_names()[name]
     if any(spec_name(d) == "python" for d in depends):
@@ -127,6 +131,46 @@ def node_name(record: CondaRecord) -> str:
     return record.python_name or normalize_name(record.name)
 
 
+def node_names(records: Sequence[CondaRecord]) -> tuple[dict[str, str], set[str]]:
+    """``({conda name: node name}, conda names folded into another record's node)`` of *records*.
+
+    A record's node is its PyPI name when it installs a Python distribution,
+    else its conda name (:func:`node_name`).  Where two records would be one node:
+
+    * one that depends on another of them is a metapackage (conda-forge's
+      ``pyarrow`` on ``pyarrow-core``, ``tensorflow`` on ``tensorflow-base``,
+      ``dask`` on ``dask-core``): it adds no files, so it is folded into that
+      node, and edges to it go there;
+    * a record that installs no Python distribution, next to one that does
+      (conda-forge's C library ``brotli`` and ``brotli-python``, which
+      installs PyPI's ``Brotli``), is the node ``NAME-native``;
+    * of several left that install the same distribution, the first by conda name keeps the node.
+    """
+    by_conda = {r.name: node_name(r) for r in records}
+    groups: dict[str, list[CondaRecord]] = {}
+    for r in records:
+        if r.name != "python":
+            groups.setdefault(by_conda[r.name], []).append(r)
+    folded: set[str] = set()
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        names = {r.name for r in group}
+        wrappers = {r.name for r in group if any(spec_name(d) in names - {r.name} for d in r.depends)}
+        rest = sorted((r for r in group if r.name not in wrappers), key=lambda r: (r.python_name is None, r.name))
+        if not rest:  # wrappers of each other: keep one
+            rest = sorted(group, key=lambda r: (r.python_name is None, r.name))[:1]
+            wrappers.discard(rest[0].name)
+        folded |= wrappers
+        keep, *others = rest
+        for r in others:
+            if r.python_name is None and keep.python_name is not None:
+                by_conda[r.name] = f"{normalize_name(r.name)}-native"
+            else:
+                folded.add(r.name)
+    return by_conda, folded
+
+
 def conda_inventory(ctx: RunContext, root_name: str, root_kind: str, records: Sequence[CondaRecord],
                     pip: Sequence[Distribution] = (), *, resolver: str, root_specs: Iterable[str] = (),
                     gaps: Sequence[tuple[str, ...]] = (), metadata: Mapping[str, CoreMetadata] | None = None
@@ -148,14 +192,16 @@ def conda_inventory(ctx: RunContext, root_name: str, root_kind: str, records: Se
         target = TargetEnvironment(python_version=".".join(parts[:2]), python_full_version=interp.version,
                                    sys_platform=target.sys_platform, platform_machine=target.platform_machine,
                                    implementation_name=target.implementation_name)
-    by_conda = {r.name: node_name(r) for r in records}
+    by_conda, folded = node_names(records)
     noted: dict[str, CondaRecord] = {}
     dists: dict[str, Distribution] = {}
     for r in records:
         if r.name == "python":  # the interpreter node
             noted["python"] = r
             continue
-        name = node_name(r)
+        if r.name in folded:
+            continue
+        name = by_conda[r.name]
         edges = tuple(DependencyEdge(target=by_conda[spec_name(d)], requirement=d)
                       for d in r.depends if by_conda.get(spec_name(d)) not in (None, name, "python")
                       and spec_name(d) != "python")
