@@ -188,8 +188,9 @@ def _conda_attrs(conda, out: dict, unknown: dict) -> None:
     """The ``conda`` signal's attributes (docs/conda.md)."""
     rec = conda.record
     feedstock = conda.feedstock if isinstance(conda.feedstock, str) else None
+    purl = A.CONDA_PURL if "pip" in conda.origins else A.PURL  # conda+pip: the files on disk are pip's copy
     for attr, value in ((A.CONDA_CHANNEL, rec.channel_name), (A.CONDA_BUILD, rec.build), (A.CONDA_SUBDIR, rec.subdir),
-                        (A.PURL, rec.purl), (A.INSTALLED_BY, "+".join(conda.origins)), (A.FEEDSTOCK, feedstock)):
+                        (purl, rec.purl), (A.INSTALLED_BY, "+".join(conda.origins)), (A.FEEDSTOCK, feedstock)):
         if value:
             out[attr] = value
     if isinstance(conda.feedstock, Unknown):

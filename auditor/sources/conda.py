@@ -178,8 +178,10 @@ def conda_inventory(ctx: RunContext, root_name: str, root_kind: str, records: Se
     """The :class:`Inventory` of conda *records* plus non-conda Python distributions *pip*.
 
     Records are noted in ``ctx.memo`` (:data:`CONDA_RECORDS`, :data:`CONDA_PIP`).
-    A distribution in *pip* whose name is a record's node is the same node
-    (its version: pip's copy is the one on disk; its record keeps conda's).
+    A distribution in *pip* whose name is a record's node is the same node:
+    its version, metadata and origin are pip's copy (the files on disk, a PyPI
+    distribution: its purl is ``pkg:pypi``); its record, in the ``conda``
+    signal, keeps conda's.
     Edges: a record's ``depends`` (by name, to records in the set) and the
     Requires-Dist of *pip* distributions (markers evaluated for the target).
     The root requires *root_specs* (names) when given, else every node nothing else requires.
@@ -220,7 +222,7 @@ def conda_inventory(ctx: RunContext, root_name: str, root_kind: str, records: Se
             conda = dists[d.name]
             dists[d.name] = Distribution(name=d.name, version=d.version or conda.version, metadata=d.metadata,
                                          requires=tuple({e.target: e for e in conda.requires + edges}.values()),
-                                         origin=conda.origin)
+                                         origin=d.origin)  # the files on disk are pip's copy: a PyPI distribution
         else:
             dists[d.name] = d
     for d in list(dists.values()):  # pip Requires-Dist on conda nodes: keep only targets in the set

@@ -61,8 +61,8 @@ def test_prefix_records_pip_packages_and_the_interpreter(tmp_path, ctx):
 def test_conda_and_pip_copies_are_one_node_with_both_origins(tmp_path, ctx):
     inv = CondaPrefixSource(small_prefix(tmp_path / "env")).collect(ctx)
     req = inv.by_name()["requests"]
-    assert req.version == "2.31.0"  # pip's copy is on disk
-    assert req.origin.kind == "conda"
+    assert req.version == "2.31.0"  # pip's copy is on disk: a PyPI distribution (its purl is pkg:pypi)
+    assert req.origin.kind == "installed" and req.origin.file.endswith("requests-2.31.0.dist-info")
     assert [e.target for e in req.requires] == ["idna"]  # pip's Requires-Dist
     assert ctx.memo[CONDA_PIP] == {"requests": "2.31.0"}
     rec = ctx.memo[CONDA_RECORDS]["requests"]
