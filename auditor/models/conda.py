@@ -113,11 +113,13 @@ class CondaPackage:
             ``conda-forge/TEAM`` names, first seen first), or Unknown why not
             (any one unreadable makes the set unknown: a partial list would
             undercount); ``()`` for a package not from conda-forge.
-        upstream: the source repository the recipe's ``source.url`` of
-            ``feedstock`` names, when it is on a forge (at ``medium``
-            confidence: the one every listed feedstock's recipe names, else
-            none); else ``None``.
+        upstream: the source repository the recipe of ``feedstock`` names:
+            its ``source.url`` when that is on a forge, else its
+            ``about.repository``, ``about.dev_url`` or ``about.home`` (not a
+            conda-forge feedstock) (at ``medium`` feedstock confidence: the
+            one every listed feedstock's recipe names, else none); else ``None``.
         evidence: where ``feedstock``, the maintainers and ``upstream`` come from.
+        upstream_field: the recipe field ``upstream`` came from (``source.url``, ``about.dev_url``, ...).
     """
 
     KEY: ClassVar[str] = "conda"
@@ -131,6 +133,7 @@ class CondaPackage:
     evidence: str = ""
     feedstocks: tuple[str, ...] = ()
     feedstock_confidence: Confidence | None = None
+    upstream_field: str | None = None
 
     def faults(self) -> list[tuple[str, str]]:
         """``(field, reason)`` for the feedstock or maintainers missing because of a fault (the "missing" list)."""

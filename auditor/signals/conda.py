@@ -22,7 +22,7 @@ import binascii
 import json
 import re
 from dataclasses import replace
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping, NamedTuple, Sequence
 from urllib.parse import quote
 
 import yaml
@@ -61,8 +61,16 @@ def strip_jinja(text: str) -> str:
     return _JINJA_EXPR.sub("JINJA", _JINJA_BLOCK.sub("", text))
 
 
-def parse_recipe(text: str) -> tuple[tuple[str, ...], str | None]:
-    """``(recipe maintainers, first source URL)`` of a conda-build ``meta.yaml`` or rattler-build ``recipe.yaml``.
+class Recipe(NamedTuple):
+    """What auditor reads of a feedstock recipe."""
+
+    maintainers: tuple[str, ...]  # extra.recipe-maintainers: GitHub logins and conda-forge/TEAM names
+    source_url: str | None  # the first source's url (or git_url)
+    about: tuple[tuple[str, str], ...]  # (field, URL) of about.repository, about.dev_url, about.home, in that order
+
+
+def parse_recipe(text: str) -> Recipe:
+    """What a conda-build ``meta.yaml`` or rattler-build ``recipe.yaml`` says (:class:`Recipe`).
 
     Raises:
         ValueError: not a YAML mapping after the Jinja is stripped, or no ``extra.recipe-maintainers`` list.
@@ -80,7 +88,22 @@ def parse_recipe(text: str) -> tuple[tuple[str, ...], str | None]:
     if not isinstance(people, list):
         raise ValueError("recipe has no extra.recipe-maintainers list")
     found = tuple(dict.fromkeys(str(p) for p in people[:MAX_MAINTAINERS] if isinstance(p, str) and _MAINTAINER.match(p)))
-    return found, _source_url(doc.get("source"))
+    about = doc.get("about") if isinstance(doc.get("about"), dict) else {}
+    links = tuple((f"about.{k}", v[:2000]) for k in ("repository", "dev_url", "home")
+                  if isinstance(v := about.get(k), str) and v.startswith(("https://", "http://")))
+    return Recipe(found, _source_url(doc.get("source")), links)
+
+
+def recipe_upstream(recipe: Recipe) -> tuple[str, str] | None:
+    """``(field, repository URL)``: the first of ``source.url``, ``about.repository``, ``about.dev_url``,
+    ``about.home`` that names a forge repository other than a conda-forge feedstock, else None."""
+    candidates = ([("source.url", recipe.source_url.replace("git+", "", 1))] if recipe.source_url else [])
+    for field, url in [*candidates, *recipe.about]:
+        ref = canonical_repository(url)
+        if ref is not None and not (ref.url.startswith("https://github.com/conda-forge/")
+                                    and ref.url.endswith("-feedstock")):
+            return field, ref.url
+    return None
 
 
 def _source_url(source: Any) -> str | None:
@@ -177,22 +200,25 @@ class CondaCollector(Collector):
         upstreams: dict[str, str | None] = {}  # feedstock -> the forge repository its recipe's source names
         evidence = [where]
         unknown: Unknown | None = None
+        fields: dict[str, str | None] = {}
         for name in names:
-            got, url, said = self._recipe(ctx, name, guessed=confidence is Confidence.LOW)
+            got, url, field, said = self._recipe(ctx, name, guessed=confidence is Confidence.LOW)
             evidence.append(said)
             if isinstance(got, Unknown):
                 unknown = unknown or got
                 continue
             people.extend(got)
             if name == first or confidence is Confidence.MEDIUM:
-                upstreams[name] = url
+                upstreams[name], fields[name] = url, field
         # several candidate builders: an upstream only when every recipe read names the same repository
         agreed = set(upstreams.values())
         upstream = agreed.pop() if len(agreed) == 1 else None
         if len(agreed) > 1:
             evidence.append("no upstream: the feedstocks' recipes name different sources")
+        field = next((f for n, f in fields.items() if upstreams[n] == upstream), None) if upstream else None
         return replace(base, feedstock=_url(first), feedstocks=tuple(_url(n) for n in names),
-                       feedstock_confidence=confidence, upstream=upstream, evidence="; ".join(evidence),
+                       feedstock_confidence=confidence, upstream=upstream, upstream_field=field,
+                       evidence="; ".join(evidence),
                        recipe_maintainers=unknown or tuple(dict.fromkeys(people))[:MAX_MAINTAINERS])
 
     def _feedstocks(self, ctx: RunContext, name: str) -> tuple[tuple[str, ...], Confidence, str] | Unknown:
@@ -217,41 +243,43 @@ class CondaCollector(Collector):
             f"{n}-feedstock" for n in names)
 
     def _recipe(self, ctx: RunContext, feedstock: str, guessed: bool
-                ) -> tuple[tuple[str, ...] | Unknown, str | None, str]:
-        """``(maintainers or Unknown, upstream URL, evidence)`` of ``conda-forge/FEEDSTOCK-feedstock``'s recipe,
-        read once per run (``ctx.memo``)."""
+                ) -> tuple[tuple[str, ...] | Unknown, str | None, str | None, str]:
+        """``(maintainers or Unknown, upstream URL, the recipe field it came from, evidence)`` of
+        ``conda-forge/FEEDSTOCK-feedstock``'s recipe, read once per run (``ctx.memo``)."""
         key = ("conda-recipe", feedstock, guessed)
         if key not in ctx.memo:
             ctx.memo[key] = self._read_recipe(ctx, feedstock, guessed)
         return ctx.memo[key]
 
     def _read_recipe(self, ctx: RunContext, feedstock: str, guessed: bool
-                     ) -> tuple[tuple[str, ...] | Unknown, str | None, str]:
+                     ) -> tuple[tuple[str, ...] | Unknown, str | None, str | None, str]:
         where = f"conda-forge/{feedstock}-feedstock"
         for path in RECIPE_PATHS:
             text = _contents(ctx, where, path, MAX_RECIPE_BYTES)
             if isinstance(text, Unknown):
                 if text.not_found:
                     continue
-                return text, None, f"{where}: {text.reason}"
+                return text, None, None, f"{where}: {text.reason}"
             try:
-                people, url = parse_recipe(text)
+                recipe = parse_recipe(text)
             except ValueError as exc:
-                return Unknown(f"{where}/{path}: {exc}", kind=UnknownKind.MALFORMED), None, f"{where}/{path}: {exc}"
-            ref = canonical_repository(url.replace("git+", "", 1)) if url else None
+                return (Unknown(f"{where}/{path}: {exc}", kind=UnknownKind.MALFORMED), None, None,
+                        f"{where}/{path}: {exc}")
+            found = recipe_upstream(recipe)
             evidence = f"{where}/{path} (GitHub contents API): extra.recipe-maintainers"
-            if ref is not None:
-                evidence += f"; upstream from source.url {url}"
-            elif url:
-                evidence += f"; source.url {url} names no forge repository (a PyPI sdist: the PyPI mapping applies)"
-            return people, ref.url if ref is not None else None, evidence
+            if found is not None:
+                evidence += f"; upstream from {found[0]} {found[1]}"
+            elif recipe.source_url:
+                evidence += (f"; source.url {recipe.source_url} and the about links name no forge repository (a PyPI "
+                             "sdist: the PyPI mapping applies)")
+            return recipe.maintainers, found[1] if found else None, found[0] if found else None, evidence
         if guessed:  # the convention's guess was wrong: not a fault of anything we read
             gone = Unknown(f"{where} has no recipe/meta.yaml or recipe/recipe.yaml and {_OUTPUTS} does not list the "
                            "package", fault=False, kind=UnknownKind.NOT_FOUND)
         else:
             gone = Unknown(f"{where}, which {_OUTPUTS} lists, has no recipe/meta.yaml or recipe/recipe.yaml",
                            kind=UnknownKind.NOT_FOUND)
-        return gone, None, gone.reason
+        return gone, None, None, gone.reason
 
 
 def _contents(ctx: RunContext, repo: str, path: str, limit: int) -> str | Unknown:
@@ -275,16 +303,19 @@ def _decode(doc: Any, limit: int) -> str | Unknown:
 
 
 def apply_conda(node: PackageNode, value: Any) -> PackageNode:
-    """A node with no repository takes the upstream its conda-forge recipe's ``source.url`` names: at medium
-    confidence when conda-forge's registry named the feedstock(s), low when the feedstock was guessed."""
+    """A node with no repository takes the upstream its conda-forge recipe names: at medium confidence
+    from the recipe's ``source.url`` of a feedstock conda-forge's registry named, low from an ``about``
+    link or a guessed feedstock."""
     if not isinstance(value, CondaPackage) or value.upstream is None or node.mapping.repo is not None:
         return node
     ref = canonical_repository(value.upstream)
     if ref is None:
         return node
+    field = value.upstream_field or "source.url"
     guessed = value.feedstock_confidence is Confidence.LOW
-    evidence = f"conda-forge recipe source.url ({value.feedstock}{', a guessed feedstock' if guessed else ''})"
-    mapping = RepoMapping(ref, evidence, Confidence.LOW if guessed else Confidence.MEDIUM, rule="conda-recipe-source")
+    strong = field == "source.url" and not guessed
+    evidence = f"conda-forge recipe {field} ({value.feedstock}{', a guessed feedstock' if guessed else ''})"
+    mapping = RepoMapping(ref, evidence, Confidence.MEDIUM if strong else Confidence.LOW, rule="conda-recipe-source")
     return replace(node, mapping=mapping)
 
 

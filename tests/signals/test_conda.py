@@ -79,7 +79,7 @@ def collect(forges, tmp_path, records, pip=None, **cfg):
 
 def test_strip_jinja_never_renders():
     assert strip_jinja("{% set x = 1 %}a: {{ x }}\nb: ${{ y }}\n{# c #}") == "a: JINJA\nb: JINJA\n"
-    people, url = parse_recipe(META_YAML)
+    people, url, about = parse_recipe(META_YAML)
     assert people == ("groutr", "msarahan", "ocefpaf")  # a value that is not a login is dropped
     assert url.startswith("https://github.com/madler/zlib/releases/download/vJINJA/")
 
@@ -243,3 +243,27 @@ def test_registry_failure_is_unknown_not_a_guess(tmp_path):
     assert torch.faults() == [("feedstock", torch.feedstock.reason)]  # listed once in "missing"
     node = replace(conda_node("libtorch"), signals={"conda": torch})
     assert probe_conda(node) == []
+
+
+def test_upstream_from_the_recipe_about_links_when_the_source_is_a_plain_tarball(tmp_path):
+    # as in pytorch-cpu-feedstock (source on download.pytorch.org, about.dev_url on GitHub) and blas-feedstock
+    # (about.home is the feedstock itself, never an upstream)
+    from auditor.signals.conda import recipe_upstream
+
+    torch_recipe = ("source:\n  url: https://download.pytorch.org/source_code/test/pytorch-v{{ version }}.tar.gz\n"
+                    "about:\n  home: https://pytorch.org/\n  dev_url: https://github.com/pytorch/pytorch\n"
+                    "extra:\n  recipe-maintainers:\n    - hmaarrfk\n")
+    assert recipe_upstream(parse_recipe(torch_recipe)) == ("about.dev_url", "https://github.com/pytorch/pytorch")
+    own = "source:\n  url: https://example.org/x.tar.gz\nabout:\n  home: https://github.com/conda-forge/blas-feedstock\n" \
+          "extra:\n  recipe-maintainers: [a]\n"
+    assert recipe_upstream(parse_recipe(own)) is None
+    world = [registry({"libtorch": ["pytorch-cpu"]}),
+             FakeRepo("github.com", "conda-forge/pytorch-cpu-feedstock", "x", files=("recipe/meta.yaml",),
+                      texts={"recipe/meta.yaml": torch_recipe})]
+    with FakeForges(world) as f:
+        out = collect(f, tmp_path, {"libtorch": rec("libtorch")})
+    torch = out["libtorch"]
+    assert torch.upstream == "https://github.com/pytorch/pytorch" and torch.upstream_field == "about.dev_url"
+    node = replace(conda_node("libtorch"), mapping=replace(conda_node("libtorch").mapping, repo=None))
+    mapped = apply_conda(node, torch)
+    assert mapped.mapping.confidence is Confidence.LOW and "about.dev_url" in mapped.mapping.evidence
