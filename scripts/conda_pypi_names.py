@@ -13,13 +13,12 @@ output, each with its reason); those win over the mapping.
 Usage (the file is about 1 MB; nothing here is imported by auditor)::
 
     curl -LO https://raw.githubusercontent.com/prefix-dev/parselmouth/main/files/v0/conda-forge/compressed_mapping.json
-    python scripts/conda_pypi_names.py compressed_mapping.json COMMIT DATE > auditor/data/conda-pypi-names.yaml
+    PYTHONPATH=. python scripts/conda_pypi_names.py compressed_mapping.json COMMIT DATE > auditor/data/conda-pypi-names.yaml
 """
 
 from __future__ import annotations
 
 import json
-import re
 import sys
 
 #: conda name -> (PyPI name or None, why); decided by hand, checked against conda-forge's recipes.
@@ -42,35 +41,28 @@ CURATED: dict[str, tuple[str | None, str]] = {
     "pyqt": ("pyqt5", "pyqt-feedstock; pyqt5-sip, pyqtchart and pyqtwebengine come with it in some builds"),
 }
 
-_SEP = re.compile(r"[-_.]+")
-
-
-def pep503(name: str) -> str:
-    return _SEP.sub("-", name).lower()
-
-
 def render(mapping: dict, commit: str, date: str) -> str:
+    from auditor.sources.conda_names import derive  # the rule auditor applies to the live mapping too
+
     lines = [
         "# conda-forge package name -> PyPI distribution name, where they differ (PEP 503 normalized).",
-        "# Read by auditor/sources/conda.py (docs/conda.md#names). Used only when the input does not say:",
+        "# Read by auditor/sources/conda_names.py (docs/conda.md#names). Used only when the input does not say:",
         "# a conda prefix's records list the *.dist-info directory each package installs, and that wins;",
         "# a lock file or environment.yml records no files. null: not a Python distribution although it",
         "# depends on python (a metapackage). Names that differ only in case, '_', '-' or '.' need no entry.",
-        f"# Source: prefix.dev's parselmouth mapping, files/v0/conda-forge/compressed_mapping.json at commit",
-        f"# {commit} ({date}), entries with exactly one PyPI name; the curated",
-        "# entries first (they win). Regenerate with scripts/conda_pypi_names.py; auditor/data/README.md.",
-        "",
-        "# -- curated ------------------------------------------------------------------------------------",
+        "# curated: decided by hand (scripts/conda_pypi_names.py::CURATED); they win over parselmouth's.",
+        "# parselmouth: prefix.dev's mapping, files/v0/conda-forge/compressed_mapping.json at commit",
+        f"# {commit} ({date}), the entries",
+        "# auditor/sources/conda_names.py::derive keeps; a run reads the live mapping instead when it can.",
+        "# Regenerate with scripts/conda_pypi_names.py; auditor/data/README.md.",
+        "curated:",
     ]
     for name, (pypi, why) in CURATED.items():
-        lines.append(f"{json.dumps(name)}: {json.dumps(pypi) if pypi else 'null'}  # {why}")
-    lines += ["", "# -- generated from parselmouth ---------------------------------------------------------------"]
-    for name in sorted(mapping):
-        pypi = mapping[name]
-        if name in CURATED or not isinstance(pypi, list) or len(pypi) != 1:
-            continue
-        if pep503(name) != pep503(pypi[0]):
-            lines.append(f"{json.dumps(name)}: {json.dumps(pep503(pypi[0]))}")
+        lines.append(f"  {json.dumps(name)}: {json.dumps(pypi) if pypi else 'null'}  # {why}")
+    lines.append("parselmouth:")
+    for name, pypi in sorted(derive(mapping).items()):
+        if name not in CURATED:
+            lines.append(f"  {json.dumps(name)}: {json.dumps(pypi)}")
     return "\n".join(lines) + "\n"
 
 

@@ -14,6 +14,7 @@ from auditor.cli import app
 from tests.conda_fixtures import record, write_prefix
 from tests.fakes.forges import FakeForges, FakeRepo
 from tests.signals.test_conda import META_YAML, registry
+from tests.sources.test_conda_names import parselmouth
 
 runner = CliRunner()
 SP = "lib/python3.12/site-packages"
@@ -30,7 +31,9 @@ def world(monkeypatch, fake_pypi):
     outputs = registry({"zlib": ["zlib", "zlib-ng"]})
     zlib_ng = FakeRepo("github.com", "conda-forge/zlib-ng-feedstock", "zlib-ng", files=("recipe/meta.yaml",),
                        texts={"recipe/meta.yaml": META_YAML.replace("groutr", "zlib-ng-dev")})
-    with FakeForges([zlib, zlib_ng, outputs], generic=True) as f:
+    names = parselmouth({"pyyaml": ["pyyaml"], "msgpack-python": ["msgpack", "msgpack-python"], "zlib": None,
+                         "requests": ["requests"]})  # the real entries' shapes (compressed_mapping.json)
+    with FakeForges([zlib, zlib_ng, outputs, names], generic=True) as f:
         monkeypatch.setenv("AUDITOR_GITHUB_API_URL", f.github.url + "/api/v3")
         monkeypatch.setenv("AUDITOR_GITLAB_URL", f.gitlab.url)
         monkeypatch.setenv("AUDITOR_SCORECARD_URL", f.scorecard.url)
@@ -173,6 +176,7 @@ def _json_check(out: Path) -> None:
     assert by["msgpack"]["signals"]["conda"]["record"]["name"] == "msgpack-python"
     assert {(f["id"], f["package"]) for f in doc["findings"] if f["id"] == "AUD132"} == {("AUD132", "pyyaml"),
                                                                                       ("AUD132", "msgpack")}
+    assert not [m for m in doc["missing"] if "conda-pypi-names" in m["what"]]  # the live mapping was read
 
 
 def _text_check(out: Path) -> None:

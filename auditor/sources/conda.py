@@ -23,12 +23,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-import yaml
 
 from auditor.dist.metadata import parse_core_metadata
 from auditor.dist.redact import redact_url
@@ -36,6 +33,7 @@ from auditor.errors import InputError, SourceError
 from auditor.models import (CondaRecord, CoreMetadata, DependencyEdge, Distribution, Inventory, Origin, TargetEnvironment, Unknown,
                             UnknownKind, normalize_name)
 from auditor.net.context import RunContext
+from auditor.sources.conda_names import conda_names, pypi_names
 from auditor.sources.edges import link
 from auditor.sources.inputs import check_input_file
 from auditor.sources.interface import Source
@@ -67,14 +65,6 @@ def _rattler():
     return rattler
 
 
-@lru_cache(maxsize=1)
-def pypi_names() -> Mapping[str, str | None]:
-    """``auditor/data/conda-pypi-names.yaml``: conda name -> PyPI name (``None``: not a Python distribution)."""
-    text = resources.files("auditor.data").joinpath("conda-pypi-names.yaml").read_text(encoding="utf-8")
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~800 entries in a few ms
-    return {str(k): (normalize_name(str(v)) if v else None) for k, v in (yaml.load(text, Loader=loader) or {}).items()}
-
-
 def subdir_of(target: TargetEnvironment) -> str:
     """The conda ``subdir`` of *target* (``linux-64``); ``linux-64`` for an unknown pair."""
     return _SUBDIRS.get((target.sys_platform, target.platform_machine), "linux-64")
@@ -85,29 +75,33 @@ def spec_name(spec: str) -> str:
     return re.split(r"[\s=<>!~\[]", spec.strip(), maxsplit=1)[0].split("::")[-1].lower()
 
 
-def python_name(name: str, depends: Iterable[str], files: Iterable[str] = ()) -> str | None:
+def python_name(name: str, depends: Iterable[str], files: Iterable[str] = (),
+                table: Mapping[str, str | None] | None = None) -> str | None:
     """The PyPI name of the Python distribution a conda package installs, or ``None``.
 
     In order: the ``site-packages/NAME-VERSION.dist-info`` directory among
     *files* (a prefix record; of several, the one the table or the conda
     name points to, else the first: jaxlib's CUDA builds also install
-    ``jax_cuda12_plugin``); the table :func:`pypi_names`; the conda name
-    itself when the package depends on ``python``.
+    ``jax_cuda12_plugin``); *table* (the run's :func:`conda_names`, else
+    the vendored :func:`pypi_names`); the conda name itself when the package
+    depends on ``python``.
     """
+    names = pypi_names() if table is None else table
     installed = list(dict.fromkeys(normalize_name(m.group(1)) for f in files
                                    if (m := _DIST_INFO.search(str(f).replace("\\", "/")))))
     if installed:
-        wanted = pypi_names().get(name) or normalize_name(name)
+        wanted = names.get(name) or normalize_name(name)
         return wanted if wanted in installed else installed[0]
-    if name in pypi_names():
-        return pypi_names()[name]
+    if name in names:
+        return names[name]
     if any(spec_name(d) == "python" for d in depends):
         return normalize_name(name)
     return None
 
 
-def record_of(rec: Any, source: str, files: Sequence[str] = ()) -> CondaRecord:
-    """A :class:`CondaRecord` from a rattler ``RepoDataRecord`` / ``PrefixRecord``."""
+def record_of(rec: Any, source: str, files: Sequence[str] = (), table: Mapping[str, str | None] | None = None
+              ) -> CondaRecord:
+    """A :class:`CondaRecord` from a rattler ``RepoDataRecord`` / ``PrefixRecord`` (*table*: see :func:`python_name`)."""
     name = rec.name.normalized
     depends = tuple(str(d) for d in (rec.depends or ()))
     url = str(rec.url) if getattr(rec, "url", None) else None
@@ -115,7 +109,7 @@ def record_of(rec: Any, source: str, files: Sequence[str] = ()) -> CondaRecord:
                        channel=redact_url(str(rec.channel)) if rec.channel else None, subdir=str(rec.subdir or ""),
                        url=redact_url(url) if url else None, depends=depends,
                        license=str(rec.license) if rec.license else None,
-                       python_name=python_name(name, depends, files), source=source)
+                       python_name=python_name(name, depends, files, table), source=source)
 
 
 @dataclass
@@ -334,6 +328,7 @@ class CondaPrefixSource(Source):
         if not meta.is_dir():
             raise InputError("not a conda prefix (no conda-meta directory)", str(self.prefix))
         rattler = _rattler()
+        table, gap = conda_names(ctx)
         records: list[CondaRecord] = []
         owned: set[str] = set()
         installed: dict[str, CoreMetadata] = {}
@@ -350,7 +345,7 @@ class CondaPrefixSource(Source):
             except Exception as exc:  # noqa: BLE001 - rattler's parse errors have no common base class
                 raise InputError(f"malformed conda record ({_first_line(exc)})", str(path)) from None
             files = [str(f).replace("\\", "/") for f in (rec.files or ())]
-            record = record_of(rec, "conda-meta", files)
+            record = record_of(rec, "conda-meta", files, table.names)
             for f in files:
                 m = re.search(r"site-packages/[^/]+\.(?:dist|egg)-info", f)
                 if m and m.group(0) not in owned:
@@ -365,7 +360,8 @@ class CondaPrefixSource(Source):
                 requested.append(spec_name(str(rec.requested_spec)))
         pip = read_pip_dists(self.prefix, owned)
         return conda_inventory(ctx, f"conda:{self.prefix}", "environment", records, pip,
-                               resolver="conda-meta", root_specs=sorted(set(requested)), metadata=installed)
+                               resolver="conda-meta", root_specs=sorted(set(requested)), metadata=installed,
+                               gaps=[gap] if gap else ())
 
 
 # -- lock files --------------------------------------------------------------------------------------------
@@ -418,12 +414,15 @@ class _CondaLockBase(Source):
                          UnknownKind.UNSUPPORTED.value))
         else:
             platform = want
+        table, gap = conda_names(ctx)
+        if gap:
+            gaps.append(gap)
         records: list[CondaRecord] = []
         pypi: list[Distribution] = []
         files: dict[str, list[str]] = {}
         for pkg in by_platform.get(platform, ()):
             if hasattr(pkg, "repo_data_record"):
-                records.append(record_of(pkg.repo_data_record(), self.file_kind))
+                records.append(record_of(pkg.repo_data_record(), self.file_kind, table=table.names))
             else:
                 name = normalize_name(str(pkg.name))
                 meta_text = f"Metadata-Version: 2.1\nName: {pkg.name}\nVersion: {pkg.version}\n" + "".join(

@@ -81,3 +81,58 @@ def test_metapackages_fold_into_the_package_they_wrap_and_a_c_library_keeps_its_
     assert {e.target for e in dists["fonttools"].requires} == {"brotli-native"}  # conda's brotli is the C library
     assert noted["typing-extensions"].name == "typing_extensions"
     assert len(dists) == len(records) - 1 - 3  # the interpreter and the three folded metapackages
+
+
+# -- parselmouth's mapping read at run time through the GitHub client -------------------------------------------
+
+def parselmouth(mapping: dict):
+    import json as _json
+
+    from tests.fakes.forges import FakeRepo
+
+    path = "files/v0/conda-forge/compressed_mapping.json"
+    return FakeRepo("github.com", "prefix-dev/parselmouth", "parselmouth", files=(path,),
+                    texts={path: _json.dumps(mapping)})
+
+
+def test_the_live_mapping_is_read_once_per_run_and_curated_entries_win(tmp_path):
+    from auditor.sources.conda_names import NAMES_MEMO, conda_names
+    from tests.fakes.forges import FakeForges
+
+    live = {"python-newthing": ["NewThing"], "pytorch-cpu": ["torch"], "numpy": ["numpy"], "libfoo": None,
+            "several": ["a", "b"], "matplotlib-base": ["matplotlib"]}
+    with FakeForges([parselmouth(live)]) as f:
+        ctx = RunContext(f.config(tmp_path))
+        try:
+            table, gap = conda_names(ctx)
+            again, _ = conda_names(ctx)
+            asked = [s for s in f.github.seen if "parselmouth" in s.path]
+        finally:
+            ctx.close()
+    assert gap is None and again is table and NAMES_MEMO
+    assert len(asked) == 1 and asked[0].headers.get("Accept") == "application/vnd.github.raw+json"
+    assert table.names["python-newthing"] == "newthing"  # not in the vendored copy: the live mapping's
+    assert table.names["pytorch-cpu"] is None  # curated: a metapackage today, whatever older builds installed
+    assert "numpy" not in table.names and "several" not in table.names and "libfoo" not in table.names
+    assert "read at run time" in table.source
+    assert python_name("python-newthing", ["python"], table=table.names) == "newthing"
+
+
+def test_an_unreadable_mapping_falls_back_to_the_vendored_table_with_a_gap(tmp_path):
+    from auditor.sources.conda_names import conda_names
+    from tests.fakes.forges import FakeForges
+
+    with FakeForges([parselmouth({"x": "not a list"})]) as f:
+        ctx = RunContext(f.config(tmp_path / "a"))
+        try:
+            table, gap = conda_names(ctx)
+        finally:
+            ctx.close()
+        off = RunContext(f.config(tmp_path / "b", disabled=frozenset({"github"})))
+        try:
+            quiet, none = conda_names(off)
+        finally:
+            off.close()
+    assert table.names is pypi_names() or dict(table.names) == dict(pypi_names())
+    assert gap[2] == "malformed" and "vendored table of 2026-08-19" in gap[1]
+    assert none is None and dict(quiet.names) == dict(pypi_names())  # --no-github: the vendored table, no gap
