@@ -224,8 +224,8 @@ class CondaCollector(Collector):
     def _feedstocks(self, ctx: RunContext, name: str) -> tuple[tuple[str, ...], Confidence, str] | Unknown:
         """``(feedstock names, confidence, evidence)`` of conda-forge package *name*, or Unknown why not.
 
-        From ``conda-forge/feedstock-outputs`` (the contents API: cached like
-        every contents answer, a week, revalidated with ETag); a name the
+        From ``conda-forge/feedstock-outputs`` (the contents API: cached a
+        day, revalidated with ETag, ``net/cache.py::URL_EXPIRY``); a name the
         registry does not list falls back to ``NAME-feedstock`` at low confidence.
         """
         path = outputs_path(name)
