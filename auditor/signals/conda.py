@@ -150,11 +150,23 @@ def parse_outputs(doc: Any) -> tuple[str, ...]:
     return names
 
 
-def primary_feedstock(package: str, feedstocks: Sequence[str]) -> str:
-    """The feedstock shown as the package's builder: the one named like *package*, else the registry's first
-    (the registry lists who may upload a name, not who built one file: ``libgcc`` lists ``m2w64-gcc-libs``
-    (Windows) before ``ctng-compilers`` (Linux))."""
-    return package if package in feedstocks else feedstocks[0]
+def primary_feedstock(package: str, feedstocks: Sequence[str], subdir: str = "") -> str:
+    """The feedstock shown as the package's builder: the one named like *package*; else the registry's first
+    that is not named for another platform than *subdir* (conda-forge's ``m2w64-*`` / ``m2-*`` feedstocks
+    build Windows packages, ``*_osx-*`` ones macOS); else the registry's first.  The registry lists who may
+    upload a name, not who built one file: ``libgcc`` lists ``m2w64-gcc-libs`` before ``ctng-compilers``."""
+    if package in feedstocks:
+        return package
+    return next((f for f in feedstocks if not _other_platform(f, subdir)), feedstocks[0])
+
+
+def _other_platform(feedstock: str, subdir: str) -> bool:
+    """Whether *feedstock*'s name says it builds for a platform other than conda *subdir* (``linux-64``)."""
+    if not subdir or subdir == "noarch":
+        return False
+    windows = feedstock.startswith(("m2w64-", "m2-")) or feedstock.endswith(("_win-64", "-win-64"))
+    macos = "_osx-" in feedstock or feedstock.endswith(("-osx-64", "-osx-arm64"))
+    return (windows and not subdir.startswith("win-")) or (macos and not subdir.startswith("osx-"))
 
 
 def _url(feedstock: str) -> str:
@@ -191,10 +203,11 @@ class CondaCollector(Collector):
         if isinstance(found, Unknown):
             return replace(base, feedstock=found, recipe_maintainers=found, evidence=f"{_OUTPUTS}: {found.reason}")
         names, confidence, where = found
-        first = primary_feedstock(record.name, names)
+        first = primary_feedstock(record.name, names, record.subdir)
         if confidence is Confidence.HIGH and len(names) > 1 and first != record.name:
             confidence = Confidence.MEDIUM  # one of these built it; the record does not say which
-            where += f" (the record does not say which built this file: {first}-feedstock, the first listed, is shown)"
+            where += (f" (the record does not say which built this file: {first}-feedstock, the first listed not "
+                      f"named for another platform than {record.subdir or 'an unknown subdir'}, is shown)")
         names = (first, *(n for n in names if n != first))
         people: list[str] = []
         upstreams: dict[str, str | None] = {}  # feedstock -> the forge repository its recipe's source names

@@ -218,7 +218,8 @@ def test_multi_output_feedstocks_come_from_the_registry(tmp_path):
     assert arrow.feedstock == "https://github.com/conda-forge/pyarrow-feedstock" and arrow.feedstock_confidence is Confidence.HIGH
     assert arrow.feedstocks[1] == "https://github.com/conda-forge/arrow-cpp-feedstock"
     assert arrow.recipe_maintainers == ("xhochy", "kou")
-    gcc_ = out["libgcc"]  # neither is named like it: the first listed, at medium confidence; no common upstream
+    gcc_ = out["libgcc"]  # neither is named like it: the first not named for Windows, at medium confidence
+    assert gcc_.feedstock == "https://github.com/conda-forge/ctng-compilers-feedstock"
     assert gcc_.feedstock_confidence is Confidence.MEDIUM and gcc_.recipe_maintainers == ("isuruf", "beckermr")
     assert gcc_.upstream is None and "does not say which" in gcc_.evidence
     blas = out["libblas"]  # both feedstocks build from one repository: that is the upstream
@@ -267,3 +268,17 @@ def test_upstream_from_the_recipe_about_links_when_the_source_is_a_plain_tarball
     node = replace(conda_node("libtorch"), mapping=replace(conda_node("libtorch").mapping, repo=None))
     mapped = apply_conda(node, torch)
     assert mapped.mapping.confidence is Confidence.LOW and "about.dev_url" in mapped.mapping.evidence
+
+
+@pytest.mark.parametrize("package, listed, subdir, chosen", [  # the registry's real entries
+    ("libgcc", ("m2w64-gcc-libs", "ctng-compilers"), "linux-64", "ctng-compilers"),
+    ("libgcc", ("m2w64-gcc-libs", "ctng-compilers"), "win-64", "m2w64-gcc-libs"),
+    ("libgfortran5", ("gfortran_impl_osx-64", "ctng-compilers", "m2w64-gcc-libs"), "linux-aarch64", "ctng-compilers"),
+    ("libgfortran5", ("gfortran_impl_osx-64", "ctng-compilers", "m2w64-gcc-libs"), "osx-arm64", "gfortran_impl_osx-64"),
+    ("pyarrow", ("pyarrow", "arrow-cpp"), "linux-64", "pyarrow"),
+    ("libzlib", ("zlib", "zlib-ng"), "linux-64", "zlib"),
+    ("libgcc", ("m2w64-gcc-libs", "ctng-compilers"), "", "m2w64-gcc-libs")])
+def test_the_feedstock_shown_for_a_name_several_may_upload(package, listed, subdir, chosen):
+    from auditor.signals.conda import primary_feedstock
+
+    assert primary_feedstock(package, listed, subdir) == chosen
