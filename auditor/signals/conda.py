@@ -223,8 +223,8 @@ class CondaCollector(Collector):
             people.extend(got)
             if name == first or confidence is Confidence.MEDIUM:
                 upstreams[name], fields[name] = url, field
-        # several candidate builders: an upstream only when every recipe read names the same repository
-        agreed = set(upstreams.values())
+        # several candidate builders: an upstream only when every listed recipe was read and names the same one
+        agreed = set(upstreams.values()) if unknown is None or confidence is not Confidence.MEDIUM else set()
         upstream = agreed.pop() if len(agreed) == 1 else None
         if len(agreed) > 1:
             evidence.append("no upstream: the feedstocks' recipes name different sources")
