@@ -86,9 +86,11 @@ LICENSE = "license"  # str: the declared licence as a canonical SPDX expression,
 CONDA_CHANNEL = "conda_channel"  # str: the conda channel (conda-forge) of a conda package
 CONDA_BUILD = "conda_build"  # str: the conda build string (py312h8753938_0)
 CONDA_SUBDIR = "conda_subdir"  # str: the conda platform subdirectory (linux-64, noarch)
-PURL = "purl"  # str: the package URL of a conda package (pkg:conda/...)
+PURL = "purl"  # str: the package URL of a conda package (pkg:conda/...) whose files are conda's
+CONDA_PURL = "conda_purl"  # str: the conda record's package URL of a node pip (or uv) installed over (conda+pip)
 INSTALLED_BY = "installed_by"  # str: "conda", or "conda+pip" when pip installed the same distribution too
 FEEDSTOCK = "feedstock"  # str: the conda-forge feedstock repository URL
+FEEDSTOCK_CONFIDENCE = "feedstock_confidence"  # str: "high" (conda-forge/feedstock-outputs) or "low" (a guessed name)
 RECIPE_MAINTAINERS = "recipe_maintainers"  # int: the feedstock recipe's extra.recipe-maintainers
 # native_library attributes (auditor/data/native-libraries.yaml) and bundles-edge attributes
 CLOSED_SOURCE = "closed_source"  # bool: the table says the upstream publishes no source

@@ -187,11 +187,18 @@ def _signal_attrs(node: PackageNode, out: dict, unknown: dict) -> None:
 def _conda_attrs(conda, out: dict, unknown: dict) -> None:
     """The ``conda`` signal's attributes (docs/conda.md)."""
     rec = conda.record
+    feedstock = conda.feedstock if isinstance(conda.feedstock, str) else None
+    purl = A.CONDA_PURL if "pip" in conda.origins else A.PURL  # conda+pip: the files on disk are pip's copy
     for attr, value in ((A.CONDA_CHANNEL, rec.channel_name), (A.CONDA_BUILD, rec.build), (A.CONDA_SUBDIR, rec.subdir),
-                        (A.PURL, rec.purl), (A.INSTALLED_BY, "+".join(conda.origins)), (A.FEEDSTOCK, conda.feedstock)):
+                        (purl, rec.purl), (A.INSTALLED_BY, "+".join(conda.origins)), (A.FEEDSTOCK, feedstock)):
         if value:
             out[attr] = value
-    if conda.feedstock:
+    if isinstance(conda.feedstock, Unknown):
+        if conda.feedstock.fault:
+            unknown[A.FEEDSTOCK] = conda.feedstock.reason
+    elif feedstock:
+        if conda.feedstock_confidence is not None:
+            out[A.FEEDSTOCK_CONFIDENCE] = conda.feedstock_confidence.value
         if isinstance(conda.recipe_maintainers, Unknown):
             if conda.recipe_maintainers.fault:
                 unknown[A.RECIPE_MAINTAINERS] = conda.recipe_maintainers.reason

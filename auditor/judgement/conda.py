@@ -8,7 +8,7 @@ severities come from ``rules.yaml``.
 from __future__ import annotations
 
 from auditor.judgement.catalogue import catalogue
-from auditor.models import CondaPackage, Finding, PackageNode
+from auditor.models import CondaPackage, Confidence, Finding, PackageNode
 
 
 def _finding(rule_id: str, node: PackageNode, message: str, evidence: str) -> Finding:
@@ -31,9 +31,11 @@ def probe_conda(node: PackageNode) -> list[Finding]:
                                             "environment: the files on disk are whichever installer wrote last",
                             f"conda-meta record and a *.dist-info without INSTALLER 'conda' ({rec.source})"))
     people = facts.recipe_maintainers
-    if facts.feedstock and isinstance(people, tuple) and people:
+    if isinstance(facts.feedstock, str) and isinstance(people, tuple) and people:
         shown = ", ".join(people[:10]) + (f" and {len(people) - 10} more" if len(people) > 10 else "")
+        where = ", ".join(f.removeprefix("https://github.com/") for f in facts.feedstocks or (facts.feedstock,))
+        guess = " (a feedstock guessed from conda-forge's naming convention)" if facts.feedstock_confidence is \
+            Confidence.LOW else ""
         out.append(_finding("AUD133", node, f"{node.name} comes from conda-forge: {len(people)} recipe maintainer(s) "
-                                            f"of {facts.feedstock.removeprefix('https://github.com/')} can publish it "
-                                            f"({shown})", facts.evidence))
+                                            f"of {where}{guess} can publish it ({shown})", facts.evidence))
     return out

@@ -3,7 +3,8 @@
 Frozen dataclasses; nothing here does I/O.  Sources: a prefix's
 ``conda-meta/*.json`` records, ``pixi.lock``, ``conda-lock.yml`` (all read
 with py-rattler) and ``environment.yml`` (pins as written); the feedstock
-facts come from the conda-forge feedstock's recipe (docs/conda.md).
+comes from conda-forge's output registry (``conda-forge/feedstock-outputs``)
+and the people from the feedstock's recipe (docs/conda.md).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 from urllib.parse import quote
 
+from auditor.models.repository import Confidence
 from auditor.models.unknown import Unknown
 
 
@@ -79,10 +81,12 @@ class CondaPackage:
     """The conda facts of one node (``signals["conda"]``).
 
     Source: the input's record (:class:`CondaRecord`), the site-packages of a
-    prefix (pip-installed distributions), and for conda-forge packages the
-    feedstock's recipe read through the GitHub contents API
-    (``conda-forge/NAME-feedstock``: ``recipe/meta.yaml`` or
-    ``recipe/recipe.yaml``; never rendered, never run).
+    prefix (pip-installed distributions), and for conda-forge packages
+    conda-forge's output registry (``conda-forge/feedstock-outputs``:
+    ``outputs/X/Y/Z/NAME.json`` -> ``{"feedstocks": [...]}``, the feedstocks
+    allowed to upload NAME) and each of those feedstocks' recipe
+    (``recipe/meta.yaml`` or ``recipe/recipe.yaml``; never rendered, never
+    run), all read through the GitHub contents API.
 
     Attributes:
         record: the conda record.
@@ -90,13 +94,32 @@ class CondaPackage:
             distribution is also installed by pip (or another installer) in
             the same prefix.
         pip_version: the version of that pip-installed copy, else ``None``.
-        feedstock: the feedstock repository URL (conda-forge only), else ``None``.
-        recipe_maintainers: the recipe's ``extra.recipe-maintainers``
-            (GitHub logins and ``conda-forge/TEAM`` names), or Unknown why not;
-            ``()`` for a package not from conda-forge.
-        upstream: the source repository the recipe's ``source.url`` names,
-            when it is on a forge; else ``None``.
-        evidence: where ``feedstock`` and ``upstream`` come from.
+        feedstock: the feedstock repository URL that builds the package
+            (conda-forge only): the registry's only entry, or the one named
+            like the package, else its first (the record does not say which
+            of several built it); conda-forge's naming convention
+            (``NAME-feedstock``) when the registry has no entry, which
+            ``feedstock_confidence`` and ``evidence`` say; Unknown when the
+            registry could not be read; ``None`` for other channels.
+        feedstocks: every feedstock repository URL the registry allows to
+            publish the package (``libgcc``: ``ctng-compilers`` and
+            ``m2w64-gcc-libs``), ``feedstock`` first; ``()`` when unknown.
+        feedstock_confidence: ``high`` when the registry names one
+            feedstock (or one named like the package), ``medium`` when it
+            names several and ``feedstock`` is the first of them, ``low`` for
+            the naming-convention guess, else ``None``.
+        recipe_maintainers: the ``extra.recipe-maintainers`` of the recipes
+            of every feedstock in ``feedstocks`` (GitHub logins and
+            ``conda-forge/TEAM`` names, first seen first), or Unknown why not
+            (any one unreadable makes the set unknown: a partial list would
+            undercount); ``()`` for a package not from conda-forge.
+        upstream: the source repository the recipe of ``feedstock`` names:
+            its ``source.url`` when that is on a forge, else its
+            ``about.repository``, ``about.dev_url`` or ``about.home`` (not a
+            conda-forge feedstock) (at ``medium`` feedstock confidence: the
+            one every listed feedstock's recipe names, else none); else ``None``.
+        evidence: where ``feedstock``, the maintainers and ``upstream`` come from.
+        upstream_field: the recipe field ``upstream`` came from (``source.url``, ``about.dev_url``, ...).
     """
 
     KEY: ClassVar[str] = "conda"
@@ -104,7 +127,17 @@ class CondaPackage:
     record: CondaRecord
     origins: tuple[str, ...] = ("conda",)
     pip_version: str | None = None
-    feedstock: str | None = None
+    feedstock: str | Unknown | None = None
     recipe_maintainers: tuple[str, ...] | Unknown = ()
     upstream: str | None = None
     evidence: str = ""
+    feedstocks: tuple[str, ...] = ()
+    feedstock_confidence: Confidence | None = None
+    upstream_field: str | None = None
+
+    def faults(self) -> list[tuple[str, str]]:
+        """``(field, reason)`` for the feedstock or maintainers missing because of a fault (the "missing" list)."""
+        if isinstance(self.feedstock, Unknown):  # the maintainers are unknown for the same reason: listed once
+            return [("feedstock", self.feedstock.reason)] if self.feedstock.fault else []
+        people = self.recipe_maintainers
+        return [("recipe_maintainers", people.reason)] if isinstance(people, Unknown) and people.fault else []

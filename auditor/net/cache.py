@@ -49,6 +49,9 @@ NOT_STORED = frozenset({"pypi", "index", "pypi-files"})
 URL_EXPIRY: dict[str, dict[re.Pattern, int]] = {
     "github": {
         re.compile(r"/users/[^/?]+$"): 7 * 24 * 3600,
+        # registries read as files (docs/conda.md): parselmouth's names (regenerated hourly) and conda-forge's
+        # feedstock-outputs (who may upload a package): a day, as other forge facts
+        re.compile(r"/repos/(?:prefix-dev/parselmouth|conda-forge/feedstock-outputs)/contents/"): 24 * 3600,
         re.compile(r"/contents/"): 7 * 24 * 3600,
     },
     "gitlab": {

@@ -48,7 +48,7 @@ import hashlib
 import uuid
 from typing import TextIO
 
-from auditor.models import DeclaredLicense, Unknown, VulnerabilityReport
+from auditor.models import CondaPackage, DeclaredLicense, Unknown, VulnerabilityReport
 from auditor.report import safe
 from auditor.report.cyclonedx_layers import PROPERTIES as LAYER_PROPERTIES
 from auditor.report.totals import people_reach_note
@@ -69,6 +69,9 @@ PROPERTIES: dict[str, str] = {
     "auditor:resolver": "on metadata.component: what produced the pins (uv pip compile, lockfile, installed, ...)",
     "auditor:summary:<figure>": "the root summary figures every format shares (packages, maintainers, contributors, ...)",
     "auditor:people-reach": "whether the people reach counts CPython's contributors",
+    "auditor:installed-by": "a conda package: 'conda', or 'conda+pip' when pip (or uv) installed the same "
+                            "distribution over it (the component is then pip's copy, a pkg:pypi purl)",
+    "auditor:conda:purl": "with 'conda+pip': the conda record's package URL (pkg:conda/...), the other copy",
     "auditor:complete": "'false' when some facts could not be collected (the exit code is then 3)",
     "auditor:missing": "how many facts could not be collected",
 }
@@ -216,6 +219,11 @@ def _component(result, node):
         refs.append(ExternalReference(type=ExternalReferenceType.VCS, url=XsUri(_s(m.repo.url)),
                                       comment=_s(m.evidence) or None))
         pairs.append(("auditor:repository:subpath", m.repo.subpath))
+    conda = node.signals.get("conda")
+    if isinstance(conda, CondaPackage):
+        pairs.append(("auditor:installed-by", "+".join(conda.origins)))
+        if "pip" in conda.origins:
+            pairs.append(("auditor:conda:purl", conda.record.purl))
     pairs.append(("auditor:repository:confidence", m.confidence.value))
     pairs.append(("auditor:repository:rule", m.rule))
     authors = [] if isinstance(maint, Unknown) else [

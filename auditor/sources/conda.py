@@ -23,12 +23,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-import yaml
 
 from auditor.dist.metadata import parse_core_metadata
 from auditor.dist.redact import redact_url
@@ -36,6 +33,7 @@ from auditor.errors import InputError, SourceError
 from auditor.models import (CondaRecord, CoreMetadata, DependencyEdge, Distribution, Inventory, Origin, TargetEnvironment, Unknown,
                             UnknownKind, normalize_name)
 from auditor.net.context import RunContext
+from auditor.sources.conda_names import conda_names, pypi_names
 from auditor.sources.edges import link
 from auditor.sources.inputs import check_input_file
 from auditor.sources.interface import Source
@@ -67,13 +65,6 @@ def _rattler():
     return rattler
 
 
-@lru_cache(maxsize=1)
-def pypi_names() -> Mapping[str, str | None]:
-    """``auditor/data/conda-pypi-names.yaml``: conda name -> PyPI name (``None``: not a Python distribution)."""
-    text = resources.files("auditor.data").joinpath("conda-pypi-names.yaml").read_text(encoding="utf-8")
-    return {str(k): (normalize_name(str(v)) if v else None) for k, v in (yaml.safe_load(text) or {}).items()}
-
-
 def subdir_of(target: TargetEnvironment) -> str:
     """The conda ``subdir`` of *target* (``linux-64``); ``linux-64`` for an unknown pair."""
     return _SUBDIRS.get((target.sys_platform, target.platform_machine), "linux-64")
@@ -84,26 +75,33 @@ def spec_name(spec: str) -> str:
     return re.split(r"[\s=<>!~\[]", spec.strip(), maxsplit=1)[0].split("::")[-1].lower()
 
 
-def python_name(name: str, depends: Iterable[str], files: Iterable[str] = ()) -> str | None:
+def python_name(name: str, depends: Iterable[str], files: Iterable[str] = (),
+                table: Mapping[str, str | None] | None = None) -> str | None:
     """The PyPI name of the Python distribution a conda package installs, or ``None``.
 
     In order: the ``site-packages/NAME-VERSION.dist-info`` directory among
-    *files* (a prefix record); the table :func:`pypi_names`; the conda name
-    itself when the package depends on ``python``.
+    *files* (a prefix record; of several, the one the table or the conda
+    name points to, else the first: jaxlib's CUDA builds also install
+    ``jax_cuda12_plugin``); *table* (the run's :func:`conda_names`, else
+    the vendored :func:`pypi_names`); the conda name itself when the package
+    depends on ``python``.
     """
-    for f in files:
-        m = _DIST_INFO.search(str(f).replace("\\", "/"))
-        if m:
-            return normalize_name(m.group(1))
-    if name in pypi_names():
-        return pypi_names()[name]
+    names = pypi_names() if table is None else table
+    installed = list(dict.fromkeys(normalize_name(m.group(1)) for f in files
+                                   if (m := _DIST_INFO.search(str(f).replace("\\", "/")))))
+    if installed:
+        wanted = names.get(name) or normalize_name(name)
+        return wanted if wanted in installed else installed[0]
+    if name in names:
+        return names[name]
     if any(spec_name(d) == "python" for d in depends):
         return normalize_name(name)
     return None
 
 
-def record_of(rec: Any, source: str, files: Sequence[str] = ()) -> CondaRecord:
-    """A :class:`CondaRecord` from a rattler ``RepoDataRecord`` / ``PrefixRecord``."""
+def record_of(rec: Any, source: str, files: Sequence[str] = (), table: Mapping[str, str | None] | None = None
+              ) -> CondaRecord:
+    """A :class:`CondaRecord` from a rattler ``RepoDataRecord`` / ``PrefixRecord`` (*table*: see :func:`python_name`)."""
     name = rec.name.normalized
     depends = tuple(str(d) for d in (rec.depends or ()))
     url = str(rec.url) if getattr(rec, "url", None) else None
@@ -111,7 +109,7 @@ def record_of(rec: Any, source: str, files: Sequence[str] = ()) -> CondaRecord:
                        channel=redact_url(str(rec.channel)) if rec.channel else None, subdir=str(rec.subdir or ""),
                        url=redact_url(url) if url else None, depends=depends,
                        license=str(rec.license) if rec.license else None,
-                       python_name=python_name(name, depends, files), source=source)
+                       python_name=python_name(name, depends, files, table), source=source)
 
 
 @dataclass
@@ -127,6 +125,46 @@ def node_name(record: CondaRecord) -> str:
     return record.python_name or normalize_name(record.name)
 
 
+def node_names(records: Sequence[CondaRecord]) -> tuple[dict[str, str], set[str]]:
+    """``({conda name: node name}, conda names folded into another record's node)`` of *records*.
+
+    A record's node is its PyPI name when it installs a Python distribution,
+    else its conda name (:func:`node_name`).  Where two records would be one node:
+
+    * one that depends on another of them is a metapackage (conda-forge's
+      ``pyarrow`` on ``pyarrow-core``, ``tensorflow`` on ``tensorflow-base``,
+      ``dask`` on ``dask-core``): it adds no files, so it is folded into that
+      node, and edges to it go there;
+    * a record that installs no Python distribution, next to one that does
+      (conda-forge's C library ``brotli`` and ``brotli-python``, which
+      installs PyPI's ``Brotli``), is the node ``NAME-native``;
+    * of several left that install the same distribution, the first by conda name keeps the node.
+    """
+    by_conda = {r.name: node_name(r) for r in records}
+    groups: dict[str, list[CondaRecord]] = {}
+    for r in records:
+        if r.name != "python":
+            groups.setdefault(by_conda[r.name], []).append(r)
+    folded: set[str] = set()
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        names = {r.name for r in group}
+        wrappers = {r.name for r in group if any(spec_name(d) in names - {r.name} for d in r.depends)}
+        rest = sorted((r for r in group if r.name not in wrappers), key=lambda r: (r.python_name is None, r.name))
+        if not rest:  # wrappers of each other: keep one
+            rest = sorted(group, key=lambda r: (r.python_name is None, r.name))[:1]
+            wrappers.discard(rest[0].name)
+        folded |= wrappers
+        keep, *others = rest
+        for r in others:
+            if r.python_name is None and keep.python_name is not None:
+                by_conda[r.name] = f"{normalize_name(r.name)}-native"
+            else:
+                folded.add(r.name)
+    return by_conda, folded
+
+
 def conda_inventory(ctx: RunContext, root_name: str, root_kind: str, records: Sequence[CondaRecord],
                     pip: Sequence[Distribution] = (), *, resolver: str, root_specs: Iterable[str] = (),
                     gaps: Sequence[tuple[str, ...]] = (), metadata: Mapping[str, CoreMetadata] | None = None
@@ -134,8 +172,10 @@ def conda_inventory(ctx: RunContext, root_name: str, root_kind: str, records: Se
     """The :class:`Inventory` of conda *records* plus non-conda Python distributions *pip*.
 
     Records are noted in ``ctx.memo`` (:data:`CONDA_RECORDS`, :data:`CONDA_PIP`).
-    A distribution in *pip* whose name is a record's node is the same node
-    (its version: pip's copy is the one on disk; its record keeps conda's).
+    A distribution in *pip* whose name is a record's node is the same node:
+    its version, metadata and origin are pip's copy (the files on disk, a PyPI
+    distribution: its purl is ``pkg:pypi``); its record, in the ``conda``
+    signal, keeps conda's.
     Edges: a record's ``depends`` (by name, to records in the set) and the
     Requires-Dist of *pip* distributions (markers evaluated for the target).
     The root requires *root_specs* (names) when given, else every node nothing else requires.
@@ -148,14 +188,16 @@ def conda_inventory(ctx: RunContext, root_name: str, root_kind: str, records: Se
         target = TargetEnvironment(python_version=".".join(parts[:2]), python_full_version=interp.version,
                                    sys_platform=target.sys_platform, platform_machine=target.platform_machine,
                                    implementation_name=target.implementation_name)
-    by_conda = {r.name: node_name(r) for r in records}
+    by_conda, folded = node_names(records)
     noted: dict[str, CondaRecord] = {}
     dists: dict[str, Distribution] = {}
     for r in records:
         if r.name == "python":  # the interpreter node
             noted["python"] = r
             continue
-        name = node_name(r)
+        if r.name in folded:
+            continue
+        name = by_conda[r.name]
         edges = tuple(DependencyEdge(target=by_conda[spec_name(d)], requirement=d)
                       for d in r.depends if by_conda.get(spec_name(d)) not in (None, name, "python")
                       and spec_name(d) != "python")
@@ -174,7 +216,7 @@ def conda_inventory(ctx: RunContext, root_name: str, root_kind: str, records: Se
             conda = dists[d.name]
             dists[d.name] = Distribution(name=d.name, version=d.version or conda.version, metadata=d.metadata,
                                          requires=tuple({e.target: e for e in conda.requires + edges}.values()),
-                                         origin=conda.origin)
+                                         origin=d.origin)  # the files on disk are pip's copy: a PyPI distribution
         else:
             dists[d.name] = d
     for d in list(dists.values()):  # pip Requires-Dist on conda nodes: keep only targets in the set
@@ -286,6 +328,7 @@ class CondaPrefixSource(Source):
         if not meta.is_dir():
             raise InputError("not a conda prefix (no conda-meta directory)", str(self.prefix))
         rattler = _rattler()
+        table, gap = conda_names(ctx)
         records: list[CondaRecord] = []
         owned: set[str] = set()
         installed: dict[str, CoreMetadata] = {}
@@ -302,7 +345,7 @@ class CondaPrefixSource(Source):
             except Exception as exc:  # noqa: BLE001 - rattler's parse errors have no common base class
                 raise InputError(f"malformed conda record ({_first_line(exc)})", str(path)) from None
             files = [str(f).replace("\\", "/") for f in (rec.files or ())]
-            record = record_of(rec, "conda-meta", files)
+            record = record_of(rec, "conda-meta", files, table.names)
             for f in files:
                 m = re.search(r"site-packages/[^/]+\.(?:dist|egg)-info", f)
                 if m and m.group(0) not in owned:
@@ -317,7 +360,8 @@ class CondaPrefixSource(Source):
                 requested.append(spec_name(str(rec.requested_spec)))
         pip = read_pip_dists(self.prefix, owned)
         return conda_inventory(ctx, f"conda:{self.prefix}", "environment", records, pip,
-                               resolver="conda-meta", root_specs=sorted(set(requested)), metadata=installed)
+                               resolver="conda-meta", root_specs=sorted(set(requested)), metadata=installed,
+                               gaps=[gap] if gap else ())
 
 
 # -- lock files --------------------------------------------------------------------------------------------
@@ -370,12 +414,15 @@ class _CondaLockBase(Source):
                          UnknownKind.UNSUPPORTED.value))
         else:
             platform = want
+        table, gap = conda_names(ctx)
+        if gap:
+            gaps.append(gap)
         records: list[CondaRecord] = []
         pypi: list[Distribution] = []
         files: dict[str, list[str]] = {}
         for pkg in by_platform.get(platform, ()):
             if hasattr(pkg, "repo_data_record"):
-                records.append(record_of(pkg.repo_data_record(), self.file_kind))
+                records.append(record_of(pkg.repo_data_record(), self.file_kind, table=table.names))
             else:
                 name = normalize_name(str(pkg.name))
                 meta_text = f"Metadata-Version: 2.1\nName: {pkg.name}\nVersion: {pkg.version}\n" + "".join(

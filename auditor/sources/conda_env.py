@@ -23,7 +23,8 @@ from packaging.requirements import InvalidRequirement, Requirement
 from auditor.errors import InputError
 from auditor.models import CondaRecord, Distribution, Inventory, Origin, Unknown, UnknownKind, normalize_name
 from auditor.net.context import RunContext
-from auditor.sources.conda import _first_line, _rattler, conda_inventory, pypi_names
+from auditor.sources.conda import _first_line, _rattler, conda_inventory
+from auditor.sources.conda_names import conda_names
 from auditor.sources.interface import Source
 from auditor.sources.lockfile import read_text
 
@@ -80,6 +81,7 @@ class CondaEnvironmentFileSource(Source):
         if len(deps) > MAX_SPECS:
             raise InputError(f"more than {MAX_SPECS} dependencies", str(self.path))
         rattler = _rattler()
+        table, names_gap = conda_names(ctx)
         records: list[CondaRecord] = []
         pip: list[Distribution] = []
         unpinned: list[str] = []
@@ -101,7 +103,7 @@ class CondaEnvironmentFileSource(Source):
             if version is None:
                 unpinned.append(name)
             channel = str(spec.channel.name) if spec.channel is not None else (channels[0] if channels else None)
-            pyname = pypi_names()[name] if name in pypi_names() else None
+            pyname = table.names.get(name)
             records.append(CondaRecord(name=name, version=version, build=str(spec.build or ""), channel=channel,
                                        python_name=pyname, source="environment.yml"))
         gap = "not resolved (auditor has no conda solver and does not reach the channels): versions are the pins as written"
@@ -109,7 +111,8 @@ class CondaEnvironmentFileSource(Source):
             gap += f"; unpinned: {', '.join(sorted(set(unpinned))[:20])}"
         return conda_inventory(ctx, str(self.path), "requirements", records, pip, resolver="as written",
                                root_specs=[r.name for r in records] + [d.name for d in pip],
-                               gaps=[(str(self.path), gap, UnknownKind.UNSUPPORTED.value)])
+                               gaps=[(str(self.path), gap, UnknownKind.UNSUPPORTED.value),
+                                     *([names_gap] if names_gap else [])])
 
     def _pip(self, line: str, text: str, unpinned: list[str]) -> Distribution:
         try:

@@ -238,6 +238,10 @@ class FakeForges:
             return self._ok(body) if status == 200 else Reply(404, {"message": "Not Found"}, self._gh_headers())
         if rest[:1] == ["contents"] and repo.files:
             status, body = github_contents(repo.paths(), repo.texts, "/".join(rest[1:]))
+            raw = "raw" in {k.lower(): v for k, v in headers.items()}.get("accept", "")
+            if status == 200 and raw and isinstance(body, dict):  # application/vnd.github.raw+json: the file itself
+                text = repo.texts.get(body["path"], "").encode()
+                return Reply(200, text, {**self._gh_headers(text), "Content-Type": "application/vnd.github.raw"})
             if status == 200:
                 return self._ok(body)
         if rest[:1] == ["contents"]:

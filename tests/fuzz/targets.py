@@ -271,6 +271,16 @@ def _recipe(text: str) -> str:
     return "ok"
 
 
+def _feedstock_outputs(doc: Any) -> str:
+    from auditor.signals.conda import parse_outputs
+
+    try:
+        parse_outputs(doc)
+    except ValueError:
+        return "rejected"
+    return "ok"
+
+
 def _sbom(doc: Any) -> str:
     from auditor.dist.sbom import SbomUnreadable, read_sbom
 
@@ -340,6 +350,12 @@ SIMPLE_HTML = ('<!DOCTYPE html><html><head><meta name="pypi:repository-version" 
                '<a href="https://f/x-1.0.tar.gz" data-yanked="bad">x-1.0.tar.gz</a></body></html>')
 
 
+def _derive(doc: Any) -> Any:
+    from auditor.sources.conda_names import derive
+
+    return derive(doc)
+
+
 def targets() -> dict[str, Target]:
     """Every target, by name (the names benchmarks/fuzz.py prints)."""
     from auditor.net import depsdev, github, gitlab, pypi, scorecard
@@ -372,6 +388,10 @@ def targets() -> dict[str, Target]:
         Target("environment.yml", [ENVIRONMENT_YML], _lockfile("environment.yml", "environment.yml")),
         Target("conda-meta record", [CONDA_RECORD], _conda_record, kind="json"),
         Target("conda-forge recipe", [RECIPE], _recipe),
+        Target("feedstock-outputs entry", [{"feedstocks": ["m2w64-gcc-libs", "ctng-compilers"]}], _feedstock_outputs,
+               kind="json"),
+        Target("parselmouth mapping", [{"pytorch": ["torch"], "libgcc": None, "jaxlib": ["jax-cuda12-pjrt", "jaxlib"],
+                                        "brotli-python": ["brotli"]}], _via_parsed(_derive), kind="json"),
         Target("PEP 770 CycloneDX SBOM", [CYCLONEDX_SBOM], _sbom, kind="json"),
         Target("git log co-author", ["Alice Example <alice@example.org>", "bob <bob@users.noreply.github.com>"], _git_contact),
     )}

@@ -61,8 +61,8 @@ def test_prefix_records_pip_packages_and_the_interpreter(tmp_path, ctx):
 def test_conda_and_pip_copies_are_one_node_with_both_origins(tmp_path, ctx):
     inv = CondaPrefixSource(small_prefix(tmp_path / "env")).collect(ctx)
     req = inv.by_name()["requests"]
-    assert req.version == "2.31.0"  # pip's copy is on disk
-    assert req.origin.kind == "conda"
+    assert req.version == "2.31.0"  # pip's copy is on disk: a PyPI distribution (its purl is pkg:pypi)
+    assert req.origin.kind == "installed" and req.origin.file.endswith("requests-2.31.0.dist-info")
     assert [e.target for e in req.requires] == ["idna"]  # pip's Requires-Dist
     assert ctx.memo[CONDA_PIP] == {"requests": "2.31.0"}
     rec = ctx.memo[CONDA_RECORDS]["requests"]
@@ -94,7 +94,9 @@ def test_lock_files_of_64_conda_and_3_pypi_packages(name, cls, ctx):
     inv = cls(path, fetch_metadata=False).collect(ctx)
     by = inv.by_name()
     assert len(PACKAGES) == 64 and len(inv.distributions) == 64 - 1 + 3  # python is the interpreter node
-    assert inv.interpreter_version == "3.12.7" and inv.gaps == ()
+    assert inv.interpreter_version == "3.12.7"
+    (_, reason, kind), = inv.gaps  # offline: parselmouth's live mapping is not read; the vendored table is used
+    assert "vendored table" in reason and kind == "offline"
     assert by["matplotlib"].origin.kind == "conda"  # matplotlib-base installs PyPI's matplotlib
     assert ctx.memo[CONDA_RECORDS]["matplotlib"].name == "matplotlib-base"
     assert {e.target for e in by["numpy"].requires} >= {"libblas", "libcblas", "liblapack"}
@@ -136,7 +138,8 @@ def test_environment_file_pins_as_written_with_a_notice(tmp_path, ctx):
     assert ctx.memo[CONDA_RECORDS]["torch"].build == "cuda124_py312h1"
     assert by["rich"].version == "13.9.4" and by["httpx"].version is None and by["rich"].origin.kind == "registry"
     assert inv.interpreter_version == "3.12.7"
-    (what, reason, kind), = inv.gaps
+    (what, reason, kind), names = inv.gaps
+    assert "vendored table" in names[1]  # offline
     assert "not resolved" in reason and "httpx" in reason and "scipy" in reason and kind == "unsupported"
 
 
