@@ -134,7 +134,8 @@ def run_one(n: int, people: bool, in_memory: bool = True) -> dict:
     graph = build_graph(inventory, nodes)
     t["graph"] = time.perf_counter() - start
     s = time.perf_counter()
-    annotate_history(graph, {node_id(p): p.signals["history"] for p in nodes.values()}, add_people=people)
+    reach = annotate_history(graph, {node_id(p): p.signals["history"] for p in nodes.values()}, add_people=people,
+                             nodes=nodes)
     t["people_reach"] = time.perf_counter() - s
     s = time.perf_counter()
     with bulk():  # as auditor.pipeline.run_audit runs these stages
@@ -142,7 +143,7 @@ def run_one(n: int, people: bool, in_memory: bool = True) -> dict:
         dependents = queries.dependents_counts(graph)
         scores = score_all(graph, nodes, load_weights(), dependents)
         annotate(graph, nodes, scores, dependents)
-        root = summarize(graph, nodes)
+        root = summarize(graph, nodes, reach)
     t["scoring"] = time.perf_counter() - s
     result = AuditResult(inventory=inventory, nodes=FrozenDict(nodes), graph=nx.freeze(graph),
                          scores=FrozenDict(scores), root=root, findings=tuple(findings), missing=(),

@@ -51,7 +51,7 @@ from typing import TextIO
 from auditor.models import DeclaredLicense, Unknown, VulnerabilityReport
 from auditor.report import safe
 from auditor.report.cyclonedx_layers import PROPERTIES as LAYER_PROPERTIES
-from auditor.report.totals import people_reach_note
+from auditor.report.totals import people_properties, people_reach_note
 
 #: Every ``auditor:`` property name and what it holds (docs/formats-audit.md lists the same table).
 PROPERTIES: dict[str, str] = {
@@ -69,6 +69,10 @@ PROPERTIES: dict[str, str] = {
     "auditor:resolver": "on metadata.component: what produced the pins (uv pip compile, lockfile, installed, ...)",
     "auditor:summary:<figure>": "the root summary figures every format shares (packages, maintainers, contributors, ...)",
     "auditor:people-reach": "whether the people reach counts CPython's contributors",
+    "auditor:summary:people": "people reach: distinct people who can change what the root runs ('at least N' when a "
+                              "part is unknown; docs/people.md#people-reach)",
+    "auditor:summary:people:<origin>": "one origin's part of people reach (git, hub, conda, native), its ':unknown' "
+                                       "sources and its ':not-counted' ones, and the ':overlap' between origins",
     "auditor:complete": "'false' when some facts could not be collected (the exit code is then 3)",
     "auditor:missing": "how many facts could not be collected",
 }
@@ -297,8 +301,10 @@ def bom(result):
     doc.metadata.timestamp = _datetime(result.generated_at) or doc.metadata.timestamp
     doc.metadata.tools.components.add(Component(type=ComponentType.APPLICATION, name="auditor",
                                                 version=result.tool_version))
-    summary = {k: (_unknown(v) if isinstance(v, Unknown) else str(v)) for k, v in vars(result.root).items()}
+    summary = {k: (_unknown(v) if isinstance(v, Unknown) else str(v)) for k, v in vars(result.root).items()
+               if k != "people"}
     doc.metadata.properties = _props([*((f"auditor:summary:{k}", v) for k, v in sorted(summary.items())),
+                                      *people_properties(result.root.people),
                                       ("auditor:people-reach", people_reach_note(result)),
                                       ("auditor:complete", "false" if result.incomplete else "true"),
                                       ("auditor:missing", str(len(result.missing)))])

@@ -50,7 +50,63 @@ def summary_text(result) -> str:
     publishers = "publishers: " + publishers_text(root.maintainers, root.organizations, root.maintainers_unknown,
                                                   root.maintainers_not_public)
     return (f"{root.packages} packages ({root.direct} direct), {root.repositories} repositories "
-            f"({_n(root.unmapped, 'package')} unmapped); {publishers}; contributors: {_count(root.contributors)}")
+            f"({_n(root.unmapped, 'package')} unmapped); {publishers}; {people_text(root.people)}")
+
+
+#: How each origin of people reach is named (auditor/graph/reach.py), and what one of its sources is.
+ORIGIN_WORDS = {"git": ("git/forge contributors", "package"), "hub": ("Hugging Face Hub accounts", "Hub repository"),
+                "conda": ("conda-forge recipe maintainers", "recipe"),
+                "native": ("native library upstream contributors", "upstream repository")}
+
+
+def _grouped(entries, limit: int = 2) -> str:
+    """``"no source repository (2); git clone failed"``: the reasons of ``"what: reason"`` *entries*, most frequent first."""
+    counts: dict[str, int] = {}
+    for entry in entries:
+        reason = entry.split(": ", 1)[-1]
+        counts[reason] = counts.get(reason, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    text = "; ".join(f"{r} ({c})" if c > 1 else r for r, c in ranked[:limit])
+    return text + (f"; {len(ranked) - limit} more reasons" if len(ranked) > limit else "")
+
+
+def people_text(reach) -> str:
+    """``people reach: at least N (git/forge contributors A, ...; K in more than one origin); unknown: ...``.
+
+    *reach* is ``RootSummary.people`` (:class:`~auditor.models.ReachBreakdown` or Unknown).  Every part
+    whose sources are not all known is named with its reasons and the total says "at least": never a
+    silent zero.  Sources with nobody to count by design (a closed-source library) are listed as not counted.
+    """
+    if isinstance(reach, Unknown):
+        return f"people reach: unknown ({reach.reason})"
+    parts = ", ".join(f"{ORIGIN_WORDS.get(p.origin, (p.origin,))[0]} {p.people}" for p in reach.parts)
+    overlap = f"; {reach.overlap} in more than one origin" if reach.overlap else ""
+    text = f"people reach: {'at least ' if reach.at_least else ''}{reach.people} ({parts}{overlap})"
+    unknown = [f"{ORIGIN_WORDS.get(p.origin, (p.origin,))[0]} of {_n(len(p.unknown), ORIGIN_WORDS.get(p.origin, ('', 'source'))[1])} "
+               f"({_grouped(p.unknown)})" for p in reach.parts if p.unknown]
+    notes = [f"{_n(len(p.notes), ORIGIN_WORDS.get(p.origin, ('', 'source'))[1])} ({_grouped(p.notes)})"
+             for p in reach.parts if p.notes]
+    if unknown:
+        text += "; unknown: " + ", ".join(unknown)
+    if notes:
+        text += "; nobody to count: " + ", ".join(notes)
+    return text
+
+
+def people_properties(reach) -> list[tuple[str, str]]:
+    """``(name, value)`` pairs of the people reach for property lists (CycloneDX): the total, each origin's
+    count and its unknown sources (``"unknown: <reason>"`` when the whole figure is unknown)."""
+    if isinstance(reach, Unknown):
+        return [("auditor:summary:people", f"unknown: {reach.reason}")]
+    out = [("auditor:summary:people", f"{'at least ' if reach.at_least else ''}{reach.people}"),
+           ("auditor:summary:people:overlap", str(reach.overlap))]
+    for p in reach.parts:
+        out.append((f"auditor:summary:people:{p.origin}", f"{'at least ' if p.unknown else ''}{p.people}"))
+        if p.unknown:
+            out.append((f"auditor:summary:people:{p.origin}:unknown", f"{len(p.unknown)} ({_grouped(p.unknown)})"))
+        if p.notes:
+            out.append((f"auditor:summary:people:{p.origin}:not-counted", f"{len(p.notes)} ({_grouped(p.notes)})"))
+    return out
 
 
 def hub_text(result) -> str | None:
@@ -66,7 +122,8 @@ def hub_text(result) -> str | None:
     return (f"Hugging Face Hub: {found} loaded ({_n(len(hub.references), 'reference')}, {pinned} pinned to a commit; "
             f"{_n(hub.files, 'file')} scanned, {_n(len(hub.unresolved), 'call')} not resolvable statically, "
             f"{_n(len(hub.skipped), 'file')} not parsed; details: --format json)"
-            + ("" if result.hub_facts is None else hub_facts_text(result.hub_facts)) + hub_scores_text(result))
+            + ("" if result.hub_facts is None else hub_facts_text(result.hub_facts, result.root.people))
+            + hub_scores_text(result))
 
 
 def hub_scores_text(result) -> str:
@@ -78,14 +135,18 @@ def hub_scores_text(result) -> str:
     return f"; highest Hub exposure: {total:g} {nid}"
 
 
-def hub_facts_text(facts) -> str:
-    """``; Hub facts: N known, M unknown; K Hub accounts can change them`` (appended to :func:`hub_text`)."""
+def hub_facts_text(facts, reach=None) -> str:
+    """``; Hub facts: N known, M unknown; K Hub accounts can change them`` (appended to :func:`hub_text`);
+    K is the Hub part of people reach (*reach*, ``RootSummary.people``) when given, so the two lines agree."""
     known = sum(1 for f in facts.repos.values() if not isinstance(f, Unknown))
     unknown = len(facts.repos) - known
     reasons = sorted({f.reason for f in facts.repos.values() if isinstance(f, Unknown)})
     why = f" ({'; '.join(reasons[:2])}{' …' if len(reasons) > 2 else ''})" if reasons else ""
+    part = reach.part("hub") if reach is not None and not isinstance(reach, Unknown) else None
+    count = part.people if part is not None else len(facts.people())
+    least = "at least " if part is not None and part.unknown else ""
     return (f". Hub facts: {known} known, {unknown} unknown{why}; "
-            f"{_n(len(facts.people()), 'Hub account')} can change them")
+            f"{least}{_n(count, 'Hub account')} can change them (counted in people reach)")
 
 
 def interpreter_text(result) -> str | None:
