@@ -193,7 +193,7 @@ def annotate_history(graph: nx.DiGraph, histories: Mapping[str, RepositoryHistor
     :data:`~auditor.graph.reach.REACH_EDGES`: ``requires``, ``loads``, ``bundles``, ``links``) that
     reaches someone gets ``PEOPLE_REACH``, ``PEOPLE_NAIVE_SUM`` and ``PEOPLE_OVERCOUNT``: distinct people
     over git histories, Hub accounts, conda-forge recipe maintainers and native upstream histories
-    (:mod:`auditor.graph.reach`; docs/people.md#people-reach).
+    (:mod:`auditor.graph.reach`; docs/history.md#people-reach).
 
     Returns:
         The root's :class:`~auditor.models.ReachBreakdown`, or Unknown when no origin was collected.

@@ -1,4 +1,4 @@
-"""Who can change each node of the audit graph, by origin: the inputs of people reach (docs/people.md#people-reach).
+"""Who can change each node of the audit graph, by origin: the inputs of people reach (docs/history.md#people-reach).
 
 Pure: reads facts already collected and never fetches.  Four origins, each a set of person ids per node:
 

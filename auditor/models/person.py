@@ -227,7 +227,7 @@ class RepositoryHistory:
     def login_ids(self) -> dict[str, str]:
         """``{GitHub login, lower-cased: person id}`` for the people of this history whose GitHub login is
         known (from a noreply address or the GitHub contributors API: :mod:`auditor.people.identity`);
-        what a conda-forge recipe maintainer's login is matched against (docs/people.md#people-reach)."""
+        what a conda-forge recipe maintainer's login is matched against (docs/history.md#people-reach)."""
         return dict(self._login_ids)
 
 
@@ -288,7 +288,7 @@ class ReachPart:
 
 @dataclass(frozen=True)
 class ReachBreakdown:
-    """The root's people reach, in total and by origin (``RootSummary.people``; docs/people.md#people-reach).
+    """The root's people reach, in total and by origin (``RootSummary.people``; docs/history.md#people-reach).
 
     Attributes:
         people: distinct people over every origin (a person in several origins counts once).

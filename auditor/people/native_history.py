@@ -7,7 +7,7 @@ packages' own repositories: one clone per repository however many wheels bundle 
 negative cache and deadline (:class:`~auditor.net.git.GitCache`), and one identity resolution over all
 of them, so a person in numpy's history and in OpenBLAS's is one person.  The history collector leaves
 what it read in ``ctx.memo[NATIVE_HISTORIES]``; this collector, next in the table, hands each
-distribution the histories of what it bundles.  docs/native.md#people, docs/people.md#people-reach.
+distribution the histories of what it bundles.  docs/native.md#people, docs/history.md#people-reach.
 """
 
 from __future__ import annotations

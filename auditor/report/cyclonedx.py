@@ -70,7 +70,7 @@ PROPERTIES: dict[str, str] = {
     "auditor:summary:<figure>": "the root summary figures every format shares (packages, maintainers, contributors, ...)",
     "auditor:people-reach": "whether the people reach counts CPython's contributors",
     "auditor:summary:people": "people reach: distinct people who can change what the root runs ('at least N' when a "
-                              "part is unknown; docs/people.md#people-reach)",
+                              "part is unknown; docs/history.md#people-reach)",
     "auditor:summary:people:<origin>": "one origin's part of people reach (git, hub, conda, native), its ':unknown' "
                                        "sources and its ':not-counted' ones, and the ':overlap' between origins",
     "auditor:complete": "'false' when some facts could not be collected (the exit code is then 3)",

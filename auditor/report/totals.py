@@ -53,10 +53,12 @@ def summary_text(result) -> str:
             f"({_n(root.unmapped, 'package')} unmapped); {publishers}; {people_text(root.people)}")
 
 
-#: How each origin of people reach is named (auditor/graph/reach.py), and what one of its sources is.
-ORIGIN_WORDS = {"git": ("git/forge contributors", "package"), "hub": ("Hugging Face Hub accounts", "Hub repository"),
-                "conda": ("conda-forge recipe maintainers", "recipe"),
-                "native": ("native library upstream contributors", "upstream repository")}
+#: How each origin of people reach is named (auditor/graph/reach.py), what one of its unknown sources is, and
+#: what one of its sources with nobody to count is.
+ORIGIN_WORDS = {"git": ("git/forge contributors", "package", "package"),
+                "hub": ("Hugging Face Hub accounts", "Hub repository", "Hub repository"),
+                "conda": ("conda-forge recipe maintainers", "recipe", "conda package"),
+                "native": ("native library upstream contributors", "upstream repository", "library")}
 
 
 def _grouped(entries, limit: int = 2) -> str:
@@ -79,13 +81,15 @@ def people_text(reach) -> str:
     """
     if isinstance(reach, Unknown):
         return f"people reach: unknown ({reach.reason})"
-    parts = ", ".join(f"{ORIGIN_WORDS.get(p.origin, (p.origin,))[0]} {p.people}" for p in reach.parts)
+    def words(origin: str) -> tuple[str, str, str]:
+        return ORIGIN_WORDS.get(origin, (origin, "source", "source"))
+
+    parts = ", ".join(f"{words(p.origin)[0]} {p.people}" for p in reach.parts)
     overlap = f"; {reach.overlap} in more than one origin" if reach.overlap else ""
     text = f"people reach: {'at least ' if reach.at_least else ''}{reach.people} ({parts}{overlap})"
-    unknown = [f"{ORIGIN_WORDS.get(p.origin, (p.origin,))[0]} of {_n(len(p.unknown), ORIGIN_WORDS.get(p.origin, ('', 'source'))[1])} "
-               f"({_grouped(p.unknown)})" for p in reach.parts if p.unknown]
-    notes = [f"{_n(len(p.notes), ORIGIN_WORDS.get(p.origin, ('', 'source'))[1])} ({_grouped(p.notes)})"
-             for p in reach.parts if p.notes]
+    unknown = [f"{words(p.origin)[0]} of {_n(len(p.unknown), words(p.origin)[1])} ({_grouped(p.unknown)})"
+               for p in reach.parts if p.unknown]
+    notes = [f"{_n(len(p.notes), words(p.origin)[2])} ({_grouped(p.notes)})" for p in reach.parts if p.notes]
     if unknown:
         text += "; unknown: " + ", ".join(unknown)
     if notes:
