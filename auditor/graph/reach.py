@@ -226,8 +226,19 @@ def breakdown(cond: Condensed, sources: Sources, root: Hashable = A.ROOT_ID) -> 
         parts.append(ReachPart(origin, len(ids[origin]), naive[origin], count[origin],
                                tuple(dict.fromkeys(unknown[origin])), tuple(dict.fromkeys(notes[origin]))))
     if not any(p.sources for p in parts):
-        why = "; ".join(p.unknown[0] for p in parts if p.unknown) or "git history not collected"
-        return Unknown(why, fault=False)
+        return Unknown("; ".join(_why(p) for p in parts if p.unknown) or "git history not collected", fault=False)
     everyone = set().union(*ids.values())
     return ReachBreakdown(people=len(everyone), parts=tuple(parts), overlap=sum(p.people for p in parts) - len(everyone),
                           at_least=any(p.unknown for p in parts))
+
+
+def _why(part: ReachPart) -> str:
+    """``"native: 2 sources unknown (git clone failed: …)"``: one part's unknown sources and their most frequent reason."""
+    reasons: dict[str, int] = {}
+    for entry in part.unknown:
+        reason = entry.split(": ", 1)[-1]
+        reasons[reason] = reasons.get(reason, 0) + 1
+    top = min(reasons.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+    if part.unknown == ("git history not collected",):
+        return f"{part.origin}: {top}"
+    return f"{part.origin}: {len(part.unknown)} source{'s' if len(part.unknown) != 1 else ''} unknown ({top})"

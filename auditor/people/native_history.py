@@ -21,23 +21,46 @@ from auditor.repos.urls import canonical_repository
 
 #: Key in ``RunContext.memo``: ``{repository URL: RepositoryHistory or Unknown}`` read by the history collector.
 NATIVE_HISTORIES = "native-histories"
+#: Upstream repositories of bundled libraries read at most per audit (on top of the packages' own): the curated
+#: table's few, and the most shared of the crates and components PEP 770 SBOMs list by the hundred.  The rest are
+#: ``unknown (not read: over the limit)`` in people reach, never a zero (docs/native.md#people, docs/limits.md).
+MAX_NATIVE_REPOSITORIES = 64
 
 
-def native_repositories(nodes: Sequence[PackageNode]) -> dict[str, str]:
-    """``{repository URL as the table or SBOM gives it: clone URL}`` of every bundled library with a public
-    repository (``signals["vendored"]``), over all *nodes*; a URL no forge rule recognizes is left out
-    (its node says so: :func:`native_histories`)."""
-    out: dict[str, str] = {}
+def over_limit(limit: int) -> Unknown:
+    """The answer for an upstream repository not read because of :data:`MAX_NATIVE_REPOSITORIES`."""
+    return Unknown(f"not read: over the {limit}-repository limit for native upstreams", fault=False,
+                   kind=UnknownKind.NOT_COLLECTED)
+
+
+def native_repositories(nodes: Sequence[PackageNode], limit: int | None = None) -> tuple[dict[str, str], list[str]]:
+    """The upstream repositories to read: ``({repository URL as the table or SBOM gives it: clone URL}, [URLs over
+    the limit])``.
+
+    Over every bundled library with a public repository (``signals["vendored"]``) of all *nodes*; a URL no forge
+    rule recognizes is left out (its node says so: :func:`native_histories`).  At most *limit* repositories
+    (default :data:`MAX_NATIVE_REPOSITORIES`) are read, the curated table's first (OpenBLAS, GCC, ...), then the
+    components of PEP 770 SBOMs (a Rust wheel's SBOM lists every statically linked crate: hf-xet's 232), those
+    bundled by more distributions first, then by URL.
+    """
+    limit = MAX_NATIVE_REPOSITORIES if limit is None else limit
+    rank: dict[str, tuple[int, int]] = {}
+    clone: dict[str, str] = {}
     for node in nodes:
         code = node.signals.get("vendored")
         if not isinstance(code, VendoredCode):
             continue
-        for lib in code.bundled:
-            if lib.repository and lib.repository not in out:
-                ref = canonical_repository(lib.repository)
-                if ref is not None:
-                    out[lib.repository] = ref.clone_url
-    return out
+        for repo in {lib.repository: lib for lib in code.bundled if lib.repository}.values():
+            url = repo.repository
+            if url not in clone:
+                ref = canonical_repository(url)
+                if ref is None:
+                    continue
+                clone[url] = ref.clone_url
+            curated, count = rank.get(url, (1, 0))
+            rank[url] = (min(curated, 0 if repo.evidence is None else 1), count - 1)
+    order = sorted(clone, key=lambda u: (*rank[u], u))
+    return {u: clone[u] for u in order[:limit]}, order[limit:]
 
 
 def native_histories(code: VendoredCode, read: Mapping[str, Any]) -> NativeHistories | None:

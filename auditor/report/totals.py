@@ -148,9 +148,14 @@ def hub_facts_text(facts, reach=None) -> str:
     why = f" ({'; '.join(reasons[:2])}{' …' if len(reasons) > 2 else ''})" if reasons else ""
     part = reach.part("hub") if reach is not None and not isinstance(reach, Unknown) else None
     count = part.people if part is not None else len(facts.people())
-    least = "at least " if part is not None and part.unknown else ""
-    return (f". Hub facts: {known} known, {unknown} unknown{why}; "
-            f"{least}{_n(count, 'Hub account')} can change them (counted in people reach)")
+    partial = part.unknown if part is not None else unknown or any(
+        isinstance(getattr(f, "authors", None), Unknown) or isinstance(getattr(f, "members", None), Unknown)
+        for f in facts.repos.values())
+    if partial and not count:
+        accounts = "the Hub accounts that can change them are unknown"
+    else:
+        accounts = f"{'at least ' if partial else ''}{_n(count, 'Hub account')} can change them"
+    return f". Hub facts: {known} known, {unknown} unknown{why}; {accounts} (counted in people reach)"
 
 
 def interpreter_text(result) -> str | None:

@@ -93,3 +93,25 @@ def test_without_the_history_collector_they_are_not_collected(config):
         ctx.close()
     got = out["app"].signals["native_history"]
     assert isinstance(got, Unknown) and not got.fault and "not collected" in got.reason
+
+
+def test_native_repositories_are_bounded_curated_first():
+    from auditor.people.native_history import native_repositories
+
+    crate = lambda n: VendoredLibrary(f"x.libs/sbom#{n}", None, n, True, repository=f"https://github.com/rs/{n}",
+                                      evidence="PEP 770 SBOM x.cdx.json (CycloneDX 1.6)")
+    a = package_node("a", signals={"vendored": VendoredCode((crate("zeta"), crate("alpha")))})
+    b = package_node("b", signals={"vendored": VendoredCode((crate("zeta"), VendoredLibrary(
+        "b.libs/libopenblas.so", 10, "OpenBLAS", True, repository=OPENBLAS)))})
+    read, over = native_repositories([a, b], limit=2)
+    # the curated table's first, then the crate two wheels bundle; the rest is over the limit
+    assert list(read) == [OPENBLAS, "https://github.com/rs/zeta"] and over == ["https://github.com/rs/alpha"]
+
+
+def test_over_the_limit_is_unknown_in_the_signal(config, forge, monkeypatch):
+    monkeypatch.setattr("auditor.people.history.MAX_NATIVE_REPOSITORIES", 0)
+    monkeypatch.setattr("auditor.people.native_history.MAX_NATIVE_REPOSITORIES", 0)
+    out, stats = collect(config, nodes())
+    (url, blas), = out["app"].signals["native_history"].repos
+    assert stats.clones == 1 and isinstance(blas, Unknown) and not blas.fault
+    assert blas.reason == "not read: over the 0-repository limit for native upstreams"
