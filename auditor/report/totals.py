@@ -11,10 +11,6 @@ from __future__ import annotations
 from auditor.models import Unknown
 
 
-def _count(value) -> str:
-    return str(value) if not isinstance(value, Unknown) else f"unknown ({value.reason})"
-
-
 def _n(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
