@@ -107,13 +107,17 @@ COLLECTOR_TABLE: tuple[CollectorSpec, ...] = (
     CollectorSpec("subdirectory", ("mapping",), ("subdirectory", "mapping"), "auditor.repos.confirm:SubdirectoryCollector"),
     CollectorSpec("scorecard", ("mapping",), ("scorecard",), "auditor.signals.scorecard:ScorecardCollector"),
     CollectorSpec("depsdev", (), ("depsdev",), "auditor.signals.depsdev:DepsDevCollector"),
-    CollectorSpec("history", ("mapping", "github"), ("history",), "auditor.people.history:HistoryCollector"),
+    # The wheel's bundled native libraries (docs/native.md), before history: their upstream repositories are read with
+    # the packages' (one identity resolution), and native_history hands each distribution the histories of what it bundles.
+    CollectorSpec("vendored", (), ("vendored",), "auditor.signals.vendored:VendoredCollector"),
+    CollectorSpec("history", ("mapping", "github", "vendored"), ("history",), "auditor.people.history:HistoryCollector"),
+    CollectorSpec("native_history", ("vendored", "history"), ("native_history",),
+                  "auditor.people.native_history:NativeHistoryCollector"),
     # Signals (auditor/signals/).
     CollectorSpec("release", (), ("release",), "auditor.signals.release:ReleaseCollector"),
     CollectorSpec("status", (), ("status",), "auditor.signals.status:StatusCollector"),
     CollectorSpec("names", (), ("names",), "auditor.signals.names:NamesCollector"),
     CollectorSpec("indexes", (), ("indexes",), "auditor.signals.confusion:IndexesCollector"),
-    CollectorSpec("vendored", (), ("vendored",), "auditor.signals.vendored:VendoredCollector"),
     CollectorSpec("vendor", (), ("vendor",), "auditor.signals.vendor:VendorCollector"),
     CollectorSpec("vulnerabilities", (), ("vulnerabilities",), "auditor.signals.vulnerabilities:VulnerabilityCollector"),
     CollectorSpec("install", (), ("install",), "auditor.signals.install:InstallCollector"),

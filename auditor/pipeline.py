@@ -38,6 +38,7 @@ from auditor.models import (
     Inventory,
     Origin,
     PackageNode,
+    ReachBreakdown,
     RepoMapping,
     Score,
     Unknown,
@@ -110,9 +111,13 @@ class RootSummary:
             whose members the API does not list).
         maintainers_not_public: distributions owned by a PyPI organization
             with no listed roles: their publishers are the organization's members.
-        contributors: distinct people reached through git history, or Unknown.
+        contributors: distinct people reached through the packages' git histories (the ``git`` part
+            of *people*), or Unknown.
         contributors_overcount: how many more the per-package contributor
             counts add up to (people counted in several repositories), or Unknown.
+        people: people reach: distinct people who can change what the root runs, in total and by
+            origin (git histories, Hub accounts, conda-forge recipe maintainers, native upstream
+            histories; :func:`auditor.graph.reach.breakdown`), or Unknown when none was collected.
     """
 
     packages: int
@@ -125,6 +130,7 @@ class RootSummary:
     maintainers_not_public: int = 0
     contributors: int | Unknown = Unknown("git history not collected", fault=False)
     contributors_overcount: int | Unknown = Unknown("git history not collected", fault=False)
+    people: ReachBreakdown | Unknown = Unknown("git history not collected", fault=False)
 
 
 @dataclass(frozen=True)
@@ -342,8 +348,10 @@ def missing_data(inventory: Inventory, nodes: Mapping[str, PackageNode]) -> list
     return out
 
 
-def summarize(graph: nx.DiGraph, nodes: Mapping[str, PackageNode]) -> RootSummary:
-    """Transitive figures over everything the root reaches."""
+def summarize(graph: nx.DiGraph, nodes: Mapping[str, PackageNode], reach: ReachBreakdown | Unknown | None = None
+              ) -> RootSummary:
+    """Transitive figures over everything the root reaches; *reach* is the root's people reach
+    (:func:`~auditor.graph.people.annotate_history`'s answer), None when it was not computed."""
     # Every audited distribution counts, reached from the root or not (a lockfile
     # section the root does not name is still audited): one set, so the
     # summary and the package list agree in every format.
@@ -371,19 +379,23 @@ def summarize(graph: nx.DiGraph, nodes: Mapping[str, PackageNode]) -> RootSummar
         organizations=len(orgs),
         maintainers_unknown=unknown_maint,
         maintainers_not_public=not_public,
-        **_root_people(graph, nodes),
+        **_root_people(graph, nodes, reach),
     )
 
 
-def _root_people(graph: nx.DiGraph, nodes: Mapping[str, PackageNode]) -> dict[str, Any]:
-    """RootSummary's contributor fields, from the root's people reach (see annotate_history)."""
-    root = graph.nodes[A.ROOT_ID]
-    if A.PEOPLE_REACH in root:
-        return {"contributors": root[A.PEOPLE_REACH], "contributors_overcount": root[A.PEOPLE_OVERCOUNT]}
-    if any("history" in n.signals for n in nodes.values()):
+def _root_people(graph: nx.DiGraph, nodes: Mapping[str, PackageNode], reach: ReachBreakdown | Unknown | None
+                 ) -> dict[str, Any]:
+    """RootSummary's people fields, from the root's people reach (see annotate_history)."""
+    out: dict[str, Any] = {}
+    if reach is not None:
+        out["people"] = reach
+    git = reach.part("git") if isinstance(reach, ReachBreakdown) else None
+    if git is not None and git.sources:
+        out.update(contributors=git.people, contributors_overcount=git.naive_sum - git.people)
+    elif any("history" in n.signals for n in nodes.values()):
         why = Unknown("no repository history could be read")
-        return {"contributors": why, "contributors_overcount": why}
-    return {}
+        out.update(contributors=why, contributors_overcount=why)
+    return out
 
 
 def annotate(graph: nx.DiGraph, nodes: Mapping[str, PackageNode], scores: Mapping[str, Score],
@@ -479,23 +491,26 @@ def assemble(
     with bulk():  # the judging stages build many long-lived objects and no cycles (graph/bulk.py)
         findings = all_findings(n for n in nodes.values() if n.distribution.origin.kind != "interpreter")
         graph = build_graph(inventory, nodes)
-        annotate_history(graph, {node_id(n): n.signals["history"] for n in nodes.values()
-                                 if "history" in n.signals}, add_people=config.people)
+        hub_scores: dict = {}
+        if hub is not None:  # Hub nodes first: people reach walks their loads edges (graph/reach.py)
+            from auditor.graph.hub import add_hub_facts, add_hub_nodes
+            from auditor.scoring.hub import score_hub
+
+            hub_scores = score_hub(hub.references, hub_facts.repos if hub_facts is not None else None, weights)
+            add_hub_nodes(graph, hub.references)
+            add_hub_facts(graph, hub_facts, hub_scores)
+        reach = annotate_history(graph, {node_id(n): n.signals["history"] for n in nodes.values()
+                                         if "history" in n.signals}, add_people=config.people, nodes=nodes,
+                                 hub_facts=hub_facts)
         if config.build_deps:
             add_build_edges(graph, nodes)
         dependents = queries.dependents_counts(graph)  # once: scoring and the graph attributes share it
         scores = score_all(graph, nodes, weights, dependents)
         annotate(graph, nodes, scores, dependents)
-        root = summarize(graph, nodes)
-    hub_scores: dict = {}
-    if hub is not None:  # after every package figure: these nodes are outside the requires graph
-        from auditor.graph.hub import add_hub_facts, add_hub_nodes
+        root = summarize(graph, nodes, reach)
+    if hub is not None:
         from auditor.judgement.hub import fact_findings, hub_findings
-        from auditor.scoring.hub import score_hub
 
-        hub_scores = score_hub(hub.references, hub_facts.repos if hub_facts is not None else None, weights)
-        add_hub_nodes(graph, hub.references)
-        add_hub_facts(graph, hub_facts, hub_scores)
         findings = sorted([*findings, *hub_findings(hub), *fact_findings(hub, hub_facts)],
                           key=lambda f: (f.severity.rank, f.id, f.package or "", f.message))
     return AuditResult(

@@ -51,13 +51,14 @@ def result_of(n: int):
 
     inventory, nodes = synthetic(n, False)
     graph = build_graph(inventory, nodes)
-    annotate_history(graph, {node_id(p): p.signals["history"] for p in nodes.values()}, add_people=False)
+    reach = annotate_history(graph, {node_id(p): p.signals["history"] for p in nodes.values()}, add_people=False,
+                             nodes=nodes)
     with bulk():
         findings = all_findings(nodes.values())
         dependents = queries.dependents_counts(graph)
         scores = score_all(graph, nodes, load_weights(), dependents)
         annotate(graph, nodes, scores, dependents)
-        root = summarize(graph, nodes)
+        root = summarize(graph, nodes, reach)
     return AuditResult(inventory=inventory, nodes=FrozenDict(nodes), graph=nx.freeze(graph), scores=FrozenDict(scores),
                        root=root, findings=tuple(findings), missing=(), requests=FrozenDict(),
                        generated_at="2024-06-01T00:00:00+00:00", elapsed=0.0, timings=FrozenDict())

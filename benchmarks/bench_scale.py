@@ -31,6 +31,11 @@ The synthetic graph (seeded, so every run builds the same one):
   graph also gets person nodes and ``contributed_to`` edges, and the JSON
   a record per person and contribution.
 
+``--origins`` adds the other people of people reach (issues 15 and 16;
+docs/history.md#people-reach): bundled native libraries with upstream
+histories, conda-forge recipe maintainers and Hub models with their
+authors and members (:func:`synthetic`, :func:`hub_world`).
+
 Nothing touches the network: the stages after collection are run directly
 (``build_graph``, ``annotate_history``, ``all_findings``, ``score_all``,
 ``annotate``, ``summarize``, the JSON and GraphML formatters).
@@ -39,6 +44,7 @@ Nothing touches the network: the stages after collection are run directly
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import io
 import json
 import math
@@ -52,8 +58,11 @@ import time
 from pathlib import Path
 
 
-def synthetic(n: int, people_nodes: bool = False, seed: int = 14):
-    """``(inventory, nodes)`` of *n* packages (see the module docstring)."""
+def synthetic(n: int, people_nodes: bool = False, seed: int = 14, origins: bool = False):
+    """``(inventory, nodes)`` of *n* packages (see the module docstring); with *origins* (``--origins``) also the
+    other kinds of people in people reach: every 10th package bundles two native libraries from a pool of n/50
+    upstream repositories with their histories, every 20th is a conda-forge package with three recipe maintainers
+    (GitHub logins, half of them logins of history people), and :func:`hub_world` gives n/50 Hub models."""
     from auditor.models import (Confidence, Contribution, CoreMetadata, Distribution, Inventory, Maintainer,
                                 Origin, Ownership, PackageNode, Person, PyPIProject, RepoMapping,
                                 RepositoryHistory, RepositoryRef, TargetEnvironment)
@@ -96,14 +105,61 @@ def synthetic(n: int, people_nodes: bool = False, seed: int = 14):
                                     _person_ids=frozenset(ids), _active_ids=frozenset(ids[::3]))
         project = PyPIProject(name=name, ownership=Ownership(None, (Maintainer(f"m{i % 3000}", "Owner"),)),
                               version_uploads={"1.0": "2023-01-01T00:00:00Z"}, first_upload="2019-01-01T00:00:00Z")
+        signals = {"history": history}
+        if origins:  # two GitHub logins per history, which recipe maintainers may name
+            signals["history"] = dataclasses.replace(history, _login_ids=tuple((f"dev{p[-6:]}", p) for p in ids[:2]))
+            signals.update(_origin_signals(i, name, ids, pool, n, rng))
         nodes[name] = PackageNode(distribution=dist, mapping=RepoMapping(ref, "synthetic", Confidence.HIGH),
-                                  project=project, signals={"history": history})
+                                  project=project, signals=signals)
     root = tuple(DependencyEdge(target=names[i], requirement=names[i]) for i in range(n - 25, n))
     inventory = Inventory("synthetic", "requirements", root, tuple(dists), target, "3.11.7", "bench_scale")
     return inventory, nodes
 
 
-def run_one(n: int, people: bool, in_memory: bool = True) -> dict:
+def _origin_signals(i: int, name: str, ids: list, pool: int, n: int, rng) -> dict:
+    """The ``--origins`` signals of package *i* (see :func:`synthetic`)."""
+    from auditor.models import (CondaPackage, CondaRecord, NativeHistories, RepositoryHistory, VendoredCode,
+                                VendoredLibrary)
+
+    out: dict = {}
+    logins = tuple((f"dev{pid[-6:]}", pid) for pid in ids[:2])
+    if i % 10 == 0:
+        libs, repos = [], []
+        for j in sorted({rng.randrange(max(1, n // 50)) for _ in range(2)}):
+            url = f"https://github.com/native{j}/lib{j}"
+            people = frozenset(f"person:{int(pool * random.Random(j * 7 + k).random() ** 3):016x}" for k in range(30))
+            libs.append(VendoredLibrary(f"{name}.libs/lib{j}.so", 10, f"lib{j}", True, repository=url))
+            repos.append((url, RepositoryHistory(url=url, as_of=None, commits=100, first_commit=None, last_commit=None,
+                                                 contributors=30, active_contributors=10, committers=2, bus_factor=3,
+                                                 excluded_bots=0, _person_ids=people)))
+        out["vendored"] = VendoredCode(tuple(libs))
+        out["native_history"] = NativeHistories(repos=tuple(repos))
+    if i % 20 == 0:
+        record = CondaRecord(name, "1.0", "h0_0", "https://conda.anaconda.org/conda-forge/", "linux-64")
+        out["conda"] = CondaPackage(record, ("conda",), None, feedstock=f"https://github.com/conda-forge/{name}-feedstock",
+                                    recipe_maintainers=(logins[0][0] if logins else "x", f"maint{i % 500}", f"maint{i % 77}"))
+    return out
+
+
+def hub_world(n: int):
+    """``(references, HubFacts)``: n/50 models the root loads, each with 5 commit authors and 10 organization members
+    from a pool of n/10 Hub accounts."""
+    from auditor.models.hub import HubReference, SourceLocation
+    from auditor.models.hub_facts import HubFacts, HubRepoFacts, classify_files
+
+    rng = random.Random(15)
+    refs, repos = [], {}
+    for m in range(max(1, n // 50)):
+        rid = f"org{m % 40}/model{m}"
+        refs.append(HubReference("model", rid, None, False, None, "from_pretrained", SourceLocation("train.py", m + 1)))
+        who = lambda k: tuple(sorted({f"user{rng.randrange(max(1, n // 10))}" for _ in range(k)}))
+        repos[f"model:{rid}"] = HubRepoFacts("model", rid, rid, None, rid.split("/")[0], "organization", False, False,
+                                             False, "a" * 40, None, None, None, 1, 1, "transformers", None, "mit", (),
+                                             classify_files(["model.safetensors"], "model", rid), None, who(5), who(10))
+    return tuple(refs), HubFacts(repos, referenced=frozenset(repos))
+
+
+def run_one(n: int, people: bool, in_memory: bool = True, origins: bool = False) -> dict:
     """Run the stages once on a graph of *n* packages; the figures as a dict (in this process).
 
     The two reports are written to files as the CLI writes ``-o FILE``
@@ -127,14 +183,21 @@ def run_one(n: int, people: bool, in_memory: bool = True) -> dict:
     from auditor.report import graphml, json_report
     from auditor.scoring.aggregate import load_weights, score_all
 
-    inventory, nodes = synthetic(n, people)
+    inventory, nodes = synthetic(n, people, origins=origins)
+    refs, facts = hub_world(n) if origins else ((), None)
     t: dict[str, float] = {}
     cpu = time.process_time()
     start = time.perf_counter()
     graph = build_graph(inventory, nodes)
+    if origins:
+        from auditor.graph.hub import add_hub_facts, add_hub_nodes
+
+        add_hub_nodes(graph, refs)
+        add_hub_facts(graph, facts)
     t["graph"] = time.perf_counter() - start
     s = time.perf_counter()
-    annotate_history(graph, {node_id(p): p.signals["history"] for p in nodes.values()}, add_people=people)
+    reach = annotate_history(graph, {node_id(p): p.signals["history"] for p in nodes.values()}, add_people=people,
+                             nodes=nodes, hub_facts=facts)
     t["people_reach"] = time.perf_counter() - s
     s = time.perf_counter()
     with bulk():  # as auditor.pipeline.run_audit runs these stages
@@ -142,7 +205,7 @@ def run_one(n: int, people: bool, in_memory: bool = True) -> dict:
         dependents = queries.dependents_counts(graph)
         scores = score_all(graph, nodes, load_weights(), dependents)
         annotate(graph, nodes, scores, dependents)
-        root = summarize(graph, nodes)
+        root = summarize(graph, nodes, reach)
     t["scoring"] = time.perf_counter() - s
     result = AuditResult(inventory=inventory, nodes=FrozenDict(nodes), graph=nx.freeze(graph),
                          scores=FrozenDict(scores), root=root, findings=tuple(findings), missing=(),
@@ -206,20 +269,23 @@ def main() -> None:
                     help="as auditor's --people: person nodes, contributed_to edges and per-person records")
     ap.add_argument("--in-memory", action=argparse.BooleanOptionalAction, default=True,
                     help="also render both reports in memory as the CLI does, for the in-memory peak RSS")
+    ap.add_argument("--origins", action=argparse.BooleanOptionalAction, default=False,
+                    help="also native libraries with upstream histories, conda-forge recipe maintainers and Hub "
+                         "models in people reach (see synthetic())")
     ap.add_argument("--json", type=Path, help="write the rows here instead of benchmarks/results/scale.json")
     ap.add_argument("--runs", type=int, default=1,
                     help="runs per size (each in a fresh process); the row is the run with the median total")
     ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        print(json.dumps(run_one(args.child, args.people, args.in_memory)))
+        print(json.dumps(run_one(args.child, args.people, args.in_memory, args.origins)))
         return
     rows = []
     print(f"{'nodes':>7} {'edges':>8} {'people':>7} {'graph':>6} {'reach':>6} {'score':>6} {'json':>6} "
           f"{'graphml':>7} {'total':>7} {'cpu':>6} {'/1k':>6} {'peak RSS':>9} {'in memory':>9}")
     for n in args.nodes or [1000, 10000]:
         cmd = [sys.executable, __file__, "--child", str(n), "--people" if args.people else "--no-people",
-               "--in-memory" if args.in_memory else "--no-in-memory"]
+               "--in-memory" if args.in_memory else "--no-in-memory", "--origins" if args.origins else "--no-origins"]
         runs = [json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.splitlines()[-1])
                 for _ in range(args.runs)]
         row = sorted(runs, key=lambda r: r["total_s"])[len(runs) // 2]  # the median run, whole

@@ -70,6 +70,11 @@ def test_conda_prefix_audits_with_exit_0_or_3(world, tmp_path):
     assert zlib["feedstock"] == "https://github.com/conda-forge/zlib-feedstock" and zlib["feedstock_confidence"] == "high"
     assert zlib["feedstocks"][1] == "https://github.com/conda-forge/zlib-ng-feedstock"
     assert {f["id"] for f in doc["findings"]} >= {"AUD132", "AUD133"}
+    # people reach (docs/history.md#people-reach): zlib is not reached from the root here (the conda python record is
+    # the interpreter node, whose depends edge to zlib is not in the graph), so the root's figure has only unknown
+    # parts, and says which: --no-history, and the recipes of requests and python that the fake forge lacks
+    reach = doc["summary"]["people"]["unknown"]
+    assert reach.startswith("git: git history not collected; conda: 2 sources unknown (")
     assert not [m for m in doc["missing"] if m["package"] == "zlib" and m["what"] in ("pypi", "vulnerabilities")]
     # zlib is not a Python distribution: PyPI is never asked about it
     assert not fake_pypi.count("/pypi/zlib") and not fake_pypi.count("/simple/zlib")
@@ -87,6 +92,7 @@ def test_conda_prefix_graph_attributes(world, tmp_path):
     assert zlib["purl"] == "pkg:conda/zlib@1.3.1?build=hb9d3cd8_2&channel=conda-forge&subdir=linux-64"
     assert zlib["recipe_maintainers"] == 4 and zlib["repo_url"] == "https://github.com/madler/zlib"
     assert zlib["feedstock_confidence"] == "high"
+    assert zlib["people_reach"] == 4  # its recipe maintainers (github:<login>: no history read to merge with)
     req = next(d for n, d in g.nodes(data=True) if n.startswith("requests=="))
     assert req["installed_by"] == "conda+pip"
 

@@ -43,7 +43,11 @@ def test_scan_and_options_appear_in_the_json(env_args, clean_project):
     falcon = next(r for r in hub["references"] if r["repo_id"] == "tiiuae/falcon-7b")
     assert falcon["trust_remote_code"] is True and falcon["location"] == "train.py:18"
     assert [u["location"] for u in hub["unresolved"]] == ["train.py:29"]
-    assert doc["summary"] == plain["summary"]  # package figures are unchanged by the Hub nodes
+    def figures(summary):  # package figures are unchanged by the Hub nodes; people reach now counts the Hub part
+        return {k: v for k, v in summary.items() if k != "people"}
+
+    assert figures(doc["summary"]) == figures(plain["summary"])
+    assert "Hub facts not collected" in doc["summary"]["people"]["unknown"]  # --disable hub: never a silent zero
     assert "hub" not in plain
 
 

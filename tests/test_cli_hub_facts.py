@@ -86,7 +86,7 @@ def test_graph_has_people_and_derived_from(env_args, project, tmp_path):
     assert g.edges["model:sentence-transformers/all-MiniLM-L6-v2", "model:nreimers/MiniLM-L6-H384-uncased"]["kind"] == "derived_from"
     assert g.nodes["hf:hamel"]["kind"] == "person" and g.edges["hf:hamel", "model:meta-llama/Llama-2-7b-hf"]["kind"] == "member_of_owner"
     assert json.loads(g.nodes["model:tiiuae/falcon-7b"]["hub"])["code_files"] == ["configuration_falcon.py", "modeling_falcon.py"]
-    assert g.nodes["<root>"]["hub_people"] >= 15
+    assert g.nodes["<root>"]["people_reach"] >= 15  # Hub accounts count in people reach (graph/reach.py)
 
 
 def test_warm_run_makes_no_hub_request(env_args, project, fake_pypi):

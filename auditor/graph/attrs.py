@@ -41,7 +41,6 @@ HUB_TRUST_REMOTE_CODE = "trust_remote_code"  # bool: some reference passes trust
 HUB_LOCATIONS = "locations"  # list[str]: file:line of each reference ("<cli>" for an option)
 HUB_REFERENCES = "references"  # int: references to this repository (on the loads edge)
 HUB_FACTS = "hub"  # dict on a Hub node: the Hub API's facts (owner, owner_type, gated, sha, files, ...; docs/models.md)
-HUB_PEOPLE = "hub_people"  # int on the root: distinct Hub accounts that can change what it loads
 
 # common attributes
 KIND = "kind"

@@ -3,9 +3,9 @@
 Each repository referenced (by the static scan or ``--model``/``--dataset``,
 ``auditor/sources/hub_scan.py``) is one node ``"<kind>:<repo id>"`` with a
 ``loads`` edge from the root; several references to one repository are one
-node whose attributes sum them up.  The package queries (dependents, people
-reach, scoring) read only ``requires`` edges between distributions, so these
-nodes change none of their figures.  docs/models.md, docs/graph.md.
+node whose attributes sum them up.  The package queries (dependents, scoring)
+read only ``requires`` edges between distributions, so these nodes change none
+of their figures; people reach follows ``loads`` edges (``graph/reach.py``).  docs/models.md, docs/graph.md.
 """
 
 from __future__ import annotations
@@ -85,7 +85,8 @@ def add_hub_facts(graph: nx.DiGraph, facts: HubFacts | None, scores: Mapping[str
     A base model that is not referenced becomes a ``model`` node with no ``loads`` edge.
     Each commit author or owner-organization member is a ``person`` node ``"hf:<username>"``
     (namespace ``hf``: a Hub account, never merged with a git or GitHub identity) with a
-    ``contributed_to`` or ``member_of_owner`` edge to the repository.  The root gets ``hub_people``.
+    ``contributed_to`` or ``member_of_owner`` edge to the repository.  They count in people reach
+    (``people_reach`` on the root and every node that loads a repository: :mod:`auditor.graph.reach`).
     With *scores* (``scoring/hub.py``), each referenced node gets ``score`` and ``coverage``.
     """
     for nid, score in (scores or {}).items():  # scoring/hub.py: the same 0-100 scale as a package's
@@ -114,4 +115,3 @@ def add_hub_facts(graph: nx.DiGraph, facts: HubFacts | None, scores: Mapping[str
                 if pid not in graph:
                     graph.add_node(pid, **{A.KIND: A.PERSON, A.NAME: name, A.LABEL: name, "namespace": "hf"})
                 graph.add_edge(pid, nid, **{A.KIND: edge})
-    graph.nodes[A.ROOT_ID][A.HUB_PEOPLE] = len(facts.people())

@@ -22,7 +22,9 @@ import networkx as nx
 from auditor.graph import attrs as A
 from auditor.graph.bulk import bulk
 from auditor.graph.queries import Condensed, bitset
-from auditor.models import PeopleReach, RepositoryHistory, Unknown
+from auditor.graph.reach import REACH_EDGES, REACH_NODES, breakdown, gather
+from auditor.models import NativeHistories, PackageNode, PeopleReach, ReachBreakdown, RepositoryHistory, Unknown
+from auditor.models.hub_facts import HubFacts
 
 
 def reach_sets(graph: nx.DiGraph, people: Mapping[Hashable, AbstractSet[str]]
@@ -150,51 +152,76 @@ def who_reaches(graph: nx.DiGraph, people: Mapping[Hashable, AbstractSet[str]], 
     return path, via
 
 
+def history_attrs(attrs: dict, h: RepositoryHistory | Unknown) -> None:
+    """Write one repository's git-history figures (or the reason they are unknown) into node *attrs*."""
+    if isinstance(h, RepositoryHistory):
+        attrs.update({
+            A.CONTRIBUTORS: h.contributors, A.ACTIVE_CONTRIBUTORS: h.active_contributors,
+            A.COMMITTERS: h.committers, A.BUS_FACTOR: h.bus_factor, A.COMMITS: h.commits,
+            A.EXCLUDED_BOTS: h.excluded_bots,
+        })
+        if h.first_commit:
+            attrs[A.FIRST_COMMIT], attrs[A.LAST_COMMIT] = h.first_commit, h.last_commit
+        if h.as_of:
+            attrs[A.HISTORY_AS_OF] = h.as_of
+    elif isinstance(h, Unknown):
+        attrs.setdefault(A.UNKNOWN, {})[A.CONTRIBUTORS] = h.reason
+
+
 @bulk()
 def annotate_history(graph: nx.DiGraph, histories: Mapping[str, RepositoryHistory | Unknown], *,
-                     add_people: bool = False) -> None:
-    """Write git-history figures and people reach onto *graph* (in place).
+                     add_people: bool = False, nodes: Mapping[str, PackageNode] | None = None,
+                     hub_facts: HubFacts | None = None) -> ReachBreakdown | Unknown:
+    """Write git-history figures and people reach onto *graph* (in place); return the root's breakdown.
 
     Args:
-        graph: the audit graph from :func:`auditor.graph.build.build_graph`.
+        graph: the audit graph from :func:`auditor.graph.build.build_graph`, with its Hub nodes
+            (:mod:`auditor.graph.hub`) when the project loads models or datasets.
         histories: ``{package node id: RepositoryHistory or Unknown}`` (the
             ``"history"`` signal of each node).
         add_people: also add ``person`` nodes (id: the person id) and
             ``contributed_to`` edges person -> repository node
             (``--people``); needs :attr:`RepositoryHistory.people`.
+        nodes: the package nodes (their ``conda`` recipe maintainers and ``native_history``), or None.
+        hub_facts: the Hub's facts on the models and datasets loaded, or None.
 
     Package nodes get :data:`~auditor.graph.attrs.CONTRIBUTORS`,
     ``ACTIVE_CONTRIBUTORS``, ``COMMITTERS``, ``BUS_FACTOR``, ``COMMITS``,
     ``FIRST_COMMIT``, ``LAST_COMMIT``, ``EXCLUDED_BOTS`` (or an entry in
-    ``UNKNOWN`` with the reason); every package node and the root get
-    ``PEOPLE_REACH``, ``PEOPLE_NAIVE_SUM`` and ``PEOPLE_OVERCOUNT`` over the
-    ``requires`` edges.
+    ``UNKNOWN`` with the reason), and so do ``native_library`` nodes from their upstream's history.
+    Every node people reach walks (:data:`~auditor.graph.reach.REACH_NODES` over
+    :data:`~auditor.graph.reach.REACH_EDGES`: ``requires``, ``loads``, ``bundles``, ``links``) that
+    reaches someone gets ``PEOPLE_REACH``, ``PEOPLE_NAIVE_SUM`` and ``PEOPLE_OVERCOUNT``: distinct people
+    over git histories, Hub accounts, conda-forge recipe maintainers and native upstream histories
+    (:mod:`auditor.graph.reach`; docs/history.md#people-reach).
+
+    Returns:
+        The root's :class:`~auditor.models.ReachBreakdown`, or Unknown when no origin was collected.
     """
-    people: dict[Hashable, frozenset[str]] = {}
     for nid, h in histories.items():
-        if nid not in graph:
-            continue
-        attrs = graph.nodes[nid]
-        if isinstance(h, RepositoryHistory):
-            attrs.update({
-                A.CONTRIBUTORS: h.contributors, A.ACTIVE_CONTRIBUTORS: h.active_contributors,
-                A.COMMITTERS: h.committers, A.BUS_FACTOR: h.bus_factor, A.COMMITS: h.commits,
-                A.EXCLUDED_BOTS: h.excluded_bots,
-            })
-            if h.first_commit:
-                attrs[A.FIRST_COMMIT], attrs[A.LAST_COMMIT] = h.first_commit, h.last_commit
-            if h.as_of:
-                attrs[A.HISTORY_AS_OF] = h.as_of
-            people[nid] = h.person_ids()
-        elif isinstance(h, Unknown):
-            attrs.setdefault(A.UNKNOWN, {})[A.CONTRIBUTORS] = h.reason
-    for nid, r in sorted(reach_of(Condensed.of_audit_graph(graph), people).items(), key=lambda kv: str(kv[0])):
+        if nid in graph:
+            history_attrs(graph.nodes[nid], h)
+    native = {}
+    for node in (nodes or {}).values():
+        found = node.signals.get("native_history")
+        for url, h in (found.repos if isinstance(found, NativeHistories) else ()):
+            native.setdefault(url, h)
+    for nid, url in (graph.nodes(data=A.REPO_URL) if native else ()):
+        if url in native and graph.nodes[nid].get(A.KIND) == A.NATIVE_LIBRARY:
+            history_attrs(graph.nodes[nid], native[url])
+    sources = gather(graph, histories, nodes, hub_facts)
+    cond = Condensed.of_audit_graph(graph, REACH_NODES, REACH_EDGES)
+    for nid, r in sorted(reach_of(cond, sources.people()).items(), key=lambda kv: str(kv[0])):
         attrs = graph.nodes[nid]
         if r.nodes == 0:
             continue  # nobody known below: leave it absent rather than claim 0
         attrs[A.PEOPLE_REACH], attrs[A.PEOPLE_NAIVE_SUM], attrs[A.PEOPLE_OVERCOUNT] = r.people, r.naive_sum, r.overcount
-    if not add_people:
-        return
+    if add_people:
+        _add_people(graph, histories)
+    return breakdown(cond, sources)
+
+
+def _add_people(graph: nx.DiGraph, histories: Mapping[str, RepositoryHistory | Unknown]) -> None:
     for nid, h in histories.items():
         if not isinstance(h, RepositoryHistory) or nid not in graph:
             continue

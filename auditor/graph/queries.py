@@ -100,11 +100,15 @@ class Condensed:
                 self.pred[d].append(c)
 
     @classmethod
-    def of_audit_graph(cls, g: nx.DiGraph) -> "Condensed":
-        """The ``requires`` edges between root, distributions and interpreter of an audit graph."""
-        keep = {n for n, k in g.nodes(data=A.KIND) if k in (A.ROOT, A.DISTRIBUTION, A.INTERPRETER)}
+    def of_audit_graph(cls, g: nx.DiGraph, kinds: Iterable[str] = (A.ROOT, A.DISTRIBUTION, A.INTERPRETER),
+                       edges: Iterable[str] = (A.REQUIRES,)) -> "Condensed":
+        """The edges of kinds *edges* between nodes of kinds *kinds* of an audit graph (default: the
+        ``requires`` edges between root, distributions and interpreter; people reach also walks the Hub
+        and native nodes: :data:`auditor.graph.reach.REACH_NODES`)."""
+        kinds, edges = frozenset(kinds), frozenset(edges)
+        keep = {n for n, k in g.nodes(data=A.KIND) if k in kinds}
         return cls((n for n in g.nodes if n in keep),
-                   ((u, v) for u, v, k in g.edges(data=A.KIND) if k == A.REQUIRES and u in keep and v in keep))
+                   ((u, v) for u, v, k in g.edges(data=A.KIND) if k in edges and u in keep and v in keep))
 
     @classmethod
     def of(cls, g: nx.DiGraph) -> "Condensed":

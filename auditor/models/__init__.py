@@ -31,7 +31,8 @@ from auditor.models.forge import DepsDevVersion, ForgeAccount, ForgeContributor,
 from auditor.models.license import DeclaredLicense
 from auditor.models.hub import HubReference, HubScan, SourceLocation, UnresolvedReference
 from auditor.models.package import CoreMetadata, DependencyEdge, Distribution, Inventory, Origin, PackageNode, Signal, TargetEnvironment, normalize_name
-from auditor.models.person import Contact, Contribution, Maintainer, Ownership, PeopleReach, Person, PyPIProject, RepositoryHistory
+from auditor.models.person import (Contact, Contribution, Maintainer, NativeHistories, Ownership, PeopleReach, Person,
+                                   PyPIProject, ReachBreakdown, ReachPart, RepositoryHistory)
 from auditor.models.release import (IndexCopy, InstallFacts, NameSignals, ProjectStatus, ReleaseFacts, VendorBinary, ReleaseProvenance, SharedName,
                                    TrustedPublisher, VendoredCode, VendoredLibrary)
 from auditor.models.repository import Confidence, RepoMapping, RepositoryRef, SubdirectoryCheck
@@ -69,7 +70,10 @@ __all__ = [
     "Origin",
     "Ownership",
     "PackageNode",
+    "NativeHistories",
     "PeopleReach",
+    "ReachBreakdown",
+    "ReachPart",
     "Person",
     "ProjectStatus",
     "VendorBinary",

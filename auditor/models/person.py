@@ -216,12 +216,95 @@ class RepositoryHistory:
     contributions: tuple[Contribution, ...] = ()
     _person_ids: frozenset[str] = field(default=frozenset(), repr=False)
     _active_ids: frozenset[str] = field(default=frozenset(), repr=False)
+    _login_ids: tuple[tuple[str, str], ...] = field(default=(), repr=False)
 
     def person_ids(self, active_only: bool = False) -> frozenset[str]:
         """Ids of the contributors (or only the active ones)."""
         if self.contributions:
             return frozenset(c.person for c in self.contributions if c.active or not active_only)
         return self._active_ids if active_only else self._person_ids
+
+    def login_ids(self) -> dict[str, str]:
+        """``{GitHub login, lower-cased: person id}`` for the people of this history whose GitHub login is
+        known (from a noreply address or the GitHub contributors API: :mod:`auditor.people.identity`);
+        what a conda-forge recipe maintainer's login is matched against (docs/history.md#people-reach)."""
+        return dict(self._login_ids)
+
+
+@dataclass(frozen=True)
+class NativeHistories:
+    """Git histories of the upstream repositories of the native libraries a distribution bundles
+    (``signals["native_history"]``; docs/native.md#people).
+
+    Source: the ``vendored`` signal's libraries (``repository`` from ``auditor/data/native-libraries.yaml``
+    or a PEP 770 SBOM), each repository read once per audit by the ``history`` collector with the
+    package repositories (one identity resolution over all of them, so a person in numpy's history
+    and in OpenBLAS's is one person).
+
+    Attributes:
+        repos: ``((repository URL, RepositoryHistory or Unknown), ...)`` sorted by URL.
+        closed: upstream projects bundled with no public repository (closed source, e.g. CUDA), sorted.
+        unrecognized: bundled library files whose upstream is not known (no table entry), sorted.
+    """
+
+    KEY: ClassVar[str] = "native_history"
+
+    repos: tuple[tuple[str, "RepositoryHistory | Unknown"], ...] = ()
+    closed: tuple[str, ...] = ()
+    unrecognized: tuple[str, ...] = ()
+
+    def faults(self) -> list[tuple[str, str]]:
+        """``(repository URL, reason)`` per upstream history that could not be read (a fault): the audit
+        lists them as missing data (exit 3)."""
+        return [(url, h.reason) for url, h in self.repos if isinstance(h, Unknown) and h.fault]
+
+
+@dataclass(frozen=True)
+class ReachPart:
+    """One origin of the people who can change what the root runs (a part of :class:`ReachBreakdown`).
+
+    Attributes:
+        origin: ``"git"`` (contributors in the histories of the packages' repositories), ``"hub"``
+            (Hugging Face Hub commit authors and owner-organization members of the models and datasets
+            loaded), ``"conda"`` (conda-forge ``recipe-maintainers``), ``"native"`` (contributors in the
+            histories of bundled native libraries' upstream repositories).
+        people: distinct people of this origin reached from the root.
+        naive_sum: the per-source counts added up (a person in two sources counts twice).
+        sources: sources of this origin whose people are known (packages, Hub repositories, recipes,
+            upstream repositories).
+        unknown: ``"what: reason"`` for each source of this origin whose people could not be learnt (a
+            fault): the figure is then a lower bound.
+        notes: sources counted as nobody by design, in words (``"2 closed-source libraries: no public
+            repository"``, ``"1 conda-forge team: members not listed"``).
+    """
+
+    origin: str
+    people: int
+    naive_sum: int
+    sources: int
+    unknown: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReachBreakdown:
+    """The root's people reach, in total and by origin (``RootSummary.people``; docs/history.md#people-reach).
+
+    Attributes:
+        people: distinct people over every origin (a person in several origins counts once).
+        parts: one :class:`ReachPart` per origin present, in the order git, hub, conda, native.
+        overlap: people counted in more than one origin (``sum(part.people) - people``).
+        at_least: True when a part is unknown in part: ``people`` is a lower bound.
+    """
+
+    people: int
+    parts: tuple[ReachPart, ...]
+    overlap: int = 0
+    at_least: bool = False
+
+    def part(self, origin: str) -> ReachPart | None:
+        """The part of *origin*, or None when nothing of that origin is reached."""
+        return next((p for p in self.parts if p.origin == origin), None)
 
 
 @dataclass(frozen=True)

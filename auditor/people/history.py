@@ -57,6 +57,7 @@ from auditor.errors import InputError
 from auditor.models import Contribution, PackageNode, RepositoryHistory, Unknown
 from auditor.net.git import FS, TS, GitCache, GitError, check_mailmap, iter_log_batches
 from auditor.people.identity import IdentityResolver, bot_key, login_email_pairs
+from auditor.people.native_history import MAX_NATIVE_REPOSITORIES, NATIVE_HISTORIES, native_repositories, over_limit
 from auditor.people.names import unlinkable_reason
 from auditor.people.privacy import people_salt, redact_people
 
@@ -409,6 +410,8 @@ def summarize(logs: Mapping[str, RepoLog], as_of: str | None = None,
             window_days=WINDOW_DAYS,
             people=tuple(res.persons[pid] for pid in sorted(acc)),
             contributions=contributions,
+            _person_ids=frozenset(acc),
+            _login_ids=tuple(sorted({(login.lower(), pid) for pid in acc for login in res.persons[pid].logins})),
         )
     return result
 
@@ -511,7 +514,8 @@ class HistoryCollector(Collector):
                 result[node.name] = Unknown(f"not cloned: unsupported URL scheme in {repo.clone_url!r}", fault=False)
             else:
                 url_of[node.name] = repo.clone_url
-        urls = sorted(set(url_of.values()))
+        native, over = native_repositories(nodes)  # bundled libraries' upstreams (docs/native.md#people): read alike
+        urls = sorted(set(url_of.values()) | set(native.values()))
         ctx.progress.start("git clone/fetch", len(urls))
         dirs = cache.update_all(urls, on_done=lambda _url: ctx.progress.advance("git clone/fetch"))
         # (login, e-mail) links the GitHub enricher found (it runs earlier; docs/forges.md).
@@ -532,4 +536,7 @@ class HistoryCollector(Collector):
                     f"only, {h.people_all_roles} people in all roles")
         for name, url in url_of.items():
             result[name] = per_repo.get(url, Unknown("repository not read"))
+        ctx.memo[NATIVE_HISTORIES] = {**{repo: per_repo.get(clone, Unknown("repository not read"))
+                                         for repo, clone in native.items()},
+                                      **{repo: over_limit(MAX_NATIVE_REPOSITORIES) for repo in over}}
         return result

@@ -85,12 +85,15 @@ def redact_people(result: Mapping[str, RepositoryHistory | Unknown], salt: str, 
         contributions = tuple(replace(c, person=pid(c.person)) for c in h.contributions)
         ids = frozenset(c.person for c in contributions)
         active = frozenset(c.person for c in contributions if c.active)
+        logins = tuple((login, pid(x)) for login, x in h._login_ids)
         if keep_people:
             people = tuple(sorted((replace(p, id=pid(p.id), emails=p.emails if show_emails else tuple(
                 sorted(email_hash(e, salt) for e in p.emails))) for p in h.people), key=lambda p: p.id))
-            out[url] = replace(h, people=people, contributions=contributions, _person_ids=ids, _active_ids=active)
+            out[url] = replace(h, people=people, contributions=contributions, _person_ids=ids, _active_ids=active,
+                              _login_ids=logins)
         else:
-            out[url] = replace(h, people=(), contributions=(), _person_ids=ids, _active_ids=active)
+            out[url] = replace(h, people=(), contributions=(), _person_ids=ids, _active_ids=active,
+                              _login_ids=logins)
     return out
 
 

@@ -51,7 +51,7 @@ from typing import TextIO
 from auditor.models import CondaPackage, DeclaredLicense, Unknown, VulnerabilityReport
 from auditor.report import safe
 from auditor.report.cyclonedx_layers import PROPERTIES as LAYER_PROPERTIES
-from auditor.report.totals import people_reach_note
+from auditor.report.totals import people_properties, people_reach_note
 
 #: Every ``auditor:`` property name and what it holds (docs/formats-audit.md lists the same table).
 PROPERTIES: dict[str, str] = {
@@ -72,6 +72,10 @@ PROPERTIES: dict[str, str] = {
     "auditor:installed-by": "a conda package: 'conda', or 'conda+pip' when pip (or uv) installed the same "
                             "distribution over it (the component is then pip's copy, a pkg:pypi purl)",
     "auditor:conda:purl": "with 'conda+pip': the conda record's package URL (pkg:conda/...), the other copy",
+    "auditor:summary:people": "people reach: distinct people who can change what the root runs ('at least N' when a "
+                              "part is unknown; docs/history.md#people-reach)",
+    "auditor:summary:people:<origin>": "one origin's part of people reach (git, hub, conda, native), its ':unknown' "
+                                       "sources and its ':not-counted' ones, and the ':overlap' between origins",
     "auditor:complete": "'false' when some facts could not be collected (the exit code is then 3)",
     "auditor:missing": "how many facts could not be collected",
 }
@@ -305,8 +309,10 @@ def bom(result):
     doc.metadata.timestamp = _datetime(result.generated_at) or doc.metadata.timestamp
     doc.metadata.tools.components.add(Component(type=ComponentType.APPLICATION, name="auditor",
                                                 version=result.tool_version))
-    summary = {k: (_unknown(v) if isinstance(v, Unknown) else str(v)) for k, v in vars(result.root).items()}
+    summary = {k: (_unknown(v) if isinstance(v, Unknown) else str(v)) for k, v in vars(result.root).items()
+               if k != "people"}
     doc.metadata.properties = _props([*((f"auditor:summary:{k}", v) for k, v in sorted(summary.items())),
+                                      *people_properties(result.root.people),
                                       ("auditor:people-reach", people_reach_note(result)),
                                       ("auditor:complete", "false" if result.incomplete else "true"),
                                       ("auditor:missing", str(len(result.missing)))])

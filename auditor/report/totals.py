@@ -11,10 +11,6 @@ from __future__ import annotations
 from auditor.models import Unknown
 
 
-def _count(value) -> str:
-    return str(value) if not isinstance(value, Unknown) else f"unknown ({value.reason})"
-
-
 def _n(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
@@ -50,7 +46,67 @@ def summary_text(result) -> str:
     publishers = "publishers: " + publishers_text(root.maintainers, root.organizations, root.maintainers_unknown,
                                                   root.maintainers_not_public)
     return (f"{root.packages} packages ({root.direct} direct), {root.repositories} repositories "
-            f"({_n(root.unmapped, 'package')} unmapped); {publishers}; contributors: {_count(root.contributors)}")
+            f"({_n(root.unmapped, 'package')} unmapped); {publishers}; {people_text(root.people)}")
+
+
+#: How each origin of people reach is named (auditor/graph/reach.py), what one of its unknown sources is, and
+#: what one of its sources with nobody to count is.
+ORIGIN_WORDS = {"git": ("git/forge contributors", "package", "package"),
+                "hub": ("Hugging Face Hub accounts", "Hub repository", "Hub repository"),
+                "conda": ("conda-forge recipe maintainers", "recipe", "conda package"),
+                "native": ("native library upstream contributors", "upstream repository", "library")}
+
+
+def _grouped(entries, limit: int = 2) -> str:
+    """``"no source repository (2); git clone failed"``: the reasons of ``"what: reason"`` *entries*, most frequent first."""
+    counts: dict[str, int] = {}
+    for entry in entries:
+        reason = entry.split(": ", 1)[-1]
+        counts[reason] = counts.get(reason, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    text = "; ".join(f"{r} ({c})" if c > 1 else r for r, c in ranked[:limit])
+    return text + (f"; {len(ranked) - limit} more reasons" if len(ranked) > limit else "")
+
+
+def people_text(reach) -> str:
+    """``people reach: at least N (git/forge contributors A, ...; K in more than one origin); unknown: ...``.
+
+    *reach* is ``RootSummary.people`` (:class:`~auditor.models.ReachBreakdown` or Unknown).  Every part
+    whose sources are not all known is named with its reasons and the total says "at least": never a
+    silent zero.  Sources with nobody to count by design (a closed-source library) are listed as not counted.
+    """
+    if isinstance(reach, Unknown):
+        return f"people reach: unknown ({reach.reason})"
+    def words(origin: str) -> tuple[str, str, str]:
+        return ORIGIN_WORDS.get(origin, (origin, "source", "source"))
+
+    parts = ", ".join(f"{words(p.origin)[0]} {p.people}" for p in reach.parts)
+    overlap = f"; {reach.overlap} in more than one origin" if reach.overlap else ""
+    text = f"people reach: {'at least ' if reach.at_least else ''}{reach.people} ({parts}{overlap})"
+    unknown = [f"{words(p.origin)[0]} of {_n(len(p.unknown), words(p.origin)[1])} ({_grouped(p.unknown)})"
+               for p in reach.parts if p.unknown]
+    notes = [f"{_n(len(p.notes), words(p.origin)[2])} ({_grouped(p.notes)})" for p in reach.parts if p.notes]
+    if unknown:
+        text += "; unknown: " + ", ".join(unknown)
+    if notes:
+        text += "; nobody to count: " + ", ".join(notes)
+    return text
+
+
+def people_properties(reach) -> list[tuple[str, str]]:
+    """``(name, value)`` pairs of the people reach for property lists (CycloneDX): the total, each origin's
+    count and its unknown sources (``"unknown: <reason>"`` when the whole figure is unknown)."""
+    if isinstance(reach, Unknown):
+        return [("auditor:summary:people", f"unknown: {reach.reason}")]
+    out = [("auditor:summary:people", f"{'at least ' if reach.at_least else ''}{reach.people}"),
+           ("auditor:summary:people:overlap", str(reach.overlap))]
+    for p in reach.parts:
+        out.append((f"auditor:summary:people:{p.origin}", f"{'at least ' if p.unknown else ''}{p.people}"))
+        if p.unknown:
+            out.append((f"auditor:summary:people:{p.origin}:unknown", f"{len(p.unknown)} ({_grouped(p.unknown)})"))
+        if p.notes:
+            out.append((f"auditor:summary:people:{p.origin}:not-counted", f"{len(p.notes)} ({_grouped(p.notes)})"))
+    return out
 
 
 def hub_text(result) -> str | None:
@@ -66,7 +122,8 @@ def hub_text(result) -> str | None:
     return (f"Hugging Face Hub: {found} loaded ({_n(len(hub.references), 'reference')}, {pinned} pinned to a commit; "
             f"{_n(hub.files, 'file')} scanned, {_n(len(hub.unresolved), 'call')} not resolvable statically, "
             f"{_n(len(hub.skipped), 'file')} not parsed; details: --format json)"
-            + ("" if result.hub_facts is None else hub_facts_text(result.hub_facts)) + hub_scores_text(result))
+            + ("" if result.hub_facts is None else hub_facts_text(result.hub_facts, result.root.people))
+            + hub_scores_text(result))
 
 
 def hub_scores_text(result) -> str:
@@ -78,9 +135,10 @@ def hub_scores_text(result) -> str:
     return f"; highest Hub exposure: {total:g} {nid}"
 
 
-def hub_facts_text(facts) -> str:
+def hub_facts_text(facts, reach=None) -> str:
     """``. Hub facts: N known, M unknown (why); K Hub accounts can change them`` (appended to :func:`hub_text`):
-    ``at least K`` when some repositories are unknown, and no number when none is known."""
+    ``at least K`` when some repositories are unknown, and no number when none is known.  K is the Hub
+    part of people reach (*reach*, ``RootSummary.people``) when given, so the two lines agree."""
     known = sum(1 for f in facts.repos.values() if not isinstance(f, Unknown))
     unknown = len(facts.repos) - known
     # "model org/x: not found on the Hub" -> "not found on the Hub": one reason for all the repositories it hit
@@ -88,7 +146,8 @@ def hub_facts_text(facts) -> str:
                       for nid, f in facts.repos.items() if isinstance(f, Unknown)})
     why = f" ({'; '.join(reasons[:2])}{' …' if len(reasons) > 2 else ''})" if reasons else ""
     # accounts are counted where the history and members are known: never a bare 0 when they are not
-    people = len(facts.people())
+    part = reach.part("hub") if reach is not None and not isinstance(reach, Unknown) else None
+    people = part.people if part is not None else len(facts.people())
     loaded = [f for nid, f in facts.repos.items() if nid in facts.referenced]
     complete = [f for f in loaded if not isinstance(f, Unknown)
                 and isinstance(f.authors, tuple) and not isinstance(f.members, Unknown)]
@@ -96,6 +155,8 @@ def hub_facts_text(facts) -> str:
                 f"{_n(people, 'Hub account')} can change them" if len(complete) == len(loaded) else
                 f"at least {_n(people, 'Hub account')} can change them ({len(loaded) - len(complete)} "
                 f"{'repository' if len(loaded) - len(complete) == 1 else 'repositories'} not counted)")
+    if part is not None:
+        accounts += ", counted in people reach"
     bases = sum(1 for nid in facts.repos if nid not in facts.referenced)
     total = len(facts.repos)
     of = f" on {total} {'repository' if total == 1 else 'repositories'} ({_n(bases, 'base model')} among them)" \

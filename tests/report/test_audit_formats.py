@@ -60,7 +60,7 @@ def test_markdown_layout(result):
     assert text.startswith("## auditor ")
     r = result.root
     assert f"{r.packages} packages \\({r.direct} direct\\)" in text  # report/totals.py wording, escaped
-    assert "publishers: " in text and "PyPI account" in text and "contributors: " in text
+    assert "publishers: " in text and "PyPI account" in text and "people reach: " in text
     assert "| Package | Version | Exposure | Coverage | Maintainers | Contributors | Repository (confidence) | Top factors |" in text
     assert "people reach excludes CPython" in text
     assert "| app | 1.0 |" in text and "https://github.com/o/app (high)" in text
