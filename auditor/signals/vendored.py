@@ -30,7 +30,7 @@ import zipfile
 import zlib
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence
 
 import yaml
@@ -71,10 +71,19 @@ def native_entry(*names: str | None) -> dict | None:
     for name in names:
         if not name:
             continue
-        base = PurePosixPath(name).name
-        for entry in native_table():
-            if entry["pattern"].search(base):
-                return entry
+        entry = _entry_of_base(name.rsplit("/", 1)[-1])
+        if entry is not None:
+            return entry
+    return None
+
+
+@lru_cache(maxsize=8192)
+def _entry_of_base(base: str) -> dict | None:
+    """The first table entry whose pattern matches the file name *base* (memoized: an SBOM
+    of a Rust wheel names hundreds of crates, each compared with every library)."""
+    for entry in native_table():
+        if entry["pattern"].search(base):
+            return entry
     return None
 
 
