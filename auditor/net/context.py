@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence, TypeVar
@@ -253,12 +253,30 @@ class RunContext:
             finally:
                 _WORKER.active = False
 
+        pool = self._shared_pool()
+        return list(pool.map(marked, items))
+
+    def _shared_pool(self) -> ThreadPoolExecutor:
         with self._lock:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(max_workers=max(1, self.config.concurrency),
                                                 thread_name_prefix="auditor")
-            pool = self._pool
-        return list(pool.map(marked, items))
+            return self._pool
+
+    def submit(self, fn: Callable[[], R]) -> "Future[R]":
+        """Run *fn* on the context's shared pool and return its future (work started early, e.g. by a
+        collector's warm-up).  Wait on it from the command's own thread, never from a pool task
+        (a task waiting on a queued one could hold the worker that would run it)."""
+        pool = self._shared_pool()
+
+        def marked() -> R:
+            _WORKER.active = True
+            try:
+                return fn()
+            finally:
+                _WORKER.active = False
+
+        return pool.submit(marked)
 
     @contextmanager
     def timed(self, stage: str) -> Iterator[None]:

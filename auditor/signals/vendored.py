@@ -257,12 +257,25 @@ class VendoredCollector(Collector):
 
     key = "vendored"
     description = "native libraries bundled in wheels (auditwheel/delocate .libs folders, RECORD, PEP 770 SBOMs)"
+    warms = True
+
+    def warm(self, ctx: RunContext, name: str, version: str) -> None:
+        """See :meth:`Collector.warm`: start reading the target's wheel of *name* == *version* on the
+        context's pool as soon as the source stage has pinned it (its index files are known), so the
+        downloads and the inflating (zlib and TLS release the GIL) overlap the rest of the run;
+        :meth:`collect` waits for the answer from the command's thread."""
+        from auditor.signals.index import release_files
+
+        key = _warm_key(ctx, name, version)
+        if key in ctx.memo:
+            return
+        files = release_files(ctx, name, version)
+        if isinstance(files, Unknown):
+            return
+        ctx.memo[key] = ctx.submit(lambda: _remote_wheel(ctx, name, version, files))
 
     def collect(self, ctx: RunContext, nodes: Sequence[PackageNode]) -> Mapping[str, VendoredCode | Unknown]:
         from auditor.signals.index import map_release_files
-        from auditor.signals.install import best_wheel
-        from auditor.signals.vendor import classify
-        from auditor.signals.wheel_libraries import vendored_in_remote_wheel
 
         out: dict[str, VendoredCode | Unknown] = {}
         remote = []
@@ -277,14 +290,34 @@ class VendoredCollector(Collector):
                 out[node.name] = Unknown(f"{node.distribution.origin.kind} distribution: no wheel to read", fault=False,
                                          kind=UnknownKind.NOT_APPLICABLE)
 
-        def one(node: PackageNode, files) -> VendoredCode | Unknown:
-            wheel = best_wheel(files, ctx.config.target)
-            if wheel is None:
-                return Unknown("no wheel for the target (installed from source)", fault=False,
-                               kind=UnknownKind.NOT_APPLICABLE)
-            closed = classify(node.name, node.distribution.version).vendor is not None  # data/vendor-binaries.yaml
-            return vendored_in_remote_wheel(ctx, wheel.url, wheel.filename, libraries_from_record,
-                                            read_libraries=not closed)
+        early = {}
+        for node in remote:  # started by warm(): waited for here, on the command's thread
+            future = ctx.memo.get(_warm_key(ctx, node.name, node.distribution.version))
+            if future is not None:
+                early[node.name] = future.result()
 
-        out.update(map_release_files(ctx, remote, one, task="wheel libraries") if remote else {})
+        def one(node: PackageNode, files) -> VendoredCode | Unknown:
+            return _remote_wheel(ctx, node.name, node.distribution.version, files)
+
+        rest = [node for node in remote if node.name not in early]
+        out.update(map_release_files(ctx, rest, one, task="wheel libraries") if rest else {})
+        out.update(early)
         return out
+
+
+def _warm_key(ctx: RunContext, name: str, version: str | None) -> tuple:
+    return ("vendored-early", ctx.config.index_url, name, version)
+
+
+def _remote_wheel(ctx: RunContext, name: str, version: str, files) -> VendoredCode | Unknown:
+    """The libraries of the wheel of *name* == *version* an installer would pick for the target."""
+    from auditor.signals.install import best_wheel
+    from auditor.signals.vendor import classify
+    from auditor.signals.wheel_libraries import vendored_in_remote_wheel
+
+    wheel = best_wheel(files, ctx.config.target)
+    if wheel is None:
+        return Unknown("no wheel for the target (installed from source)", fault=False,
+                       kind=UnknownKind.NOT_APPLICABLE)
+    closed = classify(name, version).vendor is not None  # data/vendor-binaries.yaml
+    return vendored_in_remote_wheel(ctx, wheel.url, wheel.filename, libraries_from_record, read_libraries=not closed)
