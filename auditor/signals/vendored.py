@@ -33,7 +33,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence
 
-import yaml
 
 from auditor.config import DEFAULT_MAX_ARCHIVE_BYTES
 from auditor.dist.archives import ArchiveLimits, ArchiveTooLarge, open_zip, zip_member
@@ -42,6 +41,7 @@ from auditor.collectors import Collector, RunContext
 from auditor.dist.metadata import dist_info_members
 from auditor.dist.sbom import MAX_SBOM_BYTES, is_sbom_path
 from auditor.models import PackageNode, Unknown, UnknownKind, VendoredCode, VendoredLibrary
+from auditor.data import load_yaml
 
 #: A shared library file name: ``libfoo.so``, ``libfoo.so.1.2``, ``foo.dylib``, ``foo.dll``.
 SHARED_LIBRARY = re.compile(r"(\.so(\.\d+)*|\.dylib|\.dll)$", re.IGNORECASE)
@@ -58,7 +58,7 @@ _NATIVE_TABLE = "native-libraries.yaml"
 def native_table() -> tuple[dict, ...]:
     """Entries of ``auditor/data/native-libraries.yaml`` (fields in its header), patterns compiled."""
     text = resources.files("auditor.data").joinpath(_NATIVE_TABLE).read_text(encoding="utf-8")
-    rows = yaml.safe_load(text) or ()
+    rows = load_yaml(text) or ()
     return tuple({**row, "pattern": re.compile(row["match"], re.IGNORECASE)} for row in rows)
 
 

@@ -28,7 +28,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-import yaml
 
 from auditor.dist.metadata import parse_core_metadata
 from auditor.dist.redact import redact_url
@@ -39,6 +38,7 @@ from auditor.net.context import RunContext
 from auditor.sources.edges import link
 from auditor.sources.inputs import check_input_file
 from auditor.sources.interface import Source
+from auditor.data import load_yaml
 
 #: ``RunContext.memo`` key of ``{node name: CondaRecord}`` for the run's conda records.
 CONDA_RECORDS = ("sources", "conda-records")
@@ -71,7 +71,7 @@ def _rattler():
 def pypi_names() -> Mapping[str, str | None]:
     """``auditor/data/conda-pypi-names.yaml``: conda name -> PyPI name (``None``: not a Python distribution)."""
     text = resources.files("auditor.data").joinpath("conda-pypi-names.yaml").read_text(encoding="utf-8")
-    return {str(k): (normalize_name(str(v)) if v else None) for k, v in (yaml.safe_load(text) or {}).items()}
+    return {str(k): (normalize_name(str(v)) if v else None) for k, v in (load_yaml(text) or {}).items()}
 
 
 def subdir_of(target: TargetEnvironment) -> str:
