@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import io
 import zlib
+from collections import deque
 from typing import Callable
 
 from auditor.dist.archives import ArchiveLimits, ArchiveTooLarge, judge_member
@@ -140,12 +141,20 @@ class MemberStream(io.RawIOBase):
         self._d = zlib.decompressobj(-15)
         self._cpos = 0  # compressed bytes fed in this pass
         self._dpos = 0  # uncompressed bytes produced in this pass
-        self._window = (0, b"")
+        self._recent: deque[tuple[int, bytes]] = deque(maxlen=WINDOW // OUT)
 
     def _held_range(self, start: int, end: int) -> bytes | None:
-        for cstart, data in (*self._held, self._window):
+        for cstart, data in self._held:
             if cstart <= start and end <= cstart + len(data):
                 return data[start - cstart:end - cstart]
+        recent = self._recent
+        for i, (cstart, data) in enumerate(recent):
+            if cstart <= start < cstart + len(data):
+                if end <= cstart + len(data):
+                    return data[start - cstart:end - cstart]
+                joined = b"".join(d for _, d in list(recent)[i:])  # a read across chunks (rare)
+                if end <= cstart + len(joined):
+                    return joined[start - cstart:end - cstart]
         return None
 
     def _more_compressed(self, need: int) -> None:
@@ -208,8 +217,6 @@ class MemberStream(io.RawIOBase):
                 klo, khi = max(want_lo, cstart), min(want_hi, self._dpos)
                 if klo < khi:
                     self._held.append((klo, chunk[klo - cstart:khi - cstart]))
-            wstart, wdata = self._window
-            joined = wdata + chunk if wstart + len(wdata) == cstart else chunk
-            self._window = (self._dpos - min(len(joined), WINDOW), joined[-WINDOW:])
+            self._recent.append((cstart, chunk))  # the window: the last few chunks, never copied
         self._held.append((start, bytes(got)))
         return bytes(got)

@@ -95,7 +95,7 @@ def test_corrupt_member_and_too_many_backward_seeks_are_errors():
             stream.seek(len(elf) - 10)
             stream.read(10)
             stream._held.clear()  # forget what was kept, so each read behind is a restart
-            stream._window = (0, b"")
+            stream._recent.clear()
             stream._wanted.clear()
 
 
