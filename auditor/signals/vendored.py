@@ -320,4 +320,5 @@ def _remote_wheel(ctx: RunContext, name: str, version: str, files) -> VendoredCo
         return Unknown("no wheel for the target (installed from source)", fault=False,
                        kind=UnknownKind.NOT_APPLICABLE)
     closed = classify(name, version).vendor is not None  # data/vendor-binaries.yaml
-    return vendored_in_remote_wheel(ctx, wheel.url, wheel.filename, libraries_from_record, read_libraries=not closed)
+    return vendored_in_remote_wheel(ctx, wheel.url, wheel.filename, libraries_from_record, read_libraries=not closed,
+                                    sha256=wheel.sha256)

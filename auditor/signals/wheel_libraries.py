@@ -13,14 +13,16 @@ symbols and data after the dynamic table are neither downloaded nor inflated.  A
 ``--max-archive-bytes`` is never fetched (its linking is unknown), and one
 wheel costs at most :data:`MAX_WHEEL_BYTES` of downloads and
 :data:`MAX_REQUESTS` requests.  Pure wheels (``*-none-any.whl``) cost no
-request.  Results are kept in the fact memo under the wheel's URL (a wheel is
-immutable), so a warm audit makes no request.  docs/native.md.
+request.  Results are kept in the fact memo under the wheel's sha256 from the
+index (else its URL; a wheel is immutable), so a warm audit makes no request
+and the same file is never read twice.  docs/native.md.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import struct
 import zipfile
 import zlib
@@ -43,6 +45,7 @@ MAX_WHEEL_BYTES = 256 << 20
 #: Slack after a member's compressed data in its range request (local header and extra fields).
 _HEADER_SLACK = 1024
 _MEMO = "wheel-libraries"
+_SHA256 = re.compile(r"[0-9a-fA-F]{64}")
 #: A zip local file header: signature, version, flags, method, time, date, CRC, sizes, name and extra lengths.
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 
@@ -95,7 +98,7 @@ NOT_FETCHED_VENDOR = "not fetched: a closed vendor binary (its vendor is the acc
 
 
 def vendored_in_remote_wheel(ctx: RunContext, url: str, filename: str, from_record: Callable[..., VendoredCode],
-                             read_libraries: bool = True) -> VendoredCode | Unknown:
+                             read_libraries: bool = True, sha256: str | None = None) -> VendoredCode | Unknown:
     """Shared libraries (and PEP 770 SBOM components) of the wheel at *url*, by range requests.
 
     *from_record* is :func:`auditor.signals.vendored.libraries_from_record` (passed in: that module calls this one).
@@ -103,6 +106,9 @@ def vendored_in_remote_wheel(ctx: RunContext, url: str, filename: str, from_reco
     tens of MB each), the libraries are listed from RECORD with
     ``linking_unknown`` = :data:`NOT_FETCHED_VENDOR` and no member is downloaded
     but the SBOMs (issue 14: on llm-finetune this saves ~175 MB of a cold run).
+
+    *sha256*: the wheel's digest from the index; the fact memo keeps the result under it
+    (else under *url*), so the same file is read once across runs and URLs.
 
     Returns:
         :class:`VendoredCode` (``libraries=()`` for a pure wheel), or Unknown:
@@ -112,7 +118,10 @@ def vendored_in_remote_wheel(ctx: RunContext, url: str, filename: str, from_reco
     if filename.endswith("-none-any.whl"):
         return VendoredCode()
     facts = ctx.facts()
-    memo_key = url if read_libraries else f"{url}#listed"  # the two modes store different facts
+    # One file, one read: keyed by the wheel's sha256 from the index when it gives one (the same
+    # wheel behind another URL, a mirror or a second index, is not read again), else by its URL.
+    ident = f"sha256:{sha256.lower()}" if sha256 and _SHA256.fullmatch(sha256) else url
+    memo_key = ident if read_libraries else f"{ident}#listed"  # the two modes store different facts
     stored = facts.get(_MEMO, memo_key) if facts else None
     if isinstance(stored, dict):
         code = _from_memo(stored)
