@@ -90,6 +90,9 @@ class RunContext:
             use (``auditor.net.pypi.parse_project``).  None: every link.
         warmers: ``warm(ctx, name, version)`` of the run's collectors that have
             one (set by the pipeline); :meth:`release_known` calls them.
+        preload: modules the run's later stages import (set by the pipeline: the
+            active collectors' readers, the graph and report libraries);
+            :meth:`while_resolving` imports them while a resolver subprocess runs.
     """
 
     config: Config
@@ -101,6 +104,7 @@ class RunContext:
     collectors: Sequence[Any] | None = None
     repository_named: Callable[..., bool] | None = None
     warmers: list[Callable[["RunContext", str, str], None]] = field(default_factory=list)
+    preload: Sequence[str] = ()
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _backend: Any = field(default=None, repr=False)
     _facts_opened: bool = field(default=False, repr=False)
@@ -213,6 +217,29 @@ class RunContext:
                 warm(self, name, version)
             except Exception:  # noqa: BLE001 - an early start is an optimisation, never a failure
                 pass
+
+    def while_resolving(self) -> threading.Thread | None:
+        """A resolver subprocess is about to run (a cold resolution: uv takes a second or more,
+        while this process waits): import :attr:`preload` on a daemon thread meanwhile, so the
+        stages after the source do not pay for their imports (pyelftools, cyclonedx, docutils,
+        networkx: ~1 s of a cold audit's CPU).  Once per context; an import that fails is left
+        for its stage to report.  Returns the thread (None when there is nothing to load)."""
+        modules, self.preload = tuple(self.preload), ()
+        if not modules:
+            return None
+
+        def load() -> None:
+            import importlib
+
+            for name in modules:
+                try:
+                    importlib.import_module(name)
+                except Exception:  # noqa: BLE001 - the stage that needs it imports it again and reports
+                    pass
+
+        thread = threading.Thread(target=load, name="auditor-preload", daemon=True)
+        thread.start()
+        return thread
 
     def past_deadline(self) -> bool:
         """True once the run's deadline has passed (never without one)."""
