@@ -24,6 +24,7 @@ from functools import lru_cache
 from typing import BinaryIO
 
 from auditor.dist.archives import ArchiveTooLarge
+from auditor.dist.inflate import FetchFailed
 
 #: ELF magic number (``\\x7fELF``).
 ELF_MAGIC = b"\x7fELF"
@@ -132,6 +133,7 @@ def read_dynamic(source: bytes | BinaryIO, max_read: int = MAX_READ) -> DynamicI
             their magic number), truncated or malformed anywhere, or more
             than *max_read* bytes needed.
         ArchiveTooLarge: a streamed member broke its bounds.
+        FetchFailed: a streamed member's bytes could not be fetched.
     """
     fh: BinaryIO = io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source
     fh.seek(0)
@@ -168,11 +170,25 @@ def read_dynamic(source: bytes | BinaryIO, max_read: int = MAX_READ) -> DynamicI
                 needed.append(_inert(tag.needed))
     except ElfUnreadable:
         raise
-    except ArchiveTooLarge:  # a streamed member broke a bound (dist/inflate.py)
+    except (ArchiveTooLarge, FetchFailed):  # a streamed member broke a bound or could not be fetched (dist/inflate.py)
         raise
     except Exception as exc:  # noqa: BLE001 - hostile bytes: pyelftools/construct raise many unrelated types
+        cause = _stream_fault(exc)  # construct wraps what the stream raised: a fetch or bound, not the bytes
+        if cause is not None:
+            raise cause from None
         raise ElfUnreadable(f"malformed ELF ({type(exc).__name__}: {_PRINTABLE.sub('?', str(exc)[:80])})") from exc
     return DynamicInfo(soname=soname, needed=tuple(needed), version=soname_version(soname))
+
+
+def _stream_fault(exc: BaseException) -> BaseException | None:
+    """The :class:`FetchFailed` or :class:`ArchiveTooLarge` in *exc*'s chain of causes, if any."""
+    seen = 0
+    while exc is not None and seen < 16:
+        if isinstance(exc, (FetchFailed, ArchiveTooLarge)):
+            return exc
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+        seen += 1
+    return None
 
 
 def _keep_strings(table, keep) -> None:

@@ -57,6 +57,15 @@ STORED, DEFLATED = 0, 8
 Fetch = Callable[[int, int], bytes]
 
 
+class FetchFailed(Exception):
+    """The caller's ``fetch`` raised (a request failed, the deadline passed): not a fault of the
+    member's bytes, so an ELF reader must not call it malformed.  ``cause`` is the original."""
+
+    def __init__(self, cause: BaseException):
+        super().__init__(str(cause))
+        self.cause = cause
+
+
 class MemberStream(io.RawIOBase):
     """A read-only, seekable file of one zip member's uncompressed bytes (see the module docstring).
 
@@ -76,6 +85,7 @@ class MemberStream(io.RawIOBase):
     Raises:
         ArchiveTooLarge: declared size or ratio over the limits, more than :data:`MAX_RESTARTS` restarts.
         ValueError: another compression method; zlib.error / EOFError: a corrupt member.
+        FetchFailed: *fetch* raised (its exception is the ``cause``).
     """
 
     def __init__(self, fetch: Fetch, compressed_size: int, size: int, method: int, limits: ArchiveLimits, name: str,
@@ -167,7 +177,12 @@ class MemberStream(io.RawIOBase):
         else:
             want = max(need, self._target, have + max(FIRST, have))  # grow geometrically without a hint
         want = min(self._csize, want)
-        data = self._fetch(have, want)
+        try:
+            data = self._fetch(have, want)
+        except ArchiveTooLarge:
+            raise
+        except Exception as exc:  # noqa: BLE001 - whatever the caller's transport raised, kept as the cause
+            raise FetchFailed(exc) from exc
         if len(data) != want - have:
             raise EOFError(f"{self._name}: {len(data)} bytes where {want - have} were asked for")
         self._comp += data

@@ -31,7 +31,7 @@ from typing import Any, Callable
 
 from auditor.dist.archives import ArchiveLimits, ArchiveTooLarge, open_zip, zip_member
 from auditor.dist.elf import DynamicInfo, ElfUnreadable, read_dynamic
-from auditor.dist.inflate import FIRST, WHOLE, MemberStream
+from auditor.dist.inflate import FIRST, WHOLE, FetchFailed, MemberStream
 from auditor.dist.metadata import dist_info_members
 from auditor.dist.sbom import MAX_SBOM_BYTES, is_sbom_path
 from auditor.models import Unknown, UnknownKind, VendoredCode, VendoredLibrary
@@ -157,7 +157,10 @@ def vendored_in_remote_wheel(ctx: RunContext, url: str, filename: str, from_reco
                     raise ElfUnreadable(NOT_FETCHED_VENDOR)
                 if path not in sizes:
                     raise KeyError(path)
-                return read_dynamic(_streamed(remote, zf, path, limits))
+                try:
+                    return read_dynamic(_streamed(remote, zf, path, limits))
+                except FetchFailed as exc:  # the request failed, not the bytes: the wheel's answer says so
+                    raise exc.cause from None
 
             def read_bytes(path: str) -> bytes:
                 return member(path, MAX_SBOM_BYTES) if is_sbom_path(path) else b""

@@ -11,7 +11,7 @@ import pytest
 
 from auditor.dist.archives import ArchiveLimits, ArchiveTooLarge
 from auditor.dist.elf import read_dynamic
-from auditor.dist.inflate import FIRST, MAX_RESTARTS, WHOLE, MemberStream
+from auditor.dist.inflate import FIRST, MAX_RESTARTS, WHOLE, FetchFailed, MemberStream
 from tests.elfs import loadable_object, shared_object
 
 
@@ -102,3 +102,22 @@ def test_corrupt_member_and_too_many_backward_seeks_are_errors():
 def test_unsupported_method_is_refused():
     with pytest.raises(ValueError, match="compression method"):
         MemberStream(lambda a, b: b"", 10, 10, 12, ArchiveLimits(), "x")
+
+
+def test_a_failed_fetch_is_not_a_malformed_file():
+    """A request that fails mid-member (deadline, host gone) stays a fetch failure, never 'malformed ELF'."""
+    elf = loadable_object(before=_noise(3 * WHOLE))
+    comp, info = _member(elf)
+
+    class Gone(Exception):
+        pass
+
+    def fetch(a: int, b: int) -> bytes:
+        if a >= FIRST:
+            raise Gone("deadline passed")
+        return comp[a:b]
+
+    stream = MemberStream(fetch, info.compress_size, info.file_size, 8, ArchiveLimits(), "x")
+    with pytest.raises(FetchFailed) as err:
+        read_dynamic(stream)
+    assert isinstance(err.value.cause, Gone)
