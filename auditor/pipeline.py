@@ -242,6 +242,16 @@ def package_distributions(inventory: Inventory) -> tuple[Distribution, ...]:
     return _with_interpreter_edges(inventory, interpreter_distribution(inventory))
 
 
+#: Modules a cold audit imports after its resolver has run, loaded while it runs instead
+#: (``RunContext.while_resolving``): the description parsers of the PyPI stage, the fact memo.
+COLD_IMPORTS = ("auditor.net.memo", "markdown_it", "docutils.parsers.rst", "docutils.readers.standalone",
+                "docutils.utils")
+#: The same, per collector key: the wheel readers (pyelftools, cyclonedx-python-lib).
+COLD_IMPORTS_OF = {"vendored": ("auditor.signals.wheel_libraries", "auditor.dist.inflate", "auditor.signals.sbom",
+                                "elftools.elf.elffile", "elftools.elf.dynamic", "elftools.elf.segments",
+                                "cyclonedx.model.bom", "cyclonedx.model.component", "packageurl")}
+
+
 def collect_nodes(inventory: Inventory, ctx: RunContext) -> dict[str, PackageNode]:
     """PyPI facts, repository mapping and contacts for every distribution.
 
@@ -567,6 +577,9 @@ def run_audit(
     active = collectors_for(ctx) if collectors is None else list(collectors)
     if not ctx.warmers:  # collectors that start while the source stage runs (Collector.warm)
         ctx.warmers = [c.warm for c in active if getattr(c, "warms", False)]
+    if not ctx.preload:  # imported while a cold resolver runs (RunContext.while_resolving)
+        keys = {getattr(c, "key", "") for c in active}
+        ctx.preload = COLD_IMPORTS + tuple(m for key, mods in COLD_IMPORTS_OF.items() if key in keys for m in mods)
     try:
         ctx.preflight(service_urls(config, active))  # a stalled name lookup overlaps the source stage
         hub = hub_references(config)  # before the source: a bad --scan/--model is exit 2 at once

@@ -42,3 +42,37 @@ def shared_object(soname: str | None = "libdemo.so.1", needed: tuple[str, ...] =
     out += dynamic + shstrtab
     out += b"\0" * (off_sh - len(out))
     return bytes(out + sections)
+
+
+PT_LOAD, PT_DYNAMIC = 1, 2
+
+
+def loadable_object(soname: str | None = "libdemo.so.1", needed: tuple[str, ...] = ("libc.so.6",),
+                    before: bytes = b"", after: bytes = b"") -> bytes:
+    """An x86-64 ELF shared object as the loader sees it: program headers (one ``PT_LOAD`` over
+    the file, vaddr = offset, and ``PT_DYNAMIC``), ``.dynstr``, *before*, the dynamic table,
+    then *after* (where a real library has its data, symbols and section table); no sections."""
+    dynstr = bytearray(b"\0")
+    tags = []
+    for tag, name in [(DT_NEEDED, n) for n in needed] + ([(DT_SONAME, soname)] if soname else []):
+        tags.append((tag, len(dynstr)))
+        dynstr += name.encode() + b"\0"
+    off_dynstr = 64 + 2 * 56
+    off_before = off_dynstr + len(dynstr)
+    off_dynamic = off_before + len(before)
+    off_dynamic += (-off_dynamic) % 8
+    tags = [(5, off_dynstr), (10, len(dynstr))] + tags + [(DT_NULL, 0)]  # DT_STRTAB, DT_STRSZ first
+    dynamic = b"".join(struct.pack("<qQ", t, v) for t, v in tags)
+    total = off_dynamic + len(dynamic) + len(after)
+
+    def phdr(kind, offset, size, flags=4):
+        return struct.pack("<IIQQQQQQ", kind, flags, offset, offset, offset, size, size, 8)
+
+    header = (b"\x7fELF\x02\x01\x01" + b"\0" * 9
+              + struct.pack("<HHIQQQIHHHHHH", 3, 62, 1, 0, 64, 0, 0, 64, 56, 2, 64, 0, 0))
+    out = bytearray(header)
+    out += phdr(PT_LOAD, 0, total) + phdr(PT_DYNAMIC, off_dynamic, len(dynamic), 6)
+    out += dynstr + before
+    out += b"\0" * (off_dynamic - len(out))
+    out += dynamic + after
+    return bytes(out)

@@ -132,6 +132,11 @@ def zip_member(zf: zipfile.ZipFile, name: str, limits: ArchiveLimits = ArchiveLi
     return bytes(out)
 
 
+def judge_member(size: int, compressed: int, limits: ArchiveLimits, what: str) -> None:
+    """Raise :class:`ArchiveTooLarge` when *size* bytes (from *compressed*) break ``max_bytes`` or the ratio."""
+    _judge(size, compressed, limits, what)
+
+
 def _judge(size: int, compressed: int, limits: ArchiveLimits, what: str) -> None:
     if size > limits.max_bytes:
         raise ArchiveTooLarge(f"{what}: {size} bytes uncompressed (archive size limit {limits.max_bytes})")

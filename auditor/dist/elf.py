@@ -20,7 +20,11 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import BinaryIO
+
+from auditor.dist.archives import ArchiveTooLarge
+from auditor.dist.inflate import FetchFailed
 
 #: ELF magic number (``\\x7fELF``).
 ELF_MAGIC = b"\x7fELF"
@@ -107,12 +111,17 @@ class _Bounded(io.RawIOBase):
 
 
 def read_dynamic(source: bytes | BinaryIO, max_read: int = MAX_READ) -> DynamicInfo:
-    """SONAME and DT_NEEDED of an ELF file, reading only its headers and dynamic section.
+    """SONAME and DT_NEEDED of an ELF file, reading only its headers and dynamic table.
+
+    The dynamic table is found as the loader finds it, from the ``PT_DYNAMIC``
+    program header (the section table is read only for a file without one), and
+    its strings through ``DT_STRTAB``; a file with an ``expect(end)`` method
+    (``dist/inflate.py::MemberStream``) is told how far the read will go.
 
     Args:
         source: the file's bytes, or a seekable binary file (an installed
-            library: only the ELF header, section headers, ``.dynamic`` and
-            ``.dynstr`` are read, by offset, never the whole file).
+            library: only the ELF and program headers, ``PT_DYNAMIC`` and the
+            strings it names are read, by offset, never the whole file).
         max_read: most bytes read in total (:data:`MAX_READ`).
 
     Returns:
@@ -123,36 +132,92 @@ def read_dynamic(source: bytes | BinaryIO, max_read: int = MAX_READ) -> DynamicI
         ElfUnreadable: not ELF (the message names Mach-O / PE when it sees
             their magic number), truncated or malformed anywhere, or more
             than *max_read* bytes needed.
+        ArchiveTooLarge: a streamed member broke its bounds.
+        FetchFailed: a streamed member's bytes could not be fetched.
     """
     fh: BinaryIO = io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source
     fh.seek(0)
     magic = fh.read(4)
     if not is_elf(magic):
         raise ElfUnreadable(_format_of(magic))
-    from elftools.elf.dynamic import DynamicSection
-    from elftools.elf.elffile import ELFFile
+    from elftools.elf.dynamic import Dynamic, DynamicSection
 
     try:
         fh.seek(0)
-        elf = ELFFile(_Bounded(fh, max_read))  # type: ignore[arg-type]
+        elf = _program_headers_only()(_Bounded(fh, max_read))
         soname: str | None = None
         needed: list[str] = []
-        for section in elf.iter_sections():
-            if not isinstance(section, DynamicSection):
-                continue
-            for seen, tag in enumerate(section.iter_tags()):
-                if seen >= MAX_TAGS or tag.entry.d_tag == "DT_NULL":
-                    break
-                if tag.entry.d_tag == "DT_SONAME" and soname is None:
-                    soname = _inert(tag.soname)
-                elif tag.entry.d_tag == "DT_NEEDED" and len(needed) < MAX_NEEDED:
-                    needed.append(_inert(tag.needed))
-            break
+        table = None
+        for segment in elf.iter_segments():
+            if segment["p_type"] == "PT_DYNAMIC":  # what the loader reads; found from the program headers
+                expect = getattr(fh, "expect", None)
+                if expect is not None:  # a streamed member (dist/inflate.py): fetch this far in one go
+                    expect(segment["p_offset"] + segment["p_filesz"])
+                table = Dynamic(elf.stream, elf, None, segment["p_offset"], segment["p_filesz"] == 0)
+                keep = getattr(fh, "keep", None)
+                if keep is not None:  # the strings sit before the table: keep both on the one pass back
+                    keep(segment["p_offset"], segment["p_offset"] + min(segment["p_filesz"], MAX_TAGS * 16))
+                    _keep_strings(table, keep)
+                break
+        if table is None:  # no program headers (not a loadable object): the section table, as before
+            table = next((sec for sec in elf.iter_sections() if isinstance(sec, DynamicSection)), None)
+        for seen, tag in enumerate(table.iter_tags() if table is not None else ()):
+            if seen >= MAX_TAGS or tag.entry.d_tag == "DT_NULL":
+                break
+            if tag.entry.d_tag == "DT_SONAME" and soname is None:
+                soname = _inert(tag.soname)
+            elif tag.entry.d_tag == "DT_NEEDED" and len(needed) < MAX_NEEDED:
+                needed.append(_inert(tag.needed))
     except ElfUnreadable:
         raise
+    except (ArchiveTooLarge, FetchFailed):  # a streamed member broke a bound or could not be fetched (dist/inflate.py)
+        raise
     except Exception as exc:  # noqa: BLE001 - hostile bytes: pyelftools/construct raise many unrelated types
+        cause = _stream_fault(exc)  # construct wraps what the stream raised: a fetch or bound, not the bytes
+        if cause is not None:
+            raise cause from None
         raise ElfUnreadable(f"malformed ELF ({type(exc).__name__}: {_PRINTABLE.sub('?', str(exc)[:80])})") from exc
     return DynamicInfo(soname=soname, needed=tuple(needed), version=soname_version(soname))
+
+
+def _stream_fault(exc: BaseException) -> BaseException | None:
+    """The :class:`FetchFailed` or :class:`ArchiveTooLarge` in *exc*'s chain of causes, if any."""
+    seen = 0
+    while exc is not None and seen < 16:
+        if isinstance(exc, (FetchFailed, ArchiveTooLarge)):
+            return exc
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+        seen += 1
+    return None
+
+
+def _keep_strings(table, keep) -> None:
+    """Tell a streamed file to keep the ``DT_STRTAB`` range (at most :data:`MAX_READ` bytes)."""
+    _, offset = table.get_table_offset("DT_STRTAB")
+    size = next((t["d_val"] for t in table._iter_tags(type="DT_STRSZ")), None)
+    if offset is not None and size:
+        keep(offset, offset + min(int(size), MAX_READ))
+
+
+@lru_cache(maxsize=1)
+def _program_headers_only():
+    """``ELFFile`` whose segments are built from the program headers alone.
+
+    pyelftools' ``DynamicSegment`` looks for the matching ``.dynamic`` *section*,
+    which means reading the section table at the end of the file: for a member
+    streamed from a wheel that is the whole member.  The loader itself needs no
+    section table, and neither does this reader: ``PT_DYNAMIC`` is read with
+    pyelftools' ``Dynamic``, whose string table comes from ``DT_STRTAB`` mapped
+    through the ``PT_LOAD`` segments.
+    """
+    from elftools.elf.elffile import ELFFile
+    from elftools.elf.segments import Segment
+
+    class SegmentsOnly(ELFFile):
+        def _make_segment(self, segment_header):  # type: ignore[override]
+            return Segment(segment_header, self.stream)
+
+    return SegmentsOnly
 
 
 def _format_of(magic: bytes) -> str:

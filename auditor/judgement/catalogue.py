@@ -25,9 +25,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Mapping
 
-import yaml
 
 from auditor.models import Severity
+from auditor.data import load_yaml
 
 #: The catalogue file, next to this module.
 RULES_FILE = "rules.yaml"
@@ -147,7 +147,7 @@ def _text(value: Any) -> str:
 
 def parse_catalogue(text: str) -> Catalogue:
     """Build a :class:`Catalogue` from the YAML *text* of ``rules.yaml``."""
-    data = yaml.safe_load(text)
+    data = load_yaml(text)
     thresholds = {
         name: Threshold(name, entry["value"], entry.get("unit", ""), _text(entry.get("why")))
         for name, entry in data["thresholds"].items()

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence, TypeVar
@@ -90,6 +90,9 @@ class RunContext:
             use (``auditor.net.pypi.parse_project``).  None: every link.
         warmers: ``warm(ctx, name, version)`` of the run's collectors that have
             one (set by the pipeline); :meth:`release_known` calls them.
+        preload: modules the run's later stages import (set by the pipeline: the
+            active collectors' readers, the graph and report libraries);
+            :meth:`while_resolving` imports them while a resolver subprocess runs.
     """
 
     config: Config
@@ -101,6 +104,7 @@ class RunContext:
     collectors: Sequence[Any] | None = None
     repository_named: Callable[..., bool] | None = None
     warmers: list[Callable[["RunContext", str, str], None]] = field(default_factory=list)
+    preload: Sequence[str] = ()
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _backend: Any = field(default=None, repr=False)
     _facts_opened: bool = field(default=False, repr=False)
@@ -214,6 +218,29 @@ class RunContext:
             except Exception:  # noqa: BLE001 - an early start is an optimisation, never a failure
                 pass
 
+    def while_resolving(self) -> threading.Thread | None:
+        """A resolver subprocess is about to run (a cold resolution: uv takes a second or more,
+        while this process waits): import :attr:`preload` on a daemon thread meanwhile, so the
+        stages after the source do not pay for their imports (pyelftools, cyclonedx, docutils,
+        networkx: ~1 s of a cold audit's CPU).  Once per context; an import that fails is left
+        for its stage to report.  Returns the thread (None when there is nothing to load)."""
+        modules, self.preload = tuple(self.preload), ()
+        if not modules:
+            return None
+
+        def load() -> None:
+            import importlib
+
+            for name in modules:
+                try:
+                    importlib.import_module(name)
+                except Exception:  # noqa: BLE001 - the stage that needs it imports it again and reports
+                    pass
+
+        thread = threading.Thread(target=load, name="auditor-preload", daemon=True)
+        thread.start()
+        return thread
+
     def past_deadline(self) -> bool:
         """True once the run's deadline has passed (never without one)."""
         return self.deadline is not None and time.monotonic() >= self.deadline
@@ -253,12 +280,30 @@ class RunContext:
             finally:
                 _WORKER.active = False
 
+        pool = self._shared_pool()
+        return list(pool.map(marked, items))
+
+    def _shared_pool(self) -> ThreadPoolExecutor:
         with self._lock:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(max_workers=max(1, self.config.concurrency),
                                                 thread_name_prefix="auditor")
-            pool = self._pool
-        return list(pool.map(marked, items))
+            return self._pool
+
+    def submit(self, fn: Callable[[], R]) -> "Future[R]":
+        """Run *fn* on the context's shared pool and return its future (work started early, e.g. by a
+        collector's warm-up).  Wait on it from the command's own thread, never from a pool task
+        (a task waiting on a queued one could hold the worker that would run it)."""
+        pool = self._shared_pool()
+
+        def marked() -> R:
+            _WORKER.active = True
+            try:
+                return fn()
+            finally:
+                _WORKER.active = False
+
+        return pool.submit(marked)
 
     @contextmanager
     def timed(self, stage: str) -> Iterator[None]:

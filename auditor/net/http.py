@@ -81,6 +81,7 @@ from auditor.models import Unknown, UnknownKind
 from auditor.net.hosts import HostHealth
 from auditor.net.hosts import connection_cause as _connection_cause
 from auditor.net.cache import AUTH_HEADERS, CACHE_FILE, DEFAULT_EXPIRY, EXPIRY, URL_EXPIRY, cached_session, open_backend
+from auditor.net.decode import response_json
 from auditor.net.limits import LimitExceeded
 from auditor.net.ratelimit import (
     DEFAULT_SECONDARY_WAIT,
@@ -401,7 +402,7 @@ class HttpClient:
             if resp.status_code == 204 or not resp.content:
                 return None, resp
             try:
-                return resp.json(), resp
+                return response_json(resp), resp
             except (ValueError, json.JSONDecodeError):
                 self._evict(resp)
                 if attempt == 0 and not self.config.offline:

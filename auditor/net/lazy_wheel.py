@@ -76,6 +76,19 @@ class RangeFile(io.RawIOBase):
         self.fetched += len(resp.content)
         return resp.content, resp.headers.get("Content-Range", "")
 
+    def fetch(self, start: int, end: int) -> bytes:
+        """Bytes [start, end) in one request, not kept (a streamed member keeps what it needs)."""
+        end = min(end, self.size or end)
+        if end <= start:
+            return b""
+        for cstart, data in self.chunks.items():
+            if cstart <= start and end <= cstart + len(data):
+                return data[start - cstart:end - cstart]
+        body, _ = self._get(f"bytes={start}-{end - 1}")
+        if len(body) != end - start:
+            raise RangeUnsupported(f"{len(body)} bytes for a {end - start}-byte range")
+        return body
+
     def prefetch(self, start: int, end: int) -> None:
         """Fetch bytes [start, end) in one request (a whole zip member), unless already held."""
         end = min(end, self.size or end)

@@ -28,6 +28,7 @@ from packaging.utils import canonicalize_version
 from auditor.dist.description import description_links
 from auditor.models import CoreMetadata, Maintainer, Ownership, PyPIProject, Unknown, UnknownKind
 from auditor.net.api import SHAPE_ERRORS, json_object, parsed
+from auditor.net.decode import response_json
 from auditor.net.cache import EXPIRY
 from auditor.net.context import RunContext
 from auditor.net.lazy_wheel import wheel_metadata
@@ -284,7 +285,7 @@ class PyPIClient:
         ctype = resp.headers.get("Content-Type", "")
         try:
             if "json" in ctype:
-                doc = resp.json()
+                doc = response_json(resp)
                 if not isinstance(doc, Mapping):
                     raise ValueError("not a JSON object")
                 return parse_simple_json_page(doc, resp.url or url)

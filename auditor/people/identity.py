@@ -50,8 +50,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterable, Mapping
 
-import yaml
 
+from auditor.data import load_yaml
 from auditor.models import ForgeFacts, Person
 from auditor.people.names import (
     GENERIC_HANDLES,
@@ -186,7 +186,7 @@ _ID_KEY_KINDS = ("email:", "ghid:", "glid:", "gitlab:", "login:", "name:", "raw:
 def tool_identities() -> tuple[dict, ...]:
     """Entries of ``auditor/data/tool-identities.yaml`` (see its header for the fields)."""
     text = resources.files("auditor.data").joinpath("tool-identities.yaml").read_text(encoding="utf-8")
-    return tuple(yaml.safe_load(text) or ())
+    return tuple(load_yaml(text) or ())
 
 
 @lru_cache(maxsize=1)

@@ -33,7 +33,6 @@ from functools import lru_cache
 from importlib import resources
 from typing import Iterable
 
-import yaml
 
 from auditor.dist.description import is_directory_link
 from auditor.models import (
@@ -46,6 +45,7 @@ from auditor.models import (
     Unknown,
 )
 from auditor.repos.urls import canonical_repository, github_pages_repository, label_kind
+from auditor.data import load_yaml
 
 #: Confidence given to a forge URL by the PEP 753 meaning of its label.
 LABEL_CONFIDENCE = {
@@ -68,7 +68,7 @@ _Found = tuple[RepositoryRef, Confidence, str, str]  # ref, confidence, evidence
 
 def _load(resource: str) -> tuple[dict, ...]:
     text = resources.files("auditor.data").joinpath(resource).read_text(encoding="utf-8")
-    return tuple(yaml.safe_load(text) or ())
+    return tuple(load_yaml(text) or ())
 
 
 @lru_cache(maxsize=1)

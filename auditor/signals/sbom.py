@@ -15,7 +15,6 @@ and are skipped.
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import PurePosixPath
 from typing import Callable, Iterable, Sequence
 
 from auditor.dist.archives import ArchiveTooLarge
@@ -49,7 +48,7 @@ def _repository(comp: RawComponent, entry: dict | None) -> str | None:
 def _matches(comp: RawComponent, comp_entry: dict | None, lib: VendoredLibrary, lib_entry: dict | None) -> bool:
     if comp_entry is not None and lib_entry is not None:
         return comp_entry["project"] == lib_entry["project"]
-    base = PurePosixPath(lib.path).name.lower()
+    base = lib.path.rsplit("/", 1)[-1].lower()
     name = comp.name.lower()
     return base.startswith(name) or base.startswith("lib" + name.removeprefix("lib"))
 
@@ -66,6 +65,14 @@ def apply_sboms(libs: Sequence[VendoredLibrary], paths: Iterable[str], read: Byt
     """
     out = list(libs)
     described, unknown = [], []
+    entries: dict[tuple[str, str | None], dict | None] = {}
+
+    def entry_of(lib: VendoredLibrary) -> dict | None:  # once per library, not once per (component, library)
+        key = (lib.path, lib.soname)
+        if key not in entries:
+            entries[key] = native_entry(lib.path, lib.soname)
+        return entries[key]
+
     for path in sorted(paths):
         try:
             fmt, components = read_sbom(read(path))
@@ -84,7 +91,7 @@ def apply_sboms(libs: Sequence[VendoredLibrary], paths: Iterable[str], read: Byt
         for comp in native:
             comp_entry = native_entry(comp.name)
             hits = [i for i, lib in enumerate(out) if lib.evidence is None or lib.evidence == evidence
-                    if _matches(comp, comp_entry, lib, native_entry(lib.path, lib.soname))]
+                    if _matches(comp, comp_entry, lib, entry_of(lib))]
             upstream = comp_entry["project"] if comp_entry else comp.name
             repository = _repository(comp, comp_entry)
             for i in hits:

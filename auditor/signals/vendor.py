@@ -15,11 +15,11 @@ from functools import lru_cache
 from importlib import resources
 from typing import Mapping, Sequence
 
-import yaml
 from packaging.version import InvalidVersion, Version
 
 from auditor.collectors import Collector, RunContext
 from auditor.models import PackageNode, Unknown, VendorBinary
+from auditor.data import load_yaml
 
 #: First segment of a local version label naming a build variant of a vendor index
 #: (PyTorch: ``+cu124``, ``+rocm6.2``, ``+cpu``, ``+xpu``; jaxlib: ``+cuda12.cudnn89``).
@@ -30,7 +30,7 @@ ACCELERATOR_BUILD = re.compile(r"^(cu\d+|rocm\d+|cpu|xpu|cuda\d+)$")
 def vendor_table() -> tuple[dict, ...]:
     """Entries of ``auditor/data/vendor-binaries.yaml`` (fields in its header)."""
     text = resources.files("auditor.data").joinpath("vendor-binaries.yaml").read_text(encoding="utf-8")
-    return tuple(yaml.safe_load(text) or ())
+    return tuple(load_yaml(text) or ())
 
 
 def classify(name: str, version: str | None) -> VendorBinary:

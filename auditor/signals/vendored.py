@@ -30,10 +30,9 @@ import zipfile
 import zlib
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence
 
-import yaml
 
 from auditor.config import DEFAULT_MAX_ARCHIVE_BYTES
 from auditor.dist.archives import ArchiveLimits, ArchiveTooLarge, open_zip, zip_member
@@ -42,6 +41,7 @@ from auditor.collectors import Collector, RunContext
 from auditor.dist.metadata import dist_info_members
 from auditor.dist.sbom import MAX_SBOM_BYTES, is_sbom_path
 from auditor.models import PackageNode, Unknown, UnknownKind, VendoredCode, VendoredLibrary
+from auditor.data import load_yaml
 
 #: A shared library file name: ``libfoo.so``, ``libfoo.so.1.2``, ``foo.dylib``, ``foo.dll``.
 SHARED_LIBRARY = re.compile(r"(\.so(\.\d+)*|\.dylib|\.dll)$", re.IGNORECASE)
@@ -58,7 +58,7 @@ _NATIVE_TABLE = "native-libraries.yaml"
 def native_table() -> tuple[dict, ...]:
     """Entries of ``auditor/data/native-libraries.yaml`` (fields in its header), patterns compiled."""
     text = resources.files("auditor.data").joinpath(_NATIVE_TABLE).read_text(encoding="utf-8")
-    rows = yaml.safe_load(text) or ()
+    rows = load_yaml(text) or ()
     return tuple({**row, "pattern": re.compile(row["match"], re.IGNORECASE)} for row in rows)
 
 
@@ -71,10 +71,19 @@ def native_entry(*names: str | None) -> dict | None:
     for name in names:
         if not name:
             continue
-        base = PurePosixPath(name).name
-        for entry in native_table():
-            if entry["pattern"].search(base):
-                return entry
+        entry = _entry_of_base(name.rsplit("/", 1)[-1])
+        if entry is not None:
+            return entry
+    return None
+
+
+@lru_cache(maxsize=8192)
+def _entry_of_base(base: str) -> dict | None:
+    """The first table entry whose pattern matches the file name *base* (memoized: an SBOM
+    of a Rust wheel names hundreds of crates, each compared with every library)."""
+    for entry in native_table():
+        if entry["pattern"].search(base):
+            return entry
     return None
 
 
@@ -248,12 +257,25 @@ class VendoredCollector(Collector):
 
     key = "vendored"
     description = "native libraries bundled in wheels (auditwheel/delocate .libs folders, RECORD, PEP 770 SBOMs)"
+    warms = True
+
+    def warm(self, ctx: RunContext, name: str, version: str) -> None:
+        """See :meth:`Collector.warm`: start reading the target's wheel of *name* == *version* on the
+        context's pool as soon as the source stage has pinned it (its index files are known), so the
+        downloads and the inflating (zlib and TLS release the GIL) overlap the rest of the run;
+        :meth:`collect` waits for the answer from the command's thread."""
+        from auditor.signals.index import release_files
+
+        key = _warm_key(ctx, name, version)
+        if key in ctx.memo:
+            return
+        files = release_files(ctx, name, version)
+        if isinstance(files, Unknown):
+            return
+        ctx.memo[key] = ctx.submit(lambda: _remote_wheel(ctx, name, version, files))
 
     def collect(self, ctx: RunContext, nodes: Sequence[PackageNode]) -> Mapping[str, VendoredCode | Unknown]:
         from auditor.signals.index import map_release_files
-        from auditor.signals.install import best_wheel
-        from auditor.signals.vendor import classify
-        from auditor.signals.wheel_libraries import vendored_in_remote_wheel
 
         out: dict[str, VendoredCode | Unknown] = {}
         remote = []
@@ -268,14 +290,35 @@ class VendoredCollector(Collector):
                 out[node.name] = Unknown(f"{node.distribution.origin.kind} distribution: no wheel to read", fault=False,
                                          kind=UnknownKind.NOT_APPLICABLE)
 
-        def one(node: PackageNode, files) -> VendoredCode | Unknown:
-            wheel = best_wheel(files, ctx.config.target)
-            if wheel is None:
-                return Unknown("no wheel for the target (installed from source)", fault=False,
-                               kind=UnknownKind.NOT_APPLICABLE)
-            closed = classify(node.name, node.distribution.version).vendor is not None  # data/vendor-binaries.yaml
-            return vendored_in_remote_wheel(ctx, wheel.url, wheel.filename, libraries_from_record,
-                                            read_libraries=not closed)
+        early = {}
+        for node in remote:  # started by warm(): waited for here, on the command's thread
+            future = ctx.memo.get(_warm_key(ctx, node.name, node.distribution.version))
+            if future is not None:
+                early[node.name] = future.result()
 
-        out.update(map_release_files(ctx, remote, one, task="wheel libraries") if remote else {})
+        def one(node: PackageNode, files) -> VendoredCode | Unknown:
+            return _remote_wheel(ctx, node.name, node.distribution.version, files)
+
+        rest = [node for node in remote if node.name not in early]
+        out.update(map_release_files(ctx, rest, one, task="wheel libraries") if rest else {})
+        out.update(early)
         return out
+
+
+def _warm_key(ctx: RunContext, name: str, version: str | None) -> tuple:
+    return ("vendored-early", ctx.config.index_url, name, version)
+
+
+def _remote_wheel(ctx: RunContext, name: str, version: str, files) -> VendoredCode | Unknown:
+    """The libraries of the wheel of *name* == *version* an installer would pick for the target."""
+    from auditor.signals.install import best_wheel
+    from auditor.signals.vendor import classify
+    from auditor.signals.wheel_libraries import vendored_in_remote_wheel
+
+    wheel = best_wheel(files, ctx.config.target)
+    if wheel is None:
+        return Unknown("no wheel for the target (installed from source)", fault=False,
+                       kind=UnknownKind.NOT_APPLICABLE)
+    closed = classify(name, version).vendor is not None  # data/vendor-binaries.yaml
+    return vendored_in_remote_wheel(ctx, wheel.url, wheel.filename, libraries_from_record, read_libraries=not closed,
+                                    sha256=wheel.sha256)

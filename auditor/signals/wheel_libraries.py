@@ -4,20 +4,26 @@ For a distribution that is not installed, the wheel an installer would pick
 for the target (:func:`auditor.signals.install.best_wheel` over the index's
 files) is opened as a :class:`~auditor.net.lazy_wheel.RangeFile`: the zip's
 end record and central directory come first (one or two requests), then
-``RECORD``, then each shared-library member and each PEP 770 SBOM member is
-fetched in **one** range request of its compressed bytes and decompressed
-within ``dist/archives.py``'s bounds.  A member whose declared size is over
+``RECORD``, then each PEP 770 SBOM member is fetched in one range request of
+its compressed bytes and decompressed within ``dist/archives.py``'s bounds.
+Each shared library is *streamed* (``dist/inflate.py``): its compressed bytes
+are fetched in range requests only as far as the ELF reader goes (headers,
+``PT_DYNAMIC`` and its strings; ``dist/elf.py``), so the section table,
+symbols and data after the dynamic table are neither downloaded nor inflated.  A member whose declared size is over
 ``--max-archive-bytes`` is never fetched (its linking is unknown), and one
 wheel costs at most :data:`MAX_WHEEL_BYTES` of downloads and
 :data:`MAX_REQUESTS` requests.  Pure wheels (``*-none-any.whl``) cost no
-request.  Results are kept in the fact memo under the wheel's URL (a wheel is
-immutable), so a warm audit makes no request.  docs/native.md.
+request.  Results are kept in the fact memo under the wheel's sha256 from the
+index (else its URL; a wheel is immutable), so a warm audit makes no request
+and the same file is never read twice.  docs/native.md.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+import struct
 import zipfile
 import zlib
 from dataclasses import asdict
@@ -25,6 +31,7 @@ from typing import Any, Callable
 
 from auditor.dist.archives import ArchiveLimits, ArchiveTooLarge, open_zip, zip_member
 from auditor.dist.elf import DynamicInfo, ElfUnreadable, read_dynamic
+from auditor.dist.inflate import FIRST, WHOLE, FetchFailed, MemberStream
 from auditor.dist.metadata import dist_info_members
 from auditor.dist.sbom import MAX_SBOM_BYTES, is_sbom_path
 from auditor.models import Unknown, UnknownKind, VendoredCode, VendoredLibrary
@@ -38,12 +45,43 @@ MAX_WHEEL_BYTES = 256 << 20
 #: Slack after a member's compressed data in its range request (local header and extra fields).
 _HEADER_SLACK = 1024
 _MEMO = "wheel-libraries"
+_SHA256 = re.compile(r"[0-9a-fA-F]{64}")
+#: A zip local file header: signature, version, flags, method, time, date, CRC, sizes, name and extra lengths.
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 
 
 def _member_span(zf: zipfile.ZipFile, name: str) -> tuple[int, int]:
     info = zf.getinfo(name)
     start = info.header_offset
     return start, start + 30 + len(info.orig_filename.encode()) + len(info.extra) + info.compress_size + _HEADER_SLACK
+
+
+def _streamed(remote: RangeFile, zf: zipfile.ZipFile, path: str, limits: ArchiveLimits) -> MemberStream:
+    """Member *path* as a :class:`~auditor.dist.inflate.MemberStream`: its compressed bytes are
+    fetched in range requests as the ELF reader goes, within the wheel's download budget."""
+    info = zf.getinfo(path)
+    if info.file_size > limits.max_bytes:
+        raise ArchiveTooLarge(f"{path}: {info.file_size} bytes uncompressed (limit {limits.max_bytes})")
+    if info.flag_bits & 0x1:
+        raise ValueError(f"{path}: encrypted member")
+    # The local header and the member's first chunk in one request (its extra field may differ
+    # from the central directory's: the slack covers that; what is missing is fetched later).
+    first = info.compress_size if info.compress_size <= WHOLE else FIRST
+    start = info.header_offset
+    head = remote.fetch(start, start + _LOCAL_HEADER.size + len(info.orig_filename.encode()) + len(info.extra)
+                        + _HEADER_SLACK + first)
+    if len(head) < _LOCAL_HEADER.size or head[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"{path}: no local file header")
+    name_len, extra_len = _LOCAL_HEADER.unpack(head[:_LOCAL_HEADER.size])[-2:]
+    data = start + _LOCAL_HEADER.size + name_len + extra_len
+    initial = head[data - start:data - start + info.compress_size]
+
+    def fetch(start: int, end: int) -> bytes:
+        if remote.fetched + (end - start) > MAX_WHEEL_BYTES:
+            raise ArchiveTooLarge(f"over the {MAX_WHEEL_BYTES}-byte download budget of one wheel")
+        return remote.fetch(data + start, data + end)
+
+    return MemberStream(fetch, info.compress_size, info.file_size, info.compress_type, limits, path, initial)
 
 
 def _from_memo(doc: Any) -> VendoredCode | None:
@@ -60,7 +98,7 @@ NOT_FETCHED_VENDOR = "not fetched: a closed vendor binary (its vendor is the acc
 
 
 def vendored_in_remote_wheel(ctx: RunContext, url: str, filename: str, from_record: Callable[..., VendoredCode],
-                             read_libraries: bool = True) -> VendoredCode | Unknown:
+                             read_libraries: bool = True, sha256: str | None = None) -> VendoredCode | Unknown:
     """Shared libraries (and PEP 770 SBOM components) of the wheel at *url*, by range requests.
 
     *from_record* is :func:`auditor.signals.vendored.libraries_from_record` (passed in: that module calls this one).
@@ -68,6 +106,9 @@ def vendored_in_remote_wheel(ctx: RunContext, url: str, filename: str, from_reco
     tens of MB each), the libraries are listed from RECORD with
     ``linking_unknown`` = :data:`NOT_FETCHED_VENDOR` and no member is downloaded
     but the SBOMs (issue 14: on llm-finetune this saves ~175 MB of a cold run).
+
+    *sha256*: the wheel's digest from the index; the fact memo keeps the result under it
+    (else under *url*), so the same file is read once across runs and URLs.
 
     Returns:
         :class:`VendoredCode` (``libraries=()`` for a pure wheel), or Unknown:
@@ -77,7 +118,10 @@ def vendored_in_remote_wheel(ctx: RunContext, url: str, filename: str, from_reco
     if filename.endswith("-none-any.whl"):
         return VendoredCode()
     facts = ctx.facts()
-    memo_key = url if read_libraries else f"{url}#listed"  # the two modes store different facts
+    # One file, one read: keyed by the wheel's sha256 from the index when it gives one (the same
+    # wheel behind another URL, a mirror or a second index, is not read again), else by its URL.
+    ident = f"sha256:{sha256.lower()}" if sha256 and _SHA256.fullmatch(sha256) else url
+    memo_key = ident if read_libraries else f"{ident}#listed"  # the two modes store different facts
     stored = facts.get(_MEMO, memo_key) if facts else None
     if isinstance(stored, dict):
         code = _from_memo(stored)
@@ -111,7 +155,12 @@ def vendored_in_remote_wheel(ctx: RunContext, url: str, filename: str, from_reco
             def read(path: str) -> DynamicInfo:
                 if not read_libraries:
                     raise ElfUnreadable(NOT_FETCHED_VENDOR)
-                return read_dynamic(member(path, limits.max_bytes))
+                if path not in sizes:
+                    raise KeyError(path)
+                try:
+                    return read_dynamic(_streamed(remote, zf, path, limits))
+                except FetchFailed as exc:  # the request failed, not the bytes: the wheel's answer says so
+                    raise exc.cause from None
 
             def read_bytes(path: str) -> bytes:
                 return member(path, MAX_SBOM_BYTES) if is_sbom_path(path) else b""

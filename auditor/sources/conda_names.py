@@ -22,7 +22,7 @@ from importlib import resources
 from typing import Any, Mapping
 from urllib.parse import quote
 
-import yaml
+from auditor.data import load_yaml
 
 from auditor.models import Unknown, normalize_name
 from auditor.net.api import parsed
@@ -88,7 +88,7 @@ def derive(mapping: Mapping[str, Any]) -> dict[str, str]:
 def vendored() -> tuple[Mapping[str, str | None], Mapping[str, str | None]]:
     """``(curated, generated)`` of ``auditor/data/conda-pypi-names.yaml``: conda name -> normalized PyPI name or None."""
     text = resources.files("auditor.data").joinpath("conda-pypi-names.yaml").read_text(encoding="utf-8")
-    doc = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}  # libyaml: a few ms
+    doc = load_yaml(text) or {}  # libyaml: a few ms
 
     def table(part: Any) -> dict[str, str | None]:
         return {str(k): (normalize_name(str(v)) if v else None) for k, v in (part or {}).items()}

@@ -247,7 +247,8 @@ class RequirementsSource(Source):
             for _ in range(MAX_LEFT_OUT + 1):
                 try:
                     return resolve_cached(replace(request, left_out=tuple(sorted(specs.get(n, n) for n in left))),
-                                          self.resolver, cache, offline=config.offline)
+                                          self.resolver, cache, offline=config.offline,
+                                          on_resolve=ctx.while_resolving)
                 except ResolutionError as exc:
                     failed = {} if request.allow_build else {
                         n: (v, f"not resolved: {n}{'==' + v if v else ''} has no wheel for the target and building is "

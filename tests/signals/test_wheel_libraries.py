@@ -156,3 +156,22 @@ def test_a_closed_vendor_wheel_is_listed_from_record_without_fetching_its_librar
                                 for lib in read_in_full)
     ranges = [s.headers.get("Range") for s in fake_pypi.log if s.path.endswith(WHEEL)]
     assert len(ranges) <= 4  # central directory, RECORD and the SBOM: no library member
+
+
+def test_the_same_wheel_behind_another_url_is_not_read_again(served, tmp_path):
+    """The fact memo keys a wheel by its sha256 from the index: a mirror's URL of the same file is free."""
+    import hashlib
+
+    fake_pypi, path = served
+    config = Config(cache_dir=tmp_path / "c", pypi_url=fake_pypi.url, index_url=fake_pypi.url + "/simple",
+                    target=TargetEnvironment(python_version="3.11"), timeout=(2.0, 5.0))
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    fake_pypi.wheels["mirror-" + WHEEL] = path.read_bytes()
+    with RunContext(config) as ctx:
+        first = vendored_in_remote_wheel(ctx, fake_pypi.url + "/files/" + WHEEL, WHEEL, libraries_from_record,
+                                         sha256=digest)
+    with RunContext(config) as ctx:  # a later run, the same cache directory
+        again = vendored_in_remote_wheel(ctx, fake_pypi.url + "/files/mirror-" + WHEEL, WHEEL,
+                                         libraries_from_record, sha256=digest.upper())
+    assert again == first and first.libraries
+    assert fake_pypi.count("/files/mirror-") == 0

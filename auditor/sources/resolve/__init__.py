@@ -32,6 +32,7 @@ import logging
 import re
 import time
 from pathlib import Path
+from typing import Callable
 
 from auditor.atomic import replace_file
 from auditor.errors import ConfigError, ResolutionError
@@ -188,8 +189,13 @@ def resolve_cached(
     cache_dir: Path | None = None,
     offline: bool = False,
     ttl: float | None = None,
+    on_resolve: Callable[[], object] | None = None,
 ) -> Resolution:
     """:func:`resolve`, remembering the answer under *cache_dir* for *ttl* seconds.
+
+    *on_resolve* is called just before a resolver actually runs (not for a cached answer):
+    the run uses the resolver's seconds of waiting to load what its later stages need
+    (``RunContext.while_resolving``).
 
     A warm audit of the same input thus runs no resolver and makes no
     network request (uv would revalidate the index pages).  With *offline*
@@ -216,6 +222,8 @@ def resolve_cached(
                 )
         except (OSError, ValueError, KeyError, TypeError):
             pass  # a damaged entry is ignored and rewritten
+    if on_resolve is not None:
+        on_resolve()
     res = resolve(request, resolver)
     if path is not None:
         doc = {
