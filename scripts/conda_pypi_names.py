@@ -14,6 +14,8 @@ Usage (the file is about 1 MB; nothing here is imported by auditor)::
 
     curl -LO https://raw.githubusercontent.com/prefix-dev/parselmouth/main/files/v0/conda-forge/compressed_mapping.json
     PYTHONPATH=. python scripts/conda_pypi_names.py compressed_mapping.json COMMIT DATE > auditor/data/conda-pypi-names.yaml
+    PYTHONPATH=. python scripts/conda_pypi_names.py compressed_mapping.json COMMIT DATE --python-names \
+        > auditor/data/conda-python-names.txt
 """
 
 from __future__ import annotations
@@ -66,13 +68,26 @@ def render(mapping: dict, commit: str, date: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_python(mapping: dict, commit: str, date: str) -> str:
+    """``auditor/data/conda-python-names.txt``: the conda names installing one distribution of the same name."""
+    from auditor.sources.conda_names import derive_python
+
+    head = ["# conda-forge names whose artifacts install exactly one Python distribution of the same PEP 503 name",
+            f"# (prefix.dev's parselmouth mapping at commit {commit}, {date}; auditor/sources/conda_names.py::",
+            "# derive_python). An environment.yml records no files: these are looked up on PyPI under their name.",
+            "# Regenerate with scripts/conda_pypi_names.py --python-names; auditor/data/README.md."]
+    return "\n".join(head + sorted(derive_python(mapping))) + "\n"
+
+
 def main(argv: list[str]) -> int:
+    python = "--python-names" in argv
+    argv = [a for a in argv if a != "--python-names"]
     if len(argv) != 4:
         print(__doc__, file=sys.stderr)
         return 2
     with open(argv[1], encoding="utf-8") as fh:
         mapping = json.load(fh)
-    sys.stdout.write(render(mapping, argv[2], argv[3]))
+    sys.stdout.write((render_python if python else render)(mapping, argv[2], argv[3]))
     return 0
 
 

@@ -70,11 +70,13 @@ def test_conda_prefix_audits_with_exit_0_or_3(world, tmp_path):
     assert zlib["feedstock"] == "https://github.com/conda-forge/zlib-feedstock" and zlib["feedstock_confidence"] == "high"
     assert zlib["feedstocks"][1] == "https://github.com/conda-forge/zlib-ng-feedstock"
     assert {f["id"] for f in doc["findings"]} >= {"AUD132", "AUD133"}
-    # people reach (docs/history.md#people-reach): zlib is not reached from the root here (the conda python record is
-    # the interpreter node, whose depends edge to zlib is not in the graph), so the root's figure has only unknown
-    # parts, and says which: --no-history, and the recipes of requests and python that the fake forge lacks
-    reach = doc["summary"]["people"]["unknown"]
-    assert reach.startswith("git: git history not collected; conda: 2 sources unknown (")
+    # people reach (docs/history.md#people-reach): zlib is reached from the root (only the python record depends on
+    # it, and the interpreter node carries no edges, so it hangs off the root); its 4 recipe maintainers count, and
+    # the figure says "at least": --no-history, and the recipes of requests and python that the fake forge lacks
+    reach = doc["summary"]["people"]
+    parts = {p["origin"]: p for p in reach["parts"]}
+    assert reach["people"] == 4 and reach["at_least"] and parts["conda"]["people"] == 4
+    assert parts["git"]["unknown"] == ["git history not collected"] and len(parts["conda"]["unknown"]) == 2
     assert not [m for m in doc["missing"] if m["package"] == "zlib" and m["what"] in ("pypi", "vulnerabilities")]
     # zlib is not a Python distribution: PyPI is never asked about it
     assert not fake_pypi.count("/pypi/zlib") and not fake_pypi.count("/simple/zlib")

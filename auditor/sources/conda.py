@@ -178,7 +178,8 @@ def conda_inventory(ctx: RunContext, root_name: str, root_kind: str, records: Se
     signal, keeps conda's.
     Edges: a record's ``depends`` (by name, to records in the set) and the
     Requires-Dist of *pip* distributions (markers evaluated for the target).
-    The root requires *root_specs* (names) when given, else every node nothing else requires.
+    The root requires *root_specs* (names, the direct ones) when given, and every node nothing else requires
+    (the direct ones when there are no *root_specs*).
     *metadata*: ``{conda name: core metadata}`` of the ``*.dist-info`` a record installed (a prefix).
     """
     target = ctx.config.target
@@ -226,8 +227,12 @@ def conda_inventory(ctx: RunContext, root_name: str, root_kind: str, records: Se
     ctx.memo[CONDA_PIP] = {**ctx.memo.get(CONDA_PIP, {}), **both}
     wanted = {by_conda.get(s, normalize_name(s)) for s in root_specs}
     required = {e.target for d in dists.values() for e in d.requires}
-    roots = sorted(n for n in dists if (n in wanted if wanted else n not in required))
-    out = tuple(sorted((Distribution(d.name, d.version, d.metadata, d.requires, d.origin, d.name in roots, d.hashes)
+    # the requested specs, and every node nothing else in the set requires: the python record's own
+    # dependencies (zlib, openssl, ...: the interpreter node carries no edges) and anything installed
+    # beside the requests; without them those packages and their people would hang off no root
+    roots = sorted(n for n in dists if n in wanted or n not in required)
+    direct = set(wanted) if wanted else set(roots)
+    out = tuple(sorted((Distribution(d.name, d.version, d.metadata, d.requires, d.origin, d.name in direct, d.hashes)
                         for d in dists.values()), key=lambda d: d.name))
     root_edges = tuple(DependencyEdge(target=n, requirement=f"{n}=={dists[n].version}" if dists[n].version else n)
                        for n in roots)

@@ -103,7 +103,7 @@ class CondaEnvironmentFileSource(Source):
             if version is None:
                 unpinned.append(name)
             channel = str(spec.channel.name) if spec.channel is not None else (channels[0] if channels else None)
-            pyname = table.names.get(name)
+            pyname = table.pypi_name(name)  # no files or depends here: the table alone decides
             records.append(CondaRecord(name=name, version=version, build=str(spec.build or ""), channel=channel,
                                        python_name=pyname, source="environment.yml"))
         gap = "not resolved (auditor has no conda solver and does not reach the channels): versions are the pins as written"

@@ -50,10 +50,20 @@ class NameTable:
     Attributes:
         names: ``{conda name: normalized PyPI name, or None (installs no Python distribution)}``.
         source: where they come from, for evidence and gaps.
+        python: conda names whose artifacts install exactly one Python distribution of the same
+            PEP 503 name (numpy, scipy, requests: no entry in *names*).  A name in neither is not
+            known to be Python (zlib, openssl: parselmouth's ``null``; or a name it does not list).
     """
 
     names: Mapping[str, str | None]
     source: str
+    python: frozenset[str] = frozenset()
+
+    def pypi_name(self, name: str) -> str | None:
+        """The PyPI name of conda package *name* from the table alone (no files, no depends), or None."""
+        if name in self.names:
+            return self.names[name]
+        return pep503(name) if name in self.python else None
 
 
 def pep503(name: str) -> str:
@@ -82,6 +92,28 @@ def derive(mapping: Mapping[str, Any]) -> dict[str, str]:
             if len(out) > MAX_NAMES:
                 raise TypeError(f"more than {MAX_NAMES} names")
     return out
+
+
+def derive_python(mapping: Mapping[str, Any]) -> frozenset[str]:
+    """The conda names of parselmouth's mapping whose artifacts install exactly one distribution of the
+    same normalized name (the names :func:`derive` leaves out because nothing needs translating).
+
+    Raises:
+        TypeError: more than :data:`MAX_NAMES` names (callers go through :func:`parsed`).
+    """
+    out = frozenset(name for name, pypi in mapping.items()
+                    if isinstance(pypi, list) and len(pypi) == 1 and isinstance(pypi[0], str)
+                    and isinstance(name, str) and _CONDA_NAME.match(name) and pep503(pypi[0]) == pep503(name))
+    if len(out) > MAX_NAMES:
+        raise TypeError(f"more than {MAX_NAMES} names")
+    return out
+
+
+@lru_cache(maxsize=1)
+def vendored_python() -> frozenset[str]:
+    """``auditor/data/conda-python-names.txt``: :func:`derive_python` of the same dated copy, one name a line."""
+    text = resources.files("auditor.data").joinpath("conda-python-names.txt").read_text(encoding="utf-8")
+    return frozenset(line for line in text.split("\n") if line and not line.startswith("#"))
 
 
 @lru_cache(maxsize=1)
@@ -116,19 +148,21 @@ def conda_names(ctx: RunContext) -> tuple[NameTable, tuple[str, str, str] | None
     curated, _ = vendored()
     vendored_note = "auditor/data/conda-pypi-names.yaml (parselmouth's mapping of 2026-08-19, vendored)"
     if not ctx.config.collector_enabled("github"):
-        out = (NameTable(pypi_names(), vendored_note), None)
+        out = (NameTable(pypi_names(), vendored_note, vendored_python()), None)
     else:
         url = (f"{ctx.config.github_api_url.rstrip('/')}/repos/{PARSELMOUTH_REPO}/contents/"
                f"{quote(PARSELMOUTH_PATH)}")
         doc = ctx.http("github").get_json(url, _RAW)
-        live = doc if isinstance(doc, Unknown) else parsed(derive, doc, source="github.com/" + PARSELMOUTH_REPO)
+        live = doc if isinstance(doc, Unknown) else parsed(lambda m: (derive(m), derive_python(m)), doc,
+                                                            source="github.com/" + PARSELMOUTH_REPO)
         if isinstance(live, Unknown):
             gap = (f"conda-pypi-names ({PARSELMOUTH_REPO}/{PARSELMOUTH_PATH})",
                    f"parselmouth's conda->PyPI mapping could not be read ({live.reason}); the vendored table of "
                    "2026-08-19 was used", live.kind.value)
-            out = (NameTable(pypi_names(), vendored_note), gap)
+            out = (NameTable(pypi_names(), vendored_note, vendored_python()), gap)
         else:
-            out = (NameTable({**live, **curated}, f"{PARSELMOUTH_REPO}/{PARSELMOUTH_PATH} (GitHub, read at run "
-                                                   "time) with auditor's curated entries"), None)
+            names, python = live
+            out = (NameTable({**names, **curated}, f"{PARSELMOUTH_REPO}/{PARSELMOUTH_PATH} (GitHub, read at run "
+                                                   "time) with auditor's curated entries", python), None)
     ctx.memo[NAMES_MEMO] = out
     return out

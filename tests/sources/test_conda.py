@@ -53,8 +53,10 @@ def test_prefix_records_pip_packages_and_the_interpreter(tmp_path, ctx):
     assert [e.target for e in numpy.requires] == ["libopenblas"]
     assert isinstance(by["openssl"].metadata, Unknown) and not by["openssl"].metadata.fault
     assert by["idna"].origin.kind == "installed"
-    # requested_spec: what the user asked conda for is direct
-    assert sorted(e.target for e in inv.root_requires) == ["numpy", "requests"]
+    # requested_spec: what the user asked conda for is direct; what only the python record depends on (openssl: the
+    # interpreter node carries no edges) is reached from the root too, not direct
+    assert sorted(e.target for e in inv.root_requires) == ["numpy", "openssl", "requests"]
+    assert sorted(d.name for d in inv.distributions if d.direct) == ["numpy", "requests"]
     assert inv.root_kind == "environment" and inv.root_name.startswith("conda:")
 
 
@@ -138,6 +140,8 @@ def test_environment_file_pins_as_written_with_a_notice(tmp_path, ctx):
     assert ctx.memo[CONDA_RECORDS]["torch"].build == "cuda124_py312h1"
     assert by["rich"].version == "13.9.4" and by["httpx"].version is None and by["rich"].origin.kind == "registry"
     assert inv.interpreter_version == "3.12.7"
+    records = ctx.memo[CONDA_RECORDS]  # numpy and scipy are Python packages (looked up on PyPI), though unlisted
+    assert records["numpy"].python_name == "numpy" and records["scipy"].python_name == "scipy"
     (what, reason, kind), names = inv.gaps
     assert "vendored table" in names[1]  # offline
     assert "not resolved" in reason and "httpx" in reason and "scipy" in reason and kind == "unsupported"

@@ -116,6 +116,9 @@ def test_the_live_mapping_is_read_once_per_run_and_curated_entries_win(tmp_path)
     assert "numpy" not in table.names and "several" not in table.names and "libfoo" not in table.names
     assert "read at run time" in table.source
     assert python_name("python-newthing", ["python"], table=table.names) == "newthing"
+    # same-name Python packages are kept apart, for inputs that record no files or depends (environment.yml)
+    assert table.python == {"numpy"} and table.pypi_name("numpy") == "numpy"
+    assert table.pypi_name("libfoo") is None and table.pypi_name("unlisted") is None
 
 
 def test_an_unreadable_mapping_falls_back_to_the_vendored_table_with_a_gap(tmp_path):
@@ -136,3 +139,6 @@ def test_an_unreadable_mapping_falls_back_to_the_vendored_table_with_a_gap(tmp_p
     assert table.names is pypi_names() or dict(table.names) == dict(pypi_names())
     assert gap[2] == "malformed" and "vendored table of 2026-08-19" in gap[1]
     assert none is None and dict(quiet.names) == dict(pypi_names())  # --no-github: the vendored table, no gap
+    for t in (table, quiet):  # the vendored copy's same-name Python packages; native ones stay out
+        assert {"numpy", "scipy", "pandas", "scikit-learn"} <= t.python
+        assert not {"zlib", "openssl", "libblas", "cudatoolkit"} & t.python
