@@ -354,7 +354,8 @@ def missing_data(inventory: Inventory, nodes: Mapping[str, PackageNode]) -> list
             if isinstance(value, Unknown) and value.fault:
                 add(name, key, value)
             elif callable(getattr(value, "faults", None)):  # partly collected (e.g. ForgeFacts)
-                out.extend(MissingData(name, f"{key}.{part}", reason) for part, reason in value.faults())
+                for part, reason, *kind in value.faults():  # (part, reason[, UnknownKind value])
+                    out.append(MissingData(name, f"{key}.{part}", reason, *kind))
     return out
 
 

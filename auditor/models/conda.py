@@ -135,9 +135,12 @@ class CondaPackage:
     feedstock_confidence: Confidence | None = None
     upstream_field: str | None = None
 
-    def faults(self) -> list[tuple[str, str]]:
-        """``(field, reason)`` for the feedstock or maintainers missing because of a fault (the "missing" list)."""
+    def faults(self) -> list[tuple[str, str, str]]:
+        """``(field, reason, UnknownKind value)`` for the feedstock or maintainers missing because of a fault
+        (the "missing" list)."""
         if isinstance(self.feedstock, Unknown):  # the maintainers are unknown for the same reason: listed once
-            return [("feedstock", self.feedstock.reason)] if self.feedstock.fault else []
+            f = self.feedstock
+            return [("feedstock", f.reason, f.kind.value)] if f.fault else []
         people = self.recipe_maintainers
-        return [("recipe_maintainers", people.reason)] if isinstance(people, Unknown) and people.fault else []
+        return ([("recipe_maintainers", people.reason, people.kind.value)]
+                if isinstance(people, Unknown) and people.fault else [])

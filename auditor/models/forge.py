@@ -134,8 +134,8 @@ class ForgeFacts:
         """``{lower-cased e-mail: login}`` (see ``_email_logins``)."""
         return self._email_logins
 
-    def faults(self) -> list[tuple[str, str]]:
-        """``(field, reason)`` for every part missing because of a fault (for the "missing" list)."""
+    def faults(self) -> list[tuple[str, str, str]]:
+        """``(field, reason, UnknownKind value)`` for every part missing because of a fault (the "missing" list)."""
         out = []
         parts = [("repo", self.repo), ("contributors", self.contributors)]
         if not isinstance(self.repo, Unknown):
@@ -143,7 +143,7 @@ class ForgeFacts:
         parts += [(f"account {login}", acc) for login, acc in sorted(self.accounts.items())]
         for name, value in parts:
             if isinstance(value, Unknown) and value.fault:
-                out.append((name, value.reason))
+                out.append((name, value.reason, value.kind.value))
         return out
 
 
@@ -241,10 +241,10 @@ class DepsDevVersion:
     direct_dependents: int | Unknown = field(default_factory=lambda: Unknown("not requested", fault=False))
     mapping_agreement: str = "no mapping"
 
-    def faults(self) -> list[tuple[str, str]]:
-        """``(field, reason)`` for every part missing because of a fault."""
+    def faults(self) -> list[tuple[str, str, str]]:
+        """``(field, reason, UnknownKind value)`` for every part missing because of a fault."""
         return [
-            (name, value.reason)
+            (name, value.reason, value.kind.value)
             for name, value in (("dependents", self.dependents), ("direct_dependents", self.direct_dependents))
             if isinstance(value, Unknown) and value.fault
         ][:1]

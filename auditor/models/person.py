@@ -253,10 +253,10 @@ class NativeHistories:
     closed: tuple[str, ...] = ()
     unrecognized: tuple[str, ...] = ()
 
-    def faults(self) -> list[tuple[str, str]]:
-        """``(repository URL, reason)`` per upstream history that could not be read (a fault): the audit
-        lists them as missing data (exit 3)."""
-        return [(url, h.reason) for url, h in self.repos if isinstance(h, Unknown) and h.fault]
+    def faults(self) -> list[tuple[str, str, str]]:
+        """``(repository URL, reason, UnknownKind value)`` per upstream history that could not be read (a
+        fault): the audit lists them as missing data (exit 3) under the history's own kind."""
+        return [(url, h.reason, h.kind.value) for url, h in self.repos if isinstance(h, Unknown) and h.fault]
 
 
 @dataclass(frozen=True)

@@ -82,7 +82,7 @@ def test_unreachable_upstream_is_unknown(config, git_home, tmp_path):
     out, _ = collect(config, nodes())
     (url, blas), = out["app"].signals["native_history"].repos
     assert isinstance(blas, Unknown) and blas.fault and blas.reason.startswith("git clone failed")
-    assert out["app"].signals["native_history"].faults() == [(OPENBLAS, blas.reason)]
+    assert out["app"].signals["native_history"].faults() == [(OPENBLAS, blas.reason, blas.kind.value)]
 
 
 def test_without_the_history_collector_they_are_not_collected(config):

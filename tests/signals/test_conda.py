@@ -241,7 +241,7 @@ def test_registry_failure_is_unknown_not_a_guess(tmp_path):
     torch = out["libtorch"]
     assert isinstance(torch.feedstock, Unknown) and torch.feedstock.fault and torch.feedstocks == ()
     assert isinstance(torch.recipe_maintainers, Unknown) and torch.upstream is None
-    assert torch.faults() == [("feedstock", torch.feedstock.reason)]  # listed once in "missing"
+    assert torch.faults() == [("feedstock", torch.feedstock.reason, torch.feedstock.kind.value)]  # listed once in "missing"
     node = replace(conda_node("libtorch"), signals={"conda": torch})
     assert probe_conda(node) == []
 
