@@ -28,12 +28,12 @@ passes (from bytes already downloaded).
 
 from __future__ import annotations
 
-import io
 import zlib
 from collections import deque
 from typing import Callable
 
 from auditor.dist.archives import ArchiveLimits, ArchiveTooLarge, judge_member
+from auditor.dist.seekable import SeekableRaw
 
 #: Members at most this large (compressed) are fetched in one request: chunking buys nothing.
 WHOLE = 1 << 20
@@ -66,7 +66,7 @@ class FetchFailed(Exception):
         self.cause = cause
 
 
-class MemberStream(io.RawIOBase):
+class MemberStream(SeekableRaw):
     """A read-only, seekable file of one zip member's uncompressed bytes (see the module docstring).
 
     Args:
@@ -104,20 +104,7 @@ class MemberStream(io.RawIOBase):
         self.pos = 0
         self.fetched, self.inflated, self.restarts = len(self._comp), 0, 0
 
-    # -- io.RawIOBase -----------------------------------------------------------------
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self.pos
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.pos, io.SEEK_END: self.size}[whence]
-        self.pos = max(0, base + offset)
-        return self.pos
+    # io.RawIOBase: readable/seekable/tell/seek from SeekableRaw (dist/seekable.py)
 
     def read(self, n: int | None = -1) -> bytes:
         end = self.size if n is None or n < 0 else min(self.size, self.pos + n)

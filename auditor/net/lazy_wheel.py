@@ -15,7 +15,6 @@ passes none: it memoizes the parsed metadata instead (the lean cache, docs/cache
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 import zlib
@@ -23,6 +22,7 @@ from pathlib import Path
 
 from auditor.dist.archives import ArchiveLimits, ArchiveTooLarge, open_zip, zip_member
 from auditor.dist.metadata import dist_info_members
+from auditor.dist.seekable import SeekableRaw
 from auditor.models import Unknown, UnknownKind
 from auditor.net.http import HttpClient
 
@@ -40,7 +40,7 @@ class RangeUnsupported(Exception):
     """The server does not answer range requests with 206 Partial Content."""
 
 
-class RangeFile(io.RawIOBase):
+class RangeFile(SeekableRaw):
     """A read-only, seekable view of a remote file fetched by HTTP ranges.
 
     Args:
@@ -116,20 +116,7 @@ class RangeFile(io.RawIOBase):
         self.chunks[start] = body
         return body[: end - start]
 
-    # io.RawIOBase protocol --------------------------------------------------
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self.pos
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.pos, io.SEEK_END: self.size or 0}[whence]
-        self.pos = max(0, base + offset)
-        return self.pos
+    # io.RawIOBase: readable/seekable/tell/seek from SeekableRaw (dist/seekable.py)
 
     def read(self, n: int = -1) -> bytes:
         size = self.size or 0
