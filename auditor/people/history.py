@@ -514,7 +514,8 @@ class HistoryCollector(Collector):
                 result[node.name] = Unknown(f"not cloned: unsupported URL scheme in {repo.clone_url!r}", fault=False)
             else:
                 url_of[node.name] = repo.clone_url
-        native, over = native_repositories(nodes)  # bundled libraries' upstreams (docs/native.md#people): read alike
+        # bundled libraries' upstreams (docs/native.md#people): read alike, unless --disable native_history
+        native, over = native_repositories(nodes) if ctx.config.collector_enabled("native_history") else ({}, [])
         urls = sorted(set(url_of.values()) | set(native.values()))
         ctx.progress.start("git clone/fetch", len(urls))
         dirs = cache.update_all(urls, on_done=lambda _url: ctx.progress.advance("git clone/fetch"))

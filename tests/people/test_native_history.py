@@ -49,8 +49,8 @@ def nodes():
     }
 
 
-def collect(config, found):
-    ctx = RunContext(config.with_changes(disabled=frozenset(), as_of="2024-12-31"))
+def collect(config, found, disabled=frozenset()):
+    ctx = RunContext(config.with_changes(disabled=disabled, as_of="2024-12-31"))
     try:
         history = HistoryCollector()
         out = run_collectors(found, ctx, [history, NativeHistoryCollector()])
@@ -75,6 +75,12 @@ def test_native_upstreams_are_read_once_with_the_packages(config, forge):
     assert len(own.person_ids() | blas.person_ids()) == 3
     # her GitHub login, for matching a conda-forge recipe maintainer, names the same (salted) person id in both
     assert own.login_ids() == blas.login_ids() == {"janedoe": next(iter(own.person_ids() & blas.person_ids()))}
+
+
+def test_disabling_native_history_clones_no_upstream(config, forge):
+    """--disable native_history: only the packages' own repositories are cloned (docs/native.md#people)."""
+    out, stats = collect(config, nodes(), disabled=frozenset({"native_history"}))
+    assert stats.clones == 1  # (the pipeline does not run the disabled collector; this test calls it directly)
 
 
 def test_unreachable_upstream_is_unknown(config, git_home, tmp_path):
