@@ -30,7 +30,9 @@ def _revision(ref: HubReference) -> str:
 
 
 def add_hub_nodes(graph: nx.DiGraph, references: Iterable[HubReference]) -> None:
-    """Add one node per referenced Hub repository and a ``loads`` edge from the root (mutates *graph*).
+    """Add one node per referenced Hub repository and ``loads`` edges to it (mutates *graph*): from the
+    root, and from an installed distribution's node for the references found in its code
+    (``HubReference.package``; the root when that package is not in the graph).
 
     Node attributes: kind, name/label (the repo id), ``repo_id``,
     ``revisions`` (sorted, ``""`` for the default branch), ``pinned`` (every
@@ -41,6 +43,8 @@ def add_hub_nodes(graph: nx.DiGraph, references: Iterable[HubReference]) -> None
     grouped: dict[str, list[HubReference]] = {}
     for ref in references:
         grouped.setdefault(ref.node_id, []).append(ref)
+    # a reference in an installed distribution's code: the loads edge starts at that package's node
+    by_name = {d.get(A.NAME): n for n, d in graph.nodes(data=True) if d.get(A.KIND) == A.DISTRIBUTION}
     for nid in sorted(grouped):
         refs = grouped[nid]
         first = refs[0]
@@ -51,7 +55,12 @@ def add_hub_nodes(graph: nx.DiGraph, references: Iterable[HubReference]) -> None
             A.HUB_TRUST_REMOTE_CODE: any(r.trust_remote_code is True for r in refs),
             A.HUB_LOCATIONS: sorted({str(r.location) for r in refs}),
         })
-        graph.add_edge(A.ROOT_ID, nid, **{A.KIND: A.LOADS, A.HUB_REFERENCES: len(refs)})
+        sources: dict[str, int] = {}
+        for r in refs:
+            src = by_name.get(r.package, A.ROOT_ID) if r.package else A.ROOT_ID
+            sources[src] = sources.get(src, 0) + 1
+        for src, count in sorted(sources.items()):
+            graph.add_edge(src, nid, **{A.KIND: A.LOADS, A.HUB_REFERENCES: count})
 
 
 def facts_record(f: HubRepoFacts | Unknown) -> dict:

@@ -62,6 +62,10 @@ class HubReference:
         use_safetensors: the ``use_safetensors=`` literal, ``None`` when absent.
         call: the loading call's name, e.g. ``"from_pretrained"``, ``"load_dataset"``.
         location: where the call is.
+        package: the PEP 503 name of the installed distribution whose file holds
+            the call (a scanned ``site-packages`` file listed in that
+            distribution's ``RECORD``); ``None`` for the project's own code and
+            the command line.
     """
 
     kind: str
@@ -71,6 +75,7 @@ class HubReference:
     use_safetensors: bool | None | Unknown
     call: str
     location: SourceLocation
+    package: str | None = None
 
     @property
     def pinned(self) -> bool:

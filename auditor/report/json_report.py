@@ -73,7 +73,8 @@ def hub_section(hub, facts=None) -> dict:
         return {"kind": r.kind, "repo_id": r.repo_id, "node": r.node_id, "call": r.call, "location": str(r.location),
                 "revision": str(r.revision) if isinstance(r.revision, Unknown) else r.revision, "pinned": r.pinned,
                 "trust_remote_code": str(r.trust_remote_code) if isinstance(r.trust_remote_code, Unknown) else r.trust_remote_code,
-                "use_safetensors": str(r.use_safetensors) if isinstance(r.use_safetensors, Unknown) else r.use_safetensors}
+                "use_safetensors": str(r.use_safetensors) if isinstance(r.use_safetensors, Unknown) else r.use_safetensors,
+                "package": r.package}
 
     return {
         "files_scanned": hub.files,

@@ -34,13 +34,17 @@ too deep for the parser) is skipped as ``malformed``.  docs/models.md.
 from __future__ import annotations
 
 import ast
+import csv
+import io
 import os
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from auditor.dist.bounded import loads_json
 from auditor.errors import InputError
+from auditor.models import normalize_name
 from auditor.models.hub import HUB_KINDS, HubReference, HubScan, SourceLocation, UnresolvedReference
 from auditor.models.unknown import Unknown, UnknownKind
 
@@ -48,6 +52,10 @@ from auditor.models.unknown import Unknown, UnknownKind
 DEFAULT_MAX_FILE_BYTES = 8 * 1024 * 1024
 #: Default limit on the number of files read in one scan.
 DEFAULT_MAX_FILES = 20_000
+#: A ``RECORD`` read to find which installed distribution a scanned file belongs to: at most this large,
+#: and at most this many ``*.dist-info`` directories per ``site-packages``.
+MAX_RECORD_BYTES = 4 * 1024 * 1024
+MAX_DISTRIBUTIONS = 10_000
 
 #: Directories never entered: version control, virtual environments, caches, dependencies.
 _SKIP_DIRS = frozenset({"__pycache__", "node_modules", "site-packages", "venv", "env", ".git"})
@@ -129,6 +137,7 @@ def scan_paths(paths: Iterable[str | Path], *, max_file_bytes: int = DEFAULT_MAX
     unresolved: list[UnresolvedReference] = []
     skipped: list[tuple[str, Unknown]] = []
     count = 0
+    owners = _Owners()
     for path, label in _files(paths):
         if count >= max_files:
             skipped.append((label, Unknown.of(UnknownKind.TOO_LARGE, f"more than {max_files} files; the rest were not scanned")))
@@ -143,13 +152,60 @@ def scan_paths(paths: Iterable[str | Path], *, max_file_bytes: int = DEFAULT_MAX
         except OSError as exc:
             skipped.append((label, Unknown.of(UnknownKind.ERROR, f"cannot read: {exc.strerror or exc}")))
             continue
+        before = len(refs)
         problem = scan_source(data, label, refs, unresolved, notebook=path.suffix == ".ipynb")
         if problem is not None:
             skipped.append((label, problem))
+        owner = owners.of(path) if len(refs) > before else None
+        if owner is not None:  # the code of an installed distribution: it loads these, not the project
+            refs[before:] = [replace(r, package=owner) for r in refs[before:]]
     refs.sort(key=lambda r: (r.location, r.kind, r.repo_id))
     unresolved.sort(key=lambda u: (u.location, u.call))
     skipped.sort(key=lambda s: s[0])
     return HubScan(tuple(refs), tuple(unresolved), tuple(skipped), count)
+
+
+class _Owners:
+    """Which installed distribution a scanned file belongs to: the ``*.dist-info/RECORD`` files of the
+    ``site-packages`` (or ``dist-packages``) directory above it, read once per directory (each at most
+    :data:`MAX_RECORD_BYTES`; an unreadable or malformed one owns nothing).  Nothing is imported."""
+
+    def __init__(self) -> None:
+        self._maps: dict[Path, dict[str, str]] = {}
+
+    def of(self, path: Path) -> str | None:
+        """The PEP 503 name of the distribution whose RECORD lists *path*, or None."""
+        try:
+            full = path.resolve()
+        except OSError:
+            return None
+        site = next((p for p in full.parents if p.name in ("site-packages", "dist-packages")), None)
+        if site is None:
+            return None
+        if site not in self._maps:
+            self._maps[site] = _record_map(site)
+        return self._maps[site].get(full.relative_to(site).as_posix())
+
+
+def _record_map(site: Path) -> dict[str, str]:
+    out: dict[str, str] = {}
+    try:
+        infos = sorted(p for p in site.iterdir() if p.name.endswith(".dist-info") and p.is_dir())
+    except OSError:
+        return out
+    for info in infos[:MAX_DISTRIBUTIONS]:
+        record = info / "RECORD"
+        try:
+            if record.is_symlink() or record.stat().st_size > MAX_RECORD_BYTES:
+                continue
+            text = record.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        name = normalize_name(info.name[: -len(".dist-info")].split("-", 1)[0])
+        for row in csv.reader(io.StringIO(text)):
+            if row and row[0] and not row[0].startswith(("/", "..")):
+                out.setdefault(row[0], name)
+    return out
 
 
 def scan_source(data: bytes | str, label: str, refs: list[HubReference], unresolved: list[UnresolvedReference],
