@@ -12,7 +12,7 @@ from auditor.cli import app
 from auditor.graph import attrs as A
 from auditor.graph.hub import add_hub_nodes
 from auditor.sources.hub_scan import scan_paths
-from tests.test_cli import env_args  # noqa: F401 - fixture (the shared two-package environment)
+from tests.test_cli import env_args  # noqa: F401,F811 - fixture (the shared two-package environment)
 
 LOADER = 'from transformers import AutoModel\nAutoModel.from_pretrained("org/in-app")\n'
 

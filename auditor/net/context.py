@@ -110,6 +110,7 @@ class RunContext:
     _facts_opened: bool = field(default=False, repr=False)
     _hosts: Any = field(default=None, repr=False)
     _pool: Any = field(default=None, repr=False)
+    _key_locks: dict[Any, threading.RLock] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         budget = self.config.time_budget
@@ -117,6 +118,15 @@ class RunContext:
             self.deadline = time.monotonic() + float(budget)
 
     # -- owned resources ---------------------------------------------------------------
+
+    def key_lock(self, key: Any) -> threading.RLock:
+        """One lock per memo *key*: a fetch that misses the memo holds it, so two threads asking for the
+        same fact at once (a survey's inputs, a collector and its warm-up) make one request, not two."""
+        with self._lock:
+            lock = self._key_locks.get(key)
+            if lock is None:
+                lock = self._key_locks[key] = threading.RLock()
+            return lock
 
     def cache_backend(self):
         """The run's one requests-cache backend (SQLite in ``config.cache_dir``, in memory with

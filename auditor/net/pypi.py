@@ -241,6 +241,12 @@ class PyPIClient:
         key = project_key(name, self.config.as_of)
         if (PROJECT_NS, key) in self.ctx.memo:
             return self.ctx.memo[(PROJECT_NS, key)]
+        with self.ctx.key_lock((PROJECT_NS, key)):  # one request when several threads ask at once
+            if (PROJECT_NS, key) in self.ctx.memo:
+                return self.ctx.memo[(PROJECT_NS, key)]
+            return self._project(name, key)
+
+    def _project(self, name: str, key: str) -> PyPIProject | Unknown:
         facts = self.ctx.facts()
         stored = facts.get(PROJECT_NS, key, EXPIRY["pypi"]) if facts else None
         project = (project_from_json(stored) or unknown_from_json(stored)) if stored is not None else None
