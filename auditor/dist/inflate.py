@@ -104,7 +104,7 @@ class MemberStream(SeekableRaw):
         self.pos = 0
         self.fetched, self.inflated, self.restarts = len(self._comp), 0, 0
 
-    # io.RawIOBase: readable/seekable/tell/seek from SeekableRaw (dist/seekable.py)
+    # io.RawIOBase: readable/seekable/tell/seek/readinto from SeekableRaw (dist/seekable.py)
 
     def read(self, n: int | None = -1) -> bytes:
         end = self.size if n is None or n < 0 else min(self.size, self.pos + n)
@@ -113,11 +113,6 @@ class MemberStream(SeekableRaw):
         data = self._range(self.pos, end)
         self.pos += len(data)
         return data
-
-    def readinto(self, buffer) -> int:  # pragma: no cover - pyelftools uses read()
-        data = self.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
 
     def expect(self, end: int) -> None:
         """The reader will need the uncompressed bytes up to *end*: fetch that far in one request

@@ -116,7 +116,7 @@ class RangeFile(SeekableRaw):
         self.chunks[start] = body
         return body[: end - start]
 
-    # io.RawIOBase: readable/seekable/tell/seek from SeekableRaw (dist/seekable.py)
+    # io.RawIOBase: readable/seekable/tell/seek/readinto from SeekableRaw (dist/seekable.py)
 
     def read(self, n: int = -1) -> bytes:
         size = self.size or 0
@@ -126,11 +126,6 @@ class RangeFile(SeekableRaw):
         data = self._read_range(self.pos, end)
         self.pos += len(data)
         return data
-
-    def readinto(self, buffer) -> int:  # pragma: no cover - zipfile uses read()
-        data = self.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
 
 
 def wheel_metadata(client: HttpClient, url: str, filename: str, cache_dir: Path | None, offline: bool = False) -> bytes | Unknown:
