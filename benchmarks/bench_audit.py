@@ -60,6 +60,7 @@ def main() -> None:
     ap.add_argument("--cold-runs", type=int, default=3, help="cold runs per example")
     ap.add_argument("--env-example", default="scikit-learn", help="example installed for the pipdeptree peer ('' skips)")
     args = ap.parse_args()
+    _results.compile_bytecode()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     import uv  # the resolver auditor uses
 

@@ -119,6 +119,7 @@ def main() -> None:
     ap.add_argument("--refresh-pins", action="store_true")
     ap.add_argument("--keep", type=Path, default=None, help="use (and keep) this cache directory instead of a temporary one")
     args = ap.parse_args()
+    _results.compile_bytecode()
     names = top_names(args.n)
     if args.refresh_pins or not PINS.exists():
         refresh_pins(names)

@@ -68,6 +68,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--cache-dir", type=Path, default=None, help="reuse this cache (default: a fresh temporary one)")
     args = ap.parse_args()
+    _results.compile_bytecode()
     tmp = None
     cache = args.cache_dir
     if cache is None:

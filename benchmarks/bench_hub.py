@@ -83,6 +83,7 @@ def main() -> int:
     parser.add_argument("-n", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
+    _results.compile_bytecode()
     hub, ids = world(args.n)
     with FakeServer(hub=hub) as server, tempfile.TemporaryDirectory() as tmp:
         empty = Path(tmp) / "empty.txt"

@@ -73,6 +73,7 @@ def main() -> None:
                     help="pass --offline: remembered resolutions of any age are used (a warm run older than the "
                          "resolution cache's hour), and nothing is fetched")
     args = ap.parse_args()
+    _results.compile_bytecode()
     rows = []
     extra = ("--offline",) if args.offline else ()
     for n in args.top:
