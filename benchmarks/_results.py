@@ -25,7 +25,7 @@ def compile_bytecode() -> None:
     """Write the ``__pycache__`` bytecode of the ``auditor`` tree, as ``pip install`` does.
 
     The benchmarks run auditor from this checkout; with ``PYTHONDONTWRITEBYTECODE``
-    set (this project's CI machines set it) nothing ever writes the bytecode, and
+    set (the development machine sets it) nothing ever writes the bytecode, and
     every timed process would compile every module it imports from source
     (~0.5 s of a cold audit), which no installed copy does.  ``py_compile`` writes
     regardless of that variable; the ``__pycache__`` folders are git-ignored.
