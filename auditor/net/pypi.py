@@ -276,7 +276,9 @@ class PyPIClient:
         """
         key = (INDEX_PAGE_NS, self.config.index_url, name)
         if key not in self.ctx.memo:
-            self.ctx.memo[key] = self._index_page(name)
+            with self.ctx.key_lock(key):  # one request when several threads ask at once
+                if key not in self.ctx.memo:
+                    self.ctx.memo[key] = self._index_page(name)
         return self.ctx.memo[key]
 
     def _index_page(self, name: str) -> IndexPage | Unknown:
@@ -319,6 +321,12 @@ class PyPIClient:
         key = metadata_key(self.config, name, version)
         if (METADATA_NS, key) in self.ctx.memo:
             return self.ctx.memo[(METADATA_NS, key)]
+        with self.ctx.key_lock((METADATA_NS, key)):  # one request when several threads ask at once
+            if (METADATA_NS, key) in self.ctx.memo:
+                return self.ctx.memo[(METADATA_NS, key)]
+            return self._memoized_metadata(name, version, files, key)
+
+    def _memoized_metadata(self, name: str, version: str, files: Sequence[IndexFile], key: str) -> CoreMetadata | Unknown:
         facts = self.ctx.facts()
         stored = facts.get(METADATA_NS, key) if facts else None
         meta = metadata_from_json(stored) or unknown_from_json(stored)

@@ -180,3 +180,21 @@ def test_another_index_is_read_on_the_same_context(config, fake_pypi):
         assert {k for k in ctx.memo if isinstance(k, tuple)} == {
             (METADATA_NS, metadata_key(mirrored, "one", "1.0")), (INDEX_PAGE_NS, mirror, "one")}
         assert PyPIClient(ctx, index_url=config.index_url).config is config
+
+
+def test_one_request_per_fact_when_threads_ask_at_once(config, fake_pypi):
+    """Eight threads asking for one release at once (a survey's inputs, a collector and its warm-up)
+    make one index-page request and one metadata request, not one each (``RunContext.key_lock``)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    fake_pypi.add("one", "1.0", requires_dist=["idna"])
+    fake_pypi.latency = 0.05  # every answer slow enough for the threads to overlap
+    with RunContext(config) as ctx:
+        client = PyPIClient(ctx)
+        with ThreadPoolExecutor(8) as pool:
+            pages = list(pool.map(lambda _: client.index_page("one"), range(8)))
+            metas = list(pool.map(lambda _: client.core_metadata("one", "1.0"), range(8)))
+    assert all(p is pages[0] for p in pages) and all(m == metas[0] for m in metas)
+    assert metas[0].requires_dist == ("idna",)
+    assert fake_pypi.count("/simple/one") == 1
+    assert sum(1 for s in fake_pypi.log if s.path.endswith(".metadata")) == 1
