@@ -34,9 +34,8 @@ from auditor.net.context import RunContext
 from auditor.net.lazy_wheel import wheel_metadata
 from auditor.dist.metadata import from_json_info, parse_core_metadata
 
-from auditor.net.simple import (  # noqa: F401 - re-exported: the simple index is part of this client's API
-    MAX_STATUS_REASON, PROJECT_STATUSES, SIMPLE_ACCEPT, IndexFile, IndexPage, ProjectStatusMarker, choose_metadata_file,
-    files_of_version, parse_simple_html, parse_simple_html_page, parse_simple_json, parse_simple_json_page,
+from auditor.net.simple import (  # the simple index's parsing lives there
+    SIMPLE_ACCEPT, IndexFile, IndexPage, choose_metadata_file, parse_simple_html_page, parse_simple_json_page,
 )
 
 

@@ -74,7 +74,8 @@ def release_files(ctx: RunContext, name: str, version: str) -> list[ReleaseFile]
     from dataclasses import asdict
 
     from auditor.net.http import EXPIRY
-    from auditor.net.pypi import PyPIClient, files_of_version
+    from auditor.net.pypi import PyPIClient
+    from auditor.net.simple import files_of_version
 
     try:
         want = canonicalize_version(Version(version))

@@ -295,7 +295,7 @@ def fetch_metadata(dists: Sequence[Distribution], ctx: RunContext, client: Any =
     Returns:
         The distributions in the same order, with ``metadata`` filled in.
     """
-    from auditor.net.pypi import IndexFile
+    from auditor.net.simple import IndexFile
 
     default_index = client is None
     if client is None:

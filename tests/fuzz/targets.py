@@ -200,7 +200,7 @@ def _via_parsed(parse: Callable[..., Any], *args: Any) -> Callable[[Any], str]:
 
 def _simple_json(doc: Any) -> str:
     from auditor.net.api import SHAPE_ERRORS
-    from auditor.net.pypi import parse_simple_json_page
+    from auditor.net.simple import parse_simple_json_page
 
     if not isinstance(doc, dict):
         return "rejected"
@@ -213,7 +213,7 @@ def _simple_json(doc: Any) -> str:
 
 def _simple_html(text: str) -> str:
     from auditor.net.api import SHAPE_ERRORS
-    from auditor.net.pypi import parse_simple_html_page
+    from auditor.net.simple import parse_simple_html_page
 
     try:
         parse_simple_html_page(text, "https://pypi.example/simple/x/")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from auditor.collectors import RunContext
 from auditor.models import Maintainer, Unknown
-from auditor.net.pypi import PyPIClient, choose_metadata_file, parse_simple_html
+from auditor.net.pypi import PyPIClient
+from auditor.net.simple import choose_metadata_file, parse_simple_html
 from auditor.models import TargetEnvironment
 
 
@@ -129,7 +130,7 @@ def test_html_index_with_pep658_attributes():
 
 
 def test_wheel_choice_prefers_target_interpreter_and_platform():
-    from auditor.net.pypi import IndexFile
+    from auditor.net.simple import IndexFile
 
     names = [
         "p-1.0.tar.gz",

@@ -6,7 +6,7 @@ import pytest
 
 from auditor.judgement.findings import findings_for
 from auditor.models import Origin, ProjectStatus, Severity, Unknown, UnknownKind
-from auditor.net.pypi import MAX_STATUS_REASON, parse_simple_html_page, parse_simple_json_page
+from auditor.net.simple import MAX_STATUS_REASON, parse_simple_html_page, parse_simple_json_page
 from auditor.signals.install import InstallCollector
 from auditor.signals.status import StatusCollector
 from tests.builders import package_node
