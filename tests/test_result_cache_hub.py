@@ -97,6 +97,21 @@ def test_inputs_digest(tmp_path):
     assert inputs_digest((), tmp_path / "no-cache") is None
 
 
+def test_inputs_digest_covers_the_records_of_a_scanned_site_packages(tmp_path):
+    """A scanned installed package's references load from the distribution whose RECORD lists the file,
+    so a RECORD changed alone (the file moved to another distribution) changes the key."""
+    site = tmp_path / "lib" / "python3.11" / "site-packages"
+    (site / "app").mkdir(parents=True)
+    (site / "app" / "m.py").write_text("x = 1\n")
+    info = site / "app-1.0.dist-info"
+    info.mkdir()
+    (info / "RECORD").write_text("app/m.py,,\n")
+    first = inputs_digest([site / "app"])
+    assert first is not None and first == inputs_digest([site / "app"])
+    (info / "RECORD").write_text("app/other.py,,\n")
+    assert inputs_digest([site / "app"]) != first
+
+
 def test_an_expired_result_misses(world, fake_pypi, tmp_path):
     import json
     import time

@@ -179,7 +179,7 @@ class _Owners:
             full = path.resolve()
         except OSError:
             return None
-        site = next((p for p in full.parents if p.name in ("site-packages", "dist-packages")), None)
+        site = _site_of(full)
         if site is None:
             return None
         if site not in self._maps:
@@ -187,20 +187,32 @@ class _Owners:
         return self._maps[site].get(full.relative_to(site).as_posix())
 
 
-def _record_map(site: Path) -> dict[str, str]:
-    out: dict[str, str] = {}
+def _site_of(path: Path) -> Path | None:
+    """The ``site-packages``/``dist-packages`` directory above *path* (resolved), or None."""
+    return next((p for p in path.resolve().parents if p.name in ("site-packages", "dist-packages")), None)
+
+
+def _records(site: Path) -> Iterator[tuple[Path, bytes]]:
+    """``(dist-info directory, RECORD bytes)`` of the distributions installed in *site*, in name order:
+    at most :data:`MAX_DISTRIBUTIONS`, each RECORD a regular file of at most :data:`MAX_RECORD_BYTES`."""
     try:
         infos = sorted(p for p in site.iterdir() if p.name.endswith(".dist-info") and p.is_dir())
     except OSError:
-        return out
+        return
     for info in infos[:MAX_DISTRIBUTIONS]:
         record = info / "RECORD"
         try:
             if record.is_symlink() or record.stat().st_size > MAX_RECORD_BYTES:
                 continue
-            text = record.read_text(encoding="utf-8", errors="replace")
+            yield info, record.read_bytes()
         except OSError:
             continue
+
+
+def _record_map(site: Path) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for info, data in _records(site):
+        text = data.decode("utf-8", errors="replace")
         name = normalize_name(info.name[: -len(".dist-info")].split("-", 1)[0])
         for row in csv.reader(io.StringIO(text)):
             if row and row[0] and not row[0].startswith(("/", "..")):
@@ -521,7 +533,8 @@ def inputs_digest(scan: Iterable[str | Path] = (), cache: Path | None | bool = F
     (``auditor/net/results.py``), or None when it cannot be computed (the audit is then not cached).
 
     Covers each scanned file the scan would read (the same walk, the same bounds), by resolved path
-    and bytes (a file over *max_file_bytes* by its size, as the scan reports it), and the local Hub
+    and bytes (a file over *max_file_bytes* by its size, as the scan reports it), the ``RECORD`` files
+    that attribute a scanned ``site-packages`` file to its distribution (the same bounds), and the local Hub
     cache's listing as :func:`auditor.sources.hub_cache.cache_references` reads it (every repository,
     snapshot revision and ref, and every corrupted entry).  Nothing is parsed or imported.
 
@@ -534,6 +547,7 @@ def inputs_digest(scan: Iterable[str | Path] = (), cache: Path | None | bool = F
     h = hashlib.sha256()
     try:
         count = 0
+        sites: set[Path] = set()
         for path, label in _files(scan):
             if count >= max_files:
                 h.update(b"more files\0")
@@ -543,6 +557,12 @@ def inputs_digest(scan: Iterable[str | Path] = (), cache: Path | None | bool = F
             h.update(f"{path.resolve()}\0{label}\0{size}\0".encode("utf-8", "surrogateescape"))
             if size <= max_file_bytes:
                 h.update(hashlib.sha256(path.read_bytes()).digest())
+            site = _site_of(path)
+            if site is not None:
+                sites.add(site)
+        for site in sorted(sites):  # the RECORDs that say which package a scanned file belongs to
+            for info, data in _records(site):
+                h.update(f"\0record\0{info}\0".encode("utf-8", "surrogateescape") + hashlib.sha256(data).digest())
         if cache is not False:
             from auditor.sources.hub_cache import cache_references, default_cache_dir
 
