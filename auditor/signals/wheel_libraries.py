@@ -29,14 +29,14 @@ import zlib
 from dataclasses import asdict
 from typing import Any, Callable
 
-from auditor.dist.archives import ArchiveLimits, ArchiveTooLarge, open_zip, zip_member
+from auditor.dist.archives import ArchiveLimits, ArchiveTooLarge, zip_member
 from auditor.dist.elf import DynamicInfo, ElfUnreadable, read_dynamic
 from auditor.dist.inflate import FIRST, WHOLE, FetchFailed, MemberStream
 from auditor.dist.metadata import dist_info_members
 from auditor.dist.sbom import MAX_SBOM_BYTES, is_sbom_path
 from auditor.models import Unknown, UnknownKind, VendoredCode, VendoredLibrary
 from auditor.net.context import RunContext
-from auditor.net.lazy_wheel import RangeFile, RangeUnsupported
+from auditor.net.lazy_wheel import RangeFile, RangeUnsupported, open_remote_zip, wheel_directories
 
 #: Range requests one wheel may cost (central directory, RECORD, one per library or SBOM).
 MAX_REQUESTS = 64
@@ -132,8 +132,9 @@ def vendored_in_remote_wheel(ctx: RunContext, url: str, filename: str, from_reco
     config = ctx.config
     limits = ArchiveLimits(config.max_archive_bytes, config.max_archive_ratio, config.max_archive_members)
     try:
-        remote = RangeFile(ctx.http("pypi-files"), url, max_requests=MAX_REQUESTS)
-        with open_zip(remote, limits) as zf:  # type: ignore[arg-type]
+        # The directory the METADATA read of this wheel parsed, if it did (net/lazy_wheel.py): one tail request a run.
+        remote, zf = open_remote_zip(ctx.http("pypi-files"), url, limits, MAX_REQUESTS, wheel_directories(ctx.memo))
+        with zf:
             records = dist_info_members(zf.namelist(), "RECORD")
             if not records:
                 return Unknown(f"{filename} has no RECORD", kind=UnknownKind.MALFORMED)
