@@ -212,3 +212,28 @@ def test_metadata_and_libraries_of_one_wheel_cost_one_tail_request_a_run(served,
         assert vendored_in_remote_wheel(ctx, url, WHEEL, libraries_from_record) == code
     assert _tail_requests(fake_pypi) == 2
     assert len([s for s in fake_pypi.log if s.path.endswith(WHEEL)]) == len(shared) + 1
+
+
+def test_small_neighbouring_libraries_are_fetched_in_one_request(fake_pypi, tmp_path, config):
+    """Issue 14: the heads of adjacent small library members come in one range request; the facts are the same."""
+    import os
+
+    from auditor.signals.vendored import is_library_path
+
+    name = "neighbours-1.0-cp311-cp311-manylinux_2_17_x86_64.whl"
+    files = {**NUMPYISH, "numpyish/data/noise.bin": os.urandom(700_000)}  # the libraries lie outside the tail
+    fake_pypi.wheels[name] = build_wheel(tmp_path / name, "numpyish", "1.0", files).read_bytes()
+    url = fake_pypi.url + "/files/" + name
+
+    def read(**kwargs):
+        fake_pypi.log.clear()
+        with RunContext(config) as ctx:
+            code = vendored_in_remote_wheel(ctx, url, name, libraries_from_record, **kwargs)
+        return code, len([s for s in fake_pypi.log if s.path.endswith(name)])
+
+    alone, alone_requests = read()
+    grouped, grouped_requests = read(is_library=is_library_path)
+    assert grouped == alone and any(lib.soname for lib in grouped.libraries)
+    assert alone_requests - grouped_requests >= 2, (alone_requests, grouped_requests)
+    with_record_and_tail = 2
+    assert grouped_requests <= with_record_and_tail + 1
