@@ -102,14 +102,66 @@ def check_zip_directory(fh: BinaryIO, limits: ArchiveLimits) -> None:
         raise ArchiveTooLarge(f"archive directory of {cd_size} bytes (limit {MAX_CENTRAL_DIRECTORY})")
 
 
-def open_zip(fh: BinaryIO, limits: ArchiveLimits = ArchiveLimits()) -> zipfile.ZipFile:
-    """A :class:`zipfile.ZipFile` on *fh* after :func:`check_zip_directory`.
+@dataclass(frozen=True)
+class ZipDirectory:
+    """A zip's central directory as :mod:`zipfile` parsed it (read-only; shared by readers of one file).
+
+    Attributes:
+        state: the attributes ``ZipFile._RealGetContents`` set (``filelist``, ``NameToInfo``,
+            ``start_dir``, ...); the :class:`zipfile.ZipInfo` objects in it are never modified.
+        entries: members listed.
+    """
+
+    state: dict
+    entries: int
+
+
+class _DirectoryZip(zipfile.ZipFile):
+    """A read-only :class:`zipfile.ZipFile` that can take its central directory from another
+    instance on the same bytes instead of parsing it again (issue 14: a remote wheel's directory is
+    read for its METADATA, then for its libraries; torch's lists ~20,000 members).
+
+    The hook is ``_RealGetContents``, the method ``ZipFile.__init__`` calls to parse the directory;
+    were it renamed in a later Python, every instance would parse its own (nothing shared, nothing wrong).
+    """
+
+    directory: ZipDirectory | None = None
+
+    def __init__(self, file: BinaryIO, reuse: ZipDirectory | None = None):
+        self._reuse = reuse
+        super().__init__(file)
+
+    def _RealGetContents(self) -> None:  # noqa: N802 - zipfile's name
+        if self._reuse is not None:
+            vars(self).update(self._reuse.state)
+            self.directory = self._reuse
+            return
+        before = dict(vars(self))
+        super()._RealGetContents()  # type: ignore[misc]
+        state = {k: v for k, v in vars(self).items() if k not in before or before[k] is not v}
+        state.update(filelist=self.filelist, NameToInfo=self.NameToInfo)  # filled in place
+        self.directory = ZipDirectory(state, len(self.filelist))
+
+
+def open_zip(fh: BinaryIO, limits: ArchiveLimits = ArchiveLimits(),
+             directory: ZipDirectory | None = None) -> zipfile.ZipFile:
+    """A read-only :class:`zipfile.ZipFile` on *fh* after :func:`check_zip_directory`.
+
+    Args:
+        fh: a seekable binary file.
+        limits: the bounds; the directory check runs on every open, *directory* given or not.
+        directory: the central directory of the same bytes, as an earlier ``open_zip`` parsed it
+            (its result's ``directory`` attribute); not parsed again.
+
+    Returns:
+        The zip; its ``directory`` attribute is the :class:`ZipDirectory` (None if zipfile's parser
+        could not be hooked).
 
     Raises:
         ArchiveTooLarge: see :func:`check_zip_directory`; zipfile.BadZipFile: not a zip.
     """
     check_zip_directory(fh, limits)
-    return zipfile.ZipFile(fh)
+    return _DirectoryZip(fh, directory)
 
 
 def zip_member(zf: zipfile.ZipFile, name: str, limits: ArchiveLimits = ArchiveLimits()) -> bytes:

@@ -19,6 +19,7 @@ Defaults: ``Config.max_depth`` (64) and ``Config.max_input_bytes``; see docs/lim
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from typing import Any
 
@@ -33,42 +34,61 @@ class TooLarge(ValueError):
     """The document is larger than the limit."""
 
 
+#: Characters that matter outside a string: a quote opens one, brackets nest, ``#`` starts a TOML comment.
+_OUTSIDE = re.compile(r"[\"'\[\]{}#]")
+#: Characters that matter inside a double-quoted string: its end, or an escape (skips the next character).
+_IN_DOUBLE = re.compile(r'["\\]')
+
+
 def nesting_depth(text: str, limit: int | None = None) -> int:
     """The deepest nesting of ``[``/``{`` in *text*, ignoring quoted strings and ``#`` comments (TOML).
 
-    Linear in ``len(text)``.  An over-approximation for TOML (a table header
-    ``[a]`` counts one level while it is open), which only makes the check
-    stricter by one.  Stops early once *limit* is exceeded.
+    Linear in ``len(text)``: the scan jumps from one significant character to
+    the next (regular expressions), so a 300 KB SBOM costs milliseconds, not
+    the ~30 ms of a loop over every character.  A backslash escapes the next
+    character inside ``"..."`` only; an unterminated string or comment runs to
+    the end.  An over-approximation for TOML (a table header ``[a]`` counts
+    one level while it is open), which only makes the check stricter by one.
+    Stops early once *limit* is exceeded.
     """
     depth = deepest = 0
-    quote = ""
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if quote:
-            if c == "\\" and quote == '"':
-                i += 2
-                continue
-            if c == quote:
-                quote = ""
-        elif c in "\"'":
-            quote = c
-        elif c in "[{":
+    i = 0
+    outside, in_double = _OUTSIDE.search, _IN_DOUBLE.search
+    while True:
+        m = outside(text, i)
+        if m is None:
+            return deepest
+        j = m.start()
+        c = text[j]
+        i = j + 1
+        if c == "[" or c == "{":
             depth += 1
             if depth > deepest:
                 deepest = depth
                 if limit is not None and deepest > limit:
                     return deepest
-        elif c in "]}":
+        elif c == "]" or c == "}":
             depth = max(0, depth - 1)
         elif c == "#":
-            nl = text.find("\n", i)
-            i = n if nl < 0 else nl
-            continue
-        elif c == "\n":
-            quote = ""
-        i += 1
-    return deepest
+            nl = text.find("\n", j)
+            if nl < 0:
+                return deepest
+            i = nl + 1
+        elif c == "'":
+            end = text.find("'", i)
+            if end < 0:
+                return deepest
+            i = end + 1
+        else:  # a double quote: to its unescaped end
+            while True:
+                q = in_double(text, i)
+                if q is None:
+                    return deepest
+                if text[q.start()] == "\\":
+                    i = q.start() + 2
+                    continue
+                i = q.start() + 1
+                break
 
 
 def _check(text: str, max_depth: int, max_bytes: int) -> None:

@@ -140,7 +140,7 @@ def read_dynamic(source: bytes | BinaryIO, max_read: int = MAX_READ) -> DynamicI
     magic = fh.read(4)
     if not is_elf(magic):
         raise ElfUnreadable(_format_of(magic))
-    from elftools.elf.dynamic import Dynamic, DynamicSection
+    from elftools.elf.dynamic import DynamicSection
 
     try:
         fh.seek(0)
@@ -153,7 +153,7 @@ def read_dynamic(source: bytes | BinaryIO, max_read: int = MAX_READ) -> DynamicI
                 expect = getattr(fh, "expect", None)
                 if expect is not None:  # a streamed member (dist/inflate.py): fetch this far in one go
                     expect(segment["p_offset"] + segment["p_filesz"])
-                table = Dynamic(elf.stream, elf, None, segment["p_offset"], segment["p_filesz"] == 0)
+                table = _dynamic_read_once()(elf.stream, elf, None, segment["p_offset"], segment["p_filesz"] == 0)
                 keep = getattr(fh, "keep", None)
                 if keep is not None:  # the strings sit before the table: keep both on the one pass back
                     keep(segment["p_offset"], segment["p_offset"] + min(segment["p_filesz"], MAX_TAGS * 16))
@@ -197,6 +197,45 @@ def _keep_strings(table, keep) -> None:
     size = next((t["d_val"] for t in table._iter_tags(type="DT_STRSZ")), None)
     if offset is not None and size:
         keep(offset, offset + min(int(size), MAX_READ))
+
+
+@lru_cache(maxsize=1)
+def _dynamic_read_once():
+    """pyelftools' ``Dynamic`` with each tag parsed once (issue 14).
+
+    ``Dynamic`` parses its table tag by tag through ``construct`` every time it
+    is asked something: ``get_table_offset("DT_STRTAB")`` walks the tags from
+    the first, ``_get_stringtable`` does it again, a ``DT_STRSZ`` lookup again,
+    then ``iter_tags`` once more (and ``address_offsets`` re-parses the program
+    headers each time).  Here the raw tags (still parsed with pyelftools'
+    ``Elf_Dyn`` struct, from the same stream, in the same order) are kept as
+    they are first read, at most ``MAX_TAGS + 1`` of them, and each table
+    offset is looked up once; the walks, the string lookups and the errors are
+    pyelftools' own, so the facts are the same.
+    """
+    from elftools.elf.dynamic import Dynamic
+
+    class ReadOnce(Dynamic):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._tags: dict[int, object] = {}
+            self._offsets: dict[str, tuple[int | None, int | None]] = {}
+
+        def _get_tag(self, n):  # type: ignore[override]
+            tag = self._tags.get(n)
+            if tag is None:
+                tag = super()._get_tag(n)
+                if n <= MAX_TAGS:
+                    self._tags[n] = tag
+            return tag
+
+        def get_table_offset(self, tag_name):  # type: ignore[override]
+            found = self._offsets.get(tag_name)
+            if found is None:
+                found = self._offsets[tag_name] = super().get_table_offset(tag_name)
+            return found
+
+    return ReadOnce
 
 
 @lru_cache(maxsize=1)

@@ -11,16 +11,26 @@ left to the standard library.
 Wheels are immutable: given a cache directory, the extracted METADATA is kept
 as a file under ``<cache dir>/wheel-metadata/``.  :class:`~auditor.net.pypi.PyPIClient`
 passes none: it memoizes the parsed metadata instead (the lean cache, docs/cache.md).
+
+Within one run, a wheel's end (the bytes fetched to read its central directory)
+and the directory as :mod:`zipfile` parsed it are kept in a bounded
+:class:`WheelDirectories` (``RunContext.memo``, :func:`wheel_directories`): the
+METADATA read and the wheel-library read (``signals/wheel_libraries.py``) of the
+same wheel then cost one tail request and one parse between them, not two.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 import zipfile
 import zlib
+from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, MutableMapping
 
-from auditor.dist.archives import ArchiveLimits, ArchiveTooLarge, open_zip, zip_member
+from auditor.dist.archives import ArchiveLimits, ArchiveTooLarge, ZipDirectory, open_zip, zip_member
 from auditor.dist.metadata import dist_info_members
 from auditor.dist.seekable import SeekableRaw
 from auditor.models import Unknown, UnknownKind
@@ -34,10 +44,91 @@ MAX_REQUESTS = 8
 #: Largest METADATA member read (bytes, uncompressed); real ones are under 1 MB.
 MAX_METADATA_BYTES = 16 * 1024 * 1024
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._+-]")
+#: Wheels whose directory one run keeps at most (:class:`WheelDirectories`).
+MAX_SHARED_WHEELS = 64
+#: Bytes of wheel ends one run keeps at most (the tail request and any directory chunk after it).
+MAX_SHARED_BYTES = 32 << 20
+#: Central-directory entries one run keeps at most, all wheels together (~0.5 KB each in memory).
+MAX_SHARED_ENTRIES = 100_000
+_DIRECTORIES = "lazy-wheel-directories"
 
 
 class RangeUnsupported(Exception):
     """The server does not answer range requests with 206 Partial Content."""
+
+
+@dataclass(frozen=True)
+class WheelEnd:
+    """What opening a remote wheel cost, kept so a second reader of the same URL starts from it.
+
+    Attributes:
+        size: the file's length (``Content-Range``).
+        chunks: ``{offset: bytes}`` fetched before and while the directory was parsed.
+        requests, fetched: the range requests and bytes that took (a reader seeded with this
+            starts with the same counts, so its budgets run out exactly where they did).
+        directory: the parsed central directory (``dist/archives.py::ZipDirectory``).
+    """
+
+    size: int
+    chunks: dict[int, bytes]
+    requests: int
+    fetched: int
+    directory: ZipDirectory
+
+    @property
+    def weight(self) -> int:
+        return sum(len(c) for c in self.chunks.values())
+
+
+class WheelDirectories:
+    """A bounded, thread-safe LRU of :class:`WheelEnd` by wheel URL, for one run.
+
+    At most :data:`MAX_SHARED_WHEELS` wheels, :data:`MAX_SHARED_BYTES` of their bytes and
+    :data:`MAX_SHARED_ENTRIES` directory entries; the least recently used go first, and an end
+    over a bound on its own is not kept.
+    """
+
+    def __init__(self, max_wheels: int = MAX_SHARED_WHEELS, max_bytes: int = MAX_SHARED_BYTES,
+                 max_entries: int = MAX_SHARED_ENTRIES):
+        self._ends: OrderedDict[str, WheelEnd] = OrderedDict()
+        self._lock = threading.Lock()
+        self.max_wheels, self.max_bytes, self.max_entries = max_wheels, max_bytes, max_entries
+        self.bytes = self.entries = 0
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def get(self, url: str) -> WheelEnd | None:
+        with self._lock:
+            end = self._ends.get(url)
+            if end is not None:
+                self._ends.move_to_end(url)
+            return end
+
+    def put(self, url: str, end: WheelEnd) -> None:
+        if end.weight > self.max_bytes or end.directory.entries > self.max_entries:
+            return
+        with self._lock:
+            old = self._ends.pop(url, None)
+            if old is not None:
+                self.bytes -= old.weight
+                self.entries -= old.directory.entries
+            self._ends[url] = end
+            self.bytes += end.weight
+            self.entries += end.directory.entries
+            while (len(self._ends) > self.max_wheels or self.bytes > self.max_bytes
+                   or self.entries > self.max_entries):
+                _, dropped = self._ends.popitem(last=False)
+                self.bytes -= dropped.weight
+                self.entries -= dropped.directory.entries
+
+
+def wheel_directories(memo: MutableMapping[Any, Any]) -> WheelDirectories:
+    """The run's :class:`WheelDirectories`, kept in *memo* (``RunContext.memo``)."""
+    found = memo.get(_DIRECTORIES)
+    if found is None:
+        found = memo.setdefault(_DIRECTORIES, WheelDirectories())  # atomic: one per run
+    return found
 
 
 class RangeFile(SeekableRaw):
@@ -47,12 +138,13 @@ class RangeFile(SeekableRaw):
         client: the HTTP client (requests go through its retries and accounting).
         url: the file's URL.
         max_requests: the most range requests this file may cost.
+        start: a :class:`WheelEnd` of the same URL: its bytes and counts instead of the tail request.
 
     Raises:
         RangeUnsupported: on the first read, if the server ignores ``Range``.
     """
 
-    def __init__(self, client: HttpClient, url: str, max_requests: int = MAX_REQUESTS):
+    def __init__(self, client: HttpClient, url: str, max_requests: int = MAX_REQUESTS, start: WheelEnd | None = None):
         super().__init__()
         self.client = client
         self.url = url
@@ -62,7 +154,11 @@ class RangeFile(SeekableRaw):
         self.requests = 0
         self.max_requests = max_requests
         self.fetched = 0
-        self._fetch_tail()
+        if start is not None:
+            self.size, self.chunks = start.size, dict(start.chunks)
+            self.requests, self.fetched = start.requests, start.fetched
+        else:
+            self._fetch_tail()
 
     def _get(self, header: str) -> tuple[bytes, str]:
         if self.requests >= self.max_requests:
@@ -128,7 +224,29 @@ class RangeFile(SeekableRaw):
         return data
 
 
-def wheel_metadata(client: HttpClient, url: str, filename: str, cache_dir: Path | None, offline: bool = False) -> bytes | Unknown:
+def open_remote_zip(client: HttpClient, url: str, limits: ArchiveLimits, max_requests: int = MAX_REQUESTS,
+                    directories: WheelDirectories | None = None) -> tuple[RangeFile, zipfile.ZipFile]:
+    """The remote zip at *url* as ``(file, zip)``, its directory read once per run when *directories* is given.
+
+    The first reader of a URL fetches the tail and parses the directory and leaves a
+    :class:`WheelEnd` in *directories*; a later one starts from it (no request, no parse).  The
+    directory bounds (``dist/archives.py::check_zip_directory``) are checked on every open.
+
+    Raises:
+        RangeUnsupported, ArchiveTooLarge, zipfile.BadZipFile, OSError: as :class:`RangeFile` and
+        :func:`~auditor.dist.archives.open_zip`.
+    """
+    end = directories.get(url) if directories is not None else None
+    remote = RangeFile(client, url, max_requests=max_requests, start=end)
+    zf = open_zip(remote, limits, end.directory if end is not None else None)  # type: ignore[arg-type]
+    directory = getattr(zf, "directory", None)
+    if directories is not None and end is None and remote.size is not None and directory is not None:
+        directories.put(url, WheelEnd(remote.size, dict(remote.chunks), remote.requests, remote.fetched, directory))
+    return remote, zf
+
+
+def wheel_metadata(client: HttpClient, url: str, filename: str, cache_dir: Path | None, offline: bool = False,
+                   directories: WheelDirectories | None = None) -> bytes | Unknown:
     """The ``METADATA`` member of the remote wheel at *url*.
 
     Args:
@@ -137,6 +255,8 @@ def wheel_metadata(client: HttpClient, url: str, filename: str, cache_dir: Path 
         filename: the wheel's file name (names the cache entry).
         cache_dir: directory for extracted METADATA files; ``None`` disables it.
         offline: use only the cache.
+        directories: the run's :class:`WheelDirectories` (:func:`wheel_directories`), shared with
+            the wheel-library read of the same wheel; None: nothing shared.
 
     Returns:
         The METADATA bytes, or Unknown (server without range support, not a
@@ -151,7 +271,8 @@ def wheel_metadata(client: HttpClient, url: str, filename: str, cache_dir: Path 
     limits = ArchiveLimits(min(config.max_archive_bytes, MAX_METADATA_BYTES), config.max_archive_ratio,
                            config.max_archive_members)
     try:
-        with open_zip(RangeFile(client, url), limits) as zf:  # type: ignore[arg-type]
+        _, zf = open_remote_zip(client, url, limits, MAX_REQUESTS, directories)
+        with zf:
             names = dist_info_members(zf.namelist())
             if len(names) != 1:
                 return Unknown(f"{filename}: no single .dist-info/METADATA member")

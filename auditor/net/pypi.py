@@ -31,7 +31,7 @@ from auditor.net.api import SHAPE_ERRORS, json_object, parsed
 from auditor.net.decode import response_json
 from auditor.net.cache import EXPIRY
 from auditor.net.context import RunContext
-from auditor.net.lazy_wheel import wheel_metadata
+from auditor.net.lazy_wheel import wheel_directories, wheel_metadata
 from auditor.dist.metadata import from_json_info, parse_core_metadata
 
 from auditor.net.simple import (  # the simple index's parsing lives there
@@ -362,7 +362,8 @@ class PyPIClient:
             wheels = [f for f in candidates if f.filename.endswith(".whl")]
             if wheels:  # no PEP 658 file: read METADATA out of the remote wheel
                 text = wheel_metadata(  # the parsed result is memoized: no raw file kept (cache_dir None)
-                    self.ctx.http("pypi-files"), wheels[0].url, wheels[0].filename, None, self.config.offline)
+                    self.ctx.http("pypi-files"), wheels[0].url, wheels[0].filename, None, self.config.offline,
+                    wheel_directories(self.ctx.memo))  # the wheel-library read of this wheel reuses its directory
                 if not isinstance(text, Unknown):
                     return parse_core_metadata(text)
                 from_wheel = text  # why the wheel could not be read (too large, not a zip, ...)

@@ -45,12 +45,12 @@ def _repository(comp: RawComponent, entry: dict | None) -> str | None:
     return entry.get("repository") if entry else None
 
 
-def _matches(comp: RawComponent, comp_entry: dict | None, lib: VendoredLibrary, lib_entry: dict | None) -> bool:
+def _matches(names: tuple[str, str], comp_entry: dict | None, base: str, lib_entry: dict | None) -> bool:
+    """Whether a component (lower-case name and ``lib``-prefixed name, table entry) names a library
+    (lower-case file name, table entry): the same table project, else a file name starting with its name."""
     if comp_entry is not None and lib_entry is not None:
         return comp_entry["project"] == lib_entry["project"]
-    base = lib.path.rsplit("/", 1)[-1].lower()
-    name = comp.name.lower()
-    return base.startswith(name) or base.startswith("lib" + name.removeprefix("lib"))
+    return base.startswith(names[0]) or base.startswith(names[1])
 
 
 def apply_sboms(libs: Sequence[VendoredLibrary], paths: Iterable[str], read: ByteReader,
@@ -67,11 +67,19 @@ def apply_sboms(libs: Sequence[VendoredLibrary], paths: Iterable[str], read: Byt
     described, unknown = [], []
     entries: dict[tuple[str, str | None], dict | None] = {}
 
+    bases: dict[str, str] = {}
+
     def entry_of(lib: VendoredLibrary) -> dict | None:  # once per library, not once per (component, library)
         key = (lib.path, lib.soname)
         if key not in entries:
             entries[key] = native_entry(lib.path, lib.soname)
         return entries[key]
+
+    def base_of(lib: VendoredLibrary) -> str:  # the same: a Rust SBOM's 200 components meet 200 libraries
+        base = bases.get(lib.path)
+        if base is None:
+            base = bases[lib.path] = lib.path.rsplit("/", 1)[-1].lower()
+        return base
 
     for path in sorted(paths):
         try:
@@ -90,8 +98,10 @@ def apply_sboms(libs: Sequence[VendoredLibrary], paths: Iterable[str], read: Byt
         described.append(f"{path} ({fmt}, {len(native)} components)")
         for comp in native:
             comp_entry = native_entry(comp.name)
+            name = comp.name.lower()
+            names = (name, "lib" + name.removeprefix("lib"))
             hits = [i for i, lib in enumerate(out) if lib.evidence is None or lib.evidence == evidence
-                    if _matches(comp, comp_entry, lib, entry_of(lib))]
+                    if _matches(names, comp_entry, base_of(lib), entry_of(lib))]
             upstream = comp_entry["project"] if comp_entry else comp.name
             repository = _repository(comp, comp_entry)
             for i in hits:

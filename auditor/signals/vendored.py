@@ -115,6 +115,15 @@ def _linking(path: str, read: Reader | None) -> tuple[DynamicInfo | None, str | 
         return None, f"not readable ({type(exc).__name__})"
 
 
+def is_library_path(path: str) -> bool:
+    """Whether a RECORD path is a shared library :func:`libraries_from_record` lists (inside the
+    wheel, a ``.so``/``.dylib``/``.dll`` name, not a Python extension module)."""
+    path = path.replace("\\", "/")
+    if path.startswith("../") or path.startswith("/") or not SHARED_LIBRARY.search(path):
+        return False
+    return not EXTENSION_MODULE.search(path)
+
+
 def libraries_from_record(rows: Iterable[Sequence[str]], size_of=None, read: Reader | None = None,
                           read_bytes: Callable[[str], bytes] | None = None) -> VendoredCode:
     """Shared libraries listed in RECORD rows (``path, hash, size``).
@@ -139,9 +148,7 @@ def libraries_from_record(rows: Iterable[Sequence[str]], size_of=None, read: Rea
         if is_sbom_path(path):
             sboms.append(path)
             continue
-        if path.startswith("../") or path.startswith("/") or not SHARED_LIBRARY.search(path):
-            continue
-        if EXTENSION_MODULE.search(path):
+        if not is_library_path(path):
             continue
         size: int | None = None
         if len(row) > 2 and row[2].strip().isdigit():
@@ -321,4 +328,4 @@ def _remote_wheel(ctx: RunContext, name: str, version: str, files) -> VendoredCo
                        kind=UnknownKind.NOT_APPLICABLE)
     closed = classify(name, version).vendor is not None  # data/vendor-binaries.yaml
     return vendored_in_remote_wheel(ctx, wheel.url, wheel.filename, libraries_from_record, read_libraries=not closed,
-                                    sha256=wheel.sha256)
+                                    sha256=wheel.sha256, is_library=is_library_path)

@@ -27,16 +27,16 @@ import struct
 import zipfile
 import zlib
 from dataclasses import asdict
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
-from auditor.dist.archives import ArchiveLimits, ArchiveTooLarge, open_zip, zip_member
+from auditor.dist.archives import ArchiveLimits, ArchiveTooLarge, zip_member
 from auditor.dist.elf import DynamicInfo, ElfUnreadable, read_dynamic
-from auditor.dist.inflate import FIRST, WHOLE, FetchFailed, MemberStream
+from auditor.dist.inflate import DEFLATED, FIRST, STORED, WHOLE, FetchFailed, MemberStream
 from auditor.dist.metadata import dist_info_members
 from auditor.dist.sbom import MAX_SBOM_BYTES, is_sbom_path
 from auditor.models import Unknown, UnknownKind, VendoredCode, VendoredLibrary
 from auditor.net.context import RunContext
-from auditor.net.lazy_wheel import RangeFile, RangeUnsupported
+from auditor.net.lazy_wheel import RangeFile, RangeUnsupported, open_remote_zip, wheel_directories
 
 #: Range requests one wheel may cost (central directory, RECORD, one per library or SBOM).
 MAX_REQUESTS = 64
@@ -46,6 +46,10 @@ MAX_WHEEL_BYTES = 256 << 20
 _HEADER_SLACK = 1024
 _MEMO = "wheel-libraries"
 _SHA256 = re.compile(r"[0-9a-fA-F]{64}")
+#: Most bytes between two small library members fetched in one request (see :func:`_prefetch_neighbours`).
+_GAP = 64 * 1024
+#: Most bytes of one such request, and of all of them for one wheel (held until the wheel is read).
+_GROUP_BYTES, _PREFETCH_BYTES = 8 << 20, 32 << 20
 #: A zip local file header: signature, version, flags, method, time, date, CRC, sizes, name and extra lengths.
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 
@@ -56,6 +60,56 @@ def _member_span(zf: zipfile.ZipFile, name: str) -> tuple[int, int]:
     return start, start + 30 + len(info.orig_filename.encode()) + len(info.extra) + info.compress_size + _HEADER_SLACK
 
 
+def _head_span(info: zipfile.ZipInfo) -> tuple[int, int]:
+    """The bytes :func:`_streamed` asks for first: the local header and the member's first chunk (all
+    of a member up to :data:`~auditor.dist.inflate.WHOLE` compressed bytes).  Its extra field may differ
+    from the central directory's: the slack covers that; what is missing is fetched later."""
+    first = info.compress_size if info.compress_size <= WHOLE else FIRST
+    start = info.header_offset
+    return start, start + _LOCAL_HEADER.size + len(info.orig_filename.encode()) + len(info.extra) + _HEADER_SLACK + first
+
+
+def _prefetch_neighbours(remote: RangeFile, zf: zipfile.ZipFile, paths: Iterable[str], limits: ArchiveLimits) -> int:
+    """Fetch the heads of small library members that sit next to each other in one request per run of them.
+
+    A repaired wheel often stores a family of small libraries side by side (pyarrow's three
+    ``libarrow_python*.so`` names, triton's backends): each would cost its own request.  Members whose
+    whole compressed data is their head (:func:`_head_span`) and that are at most :data:`_GAP` bytes
+    apart are fetched together (at most :data:`_GROUP_BYTES` a request, :data:`_PREFETCH_BYTES` a
+    wheel, within the download budget); :meth:`RangeFile.fetch` then answers their reads from what is
+    held.  The bytes read are the same, so are the facts.
+
+    Returns:
+        The number of requests made.
+    """
+    infos = []
+    names = set(zf.namelist())
+    for path in set(paths) & names:
+        info = zf.getinfo(path)
+        if (info.compress_size <= WHOLE and info.file_size <= limits.max_bytes
+                and not info.flag_bits & 0x1 and info.compress_type in (STORED, DEFLATED)):
+            infos.append(info)
+    runs: list[list[tuple[int, int]]] = []
+    for info in sorted(infos, key=lambda i: i.header_offset):
+        start, end = _head_span(info)
+        last = runs[-1] if runs else None
+        if last and start - last[-1][1] <= _GAP and max(end, last[-1][1]) - last[0][0] <= _GROUP_BYTES:
+            last.append((start, max(end, last[-1][1])))
+        else:
+            runs.append([(start, end)])
+    made = spent = 0
+    for run in runs:
+        if len(run) < 2:
+            continue  # a lone member is fetched by its own read, as before
+        start, end = run[0][0], run[-1][1]
+        if spent + (end - start) > _PREFETCH_BYTES or remote.fetched + (end - start) > MAX_WHEEL_BYTES:
+            continue
+        remote.prefetch(start, end)
+        made += 1
+        spent += end - start
+    return made
+
+
 def _streamed(remote: RangeFile, zf: zipfile.ZipFile, path: str, limits: ArchiveLimits) -> MemberStream:
     """Member *path* as a :class:`~auditor.dist.inflate.MemberStream`: its compressed bytes are
     fetched in range requests as the ELF reader goes, within the wheel's download budget."""
@@ -64,12 +118,8 @@ def _streamed(remote: RangeFile, zf: zipfile.ZipFile, path: str, limits: Archive
         raise ArchiveTooLarge(f"{path}: {info.file_size} bytes uncompressed (limit {limits.max_bytes})")
     if info.flag_bits & 0x1:
         raise ValueError(f"{path}: encrypted member")
-    # The local header and the member's first chunk in one request (its extra field may differ
-    # from the central directory's: the slack covers that; what is missing is fetched later).
-    first = info.compress_size if info.compress_size <= WHOLE else FIRST
     start = info.header_offset
-    head = remote.fetch(start, start + _LOCAL_HEADER.size + len(info.orig_filename.encode()) + len(info.extra)
-                        + _HEADER_SLACK + first)
+    head = remote.fetch(*_head_span(info))  # one request, or none when _prefetch_neighbours holds it
     if len(head) < _LOCAL_HEADER.size or head[:4] != b"PK\x03\x04":
         raise zipfile.BadZipFile(f"{path}: no local file header")
     name_len, extra_len = _LOCAL_HEADER.unpack(head[:_LOCAL_HEADER.size])[-2:]
@@ -98,7 +148,8 @@ NOT_FETCHED_VENDOR = "not fetched: a closed vendor binary (its vendor is the acc
 
 
 def vendored_in_remote_wheel(ctx: RunContext, url: str, filename: str, from_record: Callable[..., VendoredCode],
-                             read_libraries: bool = True, sha256: str | None = None) -> VendoredCode | Unknown:
+                             read_libraries: bool = True, sha256: str | None = None,
+                             is_library: Callable[[str], bool] | None = None) -> VendoredCode | Unknown:
     """Shared libraries (and PEP 770 SBOM components) of the wheel at *url*, by range requests.
 
     *from_record* is :func:`auditor.signals.vendored.libraries_from_record` (passed in: that module calls this one).
@@ -109,6 +160,10 @@ def vendored_in_remote_wheel(ctx: RunContext, url: str, filename: str, from_reco
 
     *sha256*: the wheel's digest from the index; the fact memo keeps the result under it
     (else under *url*), so the same file is read once across runs and URLs.
+
+    *is_library*: ``RECORD path -> bool``, the paths *from_record* will read as libraries
+    (:func:`auditor.signals.vendored.is_library_path`); given, small neighbouring ones are fetched
+    together (:func:`_prefetch_neighbours`).
 
     Returns:
         :class:`VendoredCode` (``libraries=()`` for a pure wheel), or Unknown:
@@ -132,8 +187,9 @@ def vendored_in_remote_wheel(ctx: RunContext, url: str, filename: str, from_reco
     config = ctx.config
     limits = ArchiveLimits(config.max_archive_bytes, config.max_archive_ratio, config.max_archive_members)
     try:
-        remote = RangeFile(ctx.http("pypi-files"), url, max_requests=MAX_REQUESTS)
-        with open_zip(remote, limits) as zf:  # type: ignore[arg-type]
+        # The directory the METADATA read of this wheel parsed, if it did (net/lazy_wheel.py): one tail request a run.
+        remote, zf = open_remote_zip(ctx.http("pypi-files"), url, limits, MAX_REQUESTS, wheel_directories(ctx.memo))
+        with zf:
             records = dist_info_members(zf.namelist(), "RECORD")
             if not records:
                 return Unknown(f"{filename} has no RECORD", kind=UnknownKind.MALFORMED)
@@ -165,7 +221,11 @@ def vendored_in_remote_wheel(ctx: RunContext, url: str, filename: str, from_reco
             def read_bytes(path: str) -> bytes:
                 return member(path, MAX_SBOM_BYTES) if is_sbom_path(path) else b""
 
-            code = from_record(csv.reader(io.StringIO(text)), sizes.get, read, read_bytes)
+            rows = list(csv.reader(io.StringIO(text)))
+            if read_libraries and is_library is not None:
+                _prefetch_neighbours(remote, zf, (row[0].replace("\\", "/") for row in rows if row and row[0]
+                                                  and is_library(row[0])), limits)
+            code = from_record(rows, sizes.get, read, read_bytes)
     except ArchiveTooLarge as exc:
         return Unknown(f"{filename}: {exc}", kind=UnknownKind.TOO_LARGE)
     except RangeUnsupported as exc:

@@ -54,3 +54,51 @@ def test_zip_bomb_wheel_is_too_large_and_the_cache_stays_small(config, fake_pypi
     assert isinstance(meta, Unknown) and meta.kind == UnknownKind.TOO_LARGE, meta
     size = sum(p.stat().st_size for p in config.cache_dir.rglob("*") if p.is_file())
     assert size < 100 * bombs.MB
+
+
+def _end(weight: int, entries: int):
+    from auditor.dist.archives import ZipDirectory
+    from auditor.net.lazy_wheel import WheelEnd
+
+    return WheelEnd(size=weight, chunks={0: b"x" * weight}, requests=1, fetched=weight,
+                    directory=ZipDirectory({}, entries))
+
+
+def test_wheel_directories_are_bounded_and_least_recently_used_go_first():
+    from auditor.net.lazy_wheel import WheelDirectories
+
+    memo = WheelDirectories(max_wheels=2, max_bytes=100, max_entries=10)
+    memo.put("a", _end(10, 1))
+    memo.put("b", _end(10, 1))
+    assert memo.get("a") is not None  # a is now the most recently used
+    memo.put("c", _end(10, 1))
+    assert memo.get("b") is None and memo.get("a") and memo.get("c")
+    memo.put("d", _end(95, 1))  # over the byte bound with the others: they go
+    assert memo.get("d") and memo.get("a") is None and memo.get("c") is None and memo.bytes == 95
+    memo.put("e", _end(1, 11))  # over a bound on its own: never kept
+    memo.put("f", _end(101, 1))
+    assert memo.get("e") is None and memo.get("f") is None and len(memo) == 1
+    memo.put("g", _end(1, 9))
+    memo.put("h", _end(1, 9))  # 18 entries: g goes
+    assert memo.get("g") is None and memo.entries == 9 and memo.bytes == 1
+
+
+def test_a_reused_directory_is_the_same_and_still_checked_against_the_limits(config, fake_pypi):
+    import pytest
+
+    from auditor.dist.archives import ArchiveLimits, ArchiveTooLarge
+    from auditor.net.lazy_wheel import WheelDirectories, open_remote_zip
+
+    fake_pypi.wheels["dirpkg-1.0-py3-none-any.whl"] = make_wheel("dirpkg", "1.0", "Metadata-Version: 2.1\n")
+    url = fake_pypi.url + "/files/dirpkg-1.0-py3-none-any.whl"
+    directories = WheelDirectories()
+    with RunContext(config) as ctx:
+        client = ctx.http("pypi-files")
+        first, zf1 = open_remote_zip(client, url, ArchiveLimits(), 8, directories)
+        second, zf2 = open_remote_zip(client, url, ArchiveLimits(), 8, directories)
+        assert zf2.directory is zf1.directory and zf2.namelist() == zf1.namelist()
+        assert (second.requests, second.fetched, second.size) == (first.requests, first.fetched, first.size)
+        assert zf2.read("dirpkg-1.0.dist-info/METADATA") == b"Metadata-Version: 2.1\n"
+        with pytest.raises(ArchiveTooLarge):
+            open_remote_zip(client, url, ArchiveLimits(max_members=2), 8, directories)
+    assert fake_pypi.count("/files/dirpkg") == 1  # the tail (METADATA sits in it): the second open asked nothing

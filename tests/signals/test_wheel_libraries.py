@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -175,3 +176,64 @@ def test_the_same_wheel_behind_another_url_is_not_read_again(served, tmp_path):
                                          libraries_from_record, sha256=digest.upper())
     assert again == first and first.libraries
     assert fake_pypi.count("/files/mirror-") == 0
+
+
+def _tail_requests(fake_pypi) -> int:
+    return sum(1 for s in fake_pypi.log if s.path.endswith(WHEEL) and (s.headers.get("Range") or "").startswith("bytes=-"))
+
+
+def test_metadata_and_libraries_of_one_wheel_cost_one_tail_request_a_run(served, tmp_path):
+    """Issue 14: the METADATA read (no PEP 658 file) and the library read share the wheel's end and directory."""
+    from auditor.net.lazy_wheel import wheel_directories
+    from auditor.net.pypi import PyPIClient
+
+    from tests.fakes.server import project_doc
+
+    fake_pypi, path = served
+    config = Config(cache_dir=tmp_path / "cache", use_cache=False, timeout=(2.0, 5.0), pypi_url=fake_pypi.url,
+                    index_url=fake_pypi.url + "/simple",
+                    target=TargetEnvironment(python_version="3.11", sys_platform="linux", platform_machine="x86_64"))
+    fake_pypi.projects["numpyish"] = project_doc("numpyish", "1.0", files={"1.0": [WHEEL]})  # listed by the index
+    url = fake_pypi.url + "/files/" + WHEEL
+    with RunContext(config) as ctx:
+        meta = PyPIClient(ctx).core_metadata("numpyish", "1.0")
+        code = vendored_in_remote_wheel(ctx, url, WHEEL, libraries_from_record)
+        assert len(wheel_directories(ctx.memo)) == 1
+    assert not isinstance(meta, Unknown) and meta.name == "numpyish"
+    assert code == vendored_in_wheel(path)
+    assert _tail_requests(fake_pypi) == 1
+    shared = [s.headers.get("Range") for s in fake_pypi.log if s.path.endswith(WHEEL)]
+    # Without sharing (one run each, no fact memo): the same answers, one tail request more.
+    fake_pypi.log.clear()
+    alone = dataclasses.replace(config, cache_dir=tmp_path / "alone")
+    with RunContext(alone) as ctx:
+        assert PyPIClient(ctx).core_metadata("numpyish", "1.0") == meta
+    with RunContext(alone) as ctx:
+        assert vendored_in_remote_wheel(ctx, url, WHEEL, libraries_from_record) == code
+    assert _tail_requests(fake_pypi) == 2
+    assert len([s for s in fake_pypi.log if s.path.endswith(WHEEL)]) == len(shared) + 1
+
+
+def test_small_neighbouring_libraries_are_fetched_in_one_request(fake_pypi, tmp_path, config):
+    """Issue 14: the heads of adjacent small library members come in one range request; the facts are the same."""
+    import os
+
+    from auditor.signals.vendored import is_library_path
+
+    name = "neighbours-1.0-cp311-cp311-manylinux_2_17_x86_64.whl"
+    files = {**NUMPYISH, "numpyish/data/noise.bin": os.urandom(700_000)}  # the libraries lie outside the tail
+    fake_pypi.wheels[name] = build_wheel(tmp_path / name, "numpyish", "1.0", files).read_bytes()
+    url = fake_pypi.url + "/files/" + name
+
+    def read(**kwargs):
+        fake_pypi.log.clear()
+        with RunContext(config) as ctx:
+            code = vendored_in_remote_wheel(ctx, url, name, libraries_from_record, **kwargs)
+        return code, len([s for s in fake_pypi.log if s.path.endswith(name)])
+
+    alone, alone_requests = read()
+    grouped, grouped_requests = read(is_library=is_library_path)
+    assert grouped == alone and any(lib.soname for lib in grouped.libraries)
+    assert alone_requests - grouped_requests >= 2, (alone_requests, grouped_requests)
+    with_record_and_tail = 2
+    assert grouped_requests <= with_record_and_tail + 1
