@@ -92,7 +92,7 @@ def scale_section(doc: dict | None) -> list[str]:
         return ["Scale: not measured (run `python benchmarks/bench_scale.py --nodes 1000 --nodes 10000`)."]
     out = [f"Synthetic graphs (`benchmarks/bench_scale.py`: preferential-attachment dependencies, lognormal "
            f"contributors per repository; {_src(doc)}{_runs(doc)}), seconds per stage; peak RSS with the "
-           "reports written to files, and after rendering them in memory as the CLI does today:", ""]
+           "reports written to files, and after rendering them in memory as the CLI does for standard output:", ""]
 
     def mb(value: float | None) -> str:
         return "-" if value is None else f"{value:.0f} MB"
