@@ -125,14 +125,21 @@ def score_node(node: PackageNode, nid: str, view: ScoringView, weights: Mapping[
         if spec is None:
             continue
         factors.append(module.score(node, nid, view, spec))
-    counted = [f for f in factors if applicable(f)]
-    unknown = tuple(f.name for f in factors if isinstance(f.value, Unknown))
-    known = sum(1 for f in counted if not isinstance(f.value, Unknown))
-    total_weight = sum(f.weight for f in counted)
+    weights_, points, unknown = [], [], []  # of the applicable factors (one pass); names of the unknown ones
+    known = 0
+    for f in factors:
+        is_unknown = isinstance(f.value, Unknown)
+        if is_unknown:
+            unknown.append(f.name)
+        if applicable(f):
+            weights_.append(f.weight)
+            points.append(f.points)
+            known += not is_unknown
+    total_weight = sum(weights_)
     if total_weight <= 0:
-        return Score(Unknown("no factor applies"), tuple(factors), unknown, known, len(counted))
-    total = round(100.0 * sum(f.points for f in counted) / total_weight, 1)
-    return Score(total, tuple(factors), unknown, known, len(counted))
+        return Score(Unknown("no factor applies"), tuple(factors), tuple(unknown), known, len(weights_))
+    total = round(100.0 * sum(points) / total_weight, 1)
+    return Score(total, tuple(factors), tuple(unknown), known, len(weights_))
 
 
 @bulk()
