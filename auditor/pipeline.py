@@ -34,6 +34,7 @@ from auditor.models import (
     Confidence,
     DependencyEdge,
     Distribution,
+    Factor,
     Finding,
     Inventory,
     Origin,
@@ -412,8 +413,21 @@ def _root_people(graph: nx.DiGraph, nodes: Mapping[str, PackageNode], reach: Rea
 def annotate(graph: nx.DiGraph, nodes: Mapping[str, PackageNode], scores: Mapping[str, Score],
              dependents: Mapping[str, int] | None = None) -> None:
     """Write scores and dependents counts (:func:`~auditor.graph.queries.dependents_counts`,
-    computed here unless given) onto the graph's package nodes (in place)."""
+    computed here unless given) onto the graph's package nodes (in place).
+
+    ``factors`` is a list of one dict per factor; a Factor instance several packages share
+    (an unknown, or equal arguments: ``scoring/base.py``) gives them one shared dict, so the
+    graph's factor dicts are read-only (the GraphML writer encodes each once)."""
     counts = queries.dependents_counts(graph) if dependents is None else dependents
+    made: dict[int, tuple[Factor, dict]] = {}  # one dict per Factor instance (equal factors share one: scoring/base.py)
+
+    def factor_dict(f: Factor) -> dict:
+        hit = made.get(id(f))
+        if hit is None:
+            hit = made[id(f)] = (f, {"name": f.name, "value": str(f.value) if isinstance(f.value, Unknown) else f.value,
+                                     "points": f.points, "weight": f.weight, "detail": f.detail})
+        return hit[1]
+
     for name, node in nodes.items():
         nid = node_id(node)
         attrs = graph.nodes[nid]
@@ -427,11 +441,7 @@ def annotate(graph: nx.DiGraph, nodes: Mapping[str, PackageNode], scores: Mappin
             attrs[A.COVERAGE] = score.coverage
             attrs[A.SCORE_KNOWN] = score.known
             attrs[A.SCORE_APPLICABLE] = score.applicable
-        attrs[A.FACTORS] = [
-            {"name": f.name, "value": str(f.value) if isinstance(f.value, Unknown) else f.value,
-             "points": f.points, "weight": f.weight, "detail": f.detail}
-            for f in score.factors
-        ]
+        attrs[A.FACTORS] = [factor_dict(f) for f in score.factors]
 
 
 def hub_references(config: Config) -> HubScan | None:

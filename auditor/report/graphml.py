@@ -51,17 +51,42 @@ XML_REPLACED = "xml_replaced"
 _JSON = json.JSONEncoder(sort_keys=True, default=str, ensure_ascii=False)
 
 
-def _scalar(value: Any) -> Any:
+#: Entries a :func:`_write` keeps in its cache of encoded dicts before starting over.
+_ENCODED_MAX = 4096
+
+
+def _scalar(value: Any, encoded: dict[int, tuple[dict, str]] | None = None) -> Any:
+    """*value* as a GraphML scalar: lists, tuples, dicts and sets as JSON text.
+
+    With *encoded* (``{id: (dict, text)}``, for one document whose graph does
+    not change while it is written), a non-empty list's dict items met before
+    reuse their text: the list is ``[`` + its items' texts joined by ``, `` +
+    ``]``, exactly the standard library's text of the whole list (equal
+    factors share one dict on the graph: ``pipeline.annotate``).
+    """
     if isinstance(value, (list, tuple, dict, set, frozenset)):
         if isinstance(value, (set, frozenset)):
             value = sorted(value)
-        return _JSON.encode(value)
+        if encoded is None or type(value) is not list or not value:
+            return _JSON.encode(value)
+        parts = []
+        for item in value:
+            if type(item) is not dict:
+                parts.append(_JSON.encode(item))
+                continue
+            hit = encoded.get(id(item))
+            if hit is None:
+                if len(encoded) >= _ENCODED_MAX:
+                    encoded.clear()
+                hit = encoded[id(item)] = (item, _JSON.encode(item))  # the dict is held: its id is not reused
+            parts.append(hit[1])
+        return "[" + ", ".join(parts) + "]"
     if isinstance(value, (bool, int, float, str)):
         return value
     return str(value)
 
 
-def _clean(data: dict) -> dict:
+def _clean(data: dict, encoded: dict[int, tuple[dict, str]] | None = None) -> dict:
     out: dict[str, Any] = {}
     unknown = dict(data.get(A.UNKNOWN) or {})
     replaced: list[str] = []
@@ -78,7 +103,7 @@ def _clean(data: dict) -> dict:
         if isinstance(value, Unknown):
             unknown[key] = xml(value.reason)
             continue
-        value = _scalar(value)
+        value = _scalar(value, encoded)
         if isinstance(value, str) and xml_invalid(value):
             value = xml(value)
             replaced.append(key)
@@ -171,15 +196,16 @@ def _write(graph: nx.DiGraph, out: TextIO) -> bool:
 
     note("graph", graph_data)
     attrib_ids = {n: _attrib(i) for n, i in ids.items()}  # each id escaped once, not once per edge
+    encoded: dict[int, tuple[dict, str]] = {}
     for n in nodes:
-        data = _clean(graph.nodes[n])
+        data = _clean(graph.nodes[n], encoded)
         note("node", data)
         elements.append(("node", f'<node id="{attrib_ids[n]}"', data))
     for u, v in sorted(graph.edges):
-        data = _clean(graph.edges[u, v])
+        data = _clean(graph.edges[u, v], encoded)
         note("edge", data)
         elements.append(("edge", f'<edge source="{attrib_ids[u]}" target="{attrib_ids[v]}"', data))
-    del seen_shapes, attrib_ids
+    del seen_shapes, attrib_ids, encoded
     keys: dict[tuple[str, str], str] = {}
     declared = []
     for (name, scope), seen in types.items():
