@@ -88,7 +88,8 @@ def _scalar(value: Any, encoded: dict[int, tuple[dict, str]] | None = None) -> A
 
 def _clean(data: dict, encoded: dict[int, tuple[dict, str]] | None = None) -> dict:
     out: dict[str, Any] = {}
-    unknown = dict(data.get(A.UNKNOWN) or {})
+    given = data.get(A.UNKNOWN)
+    unknown = dict(given) if given else None  # copied only when there is one (most edges have none)
     replaced: list[str] = []
     plain: list[str] = []  # keys of str values kept as they are: checked for XML-invalid characters together
     for key, value in data.items():
@@ -101,6 +102,8 @@ def _clean(data: dict, encoded: dict[int, tuple[dict, str]] | None = None) -> di
         if key == A.UNKNOWN or value is None:
             continue
         if isinstance(value, Unknown):
+            if unknown is None:
+                unknown = {}
             unknown[key] = xml(value.reason)
             continue
         value = _scalar(value, encoded)
