@@ -34,7 +34,6 @@ from auditor.models import (
     Confidence,
     DependencyEdge,
     Distribution,
-    Factor,
     Finding,
     Inventory,
     Origin,
@@ -51,7 +50,7 @@ from auditor.people.contacts import contacts_from_metadata
 from auditor.repos.mapping import lookup_known, map_repository, names_repository
 from auditor.repos.urls import canonical_repository
 from auditor.judgement.findings import all_findings
-from auditor.scoring.aggregate import load_weights, score_all
+from auditor.scoring.aggregate import factor_dicts, load_weights, score_all
 from auditor.signals.registry import REFINERS
 from auditor.sources.conda import conda_python
 from auditor.sources.interface import Source
@@ -413,21 +412,9 @@ def _root_people(graph: nx.DiGraph, nodes: Mapping[str, PackageNode], reach: Rea
 def annotate(graph: nx.DiGraph, nodes: Mapping[str, PackageNode], scores: Mapping[str, Score],
              dependents: Mapping[str, int] | None = None) -> None:
     """Write scores and dependents counts (:func:`~auditor.graph.queries.dependents_counts`,
-    computed here unless given) onto the graph's package nodes (in place).
-
-    ``factors`` is a list of one dict per factor; a Factor instance several packages share
-    (an unknown, or equal arguments: ``scoring/base.py``) gives them one shared dict, so the
-    graph's factor dicts are read-only (the GraphML writer encodes each once)."""
+    computed here unless given) onto the graph's package nodes (in place)."""
     counts = queries.dependents_counts(graph) if dependents is None else dependents
-    made: dict[int, tuple[Factor, dict]] = {}  # one dict per Factor instance (equal factors share one: scoring/base.py)
-
-    def factor_dict(f: Factor) -> dict:
-        hit = made.get(id(f))
-        if hit is None:
-            hit = made[id(f)] = (f, {"name": f.name, "value": str(f.value) if isinstance(f.value, Unknown) else f.value,
-                                     "points": f.points, "weight": f.weight, "detail": f.detail})
-        return hit[1]
-
+    factors = factor_dicts(scores)
     for name, node in nodes.items():
         nid = node_id(node)
         attrs = graph.nodes[nid]
@@ -441,7 +428,7 @@ def annotate(graph: nx.DiGraph, nodes: Mapping[str, PackageNode], scores: Mappin
             attrs[A.COVERAGE] = score.coverage
             attrs[A.SCORE_KNOWN] = score.known
             attrs[A.SCORE_APPLICABLE] = score.applicable
-        attrs[A.FACTORS] = [factor_dict(f) for f in score.factors]
+        attrs[A.FACTORS] = factors[name]
 
 
 def hub_references(config: Config) -> HubScan | None:

@@ -157,3 +157,22 @@ def score_all(graph: nx.DiGraph, nodes: Mapping[str, PackageNode], weights: Mapp
         package_count=sum(1 for n in packages if graph.nodes[n].get("kind") == "distribution"),
     )
     return {name: score_node(node, node_id(node), view, weights) for name, node in nodes.items()}
+
+
+def factor_dicts(scores: Mapping[str, Score]) -> dict[str, list[dict[str, Any]]]:
+    """``{name: [{"name", "value", "points", "weight", "detail"} per factor]}``: the graph's ``factors`` attribute
+    (``pipeline.annotate``; an unknown value as its text).
+
+    The scores that share a Factor instance (an unknown, or equal arguments: :func:`auditor.scoring.base.factor`)
+    share its dict, so the dicts are read-only (the GraphML writer encodes a shared one once).
+    """
+    made: dict[int, tuple[Any, dict[str, Any]]] = {}  # id -> (the Factor, held so its id is not reused; its dict)
+
+    def one(f) -> dict[str, Any]:
+        hit = made.get(id(f))
+        if hit is None:
+            hit = made[id(f)] = (f, {"name": f.name, "value": str(f.value) if isinstance(f.value, Unknown) else f.value,
+                                     "points": f.points, "weight": f.weight, "detail": f.detail})
+        return hit[1]
+
+    return {name: [one(f) for f in score.factors] for name, score in scores.items()}
