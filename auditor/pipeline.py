@@ -50,7 +50,7 @@ from auditor.people.contacts import contacts_from_metadata
 from auditor.repos.mapping import lookup_known, map_repository, names_repository
 from auditor.repos.urls import canonical_repository
 from auditor.judgement.findings import all_findings
-from auditor.scoring.aggregate import load_weights, score_all
+from auditor.scoring.aggregate import factor_dicts, load_weights, score_all
 from auditor.signals.registry import REFINERS
 from auditor.sources.conda import conda_python
 from auditor.sources.interface import Source
@@ -414,6 +414,7 @@ def annotate(graph: nx.DiGraph, nodes: Mapping[str, PackageNode], scores: Mappin
     """Write scores and dependents counts (:func:`~auditor.graph.queries.dependents_counts`,
     computed here unless given) onto the graph's package nodes (in place)."""
     counts = queries.dependents_counts(graph) if dependents is None else dependents
+    factors = factor_dicts(scores)
     for name, node in nodes.items():
         nid = node_id(node)
         attrs = graph.nodes[nid]
@@ -427,11 +428,7 @@ def annotate(graph: nx.DiGraph, nodes: Mapping[str, PackageNode], scores: Mappin
             attrs[A.COVERAGE] = score.coverage
             attrs[A.SCORE_KNOWN] = score.known
             attrs[A.SCORE_APPLICABLE] = score.applicable
-        attrs[A.FACTORS] = [
-            {"name": f.name, "value": str(f.value) if isinstance(f.value, Unknown) else f.value,
-             "points": f.points, "weight": f.weight, "detail": f.detail}
-            for f in score.factors
-        ]
+        attrs[A.FACTORS] = factors[name]
 
 
 def hub_references(config: Config) -> HubScan | None:

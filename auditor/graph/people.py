@@ -95,14 +95,31 @@ def reach_of(cond: Condensed, people: Mapping[Hashable, AbstractSet[str]]) -> di
     rank = sorted(cond.order, key=lambda c: -len(cond.pred[c]))  # stable: ties in topological order
     node_bit: dict[Hashable, int] = {}
     person_bit: dict[str, int] = {}
+    sizes: list[int] = []  # len(people[n]) by node bit
+    own_bits: dict[Hashable, list[int]] = {}  # each node's person bits (distinct: people[n] is a set)
     for c in rank:
         for n in members[c]:
             if n in people:
                 node_bit[n] = len(node_bit)
+                sizes.append(len(people[n]))
+                bits = own_bits[n] = []
                 for pid in sorted(people[n]):
-                    person_bit.setdefault(pid, len(person_bit))
-    widest = max((len(people[n]) for n in node_bit), default=0).bit_length()
-    planes = [bitset(i for n, i in node_bit.items() if len(people[n]) >> b & 1) for b in range(widest)]
+                    b = person_bit.get(pid)
+                    if b is None:
+                        b = person_bit[pid] = len(person_bit)
+                    bits.append(b)
+    del person_bit
+    # plane b: the nodes whose count of people has bit b set (naive_sum is a weighted popcount over them)
+    plane_bytes = [bytearray((len(sizes) >> 3) + 1) for _ in range(max(sizes, default=0).bit_length())]
+    for i, size in enumerate(sizes):
+        b = 0
+        while size:
+            if size & 1:
+                plane_bytes[b][i >> 3] |= 1 << (i & 7)
+            size >>= 1
+            b += 1
+    planes = [int.from_bytes(buf, "little") for buf in plane_bytes]
+    del plane_bytes, sizes
 
     result: dict[Hashable, PeopleReach] = {}
     live: dict[Hashable, tuple[int, int]] = {}
@@ -117,9 +134,12 @@ def reach_of(cond: Condensed, people: Mapping[Hashable, AbstractSet[str]]) -> di
             if not left[d]:
                 del live[d], left[d]
         mine = [n for n in members[c] if n in node_bit]
-        own_people = {person_bit[p] for n in mine for p in people[n]}
+        own_people = own_bits.pop(mine[0]) if len(mine) == 1 else list({b for n in mine for b in own_bits.pop(n)})
+        # distinct people: ids plus the own bits not in ids (bits past ids' width are new; the others are
+        # tested with one OR of ids' width, not one shift of ids per person)
         width = ids.bit_length()
-        distinct = ids.bit_count() + sum(1 for b in own_people if b >= width or not ids >> b & 1)
+        low = [b for b in own_people if b < width]
+        distinct = (ids | bitset(low)).bit_count() + len(own_people) - len(low)
         naive = (sum((known & plane).bit_count() << b for b, plane in enumerate(planes))
                  + sum(len(people[n]) for n in mine))
         reach = PeopleReach(people=distinct, naive_sum=naive, overcount=naive - distinct,

@@ -169,8 +169,25 @@ def closure_fold(cond: Condensed, own: Callable[[Hashable], tuple[int, ...]], *,
 
 
 def reach(g: nx.DiGraph, node: str = A.ROOT_ID) -> set[str]:
-    """Distributions (and the interpreter) *node* depends on, transitively."""
-    return set(nx.descendants(dependency_view(g), node))
+    """Distributions (and the interpreter) *node* depends on, transitively.
+
+    ``nx.descendants(dependency_view(g), node)``, walked over *g*'s own
+    adjacency (the view's filters, called for every edge it looks at, cost
+    more than the walk); networkx's error when *node* is not in the view.
+    """
+    kinds = (A.ROOT, A.DISTRIBUTION, A.INTERPRETER)
+    if node not in g or g.nodes[node].get(A.KIND) not in kinds:
+        return set(nx.descendants(dependency_view(g), node))
+    succ, attrs = g.succ, g.nodes
+    seen: set[str] = set()
+    stack = [node]
+    while stack:
+        for v, data in succ[stack.pop()].items():
+            if v not in seen and data.get(A.KIND) == A.REQUIRES and attrs[v].get(A.KIND) in kinds:
+                seen.add(v)
+                stack.append(v)
+    seen.discard(node)
+    return seen
 
 
 def paths_to_root(g: nx.DiGraph, node: str, limit: int = 5) -> list[list[str]]:
@@ -189,7 +206,11 @@ def paths_to_root(g: nx.DiGraph, node: str, limit: int = 5) -> list[list[str]]:
 def _linked(g: nx.DiGraph, nodes: Iterable[str], kind: str, *, outgoing: bool) -> set[str]:
     """The nodes at the other end of *kind* edges leaving (or entering) any of *nodes*."""
     out = set()
+    adj = g.succ if outgoing else g.pred
     for n in nodes:
+        if n in g:  # its neighbours by adjacency (no edge view per node)
+            out.update(m for m, data in adj[n].items() if data.get(A.KIND) == kind)
+            continue
         edges = g.out_edges(n, data=A.KIND) if outgoing else g.in_edges(n, data=A.KIND)
         out.update(v if outgoing else u for u, v, k in edges if k == kind)
     return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import functools
 import re
 from typing import Callable, Iterable, Mapping, Sequence
 
@@ -70,7 +71,7 @@ def _finding(rule_id: str, node: PackageNode, message: str, evidence: str, sever
 
 def _signal(node: PackageNode, kind: type):
     """``node.signal(kind)`` when it is a *kind*, else None (not collected, or Unknown)."""
-    value = node.signal(kind)
+    value = node.signals.get(kind.KEY)  # node.signal(kind) without building its Unknown
     return value if isinstance(value, kind) else None
 
 
@@ -252,11 +253,13 @@ def probe_forge_accounts(node: PackageNode) -> list[Finding]:
     """AUD113 for each forge account younger than :data:`NEW_ACCOUNT_DAYS`
     (GitHub/GitLab ``created_at`` of top contributors, owner, matched maintainers)."""
     out = []
-    today = _reference_date(node)
+    today = None
     for kind in (ForgeFacts, GitLabFacts):
         facts = _signal(node, kind)
         if facts is None:
             continue
+        if today is None:
+            today = _reference_date(node)
         for login, account in sorted(facts.accounts.items()):
             if not isinstance(account, ForgeAccount) or not account.created_at:
                 continue
@@ -408,12 +411,18 @@ def probe_oversized(node: PackageNode) -> list[Finding]:
     a signal's value, or a field inside one such as ``InstallFacts.build_backend``)."""
     values = [node.distribution.metadata, node.project, *node.signals.values()]
     values += [getattr(v, f) for v in list(values) if dataclasses.is_dataclass(v) and not isinstance(v, Unknown)
-               for f in (x.name for x in dataclasses.fields(v))]
+               for f in _field_names(type(v))]
     big = sorted({v.reason for v in values if isinstance(v, Unknown) and v.kind is UnknownKind.TOO_LARGE})
     if not big:
         return []
     return [_finding("AUD121", node, f"{node.name}: {big[0]}" + (f" (and {len(big) - 1} more)" if len(big) > 1 else ""),
                      "size bounds, docs/limits.md")]
+
+
+@functools.lru_cache(maxsize=None)
+def _field_names(cls: type) -> tuple[str, ...]:
+    """The field names of dataclass *cls* (``dataclasses.fields``, read once per class)."""
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 #: Every probe, in report order.

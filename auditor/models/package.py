@@ -291,5 +291,12 @@ class PackageNode:
         """
         value = self.signals.get(kind.KEY)
         if value is None:
-            return Unknown(f"{kind.KEY} not collected", fault=False, kind=UnknownKind.NOT_COLLECTED)
+            value = _NOT_COLLECTED.get(kind.KEY)
+            if value is None:  # immutable: one per key, not one per call (scoring asks for every package)
+                value = _NOT_COLLECTED[kind.KEY] = Unknown(f"{kind.KEY} not collected", fault=False,
+                                                           kind=UnknownKind.NOT_COLLECTED)
         return value
+
+
+#: The Unknown :meth:`PackageNode.signal` returns for a slot no collector filled, by key.
+_NOT_COLLECTED: dict[str, Unknown] = {}

@@ -69,23 +69,26 @@ def _converter(on_float: Callable[[float], Any], shared: dict[int, tuple[Any, An
         kind, names = _kind(t)
         if kind == _FROZEN:
             if shared is None:
-                return {name: convert(getattr(value, name)) for name in names}
+                return fields(value, names)
             hit = shared.get(id(value))
             if hit is not None:
                 return hit[1]
-            out = {name: convert(getattr(value, name)) for name in names}
+            out = fields(value, names)
             if len(shared) >= _SHARED_MAX:
                 shared.clear()
             shared[id(value)] = (value, out)
             return out
         if kind == _DATACLASS:
-            return {name: convert(getattr(value, name)) for name in names}
+            return fields(value, names)
         if kind == _UNKNOWN:
             return {"unknown": value.reason}
         if kind == _SEQUENCE:
-            return [convert(v) for v in value]
+            # plain values inline (no call): most items of a record's lists are strings or numbers
+            return [v if (tv := type(v)) is str or tv is int or tv is bool or v is None else convert(v)
+                    for v in value]
         if kind == _MAPPING:
-            return {str(k): convert(v) for k, v in value.items()}
+            return {str(k): v if (tv := type(v)) is str or tv is int or tv is bool or v is None else convert(v)
+                    for k, v in value.items()}
         if kind == _ENUM:
             return value.value
         if kind == _SET:
@@ -93,6 +96,20 @@ def _converter(on_float: Callable[[float], Any], shared: dict[int, tuple[Any, An
         if kind == _SCALAR:
             return value
         return str(value)
+
+    def fields(value: Any, names: tuple[str, ...]) -> dict[str, Any]:
+        # {name: convert(getattr(value, name))}, plain values inline (no call): most fields are strings or numbers
+        out = {}
+        for name in names:
+            v = getattr(value, name)
+            tv = type(v)
+            if tv is str or tv is int or tv is bool or v is None:
+                out[name] = v
+            elif tv is float and (v == 0.0 or 1e-4 <= abs(v) < 1e16):  # every on_float leaves these as they are
+                out[name] = v
+            else:
+                out[name] = convert(v)
+        return out
 
     return convert
 
@@ -110,6 +127,7 @@ mistaken for 0 or an empty list; other objects their ``str()``.
 def _exact_float(value: float) -> Any:
     # orjson and repr() agree on every finite float written without an exponent by repr()
     # (1e-4 <= |v| < 1e16, and zero); the rest (1e-05, nan, inf) is written by the standard library.
+    # (_converter's fields() passes that same range through without calling this.)
     if value == 0.0 or 1e-4 <= abs(value) < 1e16:
         return value
     return orjson.Fragment(json.dumps(value).encode())

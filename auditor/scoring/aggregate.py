@@ -125,14 +125,21 @@ def score_node(node: PackageNode, nid: str, view: ScoringView, weights: Mapping[
         if spec is None:
             continue
         factors.append(module.score(node, nid, view, spec))
-    counted = [f for f in factors if applicable(f)]
-    unknown = tuple(f.name for f in factors if isinstance(f.value, Unknown))
-    known = sum(1 for f in counted if not isinstance(f.value, Unknown))
-    total_weight = sum(f.weight for f in counted)
+    weights_, points, unknown = [], [], []  # of the applicable factors (one pass); names of the unknown ones
+    known = 0
+    for f in factors:
+        is_unknown = isinstance(f.value, Unknown)
+        if is_unknown:
+            unknown.append(f.name)
+        if applicable(f):
+            weights_.append(f.weight)
+            points.append(f.points)
+            known += not is_unknown
+    total_weight = sum(weights_)
     if total_weight <= 0:
-        return Score(Unknown("no factor applies"), tuple(factors), unknown, known, len(counted))
-    total = round(100.0 * sum(f.points for f in counted) / total_weight, 1)
-    return Score(total, tuple(factors), unknown, known, len(counted))
+        return Score(Unknown("no factor applies"), tuple(factors), tuple(unknown), known, len(weights_))
+    total = round(100.0 * sum(points) / total_weight, 1)
+    return Score(total, tuple(factors), tuple(unknown), known, len(weights_))
 
 
 @bulk()
@@ -150,3 +157,22 @@ def score_all(graph: nx.DiGraph, nodes: Mapping[str, PackageNode], weights: Mapp
         package_count=sum(1 for n in packages if graph.nodes[n].get("kind") == "distribution"),
     )
     return {name: score_node(node, node_id(node), view, weights) for name, node in nodes.items()}
+
+
+def factor_dicts(scores: Mapping[str, Score]) -> dict[str, list[dict[str, Any]]]:
+    """``{name: [{"name", "value", "points", "weight", "detail"} per factor]}``: the graph's ``factors`` attribute
+    (``pipeline.annotate``; an unknown value as its text).
+
+    The scores that share a Factor instance (an unknown, or equal arguments: :func:`auditor.scoring.base.factor`)
+    share its dict, so the dicts are read-only (the GraphML writer encodes a shared one once).
+    """
+    made: dict[int, tuple[Any, dict[str, Any]]] = {}  # id -> (the Factor, held so its id is not reused; its dict)
+
+    def one(f) -> dict[str, Any]:
+        hit = made.get(id(f))
+        if hit is None:
+            hit = made[id(f)] = (f, {"name": f.name, "value": str(f.value) if isinstance(f.value, Unknown) else f.value,
+                                     "points": f.points, "weight": f.weight, "detail": f.detail})
+        return hit[1]
+
+    return {name: [one(f) for f in score.factors] for name, score in scores.items()}

@@ -75,7 +75,24 @@ def applicable(f: Factor) -> bool:
 
 
 def factor(name: str, value: Any, fraction: float, spec: Mapping[str, Any], detail: str) -> Factor:
-    """A factor giving ``fraction * weight`` points (fraction clipped to [0, 1])."""
+    """A factor giving ``fraction * weight`` points (fraction clipped to [0, 1]).
+
+    Factors are immutable, so equal arguments share one instance when *value*
+    is a ``str``, ``int``, ``bool`` or None (most packages of a large graph
+    have the same few maintainers, contributors or confidence: one Factor
+    each, not one per package; arguments are told apart by type, so ``True``
+    is never ``1``).
+    """
     weight = float(spec["weight"])
+    t = type(value)
+    if t is str or t is int or t is bool or value is None:
+        return _shared_factor(name, value, fraction, weight, detail)
+    return _factor(name, value, fraction, weight, detail)
+
+
+def _factor(name: str, value: Any, fraction: float, weight: float, detail: str) -> Factor:
     return Factor(name=name, value=value, points=round(weight * max(0.0, min(1.0, fraction)), 2), weight=weight, detail=detail)
+
+
+_shared_factor = lru_cache(maxsize=8192, typed=True)(_factor)
 
