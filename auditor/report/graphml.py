@@ -208,7 +208,8 @@ def _write(graph: nx.DiGraph, out: TextIO) -> bool:
         data = _clean(graph.edges[u, v], encoded)
         note("edge", data)
         elements.append(("edge", f'<edge source="{attrib_ids[u]}" target="{attrib_ids[v]}"', data))
-    del seen_shapes, attrib_ids, encoded
+    seen_shapes.clear()  # note() closes over it: cleared, not deleted
+    del attrib_ids, encoded
     keys: dict[tuple[str, str], str] = {}
     declared = []
     for (name, scope), seen in types.items():
