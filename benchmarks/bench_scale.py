@@ -280,6 +280,7 @@ def main() -> None:
     if args.child:
         print(json.dumps(run_one(args.child, args.people, args.in_memory, args.origins)))
         return
+    _results.compile_bytecode()
     rows = []
     print(f"{'nodes':>7} {'edges':>8} {'people':>7} {'graph':>6} {'reach':>6} {'score':>6} {'json':>6} "
           f"{'graphml':>7} {'total':>7} {'cpu':>6} {'/1k':>6} {'peak RSS':>9} {'in memory':>9}")
