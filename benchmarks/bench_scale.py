@@ -280,6 +280,8 @@ def main() -> None:
     if args.child:
         print(json.dumps(run_one(args.child, args.people, args.in_memory, args.origins)))
         return
+    import _results
+
     _results.compile_bytecode()
     rows = []
     print(f"{'nodes':>7} {'edges':>8} {'people':>7} {'graph':>6} {'reach':>6} {'score':>6} {'json':>6} "
@@ -303,8 +305,6 @@ def main() -> None:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({"benchmark": "scale", "rows": rows}, indent=2) + "\n")
     else:
-        import _results
-
         print("wrote", _results.write("scale", rows, people_nodes=args.people,
                                       load_average_at_end=[round(x, 2) for x in os.getloadavg()]))
 
