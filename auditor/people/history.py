@@ -491,6 +491,8 @@ class HistoryCollector(Collector):
         self.salt = salt
         self.freshness = freshness
         self.cache: GitCache | None = None
+        #: ``{upstream repository URL: RepositoryHistory or Unknown}`` the last :meth:`collect` read (None before).
+        self.native_read: dict[str, Any] | None = None
 
     def collect(self, ctx: RunContext, nodes: Sequence[PackageNode]) -> Mapping[str, Any]:
         """See :meth:`Collector.collect`: ``{package: RepositoryHistory | Unknown}``.
@@ -537,7 +539,9 @@ class HistoryCollector(Collector):
                     f"only, {h.people_all_roles} people in all roles")
         for name, url in url_of.items():
             result[name] = per_repo.get(url, Unknown("repository not read"))
-        ctx.memo[NATIVE_HISTORIES] = {**{repo: per_repo.get(clone, Unknown("repository not read"))
-                                         for repo, clone in native.items()},
-                                      **{repo: over_limit(MAX_NATIVE_REPOSITORIES) for repo in over}}
+        # what this call read, on the instance too: a survey's history task hands it on without the run
+        # memo, which concurrent tasks on one worker share (auditor/survey/tasks.py::collect_history)
+        self.native_read = {**{repo: per_repo.get(clone, Unknown("repository not read")) for repo, clone in native.items()},
+                            **{repo: over_limit(MAX_NATIVE_REPOSITORIES) for repo in over}}
+        ctx.memo[NATIVE_HISTORIES] = self.native_read
         return result

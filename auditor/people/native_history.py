@@ -93,16 +93,22 @@ class NativeHistoryCollector(Collector):
 
     def collect(self, ctx: RunContext, nodes: Sequence[PackageNode]) -> Mapping[str, Any]:
         """See :meth:`Collector.collect`."""
-        read = ctx.memo.get(NATIVE_HISTORIES)
-        out: dict[str, Any] = {}
-        for node in nodes:
-            code = node.signals.get("vendored")
-            found = native_histories(code, read or {}) if isinstance(code, VendoredCode) else None
-            if found is None:
-                continue  # bundles nothing: no entry, as the conda collector does for a node that is not conda
-            if read is None and found.repos:
-                out[node.name] = Unknown("git history not collected (the history collector did not run)", fault=False,
-                                         kind=UnknownKind.NOT_COLLECTED)
-            else:
-                out[node.name] = found
-        return out
+        return native_signals(nodes, ctx.memo.get(NATIVE_HISTORIES))
+
+
+def native_signals(nodes: Sequence[PackageNode], read: Mapping[str, Any] | None) -> dict[str, Any]:
+    """``{package: NativeHistories or Unknown}`` of the *nodes* that bundle a native library, from *read*
+    (``{repository URL: RepositoryHistory or Unknown}`` as the history collector read them; None when it did
+    not run: a node with an upstream repository then gets a ``not-collected`` Unknown)."""
+    out: dict[str, Any] = {}
+    for node in nodes:
+        code = node.signals.get("vendored")
+        found = native_histories(code, read or {}) if isinstance(code, VendoredCode) else None
+        if found is None:
+            continue  # bundles nothing: no entry, as the conda collector does for a node that is not conda
+        if read is None and found.repos:
+            out[node.name] = Unknown("git history not collected (the history collector did not run)", fault=False,
+                                     kind=UnknownKind.NOT_COLLECTED)
+        else:
+            out[node.name] = found
+    return out

@@ -41,6 +41,7 @@ from typing import Any, Callable, Mapping, Sequence
 from auditor.collectors import COLLECTOR_TABLE
 from auditor.config import Config
 from auditor.models import Finding, Inventory, PackageNode, Score, Unknown
+from auditor.people.native_history import native_signals
 from auditor.pipeline import AuditResult, assemble, package_distributions
 from auditor.scoring.aggregate import load_weights
 from auditor.survey import tasks
@@ -344,7 +345,7 @@ def _run_survey(config: Config, specs: Sequence[InputSpec], runner, progress: Su
         for i, repos in enumerate(repo_batches):
             members = [k for r in repos for k in by_repo[r]]
             for layer in _unique_name_batches(members, lambda k: k[0], len(members) or 1):
-                key = _digest(ckey, "history", layer)
+                key = _digest(ckey, "history-v2", layer)  # v2: the answer carries native_history too
                 slot = int(hashlib.sha256(repos[0].encode()).hexdigest()[:8], 16) % len(workers) if workers else 0
                 hjobs.append((key, tasks.collect_history, ([nodes[k] for k in layer], portable, salt),
                               workers[slot] if workers else None))
@@ -353,11 +354,20 @@ def _run_survey(config: Config, specs: Sequence[InputSpec], runner, progress: Su
         for (key, *_), layer in zip(hjobs, hkeys):
             value = histories.get(key)
             for k in layer:
+                signals = dict(nodes[k].signals)
                 if isinstance(value, dict):
-                    signal = value.get(k[0], Unknown("no history answer for this package"))
+                    signals[tasks.HISTORY] = value[tasks.HISTORY].get(k[0], Unknown("no history answer for this package"))
+                    if k[0] in value[tasks.NATIVE_HISTORY]:  # bundles nothing: no entry, as in an audit
+                        signals[tasks.NATIVE_HISTORY] = value[tasks.NATIVE_HISTORY][k[0]]
                 else:
-                    signal = Unknown(f"history task failed: {type(value).__name__}: {value}".splitlines()[0][:300])
-                nodes[k] = replace(nodes[k], signals=_ordered_signals({**nodes[k].signals, tasks.HISTORY: signal}))
+                    failure = f"history task failed: {type(value).__name__}: {value}".splitlines()[0][:300]
+                    signals[tasks.HISTORY] = Unknown(failure)
+                    pending = native_signals([nodes[k]], None).get(k[0])
+                    if isinstance(pending, Unknown):  # it bundles a library with an upstream repository
+                        signals[tasks.NATIVE_HISTORY] = Unknown(failure)
+                    elif pending is not None:  # closed or unrecognized libraries only: nothing to read
+                        signals[tasks.NATIVE_HISTORY] = pending
+                nodes[k] = replace(nodes[k], signals=_ordered_signals(signals))
 
     # 4. judge each input with the shared nodes
     return _judge(config, specs, outcomes, inventories, nodes, interp, failed_shards, weights, progress, stats,

@@ -37,8 +37,11 @@ from auditor.net.tokens import strip_credentials
 
 #: Subfolder of the cache holding the one-line requirements files of ``--top`` inputs.
 TOP_INPUTS_DIR = "survey-inputs"
-#: The collector run per repository shard (stage 3); every other enabled collector runs in stage 2.
+#: The collector run per repository shard (stage 3), with :data:`NATIVE_HISTORY` after it on the same shard
+#: (it hands each package the upstream histories the history collector read); every other enabled
+#: collector runs in stage 2.
 HISTORY = "history"
+NATIVE_HISTORY = "native_history"
 
 _CONTEXTS: dict[str, RunContext] = {}
 #: Configs with their tokens, as the client made them (``--github-token-file`` included), by config_key:
@@ -197,7 +200,8 @@ def collect_packages(dists: Sequence[Distribution], config: Config, target, salt
     use_salt(salt)
     ctx = worker_context(config)
     nodes = collect_nodes(_shard_inventory(dists, target), ctx)
-    active = [c for c in collectors_for(ctx) if c.key != HISTORY]
+    later = {HISTORY, NATIVE_HISTORY} if history_enabled(config) else {HISTORY}
+    active = [c for c in collectors_for(ctx) if c.key not in later]
     nodes = run_collectors(nodes, ctx, active)
     by_name = {d.name: dist_key(d) for d in dists}
     out: dict[tuple, PackageNode] = {}
@@ -214,15 +218,26 @@ def history_enabled(config: Config) -> bool:
     return any(c.key == HISTORY for c in enabled_collectors(config))
 
 
-def collect_history(nodes: Sequence[PackageNode], config: Config, salt: str | None = None) -> dict[str, Any]:
-    """Stage 3: the ``history`` signal of *nodes* (one repository shard): ``{package name: RepositoryHistory or Unknown}``
-    (person ids hashed with the survey's *salt*, :func:`use_salt`)."""
+def collect_history(nodes: Sequence[PackageNode], config: Config, salt: str | None = None) -> dict[str, dict[str, Any]]:
+    """Stage 3: the ``history`` and ``native_history`` signals of *nodes* (one repository shard):
+    ``{"history": {package name: RepositoryHistory or Unknown}, "native_history": {package name: NativeHistories
+    or Unknown}}`` (person ids hashed with the survey's *salt*, :func:`use_salt`).
+
+    The history collector clones the shard's repositories and the upstream repositories of what the shard's
+    packages bundle (their ``vendored`` signals, from stage 2), at most ``MAX_NATIVE_REPOSITORIES`` per shard;
+    ``native_history`` is built from what that call read (``HistoryCollector.native_read``), not from the worker's
+    shared run memo, which concurrent tasks overwrite.  It is empty with ``--disable native_history``.
+    """
+    from auditor.people.native_history import native_signals
     from auditor.pipeline import collectors_for
 
     use_salt(salt)
     ctx = worker_context(config)
-    for collector in collectors_for(ctx):
-        if collector.key == HISTORY:
-            with ctx.timed(HISTORY):
-                return dict(collector.collect(ctx, list(nodes)))
-    return {}
+    collectors = {c.key: c for c in collectors_for(ctx)}
+    history = collectors.get(HISTORY)
+    if history is None:
+        return {HISTORY: {}, NATIVE_HISTORY: {}}
+    with ctx.timed(HISTORY):
+        found = dict(history.collect(ctx, list(nodes)))
+    native = native_signals(nodes, getattr(history, "native_read", None)) if NATIVE_HISTORY in collectors else {}
+    return {HISTORY: found, NATIVE_HISTORY: native}

@@ -121,3 +121,45 @@ def test_over_the_limit_is_unknown_in_the_signal(config, forge, monkeypatch):
     (url, blas), = out["app"].signals["native_history"].repos
     assert stats.clones == 1 and isinstance(blas, Unknown) and not blas.fault
     assert blas.reason == "not read: over the 0-repository limit for native upstreams"
+
+
+def test_a_survey_history_task_reads_native_upstreams_too(config, forge):
+    """A survey's history stage (auditor/survey/tasks.py::collect_history) gives each package of its shard the
+    upstream histories of what it bundles, as an audit does; two tasks on one worker do not mix their answers."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from auditor.survey import tasks
+
+    cfg = config.with_changes(as_of="2024-12-31", disabled=frozenset())  # the test config leaves history out
+    found = nodes()
+    lone = {"lone": package_node("lone", repo="https://github.com/org/app")}
+    try:
+        with ThreadPoolExecutor(2) as pool:  # the embedded survey runs shards on one worker context
+            first, second = pool.map(lambda ns: tasks.collect_history(list(ns.values()), cfg), (found, lone))
+    finally:
+        tasks.close_contexts()
+    assert set(first) == {"history", "native_history"}
+    assert isinstance(first["history"]["app"], RepositoryHistory)
+    (url, blas), = first["native_history"]["app"].repos
+    assert url == OPENBLAS and isinstance(blas, RepositoryHistory) and blas.commits == 2
+    assert first["native_history"]["other"].repos == first["native_history"]["app"].repos
+    assert "plain" not in first["native_history"] and second["native_history"] == {}
+    assert isinstance(second["history"]["lone"], RepositoryHistory)
+
+
+def test_a_survey_packages_task_leaves_native_history_to_the_history_stage(config, monkeypatch):
+    """Stage 2 runs every collector but history and, when history runs, native_history (stage 3 runs both)."""
+    from auditor.survey import tasks
+
+    seen = []
+    monkeypatch.setattr("auditor.pipeline.collect_nodes", lambda inventory, ctx: {})
+    monkeypatch.setattr("auditor.pipeline.run_collectors", lambda nodes, ctx, active: seen.append(
+        {c.key for c in active}) or nodes)
+    try:
+        for cfg in (config.with_changes(disabled=frozenset()), config):  # history on; history off (the test config)
+            tasks.collect_packages([], cfg, cfg.target)
+    finally:
+        tasks.close_contexts()
+    with_history, without = seen
+    assert "vendored" in with_history and not {"history", "native_history"} & with_history
+    assert "native_history" in without and "history" not in without
