@@ -128,6 +128,21 @@ class RunContext:
                 lock = self._key_locks[key] = threading.RLock()
             return lock
 
+    def memoized(self, key: Any, compute: Callable[[], R], keep: Callable[[R], bool] | None = None) -> R:
+        """``memo[key]``, computed once by *compute* when missing: the miss runs under
+        :meth:`key_lock`, so threads asking at once wait for one computation (one request).
+        The value is stored when *keep* (default: always) says so; otherwise each caller
+        computes it again (e.g. an Unknown worth retrying)."""
+        if key in self.memo:
+            return self.memo[key]
+        with self.key_lock(key):
+            if key in self.memo:
+                return self.memo[key]
+            value = compute()
+            if keep is None or keep(value):
+                self.memo[key] = value
+            return value
+
     def cache_backend(self):
         """The run's one requests-cache backend (SQLite in ``config.cache_dir``, in memory with
         ``--no-cache``), opened on first use."""

@@ -238,12 +238,7 @@ class PyPIClient:
         persistent fact memo (expires with the JSON API's cache lifetime).
         """
         key = project_key(name, self.config.as_of)
-        if (PROJECT_NS, key) in self.ctx.memo:
-            return self.ctx.memo[(PROJECT_NS, key)]
-        with self.ctx.key_lock((PROJECT_NS, key)):  # one request when several threads ask at once
-            if (PROJECT_NS, key) in self.ctx.memo:
-                return self.ctx.memo[(PROJECT_NS, key)]
-            return self._project(name, key)
+        return self.ctx.memoized((PROJECT_NS, key), lambda: self._project(name, key))
 
     def _project(self, name: str, key: str) -> PyPIProject | Unknown:
         facts = self.ctx.facts()
@@ -257,7 +252,6 @@ class PyPIClient:
             value = unknown_to_json(project) if isinstance(project, Unknown) else project_to_json(project)
             if facts is not None and value is not None:  # the parsed fields only: the document is not kept
                 facts.put(PROJECT_NS, key, value)
-        self.ctx.memo[(PROJECT_NS, key)] = project
         return project
 
     def index_files(self, name: str) -> list[IndexFile] | Unknown:
@@ -274,11 +268,7 @@ class PyPIClient:
             (kind ``not-found``), HTTP errors, an unparseable page (``malformed``), offline).
         """
         key = (INDEX_PAGE_NS, self.config.index_url, name)
-        if key not in self.ctx.memo:
-            with self.ctx.key_lock(key):  # one request when several threads ask at once
-                if key not in self.ctx.memo:
-                    self.ctx.memo[key] = self._index_page(name)
-        return self.ctx.memo[key]
+        return self.ctx.memoized(key, lambda: self._index_page(name))
 
     def _index_page(self, name: str) -> IndexPage | Unknown:
         url = f"{self.config.index_url.rstrip('/')}/{name}/"
@@ -318,14 +308,10 @@ class PyPIClient:
             foo 1.0 (sdist-only release without PEP 658 metadata)"``).
         """
         key = metadata_key(self.config, name, version)
-        if (METADATA_NS, key) in self.ctx.memo:
-            return self.ctx.memo[(METADATA_NS, key)]
-        with self.ctx.key_lock((METADATA_NS, key)):  # one request when several threads ask at once
-            if (METADATA_NS, key) in self.ctx.memo:
-                return self.ctx.memo[(METADATA_NS, key)]
-            return self._memoized_metadata(name, version, files, key)
+        return self.ctx.memoized((METADATA_NS, key), lambda: self._stored_or_fetched_metadata(name, version, files, key),
+                                 keep=lambda meta: isinstance(meta, CoreMetadata))
 
-    def _memoized_metadata(self, name: str, version: str, files: Sequence[IndexFile], key: str) -> CoreMetadata | Unknown:
+    def _stored_or_fetched_metadata(self, name: str, version: str, files: Sequence[IndexFile], key: str) -> CoreMetadata | Unknown:
         facts = self.ctx.facts()
         stored = facts.get(METADATA_NS, key) if facts else None
         meta = metadata_from_json(stored) or unknown_from_json(stored)
@@ -336,8 +322,6 @@ class PyPIClient:
             value = unknown_to_json(meta) if isinstance(meta, Unknown) else dataclasses.asdict(meta)
             if facts is not None and value is not None:
                 facts.put(METADATA_NS, key, value)
-        if isinstance(meta, CoreMetadata):
-            self.ctx.memo[(METADATA_NS, key)] = meta
         return meta
 
     def _core_metadata(self, name: str, version: str, files: Sequence[IndexFile]) -> CoreMetadata | Unknown:
