@@ -54,19 +54,24 @@ _GROUP_BYTES, _PREFETCH_BYTES = 8 << 20, 32 << 20
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 
 
-def _member_span(zf: zipfile.ZipFile, name: str) -> tuple[int, int]:
-    info = zf.getinfo(name)
+def _span(info: zipfile.ZipInfo, data: int) -> tuple[int, int]:
+    """``(start, end)`` of a member's local header and its first *data* compressed bytes (the local
+    extra field may differ from the central directory's: :data:`_HEADER_SLACK` covers that)."""
     start = info.header_offset
-    return start, start + 30 + len(info.orig_filename.encode()) + len(info.extra) + info.compress_size + _HEADER_SLACK
+    return start, start + _LOCAL_HEADER.size + len(info.orig_filename.encode()) + len(info.extra) + _HEADER_SLACK + data
+
+
+def _member_span(zf: zipfile.ZipFile, name: str) -> tuple[int, int]:
+    """The whole of member *name*, local header included."""
+    info = zf.getinfo(name)
+    return _span(info, info.compress_size)
 
 
 def _head_span(info: zipfile.ZipInfo) -> tuple[int, int]:
     """The bytes :func:`_streamed` asks for first: the local header and the member's first chunk (all
     of a member up to :data:`~auditor.dist.inflate.WHOLE` compressed bytes).  Its extra field may differ
     from the central directory's: the slack covers that; what is missing is fetched later."""
-    first = info.compress_size if info.compress_size <= WHOLE else FIRST
-    start = info.header_offset
-    return start, start + _LOCAL_HEADER.size + len(info.orig_filename.encode()) + len(info.extra) + _HEADER_SLACK + first
+    return _span(info, info.compress_size if info.compress_size <= WHOLE else FIRST)
 
 
 def _prefetch_neighbours(remote: RangeFile, zf: zipfile.ZipFile, paths: Iterable[str], limits: ArchiveLimits) -> int:
