@@ -16,7 +16,11 @@ Within one run, a wheel's end (the bytes fetched to read its central directory)
 and the directory as :mod:`zipfile` parsed it are kept in a bounded
 :class:`WheelDirectories` (``RunContext.memo``, :func:`wheel_directories`): the
 METADATA read and the wheel-library read (``signals/wheel_libraries.py``) of the
-same wheel then cost one tail request and one parse between them, not two.
+same wheel then cost one tail request and one parse between them, not two.  Keeping
+the parsed directory goes through a private hook of :mod:`zipfile`; where
+:func:`~auditor.dist.archives.directory_reuse_works` finds it changed (a later
+CPython), nothing is kept and every open fetches the tail and parses again: slower,
+the same facts.
 """
 
 from __future__ import annotations
@@ -230,7 +234,9 @@ def open_remote_zip(client: HttpClient, url: str, limits: ArchiveLimits, max_req
 
     The first reader of a URL fetches the tail and parses the directory and leaves a
     :class:`WheelEnd` in *directories*; a later one starts from it (no request, no parse).  The
-    directory bounds (``dist/archives.py::check_zip_directory``) are checked on every open.
+    directory bounds (``dist/archives.py::check_zip_directory``) are checked on every open.  Where
+    zipfile's private hook does not check out (``dist/archives.py::directory_reuse_works``), the zip
+    has no ``directory`` and nothing is kept: each reader fetches the tail and parses.
 
     Raises:
         RangeUnsupported, ArchiveTooLarge, zipfile.BadZipFile, OSError: as :class:`RangeFile` and

@@ -4,8 +4,13 @@ import io
 import os
 import zipfile
 
+import pytest
+
 from auditor.collectors import RunContext
+from auditor.dist import archives
+from auditor.dist.archives import ArchiveLimits, zip_member
 from auditor.models import Unknown
+from auditor.net.lazy_wheel import WheelDirectories, open_remote_zip
 from auditor.net.pypi import PyPIClient
 
 
@@ -102,3 +107,82 @@ def test_a_reused_directory_is_the_same_and_still_checked_against_the_limits(con
         with pytest.raises(ArchiveTooLarge):
             open_remote_zip(client, url, ArchiveLimits(max_members=2), 8, directories)
     assert fake_pypi.count("/files/dirpkg") == 1  # the tail (METADATA sits in it): the second open asked nothing
+
+
+# ---- zipfile's private hook (dist/archives.py::directory_reuse_works): a changed one falls back ----
+
+
+def _index_filled_in_place(monkeypatch):
+    """A zipfile that keeps a name index made in ``__init__`` and filled by ``_RealGetContents``: the
+    hook's state capture (attributes set or replaced) does not see it, so a reused directory would
+    have an empty index."""
+    init, real = zipfile.ZipFile.__init__, zipfile.ZipFile._RealGetContents
+
+    def __init__(self, *args, **kwargs):
+        self._index = {}
+        init(self, *args, **kwargs)
+
+    def _RealGetContents(self):  # noqa: N802
+        real(self)
+        self._index.update(self.NameToInfo)
+
+    monkeypatch.setattr(zipfile.ZipFile, "__init__", __init__)
+    monkeypatch.setattr(zipfile.ZipFile, "_RealGetContents", _RealGetContents)
+    monkeypatch.setattr(zipfile.ZipFile, "getinfo", lambda self, name: self._index[name])
+
+
+#: Ways a later CPython could change the private hook, as seen from auditor.
+CHANGED_HOOKS = {
+    # ZipFile.__init__ calls another name: our override is never called.
+    "renamed": lambda mp: mp.delattr(archives._DirectoryZip, "_RealGetContents"),
+    # ZipFile.__init__ passes an argument our override does not take: TypeError on every open.
+    "new signature": lambda mp: mp.setattr(archives._DirectoryZip, "_RealGetContents", lambda self, strict: None),
+    "state filled in place": _index_filled_in_place,
+}
+
+
+@pytest.fixture
+def hook(monkeypatch):
+    """*monkeypatch*, with the process's answer of ``directory_reuse_works`` forgotten before and after."""
+    archives.directory_reuse_works.cache_clear()
+    yield monkeypatch
+    monkeypatch.undo()
+    archives.directory_reuse_works.cache_clear()
+
+
+def _open_twice(config, fake_pypi, name: str):
+    """What two opens of one remote wheel in one run read, and the requests they cost."""
+    if f"{name}-1.0-py3-none-any.whl" not in fake_pypi.wheels:  # a second call reads the same bytes
+        fake_pypi.wheels[f"{name}-1.0-py3-none-any.whl"] = make_wheel(name, "1.0", f"Metadata-Version: 2.1\nName: {name}\n")
+    url = f"{fake_pypi.url}/files/{name}-1.0-py3-none-any.whl"
+    directories, facts = WheelDirectories(), []
+    with RunContext(config) as ctx:
+        for _ in range(2):
+            _, zf = open_remote_zip(ctx.http("pypi-files"), url, ArchiveLimits(), 8, directories)
+            with zf:
+                facts.append((zf.namelist(), zf.comment, zf.start_dir,
+                              [(i.filename, i.header_offset, i.compress_size, i.file_size, i.CRC, i.compress_type)
+                               for i in zf.infolist()],
+                              zip_member(zf, f"{name}-1.0.dist-info/METADATA", ArchiveLimits())))
+    return facts, fake_pypi.count(f"/files/{name}-")
+
+
+@pytest.mark.parametrize("change", sorted(CHANGED_HOOKS))
+def test_a_changed_zipfile_hook_falls_back_to_parsing_on_every_open_with_the_same_facts(hook, config, fake_pypi,
+                                                                                        change):
+    assert archives.directory_reuse_works()
+    fast, fast_requests = _open_twice(config, fake_pypi, "fast")
+    assert fast[0] == fast[1] and fast_requests == 1  # the second open starts from the kept directory
+    CHANGED_HOOKS[change](hook)
+    archives.directory_reuse_works.cache_clear()
+    assert not archives.directory_reuse_works()
+    slow, slow_requests = _open_twice(config, fake_pypi, "fast")  # the same wheel
+    assert slow == fast and slow_requests - fast_requests == 2  # nothing kept: one tail request per open
+
+
+def test_the_in_place_change_would_lose_members_without_the_check(hook, config, fake_pypi):
+    """The simulated change is a real one: trusting the hook anyway, the reused directory's index is empty."""
+    _index_filled_in_place(hook)
+    hook.setattr(archives, "directory_reuse_works", lambda: True)
+    with pytest.raises(KeyError):
+        _open_twice(config, fake_pypi, "lost")
