@@ -134,7 +134,7 @@ def test_hostile_name_stays_inert(browser, small):
     # Nothing was created from the name: no image, no second script element run, no dialog.
     assert p.eval_on_selector_all("img", "e => e.length") == 0
     assert p.evaluate("document.querySelectorAll('[onerror]').length") == 0
-    assert p.evaluate("document.scripts.length") == 2  # the data block and our own script
+    assert p.evaluate("document.scripts.length") == 3  # the data block and our own two scripts (common.js, report.js)
     shown = [n for n in page.names() if "onerror" in n]
     # The name is text: the markup literally, the escape and the RTL override as visible escapes.
     assert shown == ["<img src=x onerror=alert(1)>\\x1b[31mred\\u202egnp.exe<script>alert(2)</script>"]
@@ -235,5 +235,5 @@ def test_hostile_diff_stays_inert(browser, tmp_path):
     p = page.page
     p.click("#changes tbody tr >> nth=0")
     assert "onerror=alert(1)>\\x1b[31mred\\u202egnp.exe" in p.text_content("#detail h2")
-    assert p.eval_on_selector_all("img", "e => e.length") == 0 and p.evaluate("document.scripts.length") == 2
+    assert p.eval_on_selector_all("img", "e => e.length") == 0 and p.evaluate("document.scripts.length") == 3
     page.clean()
