@@ -186,3 +186,40 @@ def test_the_in_place_change_would_lose_members_without_the_check(hook, config, 
     hook.setattr(archives, "directory_reuse_works", lambda: True)
     with pytest.raises(KeyError):
         _open_twice(config, fake_pypi, "lost")
+
+
+def test_a_server_that_ignores_range_costs_one_bounded_answer(config, fake_pypi):
+    """An index whose file host ignores ``Range`` (``python -m http.server`` does) answers 200 with the
+    whole wheel.  A wheel within the first request's 256 KiB is read from that answer; a larger one is
+    refused on its Content-Length (it used to be read whole, up to the 64 MiB response limit, and dropped)."""
+    from auditor.net.lazy_wheel import CHUNK, wheel_metadata
+    from tests.fakes.server import Reply
+
+    for name, padding in (("small", 1_000), ("large", 600_000)):
+        data = make_wheel(name, "1.0", f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n", padding=padding)
+        fake_pypi.script(f"/files/{name}-1.0-py3-none-any.whl", Reply(200, data, {"Content-Type": "application/zip"}))
+    with RunContext(config) as ctx:
+        client = ctx.http("pypi-files")
+        small = wheel_metadata(client, f"{fake_pypi.url}/files/small-1.0-py3-none-any.whl", "small-1.0-py3-none-any.whl", None)
+        large = wheel_metadata(client, f"{fake_pypi.url}/files/large-1.0-py3-none-any.whl", "large-1.0-py3-none-any.whl", None)
+    assert small == b"Metadata-Version: 2.1\nName: small\nVersion: 1.0\n" and fake_pypi.count("/files/small-") == 1
+    assert isinstance(large, Unknown) and fake_pypi.count("/files/large-") == 1  # no retry
+    assert f"the server ignores Range: more than the {CHUNK} bytes asked for" in large.reason
+    assert f"over the {CHUNK}-byte response size limit" in large.reason  # refused before the body was read
+
+
+def test_a_range_answered_with_more_than_asked_is_refused(config, fake_pypi):
+    """After the tail, each range request accepts only the bytes it asked for."""
+    import pytest
+
+    from auditor.net.lazy_wheel import RangeFile, RangeUnsupported
+    from tests.fakes.server import Reply
+
+    data = make_wheel("mid", "1.0", "Metadata-Version: 2.1\n")
+    fake_pypi.wheels["mid-1.0-py3-none-any.whl"] = data
+    with RunContext(config) as ctx:
+        remote = RangeFile(ctx.http("pypi-files"), f"{fake_pypi.url}/files/mid-1.0-py3-none-any.whl")
+        assert remote.fetch(0, 4) == b"PK\x03\x04"
+        fake_pypi.script("/files/mid-1.0-py3-none-any.whl", Reply(206, data, {"Content-Range": f"bytes 0-{len(data) - 1}/{len(data)}"}))
+        with pytest.raises(RangeUnsupported, match="more than the 4 bytes asked for"):
+            remote.fetch(0, 4)
