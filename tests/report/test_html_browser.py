@@ -178,7 +178,7 @@ def test_graph_at_500_nodes(browser, config, tmp_path):
     page.clean()
 
 
-@pytest.mark.parametrize("name", ["audit-requirements.html", "audit-uv-lock.html"])
+@pytest.mark.parametrize("name", ["audit-requirements.html", "audit-uv-lock.html", "audit-hub.html"])
 def test_golden_pages_load_clean(browser, tmp_path, name):
     """The golden reports (the real CLI against the shared fake server) open with no error or request."""
     from tests.golden.test_golden import EXPECTED
