@@ -237,3 +237,36 @@ def test_hostile_diff_stays_inert(browser, tmp_path):
     assert "onerror=alert(1)>\\x1b[31mred\\u202egnp.exe" in p.text_content("#detail h2")
     assert p.eval_on_selector_all("img", "e => e.length") == 0 and p.evaluate("document.scripts.length") == 3
     page.clean()
+
+
+@pytest.mark.parametrize(("name", "rows"), [("audit-uv-lock.html", "#packages tbody tr"), ("diff.html", "#changes tbody tr")])
+def test_keyboard_focus_is_visible_and_opens_the_detail_view(browser, tmp_path, name, rows):
+    """Tab reaches the sort buttons, the rows and the detail view's links, each with a visible outline
+    (``all:unset`` on those buttons had removed the browser's focus ring), and Enter opens a row."""
+    from tests.golden.test_golden import EXPECTED
+
+    path = tmp_path / name
+    path.write_text((EXPECTED / name).read_text(encoding="utf-8").split("---\n", 1)[1], encoding="utf-8")
+    page = Page(browser, path)
+    p = page.page
+    focused = "() => { const e = document.activeElement; return [e.tagName, e.parentElement.tagName, e.className," \
+              " getComputedStyle(e).outlineStyle]; }"
+
+    def tab_to(want):
+        for _ in range(40):
+            p.keyboard.press("Tab")
+            got = p.evaluate(focused)
+            if want(got):
+                return got
+        raise AssertionError(f"never focused; last {got}")
+
+    p.focus("#filter")
+    assert tab_to(lambda f: f[:2] == ["BUTTON", "TH"])[3] != "none"
+    assert tab_to(lambda f: f[0] == "TR")[3] != "none"
+    p.keyboard.press("Enter")
+    assert p.is_visible("#detail")
+    if name.startswith("audit"):
+        p.focus("#close-detail")
+        assert tab_to(lambda f: f[2] == "link")[3] != "none"
+    assert p.eval_on_selector(rows, "tr => getComputedStyle(tr).cursor") == "pointer"  # rows look clickable
+    page.clean()
