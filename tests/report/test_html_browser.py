@@ -76,6 +76,16 @@ def write(tmp_path, result, name="report.html"):
     return path
 
 
+def golden(tmp_path, name: str):
+    """The golden page ``tests/golden/expected/NAME`` (the real CLI against the shared fake server) as a
+    file of its own (the golden file's first lines are the exit code and a ``---`` line)."""
+    from tests.golden.test_golden import EXPECTED
+
+    path = tmp_path / name
+    path.write_text((EXPECTED / name).read_text(encoding="utf-8").split("---\n", 1)[1], encoding="utf-8")
+    return path
+
+
 @pytest.fixture
 def small(config, fake_pypi, tmp_path):
     """Three packages from the fake PyPI, one with a hostile name, summary and finding."""
@@ -181,12 +191,7 @@ def test_graph_at_500_nodes(browser, config, tmp_path):
 @pytest.mark.parametrize("name", ["audit-requirements.html", "audit-uv-lock.html", "audit-hub.html"])
 def test_golden_pages_load_clean(browser, tmp_path, name):
     """The golden reports (the real CLI against the shared fake server) open with no error or request."""
-    from tests.golden.test_golden import EXPECTED
-
-    text = (EXPECTED / name).read_text(encoding="utf-8").split("---\n", 1)[1]
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    page = Page(browser, path)
+    page = Page(browser, golden(tmp_path, name))
     assert len(page.names()) >= 3
     page.page.click("#packages tbody tr >> nth=0")
     assert page.page.is_visible("#detail")
@@ -197,11 +202,7 @@ def test_golden_pages_load_clean(browser, tmp_path, name):
 
 def test_golden_diff_page_sorts_filters_and_opens_a_detail_view(browser, tmp_path):
     """``auditor diff -f html`` (the golden base -> head uv.lock diff): clean, sortable, filterable, a detail view."""
-    from tests.golden.test_golden import EXPECTED
-
-    path = tmp_path / "diff.html"
-    path.write_text((EXPECTED / "diff.html").read_text(encoding="utf-8").split("---\n", 1)[1], encoding="utf-8")
-    page = Page(browser, path)
+    page = Page(browser, golden(tmp_path, "diff.html"))
     p = page.page
     names = lambda: p.eval_on_selector_all("#changes tbody tr td:first-child", "tds => tds.map(t => t.textContent)")  # noqa: E731
     assert names() == ["helper", "lib", "newdep"]
@@ -243,11 +244,7 @@ def test_hostile_diff_stays_inert(browser, tmp_path):
 def test_keyboard_focus_is_visible_and_opens_the_detail_view(browser, tmp_path, name, rows):
     """Tab reaches the sort buttons, the rows and the detail view's links, each with a visible outline
     (``all:unset`` on those buttons had removed the browser's focus ring), and Enter opens a row."""
-    from tests.golden.test_golden import EXPECTED
-
-    path = tmp_path / name
-    path.write_text((EXPECTED / name).read_text(encoding="utf-8").split("---\n", 1)[1], encoding="utf-8")
-    page = Page(browser, path)
+    page = Page(browser, golden(tmp_path, name))
     p = page.page
     focused = "() => { const e = document.activeElement; return [e.tagName, e.parentElement.tagName, e.className," \
               " getComputedStyle(e).outlineStyle]; }"
