@@ -226,12 +226,16 @@ def open_zip(fh: BinaryIO, limits: ArchiveLimits = ArchiveLimits(),
         :func:`directory_reuse_works` says no (then *directory* is ignored and this open parses).
 
     Raises:
-        ArchiveTooLarge: see :func:`check_zip_directory`; zipfile.BadZipFile: not a zip.
+        ArchiveTooLarge: see :func:`check_zip_directory`; zipfile.BadZipFile: not a zip, or one
+            :mod:`zipfile` cannot read (a member needing a later zip version: its NotImplementedError).
     """
     check_zip_directory(fh, limits)
-    if not directory_reuse_works():
-        return _PlainZip(fh)
-    return _DirectoryZip(fh, directory)
+    try:
+        if not directory_reuse_works():
+            return _PlainZip(fh)
+        return _DirectoryZip(fh, directory)
+    except NotImplementedError as exc:  # "zip file version 9.9": data, not a bug of ours
+        raise zipfile.BadZipFile(f"unsupported zip ({exc})") from exc
 
 
 def zip_member(zf: zipfile.ZipFile, name: str, limits: ArchiveLimits = ArchiveLimits()) -> bytes:
@@ -239,18 +243,25 @@ def zip_member(zf: zipfile.ZipFile, name: str, limits: ArchiveLimits = ArchiveLi
 
     Raises:
         ArchiveTooLarge: declared or actual size over ``max_bytes``, or ratio over ``max_ratio``.
-        KeyError: no such member; zipfile.BadZipFile / zlib.error: a corrupt member.
+        KeyError: no such member; zipfile.BadZipFile / zlib.error: a corrupt member, an encrypted one
+            (zipfile's RuntimeError) or one zipfile cannot inflate (its NotImplementedError: a
+            compression method this Python lacks, such as zstd before 3.14, or flag bits 5 and 6).
     """
     info = zf.getinfo(name)
     _judge(info.file_size, info.compress_size, limits, name)
+    if info.flag_bits & 0x1:
+        raise zipfile.BadZipFile(f"{name}: encrypted member")
     out = bytearray()
-    with zf.open(info) as member:
-        while True:
-            chunk = member.read(CHUNK)
-            if not chunk:
-                break
-            out += chunk
-            _judge(len(out), info.compress_size, limits, name)
+    try:
+        with zf.open(info) as member:
+            while True:
+                chunk = member.read(CHUNK)
+                if not chunk:
+                    break
+                out += chunk
+                _judge(len(out), info.compress_size, limits, name)
+    except NotImplementedError as exc:
+        raise zipfile.BadZipFile(f"{name}: {exc}") from exc
     return bytes(out)
 
 

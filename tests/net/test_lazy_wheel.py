@@ -223,3 +223,46 @@ def test_a_range_answered_with_more_than_asked_is_refused(config, fake_pypi):
         fake_pypi.script("/files/mid-1.0-py3-none-any.whl", Reply(206, data, {"Content-Range": f"bytes 0-{len(data) - 1}/{len(data)}"}))
         with pytest.raises(RangeUnsupported, match="more than the 4 bytes asked for"):
             remote.fetch(0, 4)
+
+
+def _patch_central_directory(data: bytes, member: str, **fields: int) -> bytes:
+    """*data* (a zip) with *member*'s central-directory ``version`` (needed to extract), ``flags`` or
+    ``method`` set: what a hostile or newer tool may write."""
+    import struct
+
+    offsets = {"version": 6, "flags": 8, "method": 10}
+    out, at = bytearray(data), 0
+    while (at := out.find(b"PK\x01\x02", at)) >= 0:
+        (length,) = struct.unpack("<H", out[at + 28:at + 30])
+        if out[at + 46:at + 46 + length] == member.encode():
+            for field, value in fields.items():
+                out[at + offsets[field]:at + offsets[field] + 2] = struct.pack("<H", value)
+        at += 4
+    return bytes(out)
+
+
+@pytest.mark.parametrize(("fields", "reason"), [
+    ({"flags": 0x1}, "odd-1.0.dist-info/METADATA: encrypted member"),  # zipfile: RuntimeError, password required
+    ({"method": 93}, "odd-1.0.dist-info/METADATA: That compression method is not supported"),  # zstd before Python 3.14
+    ({"version": 99}, "unsupported zip (zip file version 9.9)"),  # zipfile refuses the whole directory
+])
+def test_a_wheel_zipfile_cannot_read_is_unknown_not_a_crash(config, fake_pypi, tmp_path, fields, reason):
+    """zipfile raises RuntimeError or NotImplementedError for these, which escaped wheel_metadata and
+    ended the whole audit with "internal error" (exit 4); now the wheel is unreadable data."""
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+    from auditor.net.lazy_wheel import wheel_metadata
+
+    fake_pypi.add("odd", "2.0", with_metadata=False)  # 1.0 is not the latest: no JSON API fallback
+    data = make_wheel("odd", "1.0", "Metadata-Version: 2.1\nName: odd\nVersion: 1.0\n", padding=1000)
+    fake_pypi.wheels["odd-1.0-py3-none-any.whl"] = _patch_central_directory(data, "odd-1.0.dist-info/METADATA", **fields)
+    with RunContext(config) as ctx:
+        got = wheel_metadata(ctx.http("pypi-files"), f"{fake_pypi.url}/files/odd-1.0-py3-none-any.whl", "odd.whl", None)
+    assert isinstance(got, Unknown) and got.reason == f"odd.whl: not a readable wheel ({reason})"
+    (tmp_path / "requirements.txt").write_text("odd==1.0\n")
+    res = CliRunner().invoke(app, ["audit", str(tmp_path / "requirements.txt"), "--resolver", "none",
+                                   "--pypi-url", fake_pypi.url, "--index-url", fake_pypi.url + "/simple",
+                                   "--osv-url", fake_pypi.url, "--cache-dir", str(tmp_path / "cli-cache"),
+                                   "--no-history", "-f", "json"])
+    assert res.exit_code == 3, res.output  # the audit goes on; the metadata is a gap
