@@ -197,6 +197,7 @@ def test_a_server_that_ignores_range_costs_one_bounded_answer(config, fake_pypi)
 
     for name, padding in (("small", 1_000), ("large", 600_000)):
         data = make_wheel(name, "1.0", f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n", padding=padding)
+        fake_pypi.wheels[f"{name}-1.0-py3-none-any.whl"] = data  # listed on the index
         fake_pypi.script(f"/files/{name}-1.0-py3-none-any.whl", Reply(200, data, {"Content-Type": "application/zip"}))
     with RunContext(config) as ctx:
         client = ctx.http("pypi-files")
@@ -206,6 +207,13 @@ def test_a_server_that_ignores_range_costs_one_bounded_answer(config, fake_pypi)
     assert isinstance(large, Unknown) and fake_pypi.count("/files/large-") == 1  # no retry
     assert f"the server ignores Range: more than the {CHUNK} bytes asked for" in large.reason
     assert f"over the {CHUNK}-byte response size limit" in large.reason  # refused before the body was read
+    fake_pypi.add("large", "2.0", with_metadata=False)  # 1.0 is not the latest: no JSON API fallback
+    with RunContext(config) as ctx:
+        meta = PyPIClient(ctx).core_metadata("large", "1.0")
+    # The reason names the wheel's trouble (it said "no core metadata published ... (no PEP 658 metadata file)").
+    assert isinstance(meta, Unknown) and meta.reason.startswith(
+        "core metadata of large 1.0 not read: no PEP 658 metadata file, and its wheel: large-1.0-py3-none-any.whl: "
+        "range requests not possible (the server ignores Range")
 
 
 def test_a_range_answered_with_more_than_asked_is_refused(config, fake_pypi):
