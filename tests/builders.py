@@ -1,5 +1,6 @@
 """Builders for the tests: the one PackageNode builder, small inventories, diff views, a Source
-and :func:`collect` (a source read on a context of its own).
+and :func:`collect` (a source read on a context of its own), and uv.lock files of registry
+packages published on the fake PyPI (:func:`uv_lock`, :func:`publish`; the ``sides`` fixture).
 
 :func:`package_node` is the only place the tests construct a
 :class:`~auditor.models.PackageNode`; :func:`diff_node` is its preset for the
@@ -8,6 +9,7 @@ diff, policy and diff-report tests (a lockfile package with PyPI facts).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from auditor.config import Config
@@ -31,6 +33,7 @@ from auditor.models import (
 from auditor.net.context import RunContext
 from auditor.sources.edges import link
 from auditor.sources.interface import Source
+from tests.fakes.server import metadata_text, project_doc
 
 
 def dist(name: str, version: str = "1.0", requires=(), project_urls=(), requires_python=None, **meta) -> Distribution:
@@ -152,9 +155,52 @@ def diff_node(name, version, *, maintainers=("alice",), org=None, repo="auto", c
                         evidence=SOURCE_EVIDENCE)
 
 
-def view(name, *nodes, root=()):
-    """An :class:`auditor.gate.views.AuditView` of *nodes* whose root requires *root*."""
+def view(name, *nodes, root=(), hub=None):
+    """An :class:`auditor.gate.views.AuditView` of *nodes* whose root requires *root*, with the Hub
+    repositories *hub* (``{node id: HubView}``)."""
     from auditor.gate.views import AuditView
 
     return AuditView(name, {n.name: n for n in nodes},
-                     tuple(DependencyEdge(target=t, requirement=t) for t in root))
+                     tuple(DependencyEdge(target=t, requirement=t) for t in root), hub=hub)
+
+
+_UV_LOCK = """version = 1
+revision = 3
+requires-python = ">=3.11"
+
+[[package]]
+name = "demo"
+version = "0.1.0"
+source = {{ virtual = "." }}
+dependencies = [
+{deps}
+]
+{packages}"""
+
+_UV_PACKAGE = """
+[[package]]
+name = "{name}"
+version = "{version}"
+source = {{ registry = "https://pypi.org/simple" }}
+"""
+
+
+def uv_lock(path: Path, packages: dict[str, str]) -> Path:
+    """Write a uv.lock at *path* whose project requires each of *packages* (``{name: version}``,
+    registry packages without dependencies of their own); return *path*."""
+    deps = "\n".join(f'    {{ name = "{n}" }},' for n in packages)
+    path.write_text(_UV_LOCK.format(deps=deps, packages="".join(_UV_PACKAGE.format(name=n, version=v)
+                                                                for n, v in packages.items())))
+    return path
+
+
+def publish(pypi, name: str, versions: Sequence[str], roles, uploaded: str, source: str | None = None) -> None:
+    """Put project *name* on the fake PyPI *pypi*: *versions* (the last is the latest) uploaded at
+    *uploaded* (ISO 8601), PyPI roles *roles* (``(("Owner", "alice"), ...)``), a wheel with core
+    metadata per version, and a ``Source`` project URL when *source* is given."""
+    urls = {"Source": source} if source else None
+    pypi.projects[name] = project_doc(name, versions[-1], roles=roles, project_urls=urls,
+                                      uploads={v: uploaded for v in versions})
+    for v in versions:
+        pypi.files[name][f"{name}-{v}-py3-none-any.whl"] = metadata_text(
+            name, v, project_urls=(("Source", source),) if source else ())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from auditor.config import Config
 from auditor.models import TargetEnvironment
 from tests.fakes.hub import FakeHub
+from tests.builders import publish, uv_lock
 from tests.fakes.server import FakeServer, metadata_text
 
 
@@ -92,3 +94,21 @@ class FakeEnvironment:
 def fake_env(tmp_path) -> FakeEnvironment:
     """An empty virtual environment to install fake distributions into."""
     return FakeEnvironment(tmp_path / "venv")
+
+
+@pytest.fixture
+def sides(tmp_path, fake_pypi):
+    """The two sides of a small ``auditor diff`` on the fake PyPI: ``(base, head, args)``.
+
+    ``base.uv.lock`` has lib-a 1.0; ``uv.lock`` has lib-a 1.1 (alice and bob, uploaded long ago, a
+    GitHub source URL) and newpkg 0.1 (mallory alone, uploaded 12 hours ago, no source URL); *args*
+    point the CLI at the fake PyPI and a per-test cache.
+    """
+    old = "2024-01-01T00:00:00Z"
+    fresh = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=12)).isoformat().replace("+00:00", "Z")
+    publish(fake_pypi, "lib-a", ["1.0", "1.1"], (("Owner", "alice"), ("Maintainer", "bob")), old, "https://github.com/o/lib-a")
+    publish(fake_pypi, "newpkg", ["0.1"], (("Owner", "mallory"),), fresh)
+    base = uv_lock(tmp_path / "base.uv.lock", {"lib-a": "1.0"})
+    head = uv_lock(tmp_path / "uv.lock", {"lib-a": "1.1", "newpkg": "0.1"})
+    args = ["--pypi-url", fake_pypi.url, "--index-url", fake_pypi.url + "/simple", "--cache-dir", str(tmp_path / "cache")]
+    return str(base), str(head), args

@@ -1,4 +1,5 @@
-"""Builders for small real git repositories (used by the history and git-cache tests).
+"""Builders for small real git repositories (used by the history and git-cache tests, and for the
+project a ``--git-base`` diff reads: :func:`project_git`, :func:`project_repo`).
 
 Every commit is made with explicit author/committer identities and dates
 (``GIT_AUTHOR_*``/``GIT_COMMITTER_*``), so expected counts are exact.  The
@@ -9,6 +10,7 @@ Every commit is made with explicit author/committer identities and dates
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from datetime import datetime, timezone
 from pathlib import Path
@@ -32,6 +34,36 @@ def git(*args: str, cwd: Path | None = None, env: dict | None = None, input: str
     if proc.returncode:
         raise AssertionError(f"git {' '.join(args)} failed: {proc.stderr}")
     return proc.stdout
+
+
+#: A fixed identity and nothing of the user's: HOME is set to the repository itself, PATH to the system's.
+_PROJECT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+                "GIT_COMMITTER_EMAIL": "t@example.org", "PATH": "/usr/bin:/bin:/usr/local/bin"}
+
+
+def project_git(repo: Path, *args: str) -> str:
+    """Run git in the project repository *repo* as :data:`_PROJECT_ENV`'s committer; fail loudly, return stdout."""
+    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True,
+                          env={**_PROJECT_ENV, "HOME": str(repo)}).stdout
+
+
+def project_repo(path: Path, files: dict[str, Path | str]) -> Path:
+    """A new repository at *path* on ``main`` with one commit, "base", of *files*; return *path*.
+
+    *files* maps a path in the repository to a file to copy (a :class:`~pathlib.Path`) or to its text.
+    """
+    path.mkdir(parents=True)
+    project_git(path, "init", "-q", "-b", "main")
+    for name, content in files.items():
+        target = path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, Path):
+            shutil.copy(content, target)
+        else:
+            target.write_text(content)
+    project_git(path, "add", ".")
+    project_git(path, "commit", "-q", "-m", "base")
+    return path
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 
@@ -13,57 +12,9 @@ from tests.live import live_pypi
 from typer.testing import CliRunner
 
 from auditor.cli import app
-from tests.fakes.server import metadata_text, project_doc
 
 runner = CliRunner()
 SCHEMA = json.loads((Path(__file__).resolve().parent / "fixtures" / "sarif-schema-2.1.0.json").read_text())
-
-LOCK = """version = 1
-revision = 3
-requires-python = ">=3.11"
-
-[[package]]
-name = "demo"
-version = "0.1.0"
-source = {{ virtual = "." }}
-dependencies = [
-{deps}
-]
-{packages}"""
-
-PKG = """
-[[package]]
-name = "{name}"
-version = "{version}"
-source = {{ registry = "https://pypi.org/simple" }}
-"""
-
-
-def lockfile(path: Path, packages: dict[str, str]) -> Path:
-    deps = "\n".join(f'    {{ name = "{n}" }},' for n in packages)
-    path.write_text(LOCK.format(deps=deps, packages="".join(PKG.format(name=n, version=v) for n, v in packages.items())))
-    return path
-
-
-def publish(pypi, name, versions, roles, uploaded, source=None):
-    urls = {"Source": source} if source else None
-    pypi.projects[name] = project_doc(name, versions[-1], roles=roles, project_urls=urls,
-                                      uploads={v: uploaded for v in versions})
-    for v in versions:
-        pypi.files[name][f"{name}-{v}-py3-none-any.whl"] = metadata_text(
-            name, v, project_urls=(("Source", source),) if source else ())
-
-
-@pytest.fixture
-def sides(tmp_path, fake_pypi):
-    old = "2024-01-01T00:00:00Z"
-    fresh = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=12)).isoformat().replace("+00:00", "Z")
-    publish(fake_pypi, "lib-a", ["1.0", "1.1"], (("Owner", "alice"), ("Maintainer", "bob")), old, "https://github.com/o/lib-a")
-    publish(fake_pypi, "newpkg", ["0.1"], (("Owner", "mallory"),), fresh)
-    base = lockfile(tmp_path / "base.uv.lock", {"lib-a": "1.0"})
-    head = lockfile(tmp_path / "uv.lock", {"lib-a": "1.1", "newpkg": "0.1"})
-    args = ["--pypi-url", fake_pypi.url, "--index-url", fake_pypi.url + "/simple", "--cache-dir", str(tmp_path / "cache")]
-    return str(base), str(head), args
 
 
 def test_sarif_failure_points_at_the_lockfile_line(sides, tmp_path):
@@ -132,21 +83,11 @@ def test_usage_and_input_errors(sides, tmp_path):
 
 def test_git_base_in_a_real_repository(sides, tmp_path, monkeypatch):
     import shutil
-    import subprocess
+
+    from tests.gitrepo import project_repo
 
     base, head, args = sides
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@example.org", "PATH": "/usr/bin:/bin:/usr/local/bin", "HOME": str(repo)}
-
-    def git(*a):
-        subprocess.run(["git", *a], cwd=repo, check=True, capture_output=True, env=env)
-
-    git("init", "-q", "-b", "main")
-    shutil.copy(base, repo / "uv.lock")
-    git("add", "uv.lock")
-    git("commit", "-q", "-m", "base")
+    repo = project_repo(tmp_path / "repo", {"uv.lock": Path(base)})
     shutil.copy(head, repo / "uv.lock")
     (repo / "tools").mkdir()
     shutil.copy(base, repo / "tools" / "uv.lock")  # a lockfile the change adds

@@ -1,21 +1,22 @@
 """``auditor diff`` and Hub references: added and changed repositories and their new people (docs/models.md)."""
 
 import json
-import shutil
-import subprocess
+from pathlib import Path
 
 from typer.testing import CliRunner
 
 from auditor.cli import app
 from auditor.gate.diff import diff_audits
-from auditor.gate.views import AuditView, HubView
-from tests.test_cli_diff import sides  # noqa: F401 - fixture
+from auditor.gate.views import HubView
+from tests import builders
+from tests.gitrepo import project_repo
 
 runner = CliRunner()
 
 
-def view(**hub) -> AuditView:
-    return AuditView("x", {}, (), True, hub=hub)
+def view(**hub):
+    """An audit with no package and the Hub repositories *hub*."""
+    return builders.view("x", hub=hub)
 
 
 def test_added_changed_and_new_people_are_pure():
@@ -41,19 +42,9 @@ def test_git_base_scans_the_code_at_the_revision(sides, tmp_path, monkeypatch, f
     hub.model("evil/new", files=["config.json", "pytorch_model.bin"])
     hub.org("org", "alice")
     hub.user("evil")
-    repo = tmp_path / "repo"
-    (repo / "src").mkdir(parents=True)
-    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@example.org", "PATH": "/usr/bin:/bin:/usr/local/bin", "HOME": str(repo)}
-
-    def git(*a):
-        subprocess.run(["git", *a], cwd=repo, check=True, capture_output=True, env=env)
-
-    git("init", "-q", "-b", "main")
-    shutil.copy(base, repo / "uv.lock")
-    (repo / "src" / "train.py").write_text('from transformers import AutoModel\nAutoModel.from_pretrained("org/old")\n')
-    git("add", ".")
-    git("commit", "-q", "-m", "base")
+    repo = project_repo(tmp_path / "repo", {
+        "uv.lock": Path(base),
+        "src/train.py": 'from transformers import AutoModel\nAutoModel.from_pretrained("org/old")\n'})
     (repo / "src" / "train.py").write_text('from transformers import AutoModel\nAutoModel.from_pretrained("org/old")\n'
                                            'AutoModel.from_pretrained("evil/new")\n')
     monkeypatch.chdir(repo)

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from auditor import cli
 from auditor.cli import app
 from tests.test_cli import env_args  # noqa: F401 - fixture
-from tests.test_cli_diff import SCHEMA, sides  # noqa: F401 - fixture
+from tests.test_cli_diff import SCHEMA
 
 runner = CliRunner()
 
@@ -62,7 +62,7 @@ def test_unknown_collector_is_usage_error_listing_names(env_args):  # noqa: F811
     assert "known: " + ", ".join(cli.collector_names()) in words  # auditor.pipeline.COLLECTORS (conftest trims it)
 
 
-def test_diff_disable_and_shared_options(sides, configs, tmp_path):  # noqa: F811
+def test_diff_disable_and_shared_options(sides, configs, tmp_path):
     base, head, args = sides
     res = runner.invoke(app, ["diff", base, head, *args, "--disable", "release", "--no-history",
                               "--as-of", "2025-01-01", "--osv-url", "http://127.0.0.1:9", "--vulnerability-service", "pypi",
@@ -75,7 +75,7 @@ def test_diff_disable_and_shared_options(sides, configs, tmp_path):  # noqa: F81
     assert res.exit_code != 4, res.output  # no internal error; the options reached the Config above
 
 
-def test_diff_rejects_unknown_collector_and_bad_date(sides):  # noqa: F811
+def test_diff_rejects_unknown_collector_and_bad_date(sides):
     base, head, args = sides
     res = runner.invoke(app, ["diff", base, head, *args, "--disable", "bogus"])
     assert res.exit_code == 2 and "bogus" in res.output

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,25 +13,14 @@ from auditor.errors import InputError
 from auditor.gate import git_show, open_sides, run_gate
 from auditor.report.registry import render
 from auditor.gate import parse_policy
+from tests.gitrepo import project_git as git, project_repo
 
 LOCKS = Path(__file__).resolve().parent / "fixtures" / "lockfiles"
 
 
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True,
-                          env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
-                               "GIT_COMMITTER_EMAIL": "t@example.org", "PATH": "/usr/bin:/bin:/usr/local/bin",
-                               "HOME": str(repo)}).stdout
-
-
 @pytest.fixture
 def repo(tmp_path):
-    r = tmp_path / "proj"
-    (r / "sub").mkdir(parents=True)
-    git(r, "init", "-q", "-b", "main")
-    shutil.copy(LOCKS / "large-base" / "uv.lock", r / "sub" / "uv.lock")
-    git(r, "add", ".")
-    git(r, "commit", "-q", "-m", "base")
+    r = project_repo(tmp_path / "proj", {"sub/uv.lock": LOCKS / "large-base" / "uv.lock"})
     shutil.copy(LOCKS / "large-head" / "uv.lock", r / "sub" / "uv.lock")
     return r
 

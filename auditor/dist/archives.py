@@ -24,6 +24,7 @@ it into ``Unknown(kind=TOO_LARGE)``.  Defaults: ``Config.max_archive_*``
 from __future__ import annotations
 
 import bz2
+import functools
 import gzip
 import io
 import lzma
@@ -121,8 +122,9 @@ class _DirectoryZip(zipfile.ZipFile):
     instance on the same bytes instead of parsing it again (issue 14: a remote wheel's directory is
     read for its METADATA, then for its libraries; torch's lists ~20,000 members).
 
-    The hook is ``_RealGetContents``, the method ``ZipFile.__init__`` calls to parse the directory;
-    were it renamed in a later Python, every instance would parse its own (nothing shared, nothing wrong).
+    The hook is ``_RealGetContents``, the private method ``ZipFile.__init__`` calls to parse the
+    directory.  It is used only while :func:`directory_reuse_works` says so; otherwise
+    :func:`open_zip` opens a :class:`_PlainZip` and every open parses its own directory.
     """
 
     directory: ZipDirectory | None = None
@@ -143,6 +145,72 @@ class _DirectoryZip(zipfile.ZipFile):
         self.directory = ZipDirectory(state, len(self.filelist))
 
 
+class _PlainZip(zipfile.ZipFile):
+    """:mod:`zipfile`'s public path: the directory parsed on every open, nothing kept (``directory`` None)."""
+
+    directory: ZipDirectory | None = None
+
+
+#: Attributes of an open ZipFile that belong to the file handle, not to the parsed directory.
+_HANDLE = frozenset({"fp", "_lock", "_fileRefCnt", "_filePassed", "filename", "_reuse", "directory"})
+
+
+def _plain_value(value):
+    """*value* with every :class:`zipfile.ZipInfo` as its slots' values, for comparing two parses."""
+    if isinstance(value, zipfile.ZipInfo):
+        return tuple((s, _plain_value(getattr(value, s, None))) for s in zipfile.ZipInfo.__slots__)
+    if isinstance(value, dict):
+        return {k: _plain_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain_value(v) for v in value]
+    return value  # an object without __eq__ compares by identity: two parses differ, the probe says no
+
+
+def _probe_archive() -> bytes:
+    """A small zip with what wheels have: stored and deflated members, a directory entry, a
+    non-ASCII name, member and archive comments."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("pkg/", b"")
+        zf.writestr("pkg/__init__.py", b"x = 1\n" * 50, zipfile.ZIP_DEFLATED)
+        info = zipfile.ZipInfo("pkg/caf\u00e9.txt", (2020, 1, 2, 3, 4, 6))
+        info.comment = b"member"
+        zf.writestr(info, b"stored")
+        zf.writestr("pkg-1.0.dist-info/METADATA", b"Metadata-Version: 2.1\nName: pkg\n", zipfile.ZIP_DEFLATED)
+        zf.comment = b"archive"
+    return buf.getvalue()
+
+
+@functools.cache
+def directory_reuse_works() -> bool:
+    """Whether :class:`_DirectoryZip`'s hook into zipfile's private ``_RealGetContents`` behaves as
+    expected on this Python: checked once a process, on first use, on an archive built here.
+
+    Yes when parsing through the hook captures a directory, and a second instance started from that
+    directory (without parsing) has the same state, member list and member bytes as
+    :mod:`zipfile`'s own public path on the same bytes.  A renamed or re-signatured hook, a directory
+    kept somewhere the hook does not see, or any error means no: :func:`open_zip` then parses on
+    every open (slower, the same facts).
+    """
+    data = _probe_archive()
+    try:
+        with _DirectoryZip(io.BytesIO(data)) as first, zipfile.ZipFile(io.BytesIO(data)) as plain:
+            if first.directory is None:
+                return False
+            with _DirectoryZip(io.BytesIO(data), first.directory) as again:
+                if again.directory is not first.directory:
+                    return False
+                want = {k: _plain_value(v) for k, v in vars(plain).items() if k not in _HANDLE}
+                for zf in (first, again):
+                    if {k: _plain_value(v) for k, v in vars(zf).items() if k not in _HANDLE} != want:
+                        return False
+                    if [zf.read(n) for n in zf.namelist()] != [plain.read(n) for n in plain.namelist()]:
+                        return False
+    except Exception:  # noqa: BLE001 - whatever a changed zipfile raises, the answer is no
+        return False
+    return True
+
+
 def open_zip(fh: BinaryIO, limits: ArchiveLimits = ArchiveLimits(),
              directory: ZipDirectory | None = None) -> zipfile.ZipFile:
     """A read-only :class:`zipfile.ZipFile` on *fh* after :func:`check_zip_directory`.
@@ -154,14 +222,20 @@ def open_zip(fh: BinaryIO, limits: ArchiveLimits = ArchiveLimits(),
             (its result's ``directory`` attribute); not parsed again.
 
     Returns:
-        The zip; its ``directory`` attribute is the :class:`ZipDirectory` (None if zipfile's parser
-        could not be hooked).
+        The zip; its ``directory`` attribute is the :class:`ZipDirectory`, or None when
+        :func:`directory_reuse_works` says no (then *directory* is ignored and this open parses).
 
     Raises:
-        ArchiveTooLarge: see :func:`check_zip_directory`; zipfile.BadZipFile: not a zip.
+        ArchiveTooLarge: see :func:`check_zip_directory`; zipfile.BadZipFile: not a zip, or one
+            :mod:`zipfile` cannot read (a member needing a later zip version: its NotImplementedError).
     """
     check_zip_directory(fh, limits)
-    return _DirectoryZip(fh, directory)
+    try:
+        if not directory_reuse_works():
+            return _PlainZip(fh)
+        return _DirectoryZip(fh, directory)
+    except NotImplementedError as exc:  # "zip file version 9.9": data, not a bug of ours
+        raise zipfile.BadZipFile(f"unsupported zip ({exc})") from exc
 
 
 def zip_member(zf: zipfile.ZipFile, name: str, limits: ArchiveLimits = ArchiveLimits()) -> bytes:
@@ -169,18 +243,25 @@ def zip_member(zf: zipfile.ZipFile, name: str, limits: ArchiveLimits = ArchiveLi
 
     Raises:
         ArchiveTooLarge: declared or actual size over ``max_bytes``, or ratio over ``max_ratio``.
-        KeyError: no such member; zipfile.BadZipFile / zlib.error: a corrupt member.
+        KeyError: no such member; zipfile.BadZipFile / zlib.error: a corrupt member, an encrypted one
+            (zipfile's RuntimeError) or one zipfile cannot inflate (its NotImplementedError: a
+            compression method this Python lacks, such as zstd before 3.14, or flag bits 5 and 6).
     """
     info = zf.getinfo(name)
     _judge(info.file_size, info.compress_size, limits, name)
+    if info.flag_bits & 0x1:
+        raise zipfile.BadZipFile(f"{name}: encrypted member")
     out = bytearray()
-    with zf.open(info) as member:
-        while True:
-            chunk = member.read(CHUNK)
-            if not chunk:
-                break
-            out += chunk
-            _judge(len(out), info.compress_size, limits, name)
+    try:
+        with zf.open(info) as member:
+            while True:
+                chunk = member.read(CHUNK)
+                if not chunk:
+                    break
+                out += chunk
+                _judge(len(out), info.compress_size, limits, name)
+    except NotImplementedError as exc:
+        raise zipfile.BadZipFile(f"{name}: {exc}") from exc
     return bytes(out)
 
 

@@ -16,7 +16,11 @@ Within one run, a wheel's end (the bytes fetched to read its central directory)
 and the directory as :mod:`zipfile` parsed it are kept in a bounded
 :class:`WheelDirectories` (``RunContext.memo``, :func:`wheel_directories`): the
 METADATA read and the wheel-library read (``signals/wheel_libraries.py``) of the
-same wheel then cost one tail request and one parse between them, not two.
+same wheel then cost one tail request and one parse between them, not two.  Keeping
+the parsed directory goes through a private hook of :mod:`zipfile`; where
+:func:`~auditor.dist.archives.directory_reuse_works` finds it changed (a later
+CPython), nothing is kept and every open fetches the tail and parses again: slower,
+the same facts.
 """
 
 from __future__ import annotations
@@ -140,8 +144,15 @@ class RangeFile(SeekableRaw):
         max_requests: the most range requests this file may cost.
         start: a :class:`WheelEnd` of the same URL: its bytes and counts instead of the tail request.
 
+    Every request asks for a range and accepts no more bytes than it asked for
+    (``HttpClient.get(max_bytes=...)``), so a server that ignores ``Range`` and
+    sends the whole file costs at most that much.  A file no larger than
+    :data:`CHUNK` that such a server sends whole answers the first request: it
+    is read from memory, with no further request.
+
     Raises:
-        RangeUnsupported: on the first read, if the server ignores ``Range``.
+        RangeUnsupported: if the server ignores ``Range`` for a file larger than
+            :data:`CHUNK`, or answers a range with anything but 206 and its bytes.
     """
 
     def __init__(self, client: HttpClient, url: str, max_requests: int = MAX_REQUESTS, start: WheelEnd | None = None):
@@ -160,17 +171,21 @@ class RangeFile(SeekableRaw):
         else:
             self._fetch_tail()
 
-    def _get(self, header: str) -> tuple[bytes, str]:
+    def _get(self, header: str, asked: int, whole: bool = False) -> tuple[bytes, str | None]:
+        """The body and ``Content-Range`` of a 206 answer to ``Range: header`` (*asked* bytes at
+        most); with *whole*, a 200 answer too (the whole file, within *asked* bytes; Content-Range None)."""
         if self.requests >= self.max_requests:
             raise RangeUnsupported("too many range requests")
         self.requests += 1
-        resp = self.client.get(self.url, {"Range": header, "Accept-Encoding": "identity"})
+        resp = self.client.get(self.url, {"Range": header, "Accept-Encoding": "identity"}, max_bytes=asked)
         if isinstance(resp, Unknown):
+            if resp.kind == UnknownKind.TOO_LARGE:  # more than the range: the server sends the whole file
+                raise RangeUnsupported(f"the server ignores Range: more than the {asked} bytes asked for ({resp.reason})")
             raise RangeUnsupported(resp.reason)
-        if resp.status_code != 206:
+        if resp.status_code != 206 and not (whole and resp.status_code == 200):
             raise RangeUnsupported(f"HTTP {resp.status_code} to a range request")
         self.fetched += len(resp.content)
-        return resp.content, resp.headers.get("Content-Range", "")
+        return resp.content, resp.headers.get("Content-Range", "") if resp.status_code == 206 else None
 
     def fetch(self, start: int, end: int) -> bytes:
         """Bytes [start, end) in one request, not kept (a streamed member keeps what it needs)."""
@@ -180,7 +195,7 @@ class RangeFile(SeekableRaw):
         for cstart, data in self.chunks.items():
             if cstart <= start and end <= cstart + len(data):
                 return data[start - cstart:end - cstart]
-        body, _ = self._get(f"bytes={start}-{end - 1}")
+        body, _ = self._get(f"bytes={start}-{end - 1}", end - start)
         if len(body) != end - start:
             raise RangeUnsupported(f"{len(body)} bytes for a {end - start}-byte range")
         return body
@@ -190,11 +205,14 @@ class RangeFile(SeekableRaw):
         end = min(end, self.size or end)
         if end <= start or any(c <= start and end <= c + len(d) for c, d in self.chunks.items()):
             return
-        body, _ = self._get(f"bytes={start}-{end - 1}")
+        body, _ = self._get(f"bytes={start}-{end - 1}", end - start)
         self.chunks[start] = body
 
     def _fetch_tail(self) -> None:
-        body, content_range = self._get(f"bytes=-{CHUNK}")
+        body, content_range = self._get(f"bytes=-{CHUNK}", CHUNK, whole=True)
+        if content_range is None:  # 200: the whole file, CHUNK bytes at most
+            self.size, self.chunks[0] = len(body), body
+            return
         m = re.match(r"bytes (\d+)-(\d+)/(\d+)", content_range)
         if not m:
             raise RangeUnsupported("no Content-Range in the answer")
@@ -208,7 +226,7 @@ class RangeFile(SeekableRaw):
             if cstart <= start and end <= cstart + len(data):
                 return data[start - cstart:end - cstart]
         fetch_end = min(self.size or end, max(end, start + CHUNK))
-        body, _ = self._get(f"bytes={start}-{fetch_end - 1}")
+        body, _ = self._get(f"bytes={start}-{fetch_end - 1}", fetch_end - start)
         self.chunks[start] = body
         return body[: end - start]
 
@@ -230,7 +248,9 @@ def open_remote_zip(client: HttpClient, url: str, limits: ArchiveLimits, max_req
 
     The first reader of a URL fetches the tail and parses the directory and leaves a
     :class:`WheelEnd` in *directories*; a later one starts from it (no request, no parse).  The
-    directory bounds (``dist/archives.py::check_zip_directory``) are checked on every open.
+    directory bounds (``dist/archives.py::check_zip_directory``) are checked on every open.  Where
+    zipfile's private hook does not check out (``dist/archives.py::directory_reuse_works``), the zip
+    has no ``directory`` and nothing is kept: each reader fetches the tail and parses.
 
     Raises:
         RangeUnsupported, ArchiveTooLarge, zipfile.BadZipFile, OSError: as :class:`RangeFile` and

@@ -362,6 +362,9 @@ class PyPIClient:
             return doc
         if from_wheel is not None and from_wheel.kind == UnknownKind.TOO_LARGE:
             return from_wheel  # an oversized artifact is itself the fact
+        if from_wheel is not None:  # the wheel has it, but could not be read: say why
+            return Unknown(f"core metadata of {name} {version} not read: no PEP 658 metadata file, "
+                           f"and its wheel: {from_wheel.reason}", kind=from_wheel.kind)
         return Unknown(f"no core metadata published for {name} {version} (no PEP 658 metadata file)")
 
     def _metadata_file(self, f: IndexFile) -> bytes | Unknown:

@@ -4,11 +4,12 @@ The data is the ``--format json`` document (:func:`auditor.report.diff_json.diff
 schema in ``docs/diff.md``), carried and shown exactly as the audit's HTML
 report carries its data (:mod:`auditor.report.html`: one ASCII JSON block,
 strings shown with ``textContent`` only, a CSP that allows nothing but the
-page's own inline script and style).  The page shows the verdict, the
-totals before and after, the policy's violations and undecided rules, a
-sortable and filterable table of the changes with a detail view per
-package (every field of its exposure delta, its new advisories and its
-unknown facts), the dependency edges added and removed, and the data gaps.
+page's own inline scripts, ``common.js`` and ``diff.js``, and style).  The
+page shows the verdict, the totals before and after, the policy's
+violations and undecided rules, a sortable and filterable table of the
+changes with a detail view per package (every field of its exposure delta,
+its new advisories and its unknown facts), the dependency edges added and
+removed, and the data gaps.
 """
 
 from __future__ import annotations

@@ -5,10 +5,11 @@ package table, a detail view per package (factors with evidence, people, up to
 three paths from the root, findings, unknowns with kind and reason, every collected
 fact) and the dependency graph drawn on a canvas, pannable and zoomable.
 
-Self-contained and offline: the CSS and the JavaScript are inlined from
+Self-contained and offline: the CSS and the JavaScript (``common.js``, the
+helpers shared with the diff page, then ``report.js``) are inlined from
 ``auditor/report/assets/`` (our own code, no third-party library; see
 ``assets/README.md``), and a Content-Security-Policy ``<meta>`` allows
-nothing but those two inline blocks, by SHA-256 hash (``default-src
+nothing but those three inline blocks, by SHA-256 hash (``default-src
 'none'``): the page can load no image, font, script or frame and connect
 nowhere, whatever a hostile string in it says.
 
@@ -330,15 +331,21 @@ def document(result, convert: Callable[[Any], Any] = to_jsonable) -> dict:
     }
 
 
+#: The script both pages run first (``{{common}}`` in a skeleton): the helpers report.js and diff.js share.
+COMMON_SCRIPT = "common.js"
+
+
 def page(data: str, skeleton: str = "report.html", script: str = "report.js") -> str:
-    """The HTML text around *data* (from :func:`data_json`): the *skeleton*, the inline CSS and *script*
-    (files of ``assets/``), and the data block; the CSP names the hashes of that style and script."""
-    css, js = _asset("report.css"), _asset(script)
-    csp = (f"default-src 'none'; script-src {_csp_hash(js)}; style-src {_csp_hash(css)}; "
+    """The HTML text around *data* (from :func:`data_json`): the *skeleton*, the inline CSS, the
+    :data:`COMMON_SCRIPT` and *script* (files of ``assets/``, each its own inline block), and the data
+    block; the CSP names the hashes of that style and of both scripts."""
+    css, common, js = _asset("report.css"), _asset(COMMON_SCRIPT), _asset(script)
+    csp = (f"default-src 'none'; script-src {_csp_hash(common)} {_csp_hash(js)}; style-src {_csp_hash(css)}; "
            "img-src 'none'; connect-src 'none'; base-uri 'none'; form-action 'none'")
     return (_asset(skeleton)
             .replace("{{csp}}", csp)  # our own text: hashes and keywords only
             .replace("{{css}}", css)
+            .replace("{{common}}", common)
             .replace("{{js}}", js)
             .replace("{{data}}", data))  # last: no placeholder is looked for in outside text
 

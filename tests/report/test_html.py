@@ -53,13 +53,13 @@ def test_page_is_self_contained_and_its_csp_hashes_its_own_blocks(config, fake_p
     csp = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', page).group(1)
     assert csp.startswith("default-src 'none'; ") and "connect-src 'none'" in csp and "img-src 'none'" in csp
     style = re.search(r"<style>(.*?)</style>", page, re.S).group(1)
-    script = re.findall(r"<script>(.*?)</script>", page, re.S)
-    assert len(script) == 1
+    scripts = re.findall(r"<script>(.*?)</script>", page, re.S)
+    assert scripts == [html._asset("common.js"), html._asset("report.js")]  # the shared helpers first
 
     def sha(text: str) -> str:
         return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
-    assert f"script-src {sha(script[0])};" in csp and f"style-src {sha(style)};" in csp
+    assert f"script-src {' '.join(sha(s) for s in scripts)};" in csp and f"style-src {sha(style)};" in csp
     # Nothing outside the data block refers to another resource.
     skeleton = re.sub(r'<script type="application/json" id="auditor-data">.*?</script>', "", page, flags=re.S)
     assert not re.search(r"\b(src|href|action)\s*=", skeleton) and "url(" not in style and "@import" not in style
@@ -68,7 +68,7 @@ def test_page_is_self_contained_and_its_csp_hashes_its_own_blocks(config, fake_p
 def test_outside_strings_are_inert_in_the_data_block(config, fake_pypi):
     page = render(audit(config, fake_pypi))
     block = re.search(r'<script type="application/json" id="auditor-data">(.*?)</script>', page, re.S).group(1)
-    assert page.count("</script>") == 2 and page.count("<script") == 2  # the hostile "</script>" never closes a block
+    assert page.count("</script>") == 3 and page.count("<script") == 3  # the hostile "</script>" never closes a block
     assert block.isascii() and not set(block) & set("<>&")
     doc = json.loads(block)
     shown = {p["record"]["name"] for p in doc["packages"]}
@@ -80,12 +80,21 @@ def test_outside_strings_are_inert_in_the_data_block(config, fake_pypi):
     assert {"what": "history", "kind": "timeout", "reason": html.terminal(SURROGATE)} in app["unknowns"]
 
 
-@pytest.mark.parametrize("script", ["report.js", "diff.js"])
+@pytest.mark.parametrize("script", ["common.js", "report.js", "diff.js"])
 def test_the_scripts_never_parse_html(script):
     js = re.sub(r"/\*.*?\*/", "", html._asset(script), flags=re.S)
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "Function(", "setAttribute(\"on",
                  "srcdoc", "location", "fetch(", "XMLHttpRequest", "WebSocket", "import("):
         assert sink not in js, sink
+
+
+@pytest.mark.parametrize("script", ["report.js", "diff.js"])
+def test_the_shared_helpers_are_defined_once(script):
+    """common.js holds what both pages use; a page script takes them from it instead of a copy of its own."""
+    js = html._asset(script)
+    assert "window.auditorUI" in js
+    for helper in ("el", "add", "clear", "isUnknown", "table", "none", "activate", "sortable", "closable"):
+        assert f"function {helper}(" in html._asset("common.js") and f"function {helper}(" not in js, helper
 
 
 def test_deterministic(config, fake_pypi):
@@ -166,12 +175,15 @@ def test_layout_is_independent_of_insertion_order_and_wraps_tall_columns():
 
 
 def test_diff_page_uses_the_same_machinery():
-    """``diff -f html``: the diff's JSON document in the same inert block, under a CSP naming diff.js's hash."""
+    """``diff -f html``: the diff's JSON document in the same inert block, under a CSP naming the hashes of
+    common.js and diff.js."""
     from auditor.report import diff_html
 
     page = html.page(html.data_json({"base": HOSTILE}), skeleton="diff.html", script="diff.js")
-    assert html._csp_hash(html._asset("diff.js")) in page and "<script>" + html._asset("diff.js") + "</script>" in page
-    assert page.count("</script>") == 2
+    common, diff = html._asset("common.js"), html._asset("diff.js")
+    assert f"script-src {html._csp_hash(common)} {html._csp_hash(diff)};" in page
+    assert f"<script>{common}</script>\n<script>{diff}</script>" in page
+    assert page.count("</script>") == 3
     from auditor.report.registry import get
 
     assert get("diff", "html").load() is diff_html.render

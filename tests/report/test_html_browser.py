@@ -76,6 +76,16 @@ def write(tmp_path, result, name="report.html"):
     return path
 
 
+def golden(tmp_path, name: str):
+    """The golden page ``tests/golden/expected/NAME`` (the real CLI against the shared fake server) as a
+    file of its own (the golden file's first lines are the exit code and a ``---`` line)."""
+    from tests.golden.test_golden import EXPECTED
+
+    path = tmp_path / name
+    path.write_text((EXPECTED / name).read_text(encoding="utf-8").split("---\n", 1)[1], encoding="utf-8")
+    return path
+
+
 @pytest.fixture
 def small(config, fake_pypi, tmp_path):
     """Three packages from the fake PyPI, one with a hostile name, summary and finding."""
@@ -134,7 +144,7 @@ def test_hostile_name_stays_inert(browser, small):
     # Nothing was created from the name: no image, no second script element run, no dialog.
     assert p.eval_on_selector_all("img", "e => e.length") == 0
     assert p.evaluate("document.querySelectorAll('[onerror]').length") == 0
-    assert p.evaluate("document.scripts.length") == 2  # the data block and our own script
+    assert p.evaluate("document.scripts.length") == 3  # the data block and our own two scripts (common.js, report.js)
     shown = [n for n in page.names() if "onerror" in n]
     # The name is text: the markup literally, the escape and the RTL override as visible escapes.
     assert shown == ["<img src=x onerror=alert(1)>\\x1b[31mred\\u202egnp.exe<script>alert(2)</script>"]
@@ -178,15 +188,10 @@ def test_graph_at_500_nodes(browser, config, tmp_path):
     page.clean()
 
 
-@pytest.mark.parametrize("name", ["audit-requirements.html", "audit-uv-lock.html"])
+@pytest.mark.parametrize("name", ["audit-requirements.html", "audit-uv-lock.html", "audit-hub.html"])
 def test_golden_pages_load_clean(browser, tmp_path, name):
     """The golden reports (the real CLI against the shared fake server) open with no error or request."""
-    from tests.golden.test_golden import EXPECTED
-
-    text = (EXPECTED / name).read_text(encoding="utf-8").split("---\n", 1)[1]
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    page = Page(browser, path)
+    page = Page(browser, golden(tmp_path, name))
     assert len(page.names()) >= 3
     page.page.click("#packages tbody tr >> nth=0")
     assert page.page.is_visible("#detail")
@@ -197,11 +202,7 @@ def test_golden_pages_load_clean(browser, tmp_path, name):
 
 def test_golden_diff_page_sorts_filters_and_opens_a_detail_view(browser, tmp_path):
     """``auditor diff -f html`` (the golden base -> head uv.lock diff): clean, sortable, filterable, a detail view."""
-    from tests.golden.test_golden import EXPECTED
-
-    path = tmp_path / "diff.html"
-    path.write_text((EXPECTED / "diff.html").read_text(encoding="utf-8").split("---\n", 1)[1], encoding="utf-8")
-    page = Page(browser, path)
+    page = Page(browser, golden(tmp_path, "diff.html"))
     p = page.page
     names = lambda: p.eval_on_selector_all("#changes tbody tr td:first-child", "tds => tds.map(t => t.textContent)")  # noqa: E731
     assert names() == ["helper", "lib", "newdep"]
@@ -235,5 +236,34 @@ def test_hostile_diff_stays_inert(browser, tmp_path):
     p = page.page
     p.click("#changes tbody tr >> nth=0")
     assert "onerror=alert(1)>\\x1b[31mred\\u202egnp.exe" in p.text_content("#detail h2")
-    assert p.eval_on_selector_all("img", "e => e.length") == 0 and p.evaluate("document.scripts.length") == 2
+    assert p.eval_on_selector_all("img", "e => e.length") == 0 and p.evaluate("document.scripts.length") == 3
+    page.clean()
+
+
+@pytest.mark.parametrize(("name", "rows"), [("audit-uv-lock.html", "#packages tbody tr"), ("diff.html", "#changes tbody tr")])
+def test_keyboard_focus_is_visible_and_opens_the_detail_view(browser, tmp_path, name, rows):
+    """Tab reaches the sort buttons, the rows and the detail view's links, each with a visible outline
+    (``all:unset`` on those buttons had removed the browser's focus ring), and Enter opens a row."""
+    page = Page(browser, golden(tmp_path, name))
+    p = page.page
+    focused = "() => { const e = document.activeElement; return [e.tagName, e.parentElement.tagName, e.className," \
+              " getComputedStyle(e).outlineStyle]; }"
+
+    def tab_to(want):
+        for _ in range(40):
+            p.keyboard.press("Tab")
+            got = p.evaluate(focused)
+            if want(got):
+                return got
+        raise AssertionError(f"never focused; last {got}")
+
+    p.focus("#filter")
+    assert tab_to(lambda f: f[:2] == ["BUTTON", "TH"])[3] != "none"
+    assert tab_to(lambda f: f[0] == "TR")[3] != "none"
+    p.keyboard.press("Enter")
+    assert p.is_visible("#detail")
+    if name.startswith("audit"):
+        p.focus("#close-detail")
+        assert tab_to(lambda f: f[2] == "link")[3] != "none"
+    assert p.eval_on_selector(rows, "tr => getComputedStyle(tr).cursor") == "pointer"  # rows look clickable
     page.clean()

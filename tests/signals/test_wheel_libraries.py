@@ -82,9 +82,12 @@ def test_offline_without_memo_is_unknown(served, tmp_path, fake_pypi):
 
 
 def test_server_without_ranges_is_unknown(served, config, fake_pypi):
+    """A host that ignores Range and sends a wheel larger than the first range whole (a smaller one is
+    read from that answer: tests/net/test_lazy_wheel.py)."""
+    from auditor.net.lazy_wheel import CHUNK
     from tests.fakes.server import Reply
 
-    fake_pypi.add("/files/" + WHEEL, Reply(200, b"PK whole file", {"Content-Type": "application/zip"}))
+    fake_pypi.add("/files/" + WHEEL, Reply(200, b"PK whole file" + bytes(CHUNK), {"Content-Type": "application/zip"}))
     ctx = RunContext(config)
     try:
         got = vendored_in_remote_wheel(ctx, fake_pypi.url + "/files/" + WHEEL, WHEEL, libraries_from_record)

@@ -1,36 +1,13 @@
 /* auditor diff HTML report (auditor/report/diff_html.py): the `diff -f json` document, browsable.
- * Our own code, no library. Every string is inserted with textContent, never innerHTML;
- * the page's CSP allows this script and the inline style only, and no network access. */
+ * Our own code, no library; helpers shared with report.js in common.js. Every string is inserted with
+ * textContent, never innerHTML; the page's CSP allows these scripts and the inline style only, and no network access. */
 (function () {
   "use strict";
   var D = JSON.parse(document.getElementById("auditor-data").textContent);
+  var ui = window.auditorUI, el = ui.el, add = ui.add, clear = ui.clear, table = ui.table, none = ui.none;
 
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) { e.className = cls; }
-    if (text !== undefined && text !== null) { e.textContent = String(text); }
-    return e;
-  }
-  function add(parent, child) { parent.appendChild(child); return child; }
-  function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
-  function isUnknown(v) { return v !== null && typeof v === "object" && !Array.isArray(v) && "unknown" in v; }
-  function show(v) {
-    if (v === null || v === undefined || v === "") { return "–"; }
-    if (isUnknown(v)) { return "unknown (" + v.unknown + ")"; }
-    if (Array.isArray(v)) { return v.length ? v.map(show).join(", ") : "none"; }
-    if (typeof v === "object") { return JSON.stringify(v); }
-    return String(v);
-  }
-  function table(parent, head, items) {
-    var t = add(parent, el("table")), hr = add(add(t, el("thead")), el("tr")), tb = add(t, el("tbody"));
-    head.forEach(function (h) { add(hr, el("th", "", h)); });
-    items.forEach(function (cells) {
-      var tr = add(tb, el("tr"));
-      cells.forEach(function (c) { add(tr, el("td", "", c)); });
-    });
-    return t;
-  }
-  function none(parent, text) { add(parent, el("p", "muted", text)); }
+  /* As common.js's show, with a list as its items' text ("none" when empty). */
+  function show(v) { return Array.isArray(v) ? (v.length ? v.map(show).join(", ") : "none") : ui.show(v); }
 
   /* ---- header ---- */
   var title = "auditor diff: " + D.base + " \u2192 " + D.head;
@@ -87,19 +64,17 @@
   var keys = ["name", "kind", "before", "after", "maintainers", "added", "vulns", "repository"];
   var trs = rows.map(function (r, i) {
     var tr = el("tr");
-    tr.tabIndex = 0;
+    ui.activate(tr, function () { open(i); });
     keys.forEach(function (k) { add(tr, el("td", typeof r[k] === "number" ? "num" : "", r[k])); });
-    tr.addEventListener("click", function () { open(i); });
-    tr.addEventListener("keydown", function (e) { if (e.key === "Enter") { open(i); } });
     return tr;
   });
-  var sortKey = "name", sortDir = 1;
+  var sort = { key: "name", dir: 1 };
   function refresh() {
     var q = document.getElementById("filter").value.trim().toLowerCase();
     var order = rows.map(function (_, i) { return i; }).sort(function (i, j) {
-      var x = rows[i][sortKey], y = rows[j][sortKey];
-      if (typeof x === "number" && typeof y === "number") { if (x !== y) { return (x - y) * sortDir; } }
-      else if (String(x) !== String(y)) { return String(x).localeCompare(String(y)) * sortDir; }
+      var x = rows[i][sort.key], y = rows[j][sort.key];
+      if (typeof x === "number" && typeof y === "number") { if (x !== y) { return (x - y) * sort.dir; } }
+      else if (String(x) !== String(y)) { return String(x).localeCompare(String(y)) * sort.dir; }
       return i - j;
     });
     clear(tbody);
@@ -112,15 +87,7 @@
     });
     document.getElementById("shown").textContent = n + " of " + rows.length + " changes shown";
   }
-  var ths = document.querySelectorAll("#changes th");
-  Array.prototype.forEach.call(ths, function (th) {
-    th.querySelector("button").addEventListener("click", function () {
-      if (th.dataset.key === sortKey) { sortDir = -sortDir; } else { sortKey = th.dataset.key; sortDir = 1; }
-      Array.prototype.forEach.call(ths, function (o) { o.removeAttribute("aria-sort"); });
-      th.setAttribute("aria-sort", sortDir > 0 ? "ascending" : "descending");
-      refresh();
-    });
-  });
+  ui.sortable(document.querySelectorAll("#changes th"), sort, refresh);  /* no data-type: every key starts ascending */
   document.getElementById("filter").addEventListener("input", refresh);
   refresh();
 
@@ -143,8 +110,7 @@
     if (mine.length) { table(body, ["Fact", "Reason"], mine.map(function (u) { return [u.what, u.reason]; })); }
     detail.hidden = false;
   }
-  document.getElementById("close-detail").addEventListener("click", function () { detail.hidden = true; });
-  document.addEventListener("keydown", function (e) { if (e.key === "Escape") { detail.hidden = true; } });
+  ui.closable(detail);
 
   /* ---- edges, unknowns ---- */
   var edges = document.getElementById("edges");

@@ -1,28 +1,14 @@
-/* auditor HTML report (auditor/report/html.py). Our own code, no library.
+/* auditor HTML report (auditor/report/html.py). Our own code, no library; helpers shared with diff.js in common.js.
  * Every string from the audit is inserted with textContent or canvas fillText, never innerHTML;
- * the page's CSP allows this script and the inline style only, and no network access. */
+ * the page's CSP allows these scripts and the inline style only, and no network access. */
 (function () {
   "use strict";
   var D = JSON.parse(document.getElementById("auditor-data").textContent);
+  var ui = window.auditorUI, el = ui.el, add = ui.add, clear = ui.clear, show = ui.show, table = ui.table, none = ui.none;
   var P = D.packages;
   var byId = {};
   P.forEach(function (p, i) { byId[p.id] = i; });
 
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) { e.className = cls; }
-    if (text !== undefined && text !== null) { e.textContent = String(text); }
-    return e;
-  }
-  function add(parent, child) { parent.appendChild(child); return child; }
-  function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
-  function isUnknown(v) { return v !== null && typeof v === "object" && !Array.isArray(v) && "unknown" in v; }
-  function show(v) {
-    if (v === null || v === undefined || v === "") { return "–"; }
-    if (isUnknown(v)) { return "unknown (" + v.unknown + ")"; }
-    if (typeof v === "object") { return JSON.stringify(v); }
-    return String(v);
-  }
   function fmt(x) { return x === null ? "unknown" : (Math.round(x * 10) / 10).toFixed(1); }
   var SEV = ["critical", "high", "medium", "low", "info"];
 
@@ -77,7 +63,7 @@
   var tbody = document.querySelector("#packages tbody");
   var trs = rows.map(function (row, i) {
     var tr = el("tr");
-    tr.tabIndex = 0;
+    ui.activate(tr, function () { open(i); });
     tr.dataset.index = String(i);
     add(tr, el("td", "num", fmt(row.exposure)));
     add(tr, el("td", "", row.name));
@@ -90,18 +76,15 @@
     if (row.findings) { add(f, el("span", "sev sev-" + row.worst, row.findings)); } else { f.textContent = "0"; }
     add(tr, el("td", "num", row.unknowns));
     add(tr, el("td", "wrap", row.repository));
-    tr.addEventListener("click", function () { open(i); });
-    tr.addEventListener("keydown", function (e) { if (e.key === "Enter") { open(i); } });
     return tr;
   });
-  var sortKey = "exposure", sortDir = -1;
-  var ths = document.querySelectorAll("#packages th");
+  var sort = { key: "exposure", dir: -1 };
   function compare(a, b) {
-    var x = rows[a][sortKey], y = rows[b][sortKey];
+    var x = rows[a][sort.key], y = rows[b][sort.key];
     if (x === null || y === null) {
       if (x !== y) { return x === null ? 1 : -1; }  /* unknown last, either direction */
     } else if (x !== y) {
-      return (typeof x === "string" ? x.localeCompare(y) : (x < y ? -1 : 1)) * sortDir;
+      return (typeof x === "string" ? x.localeCompare(y) : (x < y ? -1 : 1)) * sort.dir;
     }
     return rows[a].name < rows[b].name ? -1 : (rows[a].name > rows[b].name ? 1 : a - b);
   }
@@ -118,30 +101,13 @@
     });
     document.getElementById("shown").textContent = n + " of " + rows.length + " packages shown";
   }
-  Array.prototype.forEach.call(ths, function (th) {
-    th.querySelector("button").addEventListener("click", function () {
-      var key = th.dataset.key;
-      if (key === sortKey) { sortDir = -sortDir; } else { sortKey = key; sortDir = th.dataset.type === "num" ? -1 : 1; }
-      Array.prototype.forEach.call(ths, function (o) { o.removeAttribute("aria-sort"); });
-      th.setAttribute("aria-sort", sortDir > 0 ? "ascending" : "descending");
-      refresh();
-    });
-  });
+  ui.sortable(document.querySelectorAll("#packages th"), sort, refresh);
   document.getElementById("filter").addEventListener("input", refresh);
   document.getElementById("only-findings").addEventListener("change", refresh);
   refresh();
 
   /* ---- detail view ---- */
   var detail = document.getElementById("detail"), body = document.getElementById("detail-body");
-  function table(parent, head, items) {
-    var t = add(parent, el("table")), hr = add(add(t, el("thead")), el("tr")), tb = add(t, el("tbody"));
-    head.forEach(function (h) { add(hr, el("th", "", h)); });
-    items.forEach(function (cells) {
-      var tr = add(tb, el("tr"));
-      cells.forEach(function (c) { if (c instanceof Node) { add(add(tr, el("td")), c); } else { add(tr, el("td", "", c)); } });
-    });
-    return t;
-  }
   function pkgLink(id) {
     var i = byId[id];
     if (i === undefined) { return el("span", "", id); }
@@ -150,8 +116,8 @@
     b.addEventListener("click", function () { open(i); });
     return b;
   }
-  function links(parent, ids, none) {
-    if (!ids.length) { add(parent, el("p", "muted", none)); return; }
+  function links(parent, ids, empty) {
+    if (!ids.length) { none(parent, empty); return; }
     var ul = add(parent, el("ul", "plain"));
     ids.forEach(function (id) { add(add(ul, el("li")), pkgLink(id)); });
   }
@@ -176,7 +142,7 @@
     if (Array.isArray(r.maintainers)) {
       if (r.maintainers.length) {
         table(body, ["PyPI account", "Role"], r.maintainers.map(function (m) { return [m.username, m.role]; }));
-      } else { add(body, el("p", "muted", "no PyPI account listed")); }
+      } else { none(body, "no PyPI account listed"); }
     } else { add(body, el("p", "unknown", "PyPI accounts: " + show(r.maintainers))); }
     add(body, el("p", "", "Organization: " + show(r.organization) + " · contributors (git history): " + show(r.contributors)));
     if (Array.isArray(r.contacts) && r.contacts.length) {
@@ -187,7 +153,7 @@
     if (p.paths.length) {
       var ol = add(body, el("ol", "path"));
       p.paths.forEach(function (path) { add(ol, el("li", "", path.join(" \u2192 "))); });
-    } else { add(body, el("p", "muted", "not reached from the root through requirements")); }
+    } else { none(body, "not reached from the root through requirements"); }
     add(body, el("h3", "", "Required by"));
     links(body, p.required_by, "the root only");
     add(body, el("h3", "", "Requires"));
@@ -197,11 +163,11 @@
       table(body, ["Id", "Severity", "Rule", "Message", "Evidence"], p.findings.map(function (f) {
         return [f.id, el("span", "sev sev-" + f.severity, f.severity), f.title, f.message, f.evidence || "–"];
       }));
-    } else { add(body, el("p", "muted", "none")); }
+    } else { none(body, "none"); }
     add(body, el("h3", "", "Unknown (" + p.unknowns.length + ")"));
     if (p.unknowns.length) {
       table(body, ["Fact", "Kind", "Reason"], p.unknowns.map(function (u) { return [u.what, u.kind, u.reason]; }));
-    } else { add(body, el("p", "muted", "none")); }
+    } else { none(body, "none"); }
     var det = add(body, el("details"));
     add(det, el("summary", "", "Every collected fact (the JSON report's record)"));
     add(det, el("pre", "", JSON.stringify(r, null, 2)));
@@ -211,17 +177,16 @@
     trs[i].classList.add("selected");
     graph.select(p.id);
   }
-  document.getElementById("close-detail").addEventListener("click", function () { detail.hidden = true; });
-  document.addEventListener("keydown", function (e) { if (e.key === "Escape") { detail.hidden = true; } });
+  ui.closable(detail);
 
   /* ---- run-level findings and gaps ---- */
   var rf = document.getElementById("run-findings"), rm = document.getElementById("run-missing");
   if (D.run_findings.length) {
     table(rf, ["Id", "Severity", "Rule", "Message"], D.run_findings.map(function (f) { return [f.id, f.severity, f.title, f.message]; }));
-  } else { add(rf, el("p", "muted", "none")); }
+  } else { none(rf, "none"); }
   if (D.run_missing.length) {
     table(rm, ["Fact", "Kind", "Reason"], D.run_missing.map(function (m) { return [m.what, m.kind, m.reason]; }));
-  } else { add(rm, el("p", "muted", "none")); }
+  } else { none(rm, "none"); }
 
   /* ---- graph (layout precomputed by auditor/report/html.py) ---- */
   var graph = (function () {
