@@ -98,3 +98,13 @@ def test_every_finding_is_in_the_signals_catalogue_table():
     for rule_id, entry in rules["findings"].items():
         row = re.search(rf"^\| {rule_id} \| {re.escape(entry['name'])}\b.*\| ([a-z]+)[^|]*\|$", section, re.M)
         assert row is None or row.group(1) == entry["severity"], rule_id
+
+
+def test_the_disable_names_are_the_collectors():
+    """The list in formats-audit.md is COLLECTOR_TABLE's names then ``hub`` (pipeline.collector_names; the
+    suite's conftest trims pipeline.COLLECTORS, so the table is read here)."""
+    from auditor.collectors import COLLECTOR_TABLE
+
+    text = (ROOT / "docs" / "formats-audit.md").read_text().split("## Turning collectors off", 1)[1].split("\n## ", 1)[0]
+    listed = re.findall(r"`([a-z_]+)`", text.split("The names are those of", 1)[1].split("An unknown name", 1)[0])
+    assert listed == [row.name for row in COLLECTOR_TABLE] + ["hub"]
