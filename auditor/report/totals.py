@@ -48,7 +48,7 @@ def summary_text(result) -> str:
     root = result.root
     publishers = "publishers: " + publishers_text(root.maintainers, root.organizations, root.maintainers_unknown,
                                                   root.maintainers_not_public)
-    return (f"{root.packages} packages ({root.direct} direct), {root.repositories} repositories "
+    return (f"{_n(root.packages, 'package')} ({root.direct} direct), {_n(root.repositories, 'repository')} "
             f"({_n(root.unmapped, 'package')} unmapped); {publishers}; {people_text(root.people)}")
 
 

@@ -29,3 +29,4 @@ def test_counted_words_are_plural_english():
     assert _n(2, "upstream repository") == "2 upstream repositories" and _n(1, "upstream repository") == "1 upstream repository"
     assert _n(3, "library") == "3 libraries" and _n(2, "package") == "2 packages" and _n(2, "key") == "2 keys"
     assert all(not _n(2, w).endswith("ys") for words in ORIGIN_WORDS.values() for w in words)
+    assert _n(1, "package") == "1 package" and _n(0, "repository") == "0 repositories"  # the summary line's counts
