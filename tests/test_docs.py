@@ -108,3 +108,18 @@ def test_the_disable_names_are_the_collectors():
     text = (ROOT / "docs" / "formats-audit.md").read_text().split("## Turning collectors off", 1)[1].split("\n## ", 1)[0]
     listed = re.findall(r"`([a-z_]+)`", text.split("The names are those of", 1)[1].split("An unknown name", 1)[0])
     assert listed == [row.name for row in COLLECTOR_TABLE] + ["hub"]
+
+
+def test_the_readme_table_defaults_are_the_options_defaults():
+    """'(default 16)' in the README's audit table is the option's declared default or the one its --help names."""
+    readme = (ROOT / "README.md").read_text()
+    table = readme.split("### `auditor audit` options", 1)[1].split("\n### ", 1)[0]
+    params = {opt: p for p in commands()["audit"].params for opt in p.opts}
+    checked = 0
+    for row in table.splitlines():
+        options = re.findall(r"`(--[a-z][\w-]*)", row.split("|")[1] if row.startswith("|") else "")
+        for number in re.findall(r"default (\d+)", row.split("|")[-2] if row.count("|") > 2 else ""):
+            assert any(str(params[o].default) == number or re.search(rf"default:? {number}\b", params[o].help or "")
+                       for o in options), (row, number)
+            checked += 1
+    assert checked >= 4
