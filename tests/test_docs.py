@@ -123,3 +123,15 @@ def test_the_readme_table_defaults_are_the_options_defaults():
                        for o in options), (row, number)
             checked += 1
     assert checked >= 4
+
+
+@pytest.mark.parametrize("golden", sorted((ROOT / "tests" / "golden" / "expected").glob("*.graphml")), ids=lambda p: p.name)
+def test_every_graphml_attribute_and_kind_of_the_goldens_is_in_graph_md(golden):
+    doc = (ROOT / "docs" / "graph.md").read_text()
+    text = golden.read_text().split("---\n", 1)[1]
+    names = set(re.findall(r'attr\.name="([^"]+)"', text))
+    kinds = set(re.findall(r'<data key="[^"]+">([a-z_]+)</data>', text)) & {"root", "distribution", "interpreter",
+        "repository", "maintainer", "organization", "person", "native_library", "build_requirement", "model",
+        "dataset", "space", "requires", "source", "maintains", "owns", "loads", "derived_from", "member_of_owner",
+        "contributed_to", "build", "bundles", "links"}
+    assert not sorted(n for n in names | kinds if f"`{n}`" not in doc)
