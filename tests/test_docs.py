@@ -135,3 +135,19 @@ def test_every_graphml_attribute_and_kind_of_the_goldens_is_in_graph_md(golden):
         "dataset", "space", "requires", "source", "maintains", "owns", "loads", "derived_from", "member_of_owner",
         "contributed_to", "build", "bundles", "links"}
     assert not sorted(n for n in names | kinds if f"`{n}`" not in doc)
+
+
+@pytest.mark.parametrize("golden", sorted((ROOT / "tests" / "golden" / "expected").glob("audit-*.json")), ids=lambda p: p.name)
+def test_every_field_of_the_golden_json_reports_is_in_json_schema_md(golden):
+    """The keys of the document, its summary, a package and its origin, repository and score, and the Hub block."""
+    import json
+
+    doc = (ROOT / "docs" / "json-schema.md").read_text()
+    report = json.loads(golden.read_text().split("---\n", 1)[1])
+    objects = [report, report["summary"], *report["missing"][:1], *report["findings"][:1], *report["input"]["requires"][:1]]
+    for package in report["packages"]:
+        objects += [package, package["origin"], package["repository"], package["score"]]
+    if "hub" in report:
+        objects += [report["hub"], *report["hub"]["references"]]
+    keys = {key for obj in objects for key in obj}
+    assert not sorted(k for k in keys if f'"{k}"' not in doc)
