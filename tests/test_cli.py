@@ -1,6 +1,7 @@
 """The CLI: inputs, formats, exit codes (typer's CliRunner, fake PyPI)."""
 
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -75,6 +76,18 @@ def test_explain_command(env_args):
     assert "app==1.0 -> lib==2.0" in res.output
     res = runner.invoke(app, ["explain", "nope", *env_args])
     assert res.exit_code == 2 and "not in the audited set" in res.output
+
+
+def test_explain_arithmetic_gives_the_exposure(env_args):
+    """The printed sums recompute the printed exposure (docs/scoring.md: unknown factors add their unknown
+    points and stay in the denominator); before, the trailer summed only the known factors."""
+    res = runner.invoke(app, ["explain", "lib", *env_args, "--no-history"], terminal_width=200)
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.output.split())  # the lines wrap at the console's width
+    exposure = float(re.search(r"exposure ([\d.]+) / 100", text).group(1))
+    points, weight = map(float, re.search(r"([\d.]+) points of ([\d.]+) possible", text).groups())
+    assert round(100 * points / weight, 1) == exposure
+    assert "of the applicable factors" in text and "of which" in text and "unknown points: " in text
 
 
 def test_osv_db_option(env_args, tmp_path):

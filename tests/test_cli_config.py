@@ -172,3 +172,22 @@ def test_help_works_beside_a_bad_file(project):
     res = runner.invoke(app, ["audit", "--help"])
     assert res.exit_code == 0 and "--config" in res.output and "--no-config" in res.output
     assert runner.invoke(app, ["audit", "x.txt"]).exit_code == 2
+
+
+def test_every_command_takes_config_and_no_config(project, tmp_path):
+    """docs/config.md: every command reads the file, so every command can name one or refuse it (survey could not)."""
+    group = get_command(app)
+    for name, command in group.commands.items():
+        assert {"config", "no_config"} <= {p.name for p in command.params}, name
+    write(project, "auditor.toml", "workers = 2\n")
+    other = write(tmp_path, "ci.toml", "workers = 3\n")
+    assert resolved("survey", ["inputs"])[0]["workers"] == 2
+    assert resolved("survey", ["--config", str(other), "inputs"])[0]["workers"] == 3
+    assert resolved("survey", ["--no-config", "inputs"])[0]["workers"] == 4
+
+
+def test_help_shows_the_table_name(project):
+    """The --config help names '[tool.auditor]'; rich took it for markup and printed "a pyproject.toml's )"."""
+    for command in get_command(app).commands:
+        text = " ".join(runner.invoke(app, [command, "--help"], terminal_width=200).output.replace("│", " ").split())
+        assert "pyproject.toml's [tool.auditor])" in text, command

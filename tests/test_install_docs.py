@@ -51,3 +51,11 @@ def test_no_doc_or_example_installs_auditor_from_pypi():
     bad = [f"{p.relative_to(ROOT)}:{p.read_text(encoding='utf-8', errors='replace')[:m.start()].count(chr(10)) + 1}: {m.group(0)}"
            for p in files for m in PYPI_INSTALL.finditer(p.read_text(encoding="utf-8", errors="replace"))]
     assert not bad, "install auditor from the repository (a git URL with a tag) or a path:\n" + "\n".join(bad)
+
+
+def test_no_message_of_the_code_sends_users_to_pypi_for_auditor():
+    """Error messages are read as instructions too: 'install auditor with its parquet extra' invites
+    ``pip install 'auditor[parquet]'``, the unrelated PyPI project; they name the checkout install instead."""
+    offenders = [str(p.relative_to(ROOT)) for p in sorted((ROOT / "auditor").rglob("*.py"))
+                 if re.search(r"install auditor\b", p.read_text()) or PYPI_INSTALL.search(p.read_text())]
+    assert not offenders, offenders

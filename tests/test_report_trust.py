@@ -52,7 +52,7 @@ def test_totals_agree_across_formats(config, fake_pypi):
     r = result.root
     doc = json.loads(registry.render("audit", "json", result))
     assert doc["summary"]["packages"] == r.packages == sum(1 for p in doc["packages"] if p["kind"] == "distribution")
-    words = f"{r.packages} packages ({r.direct} direct), {r.repositories} repositories"
+    words = f"{r.packages} packages ({r.direct} direct), {r.repositories} repositor{'y' if r.repositories == 1 else 'ies'}"
     assert words in registry.render("audit", "table", result, color=False, width=200)
     assert words.replace("(", "\\(").replace(")", "\\)") in registry.render("audit", "markdown", result)
     sarif = json.loads(registry.render("audit", "sarif", result))

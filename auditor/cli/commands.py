@@ -240,7 +240,7 @@ def audit(
 
 @app.command(cls=_Command)
 @guarded
-@with_options(*SURVEY, "input_format", "resolver", "allow_build", *NETWORK, "weights", *COLLECTORS)
+@with_options(*SURVEY, "input_format", "resolver", "allow_build", *NETWORK, "weights", *COLLECTORS, *CONFIG)
 def survey(people: PeopleNodes = False, **options: Any) -> ExitCode:
     """Audit many inputs together (directories, globs, @lists, --top N): each fact once, Parquet tables out.
 

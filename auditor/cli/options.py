@@ -140,7 +140,8 @@ HfCache = Annotated[Optional[str], typer.Option("--hf-cache", metavar="DIR|defau
 DatasetRef = Annotated[Optional[list[str]], typer.Option("--dataset", metavar="ID[@REV]", help="A Hugging Face Hub dataset the project loads (repeatable).")]
 
 # -- the configuration file (docs/config.md; read by auditor/cli/configfile.py before the options are parsed) --
-ConfigFileOpt = Annotated[Optional[Path], typer.Option("--config", metavar="FILE", help="Read option defaults from this file (auditor.toml, or a pyproject.toml's [tool.auditor]) instead of the one found from the current directory (docs/config.md).")]
+# The help is rich markup: a literal "[" is written "\\[" (else '[tool.auditor]' is taken for a style and vanishes).
+ConfigFileOpt = Annotated[Optional[Path], typer.Option("--config", metavar="FILE", help="Read option defaults from this file (auditor.toml, or a pyproject.toml's \\[tool.auditor]) instead of the one found from the current directory (docs/config.md).")]
 NoConfig = Annotated[bool, typer.Option("--no-config", metavar="", help="Read no configuration file.")]
 
 # -- diff -----------------------------------------------------------------------

@@ -19,6 +19,7 @@ from auditor.models import Unknown
 from auditor.report.lookup import audited_node
 from auditor.report.serialize import to_jsonable
 from auditor.judgement.findings import catalogue
+from auditor.scoring.base import applicable
 
 #: Root-to-node paths shown (shortest first).
 MAX_PATHS = 5
@@ -65,7 +66,8 @@ def render(result, package: str, out: TextIO, color: bool | None = None, width: 
     score = result.scores[name]
     total = score.total
     console.print(Text(f"{node.distribution.key}: exposure {total if isinstance(total, Unknown) else f'{total:.1f}'} / 100", style="bold"))
-    console.print(Text("total = 100 × Σ points / Σ weight of the known factors (docs/scoring.md)"))
+    console.print(Text("total = 100 × Σ points / Σ weight of the applicable factors; an unknown factor adds its "
+                       "unknown points (half its weight by default; docs/scoring.md)"))
     table = Table(header_style="bold")
     for col, kw in (("Factor", {}), ("Value", {"overflow": "fold"}), ("Points", {"justify": "right"}),
                     ("Weight", {"justify": "right"}), ("Why", {"overflow": "fold"})):
@@ -74,10 +76,13 @@ def render(result, package: str, out: TextIO, color: bool | None = None, width: 
         value = "unknown" if isinstance(f.value, Unknown) else str(f.value)
         table.add_row(Text(f.name), Text(value), Text(f"{f.points:g}"), Text(f"{f.weight:g}"), Text(f.detail))
     console.print(table)
-    known = [f for f in score.factors if not isinstance(f.value, Unknown)]
-    if known:
-        console.print(Text(f"{sum(f.points for f in known):g} points of {sum(f.weight for f in known):g} possible"
-                           + (f"; unknown (not counted): {', '.join(score.unknown_factors)}" if score.unknown_factors else "")))
+    counted = [f for f in score.factors if applicable(f)]
+    if counted:
+        unknown = [f for f in counted if isinstance(f.value, Unknown)]
+        console.print(Text(f"{round(sum(f.points for f in counted), 2):g} points of {round(sum(f.weight for f in counted), 2):g}"
+                           f" possible ({len(counted)} applicable factors)"
+                           + (f", of which {round(sum(f.points for f in unknown), 2):g} unknown points:"
+                              f" {', '.join(f.name for f in unknown)}" if unknown else "")))
     console.print(Text("Evidence", style="bold"))
     console.print(Text(f"  repository: {_mapping_line(node.mapping)}"))
     for key, value in sorted(node.signals.items()):

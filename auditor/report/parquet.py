@@ -47,7 +47,8 @@ def _pyarrow():
     except ImportError as exc:  # pragma: no cover - the test extra installs it
         from auditor.errors import OutputError
 
-        raise OutputError("Parquet output needs pyarrow: install auditor with its 'parquet' extra") from exc
+        raise OutputError("Parquet output needs pyarrow: pip install pyarrow, or auditor's 'parquet' extra from its checkout "
+                          "(pip install '.[parquet]'; 'auditor' on PyPI is another project)") from exc
     return pa, pq
 
 

@@ -12,7 +12,10 @@ from auditor.models import Unknown
 
 
 def _n(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    """``"1 library"``, ``"2 libraries"``, ``"2 upstream repositories"``, ``"3 packages"``."""
+    if count == 1:
+        return f"{count} {word}"
+    return f"{count} {word[:-1]}ies" if word.endswith("y") and word[-2:-1] not in "aeiou" else f"{count} {word}s"
 
 
 def publishers_text(accounts, organizations: int, unknown: int, not_public: int) -> str:
@@ -45,7 +48,7 @@ def summary_text(result) -> str:
     root = result.root
     publishers = "publishers: " + publishers_text(root.maintainers, root.organizations, root.maintainers_unknown,
                                                   root.maintainers_not_public)
-    return (f"{root.packages} packages ({root.direct} direct), {root.repositories} repositories "
+    return (f"{_n(root.packages, 'package')} ({root.direct} direct), {_n(root.repositories, 'repository')} "
             f"({_n(root.unmapped, 'package')} unmapped); {publishers}; {people_text(root.people)}")
 
 

@@ -66,7 +66,8 @@ class DaskRunner:
         except ImportError as exc:  # pragma: no cover - the test extra installs it
             from auditor.errors import ConfigError
 
-            raise ConfigError("--scheduler needs Dask: install auditor with its 'dask' extra") from exc
+            raise ConfigError("--scheduler needs Dask: auditor's 'dask' extra, from its checkout (pip install '.[dask]'; "
+                              "'auditor' on PyPI is another project)") from exc
         self.own = client is None
         self.client = client if client is not None else Client(address, timeout="30s")
         self.retries = retries

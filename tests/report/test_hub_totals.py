@@ -20,3 +20,13 @@ def test_accounts_known_partly_known_unknown():
     assert hub_facts_text(both) == (
         ". Hub facts on 3 repositories (1 base model among them): 2 known, 1 unknown (not found on the Hub); "
         "at least 3 Hub accounts can change them (1 repository not counted)")
+
+
+def test_counted_words_are_plural_english():
+    """'2 upstream repositorys' was printed in the people-reach line of the scikit-learn example."""
+    from auditor.report.totals import ORIGIN_WORDS, _n
+
+    assert _n(2, "upstream repository") == "2 upstream repositories" and _n(1, "upstream repository") == "1 upstream repository"
+    assert _n(3, "library") == "3 libraries" and _n(2, "package") == "2 packages" and _n(2, "key") == "2 keys"
+    assert all(not _n(2, w).endswith("ys") for words in ORIGIN_WORDS.values() for w in words)
+    assert _n(1, "package") == "1 package" and _n(0, "repository") == "0 repositories"  # the summary line's counts
