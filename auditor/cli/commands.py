@@ -182,6 +182,7 @@ def audit(
     """
     from auditor.net.results import MAX_TEXT_BYTES, ResultCache, result_key
     from auditor.report.write import emit, emit_report
+    from auditor.sources.inputs import STDIN
 
     from auditor.report import registry
 
@@ -192,11 +193,12 @@ def audit(
     term = terminal_options(output)
     github = github_environment() if output_format.value == "github-snapshot" else {}
     key = cache = None
-    # --conda-prefix reads a prefix the key does not hash: such an audit is never answered from the result
-    # cache; a folder report is not one text to store
+    # --conda-prefix reads a prefix the key does not hash, and '-' (standard input) names no file: such an
+    # audit is never answered from the result cache; a folder report is not one text to store
     hub = hub_key(config)
     if (config.use_cache and config.osv_db is None and not fmt.folder and hub is not None
-            and not (options["env"] or options["python"] or options.get("conda_prefix"))):
+            and not (options["env"] or options["python"] or options.get("conda_prefix"))
+            and str(options["input_path"]) != STDIN):  # standard input: no file to key on
         # verbose stays in the key: -v changes the report (the JSON's requests, every gap in the table)
         key = result_key((__version__, "audit", output_format.value, limit, sorted(term.items()), repr(config),
                           sorted(github.items()),

@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import importlib
 import io
+import os
 from pathlib import Path
 from typing import Any
 
 from auditor.config import DEFAULT_MAX_INPUT_BYTES
 from auditor.dist.bounded import loads_json, loads_toml
-from auditor.errors import InputError
+from auditor.errors import InputError, ResolutionError
 from auditor.sources.interface import Source
 from auditor.sources.inputs import STDIN, check_input_file, read_stdin, stdin_as_file
 
@@ -193,8 +194,10 @@ def open_source(path: str | Path, input_format: str | None = None, text: str | N
         fmt = input_format or detect_content(data)
         if fmt in TEXT_CAPABLE:
             text = data
-        else:
-            path = stdin_as_file(_STDIN_NAMES.get(fmt, "stdin.txt"), stream=io.BytesIO(data.encode("utf-8")))
+        else:  # a format read from a path: a private copy, named '-' in the report and in errors
+            copy = stdin_as_file(_STDIN_NAMES.get(fmt, "stdin.txt"), stream=io.BytesIO(data.encode("utf-8")))
+            cls = source_class(fmt)
+            return _StdinCopy(cls(copy, **_accepted(cls, options)), copy)
         input_format = fmt
     elif text is None:
         check_input_file(path, max_bytes)  # a regular file under the cap: never a FIFO, a device or /dev/zero
@@ -206,3 +209,39 @@ def open_source(path: str | Path, input_format: str | None = None, text: str | N
             raise InputError(f"input format {fmt!r} cannot be read from a git revision", str(path))
         return cls(path, text=text, **options)  # type: ignore[call-arg]
     return cls(path, **options)  # type: ignore[call-arg]
+
+
+class _StdinCopy(Source):
+    """A source reading a private temporary copy of standard input (a format read from a path,
+    such as requirements, which the resolver reads): the report's input name and every
+    :class:`~auditor.errors.InputError` or :class:`~auditor.errors.ResolutionError` say ``-``,
+    as they do for the formats read as text, never the copy's random path (identical input,
+    identical report)."""
+
+    def __init__(self, inner: Source, copy: Path):
+        self.inner, self.copy = inner, copy
+        self.name = inner.name
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self.inner, attr)
+
+    def collect(self, ctx):
+        from dataclasses import replace
+
+        try:
+            inventory = self.inner.collect(ctx)
+        except InputError as exc:
+            file = STDIN if exc.file and Path(exc.file) == self.copy else exc.file
+            raise InputError(self._named(exc.message), file, exc.line) from None
+        except ResolutionError as exc:
+            raise ResolutionError(self._named(str(exc))) from None
+        copy = str(self.copy)
+        dists = tuple(replace(d, origin=replace(d.origin, file=STDIN)) if d.origin.file == copy else d
+                      for d in inventory.distributions)
+        gaps = tuple(tuple(self._named(part) for part in gap) for gap in inventory.gaps)
+        return replace(inventory, root_name=STDIN, distributions=dists, gaps=gaps)
+
+    def _named(self, text: str) -> str:
+        """*text* with the copy's path as ``-`` and paths inside its directory relative (an include
+        it names: ``included file not found: other.txt``)."""
+        return text.replace(str(self.copy), STDIN).replace(str(self.copy.parent) + os.sep, "")

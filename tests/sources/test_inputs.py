@@ -81,3 +81,39 @@ def test_undecodable_metadata_is_one_unknown_not_the_end(env_args, fake_env):  #
     res = runner.invoke(app, ["audit", *env_args, "-f", "json"])
     assert res.exit_code == 3, res.output
     assert "undecodable metadata" in res.output
+
+
+def test_stdin_read_from_a_private_copy_is_named_dash():
+    """Requirements on standard input are copied to a private temporary file for the resolver; the
+    report names the input '-' (as for a lockfile read as text), never the copy's random path, so
+    identical input gives identical bytes."""
+    args = ["audit", "-", "--offline", "--resolver", "none", "-f", "json"]
+    first = runner.invoke(app, args, input="six==1.16.0\n")
+    second = runner.invoke(app, args, input="six==1.16.0\n")
+    assert first.exit_code in (0, 3), first.output
+    report = first.stdout[first.stdout.index("{"):]
+    assert '"name": "-"' in report and "auditor-stdin" not in first.output
+    assert second.stdout == first.stdout
+
+
+@pytest.mark.parametrize("text, where", [("numpy==\n", "-:1: "), ("numpy>=1\n--bogus-option x\n", "-:2: "),
+                                         ("-r other.txt\n", "-:1: included file not found: other.txt")])
+def test_errors_in_stdin_name_dash_and_the_line(text, where):
+    res = runner.invoke(app, ["audit", "-", "--offline", "-f", "json"], input=text)
+    assert res.exit_code == 2
+    assert where in res.output and "auditor-stdin" not in res.output
+
+
+def test_stdin_is_never_answered_from_the_result_cache(tmp_path, monkeypatch):
+    """'-' names no file the result cache could key on: a file called '-' in the working directory
+    must not make two different standard inputs share a stored report."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "-").write_text("idna==3.7\n")
+    args = ["audit", "-", "--offline", "--resolver", "none", "-f", "json", "--cache-dir", str(tmp_path / "c"),
+            "-o", str(tmp_path / "out" / "r.json")]
+    (tmp_path / "out").mkdir()
+    for pin in ("six==1.16.0", "attrs==24.2.0"):
+        res = runner.invoke(app, args, input=pin + "\n")
+        assert res.exit_code in (0, 3), res.output
+        assert pin in (tmp_path / "out" / "r.json").read_text()
+    assert not (tmp_path / "c" / "results-v1").exists() or not any((tmp_path / "c" / "results-v1").iterdir())
