@@ -34,7 +34,7 @@ DEFAULT_DEPSDEV_URL = "https://api.deps.dev"
 #: a handful of parallel clients; 16 keeps a 70-package cold audit around
 #: the latency of a few sequential round trips.
 DEFAULT_CONCURRENCY = 16
-#: Default bound of the fact memo plus the HTTP cache, in MiB (``--cache-max-mb``; docs/cache.md).
+#: Default bound of the fact memo plus the HTTP cache, in MiB (``--cache-max-mb``; docs/architecture.md, "Caching").
 DEFAULT_CACHE_MAX_MB = 512
 
 #: Seconds before an HTTP request is abandoned (connect, read).

@@ -40,7 +40,7 @@ DEFAULT_EXPIRY = 24 * 3600
 #: kilobytes, an sdist tens of megabytes) and auditor keeps only the fields it
 #: uses, parsed, in the fact memo (:mod:`auditor.net.memo`), under the
 #: lifetimes above.  A cold audit of 500 projects stored 531 MB before, most
-#: of it these documents (docs/cache.md).
+#: of it these documents (docs/architecture.md, "Caching").
 NOT_STORED = frozenset({"pypi", "index", "pypi-files"})
 
 #: Per-endpoint lifetimes (regular expressions searched in the URL), first match wins.

@@ -10,7 +10,7 @@ left to the standard library.
 
 Wheels are immutable: given a cache directory, the extracted METADATA is kept
 as a file under ``<cache dir>/wheel-metadata/``.  :class:`~auditor.net.pypi.PyPIClient`
-passes none: it memoizes the parsed metadata instead (the lean cache, docs/cache.md).
+passes none: it memoizes the parsed metadata instead (the lean cache, docs/architecture.md, "Caching").
 
 Within one run, a wheel's end (the bytes fetched to read its central directory)
 and the directory as :mod:`zipfile` parsed it are kept in a bounded
