@@ -170,6 +170,9 @@ class Dep:
     extras: tuple[str, ...] = ()
     marker: str | None = None
     kind: str = "runtime"
+    #: the locked version it names, when the lock names one (uv.lock forks:
+    #: ``{ name = "numpy", version = "2.2.2", marker = ... }``)
+    version: str | None = None
 
 
 def safe_origin(origin: Origin) -> Origin:
@@ -219,8 +222,14 @@ def link_recorded(
         all_platforms: keep edges whose marker is false for *target*
             (their marker text stays on the edge).
 
+    A dependency naming a locked ``version`` other than the one kept for its
+    name (a uv.lock fork not chosen for the target) is not an edge: that
+    version is not in the inventory.  With *all_platforms*, packages the
+    root does not reach (needed only by such a fork) keep their own recorded
+    base dependencies as edges, instead of standing without any.
+
     Returns:
-        ``(root_edges, linked distributions by name, reachable names)``.
+        ``(root_edges, linked distributions by name, names reachable from the root)``.
     """
     env = target.marker_environment()
     active: dict[str, set[str]] = defaultdict(set)
@@ -230,8 +239,11 @@ def link_recorded(
     def keep(dep: Dep, extra: str = "") -> bool:
         return all_platforms or marker_holds(dep.marker, env, [extra] if extra else ())
 
+    def other_fork(dep: Dep) -> bool:
+        return dep.version is not None and packages[dep.target].dist.version not in (None, dep.version)
+
     def request(dep: Dep) -> None:
-        if dep.target not in packages:
+        if dep.target not in packages or other_fork(dep):
             return
         new = set(dep.extras) - active[dep.target]
         if new or dep.target not in reached:
@@ -241,29 +253,40 @@ def link_recorded(
 
     root_edges = []
     for dep in root:
-        if dep.target in packages and keep(dep):
+        if dep.target in packages and keep(dep) and not other_fork(dep):
             root_edges.append(_edge(dep, None))
             request(dep)
     edges: dict[str, dict[tuple, DependencyEdge]] = defaultdict(dict)
-    while queue:
-        name = queue.popleft()
-        pkg = packages[name]
-        contexts: list[tuple[str | None, list[Dep]]] = [(None, pkg.deps or [])]
-        contexts += [(e, pkg.extra_deps.get(e, [])) for e in sorted(active[name])]
-        for via, deps in contexts:
-            for dep in deps:
-                if dep.target == name:  # pkg[all] -> pkg[a, b]
+
+    def drain() -> None:
+        while queue:
+            name = queue.popleft()
+            pkg = packages[name]
+            contexts: list[tuple[str | None, list[Dep]]] = [(None, pkg.deps or [])]
+            contexts += [(e, pkg.extra_deps.get(e, [])) for e in sorted(active[name])]
+            for via, deps in contexts:
+                for dep in deps:
+                    if dep.target == name:  # pkg[all] -> pkg[a, b]
+                        request(dep)
+                        continue
+                    if dep.target not in packages or not keep(dep, via or "") or other_fork(dep):
+                        continue
+                    edges[name].setdefault((dep.target, dep.requirement, via), _edge(dep, via))
                     request(dep)
-                    continue
-                if dep.target not in packages or not keep(dep, via or ""):
-                    continue
-                edges[name].setdefault((dep.target, dep.requirement, via), _edge(dep, via))
-                request(dep)
+
+    drain()
+    from_root = set(reached)
+    if all_platforms:  # what only an unchosen fork needs still has its recorded edges
+        for name in sorted(packages):
+            if name not in reached:
+                reached.add(name)
+                queue.append(name)
+                drain()
     linked = {
         n: replace(p.dist, requires=tuple(sorted(edges[n].values(), key=lambda e: (e.target, e.via_extra or "", e.requirement))))
         for n, p in packages.items()
     }
-    return tuple(sorted(root_edges, key=lambda e: (e.target, e.kind, e.requirement))), linked, reached
+    return tuple(sorted(root_edges, key=lambda e: (e.target, e.kind, e.requirement))), linked, from_root
 
 
 def _edge(dep: Dep, via: str | None) -> DependencyEdge:

@@ -40,8 +40,10 @@ def _origin(table: dict[str, Any], path: Path, line: int | None) -> Origin:
     if isinstance(table.get("vcs"), dict):
         v = table["vcs"]
         url = v.get("url") or v.get("path") or ""
-        commit = v.get("commit-id")
-        return Origin(kind="vcs", url=f"{v.get('type', 'git')}+{url}" + (f"@{commit}" if commit else ""), file=f, line=line)
+        ref = v.get("commit-id") or v.get("requested-revision")
+        sub = v.get("subdirectory")
+        return Origin(kind="vcs", url=f"{v.get('type', 'git')}+{url}" + (f"@{ref}" if ref else "")
+                      + (f"#subdirectory={sub}" if isinstance(sub, str) and sub else ""), file=f, line=line)
     if isinstance(table.get("directory"), dict):
         return Origin(kind="path", url=str(table["directory"].get("path")), file=f, line=line)
     if isinstance(table.get("archive"), dict):
