@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
 
 from auditor.config import DEFAULT_MAX_INPUT_BYTES
 from auditor.dist.bounded import TooDeep, TooLarge, loads_toml
@@ -371,13 +372,19 @@ def link_computed(
     dists: Sequence[Distribution],
     config: Config,
     all_platforms: bool,
+    root_kinds: Mapping[str, str] | None = None,
 ) -> tuple[tuple[DependencyEdge, ...], list[Distribution]]:
     """Edges from core metadata (``link``) for locks that record none.
+
+    *root_kinds* gives the kind of a root edge (``group:dev``, ...) by its
+    requirement text or its target name; ``runtime`` otherwise.
 
     With *root_requirements* ``None`` (the lock does not say what the project
     requires), the root requires every distribution nothing else requires.
     With *all_platforms*, edges are computed under the target and, for each
-    of the other common platforms (``linux``, ``darwin``, ``win32``), merged.
+    of the other common platforms (``linux``, ``darwin``, ``win32``), merged;
+    a root requirement whose marker holds on none of them (another Python
+    version) is an edge too, with its marker text.
     """
     from auditor.sources.edges import link
 
@@ -396,6 +403,18 @@ def link_computed(
             for e in d.requires:
                 merged[d.name].setdefault((e.target, e.requirement, e.via_extra), e)
     out = [replace(d, requires=tuple(sorted(merged[d.name].values(), key=lambda e: (e.target, e.via_extra or "")))) for d in dists]
+    if all_platforms and root_requirements is not None:  # a root edge whose marker no target above meets
+        present = {d.name for d in dists}
+        for text in root_requirements:
+            try:
+                req = Requirement(text)
+            except InvalidRequirement:
+                continue
+            name = str(canonicalize_name(req.name))
+            if name in present and not any(k[0] == name and k[1] == text for k in root_edges):
+                root_edges[(name, text)] = DependencyEdge(
+                    target=name, requirement=text, marker=str(req.marker) if req.marker else None,
+                    extras=tuple(sorted(str(canonicalize_name(e)) for e in req.extras)))
     if root_requirements is None:
         required = {e.target for d in out for e in d.requires}
         root_edges = {
@@ -403,6 +422,9 @@ def link_computed(
             for d in out
             if d.name not in required
         }
+    kinds = root_kinds or {}
+    root_edges = {k: replace(e, kind=kinds.get(e.requirement) or kinds.get(e.target) or e.kind)
+                  for k, e in root_edges.items()}
     direct = {e.target for e in root_edges.values()}
     out = [replace(d, direct=d.name in direct) for d in out]
     return tuple(sorted(root_edges.values(), key=lambda e: (e.target, e.requirement))), out

@@ -155,3 +155,95 @@ def test_uv_lock_forks_keep_the_edges_of_what_only_the_other_fork_needs(tmp_path
     assert inv.by_name()["pyodide-build"].version == "0.39.0"
     assert [(e.target, e.marker) for e in inv.root_requires] == [("pyodide-build", "python_full_version >= '3.12'")]
     assert [e.target for e in inv.by_name()["pyodide-build"].requires] == ["cattrs"]
+
+
+# -- Pipfile.lock ----------------------------------------------------------------------
+
+PIPFILE = """\
+[[source]]
+url = "https://pypi.org/simple"
+verify_ssl = true
+name = "pypi"
+
+[packages]
+pytz = "*"
+
+[dev-packages]
+waitress = {version = "3.*", sys_platform = "== 'win32'"}
+gunicorn = {version = "26.1.*", sys_platform = "== 'linux'"}
+legacy-cgi = {version = "*", markers = "python_version >= '3.13'"}
+
+[docs]
+sphinx = ">=7"
+
+[pipenv]
+allow_prereleases = true
+"""
+
+
+def _entry(version: str, markers: str | None = None) -> dict:
+    return {"hashes": ["sha256:" + "a" * 64], "version": version, **({"markers": markers} if markers else {})}
+
+
+PIPFILE_LOCK = {
+    "_meta": {"hash": {"sha256": "0"}, "pipfile-spec": 6, "requires": {},
+              "sources": [{"name": "pypi", "url": "https://pypi.org/simple", "verify_ssl": True}]},
+    "default": {"pytz": _entry("==2026.1.post1")},
+    "develop": {
+        "waitress": _entry("==3.0.2", "('dev' in dependency_groups) and (sys_platform == 'win32')"),
+        "gunicorn": _entry("==26.1.0", "python_version >= '3.10'"),
+        "legacy-cgi": _entry("==2.6.4", "('dev' in dependency_groups) and (python_version >= '3.13')"),
+    },
+    "docs": {"sphinx": _entry("==8.2.3", "python_version >= '3.11'")},
+}
+
+
+def _pipfile_project(tmp_path):
+    (tmp_path / "Pipfile").write_text(PIPFILE)
+    lock = tmp_path / "Pipfile.lock"
+    lock.write_text(json.dumps(PIPFILE_LOCK, indent=4))
+    return lock
+
+
+def test_pipfile_lock_sections_give_edge_kinds_and_custom_categories_are_read(tmp_path, lock_config):
+    """pypa/pipenv Pipfile + Pipfile.lock (3f1b272): every [dev-packages] entry was a ``runtime``
+    root edge, pipenv's marker keys (``sys_platform = "== 'win32'"``) and versions were dropped
+    from the root requirements, and a custom category (pipenv docs/pipfile.md, "Custom Package
+    Categories": locked under its own name) was not read at all."""
+    from auditor.sources.pipfile_lock import PipfileLockSource
+
+    inv = collect(PipfileLockSource(_pipfile_project(tmp_path), fetch_metadata=False), lock_config)
+    assert {d.name for d in inv.distributions} == {"pytz", "waitress", "gunicorn", "legacy-cgi", "sphinx"}
+    root = {e.target: e for e in inv.root_requires}
+    assert {n: e.kind for n, e in root.items()} == {
+        "pytz": "runtime", "waitress": "group:dev", "gunicorn": "group:dev", "legacy-cgi": "group:dev",
+        "sphinx": "group:docs"}
+    assert root["waitress"].marker == "sys_platform == \"win32\"" and root["waitress"].requirement.startswith("waitress==3.*")
+    assert root["gunicorn"].requirement == 'gunicorn==26.1.*; sys_platform == "linux"'
+    assert root["sphinx"].requirement == "sphinx>=7"
+
+
+def test_pipfile_lock_dependency_group_markers_are_evaluated_for_the_target(tmp_path, lock_config):
+    """pypa/pipenv Pipfile.lock (3f1b272) writes ``('dev' in dependency_groups) and (sys_platform ==
+    'win32')`` in ``develop``: with --target-only such a marker could not be evaluated outside the
+    lock-file context, counted as holding, and the Windows-only waitress stayed in a Linux audit."""
+    from auditor.sources.pipfile_lock import PipfileLockSource
+
+    inv = collect(PipfileLockSource(_pipfile_project(tmp_path), all_platforms=False, fetch_metadata=False),
+                  lock_config)
+    assert {d.name for d in inv.distributions} == {"pytz", "gunicorn", "sphinx"}
+    win = lock_config.with_changes(target=TargetEnvironment(sys_platform="win32", platform_machine="AMD64",
+                                                            python_version="3.13"))
+    inv = collect(PipfileLockSource(tmp_path / "Pipfile.lock", all_platforms=False, fetch_metadata=False), win)
+    assert {d.name for d in inv.distributions} == {"pytz", "gunicorn", "sphinx", "waitress", "legacy-cgi"}
+
+
+def test_pipfile_lock_without_pipfile_takes_kinds_from_the_lock_sections(tmp_path, lock_config):
+    from auditor.sources.pipfile_lock import PipfileLockSource
+
+    lock = tmp_path / "Pipfile.lock"
+    lock.write_text(json.dumps(PIPFILE_LOCK))
+    inv = collect(PipfileLockSource(lock, fetch_metadata=False), lock_config)
+    assert {e.target: e.kind for e in inv.root_requires} == {
+        "pytz": "runtime", "waitress": "group:dev", "gunicorn": "group:dev", "legacy-cgi": "group:dev",
+        "sphinx": "group:docs"}
