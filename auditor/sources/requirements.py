@@ -28,6 +28,7 @@ from auditor.models import (
     UnknownKind,
     normalize_name,
 )
+from auditor.dist.filenames import DistFilename, parse_url_filename
 from auditor.dist.redact import redact_url
 from auditor.dist.markers import marker_holds
 from auditor.dist.urls import has_scheme, is_vcs
@@ -129,6 +130,10 @@ class RequirementsSource(Source):
                     early.join()
             self.resolution = resolution
             pins, resolver_name = list(resolution.pins), resolution.resolver
+        # a reference left out of the resolution is its name's only node: never an index pin of that
+        # name (pip, which cannot leave a name out, may still pin one for whatever else requires it)
+        dropped = {l.name for l in wanted if l.name and (l.file, l.line) in unresolved}
+        pins = [p for p in pins if p.name not in dropped]
         by_name = _index_lines(wanted, pins)
         dists = self._distributions(pins, by_name, parsed, ctx)
         root_texts = [_root_text(line, by_name) for line in wanted]
@@ -144,7 +149,7 @@ class RequirementsSource(Source):
             dists.append(
                 Distribution(
                     name=name,
-                    version=None,
+                    version=_file_version(line.url, name),
                     metadata=Unknown(redact_url(reason)),
                     origin=_origin(line, line.kind, line.url, None),
                     direct=True,
@@ -273,19 +278,25 @@ class RequirementsSource(Source):
             direct = [l for l in lines if l.kind != "registry"]
             if not direct:
                 raise
-            reason = f"not resolved: {first}"
             builds = [l for l in direct if needs_build(l.resolver_line())] if not self.allow_build else []
             for drop in (builds, direct):
                 if not drop:
                     continue
                 kept = [l for l in lines if l not in drop]
+                # A dropped reference's name is left out too: otherwise the resolver takes that name
+                # from the index for whatever else requires it, and the node would carry the index's
+                # version under the reference's URL (werkzeug 3.1.9 for werkzeug-3.0.1.tar.gz).
+                names = {l.name: l for l in drop if l.name and l.name not in left}
+                left.update({n: (None, _reason(l, str(first))) for n, l in names.items()})
                 try:
                     res = run(self._request(parsed, ctx, kept)) if kept else Resolution((), "none")
                 except ResolutionError:
+                    for n in names:
+                        left.pop(n, None)
                     if drop is direct:
                         raise
                     continue
-                return res, {(l.file, l.line): reason for l in drop}, left
+                return res, {(l.file, l.line): _reason(l, str(first)) for l in drop}, left
             raise
 
     # -- metadata ---------------------------------------------------------
@@ -322,6 +333,25 @@ class RequirementsSource(Source):
                 )
             )
         return dists
+
+
+def _reason(line: RequirementLine, message: str) -> str:
+    """Why *line* was left out of the resolution: the resolver's *message* when it quotes the
+    line's URL, else that it was left out with the others after that failure (uv stops at
+    the first reference it cannot use, so its message is about one of them only)."""
+    if line.url and line.url.split("#", 1)[0] in message:
+        return f"not resolved: {message}"
+    return ("not resolved: left out with the input's other direct references after the resolver failed "
+            f"on one of them ({message})")
+
+
+def _file_version(url: str | None, name: str) -> str | None:
+    """The version a wheel or sdist URL's file name states (``werkzeug-3.0.1.tar.gz`` -> ``3.0.1``)
+    when it names *name*; None for a VCS URL, a directory, or another project's file."""
+    if not url or is_vcs(url):
+        return None
+    parsed = parse_url_filename(unquote(url))
+    return str(parsed.version) if isinstance(parsed, DistFilename) and parsed.name == name else None
 
 
 def _fallback_name(url: str) -> str:

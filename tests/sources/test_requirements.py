@@ -517,3 +517,24 @@ def test_an_sdist_only_package_never_aborts_the_pip_fallback(tmp_path, fake_pypi
     assert sd.direct == ("sd==" in body) and not marker.exists()
     if "needsd" in body:
         assert {e.target for e in d["needsd"].requires} == {"sd", "six"}  # the edge is kept
+
+
+def test_a_direct_sdist_reference_is_its_names_only_node(tmp_path, wheels, config):
+    """astral-sh/uv test/requirements/all-kinds.in (26a9dd4): ``werkzeug @ .../werkzeug-3.0.1.tar.gz``
+    needs a build, so it was left out and the file resolved again; flask then pulled werkzeug 3.1.9
+    from the index, and the node showed version 3.1.9 with known metadata under the 3.0.1 sdist URL.
+    The reason of every other left-out reference also quoted the failure of the first one."""
+    sdist = (wheels / "sd-2.0.tar.gz").as_uri()
+    make_wheel(tmp_path / "more", "needs-sd", "1.0", ["sd>=1"])
+    root = source_file(tmp_path, wheels, f"--find-links {tmp_path / 'more'}\nneeds-sd\nsd @ {sdist}\n"
+                                         "thing @ git+http://127.0.0.1:9/thing.git\n")
+    for resolver in ("uv", "pip"):
+        inv = collect(RequirementsSource(root, resolver=resolver), config)
+        d = inv.by_name()
+        assert d["sd"].version == "2.0" and d["sd"].origin.kind == "path", resolver  # the file's own version
+        assert isinstance(d["sd"].metadata, Unknown) and d["sd"].metadata.reason.startswith("not resolved:")
+        assert d["needs-sd"].version == "1.0" and [e.target for e in d["needs-sd"].requires] == ["sd"]
+        assert isinstance(d["thing"].metadata, Unknown)
+        if resolver == "uv":  # uv names the first reference it failed on; the other one says so
+            reasons = {n: d[n].metadata.reason for n in ("sd", "thing")}
+            assert sum("left out with the input's other direct references" in r for r in reasons.values()) == 1
