@@ -38,6 +38,7 @@ from auditor.sources.requirement_lines import (
     ParsedRequirements,
     RequirementLine,
     RequirementsOptions,
+    fallback_name,
     parse_requirements,
 )
 from auditor.sources.resolve import (
@@ -142,7 +143,7 @@ class RequirementsSource(Source):
             reason = unresolved.get((line.file, line.line))
             if reason is None:
                 continue
-            name = line.name or _fallback_name(line.url or "")
+            name = line.name or fallback_name(line.url or "")
             if name in present:
                 continue
             present.add(name)
@@ -352,17 +353,6 @@ def _file_version(url: str | None, name: str) -> str | None:
         return None
     parsed = parse_url_filename(unquote(url))
     return str(parsed.version) if isinstance(parsed, DistFilename) and parsed.name == name else None
-
-
-def _fallback_name(url: str) -> str:
-    """A node name for an unnamed reference nobody could resolve: the last
-    path segment of its URL without ``.git``, ``@revision`` or archive suffix."""
-    path = urlsplit(url.split("+", 1)[1] if is_vcs(url) else url).path
-    segment = unquote(path.rstrip("/").rsplit("/", 1)[-1]) or url
-    segment = segment.split("@", 1)[0]
-    for suffix in (".git", ".tar.gz", ".zip", ".whl"):
-        segment = segment.removesuffix(suffix)
-    return normalize_name(segment) or "unnamed"
 
 
 def _applies(line: RequirementLine, env: dict[str, str]) -> bool:

@@ -247,3 +247,67 @@ def test_pipfile_lock_without_pipfile_takes_kinds_from_the_lock_sections(tmp_pat
     assert {e.target: e.kind for e in inv.root_requires} == {
         "pytz": "runtime", "waitress": "group:dev", "gunicorn": "group:dev", "legacy-cgi": "group:dev",
         "sphinx": "group:docs"}
+
+
+# -- environment.yml ---------------------------------------------------------------------
+
+
+def _offline_ctx(tmp_path):
+    from auditor.config import Config
+    from auditor.net.context import RunContext
+
+    return RunContext(Config(cache_dir=tmp_path / "cache", offline=True))
+
+
+def test_environment_file_under_another_name_is_detected(tmp_path):
+    """pydata/xarray ci/requirements/environment-benchmark.yml (b1c1dc5) was read as a
+    requirements file: ``environment-benchmark.yml:1: Invalid requirement ... 'name: xarray-benchmark'``."""
+    from auditor.sources.registry import detect
+
+    body = "name: bench\nchannels:\n  - conda-forge\ndependencies:\n  - numpy\n"
+    for name in ("environment-benchmark.yml", "environment_dev.yaml", "ci-environment.yml"):
+        assert detect(write(tmp_path / name, body)) == "environment.yml", name
+    assert detect(write(tmp_path / "py311.yml", body)) == "environment.yml"  # by content
+    assert detect(write(tmp_path / "reqs.yml", "requests\nflask>=2\n")) == "requirements"
+
+
+def test_environment_file_pip_section_takes_pip_syntax(tmp_path):
+    """conda hands the ``pip:`` list to ``pip install -r``, so ``-e .``, ``-r file``, index options
+    and VCS URLs are common there; auditor rejected the first one: ``not a requirement: '-e .[dev]'``."""
+    from auditor.sources.conda_env import CondaEnvironmentFileSource
+
+    (tmp_path / "proj").mkdir()
+    write(tmp_path / "proj" / "pyproject.toml", '[project]\nname = "my-proj"\nversion = "0.1"\n')
+    write(tmp_path / "requirements.txt", "six==1.16.0\n")
+    path = write(tmp_path / "environment.yml", """\
+        name: x
+        dependencies:
+          - python=3.11
+          - pip
+          - pip:
+              - -e ./proj[dev]
+              - -r requirements.txt
+              - --extra-index-url https://download.pytorch.org/whl/cpu
+              - git+https://github.com/o/r.git@v1
+              - requests==2.32.3
+        """)
+    with _offline_ctx(tmp_path) as ctx:
+        inv = CondaEnvironmentFileSource(path).collect(ctx)
+    by = inv.by_name()
+    assert by["my-proj"].origin.kind == "path" and by["my-proj"].origin.line == 6
+    assert (by["six"].version, by["six"].origin.file, by["six"].origin.line) == ("1.16.0", str(tmp_path / "requirements.txt"), 1)
+    assert by["r"].origin.kind == "vcs" and by["r"].origin.url == "git+https://github.com/o/r.git@v1"
+    assert by["requests"].version == "2.32.3" and by["requests"].origin.kind == "registry"
+    assert {"my-proj", "six", "r", "requests"} <= {e.target for e in inv.root_requires}
+
+
+def test_environment_file_pip_section_errors_name_the_file_and_line(tmp_path):
+    import pytest
+
+    from auditor.errors import InputError
+    from auditor.sources.conda_env import CondaEnvironmentFileSource
+
+    path = write(tmp_path / "environment.yml", "dependencies:\n  - pip:\n    - ok==1\n    - 'foo[bar'\n")
+    with _offline_ctx(tmp_path) as ctx, pytest.raises(InputError, match="foo") as err:
+        CondaEnvironmentFileSource(path).collect(ctx)
+    assert f"{path}:4:" in str(err.value)
