@@ -311,3 +311,48 @@ def test_environment_file_pip_section_errors_name_the_file_and_line(tmp_path):
     with _offline_ctx(tmp_path) as ctx, pytest.raises(InputError, match="foo") as err:
         CondaEnvironmentFileSource(path).collect(ctx)
     assert f"{path}:4:" in str(err.value)
+
+
+# -- poetry.lock ---------------------------------------------------------------------------
+
+
+def test_poetry_lock_from_before_poetry_1_1_without_setuptools(tmp_path, lock_config):
+    """python-poetry/poetry poetry.lock at 7a12c390d (2018, Poetry 0.12): pytest depends on
+    ``setuptools = "*"``, which Poetry then never locked (``UNSAFE_PACKAGES``); the lock was
+    rejected as truncated: "package 'pytest' depends on 'setuptools', which the lock does not contain"."""
+    from auditor.sources.poetry_lock import PoetryLockSource
+
+    lock = write(tmp_path / "poetry.lock", """\
+        [[package]]
+        category = "dev"
+        description = "pytest: simple powerful testing with Python"
+        name = "pytest"
+        optional = false
+        python-versions = ">=2.7"
+        version = "3.8.2"
+
+        [package.dependencies]
+        py = ">=1.5.0"
+        setuptools = "*"
+
+        [[package]]
+        category = "dev"
+        description = "library with cross-python path, ini-parsing, io, code, log facilities"
+        name = "py"
+        optional = false
+        python-versions = "*"
+        version = "1.7.0"
+
+        [metadata]
+        content-hash = "0"
+        python-versions = "^3.6"
+
+        [metadata.hashes]
+        py = ["bf92637198836372b520efcba9e020c330123be8ce527e535d185ed4b6f45694"]
+        pytest = ["f689bf2fc18c4585403348dd56f47d87780bf217c53ed9ae7a3e2d7faa45f8e9"]
+        """)
+    inv = collect(PoetryLockSource(lock, fetch_metadata=False), lock_config)
+    assert {d.name for d in inv.distributions} == {"pytest", "py"}
+    assert [(e.target, e.kind) for e in inv.root_requires] == [("pytest", "group:dev")]  # its "category"
+    assert [e.target for e in inv.by_name()["pytest"].requires] == ["py"]
+    assert inv.by_name()["py"].hashes == ("sha256:bf92637198836372b520efcba9e020c330123be8ce527e535d185ed4b6f45694",)
