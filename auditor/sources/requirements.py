@@ -268,7 +268,14 @@ class RequirementsSource(Source):
                                                      "sdist-only release, which the pip fallback never builds, or a "
                                                      "name the index does not serve); its metadata and dependencies "
                                                      "are unknown")
-                    if not failed or len(left) >= MAX_LEFT_OUT:
+                    if failed and len(left) >= MAX_LEFT_OUT:
+                        t = request.target
+                        raise ResolutionError(
+                            f"more than {MAX_LEFT_OUT} packages have no wheel for the target (Python "
+                            f"{t.python_version}, {t.sys_platform}/{t.platform_machine}) and building is off: "
+                            f"{', '.join(sorted(left)[:8])}, ...; is the input meant for another Python version "
+                            f"(--python-version)? Last failure: {exc}") from exc
+                    if not failed:
                         raise
                     left.update(failed)
             raise ResolutionError("too many packages need a build")  # pragma: no cover - the loop returns or raises

@@ -538,3 +538,19 @@ def test_a_direct_sdist_reference_is_its_names_only_node(tmp_path, wheels, confi
         if resolver == "uv":  # uv names the first reference it failed on; the other one says so
             reasons = {n: d[n].metadata.reason for n in ("sd", "thing")}
             assert sum("left out with the input's other direct references" in r for r in reasons.values()) == 1
+
+
+def test_too_many_packages_without_a_wheel_says_so_and_names_the_target(tmp_path, wheels, config, monkeypatch):
+    """pypa/warehouse requirements.txt at 5f4a046 (pip-compile output of 2021, for Python 3.8) failed for a
+    3.11 target with only "No solution found ... zope-interface==5.1.0 has no usable wheels": the first 20
+    sdist-only packages had been left out silently, and nothing pointed at the target's Python version."""
+    from tests.sources.wheelhouse import make_sdist
+
+    make_sdist(tmp_path / "more", "sd2", "1.0")
+    root = source_file(tmp_path, wheels, f"--find-links {tmp_path / 'more'}\nsd==2.0\nsd2==1.0\n")
+    monkeypatch.setattr(REQ, "MAX_LEFT_OUT", 1)
+    with pytest.raises(ResolutionError) as err:
+        collect(RequirementsSource(root, resolver="uv"), config)
+    message = str(err.value)
+    assert "more than 1 packages have no wheel for the target (Python 3.11, linux/x86_64)" in message
+    assert "--python-version" in message and "sd" in message and str(root) in message
