@@ -259,6 +259,30 @@ def fallback_name(url: str) -> str:
     return normalize_name(segment) or "unnamed"
 
 
+def quotes_reference(message: str, line: RequirementLine) -> bool:
+    """Whether the resolver's *message* quotes *line*'s reference (its URL, without the fragment)."""
+    return bool(line.url) and line.url.split("#", 1)[0] in message
+
+
+def left_out_reason(line: RequirementLine, message: str) -> str:
+    """Why *line* was left out of the resolution: the resolver's *message* when it quotes the
+    line's URL, else that it was left out with the others after that failure (uv stops at
+    the first reference it cannot use, so its message is about one of them only)."""
+    if quotes_reference(message, line):
+        return f"not resolved: {message}"
+    return ("not resolved: left out with the input's other direct references after the resolver failed "
+            f"on one of them ({message})")
+
+
+def file_version(url: str | None, name: str) -> str | None:
+    """The version a wheel or sdist URL's file name states (``werkzeug-3.0.1.tar.gz`` -> ``3.0.1``)
+    when it names *name*; None for a VCS URL, a directory, or another project's file."""
+    if not url or is_vcs(url):
+        return None
+    parsed = parse_url_filename(unquote(url))
+    return str(parsed.version) if isinstance(parsed, DistFilename) and parsed.name == name else None
+
+
 def parse_line(text: str, file: Path, lineno: int | None) -> tuple[RequirementLine | None, dict]:
     """One line of pip's requirements syntax written in *file* at *lineno* (an
     ``environment.yml`` ``pip:`` entry, which conda hands to pip as a requirements

@@ -28,10 +28,9 @@ from auditor.models import (
     UnknownKind,
     normalize_name,
 )
-from auditor.dist.filenames import DistFilename, parse_url_filename
 from auditor.dist.redact import redact_url
 from auditor.dist.markers import marker_holds
-from auditor.dist.urls import has_scheme, is_vcs
+from auditor.dist.urls import has_scheme
 from auditor.net.context import RunContext
 from auditor.sources.interface import Source, note_indexes
 from auditor.sources.requirement_lines import (
@@ -39,7 +38,10 @@ from auditor.sources.requirement_lines import (
     RequirementLine,
     RequirementsOptions,
     fallback_name,
+    file_version,
+    left_out_reason,
     parse_requirements,
+    quotes_reference,
 )
 from auditor.sources.resolve import (
     Pin,
@@ -150,7 +152,7 @@ class RequirementsSource(Source):
             dists.append(
                 Distribution(
                     name=name,
-                    version=_file_version(line.url, name),
+                    version=file_version(line.url, name),
                     metadata=Unknown(redact_url(reason)),
                     origin=_origin(line, line.kind, line.url, None),
                     direct=True,
@@ -209,8 +211,10 @@ class RequirementsSource(Source):
         self, parsed: ParsedRequirements, ctx: RunContext
     ) -> tuple[Resolution, dict[tuple[str, int], str], dict[str, tuple[str | None, str]]]:
         """Resolve everything; if that fails and direct references are present,
-        resolve again without the ones that need a build (or without every
-        direct reference), keeping them as unresolved nodes with the reason.
+        resolve again without the reference the resolver's message quotes (one
+        failure at a time, so the others keep their resolution), then without
+        the ones that need a build (or without every direct reference), keeping
+        them as unresolved nodes with the reason.
 
         A package uv can use only by building it (an sdist-only release
         without PEP 658 metadata, builds off) is left out of the resolution
@@ -283,29 +287,49 @@ class RequirementsSource(Source):
         try:
             return run(self._request(parsed, ctx, lines)), {}, left
         except ResolutionError as first:
-            direct = [l for l in lines if l.kind != "registry"]
-            if not direct:
+            if not any(l.kind != "registry" for l in lines):
                 raise
-            builds = [l for l in direct if needs_build(l.resolver_line())] if not self.allow_build else []
-            for drop in (builds, direct):
-                if not drop:
-                    continue
-                kept = [l for l in lines if l not in drop]
+            err, dropped, kept = first, {}, list(lines)
+
+            def drop(these: list[RequirementLine], message: str) -> list[str]:
                 # A dropped reference's name is left out too: otherwise the resolver takes that name
                 # from the index for whatever else requires it, and the node would carry the index's
                 # version under the reference's URL (werkzeug 3.1.9 for werkzeug-3.0.1.tar.gz).
-                names = {l.name: l for l in drop if l.name and l.name not in left}
-                left.update({n: (None, _reason(l, str(first))) for n, l in names.items()})
+                names = [l.name for l in these if l.name and l.name not in left]
+                left.update({l.name: (None, left_out_reason(l, message)) for l in these if l.name in names})
+                return names
+
+            # 1. leave out, one failure at a time, the references the resolver's message quotes (uv
+            #    stops at the first one it cannot use): the others keep their resolution
+            for _ in range(MAX_LEFT_OUT):
+                quoted = [l for l in kept if l.kind != "registry" and quotes_reference(str(err), l)]
+                if not quoted:
+                    break
+                names = drop(quoted, str(err))
+                dropped.update({(l.file, l.line): left_out_reason(l, str(err)) for l in quoted})
+                kept = [l for l in kept if l not in quoted]
                 try:
-                    res = run(self._request(parsed, ctx, kept)) if kept else Resolution((), "none")
+                    return (run(self._request(parsed, ctx, kept)) if kept else Resolution((), "none")), dropped, left
+                except ResolutionError as exc:
+                    err = exc
+            # 2. then every reference that needs a build, then every direct reference
+            direct = [l for l in kept if l.kind != "registry"]
+            builds = [l for l in direct if needs_build(l.resolver_line())] if not self.allow_build else []
+            for these in (builds, direct):
+                if not these:
+                    continue
+                names = drop(these, str(err))
+                try:
+                    rest = [l for l in kept if l not in these]
+                    res = run(self._request(parsed, ctx, rest)) if rest else Resolution((), "none")
                 except ResolutionError:
                     for n in names:
                         left.pop(n, None)
-                    if drop is direct:
+                    if these is direct:
                         raise
                     continue
-                return res, {(l.file, l.line): _reason(l, str(first)) for l in drop}, left
-            raise
+                return res, {**dropped, **{(l.file, l.line): left_out_reason(l, str(err)) for l in these}}, left
+            raise err from None
 
     # -- metadata ---------------------------------------------------------
 
@@ -341,25 +365,6 @@ class RequirementsSource(Source):
                 )
             )
         return dists
-
-
-def _reason(line: RequirementLine, message: str) -> str:
-    """Why *line* was left out of the resolution: the resolver's *message* when it quotes the
-    line's URL, else that it was left out with the others after that failure (uv stops at
-    the first reference it cannot use, so its message is about one of them only)."""
-    if line.url and line.url.split("#", 1)[0] in message:
-        return f"not resolved: {message}"
-    return ("not resolved: left out with the input's other direct references after the resolver failed "
-            f"on one of them ({message})")
-
-
-def _file_version(url: str | None, name: str) -> str | None:
-    """The version a wheel or sdist URL's file name states (``werkzeug-3.0.1.tar.gz`` -> ``3.0.1``)
-    when it names *name*; None for a VCS URL, a directory, or another project's file."""
-    if not url or is_vcs(url):
-        return None
-    parsed = parse_url_filename(unquote(url))
-    return str(parsed.version) if isinstance(parsed, DistFilename) and parsed.name == name else None
 
 
 def _applies(line: RequirementLine, env: dict[str, str]) -> bool:

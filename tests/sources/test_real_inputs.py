@@ -356,3 +356,50 @@ def test_poetry_lock_from_before_poetry_1_1_without_setuptools(tmp_path, lock_co
     assert [(e.target, e.kind) for e in inv.root_requires] == [("pytest", "group:dev")]  # its "category"
     assert [e.target for e in inv.by_name()["pytest"].requires] == ["py"]
     assert inv.by_name()["py"].hashes == ("sha256:bf92637198836372b520efcba9e020c330123be8ce527e535d185ed4b6f45694",)
+
+
+# -- pyproject.toml: [tool.uv.sources] ---------------------------------------------------------
+
+
+def test_pyproject_uv_sources_are_direct_references(tmp_path, lock_config):
+    """pydantic/pydantic pyproject.toml (2151025) declares ``pydantic-docs`` in a dependency group and
+    takes it from ``[tool.uv.sources] pydantic-docs = { git = "https://github.com/pydantic/pydantic-docs" }``;
+    auditor asked the index for it and the whole audit failed: "Because pydantic-docs was not found in
+    the package registry and you require pydantic-docs, ... unsatisfiable"."""
+    from auditor.sources.pyproject import PyprojectSource, declared_requirements
+    from tests.sources.test_pyproject import file_index
+    from tests.sources.wheelhouse import make_wheel, standard_wheelhouse
+
+    wheels = standard_wheelhouse(tmp_path / "wheels")
+    member = tmp_path / "packages" / "core"
+    member.mkdir(parents=True)
+    write(member / "pyproject.toml", '[project]\nname = "demo-core"\nversion = "0.2"\ndependencies = ["beta<2"]\n')
+    local = make_wheel(tmp_path / "dl", "zeta", "0.5")
+    p = write(tmp_path / "pyproject.toml", f"""\
+        [project]
+        name = "demo"
+        version = "1.0"
+        dependencies = ["alpha", "demo-core", "zeta"]
+
+        [dependency-groups]
+        docs = ["docs-theme[extra]; python_version >= '3.9'"]
+
+        [tool.uv.sources]
+        demo-core = {{ workspace = true }}
+        docs-theme = {{ git = "http://127.0.0.1:9/o/docs-theme", tag = "v1", subdirectory = "theme" }}
+        zeta = {{ path = "{local.relative_to(tmp_path).as_posix()}" }}
+
+        [tool.uv.workspace]
+        members = ["packages/*"]
+        """)
+    reqs = declared_requirements(p, p.read_text())
+    assert reqs == ["alpha", f"-e {member.resolve()}", f"zeta @ {local.resolve().as_uri()}",
+                    'docs-theme[extra] @ git+http://127.0.0.1:9/o/docs-theme@v1#subdirectory=theme ; python_version >= "3.9"']
+    cfg = lock_config.with_changes(offline=False, use_cache=False, index_url=file_index(tmp_path, wheels))
+    inv = collect(PyprojectSource(p), cfg)
+    by = inv.by_name()
+    assert by["demo-core"].origin.kind == "path" and by["demo-core"].version == "0.2" and by["beta"].version == "1.0"
+    assert by["zeta"].version == "0.5" and by["zeta"].origin.kind == "path"
+    docs = by["docs-theme"]  # unreachable: a node with the reason, not a failed audit
+    assert docs.origin.kind == "vcs" and (docs.origin.file, docs.origin.line) == (str(p), 7)
+    assert docs.metadata.reason.startswith("not resolved:")
