@@ -20,6 +20,7 @@ resolved for ``Config.target``.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -121,7 +122,8 @@ class PylockSource(LockfileSource):
             packages[name] = LockedPackage(dist=dist, deps=deps, files=_file_urls(table))
         if recorded:
             required = {d.target for pkg in packages.values() for d in pkg.deps or []}
-            root = [Dep(n, n, marker=_marker_of(chosen, n)) for n in sorted(packages) if n not in required]
+            root = [Dep(n, n, marker=_marker_of(chosen, n), kind=_kind_of(_marker_of(chosen, n), groups))
+                    for n in sorted(packages) if n not in required]
             root_edges, linked, _reached = link_recorded(root, packages, config.target, True)
             dists = list(linked.values())
             if self.fetch_metadata:
@@ -131,7 +133,28 @@ class PylockSource(LockfileSource):
             if self.fetch_metadata:
                 dists = fetch_metadata(dists, ctx, self.metadata_client, {n: pkg.files for n, pkg in packages.items()})
             root_edges, dists = link_computed(None, dists, config, self.all_platforms)
+        root_edges = tuple(replace(e, marker=_marker_of(chosen, e.target), kind=_kind_of(_marker_of(chosen, e.target), groups))
+                           for e in root_edges)
         return inventory(p, "lockfile", root_edges, dists, config, resolver=f"pylock.toml ({doc.get('created-by', 'unknown tool')})")
+
+
+_IN_GROUPS = re.compile(r"""['"]([^'"]+)['"]\s+in\s+dependency_groups""")
+_IN_EXTRAS = re.compile(r"""['"]([^'"]+)['"]\s+in\s+extras""")
+
+
+def _kind_of(marker: str | None, default_groups: list[str]) -> str:
+    """The edge kind a PEP 751 marker implies: ``group:<g>`` when it names only dependency
+    groups that are not default (``'dev' in dependency_groups``), ``extra:<e>`` when it names
+    extras and no group, else ``runtime``.  PEP 751 records no groups per package: its markers do."""
+    if not marker:
+        return "runtime"
+    named = _IN_GROUPS.findall(marker)
+    if named and not set(named) & set(default_groups):
+        return f"group:{canonicalize_name(sorted(named)[0])}"
+    extras = _IN_EXTRAS.findall(marker)
+    if extras and not named:
+        return f"extra:{canonicalize_name(sorted(extras)[0])}"
+    return "runtime"
 
 
 def _marker_of(chosen: dict[str, tuple[dict[str, Any], int | None, bool]], name: str) -> str | None:

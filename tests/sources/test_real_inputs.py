@@ -403,3 +403,38 @@ def test_pyproject_uv_sources_are_direct_references(tmp_path, lock_config):
     docs = by["docs-theme"]  # unreachable: a node with the reason, not a failed audit
     assert docs.origin.kind == "vcs" and (docs.origin.file, docs.origin.line) == (str(p), 7)
     assert docs.metadata.reason.startswith("not resolved:")
+
+
+def test_pylock_root_edges_take_marker_and_kind_from_the_entry(tmp_path, lock_config):
+    """pypa/pipenv examples/pylock.toml and pylock.toml (3f1b272): dev packages carry
+    ``'dev' in dependency_groups`` and optional ones ``'crypto' in extras``; every root edge
+    was ``runtime`` without a marker, so a dev-only or Windows-only package looked like a
+    runtime dependency of every platform."""
+    lock = write(tmp_path / "pylock.toml", """\
+        lock-version = "1.0"
+        extras = ["crypto"]
+        dependency-groups = ["dev"]
+        default-groups = ["default"]
+        created-by = "pipenv"
+        [[packages]]
+        name = "requests"
+        version = "2.28.1"
+        [[packages]]
+        name = "pytest"
+        version = "7.2.0"
+        marker = "('dev' in dependency_groups) and (sys_platform == 'win32')"
+        [[packages]]
+        name = "cryptography"
+        version = "40.0.0"
+        marker = "'crypto' in extras"
+        [[packages]]
+        name = "idna"
+        version = "3.4"
+        marker = "'default' in dependency_groups or 'crypto' in extras"
+        """)
+    inv = collect(PylockSource(lock, fetch_metadata=False), lock_config)
+    root = {e.target: (e.kind, e.marker) for e in inv.root_requires}
+    assert root == {"requests": ("runtime", None),
+                    "pytest": ("group:dev", "('dev' in dependency_groups) and (sys_platform == 'win32')"),
+                    "cryptography": ("extra:crypto", "'crypto' in extras"),
+                    "idna": ("runtime", "'default' in dependency_groups or 'crypto' in extras")}
