@@ -31,6 +31,7 @@ from auditor.models import Distribution, Inventory, Origin
 from auditor.net.context import RunContext
 from auditor.sources.lockfile import Dep, LineIndex, LockedPackage, LockfileSource, NOT_FETCHED, safe_origin
 from auditor.sources.lockfile import fetch_metadata, inventory, link_computed, link_recorded, require
+from auditor.sources.requirement_lines import file_version
 
 #: File names PEP 751 allows: ``pylock.toml`` or ``pylock.<name>.toml``.
 FILENAME_RE = re.compile(r"^pylock\.([^.]+\.)?toml$")
@@ -109,7 +110,11 @@ class PylockSource(LockfileSource):
         recorded = any("dependencies" in t for t, _l, _h in chosen.values())
         packages: dict[str, LockedPackage] = {}
         for name, (table, line, _holds) in chosen.items():
-            dist = Distribution(name=name, version=table.get("version"), metadata=NOT_FETCHED,
+            version = table.get("version")
+            if version is None and isinstance(table.get("archive"), dict):  # optional for a direct reference
+                a = table["archive"]  # pip lock writes none: the archive's file name states it
+                version = file_version(str(a.get("url") or a.get("path") or ""), name)
+            dist = Distribution(name=name, version=version, metadata=NOT_FETCHED,
                                 origin=safe_origin(_origin(table, p, line)), hashes=_hashes(table))
             deps = None
             if recorded:

@@ -438,3 +438,24 @@ def test_pylock_root_edges_take_marker_and_kind_from_the_entry(tmp_path, lock_co
                     "pytest": ("group:dev", "('dev' in dependency_groups) and (sys_platform == 'win32')"),
                     "cryptography": ("extra:crypto", "'crypto' in extras"),
                     "idna": ("runtime", "'default' in dependency_groups or 'crypto' in extras")}
+
+
+def test_pylock_archive_without_version_takes_its_file_names(tmp_path, lock_config):
+    """``pip lock`` (pip 26.3) writes a direct wheel URL as ``[packages.archive]`` with no
+    ``version`` (PEP 751 makes it optional there): the node's version was unknown although
+    the file name states it."""
+    lock = write(tmp_path / "pylock.toml", """\
+        lock-version = "1.0"
+        created-by = "pip"
+
+        [[packages]]
+        name = "six"
+
+        [packages.archive]
+        url = "https://files.pythonhosted.org/packages/b7/ce/x/six-1.17.0-py2.py3-none-any.whl"
+
+        [packages.archive.hashes]
+        sha256 = "4721f391ed90541fddacab5acf947aa0d3dc7d27b2e1e8eda2be8970586c3274"
+        """)
+    six = collect(PylockSource(lock, fetch_metadata=False), lock_config).by_name()["six"]
+    assert (six.version, six.origin.kind, six.origin.line) == ("1.17.0", "url", 5)
