@@ -383,8 +383,9 @@ def link_computed(
     requires), the root requires every distribution nothing else requires.
     With *all_platforms*, edges are computed under the target and, for each
     of the other common platforms (``linux``, ``darwin``, ``win32``), merged;
-    a root requirement whose marker holds on none of them (another Python
-    version) is an edge too, with its marker text.
+    a root requirement, or a package's requirement outside an extra, whose
+    marker holds on none of them (another Python version) is an edge too,
+    with its marker text.
     """
     from auditor.sources.edges import link
 
@@ -402,6 +403,8 @@ def link_computed(
         for d in linked:
             for e in d.requires:
                 merged[d.name].setdefault((e.target, e.requirement, e.via_extra), e)
+    if all_platforms:
+        _other_python_edges(dists, merged)
     out = [replace(d, requires=tuple(sorted(merged[d.name].values(), key=lambda e: (e.target, e.via_extra or "")))) for d in dists]
     if all_platforms and root_requirements is not None:  # a root edge whose marker no target above meets
         present = {d.name for d in dists}
@@ -428,6 +431,33 @@ def link_computed(
     direct = {e.target for e in root_edges.values()}
     out = [replace(d, direct=d.name in direct) for d in out]
     return tuple(sorted(root_edges.values(), key=lambda e: (e.target, e.requirement))), out
+
+
+def _other_python_edges(dists: Sequence[Distribution], merged: dict[str, dict[tuple, DependencyEdge]]) -> None:
+    """Add to *merged* the ``Requires-Dist`` edges whose marker held on none of the platforms
+    linked (``exceptiongroup; python_version < "3.11"`` for a 3.11 target), between packages the
+    lock holds: the lock has the target because another Python needs it, and without the edge
+    it would stand as a direct requirement of the root.  Requirements under an extra stay out
+    (which extras are active is the linking's business)."""
+    from auditor.models import CoreMetadata
+
+    present = {d.name for d in dists}
+    for d in dists:
+        if not isinstance(d.metadata, CoreMetadata):
+            continue
+        have = {k[0] for k in merged[d.name]}
+        for text in d.metadata.requires_dist:
+            try:
+                req = Requirement(text)
+            except InvalidRequirement:
+                continue
+            name = str(canonicalize_name(req.name))
+            if name not in present or name in have or name == d.name or (req.marker and "extra" in str(req.marker)):
+                continue
+            have.add(name)
+            merged[d.name][(name, text, None)] = DependencyEdge(
+                target=name, requirement=text, marker=str(req.marker) if req.marker else None,
+                extras=tuple(sorted(str(canonicalize_name(e)) for e in req.extras)))
 
 
 def inventory(

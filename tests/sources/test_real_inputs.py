@@ -459,3 +459,43 @@ def test_pylock_archive_without_version_takes_its_file_names(tmp_path, lock_conf
         """)
     six = collect(PylockSource(lock, fetch_metadata=False), lock_config).by_name()["six"]
     assert (six.version, six.origin.kind, six.origin.line) == ("1.17.0", "url", 5)
+
+
+class _Metadata:
+    """``core_metadata(name, version, files=())`` from a dict of Requires-Dist lists."""
+
+    def __init__(self, requires: dict[str, list[str]]):
+        self.requires = requires
+
+    def core_metadata(self, name, version, files=()):
+        from auditor.models import CoreMetadata
+
+        return CoreMetadata(name=name, version=version, requires_dist=tuple(self.requires.get(name, ())))
+
+
+def test_locks_without_edges_keep_edges_only_another_python_needs(tmp_path, lock_config):
+    """pypa/pipenv pylock.toml (3f1b272) and a ``uv export --format pylock.toml``: pytest's
+    ``exceptiongroup; python_version < "3.11"`` and ``tomli; ...`` hold on no platform of a
+    3.11 target, so the edges were not linked and both locked packages became direct
+    requirements of the root."""
+    lock = write(tmp_path / "pylock.toml", """\
+        lock-version = "1.0"
+        created-by = "uv"
+        [[packages]]
+        name = "pytest"
+        version = "9.2.0"
+        [[packages]]
+        name = "exceptiongroup"
+        version = "1.3.1"
+        marker = "python_full_version < '3.11'"
+        [[packages]]
+        name = "pysocks"
+        version = "1.7.1"
+        """)
+    meta = _Metadata({"pytest": ['exceptiongroup>=1; python_version < "3.11"', 'pysocks; extra == "socks"']})
+    inv = collect(PylockSource(lock, metadata_client=meta), lock_config)
+    assert {e.target for e in inv.root_requires} == {"pytest", "pysocks"}  # an extra's edge is not guessed
+    edge = inv.by_name()["pytest"].requires[0]
+    assert (edge.target, edge.marker) == ("exceptiongroup", 'python_version < "3.11"')
+    only = collect(PylockSource(lock, all_platforms=False, metadata_client=meta), lock_config)
+    assert "exceptiongroup" not in {d.name for d in only.distributions}
