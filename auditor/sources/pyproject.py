@@ -36,7 +36,8 @@ from auditor.sources.poetry_pyproject import (poetry_extra_entries, poetry_group
 
 
 def declared_requirements(path: Path, text: str, extras: tuple[str, ...] | None = None,
-                          groups: tuple[str, ...] | None = None, where: dict[str, int] | None = None) -> list[str]:
+                          groups: tuple[str, ...] | None = None, where: dict[str, int] | None = None,
+                          kinds: dict[str, str] | None = None) -> list[str]:
     """The PEP 508 strings a ``pyproject.toml`` declares.
 
     Args:
@@ -49,6 +50,8 @@ def declared_requirements(path: Path, text: str, extras: tuple[str, ...] | None 
             to include; ``None`` means all.
         where: filled with ``{requirement: line}`` for the requirements whose
             line is known from Poetry's tables (written as ``name = spec``, not quoted).
+        kinds: filled with ``{normalized name: edge kind}``: ``runtime`` (``dependencies``),
+            ``extra:<name>``, ``group:<name>``; the first section naming a package wins.
 
     Returns:
         Requirement strings, in file order, deduplicated.
@@ -69,6 +72,7 @@ def declared_requirements(path: Path, text: str, extras: tuple[str, ...] | None 
     optional = project.get("optional-dependencies") or {}
     require(isinstance(optional, dict), "[project.optional-dependencies] must be a table", path)
     expanded: set[str] = set()
+    kind = ["runtime"]  # the edge kind of what add() is given now
 
     def add(req: Any, where: str) -> None:
         if not isinstance(req, str):
@@ -92,6 +96,8 @@ def declared_requirements(path: Path, text: str, extras: tuple[str, ...] | None 
                 for r in optional[extra] or []:
                     add(_with_marker(r, parsed.marker), f"project.optional-dependencies.{extra}")
             return
+        if kinds is not None:
+            kinds.setdefault(str(canonicalize_name(parsed.name)), kind[0])
         if req not in out:
             out.append(req)
 
@@ -115,6 +121,7 @@ def declared_requirements(path: Path, text: str, extras: tuple[str, ...] | None 
     for extra, reqs in optional.items():
         if extras is None or extra in extras:
             require(isinstance(reqs, list), f"optional-dependencies.{extra} must be an array", path)
+            kind[0] = f"extra:{canonicalize_name(extra)}"
             for r in reqs:
                 add(r, f"project.optional-dependencies.{extra}")
     dg = doc.get("dependency-groups") or {}
@@ -126,14 +133,17 @@ def declared_requirements(path: Path, text: str, extras: tuple[str, ...] | None 
         require(not missing, f"no dependency group named {', '.join(missing)}", path)
     if wanted:
         try:
-            resolved = resolve_dependency_groups(dg, *wanted)
+            resolve_dependency_groups(dg, *wanted)  # validates every wanted group at once
         except (ValueError, TypeError, LookupError, ExceptionGroup) as exc:
             first = exc.exceptions[0] if isinstance(exc, ExceptionGroup) else exc
             raise InputError(f"[dependency-groups]: {first}", str(path), lines.find([r"^\s*\[dependency-groups\]"])) from exc
-        for r in resolved:
-            add(r, "dependency-groups")
+        for group in wanted:  # which group names each requirement (an include-group names it too)
+            kind[0] = f"group:{canonicalize_name(group)}"
+            for r in resolve_dependency_groups(dg, group):
+                add(r, "dependency-groups")
     for group in pg:
         if groups is None or group in groups:
+            kind[0] = f"group:{canonicalize_name(group)}"
             for section, name, spec in poetry_group_entries(path, doc, group):
                 add_poetry(section, name, spec)
     sources = uv_sources(path, doc)
@@ -284,7 +294,8 @@ class PyprojectSource(Source):
         """The declared requirement strings (see :func:`declared_requirements`)."""
         text = self.text if self.text is not None else read_text(self.path)
         self._lines: dict[str, int] = {}
-        return declared_requirements(self.path, text, self.extras, self.groups, self._lines)
+        self._kinds: dict[str, str] = {}
+        return declared_requirements(self.path, text, self.extras, self.groups, self._lines, self._kinds)
 
     def collect(self, ctx: RunContext) -> Inventory:
         """See :meth:`Source.collect`; resolution by ``RequirementsSource``.
@@ -333,4 +344,7 @@ class PyprojectSource(Source):
                 meta = replace(meta, reason=self._user_text(meta.reason, tmp))
             dists.append(replace(d, origin=origin, metadata=meta))
         gaps = tuple((w, self._user_text(r, tmp)) for w, r in inv.gaps)
-        return replace(inv, distributions=tuple(dists), gaps=gaps, root_name=str(self.path), root_kind="pyproject")
+        kinds = getattr(self, "_kinds", {})
+        root = tuple(replace(e, kind=kinds.get(e.target, e.kind)) for e in inv.root_requires)
+        return replace(inv, distributions=tuple(dists), gaps=gaps, root_name=str(self.path), root_kind="pyproject",
+                       root_requires=root)

@@ -403,6 +403,7 @@ def test_pyproject_uv_sources_are_direct_references(tmp_path, lock_config):
     docs = by["docs-theme"]  # unreachable: a node with the reason, not a failed audit
     assert docs.origin.kind == "vcs" and (docs.origin.file, docs.origin.line) == (str(p), 7)
     assert docs.metadata.reason.startswith("not resolved:")
+    assert {e.target: e.kind for e in inv.root_requires}["docs-theme"] == "group:docs"
 
 
 def test_pylock_root_edges_take_marker_and_kind_from_the_entry(tmp_path, lock_config):
@@ -499,3 +500,26 @@ def test_locks_without_edges_keep_edges_only_another_python_needs(tmp_path, lock
     assert (edge.target, edge.marker) == ("exceptiongroup", 'python_version < "3.11"')
     only = collect(PylockSource(lock, all_platforms=False, metadata_client=meta), lock_config)
     assert "exceptiongroup" not in {d.name for d in only.distributions}
+
+
+def test_pyproject_root_edges_say_which_extra_or_group(tmp_path):
+    """A ``uv init`` style project (and pydantic/pydantic's pyproject.toml) audited from its
+    pyproject.toml: every root edge was ``runtime``, the dev group and the extras included."""
+    from auditor.sources.pyproject import declared_requirements
+
+    p = write(tmp_path / "pyproject.toml", """\
+        [project]
+        name = "demo"
+        dependencies = ["requests"]
+        [project.optional-dependencies]
+        fast = ["orjson"]
+        [dependency-groups]
+        test = ["pytest>=8"]
+        dev = [{include-group = "test"}, "ruff", "requests"]
+        [tool.poetry.group.docs.dependencies]
+        sphinx = "^7"
+        """)
+    kinds: dict[str, str] = {}
+    declared_requirements(p, p.read_text(), kinds=kinds)
+    assert kinds == {"requests": "runtime", "orjson": "extra:fast", "pytest": "group:test", "ruff": "group:dev",
+                     "sphinx": "group:docs"}
