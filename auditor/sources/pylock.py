@@ -32,6 +32,7 @@ from auditor.net.context import RunContext
 from auditor.sources.lockfile import Dep, LineIndex, LockedPackage, LockfileSource, NOT_FETCHED, safe_origin
 from auditor.sources.lockfile import fetch_metadata, inventory, link_computed, link_recorded, require
 from auditor.sources.requirement_lines import file_version
+from auditor.sources.resolve import read_local_project
 
 #: File names PEP 751 allows: ``pylock.toml`` or ``pylock.<name>.toml``.
 FILENAME_RE = re.compile(r"^pylock\.([^.]+\.)?toml$")
@@ -114,6 +115,11 @@ class PylockSource(LockfileSource):
             if version is None and isinstance(table.get("archive"), dict):  # optional for a direct reference
                 a = table["archive"]  # pip lock writes none: the archive's file name states it
                 version = file_version(str(a.get("url") or a.get("path") or ""), name)
+            directory = table.get("directory")
+            if version is None and isinstance(directory, dict) and isinstance(directory.get("path"), str) \
+                    and self.text is None:  # a local project (uv export writes none): its static pyproject.toml
+                meta = read_local_project(p.parent / directory["path"])
+                version = meta.version if meta is not None and meta.version else None
             dist = Distribution(name=name, version=version, metadata=NOT_FETCHED,
                                 origin=safe_origin(_origin(table, p, line)), hashes=_hashes(table))
             deps = None

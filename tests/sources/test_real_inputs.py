@@ -523,3 +523,19 @@ def test_pyproject_root_edges_say_which_extra_or_group(tmp_path):
     declared_requirements(p, p.read_text(), kinds=kinds)
     assert kinds == {"requests": "runtime", "orjson": "extra:fast", "pytest": "group:test", "ruff": "group:dev",
                      "sphinx": "group:docs"}
+
+
+def test_pylock_local_directory_takes_its_static_version(tmp_path, lock_config):
+    """``uv export --format pylock.toml`` (uv 0.13.9) writes a path dependency as
+    ``directory = { path = "libs/helper", editable = true }`` without a version."""
+    (tmp_path / "libs" / "helper").mkdir(parents=True)
+    write(tmp_path / "libs" / "helper" / "pyproject.toml", '[project]\nname = "helper"\nversion = "0.3.0"\n')
+    lock = write(tmp_path / "pylock.toml", """\
+        lock-version = "1.0"
+        created-by = "uv"
+        [[packages]]
+        name = "helper"
+        directory = { path = "libs/helper", editable = true }
+        """)
+    helper = collect(PylockSource(lock, fetch_metadata=False), lock_config).by_name()["helper"]
+    assert (helper.version, helper.origin.kind) == ("0.3.0", "path")
