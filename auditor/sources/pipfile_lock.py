@@ -167,7 +167,9 @@ class PipfileLockSource(LockfileSource):
         lines = LineIndex(text)
         dists: dict[str, Distribution] = {}
         # default, develop, then custom categories (pipenv: a Pipfile [docs] table is locked as "docs")
-        sections = [s for s in SECTIONS if s in doc] + sorted(k for k in doc if k not in SECTIONS and k != "_meta")
+        # (in the file's order, default first: its version wins, and lines are found in that order)
+        sections = sorted((k for k in doc if k in SECTIONS or (k != "_meta" and isinstance(doc[k], dict))),
+                          key=lambda k: k != "default")
         groups = {section_kind(s).split(":", 1)[1] for s in sections if s != "default"}
         for section in sections:
             if section == "develop" and not self.develop:

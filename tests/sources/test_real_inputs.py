@@ -221,6 +221,9 @@ def test_pipfile_lock_sections_give_edge_kinds_and_custom_categories_are_read(tm
     assert root["waitress"].marker == "sys_platform == \"win32\"" and root["waitress"].requirement.startswith("waitress==3.*")
     assert root["gunicorn"].requirement == 'gunicorn==26.1.*; sys_platform == "linux"'
     assert root["sphinx"].requirement == "sphinx>=7"
+    text = (tmp_path / "Pipfile.lock").read_text().splitlines()
+    for name in ("pytz", "waitress", "sphinx"):  # each package's own line, in every section
+        assert text[inv.by_name()[name].origin.line - 1].strip() == f'"{name}": {{'
 
 
 def test_pipfile_lock_dependency_group_markers_are_evaluated_for_the_target(tmp_path, lock_config):
