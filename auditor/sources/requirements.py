@@ -162,13 +162,16 @@ class RequirementsSource(Source):
             if not line.name:
                 root_texts.append(f"{name} @ {line.url}" + (f" ; {line.marker}" if line.marker else ""))
         wanted_names = {line.name for line in wanted if line.name}
+        # the input's own == pins (a -c constraints file pins most of a big project) name the version
+        # of a package left out whose failure did not say it
+        pinned = {l.name: l.pinned_version for l in (*parsed.constraints, *wanted) if l.name and l.pinned_version}
         for name, (version, reason) in sorted(left_out.items()):  # one bad package never aborts the audit
             if name in present:
                 continue
             present.add(name)
             line = by_name.get(name)
             dists.append(Distribution(
-                name=name, version=version, metadata=Unknown(reason, kind=UnknownKind.UNSUPPORTED),
+                name=name, version=version or pinned.get(name), metadata=Unknown(reason, kind=UnknownKind.UNSUPPORTED),
                 origin=_origin(line, "registry", None, parsed.options.index_url or ctx.config.index_url),
                 direct=name in wanted_names,
             ))

@@ -554,3 +554,16 @@ def test_too_many_packages_without_a_wheel_says_so_and_names_the_target(tmp_path
     message = str(err.value)
     assert "more than 1 packages have no wheel for the target (Python 3.11, linux/x86_64)" in message
     assert "--python-version" in message and "sd" in message and str(root) in message
+
+
+def test_a_left_out_package_takes_its_version_from_the_inputs_constraints(tmp_path, wheels, config, monkeypatch):
+    """astral-sh/uv test/requirements/airflow2-req.in with -c airflow2-constraints.txt (Python 3.8):
+    mysqlclient, sdist-only, was left out as version unknown although the constraints pin 2.1.1
+    (uv's message named it only in its hint: "Wheels are required for `mysqlclient`")."""
+    found = REQ.wheel_only_failures
+    monkeypatch.setattr(REQ, "wheel_only_failures", lambda message: {n: None for n in found(message)})
+    write(tmp_path / "c.txt", "sd==2.0\n")
+    make_wheel(tmp_path / "more", "needs-sd", "1.0", ["sd>=1.5"])
+    root = source_file(tmp_path, wheels, f"--find-links {tmp_path / 'more'}\n-c c.txt\nneeds-sd\n")
+    d = collect(RequirementsSource(root, resolver="uv"), config).by_name()
+    assert d["sd"].version == "2.0" and isinstance(d["sd"].metadata, Unknown) and not d["sd"].direct
