@@ -18,15 +18,15 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from packaging.requirements import InvalidRequirement, Requirement
-
 from auditor.errors import InputError
-from auditor.models import CondaRecord, Distribution, Inventory, Origin, Unknown, UnknownKind, normalize_name
+from auditor.dist.redact import redact_url
+from auditor.models import CondaRecord, Distribution, Inventory, Origin, Unknown, UnknownKind
 from auditor.net.context import RunContext
 from auditor.sources.conda import _first_line, _rattler, conda_inventory
 from auditor.sources.conda_names import conda_names
 from auditor.sources.interface import Source
 from auditor.sources.lockfile import read_text
+from auditor.sources.requirement_lines import RequirementLine, fallback_name, parse_line, parse_requirements
 
 #: At most this many entries under ``dependencies:`` (and under ``pip:``).
 MAX_SPECS = 10_000
@@ -88,7 +88,7 @@ class CondaEnvironmentFileSource(Source):
         for entry in deps:
             if isinstance(entry, dict) and set(entry) == {"pip"} and isinstance(entry["pip"], list):
                 for line in entry["pip"][:MAX_SPECS]:
-                    pip.append(self._pip(str(line), text, unpinned))
+                    pip.extend(self._pip(str(line), text, unpinned))
                 continue
             if not isinstance(entry, str):
                 raise InputError(f"a dependency must be a spec string or a 'pip:' list, not {type(entry).__name__}",
@@ -114,16 +114,27 @@ class CondaEnvironmentFileSource(Source):
                                gaps=[(str(self.path), gap, UnknownKind.UNSUPPORTED.value),
                                      *([names_gap] if names_gap else [])])
 
-    def _pip(self, line: str, text: str, unpinned: list[str]) -> Distribution:
-        try:
-            req = Requirement(line)
-        except InvalidRequirement as exc:
-            raise InputError(f"not a requirement: {line!r} ({_first_line(exc)})", str(self.path),
-                             _line_of(text, line)) from None
-        pins = [s.version for s in req.specifier if s.operator in ("==", "===") and "*" not in s.version]
-        name = normalize_name(req.name)
-        if not pins:
+    def _pip(self, line: str, text: str, unpinned: list[str]) -> list[Distribution]:
+        """The distributions one ``pip:`` entry names.  conda writes the list to a requirements
+        file next to the environment file and runs ``pip install -r`` on it, so an entry is a
+        requirements line: ``-e .``, ``-r requirements.txt`` (followed, pins as written),
+        a URL, path or VCS reference; index options (``--extra-index-url``) name no package."""
+        lineno = _line_of(text, line)
+        req, options = parse_line(line, self.path, lineno)
+        lines: list[RequirementLine] = [req] if req is not None else []
+        for included in options.get("requirements") or ():
+            target = Path(included)
+            lines += parse_requirements(target if target.is_absolute() else self.path.parent / target).requirements
+        return [self._distribution(r, unpinned) for r in lines if not r.constraint]
+
+    def _distribution(self, req: RequirementLine, unpinned: list[str]) -> Distribution:
+        name = req.name or fallback_name(req.url or "")
+        version = req.pinned_version
+        if req.kind == "registry" and version is None:
             unpinned.append(name)
-        return Distribution(name=name, version=pins[0] if pins else None,
+        url = redact_url(req.url) if req.url else None
+        return Distribution(name=name, version=version,
                             metadata=Unknown("environment.yml pip entry: not resolved", fault=False),
-                            origin=Origin(kind="registry", file=str(self.path), line=_line_of(text, line)))
+                            origin=Origin(kind=req.kind, url=url, file=req.file, line=req.line,
+                                          requested=url if req.kind == "vcs" else None),
+                            hashes=req.hashes)

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
 
 from auditor.config import DEFAULT_MAX_INPUT_BYTES
 from auditor.dist.bounded import TooDeep, TooLarge, loads_toml
@@ -170,6 +171,9 @@ class Dep:
     extras: tuple[str, ...] = ()
     marker: str | None = None
     kind: str = "runtime"
+    #: the locked version it names, when the lock names one (uv.lock forks:
+    #: ``{ name = "numpy", version = "2.2.2", marker = ... }``)
+    version: str | None = None
 
 
 def safe_origin(origin: Origin) -> Origin:
@@ -219,8 +223,14 @@ def link_recorded(
         all_platforms: keep edges whose marker is false for *target*
             (their marker text stays on the edge).
 
+    A dependency naming a locked ``version`` other than the one kept for its
+    name (a uv.lock fork not chosen for the target) is not an edge: that
+    version is not in the inventory.  With *all_platforms*, packages the
+    root does not reach (needed only by such a fork) keep their own recorded
+    base dependencies as edges, instead of standing without any.
+
     Returns:
-        ``(root_edges, linked distributions by name, reachable names)``.
+        ``(root_edges, linked distributions by name, names reachable from the root)``.
     """
     env = target.marker_environment()
     active: dict[str, set[str]] = defaultdict(set)
@@ -230,8 +240,11 @@ def link_recorded(
     def keep(dep: Dep, extra: str = "") -> bool:
         return all_platforms or marker_holds(dep.marker, env, [extra] if extra else ())
 
+    def other_fork(dep: Dep) -> bool:
+        return dep.version is not None and packages[dep.target].dist.version not in (None, dep.version)
+
     def request(dep: Dep) -> None:
-        if dep.target not in packages:
+        if dep.target not in packages or other_fork(dep):
             return
         new = set(dep.extras) - active[dep.target]
         if new or dep.target not in reached:
@@ -241,29 +254,40 @@ def link_recorded(
 
     root_edges = []
     for dep in root:
-        if dep.target in packages and keep(dep):
+        if dep.target in packages and keep(dep) and not other_fork(dep):
             root_edges.append(_edge(dep, None))
             request(dep)
     edges: dict[str, dict[tuple, DependencyEdge]] = defaultdict(dict)
-    while queue:
-        name = queue.popleft()
-        pkg = packages[name]
-        contexts: list[tuple[str | None, list[Dep]]] = [(None, pkg.deps or [])]
-        contexts += [(e, pkg.extra_deps.get(e, [])) for e in sorted(active[name])]
-        for via, deps in contexts:
-            for dep in deps:
-                if dep.target == name:  # pkg[all] -> pkg[a, b]
+
+    def drain() -> None:
+        while queue:
+            name = queue.popleft()
+            pkg = packages[name]
+            contexts: list[tuple[str | None, list[Dep]]] = [(None, pkg.deps or [])]
+            contexts += [(e, pkg.extra_deps.get(e, [])) for e in sorted(active[name])]
+            for via, deps in contexts:
+                for dep in deps:
+                    if dep.target == name:  # pkg[all] -> pkg[a, b]
+                        request(dep)
+                        continue
+                    if dep.target not in packages or not keep(dep, via or "") or other_fork(dep):
+                        continue
+                    edges[name].setdefault((dep.target, dep.requirement, via), _edge(dep, via))
                     request(dep)
-                    continue
-                if dep.target not in packages or not keep(dep, via or ""):
-                    continue
-                edges[name].setdefault((dep.target, dep.requirement, via), _edge(dep, via))
-                request(dep)
+
+    drain()
+    from_root = set(reached)
+    if all_platforms:  # what only an unchosen fork needs still has its recorded edges
+        for name in sorted(packages):
+            if name not in reached:
+                reached.add(name)
+                queue.append(name)
+                drain()
     linked = {
         n: replace(p.dist, requires=tuple(sorted(edges[n].values(), key=lambda e: (e.target, e.via_extra or "", e.requirement))))
         for n, p in packages.items()
     }
-    return tuple(sorted(root_edges, key=lambda e: (e.target, e.kind, e.requirement))), linked, reached
+    return tuple(sorted(root_edges, key=lambda e: (e.target, e.kind, e.requirement))), linked, from_root
 
 
 def _edge(dep: Dep, via: str | None) -> DependencyEdge:
@@ -348,13 +372,20 @@ def link_computed(
     dists: Sequence[Distribution],
     config: Config,
     all_platforms: bool,
+    root_kinds: Mapping[str, str] | None = None,
 ) -> tuple[tuple[DependencyEdge, ...], list[Distribution]]:
     """Edges from core metadata (``link``) for locks that record none.
+
+    *root_kinds* gives the kind of a root edge (``group:dev``, ...) by its
+    requirement text or its target name; ``runtime`` otherwise.
 
     With *root_requirements* ``None`` (the lock does not say what the project
     requires), the root requires every distribution nothing else requires.
     With *all_platforms*, edges are computed under the target and, for each
-    of the other common platforms (``linux``, ``darwin``, ``win32``), merged.
+    of the other common platforms (``linux``, ``darwin``, ``win32``), merged;
+    a root requirement, or a package's requirement outside an extra, whose
+    marker holds on none of them (another Python version) is an edge too,
+    with its marker text.
     """
     from auditor.sources.edges import link
 
@@ -372,7 +403,21 @@ def link_computed(
         for d in linked:
             for e in d.requires:
                 merged[d.name].setdefault((e.target, e.requirement, e.via_extra), e)
+    if all_platforms:
+        _other_python_edges(dists, merged)
     out = [replace(d, requires=tuple(sorted(merged[d.name].values(), key=lambda e: (e.target, e.via_extra or "")))) for d in dists]
+    if all_platforms and root_requirements is not None:  # a root edge whose marker no target above meets
+        present = {d.name for d in dists}
+        for text in root_requirements:
+            try:
+                req = Requirement(text)
+            except InvalidRequirement:
+                continue
+            name = str(canonicalize_name(req.name))
+            if name in present and not any(k[0] == name and k[1] == text for k in root_edges):
+                root_edges[(name, text)] = DependencyEdge(
+                    target=name, requirement=text, marker=str(req.marker) if req.marker else None,
+                    extras=tuple(sorted(str(canonicalize_name(e)) for e in req.extras)))
     if root_requirements is None:
         required = {e.target for d in out for e in d.requires}
         root_edges = {
@@ -380,9 +425,39 @@ def link_computed(
             for d in out
             if d.name not in required
         }
+    kinds = root_kinds or {}
+    root_edges = {k: replace(e, kind=kinds.get(e.requirement) or kinds.get(e.target) or e.kind)
+                  for k, e in root_edges.items()}
     direct = {e.target for e in root_edges.values()}
     out = [replace(d, direct=d.name in direct) for d in out]
     return tuple(sorted(root_edges.values(), key=lambda e: (e.target, e.requirement))), out
+
+
+def _other_python_edges(dists: Sequence[Distribution], merged: dict[str, dict[tuple, DependencyEdge]]) -> None:
+    """Add to *merged* the ``Requires-Dist`` edges whose marker held on none of the platforms
+    linked (``exceptiongroup; python_version < "3.11"`` for a 3.11 target), between packages the
+    lock holds: the lock has the target because another Python needs it, and without the edge
+    it would stand as a direct requirement of the root.  Requirements under an extra stay out
+    (which extras are active is the linking's business)."""
+    from auditor.models import CoreMetadata
+
+    present = {d.name for d in dists}
+    for d in dists:
+        if not isinstance(d.metadata, CoreMetadata):
+            continue
+        have = {k[0] for k in merged[d.name]}
+        for text in d.metadata.requires_dist:
+            try:
+                req = Requirement(text)
+            except InvalidRequirement:
+                continue
+            name = str(canonicalize_name(req.name))
+            if name not in present or name in have or name == d.name or (req.marker and "extra" in str(req.marker)):
+                continue
+            have.add(name)
+            merged[d.name][(name, text, None)] = DependencyEdge(
+                target=name, requirement=text, marker=str(req.marker) if req.marker else None,
+                extras=tuple(sorted(str(canonicalize_name(e)) for e in req.extras)))
 
 
 def inventory(

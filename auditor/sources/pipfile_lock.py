@@ -1,17 +1,23 @@
 """``Pipfile.lock``: Pipenv's lockfile (JSON, read with :mod:`json`).
 
 Format (pipenv, ``_meta.pipfile-spec`` 6): ``_meta`` (``sources``,
-``requires``, ``hash``), then ``default`` and ``develop`` objects mapping a
-name to ``{"version": "==1.2", "hashes": [...], "markers": "...",
+``requires``, ``hash``), then ``default``, ``develop`` and one object per
+custom package category (a Pipfile ``[docs]`` table is locked as ``"docs"``)
+mapping a name to ``{"version": "==1.2", "hashes": [...], "markers": "...",
 "extras": [...], "index": "..."}`` (or ``git``/``ref``, ``path``, ``file``
 for direct references).  Pipenv writes ``"version": "*"`` for a package it
-did not pin (e.g. one whose marker excluded the locking platform).
+did not pin (e.g. one whose marker excluded the locking platform), and
+recent versions write PEP 751 lock-file markers in non-default sections
+(``('dev' in dependency_groups) and (python_version >= '3.10')``).
 
 The lock records no dependency edges: they are computed from each
 package's core metadata (PEP 658, via the index) with
-:func:`auditor.sources.edges.link`.  The root's requirements are the names
-in the ``Pipfile`` next to the lock when there is one (``[packages]`` and
-``[dev-packages]``), else every package nothing else requires.
+:func:`auditor.sources.edges.link`.  The root's requirements are the
+``Pipfile`` entries next to the lock when there is one (every category,
+with version, extras and markers, including pipenv's marker keys such as
+``sys_platform = "== 'linux'"``), else every package nothing else requires.
+Root edges from ``[dev-packages]``/``develop`` are of kind ``group:dev``,
+from a custom category ``group:<category>``.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
 from auditor.dist.bounded import loads_json
@@ -55,8 +62,51 @@ def _pinned(version: Any) -> str | None:
     return None
 
 
-def pipfile_requirements(pipfile: Path) -> list[str] | None:
-    """Requirement names (with extras and markers) from a ``Pipfile`` next to the lock, or None."""
+#: Pipfile tables that are not package categories.
+_NOT_CATEGORIES = ("source", "requires", "scripts", "pipenv")
+
+#: Marker variables a Pipfile entry may give as keys (pipenv ``PipenvMarkers``):
+#: ``sys_platform = "== 'linux'"`` means ``sys_platform == 'linux'``.
+_MARKER_KEYS = ("os_name", "sys_platform", "platform_machine", "platform_python_implementation",
+                "platform_release", "platform_system", "platform_version", "python_version",
+                "python_full_version", "implementation_name", "implementation_version")
+
+
+def section_kind(section: str) -> str:
+    """The edge kind of a Pipfile category / Pipfile.lock section: ``packages`` and
+    ``default`` are ``runtime``, ``dev-packages`` and ``develop`` are ``group:dev``,
+    a custom category ``docs`` is ``group:docs``."""
+    if section in ("packages", "default"):
+        return "runtime"
+    return "group:dev" if section in ("dev-packages", "develop") else f"group:{section}"
+
+
+def _pipfile_marker(spec: dict[str, Any]) -> str | None:
+    """The PEP 508 marker of a Pipfile table entry: ``markers`` and the marker-variable keys, joined by ``and``."""
+    parts = [f"{k} {spec[k]}" for k in _MARKER_KEYS if isinstance(spec.get(k), str)]
+    if isinstance(spec.get("markers"), str) and spec["markers"].strip():
+        parts.append(spec["markers"])
+    if not parts:
+        return None
+    return " and ".join(f"({p})" for p in parts) if len(parts) > 1 else parts[0]
+
+
+def _pipfile_specifier(spec: Any) -> str:
+    """The version specifier of a Pipfile entry (``"*"`` and non-PEP 440 values give ``""``)."""
+    version = spec.get("version") if isinstance(spec, dict) else spec
+    if not isinstance(version, str) or version.strip() in ("", "*"):
+        return ""
+    version = version.strip()
+    try:  # pipenv reads a bare version ("26.1.*") as "==26.1.*"
+        return str(SpecifierSet(f"=={version}" if version[0].isdigit() else version))
+    except InvalidSpecifier:
+        return ""
+
+
+def pipfile_requirements(pipfile: Path) -> list[tuple[str, str]] | None:
+    """``(requirement, edge kind)`` of every package named in a ``Pipfile`` next to
+    the lock (``[packages]``, ``[dev-packages]`` and custom categories, with
+    version, extras and markers), or None when there is no readable Pipfile."""
     if not pipfile.is_file():
         return None
     try:
@@ -64,11 +114,13 @@ def pipfile_requirements(pipfile: Path) -> list[str] | None:
     except InputError:
         return None
     out = []
-    for section in ("packages", "dev-packages"):
-        for name, spec in (doc.get(section) or {}).items():
+    for section, entries in doc.items():
+        if section in _NOT_CATEGORIES or not isinstance(entries, dict):
+            continue
+        for name, spec in entries.items():
             extras = spec.get("extras", []) if isinstance(spec, dict) else []
-            marker = spec.get("markers") if isinstance(spec, dict) else None
-            out.append(requirement_text(name, extras, marker))
+            marker = _pipfile_marker(spec) if isinstance(spec, dict) else None
+            out.append((requirement_text(name, extras, marker, _pipfile_specifier(spec)), section_kind(section)))
     return out
 
 
@@ -80,7 +132,7 @@ class PipfileLockSource(LockfileSource):
         text: its content, if already read (``--git-base``; the adjacent
             ``Pipfile`` is then not read).
         all_platforms: keep packages whose marker excludes the target.
-        develop: include the ``develop`` section.
+        develop: include the ``develop`` section (custom categories are always included).
         fetch_metadata: fetch core metadata (needed for edges; ``False``
             gives an inventory without edges, for tests).
     """
@@ -114,30 +166,49 @@ class PipfileLockSource(LockfileSource):
         env = config.target.marker_environment()
         lines = LineIndex(text)
         dists: dict[str, Distribution] = {}
-        for section in SECTIONS:
+        # default, develop, then custom categories (pipenv: a Pipfile [docs] table is locked as "docs")
+        # (in the file's order, default first: its version wins, and lines are found in that order)
+        sections = sorted((k for k in doc if k in SECTIONS or (k != "_meta" and isinstance(doc[k], dict))),
+                          key=lambda k: k != "default")
+        groups = {section_kind(s).split(":", 1)[1] for s in sections if s != "default"}
+        for section in sections:
             if section == "develop" and not self.develop:
                 continue
             entries = doc.get(section) or {}
             require(isinstance(entries, dict), f"'{section}' must be an object", p)
             for raw, entry in entries.items():
-                line = lines.find([rf'^\s*"{_re(raw)}"\s*:\s*\{{'], f"json:{section}:{raw}")
+                line = lines.find([rf'^\s*"{_re(raw)}"\s*:\s*\{{'], f"json:{raw}")
                 require(isinstance(entry, dict), f"package {raw!r}: expected an object", p, line)
                 name = str(canonicalize_name(raw))
                 if name in dists:
-                    continue
-                if not self.all_platforms and not marker_holds(entry.get("markers"), env):
+                    continue  # pipenv installs the default section's version over another section's
+                if not self.all_platforms and not _holds(entry.get("markers"), env, groups):
                     continue
                 hashes = tuple(str(h) for h in entry.get("hashes") or [])
                 dists[name] = Distribution(
                     name=name, version=_pinned(entry.get("version")), metadata=NOT_FETCHED,
                     origin=safe_origin(_origin(entry, sources, p, line)), hashes=hashes,
                 )
-        roots = None if self.text is not None else pipfile_requirements(p.with_name("Pipfile"))
+        declared = None if self.text is not None else pipfile_requirements(p.with_name("Pipfile"))
         items = list(dists.values())
         if self.fetch_metadata:
             items = fetch_metadata(items, ctx, self.metadata_client)
-        root_edges, linked = link_computed(roots, items, config, self.all_platforms)
+        roots = [r for r, _k in declared] if declared is not None else None
+        kinds = dict(reversed(declared)) if declared is not None else {}  # the first section naming it wins
+        if declared is None:  # no Pipfile: each undepended package's kind is its lock section's
+            kinds = {n: section_kind(s) for s in reversed(sections) for n in map(canonicalize_name, doc.get(s) or {})}
+        root_edges, linked = link_computed(roots, items, config, self.all_platforms, root_kinds=kinds)
         return inventory(p, "lockfile", root_edges, linked, config, resolver="Pipfile.lock")
+
+
+def _holds(marker: Any, env: dict[str, str], groups: set[str]) -> bool:
+    """Whether a Pipfile.lock entry's marker holds for the target.  pipenv writes
+    PEP 751 lock-file markers in non-default sections (``('dev' in dependency_groups)
+    and (sys_platform == 'win32')``): those are evaluated in the lock-file context
+    with every section of the audit active, as pipenv itself reads them."""
+    if isinstance(marker, str) and "dependency_groups" in marker:
+        return marker_holds(marker, env, (), groups, lock_context=True)
+    return marker_holds(marker, env)
 
 
 def _re(s: str) -> str:

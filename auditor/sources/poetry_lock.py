@@ -4,7 +4,8 @@ Format (Poetry's lock format, ``[metadata] lock-version`` 1.x and 2.x):
 ``[[package]]`` tables with ``name``, ``version``, ``files`` (hashes),
 optional ``markers`` and ``groups`` (2.1), ``[package.source]`` (``type`` =
 ``legacy``/``git``/``url``/``directory``/``file``; lock-version 1.x keeps the
-hashes in ``[metadata.files]`` instead),
+hashes in ``[metadata.files]`` instead, and Poetry 0.12's locks, bare SHA-256
+digests in ``[metadata.hashes]``),
 ``[package.dependencies]`` mapping a name to a constraint string, a table
 (``version``, ``markers``, ``extras``, ``optional``) or a list of tables,
 and ``[package.extras]`` mapping an extra to PEP 508 strings in Poetry's
@@ -29,6 +30,11 @@ from auditor.models import Distribution, Inventory, Origin
 from auditor.net.context import RunContext
 from auditor.sources.lockfile import Dep, LineIndex, LockedPackage, LockfileSource, NOT_FETCHED, safe_origin
 from auditor.sources.lockfile import fetch_metadata, inventory, link_recorded, load_toml, require, requirement_text
+
+
+#: Names Poetry before 1.1 left out of every lock (``Provider.UNSAFE_PACKAGES``): a
+#: dependency on them is recorded, but they are the environment's own, never locked.
+UNLOCKED = frozenset({"setuptools", "distribute", "pip"})
 
 
 def _origin(source: Any, path: Path, line: int | None) -> Origin:
@@ -103,8 +109,10 @@ def _undepended_root(doc: dict[str, Any], packages: dict[str, LockedPackage]) ->
     for n in sorted(packages):
         if n in required:
             continue
-        marker = tables[n].get("markers") if isinstance(tables[n].get("markers"), str) else None
-        groups = tables[n].get("groups")
+        t = tables[n]
+        marker = next((t[k] for k in ("markers", "marker") if isinstance(t.get(k), str)), None)  # "marker": Poetry 0.12
+        category = t.get("category")  # lock-version 1.x: "main" or "dev"; 2.1 writes groups
+        groups = t.get("groups") or ([category] if isinstance(category, str) else None)
         kind = "runtime" if not groups or "main" in groups else f"group:{sorted(groups)[0]}"
         root.append(Dep(n, requirement_text(n, (), marker), marker=marker, kind=kind))
     return root
@@ -177,6 +185,8 @@ class PoetryLockSource(LockfileSource):
         lines = LineIndex(text)
         # lock-version 1.x kept file hashes in [metadata.files] instead of per package
         legacy_files = (doc.get("metadata") or {}).get("files") or {}
+        # and before that (Poetry 0.12, 2018) in [metadata.hashes]: bare SHA-256 digests
+        legacy_hashes = (doc.get("metadata") or {}).get("hashes") or {}
         packages: dict[str, LockedPackage] = {}
         for table in doc["package"]:
             require(isinstance(table, dict) and isinstance(table.get("name"), str), "[[package]] without a 'name'", p)
@@ -187,6 +197,8 @@ class PoetryLockSource(LockfileSource):
             require(isinstance(version, str), f"package {raw!r}: 'version' must be a string", p, line)
             files = table.get("files") or legacy_files.get(raw) or legacy_files.get(name) or []
             hashes = tuple(str(f["hash"]) for f in files if isinstance(f, dict) and f.get("hash"))
+            hashes = hashes or tuple(f"sha256:{h}" for h in legacy_hashes.get(raw) or legacy_hashes.get(name) or []
+                                     if isinstance(h, str))
             deps_table = table.get("dependencies") or {}
             require(isinstance(deps_table, dict), f"package {raw!r}: [package.dependencies] must be a table", p, line)
             deps = [d for n, spec in deps_table.items() for d in _deps(n, spec, p, line)]
@@ -203,7 +215,8 @@ class PoetryLockSource(LockfileSource):
         for name, pkg in packages.items():
             for dep in pkg.deps or []:
                 # a dependency without a marker applies everywhere, so Poetry must have locked it
-                require(dep.target in packages or dep.marker is not None,
+                # (Poetry before 1.1 never locked its UNSAFE_PACKAGES: setuptools, distribute, pip)
+                require(dep.target in packages or dep.marker is not None or dep.target in UNLOCKED,
                         f"package {name!r} depends on {dep.target!r}, which the lock does not contain "
                         "(truncated or hand-edited lockfile?)", p, pkg.dist.origin.line)
         root = self._declared_root(packages) if self.text is None else None

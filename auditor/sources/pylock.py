@@ -20,6 +20,7 @@ resolved for ``Config.target``.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,8 @@ from auditor.models import Distribution, Inventory, Origin
 from auditor.net.context import RunContext
 from auditor.sources.lockfile import Dep, LineIndex, LockedPackage, LockfileSource, NOT_FETCHED, safe_origin
 from auditor.sources.lockfile import fetch_metadata, inventory, link_computed, link_recorded, require
+from auditor.sources.requirement_lines import file_version
+from auditor.sources.resolve import read_local_project
 
 #: File names PEP 751 allows: ``pylock.toml`` or ``pylock.<name>.toml``.
 FILENAME_RE = re.compile(r"^pylock\.([^.]+\.)?toml$")
@@ -40,8 +43,10 @@ def _origin(table: dict[str, Any], path: Path, line: int | None) -> Origin:
     if isinstance(table.get("vcs"), dict):
         v = table["vcs"]
         url = v.get("url") or v.get("path") or ""
-        commit = v.get("commit-id")
-        return Origin(kind="vcs", url=f"{v.get('type', 'git')}+{url}" + (f"@{commit}" if commit else ""), file=f, line=line)
+        ref = v.get("commit-id") or v.get("requested-revision")
+        sub = v.get("subdirectory")
+        return Origin(kind="vcs", url=f"{v.get('type', 'git')}+{url}" + (f"@{ref}" if ref else "")
+                      + (f"#subdirectory={sub}" if isinstance(sub, str) and sub else ""), file=f, line=line)
     if isinstance(table.get("directory"), dict):
         return Origin(kind="path", url=str(table["directory"].get("path")), file=f, line=line)
     if isinstance(table.get("archive"), dict):
@@ -106,7 +111,16 @@ class PylockSource(LockfileSource):
         recorded = any("dependencies" in t for t, _l, _h in chosen.values())
         packages: dict[str, LockedPackage] = {}
         for name, (table, line, _holds) in chosen.items():
-            dist = Distribution(name=name, version=table.get("version"), metadata=NOT_FETCHED,
+            version = table.get("version")
+            if version is None and isinstance(table.get("archive"), dict):  # optional for a direct reference
+                a = table["archive"]  # pip lock writes none: the archive's file name states it
+                version = file_version(str(a.get("url") or a.get("path") or ""), name)
+            directory = table.get("directory")
+            if version is None and isinstance(directory, dict) and isinstance(directory.get("path"), str) \
+                    and self.text is None:  # a local project (uv export writes none): its static pyproject.toml
+                meta = read_local_project(p.parent / directory["path"])
+                version = meta.version if meta is not None and meta.version else None
+            dist = Distribution(name=name, version=version, metadata=NOT_FETCHED,
                                 origin=safe_origin(_origin(table, p, line)), hashes=_hashes(table))
             deps = None
             if recorded:
@@ -119,7 +133,8 @@ class PylockSource(LockfileSource):
             packages[name] = LockedPackage(dist=dist, deps=deps, files=_file_urls(table))
         if recorded:
             required = {d.target for pkg in packages.values() for d in pkg.deps or []}
-            root = [Dep(n, n, marker=_marker_of(chosen, n)) for n in sorted(packages) if n not in required]
+            root = [Dep(n, n, marker=_marker_of(chosen, n), kind=_kind_of(_marker_of(chosen, n), groups))
+                    for n in sorted(packages) if n not in required]
             root_edges, linked, _reached = link_recorded(root, packages, config.target, True)
             dists = list(linked.values())
             if self.fetch_metadata:
@@ -129,7 +144,28 @@ class PylockSource(LockfileSource):
             if self.fetch_metadata:
                 dists = fetch_metadata(dists, ctx, self.metadata_client, {n: pkg.files for n, pkg in packages.items()})
             root_edges, dists = link_computed(None, dists, config, self.all_platforms)
+        root_edges = tuple(replace(e, marker=_marker_of(chosen, e.target), kind=_kind_of(_marker_of(chosen, e.target), groups))
+                           for e in root_edges)
         return inventory(p, "lockfile", root_edges, dists, config, resolver=f"pylock.toml ({doc.get('created-by', 'unknown tool')})")
+
+
+_IN_GROUPS = re.compile(r"""['"]([^'"]+)['"]\s+in\s+dependency_groups""")
+_IN_EXTRAS = re.compile(r"""['"]([^'"]+)['"]\s+in\s+extras""")
+
+
+def _kind_of(marker: str | None, default_groups: list[str]) -> str:
+    """The edge kind a PEP 751 marker implies: ``group:<g>`` when it names only dependency
+    groups that are not default (``'dev' in dependency_groups``), ``extra:<e>`` when it names
+    extras and no group, else ``runtime``.  PEP 751 records no groups per package: its markers do."""
+    if not marker:
+        return "runtime"
+    named = _IN_GROUPS.findall(marker)
+    if named and not set(named) & set(default_groups):
+        return f"group:{canonicalize_name(sorted(named)[0])}"
+    extras = _IN_EXTRAS.findall(marker)
+    if extras and not named:
+        return f"extra:{canonicalize_name(sorted(extras)[0])}"
+    return "runtime"
 
 
 def _marker_of(chosen: dict[str, tuple[dict[str, Any], int | None, bool]], name: str) -> str | None:

@@ -36,7 +36,8 @@ from auditor.sources.poetry_pyproject import (poetry_extra_entries, poetry_group
 
 
 def declared_requirements(path: Path, text: str, extras: tuple[str, ...] | None = None,
-                          groups: tuple[str, ...] | None = None, where: dict[str, int] | None = None) -> list[str]:
+                          groups: tuple[str, ...] | None = None, where: dict[str, int] | None = None,
+                          kinds: dict[str, str] | None = None) -> list[str]:
     """The PEP 508 strings a ``pyproject.toml`` declares.
 
     Args:
@@ -49,6 +50,8 @@ def declared_requirements(path: Path, text: str, extras: tuple[str, ...] | None 
             to include; ``None`` means all.
         where: filled with ``{requirement: line}`` for the requirements whose
             line is known from Poetry's tables (written as ``name = spec``, not quoted).
+        kinds: filled with ``{normalized name: edge kind}``: ``runtime`` (``dependencies``),
+            ``extra:<name>``, ``group:<name>``; the first section naming a package wins.
 
     Returns:
         Requirement strings, in file order, deduplicated.
@@ -69,6 +72,7 @@ def declared_requirements(path: Path, text: str, extras: tuple[str, ...] | None 
     optional = project.get("optional-dependencies") or {}
     require(isinstance(optional, dict), "[project.optional-dependencies] must be a table", path)
     expanded: set[str] = set()
+    kind = ["runtime"]  # the edge kind of what add() is given now
 
     def add(req: Any, where: str) -> None:
         if not isinstance(req, str):
@@ -92,6 +96,8 @@ def declared_requirements(path: Path, text: str, extras: tuple[str, ...] | None 
                 for r in optional[extra] or []:
                     add(_with_marker(r, parsed.marker), f"project.optional-dependencies.{extra}")
             return
+        if kinds is not None:
+            kinds.setdefault(str(canonicalize_name(parsed.name)), kind[0])
         if req not in out:
             out.append(req)
 
@@ -115,6 +121,7 @@ def declared_requirements(path: Path, text: str, extras: tuple[str, ...] | None 
     for extra, reqs in optional.items():
         if extras is None or extra in extras:
             require(isinstance(reqs, list), f"optional-dependencies.{extra} must be an array", path)
+            kind[0] = f"extra:{canonicalize_name(extra)}"
             for r in reqs:
                 add(r, f"project.optional-dependencies.{extra}")
     dg = doc.get("dependency-groups") or {}
@@ -126,17 +133,99 @@ def declared_requirements(path: Path, text: str, extras: tuple[str, ...] | None 
         require(not missing, f"no dependency group named {', '.join(missing)}", path)
     if wanted:
         try:
-            resolved = resolve_dependency_groups(dg, *wanted)
+            resolve_dependency_groups(dg, *wanted)  # validates every wanted group at once
         except (ValueError, TypeError, LookupError, ExceptionGroup) as exc:
             first = exc.exceptions[0] if isinstance(exc, ExceptionGroup) else exc
             raise InputError(f"[dependency-groups]: {first}", str(path), lines.find([r"^\s*\[dependency-groups\]"])) from exc
-        for r in resolved:
-            add(r, "dependency-groups")
+        for group in wanted:  # which group names each requirement (an include-group names it too)
+            kind[0] = f"group:{canonicalize_name(group)}"
+            for r in resolve_dependency_groups(dg, group):
+                add(r, "dependency-groups")
     for group in pg:
         if groups is None or group in groups:
+            kind[0] = f"group:{canonicalize_name(group)}"
             for section, name, spec in poetry_group_entries(path, doc, group):
                 add_poetry(section, name, spec)
+    sources = uv_sources(path, doc)
+    if not sources:
+        return out
+    rewritten = []
+    for r in out:
+        new = _with_source(r, sources)
+        if new != r and where is not None:  # the line is the one that declares the original
+            line = where.get(r) or requirement_line(lines, r)
+            if line is not None:
+                where.setdefault(new, line)
+        rewritten.append(new)
+    return rewritten
+
+
+def uv_sources(path: Path, doc: dict[str, Any]) -> dict[str, str]:
+    """``{normalized name: direct reference URL}`` from ``[tool.uv.sources]``: where uv takes
+    a dependency from instead of the index (uv's documentation, "Dependency sources").
+
+    ``git`` (with ``rev``/``tag``/``branch`` and ``subdirectory``) becomes
+    ``git+URL@REF#subdirectory=DIR``, ``url`` the URL, ``path`` an absolute
+    ``file://`` URL (relative to the pyproject.toml; ``-e /abs/path`` with
+    ``editable = true``), ``workspace = true`` ``-e`` and the directory of the
+    workspace member of that name (``[tool.uv.workspace] members``, globs
+    allowed; uv installs members editable).  ``index`` sources and lists of sources with
+    markers are not rewritten: those names are resolved from the index.
+    """
+    uv = ((doc.get("tool") or {}).get("uv") or {}) if isinstance(doc.get("tool"), dict) else {}
+    table = uv.get("sources") if isinstance(uv, dict) else None
+    if not isinstance(table, dict):
+        return {}
+    base = path.resolve().parent
+    out: dict[str, str] = {}
+    for name, src in table.items():
+        if not isinstance(src, dict):
+            continue
+        key = str(canonicalize_name(name))
+        if isinstance(src.get("git"), str):
+            ref = next((src[k] for k in ("rev", "tag", "branch") if isinstance(src.get(k), str)), None)
+            sub = src.get("subdirectory")
+            out[key] = f"git+{src['git']}" + (f"@{ref}" if ref else "") + (f"#subdirectory={sub}" if isinstance(sub, str) else "")
+        elif isinstance(src.get("url"), str):
+            out[key] = src["url"]
+        elif isinstance(src.get("path"), str):
+            local = (base / src["path"]).resolve()
+            out[key] = f"-e {local}" if src.get("editable") is True else local.as_uri()
+        elif src.get("workspace") is True:
+            member = _workspace_member(base, uv, key)
+            if member is not None:  # uv installs workspace members editable
+                out[key] = f"-e {member}"
     return out
+
+
+def _workspace_member(base: Path, uv: dict[str, Any], name: str) -> Path | None:
+    """The directory of the workspace member named *name* (its pyproject.toml's ``[project] name``)."""
+    workspace = uv.get("workspace") if isinstance(uv.get("workspace"), dict) else {}
+    for pattern in workspace.get("members") or []:
+        if not isinstance(pattern, str):
+            continue
+        for candidate in sorted(base.glob(pattern)):
+            try:
+                doc = load_toml(candidate / "pyproject.toml")
+            except InputError:
+                continue
+            own = (doc.get("project") or {}).get("name") if isinstance(doc.get("project"), dict) else None
+            if isinstance(own, str) and canonicalize_name(own) == name:
+                return candidate.resolve()
+    return None
+
+
+def _with_source(req: str, sources: dict[str, str]) -> str:
+    """*req* as the direct reference ``[tool.uv.sources]`` gives its name, extras and marker kept."""
+    parsed = Requirement(req)
+    url = sources.get(str(canonicalize_name(parsed.name)))
+    if url is None or parsed.url:
+        return req
+    extras = f"[{','.join(sorted(parsed.extras))}]" if parsed.extras else ""
+    marker = f" ; {parsed.marker}" if parsed.marker else ""
+    if url.startswith("-e "):  # an editable local project: pip's "-e /path[extras] ; marker" line
+        return f"{url}{extras}{marker}"
+    return f"{parsed.name}{extras} @ {url}{marker}"
 
 
 def _with_marker(req: Any, marker: Any) -> Any:
@@ -149,6 +238,22 @@ def _with_marker(req: Any, marker: Any) -> Any:
         return req  # add() reports it
     parsed.marker = Marker(f"({parsed.marker}) and ({marker})") if parsed.marker else marker
     return str(parsed)
+
+
+def requirement_line(lines: LineIndex, req: str) -> int | None:
+    """The line declaring *req*: the quoted string itself, else (packaging rewrote it: a PEP 735
+    group's ``'3.9'`` comes back as ``"3.9"``) the first quoted string starting with its name."""
+    found = lines.find([_quoted(req)])
+    if found is not None:
+        return found
+    try:
+        name = Requirement(req).name
+    except InvalidRequirement:
+        return None
+    import re
+
+    spelled = "[-_.]+".join(re.escape(part) for part in re.split(r"[-_.]+", name))
+    return lines.find([rf"""["']\s*{spelled}\s*(?![-_.\w])"""], f"name:{name}")
 
 
 def _quoted(text: str) -> str:
@@ -189,7 +294,8 @@ class PyprojectSource(Source):
         """The declared requirement strings (see :func:`declared_requirements`)."""
         text = self.text if self.text is not None else read_text(self.path)
         self._lines: dict[str, int] = {}
-        return declared_requirements(self.path, text, self.extras, self.groups, self._lines)
+        self._kinds: dict[str, str] = {}
+        return declared_requirements(self.path, text, self.extras, self.groups, self._lines, self._kinds)
 
     def collect(self, ctx: RunContext) -> Inventory:
         """See :meth:`Source.collect`; resolution by ``RequirementsSource``.
@@ -231,11 +337,14 @@ class PyprojectSource(Source):
             if origin.file and tmp in origin.file:
                 n = (origin.line or 0) - skip  # the temporary file's option lines come first
                 req = reqs[n - 1] if 0 < n <= len(reqs) else None
-                line = (self._lines.get(req) or lines.find([_quoted(req)])) if req else None
+                line = (self._lines.get(req) or requirement_line(lines, req)) if req else None
                 origin = replace(origin, file=str(self.path), line=line)
             meta = d.metadata
             if isinstance(meta, Unknown) and tmp in meta.reason:
                 meta = replace(meta, reason=self._user_text(meta.reason, tmp))
             dists.append(replace(d, origin=origin, metadata=meta))
         gaps = tuple((w, self._user_text(r, tmp)) for w, r in inv.gaps)
-        return replace(inv, distributions=tuple(dists), gaps=gaps, root_name=str(self.path), root_kind="pyproject")
+        kinds = getattr(self, "_kinds", {})
+        root = tuple(replace(e, kind=kinds.get(e.target, e.kind)) for e in inv.root_requires)
+        return replace(inv, distributions=tuple(dists), gaps=gaps, root_name=str(self.path), root_kind="pyproject",
+                       root_requires=root)

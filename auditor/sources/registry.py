@@ -13,9 +13,10 @@ writes), then at the content for renamed files: a TOML document with
 pyproject.toml, a JSON object with ``_meta`` is Pipfile.lock, one with
 ``"bomFormat": "CycloneDX"`` (or a ``*.cdx.json`` name) and an XML document in the CycloneDX
 namespace (or a ``*.cdx.xml`` name) a CycloneDX SBOM; anything else
-is read as requirements.  The conda inputs are detected by name only
-(``pixi.lock``, ``conda-lock.yml``, ``environment.yml``; ``--conda-prefix`` for
-an installed conda environment) or chosen with ``--input-format``.
+is read as requirements.  The conda inputs are detected by name
+(``pixi.lock``, ``conda-lock.yml``, ``environment*.yml``; ``--conda-prefix`` for
+an installed conda environment) or chosen with ``--input-format``; a YAML
+mapping with a ``dependencies`` list under any other name is an environment file.
 """
 
 from __future__ import annotations
@@ -90,8 +91,9 @@ def detect_name(path: Path) -> str | None:
         return "pixi.lock"
     if lower.endswith(("conda-lock.yml", "conda-lock.yaml")):
         return "conda-lock.yml"
-    if lower in ("environment.yml", "environment.yaml") or lower.endswith((".environment.yml", "-environment.yml")):
-        return "environment.yml"
+    if lower.endswith((".yml", ".yaml")) and (lower.startswith("environment") or lower.endswith(
+            (".environment.yml", "-environment.yml", "_environment.yml"))):
+        return "environment.yml"  # environment.yml, environment-dev.yml, environment_py311.yaml, ci-environment.yml
     if lower.endswith((".cdx.json", ".cdx", ".cdx.xml")) or lower in ("bom.json", "sbom.json", "bom.xml", "sbom.xml"):
         return "cyclonedx"
     if lower.endswith((".txt", ".in")) or "requirements" in lower or "constraints" in lower:
@@ -117,7 +119,7 @@ def detect_content(text: str) -> str:
     try:
         doc = loads_toml(text)
     except ValueError:  # not TOML, too deep, too large (TOMLDecodeError is a ValueError)
-        return "requirements"
+        return "environment.yml" if _conda_environment(text) else "requirements"
     if "lock-version" in doc and "packages" in doc:
         return "pylock.toml"
     if "package" in doc and "metadata" in doc and "version" not in doc:
@@ -128,6 +130,20 @@ def detect_content(text: str) -> str:
     if "project" in doc or "dependency-groups" in doc or "build-system" in doc or (isinstance(tool, dict) and "poetry" in tool):
         return "pyproject.toml"
     return "requirements"
+
+
+def _conda_environment(text: str) -> bool:
+    """Whether *text* is a YAML mapping with a ``dependencies`` list (a conda environment
+    file under another name, e.g. ``ci/py311.yml``); read with PyYAML's safe loader."""
+    import yaml
+
+    if "dependencies:" not in text:
+        return False
+    try:
+        doc = yaml.safe_load(text)
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return False
+    return isinstance(doc, dict) and isinstance(doc.get("dependencies"), list)
 
 
 def detect(path: str | Path, text: str | None = None) -> str:

@@ -18,7 +18,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 
 from auditor.dist.filenames import DistFilename, filename_from_url, parse_url_filename
 from auditor.dist.redact import redact_url
-from auditor.dist.urls import is_remote, location_kind
+from auditor.dist.urls import is_remote, is_vcs, location_kind
 from auditor.errors import InputError
 from auditor.models import normalize_name
 from auditor.sources.resolve import read_local_project
@@ -246,6 +246,66 @@ def _without_newer_options(text: str, file: Path, lineno: int, constraint: bool)
     if parsed.invalid_lines or len(parsed.requirements) != 1:
         return None
     return _requirement_line(parsed.requirements[0], file, constraint, lineno)
+
+
+def fallback_name(url: str) -> str:
+    """A node name for an unnamed reference nobody could resolve: the last
+    path segment of its URL without ``.git``, ``@revision`` or archive suffix."""
+    path = urlsplit(url.split("+", 1)[1] if is_vcs(url) else url).path
+    segment = unquote(path.rstrip("/").rsplit("/", 1)[-1]) or url
+    segment = segment.split("@", 1)[0]
+    for suffix in (".git", ".tar.gz", ".zip", ".whl"):
+        segment = segment.removesuffix(suffix)
+    return normalize_name(segment) or "unnamed"
+
+
+def quotes_reference(message: str, line: RequirementLine) -> bool:
+    """Whether the resolver's *message* quotes *line*'s reference (its URL, without the fragment)."""
+    return bool(line.url) and line.url.split("#", 1)[0] in message
+
+
+def left_out_reason(line: RequirementLine, message: str) -> str:
+    """Why *line* was left out of the resolution: the resolver's *message* when it quotes the
+    line's URL, else that it was left out with the others after that failure (uv stops at
+    the first reference it cannot use, so its message is about one of them only)."""
+    if quotes_reference(message, line):
+        return f"not resolved: {message}"
+    return ("not resolved: left out with the input's other direct references after the resolver failed "
+            f"on one of them ({message})")
+
+
+def file_version(url: str | None, name: str) -> str | None:
+    """The version a wheel or sdist URL's file name states (``werkzeug-3.0.1.tar.gz`` -> ``3.0.1``)
+    when it names *name*; None for a VCS URL, a directory, or another project's file."""
+    if not url or is_vcs(url):
+        return None
+    parsed = parse_url_filename(unquote(url))
+    return str(parsed.version) if isinstance(parsed, DistFilename) and parsed.name == name else None
+
+
+def parse_line(text: str, file: Path, lineno: int | None) -> tuple[RequirementLine | None, dict]:
+    """One line of pip's requirements syntax written in *file* at *lineno* (an
+    ``environment.yml`` ``pip:`` entry, which conda hands to pip as a requirements
+    file's line): ``(the requirement or None, {option: value} the line sets)``.
+    Relative paths are relative to *file*'s directory; ``-r``/``-c`` are returned
+    as options (``requirements``/``constraints``), not followed.
+
+    Raises:
+        InputError: the line is not valid pip syntax (names *file* and *lineno*).
+    """
+    import tempfile
+
+    from pip_requirements_parser import RequirementsFile
+
+    with tempfile.TemporaryDirectory(prefix="auditor-req-") as tmp:
+        one = Path(tmp) / "line.txt"
+        one.write_text(text.replace("\n", " ") + "\n", encoding="utf-8")
+        parsed = RequirementsFile.from_file(str(one), include_nested=False)
+    if parsed.invalid_lines:
+        bad = parsed.invalid_lines[0]
+        raise InputError(redact_url(f"{_one_line(bad.error_message)}: {text.strip()!r}"), str(file), lineno)
+    req = _requirement_line(parsed.requirements[0], file, False, lineno or 1) if parsed.requirements else None
+    return req, {k: v for o in parsed.options for k, v in o.options.items()}
 
 
 def parse_requirements(path: str | Path) -> ParsedRequirements:

@@ -30,14 +30,18 @@ from auditor.models import (
 )
 from auditor.dist.redact import redact_url
 from auditor.dist.markers import marker_holds
-from auditor.dist.urls import has_scheme, is_vcs
+from auditor.dist.urls import has_scheme
 from auditor.net.context import RunContext
 from auditor.sources.interface import Source, note_indexes
 from auditor.sources.requirement_lines import (
     ParsedRequirements,
     RequirementLine,
     RequirementsOptions,
+    fallback_name,
+    file_version,
+    left_out_reason,
     parse_requirements,
+    quotes_reference,
 )
 from auditor.sources.resolve import (
     Pin,
@@ -129,6 +133,10 @@ class RequirementsSource(Source):
                     early.join()
             self.resolution = resolution
             pins, resolver_name = list(resolution.pins), resolution.resolver
+        # a reference left out of the resolution is its name's only node: never an index pin of that
+        # name (pip, which cannot leave a name out, may still pin one for whatever else requires it)
+        dropped = {l.name for l in wanted if l.name and (l.file, l.line) in unresolved}
+        pins = [p for p in pins if p.name not in dropped]
         by_name = _index_lines(wanted, pins)
         dists = self._distributions(pins, by_name, parsed, ctx)
         root_texts = [_root_text(line, by_name) for line in wanted]
@@ -137,14 +145,14 @@ class RequirementsSource(Source):
             reason = unresolved.get((line.file, line.line))
             if reason is None:
                 continue
-            name = line.name or _fallback_name(line.url or "")
+            name = line.name or fallback_name(line.url or "")
             if name in present:
                 continue
             present.add(name)
             dists.append(
                 Distribution(
                     name=name,
-                    version=None,
+                    version=file_version(line.url, name),
                     metadata=Unknown(redact_url(reason)),
                     origin=_origin(line, line.kind, line.url, None),
                     direct=True,
@@ -154,13 +162,16 @@ class RequirementsSource(Source):
             if not line.name:
                 root_texts.append(f"{name} @ {line.url}" + (f" ; {line.marker}" if line.marker else ""))
         wanted_names = {line.name for line in wanted if line.name}
+        # the input's own == pins (a -c constraints file pins most of a big project) name the version
+        # of a package left out whose failure did not say it
+        pinned = {l.name: l.pinned_version for l in (*parsed.constraints, *wanted) if l.name and l.pinned_version}
         for name, (version, reason) in sorted(left_out.items()):  # one bad package never aborts the audit
             if name in present:
                 continue
             present.add(name)
             line = by_name.get(name)
             dists.append(Distribution(
-                name=name, version=version, metadata=Unknown(reason, kind=UnknownKind.UNSUPPORTED),
+                name=name, version=version or pinned.get(name), metadata=Unknown(reason, kind=UnknownKind.UNSUPPORTED),
                 origin=_origin(line, "registry", None, parsed.options.index_url or ctx.config.index_url),
                 direct=name in wanted_names,
             ))
@@ -203,8 +214,10 @@ class RequirementsSource(Source):
         self, parsed: ParsedRequirements, ctx: RunContext
     ) -> tuple[Resolution, dict[tuple[str, int], str], dict[str, tuple[str | None, str]]]:
         """Resolve everything; if that fails and direct references are present,
-        resolve again without the ones that need a build (or without every
-        direct reference), keeping them as unresolved nodes with the reason.
+        resolve again without the reference the resolver's message quotes (one
+        failure at a time, so the others keep their resolution), then without
+        the ones that need a build (or without every direct reference), keeping
+        them as unresolved nodes with the reason.
 
         A package uv can use only by building it (an sdist-only release
         without PEP 658 metadata, builds off) is left out of the resolution
@@ -262,7 +275,14 @@ class RequirementsSource(Source):
                                                      "sdist-only release, which the pip fallback never builds, or a "
                                                      "name the index does not serve); its metadata and dependencies "
                                                      "are unknown")
-                    if not failed or len(left) >= MAX_LEFT_OUT:
+                    if failed and len(left) >= MAX_LEFT_OUT:
+                        t = request.target
+                        raise ResolutionError(
+                            f"more than {MAX_LEFT_OUT} packages have no wheel for the target (Python "
+                            f"{t.python_version}, {t.sys_platform}/{t.platform_machine}) and building is off: "
+                            f"{', '.join(sorted(left)[:8])}, ...; is the input meant for another Python version "
+                            f"(--python-version)? Last failure: {exc}") from exc
+                    if not failed:
                         raise
                     left.update(failed)
             raise ResolutionError("too many packages need a build")  # pragma: no cover - the loop returns or raises
@@ -270,23 +290,49 @@ class RequirementsSource(Source):
         try:
             return run(self._request(parsed, ctx, lines)), {}, left
         except ResolutionError as first:
-            direct = [l for l in lines if l.kind != "registry"]
-            if not direct:
+            if not any(l.kind != "registry" for l in lines):
                 raise
-            reason = f"not resolved: {first}"
-            builds = [l for l in direct if needs_build(l.resolver_line())] if not self.allow_build else []
-            for drop in (builds, direct):
-                if not drop:
-                    continue
-                kept = [l for l in lines if l not in drop]
+            err, dropped, kept = first, {}, list(lines)
+
+            def drop(these: list[RequirementLine], message: str) -> list[str]:
+                # A dropped reference's name is left out too: otherwise the resolver takes that name
+                # from the index for whatever else requires it, and the node would carry the index's
+                # version under the reference's URL (werkzeug 3.1.9 for werkzeug-3.0.1.tar.gz).
+                names = [l.name for l in these if l.name and l.name not in left]
+                left.update({l.name: (None, left_out_reason(l, message)) for l in these if l.name in names})
+                return names
+
+            # 1. leave out, one failure at a time, the references the resolver's message quotes (uv
+            #    stops at the first one it cannot use): the others keep their resolution
+            for _ in range(MAX_LEFT_OUT):
+                quoted = [l for l in kept if l.kind != "registry" and quotes_reference(str(err), l)]
+                if not quoted:
+                    break
+                names = drop(quoted, str(err))
+                dropped.update({(l.file, l.line): left_out_reason(l, str(err)) for l in quoted})
+                kept = [l for l in kept if l not in quoted]
                 try:
-                    res = run(self._request(parsed, ctx, kept)) if kept else Resolution((), "none")
+                    return (run(self._request(parsed, ctx, kept)) if kept else Resolution((), "none")), dropped, left
+                except ResolutionError as exc:
+                    err = exc
+            # 2. then every reference that needs a build, then every direct reference
+            direct = [l for l in kept if l.kind != "registry"]
+            builds = [l for l in direct if needs_build(l.resolver_line())] if not self.allow_build else []
+            for these in (builds, direct):
+                if not these:
+                    continue
+                names = drop(these, str(err))
+                try:
+                    rest = [l for l in kept if l not in these]
+                    res = run(self._request(parsed, ctx, rest)) if rest else Resolution((), "none")
                 except ResolutionError:
-                    if drop is direct:
+                    for n in names:
+                        left.pop(n, None)
+                    if these is direct:
                         raise
                     continue
-                return res, {(l.file, l.line): reason for l in drop}, left
-            raise
+                return res, {**dropped, **{(l.file, l.line): left_out_reason(l, str(err)) for l in these}}, left
+            raise err from None
 
     # -- metadata ---------------------------------------------------------
 
@@ -322,17 +368,6 @@ class RequirementsSource(Source):
                 )
             )
         return dists
-
-
-def _fallback_name(url: str) -> str:
-    """A node name for an unnamed reference nobody could resolve: the last
-    path segment of its URL without ``.git``, ``@revision`` or archive suffix."""
-    path = urlsplit(url.split("+", 1)[1] if is_vcs(url) else url).path
-    segment = unquote(path.rstrip("/").rsplit("/", 1)[-1]) or url
-    segment = segment.split("@", 1)[0]
-    for suffix in (".git", ".tar.gz", ".zip", ".whl"):
-        segment = segment.removesuffix(suffix)
-    return normalize_name(segment) or "unnamed"
 
 
 def _applies(line: RequirementLine, env: dict[str, str]) -> bool:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
@@ -36,13 +37,35 @@ def _origin(source: dict[str, Any], path: Path, line: int | None) -> Origin:
     if "registry" in source:
         return Origin(kind="registry", index_url=str(source["registry"]), file=str(path), line=line)
     if "git" in source:
-        return Origin(kind="vcs", url=f"git+{source['git']}", file=str(path), line=line)
+        return Origin(kind="vcs", url=git_url(str(source["git"])), file=str(path), line=line)
     if "url" in source:
-        return Origin(kind="url", url=str(source["url"]), file=str(path), line=line)
+        url = str(source["url"])
+        sub = source.get("subdirectory")
+        return Origin(kind="url", url=url + (f"#subdirectory={sub}" if isinstance(sub, str) and sub else ""),
+                      file=str(path), line=line)
     for key in ("path", "directory", "editable", "virtual"):
         if key in source:
             return Origin(kind="path", url=str(source[key]), file=str(path), line=line)
     return Origin(kind="registry", file=str(path), line=line)
+
+
+def git_url(locked: str) -> str:
+    """pip's spelling of a uv.lock ``git`` source: ``git+URL@COMMIT[#subdirectory=DIR]``.
+
+    uv writes the repository URL, the reference that was asked for as a
+    query (``?rev=``, ``?tag=``, ``?branch=``, plus ``subdirectory=`` and
+    ``lfs=``) and the commit it resolved to as the fragment:
+    ``https://github.com/o/r?tag=v1#0dacfd66...``.  An install from the lock
+    checks out that commit, so the commit (not the tag or branch) is the
+    reference; without a fragment, the reference asked for (if any).
+    """
+    parts = urlsplit(locked)
+    query = dict(parse_qsl(parts.query))
+    base = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+    ref = parts.fragment or query.get("rev") or query.get("tag") or query.get("branch")
+    url = f"git+{base}" + (f"@{ref}" if ref else "")
+    sub = query.get("subdirectory")
+    return url + (f"#subdirectory={sub}" if sub else "")
 
 
 def _is_project(source: dict[str, Any], members: set[str], name: str) -> bool:
@@ -175,8 +198,10 @@ class UvLockSource(LockfileSource):
         spec = ""
         if specs and target in specs:
             spec = str(specs[target].get("specifier") or "")
+        version = d.get("version")
         return Dep(target=target, requirement=requirement_text(d["name"], extras, marker, spec),
-                   extras=tuple(str(canonicalize_name(e)) for e in extras), marker=marker, kind=kind)
+                   extras=tuple(str(canonicalize_name(e)) for e in extras), marker=marker, kind=kind,
+                   version=version if isinstance(version, str) else None)
 
 
 def _hashes(table: dict[str, Any]) -> tuple[str, ...]:

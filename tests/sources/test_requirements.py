@@ -517,3 +517,53 @@ def test_an_sdist_only_package_never_aborts_the_pip_fallback(tmp_path, fake_pypi
     assert sd.direct == ("sd==" in body) and not marker.exists()
     if "needsd" in body:
         assert {e.target for e in d["needsd"].requires} == {"sd", "six"}  # the edge is kept
+
+
+def test_a_direct_sdist_reference_is_its_names_only_node(tmp_path, wheels, config):
+    """astral-sh/uv test/requirements/all-kinds.in (26a9dd4): ``werkzeug @ .../werkzeug-3.0.1.tar.gz``
+    needs a build, so it was left out and the file resolved again; flask then pulled werkzeug 3.1.9
+    from the index, and the node showed version 3.1.9 with known metadata under the 3.0.1 sdist URL.
+    The reason of every other left-out reference also quoted the failure of the first one, and a reference
+    that needs no build (a wheel, a local project with static metadata) lost its resolution with them."""
+    sdist = (wheels / "sd-2.0.tar.gz").as_uri()
+    make_wheel(tmp_path / "more", "needs-sd", "1.0", ["sd>=1"])
+    root = source_file(tmp_path, wheels, f"--find-links {tmp_path / 'more'}\nneeds-sd\nsd @ {sdist}\n"
+                                         "thing @ git+http://127.0.0.1:9/thing.git\n")
+    for resolver in ("uv", "pip"):
+        inv = collect(RequirementsSource(root, resolver=resolver), config)
+        d = inv.by_name()
+        assert d["sd"].version == "2.0" and d["sd"].origin.kind == "path", resolver  # the file's own version
+        assert isinstance(d["sd"].metadata, Unknown) and d["sd"].metadata.reason.startswith("not resolved:")
+        assert d["needs-sd"].version == "1.0" and [e.target for e in d["needs-sd"].requires] == ["sd"]
+        assert isinstance(d["thing"].metadata, Unknown)
+        if resolver == "uv":  # uv stops at the first reference it fails on: each is left out on its own failure
+            assert "`sd @ file:" in d["sd"].metadata.reason and "thing.git" in d["thing"].metadata.reason
+
+
+def test_too_many_packages_without_a_wheel_says_so_and_names_the_target(tmp_path, wheels, config, monkeypatch):
+    """pypa/warehouse requirements.txt at 5f4a046 (pip-compile output of 2021, for Python 3.8) failed for a
+    3.11 target with only "No solution found ... zope-interface==5.1.0 has no usable wheels": the first 20
+    sdist-only packages had been left out silently, and nothing pointed at the target's Python version."""
+    from tests.sources.wheelhouse import make_sdist
+
+    make_sdist(tmp_path / "more", "sd2", "1.0")
+    root = source_file(tmp_path, wheels, f"--find-links {tmp_path / 'more'}\nsd==2.0\nsd2==1.0\n")
+    monkeypatch.setattr(REQ, "MAX_LEFT_OUT", 1)
+    with pytest.raises(ResolutionError) as err:
+        collect(RequirementsSource(root, resolver="uv"), config)
+    message = str(err.value)
+    assert "more than 1 packages have no wheel for the target (Python 3.11, linux/x86_64)" in message
+    assert "--python-version" in message and "sd" in message and str(root) in message
+
+
+def test_a_left_out_package_takes_its_version_from_the_inputs_constraints(tmp_path, wheels, config, monkeypatch):
+    """astral-sh/uv test/requirements/airflow2-req.in with -c airflow2-constraints.txt (Python 3.8):
+    mysqlclient, sdist-only, was left out as version unknown although the constraints pin 2.1.1
+    (uv's message named it only in its hint: "Wheels are required for `mysqlclient`")."""
+    found = REQ.wheel_only_failures
+    monkeypatch.setattr(REQ, "wheel_only_failures", lambda message: {n: None for n in found(message)})
+    write(tmp_path / "c.txt", "sd==2.0\n")
+    make_wheel(tmp_path / "more", "needs-sd", "1.0", ["sd>=1.5"])
+    root = source_file(tmp_path, wheels, f"--find-links {tmp_path / 'more'}\n-c c.txt\nneeds-sd\n")
+    d = collect(RequirementsSource(root, resolver="uv"), config).by_name()
+    assert d["sd"].version == "2.0" and isinstance(d["sd"].metadata, Unknown) and not d["sd"].direct

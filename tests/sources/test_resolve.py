@@ -387,3 +387,15 @@ def test_download_failure_is_not_retried_with_pip(wheels, monkeypatch):
     monkeypatch.setattr(R, "resolve_with_pip", lambda *a, **k: pytest.fail("pip must not run"))
     with pytest.raises(ResolutionError, match="Failed to download"):
         R.resolve(request(wheels, "other @ https://127.0.0.1:9/other-1.0-py3-none-any.whl"))
+
+
+def test_uv_error_lines_wrapped_at_the_terminal_width_are_joined():
+    """uv wraps a long message (``Failed to build `sd @`` / indented ``file:///...``): the reference
+    must survive in the one-line summary (it was cut to "Failed to build `sd @:")."""
+    from auditor.sources.resolve.process import summarize_error
+
+    stderr = ("   Updating http://127.0.0.1:9/thing.git (HEAD)\nerror: Failed to build `sd @\n"
+              "       file:///tmp/x/sd-2.0.tar.gz`\n  cause: Building source distributions for `sd` is disabled\n")
+    assert summarize_error(stderr, "uv pip compile") == (
+        "uv pip compile: Failed to build `sd @ file:///tmp/x/sd-2.0.tar.gz`: Building source distributions for "
+        "`sd` is disabled")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import tempfile
 import time
@@ -73,7 +74,7 @@ def summarize_error(stderr: str, tool: str) -> str:
     uv prints ``error: ...``, then ``  cause: ...`` lines, then ``hint: ...``;
     pip prints ``ERROR: ...`` lines.
     """
-    lines = [l.strip() for l in stderr.splitlines() if l.strip()]
+    lines = _logical_lines(stderr)
     error = next((l for l in lines if l.lower().startswith("error:")), lines[-1] if lines else "no output")
     causes = [l for l in lines if l.startswith("cause:") or l.startswith("Caused by:")]
     hints = [l for l in lines if l.startswith("hint:")]
@@ -84,6 +85,27 @@ def summarize_error(stderr: str, tool: str) -> str:
     if hints:
         text += f" ({hints[0]})"
     return redact_url(f"{tool}: {text}")
+
+
+_MESSAGE_START = re.compile(r"^(error|cause|caused by|hint|help|warning|note):", re.I)
+
+
+def _logical_lines(stderr: str) -> list[str]:
+    """Stripped non-empty lines of *stderr*, with uv's wrapped continuations joined: uv breaks a
+    long message at the terminal width (``error: Failed to build `sd @`` then an indented
+    ``file:///...`` line), so an indented line after an error that starts no new part belongs to it."""
+    out: list[str] = []
+    in_error = False
+    for raw in stderr.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        if in_error and raw[:1].isspace() and not _MESSAGE_START.match(line) and out:
+            out[-1] = f"{out[-1]} {line}"
+            continue
+        in_error = in_error or line.lower().startswith("error:")
+        out.append(line)
+    return out
 
 
 def run_resolver(
