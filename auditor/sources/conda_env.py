@@ -74,8 +74,12 @@ class CondaEnvironmentFileSource(Source):
                              mark.line + 1 if mark is not None else None) from None
         except RecursionError:  # PyYAML's parser recurses per nesting level: "[[[[..." ends here, not in a crash
             raise InputError("YAML nested deeper than the parser can follow", str(self.path)) from None
-        if not isinstance(doc, dict) or not isinstance(doc.get("dependencies", []), list):
-            raise InputError("an environment file is a mapping with a 'dependencies' list", str(self.path))
+        if not isinstance(doc, dict) or not isinstance(doc.get("dependencies"), list):
+            # A file with no 'dependencies' list is not one (a pixi.lock given with --input-format
+            # environment.yml was an audit of nothing); 'dependencies: []' is an empty environment.
+            keys = ", ".join(sorted(str(k)[:40] for k in doc)[:5]) if isinstance(doc, dict) else type(doc).__name__
+            raise InputError(f"an environment file is a mapping with a 'dependencies' list (this one: {keys})",
+                             str(self.path))
         channels = [str(c) for c in doc.get("channels") or () if isinstance(c, (str, int, float))]
         deps = doc.get("dependencies") or []
         if len(deps) > MAX_SPECS:

@@ -149,6 +149,8 @@ def test_environment_file_pins_as_written_with_a_notice(tmp_path, ctx):
 
 @pytest.mark.parametrize("text,match", [
     ("- a\n- b\n", "mapping with a 'dependencies' list"),
+    # a pixi.lock given with --input-format environment.yml: not an audit of nothing
+    ("version: 6\nenvironments: {}\npackages: []\n", r"'dependencies' list \(this one: environments, packages, version\)"),
     ("dependencies:\n  - [nested]\n", "spec string or a 'pip:' list"),
     ("dependencies:\n  - 'numpy >>>> 1'\n", "not a conda spec"),
     ("dependencies: [\n", "not valid YAML"),
@@ -159,6 +161,12 @@ def test_bad_environment_files_name_file_and_line(tmp_path, ctx, text, match):
     with pytest.raises(InputError, match=match) as err:
         CondaEnvironmentFileSource(path).collect(ctx)
     assert "environment.yml" in str(err.value)
+
+
+def test_an_empty_dependencies_list_is_an_empty_environment(tmp_path, ctx):
+    path = tmp_path / "environment.yml"
+    path.write_text("name: empty\ndependencies: []\n")
+    assert [d.name for d in CondaEnvironmentFileSource(path).collect(ctx).distributions if d.origin.kind != "interpreter"] == []
 
 
 def test_python_name_prefers_the_dist_info_then_the_table_then_python_dependency():
