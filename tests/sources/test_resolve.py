@@ -355,6 +355,32 @@ def test_read_wheel_metadata(tmp_path):
     assert R.find_local_wheel(tmp_path, "zeta", "0.6") is None
 
 
+def test_local_readers_are_bounded_like_any_input(tmp_path):
+    """A path in a lockfile under review may name anything: a pyproject.toml that is a symbolic
+    link to /dev/zero, a FIFO, too deep or too large, and a wheel whose METADATA is a bomb, are each
+    None (metadata unknown) at once, never a hang or a crash."""
+    from tests.bombs import zip_bomb
+
+    cases = {"zero": None, "fifo": None, "deep": "a = " + "[" * 5000 + "]" * 5000 + "\n",
+             "huge": "# " + "x" * (R.local.MAX_PYPROJECT_BYTES + 1) + "\n"}
+    for name, text in cases.items():
+        d = tmp_path / name
+        d.mkdir()
+        if name == "zero":
+            (d / "pyproject.toml").symlink_to("/dev/zero")
+        elif name == "fifo":
+            os.mkfifo(d / "pyproject.toml")
+        else:
+            (d / "pyproject.toml").write_text(text)
+        assert R.read_local_project(d) is None, name
+    bomb = tmp_path / "pkg-1.0-py3-none-any.whl"
+    bomb.write_bytes(zip_bomb())
+    assert R.read_wheel_metadata(bomb) is None
+    fifo = tmp_path / "fifo-1.0-py3-none-any.whl"
+    os.mkfifo(fifo)
+    assert R.read_wheel_metadata(fifo) is None
+
+
 def test_env_vars_expanded_for_the_resolver_only(monkeypatch):
     monkeypatch.setenv("IDX_TOKEN", "s3cret")
     req = R.ResolveRequest(
