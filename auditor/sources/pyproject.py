@@ -16,6 +16,7 @@ requirements file; no resolution happens here.
 
 from __future__ import annotations
 
+import itertools
 import tempfile
 from dataclasses import replace
 from pathlib import Path
@@ -198,13 +199,23 @@ def uv_sources(path: Path, doc: dict[str, Any]) -> dict[str, str]:
     return out
 
 
+#: At most this many paths are looked at per ``[tool.uv.workspace] members`` pattern.
+MAX_WORKSPACE_MATCHES = 1000
+
+
 def _workspace_member(base: Path, uv: dict[str, Any], name: str) -> Path | None:
     """The directory of the workspace member named *name* (its pyproject.toml's ``[project] name``)."""
     workspace = uv.get("workspace") if isinstance(uv.get("workspace"), dict) else {}
-    for pattern in workspace.get("members") or []:
-        if not isinstance(pattern, str):
+    members = workspace.get("members")
+    for pattern in members if isinstance(members, list) else []:
+        # A pattern from the input: inside the project (no '..', not absolute), and a bounded walk.
+        if not isinstance(pattern, str) or pattern.startswith(("/", "\\")) or ".." in Path(pattern).parts:
             continue
-        for candidate in sorted(base.glob(pattern)):
+        try:
+            matches = sorted(itertools.islice(base.glob(pattern), MAX_WORKSPACE_MATCHES))
+        except (ValueError, NotImplementedError, OSError):  # "Invalid pattern: '**' can only be ..."
+            continue
+        for candidate in matches:
             try:
                 doc = load_toml(candidate / "pyproject.toml")
             except InputError:

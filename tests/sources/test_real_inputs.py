@@ -542,3 +542,31 @@ def test_pylock_local_directory_takes_its_static_version(tmp_path, lock_config):
         """)
     helper = collect(PylockSource(lock, fetch_metadata=False), lock_config).by_name()["helper"]
     assert (helper.version, helper.origin.kind) == ("0.3.0", "path")
+
+
+def test_workspace_member_patterns_from_the_input_stay_inside_and_bounded(tmp_path):
+    """``[tool.uv.workspace] members`` are glob patterns from the input: one that leaves the project
+    (``..``, absolute), one :mod:`pathlib` refuses (``**x``) or a string instead of a list find no
+    member, and never crash the read or walk outside the project."""
+    from auditor.sources.pyproject import declared_requirements
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    write(outside / "pyproject.toml", '[project]\nname = "demo-core"\nversion = "9"\n')
+    proj = tmp_path / "proj"
+    proj.mkdir()
+    for members in ('["../*", "/tmp/*", "**x", 7]', '"../*"'):
+        p = write(proj / "pyproject.toml", f"""\
+            [project]
+            name = "demo"
+            version = "1.0"
+            dependencies = ["demo-core"]
+
+            [tool.uv.sources]
+            demo-core = {{ workspace = true }}
+
+            [tool.uv.workspace]
+            members = {members}
+            """)
+        reqs = declared_requirements(p, p.read_text())
+        assert str(outside) not in " ".join(reqs), reqs
