@@ -97,6 +97,19 @@ def fake_env(tmp_path) -> FakeEnvironment:
 
 
 @pytest.fixture
+def env_args(fake_env, fake_pypi, tmp_path):
+    """CLI arguments for the shared two-package environment: app 1.0 (owner alice, a GitHub source
+    URL) requiring lib 2.0, installed in :func:`fake_env` and published on :func:`fake_pypi`, with a
+    per-test cache and history off."""
+    fake_pypi.add("app", "1.0", requires_dist=["lib"], roles=(("Owner", "alice"),))
+    fake_pypi.add("lib", "2.0")
+    fake_env.install("app", "1.0", requires_dist=["lib"], project_urls=(("Source", "https://github.com/o/app"),))
+    fake_env.install("lib", "2.0")
+    return ["--python", fake_env.python, "--pypi-url", fake_pypi.url, "--index-url", fake_pypi.url + "/simple",
+            "--osv-url", fake_pypi.url, "--cache-dir", str(tmp_path / "cache"), "--no-history"]
+
+
+@pytest.fixture
 def sides(tmp_path, fake_pypi):
     """The two sides of a small ``auditor diff`` on the fake PyPI: ``(base, head, args)``.
 

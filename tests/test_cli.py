@@ -11,16 +11,6 @@ from auditor.cli import app
 runner = CliRunner()
 
 
-@pytest.fixture
-def env_args(fake_env, fake_pypi, tmp_path):
-    fake_pypi.add("app", "1.0", requires_dist=["lib"], roles=(("Owner", "alice"),))
-    fake_pypi.add("lib", "2.0")
-    fake_env.install("app", "1.0", requires_dist=["lib"], project_urls=(("Source", "https://github.com/o/app"),))
-    fake_env.install("lib", "2.0")
-    return ["--python", fake_env.python, "--pypi-url", fake_pypi.url, "--index-url", fake_pypi.url + "/simple",
-            "--osv-url", fake_pypi.url, "--cache-dir", str(tmp_path / "cache"), "--no-history"]
-
-
 def test_audit_environment_table(env_args):
     res = runner.invoke(app, ["audit", *env_args])
     assert res.exit_code == 0, res.output

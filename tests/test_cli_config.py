@@ -9,7 +9,6 @@ from typer.testing import CliRunner
 
 from auditor.cli import app
 from auditor.cli.configfile import ConfigError, defaults_for, discover
-from tests.test_cli import env_args  # noqa: F401 - fixture (the shared two-package environment)
 
 runner = CliRunner()
 

@@ -9,7 +9,6 @@ from typer.testing import CliRunner
 
 from auditor import cli
 from auditor.cli import app
-from tests.test_cli import env_args  # noqa: F401 - fixture
 from tests.test_cli_diff import SCHEMA
 
 runner = CliRunner()
@@ -32,21 +31,21 @@ def configs(monkeypatch):
     return seen
 
 
-def test_audit_markdown(env_args):  # noqa: F811
+def test_audit_markdown(env_args):
     res = runner.invoke(app, ["audit", *env_args, "-f", "markdown"])
     assert res.exit_code == 0, res.output
     assert res.stdout.startswith("## auditor ")
     assert "2 packages \\(1 direct\\)" in res.stdout and "| app | 1.0 |" in res.stdout
 
 
-def test_audit_sarif_to_file(env_args, tmp_path):  # noqa: F811
+def test_audit_sarif_to_file(env_args, tmp_path):
     out = tmp_path / "audit.sarif"
     res = runner.invoke(app, ["audit", *env_args, "-f", "sarif", "-o", str(out)])
     assert res.exit_code == 0, res.output
     jsonschema.validate(json.loads(out.read_text()), SCHEMA)
 
 
-def test_audit_disable_adds_to_config(env_args, configs):  # noqa: F811
+def test_audit_disable_adds_to_config(env_args, configs):
     res = runner.invoke(app, ["audit", *env_args, "--disable", "vulnerabilities", "--disable", "names",
                               "--no-github", "-f", "json"])
     assert res.exit_code == 0, res.output
@@ -54,7 +53,7 @@ def test_audit_disable_adds_to_config(env_args, configs):  # noqa: F811
     assert not configs[-1].collector_enabled("vulnerabilities")
 
 
-def test_unknown_collector_is_usage_error_listing_names(env_args):  # noqa: F811
+def test_unknown_collector_is_usage_error_listing_names(env_args):
     res = runner.invoke(app, ["audit", *env_args, "--disable", "nope"])
     assert res.exit_code == 2
     assert "nope" in res.output
@@ -83,13 +82,13 @@ def test_diff_rejects_unknown_collector_and_bad_date(sides):
     assert res.exit_code == 2
 
 
-def test_audit_markdown_limit(env_args):  # noqa: F811
+def test_audit_markdown_limit(env_args):
     res = runner.invoke(app, ["audit", *env_args, "-f", "markdown", "--limit", "1"])
     assert res.exit_code == 0, res.output
     assert "| … | 1 more (see `--format json`) |" in res.stdout
 
 
-def test_explain_and_people_share_the_collector_options(env_args, configs):  # noqa: F811
+def test_explain_and_people_share_the_collector_options(env_args, configs):
     res = runner.invoke(app, ["explain", "lib", *env_args, "--disable", "vulnerabilities", "--no-github", "--concurrency", "3"])
     assert res.exit_code == 0, res.output
     assert {"vulnerabilities", "github", "history"} <= configs[-1].disabled and configs[-1].concurrency == 3

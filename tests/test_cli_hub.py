@@ -9,7 +9,6 @@ import pytest
 from typer.testing import CliRunner
 
 from auditor.cli import app
-from tests.test_cli import env_args  # noqa: F401 - fixture (the shared two-package environment)
 
 runner = CliRunner()
 PROJECT = Path(__file__).resolve().parent / "fixtures" / "hub-project"

@@ -10,7 +10,6 @@ from typer.testing import CliRunner
 
 from auditor.cli import app
 from tests.fakes.hub import fixture_world
-from tests.test_cli import env_args  # noqa: F401 - fixture (the shared two-package environment)
 
 runner = CliRunner()
 PROJECT = Path(__file__).resolve().parent / "fixtures" / "hub-project"

@@ -7,13 +7,12 @@ import json
 from typer.testing import CliRunner
 
 from auditor.cli import app
-from tests.test_cli import env_args  # noqa: F401 - fixture
 from tests.test_cli_formats import configs  # noqa: F401 - fixture
 
 runner = CliRunner()
 
 
-def test_deadline_zero_writes_the_report_with_deadline_unknowns(env_args, tmp_path):  # noqa: F811
+def test_deadline_zero_writes_the_report_with_deadline_unknowns(env_args, tmp_path):
     out = tmp_path / "r.json"
     res = runner.invoke(app, ["audit", *env_args, "-f", "json", "-o", str(out), "--deadline", "0"])
     assert res.exit_code == 3, res.output
@@ -21,7 +20,7 @@ def test_deadline_zero_writes_the_report_with_deadline_unknowns(env_args, tmp_pa
     assert doc["missing"] and any("time budget" in m["reason"] for m in doc["missing"])
 
 
-def test_limit_options_set_the_config(env_args, configs):  # noqa: F811
+def test_limit_options_set_the_config(env_args, configs):
     res = runner.invoke(app, ["audit", *env_args, "-f", "json", "--deadline", "30", "--request-seconds", "9",
                               "--max-response-bytes", "2048", "--max-input-bytes", "100000",
                               "--max-archive-bytes", "4096", "--keyring-provider", "import"])

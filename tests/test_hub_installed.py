@@ -12,7 +12,6 @@ from auditor.cli import app
 from auditor.graph import attrs as A
 from auditor.graph.hub import add_hub_nodes
 from auditor.sources.hub_scan import scan_paths
-from tests.test_cli import env_args  # noqa: F401,F811 - fixture (the shared two-package environment)
 
 LOADER = 'from transformers import AutoModel\nAutoModel.from_pretrained("org/in-app")\n'
 
@@ -52,7 +51,7 @@ def test_loads_edges_start_at_the_package():
         (A.ROOT_ID, "model:org/m"), (A.ROOT_ID, "model:org/x"), ("app==1.0", "model:org/m")]
 
 
-def test_an_environment_audit_scanning_site_packages(env_args, fake_env, tmp_path, monkeypatch):  # noqa: F811
+def test_an_environment_audit_scanning_site_packages(env_args, fake_env, tmp_path, monkeypatch):
     site_with_app(fake_env.site)
     monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")  # nothing there: the facts are unknown, exit 3
     out = tmp_path / "audit.graphml"

@@ -12,7 +12,6 @@ from auditor.net.cache import CACHE_FILE
 from auditor.net.context import RunContext
 from auditor.net.memo import MEMO_FILE
 from tests.fakes.server import FakeServer, Reply
-from tests.test_cli import env_args  # noqa: F401 - fixture
 
 runner = CliRunner()
 
@@ -21,7 +20,7 @@ def _cache_dir(args: list[str]) -> str:
     return args[args.index("--cache-dir") + 1]
 
 
-def test_cache_dir_that_cannot_be_created(env_args, tmp_path, caplog):  # noqa: F811
+def test_cache_dir_that_cannot_be_created(env_args, tmp_path, caplog):
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
     args = [*env_args]
@@ -33,7 +32,7 @@ def test_cache_dir_that_cannot_be_created(env_args, tmp_path, caplog):  # noqa: 
     assert 1 <= len(warnings) <= 2  # at most one per cache (HTTP cache, fact memo)
 
 
-def test_corrupt_databases(env_args, tmp_path, caplog):  # noqa: F811
+def test_corrupt_databases(env_args, tmp_path, caplog):
     from pathlib import Path
 
     cache = Path(_cache_dir(env_args))

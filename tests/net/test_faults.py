@@ -11,7 +11,6 @@ from auditor.config import Config
 from auditor.models import Unknown, UnknownKind
 from auditor.net.http import MAX_RETRIES, HttpClient
 from tests.fakes.server import FakeClock, FakeServer, Reply
-from tests.test_cli import env_args  # noqa: F401 - fixture
 
 
 def _client(tmp_path, **kw) -> HttpClient:
@@ -95,7 +94,7 @@ def test_redirect_loop_ends_as_unknown(tmp_path, server):
     {"info": {"name": ["list"], "version": 5, "project_urls": "x"}, "releases": {"1.0": "x"}, "ownership": 3},
     {"info": None, "releases": [], "urls": {"a": 1}},
 ])
-def test_malformed_pypi_answer_is_unknown_not_exit_4(env_args, fake_pypi, doc):  # noqa: F811
+def test_malformed_pypi_answer_is_unknown_not_exit_4(env_args, fake_pypi, doc):
     from typer.testing import CliRunner
 
     from auditor.cli import app

@@ -16,7 +16,6 @@ from auditor.pipeline import run_audit
 from auditor.report import cyclonedx
 from auditor.report.registry import get
 from tests.builders import StaticSource, dist, inventory
-from tests.test_cli import env_args  # noqa: F401 - fixture (the shared two-package environment)
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "expected"
 
@@ -182,7 +181,7 @@ def test_models_datasets_and_native_libraries_types(layered):
     assert names <= set(cyclonedx.PROPERTIES) | {n for n in names if n.startswith("auditor:factor:")}
 
 
-def test_cli_hub_references_become_components(env_args, tmp_path):  # noqa: F811
+def test_cli_hub_references_become_components(env_args, tmp_path):
     from typer.testing import CliRunner
 
     from auditor.cli import app

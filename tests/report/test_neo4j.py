@@ -15,7 +15,6 @@ from auditor.report import neo4j
 from auditor.report.registry import get
 from auditor.report.safe import xml
 from tests.report.test_cyclonedx import EVIL, result  # noqa: F401 - fixture (an audit with hostile text)
-from tests.test_cli import env_args  # noqa: F401 - fixture
 
 TYPED = re.compile(r"^[a-z_][a-z0-9_]*:(string|long|double|boolean|string\[\])$")
 
@@ -102,7 +101,7 @@ def test_a_list_element_with_the_delimiter_becomes_json(tmp_path):
     assert "--nodes=import/nodes-distribution.csv" in (tmp_path / neo4j.COMMAND_FILE).read_text()
 
 
-def test_cli_needs_a_folder_and_writes_it(env_args, tmp_path):  # noqa: F811
+def test_cli_needs_a_folder_and_writes_it(env_args, tmp_path):
     runner = CliRunner()
     res = runner.invoke(app, ["audit", *env_args, "-f", "neo4j"])
     assert res.exit_code == 2 and "writes a folder" in res.output

@@ -13,7 +13,6 @@ from rich.console import Console
 
 from auditor.report import graphml, safe
 from auditor.report.write import emit
-from tests.test_cli import env_args  # noqa: F401 - fixture
 
 HOSTILE = "evil\x1b]0;pwned\x07\x1b[2J\x1b[31mred\x9b1m\u202etxt.exe\u2066 [bold]x[/] <script>"
 
@@ -77,7 +76,7 @@ def test_json_with_a_lone_surrogate_is_valid_utf8(tmp_path, capsys):
     assert "\ufffd" in capsys.readouterr().out
 
 
-def test_cli_table_and_explain_show_hostile_status_reason_inert(env_args, fake_pypi):  # noqa: F811
+def test_cli_table_and_explain_show_hostile_status_reason_inert(env_args, fake_pypi):
     """A PEP 792 status reason from the index (attacker-written) reaches table findings and explain escaped."""
     from typer.testing import CliRunner
 

@@ -14,7 +14,6 @@ import pytest
 
 from auditor.errors import ExitCode, OutputError
 from auditor.report.write import emit, emit_report, write_bytes
-from tests.test_cli import env_args  # noqa: F401 - fixture
 
 
 def _streamed(text: str, output) -> None:
@@ -146,7 +145,7 @@ def test_signal_during_write_leaves_no_temp_file(tmp_path, call):
     assert target.read_text() == "old" and _names(tmp_path) == ["r.txt"]
 
 
-def test_cli_output_onto_fifo_symlink_and_existing_file(env_args, tmp_path):  # noqa: F811
+def test_cli_output_onto_fifo_symlink_and_existing_file(env_args, tmp_path):
     """The real CLI with -o: an existing 0644 file, a symlink and a FIFO (the issue's floor)."""
     from typer.testing import CliRunner
 

@@ -9,7 +9,6 @@ from auditor.cli import app
 from auditor.errors import InputError
 from auditor.sources.hub_cache import cache_references, default_cache_dir
 from tests.fakes.hub import sha
-from tests.test_cli import env_args  # noqa: F401 - fixture
 
 runner = CliRunner()
 

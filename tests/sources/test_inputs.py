@@ -13,7 +13,6 @@ from auditor.dist.bounded import TooDeep, loads_json, loads_toml, nesting_depth
 from auditor.errors import InputError
 from auditor.sources.inputs import check_input_file, read_input, read_stdin
 from auditor.sources.registry import open_source
-from tests.test_cli import env_args  # noqa: F401 - fixture
 
 runner = CliRunner()
 PYLOCK = 'lock-version = "1.0"\ncreated-by = "hand"\n\n[[packages]]\nname = "a"\nversion = "1.0"\n'
@@ -65,7 +64,7 @@ def test_stdin_dash_reads_a_lockfile(tmp_path, monkeypatch):
     assert source.text == PYLOCK and type(source).__name__ == "PylockSource"
 
 
-def test_cli_fifo_input_exits_2_at_once(env_args, tmp_path):  # noqa: F811
+def test_cli_fifo_input_exits_2_at_once(env_args, tmp_path):
     fifo = tmp_path / "uv.lock"
     os.mkfifo(fifo)
     args = [a for a in env_args]
@@ -75,7 +74,7 @@ def test_cli_fifo_input_exits_2_at_once(env_args, tmp_path):  # noqa: F811
     assert res.exit_code == 2 and "FIFO" in res.output
 
 
-def test_undecodable_metadata_is_one_unknown_not_the_end(env_args, fake_env):  # noqa: F811
+def test_undecodable_metadata_is_one_unknown_not_the_end(env_args, fake_env):
     info = fake_env.install("broken", "1.0")
     (info / "METADATA").write_bytes(b"Metadata-Version: 2.1\nName: broken\nVersion: 1.0\nSummary: \xff\xfe\n")
     res = runner.invoke(app, ["audit", *env_args, "-f", "json"])
