@@ -250,6 +250,22 @@ def test_fallback_to_pip_when_uv_crashes(wheels, tmp_path, monkeypatch):
         R.resolve(request(wheels, "alpha"), resolver="uv")
 
 
+def test_unsatisfiable_with_an_extra_index_says_why_uv_and_pip_differ(tmp_path):
+    """The PyTorch pattern (``--index-url …/whl/cpu --extra-index-url pypi``, ``torch==2.5.1+cpu``) has
+    no solution with uv, which takes a name from the first index that has it (extra ones first),
+    where pip merges the indexes: the error says so, and only when an extra index was given."""
+    fake = tmp_path / "uv"
+    fake.write_text("#!/bin/sh\necho 'error: No solution found when resolving dependencies:' >&2\nexit 1\n")
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    base = dict(requirements=("torch==2.5.1+cpu",), target=LINUX, index_url="https://download.example/whl/cpu")
+    with pytest.raises(ResolutionError, match=r"extra ones before --index-url") as err:
+        R.resolve_with_uv(R.ResolveRequest(**base, extra_index_urls=("https://pypi.org/simple",)), uv=str(fake))
+    assert "\n" not in str(err.value)
+    with pytest.raises(ResolutionError) as err:
+        R.resolve_with_uv(R.ResolveRequest(**base), uv=str(fake))
+    assert "extra" not in str(err.value)
+
+
 def test_no_fallback_when_requirements_are_unsatisfiable(wheels, monkeypatch):
     calls = []
     monkeypatch.setattr(R, "resolve_with_pip", lambda *a, **k: calls.append(a))

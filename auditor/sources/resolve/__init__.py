@@ -259,4 +259,8 @@ def resolve_with_uv(request: ResolveRequest, uv: str | None = None) -> Resolutio
         raise ResolverUnavailable(f"uv exited with code {proc.returncode}: {message}")
     if UV_FALLBACK_PATTERNS.search(proc.stderr) and "No solution found" not in proc.stderr:
         raise ResolverUnavailable(message)
+    if request.extra_index_urls and not request.no_index and "No solution found" in proc.stderr:
+        message += (" (with --extra-index-url, uv takes each name from the first index that has it, the extra"
+                    " ones before --index-url: a guard against dependency confusion, which pip does not have;"
+                    " docs/inputs.md)")
     raise ResolutionError(message)
