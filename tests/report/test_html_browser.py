@@ -138,6 +138,18 @@ def test_loads_clean_sorts_filters_and_opens_a_detail_view(browser, small):
     page.clean()
 
 
+def test_versions_sort_by_their_numbers(browser, config, tmp_path):
+    """The Version column (and every text column) orders digit runs as numbers, the same in every
+    browser: 2.9 before 2.10 before 10.0 (text order put 10.0 and 2.10 first)."""
+    inv = inventory(["a", "b", "c"], dist("a", "2.10"), dist("b", "10.0"), dist("c", "2.9"))
+    page = Page(browser, write(tmp_path, run_audit(config, StaticSource(inv))))
+    p = page.page
+    p.click("th[data-key=version] button")
+    versions = p.eval_on_selector_all("#packages tbody tr td:nth-child(3)", "tds => tds.map(t => t.textContent)")
+    assert [v for v in versions if v in ("2.9", "2.10", "10.0")] == ["2.9", "2.10", "10.0"]
+    page.clean()
+
+
 def test_hostile_name_stays_inert(browser, small):
     page = Page(browser, small)
     p = page.page

@@ -51,6 +51,10 @@ var auditorUI = (function () {
       });
     });
   }
+  /* Text order for sorting: digit runs compare as numbers ("2.9" before "2.10", "pkg2" before "pkg10"),
+   * in one fixed locale so every browser orders alike. */
+  var collator = new Intl.Collator("en", { numeric: true });
+  function textOrder(x, y) { return collator.compare(x, y); }
   /* The detail panel: hidden by its #close-detail button and by Escape. */
   function closable(detail) {
     document.getElementById("close-detail").addEventListener("click", function () { detail.hidden = true; });
@@ -58,5 +62,5 @@ var auditorUI = (function () {
   }
 
   return { el: el, add: add, clear: clear, isUnknown: isUnknown, show: show, table: table, none: none,
-    activate: activate, sortable: sortable, closable: closable };
+    activate: activate, sortable: sortable, textOrder: textOrder, closable: closable };
 }());

@@ -74,7 +74,7 @@
     var order = rows.map(function (_, i) { return i; }).sort(function (i, j) {
       var x = rows[i][sort.key], y = rows[j][sort.key];
       if (typeof x === "number" && typeof y === "number") { if (x !== y) { return (x - y) * sort.dir; } }
-      else if (String(x) !== String(y)) { return String(x).localeCompare(String(y)) * sort.dir; }
+      else if (String(x) !== String(y)) { return ui.textOrder(String(x), String(y)) * sort.dir; }
       return i - j;
     });
     clear(tbody);

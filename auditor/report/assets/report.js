@@ -84,7 +84,7 @@
     if (x === null || y === null) {
       if (x !== y) { return x === null ? 1 : -1; }  /* unknown last, either direction */
     } else if (x !== y) {
-      return (typeof x === "string" ? x.localeCompare(y) : (x < y ? -1 : 1)) * sort.dir;
+      return (typeof x === "string" ? ui.textOrder(x, y) : (x < y ? -1 : 1)) * sort.dir;
     }
     return rows[a].name < rows[b].name ? -1 : (rows[a].name > rows[b].name ? 1 : a - b);
   }
