@@ -40,6 +40,14 @@ def _line_of(text: str, needle: str) -> int | None:
     return None
 
 
+def _needle(entry: Any) -> str:
+    """Text to find a non-string ``dependencies`` entry's line by: a mapping's first key, else
+    ``dependencies:`` (never ``str(entry)``: a YAML alias of nested lists expands to gigabytes)."""
+    if isinstance(entry, dict) and entry and isinstance(next(iter(entry)), (str, int, float)):
+        return f"{str(next(iter(entry)))[:40]}:"
+    return "dependencies:"
+
+
 def exact_version(spec: Any) -> str | None:
     """The version a rattler ``MatchSpec`` pins (``==1.26.4`` or ``1.26.4.*``), else None (a range, or none)."""
     if spec.version is None:
@@ -89,14 +97,18 @@ class CondaEnvironmentFileSource(Source):
         records: list[CondaRecord] = []
         pip: list[Distribution] = []
         unpinned: list[str] = []
+        followed: set[Path] = set()  # '-r' files already read (each once, however often it is named)
         for entry in deps:
             if isinstance(entry, dict) and set(entry) == {"pip"} and isinstance(entry["pip"], list):
                 for line in entry["pip"][:MAX_SPECS]:
-                    pip.extend(self._pip(str(line), text, unpinned))
+                    if not isinstance(line, (str, int, float)):  # a YAML alias of nested lists is no requirement
+                        raise InputError(f"a 'pip:' entry must be a string, not {type(line).__name__}",
+                                         str(self.path), _line_of(text, "pip:"))
+                    pip.extend(self._pip(str(line), text, unpinned, followed))
                 continue
             if not isinstance(entry, str):
                 raise InputError(f"a dependency must be a spec string or a 'pip:' list, not {type(entry).__name__}",
-                                 str(self.path), _line_of(text, str(entry)[:40]))
+                                 str(self.path), _line_of(text, _needle(entry)))
             try:
                 spec = rattler.MatchSpec(entry)
             except Exception as exc:  # noqa: BLE001 - rattler's parse errors have no common base class
@@ -118,17 +130,22 @@ class CondaEnvironmentFileSource(Source):
                                gaps=[(str(self.path), gap, UnknownKind.UNSUPPORTED.value),
                                      *([names_gap] if names_gap else [])])
 
-    def _pip(self, line: str, text: str, unpinned: list[str]) -> list[Distribution]:
+    def _pip(self, line: str, text: str, unpinned: list[str], followed: set[Path]) -> list[Distribution]:
         """The distributions one ``pip:`` entry names.  conda writes the list to a requirements
         file next to the environment file and runs ``pip install -r`` on it, so an entry is a
         requirements line: ``-e .``, ``-r requirements.txt`` (followed, pins as written),
-        a URL, path or VCS reference; index options (``--extra-index-url``) name no package."""
+        a URL, path or VCS reference; index options (``--extra-index-url``) name no package.
+        A ``-r`` file in *followed* is not read again (its packages are already listed)."""
         lineno = _line_of(text, line)
         req, options = parse_line(line, self.path, lineno)
         lines: list[RequirementLine] = [req] if req is not None else []
         for included in options.get("requirements") or ():
             target = Path(included)
-            lines += parse_requirements(target if target.is_absolute() else self.path.parent / target).requirements
+            target = target if target.is_absolute() else self.path.parent / target
+            if target in followed:
+                continue
+            followed.add(target)
+            lines += parse_requirements(target).requirements
         return [self._distribution(r, unpinned) for r in lines if not r.constraint]
 
     def _distribution(self, req: RequirementLine, unpinned: list[str]) -> Distribution:

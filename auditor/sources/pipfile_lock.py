@@ -106,7 +106,11 @@ def _pipfile_specifier(spec: Any) -> str:
 def pipfile_requirements(pipfile: Path) -> list[tuple[str, str]] | None:
     """``(requirement, edge kind)`` of every package named in a ``Pipfile`` next to
     the lock (``[packages]``, ``[dev-packages]`` and custom categories, with
-    version, extras and markers), or None when there is no readable Pipfile."""
+    version, extras and markers), or None when there is no readable Pipfile.
+
+    Raises:
+        InputError: an entry's ``extras`` is not a list of strings (names the Pipfile).
+    """
     if not pipfile.is_file():
         return None
     try:
@@ -119,6 +123,8 @@ def pipfile_requirements(pipfile: Path) -> list[tuple[str, str]] | None:
             continue
         for name, spec in entries.items():
             extras = spec.get("extras", []) if isinstance(spec, dict) else []
+            if not isinstance(extras, list) or not all(isinstance(e, str) for e in extras):
+                raise InputError(f"[{section}] {name}: 'extras' must be a list of strings", str(pipfile))
             marker = _pipfile_marker(spec) if isinstance(spec, dict) else None
             out.append((requirement_text(name, extras, marker, _pipfile_specifier(spec)), section_kind(section)))
     return out

@@ -299,7 +299,11 @@ def parse_line(text: str, file: Path, lineno: int | None) -> tuple[RequirementLi
 
     with tempfile.TemporaryDirectory(prefix="auditor-req-") as tmp:
         one = Path(tmp) / "line.txt"
-        one.write_text(text.replace("\n", " ") + "\n", encoding="utf-8")
+        try:
+            one.write_text(text.replace("\n", " ") + "\n", encoding="utf-8")
+        except UnicodeEncodeError:  # a lone surrogate ("\ud800" escaped in YAML)
+            raise InputError(f"not a requirement (not Unicode text): {redact_url(text.strip())!r}",
+                             str(file), lineno) from None
         parsed = RequirementsFile.from_file(str(one), include_nested=False)
     if parsed.invalid_lines:
         bad = parsed.invalid_lines[0]
