@@ -25,7 +25,7 @@ from auditor.net.context import RunContext
 from auditor.sources.conda import _first_line, _rattler, conda_inventory
 from auditor.sources.conda_names import conda_names
 from auditor.sources.interface import Source
-from auditor.sources.lockfile import read_text
+from auditor.sources.lockfile import check_versions, read_text
 from auditor.sources.requirement_lines import RequirementLine, fallback_name, parse_line, parse_requirements
 
 #: At most this many entries under ``dependencies:`` (and under ``pip:``).
@@ -125,6 +125,7 @@ class CondaEnvironmentFileSource(Source):
         gap = "not resolved (auditor has no conda solver and does not reach the channels): versions are the pins as written"
         if unpinned:
             gap += f"; unpinned: {', '.join(sorted(set(unpinned))[:20])}"
+        check_versions(pip)  # a 5,000-digit pin: every later stage parses versions
         return conda_inventory(ctx, str(self.path), "requirements", records, pip, resolver="as written",
                                root_specs=[r.name for r in records] + [d.name for d in pip],
                                gaps=[(str(self.path), gap, UnknownKind.UNSUPPORTED.value),

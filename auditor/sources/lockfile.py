@@ -297,6 +297,19 @@ def _edge(dep: Dep, via: str | None) -> DependencyEdge:
     )
 
 
+#: A locked version longer than this is no version (PyPI's longest are well under 100 characters);
+#: every later stage parses versions, and packaging's int() stops at 4,300 digits with ValueError.
+MAX_VERSION_CHARS = 256
+
+
+def check_versions(dists: Iterable[Distribution]) -> None:
+    """Raise :class:`InputError` (naming the file and line) for a version over :data:`MAX_VERSION_CHARS`."""
+    for d in dists:
+        if isinstance(d.version, str) and len(d.version) > MAX_VERSION_CHARS:
+            raise InputError(f"package {d.name!r}: a version of {len(d.version)} characters is not a version",
+                             d.origin.file, d.origin.line)
+
+
 def fetch_metadata(dists: Sequence[Distribution], ctx: RunContext, client: Any = None,
                    files: Mapping[str, Sequence[str]] | None = None) -> list[Distribution]:
     """Fill ``metadata`` of registry distributions from the index, concurrently (``ctx.map``).
@@ -321,6 +334,7 @@ def fetch_metadata(dists: Sequence[Distribution], ctx: RunContext, client: Any =
     """
     from auditor.net.simple import IndexFile
 
+    check_versions(dists)
     default_index = client is None
     if client is None:
         from auditor.net.pypi import PyPIClient
@@ -468,7 +482,13 @@ def inventory(
     config: Config,
     resolver: str,
 ) -> Inventory:
-    """Assemble the :class:`Inventory` (sorted by name; ``direct`` set from *root_edges*)."""
+    """Assemble the :class:`Inventory` (sorted by name; ``direct`` set from *root_edges*).
+
+    Raises:
+        InputError: a version over :data:`MAX_VERSION_CHARS` (:func:`check_versions`).
+    """
+    dists = list(dists)
+    check_versions(dists)
     direct = {e.target for e in root_edges}
     ds = tuple(sorted((replace(d, direct=d.direct or d.name in direct) for d in dists), key=lambda d: d.name))
     t = config.target

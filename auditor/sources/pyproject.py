@@ -218,6 +218,8 @@ def _check_reference(path: Path, lines: LineIndex | None, name: str, reference: 
     problem = None
     if re.search(r"[\x00-\x1f\x7f]", reference):
         problem = "contains a control character"
+    elif re.search(r"[\ud800-\udfff]", reference):  # resolve() cannot encode it
+        problem = "contains a control character (a lone surrogate)"
     elif not local:
         try:
             Requirement(f"{name} @ {reference}")

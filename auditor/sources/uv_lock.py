@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from auditor.dist.markers import marker_holds
 from auditor.dist.redact import redact_url
@@ -234,5 +234,5 @@ def _file_urls(table: dict[str, Any]) -> tuple[str, ...]:
 def _newer(a: str | None, b: str | None) -> bool:
     try:
         return Version(a or "0") > Version(b or "0")
-    except InvalidVersion:
+    except ValueError:  # InvalidVersion, or a release number past int()'s 4,300-digit limit
         return False

@@ -144,3 +144,59 @@ def test_environment_file_reads_each_included_requirements_file_once(tmp_path, l
     inv = collect(CondaEnvironmentFileSource(path), lock_config)
     assert len(reads) == 1
     assert {d.name for d in inv.distributions if d.origin.kind != "conda"} >= {"a", "b"}
+
+
+@pytest.mark.parametrize("line", ["-r " + "a" * 300, "-c " + "a" * 300])
+def test_an_include_the_os_cannot_name_is_an_input_error(tmp_path, lock_config, line):
+    # pathlib's is_file() raised OSError "File name too long" out of parse_requirements
+    # (found by the fuzz target "environment.yml pip list")
+    from auditor.sources.requirement_lines import parse_requirements
+
+    (tmp_path / "requirements.txt").write_text(f"x==1\n{line}\n")
+    with pytest.raises(InputError, match="not a usable file name") as info:
+        parse_requirements(tmp_path / "requirements.txt")
+    assert info.value.line == 2
+    if line.startswith("-r"):  # an environment file's pip: list follows -r (and leaves -c to pip)
+        path = tmp_path / "environment.yml"
+        path.write_text(ENV + f'    - "{line}"\n')
+        with pytest.raises(InputError, match="not a usable file name"):
+            collect(CondaEnvironmentFileSource(path), lock_config)
+
+
+BIG = "9" * 5001  # past int()'s 4,300-digit limit: packaging's Version() raises ValueError, not InvalidVersion
+
+
+def test_a_version_past_the_integer_digit_limit_is_no_crash_in_packaging_helpers():
+    from auditor.dist.filenames import InvalidFilename, parse_filename
+    from auditor.dist.markers import marker_holds
+
+    assert isinstance(parse_filename(f"x-{BIG}.tar.gz"), InvalidFilename)  # "never raises"
+    assert isinstance(parse_filename(f"x-{BIG}-py3-none-any.whl"), InvalidFilename)
+    assert marker_holds(f'python_version > "{BIG}"', {"python_version": "3.11"}) is True  # cannot be evaluated
+
+
+@pytest.mark.parametrize("name, text", [
+    ("pylock.toml", f'lock-version = "1.0"\ncreated-by = "x"\n[[packages]]\nname = "x"\nversion = "{BIG}"\n'),
+    ("environment.yml", f"dependencies:\n  - pip:\n    - x=={BIG}\n"),
+    ("uv.lock", UV_HEAD.replace("DEP", '{ name = "x" }')
+     + f'[[package]]\nname = "x"\nversion = "{BIG}"\nsource = {{ registry = "https://pypi.org/simple" }}\n'
+     + f'[[package]]\nname = "x"\nversion = "1.{BIG}"\nsource = {{ registry = "https://pypi.org/simple" }}\n'),
+])
+def test_a_locked_version_of_thousands_of_digits_is_an_input_error(tmp_path, lock_config, name, text):
+    # uv.lock: _newer() compared two forks' versions (ValueError); every lock: PyPIClient.core_metadata's
+    # canonicalize_version raised ValueError (exit 4, 'internal error'); environment.yml pip: the same
+    from auditor.sources.registry import open_source
+
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(InputError, match="a version of 5001 characters is not a version") as info:
+        collect(open_source(path), lock_config)
+    assert info.value.line is not None
+
+
+def test_uv_source_path_with_a_lone_surrogate_is_refused(tmp_path):
+    # found by the fuzz target "pyproject.toml": resolve() raised UnicodeEncodeError
+    path = tmp_path / "pyproject.toml"
+    text = PYPROJECT + 'x = { path = "w\ud800" }\n'
+    with pytest.raises(InputError, match="control character"):
+        declared_requirements(path, text)
