@@ -200,3 +200,13 @@ def test_uv_source_path_with_a_lone_surrogate_is_refused(tmp_path):
     text = PYPROJECT + 'x = { path = "w\ud800" }\n'
     with pytest.raises(InputError, match="control character"):
         declared_requirements(path, text)
+
+
+@pytest.mark.parametrize("entry", ['a = {version = "*", sys_platform = "garbage((("}', '"a b" = "*"'])
+def test_a_pipfile_entry_that_is_no_requirement_is_an_input_error(tmp_path, lock_config, entry):
+    # the root edge was silently dropped: 'a' stood in the audit with nothing requiring it
+    (tmp_path / "Pipfile.lock").write_text(json.dumps({"_meta": {}, "default": {"a": {"version": "==1.0"}}}))
+    (tmp_path / "Pipfile").write_text(f'[packages]\nb = "*"\n{entry}\n')
+    with pytest.raises(InputError, match="not a requirement") as info:
+        collect(PipfileLockSource(tmp_path / "Pipfile.lock", fetch_metadata=False), lock_config)
+    assert info.value.file.endswith("Pipfile") and info.value.line == 3
