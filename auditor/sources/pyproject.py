@@ -188,6 +188,7 @@ def uv_sources(path: Path, doc: dict[str, Any], lines: LineIndex | None = None) 
         return {}
     base = path.resolve().parent
     out: dict[str, str] = {}
+    members: dict[str, Path] | None = None  # the workspace's, read when a source first asks
     for name, src in table.items():
         if not isinstance(src, dict):
             continue
@@ -203,7 +204,9 @@ def uv_sources(path: Path, doc: dict[str, Any], lines: LineIndex | None = None) 
             local = (base / src["path"]).resolve()
             out[key] = f"-e {local}" if src.get("editable") is True else local.as_uri()
         elif src.get("workspace") is True:
-            member = _workspace_member(base, uv, key)
+            if members is None:
+                members = _workspace_members(base, uv)
+            member = members.get(key)
             if member is not None:  # uv installs workspace members editable
                 out[key] = f"-e {member}"
         if key in out:
@@ -230,31 +233,40 @@ def _check_reference(path: Path, lines: LineIndex | None, name: str, reference: 
         raise InputError(f"[tool.uv.sources] {name}: {redact_url(reference)!r} {problem}", str(path), line)
 
 
-#: At most this many paths are looked at per ``[tool.uv.workspace] members`` pattern.
+#: At most this many paths (and patterns) are looked at for ``[tool.uv.workspace] members``, in all.
 MAX_WORKSPACE_MATCHES = 1000
 
 
-def _workspace_member(base: Path, uv: dict[str, Any], name: str) -> Path | None:
-    """The directory of the workspace member named *name* (its pyproject.toml's ``[project] name``)."""
+def _workspace_members(base: Path, uv: dict[str, Any]) -> dict[str, Path]:
+    """``{normalized name: directory}`` of the workspace members (each match's pyproject.toml
+    ``[project] name``; the first match of a name wins), read once for every ``workspace = true``
+    source.  At most :data:`MAX_WORKSPACE_MATCHES` paths are looked at in all, over every pattern:
+    a members list of 10,000 ``"*"`` patterns, asked once per source, read each match again and again."""
     workspace = uv.get("workspace") if isinstance(uv.get("workspace"), dict) else {}
     members = workspace.get("members")
+    found: dict[str, Path] = {}
+    budget = MAX_WORKSPACE_MATCHES
     for pattern in members if isinstance(members, list) else []:
         # A pattern from the input: inside the project (no '..', not absolute), and a bounded walk.
+        if budget <= 0:
+            break
         if not isinstance(pattern, str) or pattern.startswith(("/", "\\")) or ".." in Path(pattern).parts:
             continue
+        budget -= 1  # a pattern that matches nothing still costs a walk
         try:
-            matches = sorted(itertools.islice(base.glob(pattern), MAX_WORKSPACE_MATCHES))
+            matches = sorted(itertools.islice(base.glob(pattern), max(budget, 0)))
         except (ValueError, NotImplementedError, OSError):  # "Invalid pattern: '**' can only be ..."
             continue
+        budget -= len(matches)
         for candidate in matches:
             try:
                 doc = load_toml(candidate / "pyproject.toml")
             except InputError:
                 continue
             own = (doc.get("project") or {}).get("name") if isinstance(doc.get("project"), dict) else None
-            if isinstance(own, str) and canonicalize_name(own) == name:
-                return candidate.resolve()
-    return None
+            if isinstance(own, str):
+                found.setdefault(str(canonicalize_name(own)), candidate.resolve())
+    return found
 
 
 def _with_source(req: str, sources: dict[str, str]) -> str:

@@ -210,3 +210,25 @@ def test_a_pipfile_entry_that_is_no_requirement_is_an_input_error(tmp_path, lock
     with pytest.raises(InputError, match="not a requirement") as info:
         collect(PipfileLockSource(tmp_path / "Pipfile.lock", fetch_metadata=False), lock_config)
     assert info.value.file.endswith("Pipfile") and info.value.line == 3
+
+
+def test_workspace_members_are_read_once_within_one_bound_for_all_sources(tmp_path, monkeypatch):
+    # 301 'workspace = true' sources x 5,000 '"*"' patterns x 51 matches: each source walked every
+    # pattern and read every match again (over 30 s, killed); now one walk of at most 1,000 paths
+    from auditor.sources import pyproject
+
+    for i in range(5):
+        (tmp_path / f"m{i}").mkdir()
+        (tmp_path / f"m{i}" / "pyproject.toml").write_text(f'[project]\nname = "m{i}"\nversion = "1"\n')
+    monkeypatch.setattr(pyproject, "MAX_WORKSPACE_MATCHES", 40)
+    names = [f"w{i}" for i in range(30)] + ["m3"]
+    text = ('[project]\nname = "p"\nversion = "1"\ndependencies = [' + ", ".join(f'"{n}"' for n in names) + ']\n'
+            '[tool.uv.sources]\n' + "".join(f"{n} = {{ workspace = true }}\n" for n in names)
+            + "[tool.uv.workspace]\nmembers = [" + ", ".join(['"*"'] * 500) + "]\n")
+    (tmp_path / "pyproject.toml").write_text(text)
+    globs = []
+    real = type(tmp_path).glob
+    monkeypatch.setattr(type(tmp_path), "glob", lambda self, pattern: globs.append(pattern) or real(self, pattern))
+    reqs = declared_requirements(tmp_path / "pyproject.toml", text)
+    assert reqs[-1] == f"-e {(tmp_path / 'm3').resolve()}"
+    assert len(globs) <= 40
