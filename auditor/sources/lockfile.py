@@ -121,6 +121,7 @@ class LineIndex:
         self.lines = (text or "").splitlines()
         self._seen: dict[str, int] = defaultdict(int)
         self._names: dict[str, list[int]] | None = None
+        self._keys: dict[str, list[int]] | None = None
 
     def find(self, patterns: Sequence[str], occurrence_key: str | None = None) -> int | None:
         """Line of the n-th line matching any regex in *patterns*."""
@@ -147,6 +148,23 @@ class LineIndex:
         found = self._names.get(raw_name, [])
         n = self._seen[f"toml:{raw_name}"]
         self._seen[f"toml:{raw_name}"] += 1
+        return found[n] if n < len(found) else None
+
+    _JSON_OBJECT_KEY = re.compile(r'^\s*"([^"\\]*)"\s*:\s*\{')
+
+    def json_key(self, raw_key: str) -> int | None:
+        """Line of ``"<raw_key>": {`` (n-th call for the same key: its n-th object), from one
+        pass over the text: a ``find`` per package scanned every line each time (a Pipfile.lock
+        of 8,000 packages took 110 s)."""
+        if self._keys is None:
+            self._keys = defaultdict(list)
+            for i, line in enumerate(self.lines, 1):
+                m = self._JSON_OBJECT_KEY.match(line)
+                if m:
+                    self._keys[m.group(1)].append(i)
+        found = self._keys.get(raw_key, [])
+        n = self._seen[f"json:{raw_key}"]
+        self._seen[f"json:{raw_key}"] += 1
         return found[n] if n < len(found) else None
 
 

@@ -195,7 +195,7 @@ class PipfileLockSource(LockfileSource):
             entries = doc.get(section) or {}
             require(isinstance(entries, dict), f"'{section}' must be an object", p)
             for raw, entry in entries.items():
-                line = lines.find([rf'^\s*"{_re(raw)}"\s*:\s*\{{'], f"json:{raw}")
+                line = lines.json_key(raw)
                 require(isinstance(entry, dict), f"package {raw!r}: expected an object", p, line)
                 name = str(canonicalize_name(raw))
                 if name in dists:
