@@ -74,6 +74,8 @@ def parse_filename(filename: str) -> DistFilename | InvalidFilename:
         return DistFilename(filename, name, version, "sdist")
     except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion) as exc:
         return InvalidFilename(filename, str(exc))
+    except ValueError as exc:  # int() past its digit limit: a 5,000-digit version ("x-999...9.tar.gz")
+        return InvalidFilename(filename, str(exc)[:200])
 
 
 def filename_from_url(url: str) -> str:

@@ -39,5 +39,5 @@ def marker_holds(marker: str | Marker | None, env: Mapping[str, str], extras: It
         if lock_context:
             return m.evaluate({**env, "extras": set(extras), "dependency_groups": set(groups)}, context="lock_file")
         return any(m.evaluate({**env, "extra": e}) for e in (list(extras) or [""]))
-    except (UndefinedComparison, UndefinedEnvironmentName, InvalidMarker, TypeError):
-        return True
+    except (UndefinedComparison, UndefinedEnvironmentName, InvalidMarker, TypeError, ValueError):
+        return True  # ValueError: a 5,000-digit version in a comparison is past int()'s digit limit

@@ -25,7 +25,7 @@ from auditor.net.context import RunContext
 from auditor.sources.conda import _first_line, _rattler, conda_inventory
 from auditor.sources.conda_names import conda_names
 from auditor.sources.interface import Source
-from auditor.sources.lockfile import read_text
+from auditor.sources.lockfile import check_versions, read_text
 from auditor.sources.requirement_lines import RequirementLine, fallback_name, parse_line, parse_requirements
 
 #: At most this many entries under ``dependencies:`` (and under ``pip:``).
@@ -38,6 +38,14 @@ def _line_of(text: str, needle: str) -> int | None:
         if needle in line:
             return i
     return None
+
+
+def _needle(entry: Any) -> str:
+    """Text to find a non-string ``dependencies`` entry's line by: a mapping's first key, else
+    ``dependencies:`` (never ``str(entry)``: a YAML alias of nested lists expands to gigabytes)."""
+    if isinstance(entry, dict) and entry and isinstance(next(iter(entry)), (str, int, float)):
+        return f"{str(next(iter(entry)))[:40]}:"
+    return "dependencies:"
 
 
 def exact_version(spec: Any) -> str | None:
@@ -89,14 +97,18 @@ class CondaEnvironmentFileSource(Source):
         records: list[CondaRecord] = []
         pip: list[Distribution] = []
         unpinned: list[str] = []
+        followed: set[Path] = set()  # '-r' files already read (each once, however often it is named)
         for entry in deps:
             if isinstance(entry, dict) and set(entry) == {"pip"} and isinstance(entry["pip"], list):
                 for line in entry["pip"][:MAX_SPECS]:
-                    pip.extend(self._pip(str(line), text, unpinned))
+                    if not isinstance(line, (str, int, float)):  # a YAML alias of nested lists is no requirement
+                        raise InputError(f"a 'pip:' entry must be a string, not {type(line).__name__}",
+                                         str(self.path), _line_of(text, "pip:"))
+                    pip.extend(self._pip(str(line), text, unpinned, followed))
                 continue
             if not isinstance(entry, str):
                 raise InputError(f"a dependency must be a spec string or a 'pip:' list, not {type(entry).__name__}",
-                                 str(self.path), _line_of(text, str(entry)[:40]))
+                                 str(self.path), _line_of(text, _needle(entry)))
             try:
                 spec = rattler.MatchSpec(entry)
             except Exception as exc:  # noqa: BLE001 - rattler's parse errors have no common base class
@@ -113,22 +125,28 @@ class CondaEnvironmentFileSource(Source):
         gap = "not resolved (auditor has no conda solver and does not reach the channels): versions are the pins as written"
         if unpinned:
             gap += f"; unpinned: {', '.join(sorted(set(unpinned))[:20])}"
+        check_versions(pip)  # a 5,000-digit pin: every later stage parses versions
         return conda_inventory(ctx, str(self.path), "requirements", records, pip, resolver="as written",
                                root_specs=[r.name for r in records] + [d.name for d in pip],
                                gaps=[(str(self.path), gap, UnknownKind.UNSUPPORTED.value),
                                      *([names_gap] if names_gap else [])])
 
-    def _pip(self, line: str, text: str, unpinned: list[str]) -> list[Distribution]:
+    def _pip(self, line: str, text: str, unpinned: list[str], followed: set[Path]) -> list[Distribution]:
         """The distributions one ``pip:`` entry names.  conda writes the list to a requirements
         file next to the environment file and runs ``pip install -r`` on it, so an entry is a
         requirements line: ``-e .``, ``-r requirements.txt`` (followed, pins as written),
-        a URL, path or VCS reference; index options (``--extra-index-url``) name no package."""
+        a URL, path or VCS reference; index options (``--extra-index-url``) name no package.
+        A ``-r`` file in *followed* is not read again (its packages are already listed)."""
         lineno = _line_of(text, line)
         req, options = parse_line(line, self.path, lineno)
         lines: list[RequirementLine] = [req] if req is not None else []
         for included in options.get("requirements") or ():
             target = Path(included)
-            lines += parse_requirements(target if target.is_absolute() else self.path.parent / target).requirements
+            target = target if target.is_absolute() else self.path.parent / target
+            if target in followed:
+                continue
+            followed.add(target)
+            lines += parse_requirements(target).requirements
         return [self._distribution(r, unpinned) for r in lines if not r.constraint]
 
     def _distribution(self, req: RequirementLine, unpinned: list[str]) -> Distribution:

@@ -26,6 +26,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
@@ -37,7 +38,8 @@ from auditor.net.context import RunContext
 from auditor.dist.redact import redact_url
 from auditor.sources.interface import note_indexes
 from auditor.sources.lockfile import LineIndex, LockfileSource, NOT_FETCHED, safe_origin
-from auditor.sources.lockfile import fetch_metadata, inventory, link_computed, load_toml, require, requirement_text
+from auditor.sources.lockfile import fetch_metadata, inventory, link_computed, load_toml, read_text, require
+from auditor.sources.lockfile import requirement_text
 
 SECTIONS = ("default", "develop")
 
@@ -106,21 +108,37 @@ def _pipfile_specifier(spec: Any) -> str:
 def pipfile_requirements(pipfile: Path) -> list[tuple[str, str]] | None:
     """``(requirement, edge kind)`` of every package named in a ``Pipfile`` next to
     the lock (``[packages]``, ``[dev-packages]`` and custom categories, with
-    version, extras and markers), or None when there is no readable Pipfile."""
+    version, extras and markers), or None when there is no readable Pipfile.
+
+    Raises:
+        InputError: an entry's ``extras`` is not a list of strings, or the entry is no
+            PEP 508 requirement (a marker key ``sys_platform = "garbage"``); names the Pipfile.
+    """
     if not pipfile.is_file():
         return None
     try:
-        doc = load_toml(pipfile)
+        text = read_text(pipfile)
+        doc = load_toml(pipfile, text)
     except InputError:
         return None
+    lines = LineIndex(text)
     out = []
     for section, entries in doc.items():
         if section in _NOT_CATEGORIES or not isinstance(entries, dict):
             continue
         for name, spec in entries.items():
             extras = spec.get("extras", []) if isinstance(spec, dict) else []
+            if not isinstance(extras, list) or not all(isinstance(e, str) for e in extras):
+                raise InputError(f"[{section}] {name}: 'extras' must be a list of strings", str(pipfile))
             marker = _pipfile_marker(spec) if isinstance(spec, dict) else None
-            out.append((requirement_text(name, extras, marker, _pipfile_specifier(spec)), section_kind(section)))
+            req = requirement_text(name, extras, marker, _pipfile_specifier(spec))
+            try:  # pipenv refuses the Pipfile too; unparsed, the entry would silently be no root edge
+                Requirement(req)
+            except InvalidRequirement as exc:
+                why = str(exc).splitlines()[0][:120]
+                line = lines.find([rf"""^\s*["']?{_re(name)}["']?\s*="""])
+                raise InputError(f"[{section}] {name}: not a requirement: {req[:200]!r} ({why})", str(pipfile), line) from None
+            out.append((req, section_kind(section)))
     return out
 
 
@@ -177,7 +195,7 @@ class PipfileLockSource(LockfileSource):
             entries = doc.get(section) or {}
             require(isinstance(entries, dict), f"'{section}' must be an object", p)
             for raw, entry in entries.items():
-                line = lines.find([rf'^\s*"{_re(raw)}"\s*:\s*\{{'], f"json:{raw}")
+                line = lines.json_key(raw)
                 require(isinstance(entry, dict), f"package {raw!r}: expected an object", p, line)
                 name = str(canonicalize_name(raw))
                 if name in dists:

@@ -113,6 +113,7 @@ def _undepended_root(doc: dict[str, Any], packages: dict[str, LockedPackage]) ->
         marker = next((t[k] for k in ("markers", "marker") if isinstance(t.get(k), str)), None)  # "marker": Poetry 0.12
         category = t.get("category")  # lock-version 1.x: "main" or "dev"; 2.1 writes groups
         groups = t.get("groups") or ([category] if isinstance(category, str) else None)
+        groups = [g for g in groups if isinstance(g, str)] if isinstance(groups, list) else None
         kind = "runtime" if not groups or "main" in groups else f"group:{sorted(groups)[0]}"
         root.append(Dep(n, requirement_text(n, (), marker), marker=marker, kind=kind))
     return root
@@ -184,9 +185,13 @@ class PoetryLockSource(LockfileSource):
                 "not a poetry.lock file (no [[package]] tables or no [metadata])", p)
         lines = LineIndex(text)
         # lock-version 1.x kept file hashes in [metadata.files] instead of per package
-        legacy_files = (doc.get("metadata") or {}).get("files") or {}
+        metadata = doc["metadata"]
+        require(isinstance(metadata, dict), "[metadata] must be a table", p)
+        legacy_files = metadata.get("files") or {}
         # and before that (Poetry 0.12, 2018) in [metadata.hashes]: bare SHA-256 digests
-        legacy_hashes = (doc.get("metadata") or {}).get("hashes") or {}
+        legacy_hashes = metadata.get("hashes") or {}
+        require(isinstance(legacy_files, dict), "[metadata.files] must be a table", p)
+        require(isinstance(legacy_hashes, dict), "[metadata.hashes] must be a table", p)
         packages: dict[str, LockedPackage] = {}
         for table in doc["package"]:
             require(isinstance(table, dict) and isinstance(table.get("name"), str), "[[package]] without a 'name'", p)
@@ -196,9 +201,11 @@ class PoetryLockSource(LockfileSource):
             version = table.get("version")
             require(isinstance(version, str), f"package {raw!r}: 'version' must be a string", p, line)
             files = table.get("files") or legacy_files.get(raw) or legacy_files.get(name) or []
+            digests = legacy_hashes.get(raw) or legacy_hashes.get(name) or []
+            require(isinstance(files, list) and isinstance(digests, list),
+                    f"package {raw!r}: its files or hashes must be an array", p, line)
             hashes = tuple(str(f["hash"]) for f in files if isinstance(f, dict) and f.get("hash"))
-            hashes = hashes or tuple(f"sha256:{h}" for h in legacy_hashes.get(raw) or legacy_hashes.get(name) or []
-                                     if isinstance(h, str))
+            hashes = hashes or tuple(f"sha256:{h}" for h in digests if isinstance(h, str))
             deps_table = table.get("dependencies") or {}
             require(isinstance(deps_table, dict), f"package {raw!r}: [package.dependencies] must be a table", p, line)
             deps = [d for n, spec in deps_table.items() for d in _deps(n, spec, p, line)]

@@ -27,6 +27,7 @@ from packaging.markers import Marker
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
+from auditor.dist.redact import redact_url
 from auditor.errors import AuditorError, InputError
 from auditor.models import Inventory, Unknown
 from auditor.net.context import RunContext
@@ -147,7 +148,7 @@ def declared_requirements(path: Path, text: str, extras: tuple[str, ...] | None 
             kind[0] = f"group:{canonicalize_name(group)}"
             for section, name, spec in poetry_group_entries(path, doc, group):
                 add_poetry(section, name, spec)
-    sources = uv_sources(path, doc)
+    sources = uv_sources(path, doc, lines)
     if not sources:
         return out
     rewritten = []
@@ -161,7 +162,7 @@ def declared_requirements(path: Path, text: str, extras: tuple[str, ...] | None 
     return rewritten
 
 
-def uv_sources(path: Path, doc: dict[str, Any]) -> dict[str, str]:
+def uv_sources(path: Path, doc: dict[str, Any], lines: LineIndex | None = None) -> dict[str, str]:
     """``{normalized name: direct reference URL}`` from ``[tool.uv.sources]``: where uv takes
     a dependency from instead of the index (uv's documentation, "Dependency sources").
 
@@ -172,6 +173,14 @@ def uv_sources(path: Path, doc: dict[str, Any]) -> dict[str, str]:
     workspace member of that name (``[tool.uv.workspace] members``, globs
     allowed; uv installs members editable).  ``index`` sources and lists of sources with
     markers are not rewritten: those names are resolved from the index.
+
+    Each reference becomes one line of the resolver's requirements file, so
+    one that is not a single valid line is refused: a control character (a
+    line break in ``rev`` would add ``--index-url`` or ``-r`` lines), or a git
+    or URL reference :class:`~packaging.requirements.Requirement` rejects.
+
+    Raises:
+        InputError: such a reference (names the file and the entry's line in *lines*).
     """
     uv = ((doc.get("tool") or {}).get("uv") or {}) if isinstance(doc.get("tool"), dict) else {}
     table = uv.get("sources") if isinstance(uv, dict) else None
@@ -179,6 +188,7 @@ def uv_sources(path: Path, doc: dict[str, Any]) -> dict[str, str]:
         return {}
     base = path.resolve().parent
     out: dict[str, str] = {}
+    members: dict[str, Path] | None = None  # the workspace's, read when a source first asks
     for name, src in table.items():
         if not isinstance(src, dict):
             continue
@@ -190,40 +200,73 @@ def uv_sources(path: Path, doc: dict[str, Any]) -> dict[str, str]:
         elif isinstance(src.get("url"), str):
             out[key] = src["url"]
         elif isinstance(src.get("path"), str):
+            _check_reference(path, lines, name, src["path"], local=True)  # a NUL makes resolve() raise ValueError
             local = (base / src["path"]).resolve()
             out[key] = f"-e {local}" if src.get("editable") is True else local.as_uri()
         elif src.get("workspace") is True:
-            member = _workspace_member(base, uv, key)
+            if members is None:
+                members = _workspace_members(base, uv)
+            member = members.get(key)
             if member is not None:  # uv installs workspace members editable
                 out[key] = f"-e {member}"
+        if key in out:
+            _check_reference(path, lines, name, out[key], local=out[key].startswith("-e "))
     return out
 
 
-#: At most this many paths are looked at per ``[tool.uv.workspace] members`` pattern.
+def _check_reference(path: Path, lines: LineIndex | None, name: str, reference: str, local: bool = False) -> None:
+    """Refuse a ``[tool.uv.sources]`` *reference* (a URL, or a *local* path) that is not one valid requirements line."""
+    import re
+
+    problem = None
+    if re.search(r"[\x00-\x1f\x7f]", reference):
+        problem = "contains a control character"
+    elif re.search(r"[\ud800-\udfff]", reference):  # resolve() cannot encode it
+        problem = "contains a control character (a lone surrogate)"
+    elif not local:
+        try:
+            Requirement(f"{name} @ {reference}")
+        except InvalidRequirement:
+            problem = "is not a valid direct reference"
+    if problem is not None:
+        line = lines.find([rf"^\s*[\"']?{re.escape(name)}[\"']?\s*="]) if lines is not None else None
+        raise InputError(f"[tool.uv.sources] {name}: {redact_url(reference)!r} {problem}", str(path), line)
+
+
+#: At most this many paths (and patterns) are looked at for ``[tool.uv.workspace] members``, in all.
 MAX_WORKSPACE_MATCHES = 1000
 
 
-def _workspace_member(base: Path, uv: dict[str, Any], name: str) -> Path | None:
-    """The directory of the workspace member named *name* (its pyproject.toml's ``[project] name``)."""
+def _workspace_members(base: Path, uv: dict[str, Any]) -> dict[str, Path]:
+    """``{normalized name: directory}`` of the workspace members (each match's pyproject.toml
+    ``[project] name``; the first match of a name wins), read once for every ``workspace = true``
+    source.  At most :data:`MAX_WORKSPACE_MATCHES` paths are looked at in all, over every pattern:
+    a members list of 10,000 ``"*"`` patterns, asked once per source, read each match again and again."""
     workspace = uv.get("workspace") if isinstance(uv.get("workspace"), dict) else {}
     members = workspace.get("members")
+    found: dict[str, Path] = {}
+    budget = MAX_WORKSPACE_MATCHES
     for pattern in members if isinstance(members, list) else []:
         # A pattern from the input: inside the project (no '..', not absolute), and a bounded walk.
+        if budget <= 0:
+            break
         if not isinstance(pattern, str) or pattern.startswith(("/", "\\")) or ".." in Path(pattern).parts:
             continue
+        budget -= 1  # a pattern that matches nothing still costs a walk
         try:
-            matches = sorted(itertools.islice(base.glob(pattern), MAX_WORKSPACE_MATCHES))
+            matches = sorted(itertools.islice(base.glob(pattern), max(budget, 0)))
         except (ValueError, NotImplementedError, OSError):  # "Invalid pattern: '**' can only be ..."
             continue
+        budget -= len(matches)
         for candidate in matches:
             try:
                 doc = load_toml(candidate / "pyproject.toml")
             except InputError:
                 continue
             own = (doc.get("project") or {}).get("name") if isinstance(doc.get("project"), dict) else None
-            if isinstance(own, str) and canonicalize_name(own) == name:
-                return candidate.resolve()
-    return None
+            if isinstance(own, str):
+                found.setdefault(str(canonicalize_name(own)), candidate.resolve())
+    return found
 
 
 def _with_source(req: str, sources: dict[str, str]) -> str:
@@ -326,6 +369,10 @@ class PyprojectSource(Source):
         with tempfile.TemporaryDirectory(prefix="auditor-pyproject-") as tmp:
             req_file = Path(tmp) / "requirements.in"
             sources = [f"--extra-index-url {url}\n" for url in poetry_sources(load_toml(self.path, text))]
+            for line in sources + reqs:  # one line each: a line break would add options or includes
+                if any(c in line.rstrip("\n") for c in "\r\n\x00"):
+                    raise InputError(f"a requirement or index URL spans lines: {redact_url(line.strip())!r}",
+                                     str(self.path))
             req_file.write_text("".join(sources) + "".join(f"{r}\n" for r in reqs), encoding="utf-8")
             try:
                 inv = RequirementsSource(req_file, resolver=self.resolver, allow_build=self.allow_build).collect(ctx)

@@ -299,7 +299,11 @@ def parse_line(text: str, file: Path, lineno: int | None) -> tuple[RequirementLi
 
     with tempfile.TemporaryDirectory(prefix="auditor-req-") as tmp:
         one = Path(tmp) / "line.txt"
-        one.write_text(text.replace("\n", " ") + "\n", encoding="utf-8")
+        try:
+            one.write_text(text.replace("\n", " ") + "\n", encoding="utf-8")
+        except UnicodeEncodeError:  # a lone surrogate ("\ud800" escaped in YAML)
+            raise InputError(f"not a requirement (not Unicode text): {redact_url(text.strip())!r}",
+                             str(file), lineno) from None
         parsed = RequirementsFile.from_file(str(one), include_nested=False)
     if parsed.invalid_lines:
         bad = parsed.invalid_lines[0]
@@ -331,10 +335,15 @@ def parse_requirements(path: str | Path) -> ParsedRequirements:
     opts: dict = {"extra_index_urls": [], "find_links": [], "ignored": []}
 
     def read(file: Path, constraint: bool, stack: tuple[Path, ...], include_at: tuple[str, int] | None) -> None:
-        key = file.resolve()
+        try:  # a name the OS refuses ("File name too long", a NUL) is no file, not a crash
+            key = file.resolve()
+            is_file = file.is_file()
+        except (OSError, ValueError) as exc:
+            where = include_at or (str(file)[:300], None)
+            raise InputError(f"not a usable file name: {str(file)[:120]!r} ({_one_line(str(exc))[:80]})", *where) from None
         if key in stack:
             raise InputError(f"circular include of {file}", *(include_at or (str(file), None)))
-        if not file.is_file():
+        if not is_file:
             if include_at:
                 raise InputError(f"included file not found: {file}", *include_at)
             raise InputError("requirements file not found", str(file))

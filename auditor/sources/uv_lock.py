@@ -21,9 +21,11 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from auditor.dist.markers import marker_holds
+from auditor.dist.redact import redact_url
+from auditor.errors import InputError
 from auditor.models import Distribution, Inventory, Origin
 from auditor.net.context import RunContext
 from auditor.sources.lockfile import Dep, LineIndex, LockedPackage, LockfileSource, NOT_FETCHED, safe_origin
@@ -37,7 +39,12 @@ def _origin(source: dict[str, Any], path: Path, line: int | None) -> Origin:
     if "registry" in source:
         return Origin(kind="registry", index_url=str(source["registry"]), file=str(path), line=line)
     if "git" in source:
-        return Origin(kind="vcs", url=git_url(str(source["git"])), file=str(path), line=line)
+        try:
+            url = git_url(str(source["git"]))
+        except ValueError as exc:  # urlsplit: "Invalid IPv6 URL" ("https://[x/o/r")
+            raise InputError(f"git source {redact_url(str(source['git']))[:200]!r} is not a URL ({exc})",
+                             str(path), line) from None
+        return Origin(kind="vcs", url=url, file=str(path), line=line)
     if "url" in source:
         url = str(source["url"])
         sub = source.get("subdirectory")
@@ -194,6 +201,8 @@ class UvLockSource(LockfileSource):
         require(isinstance(d, dict) and isinstance(d.get("name"), str), "dependency entry without a 'name'", p, line)
         target = str(canonicalize_name(d["name"]))
         extras = d.get("extra") or []
+        require(isinstance(extras, list) and all(isinstance(e, str) for e in extras),
+                f"dependency {d['name']!r}: 'extra' must be a list of strings", p, line)
         marker = d.get("marker")
         spec = ""
         if specs and target in specs:
@@ -225,5 +234,5 @@ def _file_urls(table: dict[str, Any]) -> tuple[str, ...]:
 def _newer(a: str | None, b: str | None) -> bool:
     try:
         return Version(a or "0") > Version(b or "0")
-    except InvalidVersion:
+    except ValueError:  # InvalidVersion, or a release number past int()'s 4,300-digit limit
         return False

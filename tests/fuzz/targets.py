@@ -153,6 +153,29 @@ def _lockfile(filename: str, fmt: str) -> Callable[[str], str]:
     return run
 
 
+def _project(directory: str, filename: str, fmt: str, companions: dict[str, str]) -> Callable[[str], str]:
+    """Like :func:`_lockfile`, in a directory of its own holding *companions* (a ``Pipfile``
+    next to the lock, a ``-r`` file and a local project next to an environment file); a
+    companion named *filename* is the fixed main file while the case is another companion."""
+    def run(text: str, case_name: str = filename) -> str:
+        from auditor.errors import AuditorError
+        from auditor.sources.registry import open_source
+
+        base = _TMP / directory
+        base.mkdir(exist_ok=True)
+        for name, body in companions.items():
+            (base / name).parent.mkdir(parents=True, exist_ok=True)
+            (base / name).write_text(body, encoding="utf-8")
+        (base / case_name).write_text(text, encoding="utf-8", errors="surrogatepass")
+        try:
+            open_source(base / filename, fmt, fetch_metadata=False).collect(_ctx())
+        except AuditorError:
+            return "rejected"
+        return "ok"
+
+    return run
+
+
 def _requirements(text: str) -> str:
     from auditor.errors import AuditorError
     from auditor.sources.requirement_lines import parse_requirements
@@ -317,6 +340,183 @@ def _read(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
+# Seeds for the readers of real lockfiles (tests/sources/test_real_inputs.py has the projects they come from).
+UV_GIT_FORKS = """version = 1
+revision = 3
+requires-python = ">=3.10"
+resolution-markers = ["python_full_version >= '3.12'", "python_full_version < '3.12'"]
+
+[[package]]
+name = "proj"
+version = "0.1.0"
+source = { editable = "." }
+dependencies = [{ name = "docs" }, { name = "tagged", extra = ["x"] }, { name = "sub" }]
+
+[package.dev-dependencies]
+wasm = [
+    { name = "pyodide-build", version = "0.19.1", source = { registry = "https://pypi.org/simple" }, marker = "python_full_version < '3.12'" },
+    { name = "pyodide-build", version = "0.39.0", source = { registry = "https://pypi.org/simple" }, marker = "python_full_version >= '3.12'" },
+]
+
+[[package]]
+name = "docs"
+version = "0.0.1"
+source = { git = "https://u:t@github.com/o/docs#6f657b30593b00cf5f7c0b7eca74e83b3b6b7819" }
+
+[[package]]
+name = "tagged"
+version = "0.0.1"
+source = { git = "https://github.com/o/tagged?tag=0.0.1&subdirectory=pkg#0dacfd662c64cb4ceb16e6cf65a157a8b715b979" }
+
+[[package]]
+name = "sub"
+version = "1.0"
+source = { url = "https://h/sub-1.0.tar.gz", subdirectory = "python" }
+
+[[package]]
+name = "pyodide-build"
+version = "0.19.1"
+source = { registry = "https://pypi.org/simple" }
+resolution-markers = ["python_full_version < '3.12'"]
+dependencies = [{ name = "cython" }]
+
+[[package]]
+name = "pyodide-build"
+version = "0.39.0"
+source = { registry = "https://pypi.org/simple" }
+resolution-markers = ["python_full_version >= '3.12'"]
+dependencies = [{ name = "cattrs" }]
+
+[[package]]
+name = "cattrs"
+version = "25.1.0"
+source = { registry = "https://pypi.org/simple" }
+
+[[package]]
+name = "cython"
+version = "3.1.0"
+source = { registry = "https://pypi.org/simple" }
+"""
+PIPFILE = """[[source]]
+url = "https://pypi.org/simple"
+name = "pypi"
+
+[packages]
+pytz = "*"
+
+[dev-packages]
+waitress = {version = "==3.*", sys_platform = "== 'win32'", extras = ["x"]}
+gunicorn = {version = "26.1.*", markers = "sys_platform == 'linux'"}
+
+[docs]
+sphinx = ">=7"
+"""
+PIPFILE_LOCK = json.dumps({
+    "_meta": {"hash": {"sha256": "0"}, "pipfile-spec": 6, "requires": {"python_version": "3.12"},
+              "sources": [{"name": "pypi", "url": "https://pypi.org/simple", "verify_ssl": True}]},
+    "default": {"pytz": {"hashes": ["sha256:00"], "index": "pypi", "version": "==2025.2"}},
+    "develop": {"waitress": {"hashes": [], "markers": "('dev' in dependency_groups) and (sys_platform == 'win32')",
+                             "version": "==3.0.2"},
+                "gunicorn": {"markers": "sys_platform == 'linux'", "version": "==26.1.0"},
+                "legacy-cgi": {"git": "https://u:t@github.com/o/legacy-cgi.git", "ref": "abc"}},
+    "docs": {"sphinx": {"version": "==7.4.7", "markers": "'docs' in dependency_groups"}},
+}, indent=4)
+PYLOCK = """lock-version = "1.0"
+extras = ["crypto"]
+dependency-groups = ["dev"]
+default-groups = ["default"]
+created-by = "pipenv"
+
+[[packages]]
+name = "pytest"
+version = "7.2.0"
+marker = "('dev' in dependency_groups) and (sys_platform == 'win32')"
+
+[[packages]]
+name = "cryptography"
+version = "40.0.0"
+marker = "'crypto' in extras"
+
+[[packages]]
+name = "six"
+[packages.archive]
+url = "https://u:t@files.example/six-1.17.0-py2.py3-none-any.whl"
+[packages.archive.hashes]
+sha256 = "4721f391ed90541fddacab5acf947aa0d3dc7d27b2e1e8eda2be8970586c3274"
+
+[[packages]]
+name = "helper"
+directory = { path = "libs/helper", editable = true }
+
+[[packages]]
+name = "sub"
+version = "1.0"
+vcs = { type = "git", url = "https://github.com/o/mono", requested-revision = "main", subdirectory = "pkgs/sub" }
+"""
+POETRY_012 = """[[package]]
+category = "dev"
+name = "pytest"
+optional = false
+python-versions = ">=2.7"
+version = "3.8.2"
+marker = "python_version >= '2.7'"
+
+[package.dependencies]
+py = ">=1.5.0"
+setuptools = "*"
+
+[[package]]
+category = "main"
+name = "py"
+python-versions = "*"
+version = "1.7.0"
+
+[metadata]
+content-hash = "0"
+python-versions = "^3.6"
+
+[metadata.hashes]
+py = ["bf92637198836372b520efcba9e020c330123be8ce527e535d185ed4b6f45694"]
+pytest = ["f689bf2fc18c4585403348dd56f47d87780bf217c53ed9ae7a3e2d7faa45f8e9"]
+"""
+ENVIRONMENT_PIP = """name: x
+channels: [conda-forge]
+dependencies:
+  - python=3.11
+  - pip
+  - pip:
+      - -e ./proj[dev]
+      - -r requirements.txt
+      - --extra-index-url https://u:t@download.example/whl/cpu
+      - git+https://github.com/o/r.git@v1#egg=r
+      - werkzeug @ https://files.example/werkzeug-3.0.1.tar.gz
+      - ./wheels/zeta-0.5-py3-none-any.whl
+      - requests==2.32.3 ; python_version >= '3.8'
+"""
+PROJECT_FILES = {"proj/pyproject.toml": '[project]\nname = "my-proj"\nversion = "0.1"\n',
+                 "libs/helper/pyproject.toml": '[project]\nname = "helper"\nversion = "0.3.0"\n',
+                 "requirements.txt": "six==1.16.0\n-r more.txt\n", "more.txt": "idna==3.4\n"}
+PYPROJECT_UV = """[project]
+name = "demo"
+version = "1.0"
+dependencies = ["alpha", "demo-core", "zeta", "beta[x] ; python_version >= '3.9'"]
+
+[dependency-groups]
+docs = ["docs-theme[extra]; python_version >= '3.9'"]
+dev = [{include-group = "docs"}, "ruff"]
+
+[tool.uv.sources]
+demo-core = { workspace = true }
+docs-theme = { git = "https://u:t@github.com/o/docs-theme", tag = "v1", subdirectory = "theme" }
+zeta = { path = "wheels/zeta-0.5-py3-none-any.whl" }
+beta = { url = "https://files.example/beta-1.0.tar.gz" }
+alpha = { path = "libs/helper", editable = true }
+
+[tool.uv.workspace]
+members = ["packages/*", "libs/**"]
+"""
+
+
 OSV_SEED = {
     "id": "GHSA-xxxx-yyyy-zzzz", "aliases": ["CVE-2019-10906"], "summary": "sandbox escape",
     "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H"}],
@@ -370,8 +570,17 @@ def targets() -> dict[str, Target]:
         Target("poetry.lock", [_read(LOCKS / "small-poetry" / "poetry.lock")], _lockfile("poetry.lock", "poetry.lock")),
         Target("pylock.toml", [_read(LOCKS / "small-uv" / "pylock.toml")], _lockfile("pylock.toml", "pylock.toml")),
         Target("Pipfile.lock", [_read(LOCKS / "small-pipenv" / "Pipfile.lock")], _lockfile("Pipfile.lock", "Pipfile.lock")),
-        Target("pyproject.toml", [_read(LOCKS / "small-poetry" / "pyproject.toml"), _read(LOCKS / "small-uv" / "pyproject.toml")],
-               _pyproject),
+        Target("pyproject.toml", [_read(LOCKS / "small-poetry" / "pyproject.toml"), _read(LOCKS / "small-uv" / "pyproject.toml"),
+                                  PYPROJECT_UV], _pyproject),
+        Target("uv.lock git sources and forks", [UV_GIT_FORKS], _project("uv-git", "uv.lock", "uv.lock", {})),
+        Target("Pipfile.lock categories and markers", [PIPFILE_LOCK],
+               _project("pipenv", "Pipfile.lock", "Pipfile.lock", {"Pipfile": PIPFILE})),
+        Target("Pipfile next to a lock", [PIPFILE],
+               lambda text: _project("pipfile", "Pipfile.lock", "Pipfile.lock", {"Pipfile.lock": PIPFILE_LOCK})(text, "Pipfile")),
+        Target("pylock.toml markers and kinds", [PYLOCK], _project("pylock", "pylock.toml", "pylock.toml", PROJECT_FILES)),
+        Target("poetry.lock before 1.1", [POETRY_012], _project("poetry-012", "poetry.lock", "poetry.lock", {})),
+        Target("environment.yml pip list", [ENVIRONMENT_PIP],
+               _project("environment", "environment.yml", "environment.yml", PROJECT_FILES)),
         Target("core metadata", metadata, _metadata),
         Target("PyPI JSON", [pypi_doc], _via_parsed(pypi.parse_project, None), kind="json"),
         Target("simple index JSON", [SIMPLE_JSON], _simple_json, kind="json"),
