@@ -82,10 +82,12 @@ def test_undecodable_metadata_is_one_unknown_not_the_end(env_args, fake_env):
     assert "undecodable metadata" in res.output
 
 
-def test_stdin_read_from_a_private_copy_is_named_dash():
+def test_stdin_read_from_a_private_copy_is_named_dash(monkeypatch):
     """Requirements on standard input are copied to a private temporary file for the resolver; the
     report names the input '-' (as for a lockfile read as text), never the copy's random path, so
-    identical input gives identical bytes."""
+    identical input gives identical bytes (with SOURCE_DATE_EPOCH: otherwise ``generated_at``
+    differs when the two runs straddle a second)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735603200")
     args = ["audit", "-", "--offline", "--resolver", "none", "-f", "json"]
     first = runner.invoke(app, args, input="six==1.16.0\n")
     second = runner.invoke(app, args, input="six==1.16.0\n")
