@@ -19,7 +19,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from auditor import clock
 from auditor.gate.views import (
@@ -319,7 +319,7 @@ def _compare(before: str | None, after: str | None) -> str:
         return "same"
     try:
         b, a = Version(before or ""), Version(after or "")
-    except InvalidVersion:
+    except ValueError:  # InvalidVersion, or a number past int()'s 4,300-digit limit
         return "changed"
     if a > b:
         return "upgraded"

@@ -16,7 +16,6 @@ from typing import Callable, Union
 
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion
 
 from auditor import clock
 from auditor.errors import ExitCode
@@ -339,7 +338,7 @@ def check_deny(policy: Policy, diff: AuditDiff) -> list[tuple[PackageDelta, str]
         if req.specifier and version:
             try:
                 hit = req.specifier.contains(version, prereleases=True)
-            except InvalidVersion:
+            except ValueError:  # InvalidVersion, or a number past int()'s 4,300-digit limit
                 hit = True
         if hit:
             delta = next((d for d in diff.deltas if d.name == name), None)

@@ -25,7 +25,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping
 
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from auditor.models import (
     Confidence,
@@ -264,9 +264,9 @@ def upload_time_of(node: PackageNode) -> str | Unknown:
             try:
                 if Version(v) == want:
                     return t
-            except InvalidVersion:
+            except ValueError:  # InvalidVersion, or a number past int()'s 4,300-digit limit
                 continue
-    except InvalidVersion:
+    except ValueError:  # InvalidVersion, or a number past int()'s 4,300-digit limit
         pass
     return Unknown(f"no upload time for {version} in the PyPI JSON API", fault=True)
 

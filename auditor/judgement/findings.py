@@ -397,11 +397,11 @@ def probe_shared_name(node: PackageNode) -> list[Finding]:
 
 def _newer(a: str, b: str) -> bool:
     """``Version(a) > Version(b)``; False when either is not a valid version."""
-    from packaging.version import InvalidVersion, Version
+    from packaging.version import Version
 
     try:
         return Version(a) > Version(b)
-    except InvalidVersion:
+    except ValueError:  # InvalidVersion, or a number past int()'s 4,300-digit limit
         return False
 
 

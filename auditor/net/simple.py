@@ -231,15 +231,28 @@ def _version_part(filename: str) -> str:
     return ""
 
 
+#: A file-name version longer than this is no version (packaging's ``int()`` of a release number
+#: past 4,300 digits raises ValueError; an index page is outside input).
+MAX_VERSION_CHARS = 256
+
+
 @functools.lru_cache(maxsize=65536)
 def _canonical(version: str) -> str:
-    return canonicalize_version(version) if version else ""
+    if not version or len(version) > MAX_VERSION_CHARS:
+        return ""  # matches no pinned version
+    try:
+        return canonicalize_version(version)
+    except ValueError:
+        return ""
 
 
 def files_of_version(files: Sequence[IndexFile], version: str) -> list[IndexFile]:
     """The files whose file-name version equals *version* once canonicalized (a cheap filter:
-    a project page lists up to tens of thousands of files; names are not validated here)."""
-    want = canonicalize_version(version)
+    a project page lists up to tens of thousands of files; names are not validated here: one
+    whose version is no version matches nothing)."""
+    want = _canonical(version)
+    if not want:
+        return []
     return [f for f in files if _canonical(_version_part(f.filename)) == want]
 
 

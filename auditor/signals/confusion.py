@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from typing import Mapping, Sequence
 
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from auditor.collectors import Collector, RunContext
 from auditor.dist.filenames import DistFilename, parse_filename
@@ -47,7 +47,7 @@ def _sorted_versions(versions) -> tuple[str, ...]:
     def key(v: str):
         try:
             return (0, Version(v), v)
-        except InvalidVersion:
+        except ValueError:  # InvalidVersion, or a number past int()'s 4,300-digit limit
             return (-1, Version("0"), v)
 
     return tuple(sorted(set(versions), key=key))

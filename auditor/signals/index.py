@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Callable, Mapping, Sequence, TypeVar
 
 from packaging.utils import canonicalize_version
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from auditor.collectors import RunContext
 from auditor.dist.filenames import DistFilename, parse_filename
@@ -79,7 +79,7 @@ def release_files(ctx: RunContext, name: str, version: str) -> list[ReleaseFile]
 
     try:
         want = canonicalize_version(Version(version))
-    except InvalidVersion:
+    except ValueError:  # InvalidVersion, or a number past int()'s 4,300-digit limit
         return []
     run_key = ("signals-release-files", name, want)
     if run_key in ctx.memo:

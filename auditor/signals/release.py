@@ -62,12 +62,12 @@ def release_facts(project: PyPIProject, version: str, as_of: str | None = None) 
     first = min(uploads.values(), key=parse_time, default=None)
     uploaded = uploads.get(version)
     if uploaded is None:  # versions may be spelled differently ("1.0" vs "1.0.0")
-        from packaging.version import InvalidVersion, Version
+        from packaging.version import Version
 
         try:
             want = Version(version)
             uploaded = next((t for v, t in uploads.items() if _same(v, want)), None)
-        except InvalidVersion:
+        except ValueError:  # InvalidVersion, or a number past int()'s 4,300-digit limit
             pass
     return ReleaseFacts(
         version=version,
@@ -83,11 +83,11 @@ def release_facts(project: PyPIProject, version: str, as_of: str | None = None) 
 
 
 def _same(text: str, want) -> bool:
-    from packaging.version import InvalidVersion, Version
+    from packaging.version import Version
 
     try:
         return Version(text) == want
-    except InvalidVersion:
+    except ValueError:  # InvalidVersion, or a number past int()'s 4,300-digit limit
         return False
 
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Mapping, Sequence
 
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from auditor.collectors import Collector, RunContext
 from auditor.models import PackageNode, Unknown, VendorBinary
@@ -43,7 +43,7 @@ def classify(name: str, version: str | None) -> VendorBinary:
     if version:
         try:
             local = Version(version).local
-        except InvalidVersion:
+        except ValueError:  # InvalidVersion, or a number past int()'s 4,300-digit limit
             local = None
         if local and ACCELERATOR_BUILD.match(local.split(".")[0]):
             build = local

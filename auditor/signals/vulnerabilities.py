@@ -47,7 +47,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 import requests
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from auditor.collectors import Collector, RunContext
 from auditor.errors import InputError
@@ -129,7 +129,7 @@ def _sorted_versions(versions: Iterable[str]) -> tuple[str, ...]:
     def key(v: str):
         try:
             return (0, Version(v), v)
-        except InvalidVersion:
+        except ValueError:  # InvalidVersion, or a number past int()'s 4,300-digit limit
             return (1, Version("0"), v)
 
     return tuple(sorted(set(versions), key=key))
@@ -191,7 +191,7 @@ def advisory_from_record(record: Mapping[str, Any], name: str) -> Advisory:
 def _parse(version: str) -> Version | None:
     try:
         return Version(version)
-    except InvalidVersion:
+    except ValueError:  # InvalidVersion, or a number past int()'s 4,300-digit limit
         return None
 
 

@@ -104,3 +104,16 @@ def test_malformed_pypi_answer_is_unknown_not_exit_4(env_args, fake_pypi, doc):
     assert res.exit_code in (0, 3), res.output
     res = CliRunner().invoke(app, ["explain", "lib", *env_args])
     assert res.exit_code in (0, 3) and "Traceback" not in res.output, res.output
+
+
+def test_a_release_number_past_the_digit_limit_is_no_crash(env_args, fake_pypi):
+    """A hostile index lists a release whose number int() refuses (5,001 digits: packaging raises
+    ValueError, not InvalidVersion): the audit goes on (it was exit 4 from the index-page filter)."""
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+
+    fake_pypi.add("lib", "1" + "0" * 5000)
+    res = CliRunner().invoke(app, ["audit", *env_args, "-f", "json"])
+    assert res.exit_code in (0, 3), res.output[-2000:]
+    assert '"name": "lib"' in res.stdout

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Sequence
 
 from packaging.requirements import InvalidRequirement, Requirement
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from auditor.dist.metadata import from_json_info
 from auditor.dist.urls import parse_direct_url
@@ -167,7 +167,7 @@ def placeholder_wheel(directory: Path, entry: str) -> str:
         v = spec.version.rstrip(".*")
         try:
             candidates += [v, str(Version(v).major + 1)]
-        except InvalidVersion:
+        except ValueError:  # InvalidVersion, or a number past int()'s 4,300-digit limit
             continue
     version = next((v for v in candidates + ["0"] if req.specifier.contains(v, prereleases=True)), "0")
     stem = f"{name.replace('-', '_')}-{version}"
