@@ -120,8 +120,7 @@ class LineIndex:
     def __init__(self, text: str | None):
         self.lines = (text or "").splitlines()
         self._seen: dict[str, int] = defaultdict(int)
-        self._names: dict[str, list[int]] | None = None
-        self._keys: dict[str, list[int]] | None = None
+        self._index: dict[str, dict[str, list[int]]] = {}  # kind -> key -> lines, built on first use
 
     def find(self, patterns: Sequence[str], occurrence_key: str | None = None) -> int | None:
         """Line of the n-th line matching any regex in *patterns*."""
@@ -137,34 +136,30 @@ class LineIndex:
                 n += 1
         return None
 
-    def toml_name(self, raw_name: str) -> int | None:
-        """Line of ``name = "<raw_name>"`` (n-th call for the same name: n-th table)."""
-        if self._names is None:  # one pass over the text, then lookups
-            self._names = defaultdict(list)
-            for i, line in enumerate(self.lines, 1):
-                m = self._TOML_NAME.match(line)
-                if m:
-                    self._names[m.group(2)].append(i)
-        found = self._names.get(raw_name, [])
-        n = self._seen[f"toml:{raw_name}"]
-        self._seen[f"toml:{raw_name}"] += 1
-        return found[n] if n < len(found) else None
-
     _JSON_OBJECT_KEY = re.compile(r'^\s*"([^"\\]*)"\s*:\s*\{')
 
+    def toml_name(self, raw_name: str) -> int | None:
+        """Line of ``name = "<raw_name>"`` (n-th call for the same name: n-th table)."""
+        return self._nth("toml", self._TOML_NAME, 2, raw_name)
+
     def json_key(self, raw_key: str) -> int | None:
-        """Line of ``"<raw_key>": {`` (n-th call for the same key: its n-th object), from one
-        pass over the text: a ``find`` per package scanned every line each time (a Pipfile.lock
-        of 8,000 packages took 110 s)."""
-        if self._keys is None:
-            self._keys = defaultdict(list)
+        """Line of ``"<raw_key>": {`` (n-th call for the same key: its n-th object)."""
+        return self._nth("json", self._JSON_OBJECT_KEY, 1, raw_key)
+
+    def _nth(self, kind: str, pattern: re.Pattern, group: int, key: str) -> int | None:
+        """The line of the n-th call's match of *pattern* whose *group* is *key*, from one pass over
+        the text per *kind* (a ``find`` per package scanned every line each time: a Pipfile.lock of
+        8,000 packages took 110 s)."""
+        index = self._index.get(kind)
+        if index is None:
+            index = self._index[kind] = defaultdict(list)
             for i, line in enumerate(self.lines, 1):
-                m = self._JSON_OBJECT_KEY.match(line)
+                m = pattern.match(line)
                 if m:
-                    self._keys[m.group(1)].append(i)
-        found = self._keys.get(raw_key, [])
-        n = self._seen[f"json:{raw_key}"]
-        self._seen[f"json:{raw_key}"] += 1
+                    index[m.group(group)].append(i)
+        found = index.get(key, [])
+        n = self._seen[f"{kind}:{key}"]
+        self._seen[f"{kind}:{key}"] += 1
         return found[n] if n < len(found) else None
 
 
