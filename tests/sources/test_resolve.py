@@ -204,7 +204,10 @@ def test_pip_resolves_with_metadata(wheels):
     assert alpha.index_url and alpha.index_url.startswith("file:")
 
 
-@pytest.mark.skipif(not os.environ.get("AUDITOR_OLD_PIP_PYTHON"), reason="set AUDITOR_OLD_PIP_PYTHON to a venv python with pip 23.2.1")
+@pytest.mark.skipif(
+    not os.environ.get("AUDITOR_OLD_PIP_PYTHON"),
+    reason="needs a second interpreter with an old pip (set AUDITOR_OLD_PIP_PYTHON, e.g. a fresh python3.11 venv's "
+           "pip 23.2.1); .ci/run covers the same fallback by running the whole suite under pip 22.2")
 def test_pip_fallback_with_the_pip_of_a_fresh_311_venv(wheels):
     """Issue 13 item 11: pip < 23.3 refuses --platform with --dry-run unless --target is given.
 
